@@ -1,0 +1,108 @@
+# sendcast — build, test and run.
+#
+#   make            build build/sendcast
+#   make run        run the Kirklees cluster-working scenario (10,000 trajectories)
+#   make test       build and run every test program (cmocka) and the model check
+#   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make deps       install missing Debian packages (run automatically by the above)
+#   make clean
+#
+# Objects live under build/ (build/asan/ for the sanitizer build); header
+# dependencies are tracked with -MMD -MP so only what a header touches is rebuilt,
+# and a change of flags forces a rebuild through build/.../flags.
+
+CC      ?= gcc
+BUILD   ?= build
+PKGS     = gsl hdf5 libfyaml nettle
+VERSION  = 0.1.0
+
+# Debian packages the build, the tests and the model check need. `make deps`
+# installs the ones that are missing (as root, on a fresh Debian 12 machine).
+DEB_PKGS = build-essential pkg-config libgsl-dev libhdf5-dev hdf5-tools \
+           libfyaml-dev libcmocka-dev nettle-dev librandom123-dev \
+           python3 python3-numpy python3-h5py python3-yaml git ca-certificates
+
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+
+CFLAGS_BASE = -std=c17 -Wall -Wextra -Werror -pedantic -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -fopenmp -Iinclude -D_POSIX_C_SOURCE=200809L \
+              -DSC_VERSION='"$(VERSION)"' -DSC_GIT_REV='"$(GIT_REV)"'
+OPT        ?= -O2 -g
+CFLAGS     += $(CFLAGS_BASE) $(OPT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS     += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDFLAGS    += -fopenmp
+
+LIB_SRC  = $(sort $(wildcard src/*/*.c))
+MAIN_SRC = src/main.c
+TEST_SRC = $(sort $(wildcard tests/test_*.c))
+
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+DEPFILES = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
+
+THREADS ?=
+
+.PHONY: all run test asan clean deps check-deps unit model-check
+
+all: check-deps $(BUILD)/sendcast
+
+# Install what is missing; quiet when everything is there already.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (or: sudo make deps)" >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "make deps: apt-get failed" >&2; exit 1; }; \
+	fi
+
+check-deps:
+	@pkg-config --exists $(PKGS) cmocka 2>/dev/null && [ -f /usr/include/Random123/philox.h ] \
+	  && command -v h5dump >/dev/null && /usr/bin/python3 -c 'import numpy, h5py, yaml' 2>/dev/null \
+	  || $(MAKE) --no-print-directory deps
+
+$(BUILD)/flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libsendcast.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/sendcast: $(MAIN_OBJ) $(BUILD)/libsendcast.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libsendcast.a $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP $< $(BUILD)/libsendcast.a $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+
+run: all
+	@mkdir -p results
+	$(BUILD)/sendcast run scenarios/kirklees-clusters.yaml -n 10000 --force $(if $(THREADS),-t $(THREADS))
+
+# Unit tests (one cmocka program per module), then the independent model check.
+test: all $(TEST_BIN)
+	@fail=0; for t in $(TEST_BIN); do \
+	  echo "== $$t"; SC_BIN=$(BUILD)/sendcast $$t || fail=1; \
+	done; \
+	echo "== tests/model_check.py"; \
+	/usr/bin/python3 tests/model_check.py --bin $(BUILD)/sendcast || fail=1; \
+	exit $$fail
+
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fopenmp -fsanitize=address,undefined" test
+
+clean:
+	rm -rf build
+
+-include $(DEPFILES)

@@ -1,0 +1,199 @@
+/*
+ * scenario.h — a scenario, read from YAML (and the CSV files it names),
+ * checked, and resolved into plain arrays the simulation reads.
+ *
+ * sc_scenario_read() parses and validates everything before any simulation:
+ * on bad input it returns SC_EINPUT with "file:line:col: what was expected".
+ * The resolved struct is read-only afterwards and shared by all threads.
+ *
+ * Units: money in pounds; base-year pounds unless said otherwise; rates per
+ * year. Arrays "by year" are indexed t = 0..horizon, t = 0 the base year.
+ */
+#ifndef SENDCAST_SCENARIO_H
+#define SENDCAST_SCENARIO_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "sendcast/error.h"
+
+#define SC_MAX_BANDS 16
+#define SC_MAX_DIM 16          /* largest vector parameter (bands) */
+#define SC_MAX_PERCENTILES 32
+#define SC_MAX_HORIZON 50
+#define SC_ID_MAX 64
+#define SC_TEXT_MAX 256
+
+/* Placements of MODEL.md section 2, in this order everywhere. */
+enum sc_placement {
+    SC_PL_MAINSTREAM,
+    SC_PL_ARP,
+    SC_PL_SPECIAL,
+    SC_PL_INDEPENDENT,
+    SC_PL_POST16,
+    SC_PL_OTHER,
+    SC_NPLACEMENTS
+};
+extern const char *const sc_placement_names[SC_NPLACEMENTS];
+
+/* Parameters of MODEL.md 3.1, in draw order; names are CONTRACT.md's groups. */
+enum sc_param_id {
+    SC_P_CONVERSION,        /* (alpha, beta) */
+    SC_P_DISPERSION,        /* k */
+    SC_P_DAMPING,           /* phi */
+    SC_P_ASSESS,
+    SC_P_ISSUE,
+    SC_P_PLACEMENT_MIX,
+    SC_P_BAND_MIX,
+    SC_P_CEASE_MAINSTREAM,  /* the six cease_* follow enum sc_placement */
+    SC_P_CEASE_ARP,
+    SC_P_CEASE_SPECIAL,
+    SC_P_CEASE_INDEPENDENT,
+    SC_P_CEASE_POST16,
+    SC_P_CEASE_OTHER,
+    SC_P_STEP_UP,
+    SC_P_ESCALATION,
+    SC_P_POST16_TRANSFER,
+    SC_P_CLUSTER_EFFECT,
+    SC_P_HETEROGENEITY_CV,
+    SC_P_INFLATION,
+    SC_P_SEND_SUPPORT_DRIFT,
+    SC_NPARAMS
+};
+
+enum sc_dist_kind {
+    SC_DIST_NONE,           /* not given (only allowed where the table says so) */
+    SC_DIST_FIXED,          /* value[0..dim-1] */
+    SC_DIST_BETA,           /* p[0] = a, p[1] = b */
+    SC_DIST_NORMAL,         /* p[0] = mean, p[1] = sd */
+    SC_DIST_GAMMA,          /* p[0] = shape, p[1] = scale */
+    SC_DIST_DIRICHLET,      /* value[0..dim-1] = alpha */
+    SC_DIST_BVNORMAL,       /* value[0..1] = mean, cov[2][2] */
+    SC_DIST_POISSON,        /* dispersion only: k infinite, requests Poisson */
+    SC_DIST_FIT             /* fitted from history (refused until fitting lands) */
+};
+extern const char *const sc_dist_names[];   /* indexed by enum sc_dist_kind */
+
+/* Where a parameter's domain lies; checked for fixed values and means. */
+enum sc_domain {
+    SC_DOM_PROB,        /* [0, 1] */
+    SC_DOM_UNIT_OPEN,   /* (0, 1], the damping */
+    SC_DOM_POSITIVE,    /* > 0 */
+    SC_DOM_NONNEG,      /* >= 0 */
+    SC_DOM_REAL,
+    SC_DOM_SIMPLEX      /* vector of positive weights (Dirichlet) or shares summing to 1 */
+};
+
+/* Which of the six placements / how many bands a vector parameter spans. */
+enum sc_param_shape { SC_SHAPE_SCALAR, SC_SHAPE_PAIR, SC_SHAPE_PLACEMENTS, SC_SHAPE_BANDS };
+
+/* One row of the parameter table: everything the parser, the checks, the
+ * docs and the HDF5 writer need to know about a parameter. */
+typedef struct sc_param_info {
+    const char *name;       /* YAML key and HDF5 group name */
+    unsigned allowed;       /* bit (1u << kind) for each allowed enum sc_dist_kind */
+    enum sc_domain domain;
+    enum sc_param_shape shape;
+    int required;           /* 0: may be left out (dispersion → Poisson, others → see default_value) */
+    double default_value;   /* fixed value used when left out and not required */
+    const char *doc;
+} sc_param_info;
+extern const sc_param_info sc_param_table[SC_NPARAMS];
+
+typedef struct sc_dist {
+    enum sc_dist_kind kind;
+    int dim;                      /* 1 scalar, 2 conversion, 6 placements, B bands */
+    double p[2];                  /* beta a,b / normal mean,sd / gamma shape,scale */
+    double value[SC_MAX_DIM];     /* fixed values, Dirichlet alpha, bvn mean */
+    double cov[2][2];
+    char status[SC_ID_MAX];       /* published, derived, estimate, illustrative, ... */
+    char source[SC_TEXT_MAX];
+    int line;                     /* scenario line it was given on (0: default) */
+} sc_dist;
+
+typedef struct sc_area {
+    char id[SC_ID_MAX];
+    char name[SC_TEXT_MAX];
+} sc_area;
+
+typedef struct sc_cluster {
+    char id[SC_ID_MAX];
+    int area;                              /* index into areas */
+    double pupils;                         /* N_c0, base-year mainstream pupils */
+    double send_support_share;             /* s_c */
+    double need_index;                     /* w_c */
+    int64_t band_stock[SC_MAX_BANDS];      /* base-year mainstream top-up plans by band */
+    int64_t placement_stock[SC_NPLACEMENTS]; /* base-year plans; [SC_PL_MAINSTREAM] = sum of bands */
+    double early_support;                  /* allowance, base-year pounds a year */
+} sc_cluster;
+
+/* One number the run used, with its status, for the provenance register. */
+typedef struct sc_input {
+    char name[SC_ID_MAX];
+    int year;                   /* 0 when not by year */
+    double value;
+    char status[SC_ID_MAX];
+    char source[SC_TEXT_MAX];
+    char item[SC_ID_MAX];       /* cluster id, band number, placement, ... ("" for district numbers) */
+} sc_input;
+
+/* A file the scenario read (itself or a CSV), kept verbatim for the result file. */
+typedef struct sc_file {
+    char *path;                 /* as given in the scenario, resolved against its folder */
+    char *text;
+    size_t len;
+} sc_file;
+
+typedef struct sc_scenario {
+    char name[SC_ID_MAX];
+    char description[SC_TEXT_MAX * 2];
+    char *path;                 /* the YAML file as given on the command line */
+    sc_file *files;             /* files[0] is the scenario itself */
+    int nfiles;
+
+    int base_year;
+    int horizon;                /* H: years simulated, t = 1..H */
+    long trajectories;
+    uint64_t seed;
+    int npercentiles;
+    double percentiles[SC_MAX_PERCENTILES];   /* ascending, in (0, 100) */
+
+    int nareas;
+    sc_area *areas;
+    int nclusters;
+    sc_cluster *clusters;
+    int nbands;
+    double topup[SC_MAX_BANDS];               /* base-year pounds per plan per year */
+    double unit_cost[SC_NPLACEMENTS];         /* [SC_PL_MAINSTREAM] unused (bands) */
+
+    double pupil_growth;                      /* g_pop per year */
+    sc_dist param[SC_NPARAMS];
+
+    /* By year, t = 0..horizon. */
+    double ramp[SC_MAX_HORIZON + 1];          /* r_t in [0, 1] */
+    double grant[SC_MAX_HORIZON + 1];         /* G_t, HNB grant, nominal pounds */
+    double transfers[SC_MAX_HORIZON + 1];     /* added to income, nominal pounds */
+    double sv_payment[SC_MAX_HORIZON + 1];    /* V_t as scheduled */
+    double target[SC_MAX_HORIZON + 1];        /* in-year balance target; NaN: none */
+    double projection_topup[SC_MAX_HORIZON + 1]; /* council's own top-up projection; NaN: none */
+    double cluster_budget_total[SC_MAX_HORIZON + 1]; /* shared by base-year top-up */
+    int sv_conditional;                       /* V_t paid only if target t-1 met */
+    double fixed_lines;                       /* F_0, base-year pounds */
+    double opening_deficit;                   /* Def_0, pounds */
+    double contingency_share;                 /* K_a,t = share * sum of its clusters' budgets */
+
+    double *cluster_budget;                   /* [t * nclusters + c], nominal pounds */
+
+    sc_input *inputs;                         /* provenance register */
+    int ninputs;
+} sc_scenario;
+
+/* Read, check and resolve a scenario. On failure *out is NULL and e says why. */
+int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e);
+void sc_scenario_free(sc_scenario *s);
+
+/* Budget of cluster c in year t (nominal pounds) and contingency of area a. */
+double sc_scenario_budget(const sc_scenario *s, int t, int c);
+double sc_scenario_contingency(const sc_scenario *s, int t, int a);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * write.h — the HDF5 result file of CONTRACT.md.
+ *
+ * sc_write_h5() writes the whole file beside its target (PATH.tmp.PID) and
+ * puts it in place (rename with force, link without) only when every dataset
+ * is written and the file is closed, so a result appears whole or not at all. Without `force` an existing
+ * file is never replaced (SC_EEXIST); sc_write_check_target() lets main refuse
+ * before any simulation.
+ */
+#ifndef SENDCAST_WRITE_H
+#define SENDCAST_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sendcast/error.h"
+#include "sendcast/layout.h"
+#include "sendcast/scenario.h"
+#include "sendcast/summary.h"
+
+/* How the run was made, for the file's provenance attributes. */
+typedef struct sc_run_info {
+    uint64_t seed;
+    long trajectories;
+    int threads;
+    double seconds;                 /* wall time of simulate + summarise */
+    char created_utc[32];           /* ISO 8601, e.g. 2026-11-23T05:00:00Z */
+    char scenario_sha256[65];       /* of the scenario file's bytes, hex */
+    char command_line[1024];
+} sc_run_info;
+
+/* SC_OK if path can be written (exists only with force; folder exists and is writable).
+ * SC_EEXIST (message suggests --force) if it exists without force; SC_EFAIL if
+ * the folder is missing, not a folder or not writable, or path is a folder.
+ * A missing folder is created only when it is exactly "results" (the default
+ * -o folder). */
+int sc_write_check_target(const char *path, int force, sc_error *e);
+
+/* Lower-case hex SHA-256 of len bytes (nettle) into out (64 digits + NUL).
+ * Returns SC_OK; it cannot fail. */
+int sc_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* Write the result file (CONTRACT.md layout; extras listed atop src/write/h5.c).
+ * Returns SC_OK; SC_EEXIST if path exists (or appears meanwhile) and !force;
+ * SC_EFAIL for I/O or HDF5 failures and for s, l, sum and run that disagree
+ * (horizon, units, trajectories); SC_ENOMEM. On failure no file is at path
+ * and no temporary file remains; an existing file is untouched. */
+int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_layout *l,
+                const sc_summary *sum, const sc_run_info *run, sc_error *e);
+
+#endif

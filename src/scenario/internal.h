@@ -1,0 +1,209 @@
+/*
+ * internal.h — private to src/scenario: the reading context, YAML values that
+ * know where they were written, parsed CSV tables, number domains, and the
+ * helpers the files of this module share.
+ *
+ * Every reader takes the context and a located value (scn_val) and either
+ * fills its output or returns a status with the error already described as
+ * "FILE:LINE:COL: key.path: what was expected, got what". Nothing here keeps
+ * state outside the context, and everything the context owns is released by
+ * scn_ctx_clear() (what belongs to the scenario is released with it).
+ */
+#ifndef SENDCAST_SCENARIO_INTERNAL_H
+#define SENDCAST_SCENARIO_INTERNAL_H
+
+#include <stddef.h>
+
+#include <libfyaml.h>
+
+#include "sendcast/error.h"
+#include "sendcast/scenario.h"
+
+#define SCN_PATH_MAX 160        /* key path shown in messages, "finance.grant.table" */
+#define SCN_MAX_COUNT 1e9       /* largest count (plans, pupils) the scenario may give */
+#define SCN_MAX_CLUSTERS 100000
+#define SCN_MAX_FILE_BYTES (256L * 1024 * 1024)
+
+/* A value in the scenario with where it was written. n is NULL when the key
+ * was not given; line/col (1-based) then point at the enclosing mapping. */
+typedef struct scn_val {
+    struct fy_node *n;
+    int line, col;
+    char path[SCN_PATH_MAX];
+} scn_val;
+
+enum scn_kind { SCN_ABSENT, SCN_NULL, SCN_SCALAR, SCN_SEQ, SCN_MAP };
+
+/* One allowed key of a mapping. */
+typedef struct scn_key {
+    const char *name;
+    int required;
+} scn_key;
+
+/* Where a number may lie, and how to say so in a message. */
+typedef struct scn_dom {
+    double lo, hi;
+    unsigned char lo_open, hi_open, whole;
+    const char *what;           /* "a number in [0, 1]" */
+} scn_dom;
+
+extern const scn_dom scn_real, scn_prob, scn_nonneg, scn_positive, scn_count,
+    scn_growth, scn_unit_open, scn_share_open;
+
+/* A CSV file, parsed whole. Row r, column c is cell[r * ncols + c]; line[r]
+ * is the file line the row starts on (the header is line 1 or later). */
+typedef struct scn_csv {
+    const char *path;           /* display path; owned by the scenario's files[] */
+    int ncols, nrows;
+    char **head;
+    char **cell;
+    int *line;
+    char *buf;                  /* every field, unescaped and NUL-terminated */
+} scn_csv;
+
+/* Per-cluster flags for the optional numbers a cluster gave itself. */
+enum {
+    SCN_HAS_SS = 1u << 0,               /* send_support_share */
+    SCN_HAS_ES = 1u << 1,               /* early_support */
+    SCN_HAS_STOCK0 = 1u << 2            /* + p: own stock of placement p (p >= 1) */
+};
+
+/* Everything one sc_scenario_read() call holds while it reads. */
+typedef struct scn_ctx {
+    sc_scenario *s;
+    sc_error *e;
+    const char *file;           /* the scenario path as given (s->path) */
+    char *dir;                  /* its folder with a trailing '/', or "" */
+    struct fy_diag *diag;
+    struct fy_parser *fyp;
+    struct fy_document *doc;
+    scn_csv **csv;              /* loaded CSVs, one per distinct path */
+    int ncsv;
+    int cap_inputs;
+    unsigned *cgiven;           /* [nclusters] SCN_HAS_* */
+    int *cline;                 /* [nclusters] line each cluster was given on */
+    double sshare;              /* population.send_support_share, NaN if not given */
+    scn_val sshare_at;
+    double es_total;            /* cluster_working.early_support_total */
+    double dstock[SC_NPLACEMENTS];      /* district stock; NaN when not given */
+    scn_val placement_at[SC_NPLACEMENTS];
+    scn_val root;
+} scn_ctx;
+
+void scn_ctx_clear(scn_ctx *r);
+
+/* The status of the failure already described in r->e (never SC_OK), so a
+ * caller can pass on out-of-memory and bad input alike. */
+static inline int scn_fail(const scn_ctx *r)
+{
+    return r->e->status != SC_OK ? r->e->status : SC_EFAIL;
+}
+
+/* ---- yaml.c: the document, located values, typed reads ---- */
+
+int scn_yaml_open(scn_ctx *r, const char *text, size_t len);
+enum scn_kind scn_kind(const scn_val *v);
+const char *scn_kind_name(enum scn_kind k);
+/* The scalar text (not NUL-terminated) or NULL when v is not a scalar. */
+const char *scn_text(const scn_val *v, size_t *len);
+int scn_text_is(const scn_val *v, const char *s);
+/* "got ..." for messages: a number as written, a quoted string, "a list", ... */
+void scn_describe(const scn_val *v, char *buf, size_t cap);
+
+/* A located problem: "FILE:LINE:COL: path: message"; returns SC_EINPUT. */
+int scn_err(scn_ctx *r, const scn_val *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "path: expected WHAT, got ..."; returns SC_EINPUT. */
+int scn_expected(scn_ctx *r, const scn_val *v, const char *what);
+int scn_nomem(scn_ctx *r);
+
+/* Check that m is a mapping of the given keys only (no repeats) and fill
+ * out[i] for keys[i]; a missing required key is an error. */
+int scn_map(scn_ctx *r, const scn_val *m, const scn_key *keys, int nkeys, scn_val *out);
+/* A mapping whose keys are data (years, placement names): checks the type and
+ * repeats; then iterate with scn_map_next(). */
+int scn_map_open(scn_ctx *r, const scn_val *m);
+int scn_map_next(const scn_val *m, void **it, scn_val *key, scn_val *val);
+int scn_seq_open(scn_ctx *r, const scn_val *v, int min, int max, int *count);
+int scn_seq_next(const scn_val *v, void **it, int *index, scn_val *item);
+/* Does mapping m have key k (whatever its value)? */
+int scn_has_key(const scn_val *m, const char *k);
+
+int scn_str(scn_ctx *r, const scn_val *v, char *buf, size_t cap);
+int scn_id(scn_ctx *r, const scn_val *v, char *buf, size_t cap);
+int scn_plain_number(scn_ctx *r, const scn_val *v, const scn_dom *d, double *out);
+int scn_int(scn_ctx *r, const scn_val *v, long long lo, long long hi, long long *out);
+int scn_u64(scn_ctx *r, const scn_val *v, uint64_t *out);
+int scn_bool(scn_ctx *r, const scn_val *v, int *out);
+int scn_number_list(scn_ctx *r, const scn_val *v, const scn_dom *d, int n, double *out);
+
+/* ---- values.c: numbers, domains, the provenance register ---- */
+
+enum { SCN_NUM_OK, SCN_NUM_BAD, SCN_NUM_NONFINITE };
+/* Parse a YAML 1.2 core-schema decimal number (also .inf/.nan, reported as
+ * non-finite). s need not be NUL-terminated. */
+int scn_parse_number(const char *s, size_t len, double *out);
+int scn_dom_ok(const scn_dom *d, double x);
+
+/* Year of an ordinary year table row, t = year - base_year. */
+typedef struct scn_years {
+    double v[SC_MAX_HORIZON + 1];
+    unsigned char have[SC_MAX_HORIZON + 1];
+    int n;                      /* years given within 0..horizon */
+} scn_years;
+
+/* A number in any of the three forms (plain, {value, status, source},
+ * {csv, item[, year]}); recorded in the register under name/item/year. */
+int scn_number(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+               const char *item, int year, double *out);
+int scn_year_table(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                   scn_years *out);
+int scn_record(scn_ctx *r, const char *name, const char *item, int year, double value,
+               const char *status, const char *source);
+/* Copy with a length check; 0 on success, -1 if it would not fit. */
+int scn_copy(char *dst, size_t cap, const char *src);
+
+/* ---- csv.c ---- */
+
+int scn_csv_parse(scn_csv *t, const char *path, const char *text, size_t len, sc_error *e);
+void scn_csv_free(scn_csv *t);
+int scn_csv_col(const scn_csv *t, const char *name);
+/* Open the CSV named by the scalar ref (a path relative to the scenario). */
+int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out);
+/* The column `name` of t, as named by the scenario value `at` (which the
+ * message then points to); -1 with the error set when absent. */
+int scn_csv_need(scn_ctx *r, const scn_val *at, const scn_csv *t, const char *name, int *col);
+/* A numeric cell; on error the message is "FILE:ROW: column NAME: ..." and,
+ * when at is given, a second line names the scenario key that read it. */
+int scn_csv_number(scn_ctx *r, const scn_csv *t, int row, int col, const scn_dom *d,
+                   const scn_val *at, double *out);
+/* A text cell into buf, with a length check. */
+int scn_csv_text(scn_ctx *r, const scn_csv *t, int row, int col, char *buf, size_t cap,
+                 const scn_val *at);
+/* Status and source of a row: its own status and source columns where it has
+ * them, else "unstated" and "FILE:LINE". */
+int scn_csv_provenance(scn_ctx *r, const scn_csv *t, int row, const scn_val *at, char *status,
+                       char *source);
+/* "FILE:LINE" of row (for sources). */
+void scn_csv_where(const scn_csv *t, int row, char *buf, size_t cap);
+/* Append "read for FILE:LINE:COL (path)" below the message. */
+int scn_ref_context(scn_ctx *r, const scn_val *at);
+/* Read a whole file into a NUL-terminated buffer; 0, or errno (ENOMEM on
+ * allocation failure). */
+int scn_slurp(const char *path, char **text, size_t *len);
+
+/* ---- params.c, clusters.c, money.c ---- */
+
+int scn_parameters(scn_ctx *r, const scn_val *v);
+int scn_areas(scn_ctx *r, const scn_val *v);
+int scn_clusters(scn_ctx *r, const scn_val *v);
+int scn_population(scn_ctx *r, const scn_val *v);
+int scn_placements(scn_ctx *r, const scn_val *v);
+/* Early-support allowances from cluster_working.early_support_total (at). */
+int scn_early_support(scn_ctx *r, const scn_val *at);
+/* Index of the cluster with this id, or -1. */
+int scn_cluster_index(const sc_scenario *s, const char *id);
+int scn_cluster_working(scn_ctx *r, const scn_val *v);
+int scn_finance(scn_ctx *r, const scn_val *v);
+
+#endif

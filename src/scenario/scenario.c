@@ -1,0 +1,263 @@
+/*
+ * scenario.c — sc_scenario_read(): the scenario's top level, the order in
+ * which its sections are read and resolved, and the scenario's lifetime.
+ *
+ * Sections are read in dependency order, not file order: the run settings
+ * first (base_year and horizon fix the year tables), then areas, bands and
+ * clusters (which need both), population, placements, parameters, cluster
+ * working and finance. The first problem stops the read and is reported with
+ * its place; nothing partial is handed out.
+ */
+#include "sendcast/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sendcast/alloc.h"
+
+enum {
+    K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
+    K_AREAS, K_CLUSTERS, K_POPULATION, K_BANDS, K_PLACEMENTS, K_PARAMETERS, K_CLUSTER_WORKING,
+    K_FINANCE, K_N
+};
+
+static const scn_key top_keys[K_N] = {
+    { "name", 1 }, { "description", 0 }, { "base_year", 1 }, { "horizon", 1 },
+    { "trajectories", 1 }, { "seed", 1 }, { "percentiles", 0 }, { "areas", 1 },
+    { "clusters", 1 }, { "population", 1 }, { "bands", 1 }, { "placements", 1 },
+    { "parameters", 1 }, { "cluster_working", 1 }, { "finance", 1 },
+};
+
+static const double default_percentiles[] = { 5, 10, 25, 50, 75, 90, 95 };
+
+void scn_ctx_clear(scn_ctx *r)
+{
+    if (r->doc)
+        fy_parse_document_destroy(r->fyp, r->doc);
+    if (r->fyp)
+        fy_parser_destroy(r->fyp);
+    if (r->diag)
+        fy_diag_destroy(r->diag);
+    for (int i = 0; i < r->ncsv; i++) {
+        scn_csv_free(r->csv[i]);
+        sc_free(r->csv[i]);
+    }
+    sc_free(r->csv);
+    sc_free(r->dir);
+    sc_free(r->cgiven);
+    sc_free(r->cline);
+    memset(r, 0, sizeof *r);
+}
+
+void sc_scenario_free(sc_scenario *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->nfiles; i++) {
+        sc_free(s->files[i].path);
+        sc_free(s->files[i].text);
+    }
+    sc_free(s->files);
+    sc_free(s->path);
+    sc_free(s->areas);
+    sc_free(s->clusters);
+    sc_free(s->cluster_budget);
+    sc_free(s->inputs);
+    sc_free(s);
+}
+
+double sc_scenario_budget(const sc_scenario *s, int t, int c)
+{
+    if (t < 0 || t > s->horizon || c < 0 || c >= s->nclusters)
+        return NAN;
+    return s->cluster_budget[t * s->nclusters + c];
+}
+
+double sc_scenario_contingency(const sc_scenario *s, int t, int a)
+{
+    if (t < 0 || t > s->horizon || a < 0 || a >= s->nareas)
+        return NAN;
+    double sum = 0;
+    for (int c = 0; c < s->nclusters; c++)
+        if (s->clusters[c].area == a)
+            sum += s->cluster_budget[t * s->nclusters + c];
+    return s->contingency_share * sum;
+}
+
+/* ---- the run settings ---- */
+
+static int read_name(scn_ctx *r, const scn_val *v)
+{
+    char *name = r->s->name;
+    if (scn_str(r, v, name, sizeof r->s->name))
+        return scn_fail(r);
+    size_t n = strlen(name);
+    if (n == 0 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+                      != n)
+        return scn_expected(r, v, "a name of letters, digits, '.', '_' and '-' only (it names "
+                            "the result file)");
+    return SC_OK;
+}
+
+static int read_percentiles(scn_ctx *r, const scn_val *v)
+{
+    static const scn_dom pct = { 0, 100, 1, 1, 0, "a percentile in (0, 100)" };
+    sc_scenario *s = r->s;
+    int n;
+    if (!v->n) {
+        s->npercentiles = (int)(sizeof default_percentiles / sizeof default_percentiles[0]);
+        memcpy(s->percentiles, default_percentiles, sizeof default_percentiles);
+        return SC_OK;
+    }
+    if (scn_seq_open(r, v, 1, SC_MAX_PERCENTILES, &n))
+        return scn_fail(r);
+    void *it = NULL;
+    int i;
+    scn_val item;
+    while (scn_seq_next(v, &it, &i, &item)) {
+        if (scn_plain_number(r, &item, &pct, &s->percentiles[i]))
+            return scn_fail(r);
+        if (i > 0 && !(s->percentiles[i] > s->percentiles[i - 1]))
+            return scn_err(r, &item, "expected percentiles in strictly ascending order, got %g "
+                           "after %g", s->percentiles[i], s->percentiles[i - 1]);
+    }
+    s->npercentiles = n;
+    return SC_OK;
+}
+
+static int read_settings(scn_ctx *r, const scn_val *k)
+{
+    sc_scenario *s = r->s;
+    long long base, horizon, traj;
+    if (read_name(r, &k[K_NAME])
+        || (k[K_DESCRIPTION].n && scn_str(r, &k[K_DESCRIPTION], s->description,
+                                          sizeof s->description))
+        || scn_int(r, &k[K_BASE_YEAR], 1000, 9999, &base)
+        || scn_int(r, &k[K_HORIZON], 1, SC_MAX_HORIZON, &horizon)
+        || scn_int(r, &k[K_TRAJECTORIES], 1, 1000000000000LL, &traj)
+        || scn_u64(r, &k[K_SEED], &s->seed) || read_percentiles(r, &k[K_PERCENTILES]))
+        return scn_fail(r);
+    s->base_year = (int)base;
+    s->horizon = (int)horizon;
+    s->trajectories = (long)traj;
+    return SC_OK;
+}
+
+/* Tariffs per plan per year, by band in ascending cost. */
+static int read_bands(scn_ctx *r, const scn_val *v)
+{
+    static const scn_key keys[] = { { "topup", 1 } };
+    sc_scenario *s = r->s;
+    scn_val k[1];
+    int n;
+    if (scn_map(r, v, keys, 1, k) || scn_seq_open(r, &k[0], 1, SC_MAX_BANDS, &n))
+        return scn_fail(r);
+    void *it = NULL;
+    int b;
+    scn_val item;
+    while (scn_seq_next(&k[0], &it, &b, &item)) {
+        char band[16];
+        snprintf(band, sizeof band, "%d", b + 1);
+        if (scn_number(r, &item, &scn_nonneg, "bands.topup", band, 0, &s->topup[b]))
+            return scn_fail(r);
+        if (b > 0 && s->topup[b] < s->topup[b - 1])
+            return scn_err(r, &item, "expected bands in ascending cost, got %g after %g",
+                           s->topup[b], s->topup[b - 1]);
+    }
+    s->nbands = n;
+    return SC_OK;
+}
+
+static int read_sections(scn_ctx *r)
+{
+    scn_val k[K_N];
+    if (scn_map(r, &r->root, top_keys, K_N, k) || read_settings(r, k)
+        || scn_areas(r, &k[K_AREAS]) || read_bands(r, &k[K_BANDS])
+        || scn_clusters(r, &k[K_CLUSTERS]) || scn_population(r, &k[K_POPULATION])
+        || scn_placements(r, &k[K_PLACEMENTS]) || scn_parameters(r, &k[K_PARAMETERS])
+        || scn_cluster_working(r, &k[K_CLUSTER_WORKING]) || scn_finance(r, &k[K_FINANCE]))
+        return scn_fail(r);
+    return SC_OK;
+}
+
+/* ---- reading ---- */
+
+static int read_scenario_file(scn_ctx *r, const char *path)
+{
+    sc_scenario *s = r->s;
+    char *text;
+    size_t len;
+    int err = scn_slurp(path, &text, &len);
+    if (err == ENOMEM)
+        return scn_nomem(r);
+    if (err)
+        return sc_error_at(r->e, path, 0, 0, "cannot read the scenario: %s", strerror(err));
+    char *copy = sc_strdup(path);
+    s->files = sc_calloc(1, sizeof *s->files);
+    if (!copy || !s->files) {
+        sc_free(copy);
+        sc_free(text);
+        return scn_nomem(r);
+    }
+    s->files[0] = (sc_file){ .path = copy, .text = text, .len = len };
+    s->nfiles = 1;
+    return SC_OK;
+}
+
+/* The scenario's folder with its trailing '/', where its CSV paths start. */
+static int set_dir(scn_ctx *r, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+    r->dir = sc_malloc(n + 1);
+    if (!r->dir)
+        return scn_nomem(r);
+    memcpy(r->dir, path, n);
+    r->dir[n] = '\0';
+    return SC_OK;
+}
+
+static int read_into(scn_ctx *r, const char *path)
+{
+    sc_scenario *s = r->s;
+    for (int t = 0; t <= SC_MAX_HORIZON; t++)
+        s->target[t] = s->projection_topup[t] = s->cluster_budget_total[t] = NAN;
+    s->path = sc_strdup(path);
+    if (!s->path)
+        return scn_nomem(r);
+    r->file = s->path;
+    if (set_dir(r, path) || read_scenario_file(r, path)
+        || scn_yaml_open(r, s->files[0].text, s->files[0].len) || read_sections(r))
+        return scn_fail(r);
+    return SC_OK;
+}
+
+int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e)
+{
+    sc_error local;
+    if (!e)
+        e = &local;
+    sc_error_clear(e);
+    if (!out || !path)
+        return sc_error_set(e, SC_EFAIL, "sc_scenario_read: no path or no result pointer");
+    *out = NULL;
+    scn_ctx r;
+    memset(&r, 0, sizeof r);
+    r.e = e;
+    r.s = sc_calloc(1, sizeof *r.s);
+    if (!r.s)
+        return sc_error_set(e, SC_ENOMEM, "%s: out of memory while reading the scenario", path);
+    r.file = path;
+    int rc = read_into(&r, path);
+    sc_scenario *s = r.s;
+    scn_ctx_clear(&r);
+    if (rc) {
+        sc_scenario_free(s);
+        return rc;
+    }
+    *out = s;
+    return SC_OK;
+}

@@ -1,0 +1,377 @@
+/*
+ * values.c — numbers and year tables in the three forms docs/scenario.md
+ * allows, and the provenance register that keeps each number with its status.
+ *
+ * A number may be written plainly, as {value, status, source}, or as a
+ * reference {csv, item[, year]} to a row of an item table; a year table as
+ * {YEAR: number, ...} or {csv, item} taking every row of that item with a
+ * year. Whatever the form, the number is checked against its domain where it
+ * was written (the YAML line or the CSV row) and recorded in s->inputs, so
+ * the result file can show which numbers are published and which are guesses.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sendcast/alloc.h"
+
+const scn_dom scn_real = { -INFINITY, INFINITY, 0, 0, 0, "a number" };
+const scn_dom scn_prob = { 0, 1, 0, 0, 0, "a number in [0, 1]" };
+const scn_dom scn_nonneg = { 0, INFINITY, 0, 0, 0, "a number >= 0" };
+const scn_dom scn_positive = { 0, INFINITY, 1, 0, 0, "a number > 0" };
+const scn_dom scn_count = { 0, SCN_MAX_COUNT, 0, 0, 1, "a whole number from 0 to 1e9 (a count)" };
+const scn_dom scn_growth = { -1, INFINITY, 1, 0, 0, "a number > -1 (a yearly rate)" };
+const scn_dom scn_unit_open = { 0, 1, 1, 0, 0, "a number in (0, 1]" };
+const scn_dom scn_share_open = { 0, 1, 1, 1, 0, "a number in (0, 1)" };
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static size_t digits(const char *s, size_t i, size_t len)
+{
+    size_t j = i;
+    while (j < len && is_digit(s[j]))
+        j++;
+    return j - i;
+}
+
+/* .inf / .nan in the spellings YAML 1.2 allows. */
+static int special(const char *s, size_t len, double *out)
+{
+    static const char *const infs[] = { ".inf", ".Inf", ".INF" };
+    static const char *const nans[] = { ".nan", ".NaN", ".NAN" };
+    size_t i = (len > 0 && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+    for (int k = 0; k < 3; k++) {
+        if (len - i == 4 && memcmp(s + i, infs[k], 4) == 0) {
+            *out = s[0] == '-' ? -INFINITY : INFINITY;
+            return 1;
+        }
+        if (i == 0 && len == 4 && memcmp(s, nans[k], 4) == 0) {
+            *out = NAN;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int scn_parse_number(const char *s, size_t len, double *out)
+{
+    if (len == 0 || len >= 128)
+        return SCN_NUM_BAD;
+    if (special(s, len, out))
+        return SCN_NUM_NONFINITE;
+    /* [-+]? ( .D+ | D+ ( . D* )? ) ( [eE] [-+]? D+ )? */
+    size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
+    size_t whole = digits(s, i, len);
+    i += whole;
+    size_t frac = 0;
+    if (i < len && s[i] == '.') {
+        frac = digits(s, i + 1, len);
+        i += 1 + frac;
+    }
+    if (whole + frac == 0)
+        return SCN_NUM_BAD;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t ex = digits(s, i, len);
+        if (ex == 0)
+            return SCN_NUM_BAD;
+        i += ex;
+    }
+    if (i != len)
+        return SCN_NUM_BAD;
+    char buf[128];
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    double x = strtod(buf, NULL);
+    *out = x;
+    return isfinite(x) ? SCN_NUM_OK : SCN_NUM_NONFINITE;
+}
+
+int scn_dom_ok(const scn_dom *d, double x)
+{
+    if (!isfinite(x))
+        return 0;
+    if (d->lo_open ? !(x > d->lo) : !(x >= d->lo))
+        return 0;
+    if (d->hi_open ? !(x < d->hi) : !(x <= d->hi))
+        return 0;
+    return !d->whole || x == floor(x);
+}
+
+int scn_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        return -1;
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+int scn_record(scn_ctx *r, const char *name, const char *item, int year, double value,
+               const char *status, const char *source)
+{
+    sc_scenario *s = r->s;
+    if (s->ninputs == r->cap_inputs) {
+        int cap = r->cap_inputs ? 2 * r->cap_inputs : 64;
+        sc_input *p = sc_realloc(s->inputs, (size_t)cap * sizeof *p);
+        if (!p)
+            return scn_nomem(r);
+        s->inputs = p;
+        r->cap_inputs = cap;
+    }
+    sc_input *in = &s->inputs[s->ninputs];
+    memset(in, 0, sizeof *in);
+    in->year = year;
+    in->value = value;
+    /* Callers check user text against these sizes where it is read; a failure
+     * here is a programming error, still not a silent cut. */
+    if (scn_copy(in->name, sizeof in->name, name) || scn_copy(in->item, sizeof in->item, item)
+        || scn_copy(in->status, sizeof in->status, status)
+        || scn_copy(in->source, sizeof in->source, source))
+        return sc_error_set(r->e, SC_EFAIL, "%s: provenance entry %s does not fit", r->file,
+                            name);
+    s->ninputs++;
+    return SC_OK;
+}
+
+/* ---- the three forms of a number ---- */
+
+static int inline_value(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                        const char *item, int year, double *out)
+{
+    static const scn_key keys[] = { { "value", 1 }, { "status", 0 }, { "source", 0 } };
+    scn_val k[3];
+    char status[SC_ID_MAX] = "scenario", source[SC_TEXT_MAX] = "";
+    if (scn_map(r, v, keys, 3, k) || scn_plain_number(r, &k[0], d, out))
+        return scn_fail(r);
+    if (k[1].n && scn_str(r, &k[1], status, sizeof status))
+        return scn_fail(r);
+    if (k[2].n && scn_str(r, &k[2], source, sizeof source))
+        return scn_fail(r);
+    return scn_record(r, name, item, year, *out, status, source);
+}
+
+/* The year in a row, or 0 when the table has no year or the cell is empty. */
+static int row_year(scn_ctx *r, const scn_csv *t, int row, int ycol, const scn_val *at,
+                    int *year)
+{
+    static const scn_dom yd = { 1, 9999, 0, 0, 1, "a year (a whole number)" };
+    *year = 0;
+    if (ycol < 0 || !t->cell[row * t->ncols + ycol][0])
+        return SC_OK;
+    double y;
+    if (scn_csv_number(r, t, row, ycol, &yd, at, &y))
+        return scn_fail(r);
+    *year = (int)y;
+    return SC_OK;
+}
+
+typedef struct item_ref {
+    scn_val csv, item, year;
+    scn_csv *t;
+    char name[SC_ID_MAX * 4];
+    int icol, vcol, ycol;
+} item_ref;
+
+static int open_item_ref(scn_ctx *r, const scn_val *v, int with_year, item_ref *ref)
+{
+    static const scn_key keys[] = { { "csv", 1 }, { "item", 1 }, { "year", 0 } };
+    scn_val k[3];
+    if (scn_map(r, v, keys, with_year ? 3 : 2, k))
+        return scn_fail(r);
+    ref->csv = k[0];
+    ref->item = k[1];
+    ref->year = with_year ? k[2] : (scn_val){ 0 };
+    if (scn_str(r, &ref->item, ref->name, sizeof ref->name) || scn_csv_open(r, &ref->csv, &ref->t)
+        || scn_csv_need(r, &ref->csv, ref->t, "item", &ref->icol)
+        || scn_csv_need(r, &ref->csv, ref->t, "value", &ref->vcol))
+        return scn_fail(r);
+    ref->ycol = scn_csv_col(ref->t, "year");
+    return SC_OK;
+}
+
+static int csv_value(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                     const char *item, int year, double *out)
+{
+    item_ref ref;
+    if (open_item_ref(r, v, 1, &ref))
+        return scn_fail(r);
+    long long want = 0;
+    if (ref.year.n) {
+        if (scn_int(r, &ref.year, 1, 9999, &want))
+            return scn_fail(r);
+        if (ref.ycol < 0 && scn_csv_need(r, &ref.year, ref.t, "year", &ref.ycol))
+            return scn_fail(r);
+    }
+    int found = -1, nfound = 0, lines[3] = { 0 };
+    for (int row = 0; row < ref.t->nrows; row++) {
+        if (strcmp(ref.t->cell[row * ref.t->ncols + ref.icol], ref.name) != 0)
+            continue;
+        if (ref.year.n) {
+            int y;
+            if (row_year(r, ref.t, row, ref.ycol, v, &y))
+                return scn_fail(r);
+            if (y != want)
+                continue;
+        }
+        if (nfound < 3)
+            lines[nfound] = ref.t->line[row];
+        nfound++;
+        found = row;
+    }
+    char yeartext[32] = "";
+    if (ref.year.n)
+        snprintf(yeartext, sizeof yeartext, " and year %lld", want);
+    if (nfound == 0)
+        return scn_err(r, &ref.item, "no row of %s has item '%s'%s", ref.t->path, ref.name,
+                       yeartext);
+    if (nfound > 1)
+        return scn_err(r, &ref.item,
+                       "item '%s'%s matches %d rows of %s (lines %d, %d%s); a single number "
+                       "needs exactly one: add year: YEAR to pick one",
+                       ref.name, yeartext, nfound, ref.t->path, lines[0], lines[1],
+                       nfound > 2 ? ", ..." : "");
+    char status[SC_ID_MAX], source[SC_TEXT_MAX];
+    int y;
+    if (scn_csv_number(r, ref.t, found, ref.vcol, d, v, out)
+        || scn_csv_provenance(r, ref.t, found, v, status, source)
+        || row_year(r, ref.t, found, ref.ycol, v, &y))
+        return scn_fail(r);
+    return scn_record(r, name, item, y ? y : year, *out, status, source);
+}
+
+int scn_number(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+               const char *item, int year, double *out)
+{
+    switch (scn_kind(v)) {
+    case SCN_SCALAR: {
+        if (scn_plain_number(r, v, d, out))
+            return scn_fail(r);
+        char source[64];
+        snprintf(source, sizeof source, "scenario line %d", v->line);
+        return scn_record(r, name, item, year, *out, "scenario", source);
+    }
+    case SCN_MAP:
+        if (scn_has_key(v, "csv"))
+            return csv_value(r, v, d, name, item, year, out);
+        if (scn_has_key(v, "value"))
+            return inline_value(r, v, d, name, item, year, out);
+        break;
+    default:
+        break;
+    }
+    char what[256];
+    snprintf(what, sizeof what, "%s (plain, {value: ..., status: ...} or {csv: FILE, item: NAME})",
+             d->what);
+    return scn_expected(r, v, what);
+}
+
+/* ---- year tables ---- */
+
+static int put_year(scn_ctx *r, const scn_val *at, int year, double x, scn_years *out)
+{
+    int t = year - r->s->base_year;
+    if (out->have[t])
+        return scn_err(r, at, "year %d is given twice", year);
+    out->have[t] = 1;
+    out->v[t] = x;
+    out->n++;
+    return SC_OK;
+}
+
+static int inline_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                        scn_years *out)
+{
+    if (scn_map_open(r, v))
+        return scn_fail(r);
+    void *it = NULL;
+    scn_val key, val;
+    while (scn_map_next(v, &it, &key, &val)) {
+        long long year;
+        double x;
+        if (scn_int(r, &key, 1, 9999, &year))
+            return scn_fail(r);
+        if (year < r->s->base_year)
+            return scn_err(r, &key, "year %lld is before the base year %d", year,
+                           r->s->base_year);
+        if (year > r->s->base_year + r->s->horizon)
+            continue;   /* a table may run past the horizon (a longer agreement) */
+        if (scn_number(r, &val, d, name, "", (int)year, &x)
+            || put_year(r, &key, (int)year, x, out))
+            return scn_fail(r);
+    }
+    return SC_OK;
+}
+
+static int row_in_years(scn_ctx *r, const item_ref *ref, const scn_val *v, const scn_dom *d,
+                        const char *name, int row, scn_years *out)
+{
+    const scn_csv *t = ref->t;
+    int year;
+    if (row_year(r, t, row, ref->ycol, v, &year))
+        return scn_fail(r);
+    if (year == 0)
+        return SC_OK;   /* rows without a year are not part of a year table */
+    if (year < r->s->base_year) {
+        sc_error_at(r->e, t->path, t->line[row], 0,
+                    "column year: year %d of item %s is before the base year %d", year,
+                    ref->name, r->s->base_year);
+        return scn_ref_context(r, v);
+    }
+    if (year > r->s->base_year + r->s->horizon)
+        return SC_OK;
+    int tt = year - r->s->base_year;
+    if (out->have[tt]) {
+        sc_error_at(r->e, t->path, t->line[row], 0, "item %s: year %d is given twice",
+                    ref->name, year);
+        return scn_ref_context(r, v);
+    }
+    double x;
+    char status[SC_ID_MAX], source[SC_TEXT_MAX];
+    if (scn_csv_number(r, t, row, ref->vcol, d, v, &x)
+        || scn_csv_provenance(r, t, row, v, status, source))
+        return scn_fail(r);
+    out->have[tt] = 1;
+    out->v[tt] = x;
+    out->n++;
+    return scn_record(r, name, "", year, x, status, source);
+}
+
+static int csv_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                     scn_years *out)
+{
+    item_ref ref;
+    if (open_item_ref(r, v, 0, &ref) || scn_csv_need(r, &ref.csv, ref.t, "year", &ref.ycol))
+        return scn_fail(r);
+    int matched = 0;
+    for (int row = 0; row < ref.t->nrows; row++) {
+        if (strcmp(ref.t->cell[row * ref.t->ncols + ref.icol], ref.name) != 0)
+            continue;
+        matched++;
+        if (row_in_years(r, &ref, v, d, name, row, out))
+            return scn_fail(r);
+    }
+    if (!matched)
+        return scn_err(r, &ref.item, "no row of %s has item '%s'", ref.t->path, ref.name);
+    return SC_OK;
+}
+
+int scn_year_table(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                   scn_years *out)
+{
+    memset(out, 0, sizeof *out);
+    if (scn_kind(v) == SCN_MAP)
+        return scn_has_key(v, "csv") ? csv_years(r, v, d, name, out)
+                                     : inline_years(r, v, d, name, out);
+    return scn_expected(r, v, "a year table: {YEAR: number, ...} or {csv: FILE, item: NAME}");
+}

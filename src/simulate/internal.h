@@ -1,0 +1,70 @@
+/*
+ * internal.h — what the simulation's own files share: a trajectory's drawn
+ * parameters, its state, and the per-thread workspace that holds both.
+ */
+#ifndef SENDCAST_SIMULATE_INTERNAL_H
+#define SENDCAST_SIMULATE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "sendcast/layout.h"
+#include "sendcast/rng.h"
+#include "sendcast/scenario.h"
+#include "sendcast/simulate.h"
+
+/* One trajectory's parameters (MODEL.md 3.1). */
+typedef struct sc_params {
+    double alpha, beta;            /* log conversion at base year, yearly trend */
+    double k;                      /* NB dispersion; INFINITY = Poisson */
+    double phi;                    /* damping of the trend */
+    double p_assess, p_issue;
+    double mix[SC_NPLACEMENTS];    /* placement mix of new plans */
+    double band_mix[SC_MAX_BANDS];
+    double cease[SC_NPLACEMENTS];
+    double p_up, p_esc, p_post16;
+    double effect;                 /* E */
+    double cv;                     /* heterogeneity of E across clusters */
+    double drift;                  /* d */
+    double *effect_c;              /* [C] E_c = min(E h_c, 0.95) */
+    double *inflation;             /* [H+1], [0] unused */
+} sc_params;
+
+/* Plans in place in one cluster: mainstream by band and the other placements. */
+typedef struct sc_stock {
+    int64_t band[SC_MAX_BANDS];
+    int64_t place[SC_NPLACEMENTS];   /* [SC_PL_MAINSTREAM] unused: bands hold it */
+} sc_stock;
+
+/* One cluster's flows in one year. */
+typedef struct sc_flows {
+    int64_t requests0, diverted, requests, assessments, issued;
+    int64_t new_place[SC_NPLACEMENTS];
+    int64_t new_band[SC_MAX_BANDS];
+} sc_flows;
+
+struct sc_sim_workspace {
+    sc_rng rng;
+    sc_params params;
+    sc_stock *open;          /* [C] stock at the end of the previous year */
+    sc_stock *close;         /* [C] stock at the end of this year */
+    sc_flows *flows;         /* [C] */
+    double *overspend;       /* [C] */
+    int overflow;            /* a count left the exact range of the samplers */
+};
+
+/* The keyed stream for a process draw of cluster c in year t. */
+static inline gsl_rng *sc_sim_stream(sc_sim_workspace *w, uint64_t seed, long i,
+                                     enum sc_purpose purpose, int c, int t)
+{
+    sc_rng_key(&w->rng, seed, (uint64_t)i, purpose, sc_rng_unit(c, t));
+    return &w->rng.gsl;
+}
+
+void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i);
+
+void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t);
+
+void sc_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
+                   double *price, double *deficit, int *prev_met, double *cells);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * params.c — a trajectory's parameter draws, MODEL.md 3.1, in the table's order.
+ *
+ * Each parameter has its own stream (purpose = its enum sc_param_id), so a
+ * scenario that changes one parameter's distribution leaves every other
+ * parameter's draw unchanged.
+ */
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "internal.h"
+
+static double draw_scalar(const sc_dist *d, int id, gsl_rng *r)
+{
+    switch (d->kind) {
+    case SC_DIST_FIXED:
+        return d->value[0];
+    case SC_DIST_BETA:
+        return gsl_ran_beta(r, d->p[0], d->p[1]);
+    case SC_DIST_NORMAL:
+        return d->p[1] > 0 ? d->p[0] + gsl_ran_gaussian_ziggurat(r, d->p[1]) : d->p[0];
+    case SC_DIST_GAMMA:
+        return gsl_ran_gamma(r, d->p[0], d->p[1]);
+    case SC_DIST_POISSON:
+        return INFINITY;
+    default:   /* left out: the table's default (validation allowed it) */
+        return id == SC_P_DISPERSION ? INFINITY : sc_param_table[id].default_value;
+    }
+}
+
+static void draw_vector(const sc_dist *d, gsl_rng *r, double *out)
+{
+    if (d->kind == SC_DIST_DIRICHLET) {
+        gsl_ran_dirichlet(r, (size_t)d->dim, d->value, out);
+        return;
+    }
+    for (int j = 0; j < d->dim; j++)
+        out[j] = d->value[j];
+}
+
+/* (alpha, beta) from a bivariate normal; a zero variance makes that margin fixed. */
+static void draw_conversion(const sc_dist *d, gsl_rng *r, double *alpha, double *beta)
+{
+    *alpha = d->value[0];
+    *beta = d->value[1];
+    if (d->kind != SC_DIST_BVNORMAL)
+        return;
+    double sx = sqrt(d->cov[0][0]), sy = sqrt(d->cov[1][1]);
+    double x = 0, y = 0;
+    if (sx > 0 && sy > 0) {
+        gsl_ran_bivariate_gaussian(r, sx, sy, d->cov[0][1] / (sx * sy), &x, &y);
+    } else {
+        x = sx > 0 ? gsl_ran_gaussian(r, sx) : 0;
+        y = sy > 0 ? gsl_ran_gaussian(r, sy) : 0;
+    }
+    *alpha += x;
+    *beta += y;
+}
+
+static gsl_rng *param_stream(sc_sim_workspace *w, uint64_t seed, long i, enum sc_param_id id)
+{
+    sc_rng_key(&w->rng, seed, (uint64_t)i, (uint32_t)id, 0);
+    return &w->rng.gsl;
+}
+
+static double scalar(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i,
+                     enum sc_param_id id)
+{
+    return draw_scalar(&s->param[id], id, param_stream(w, seed, i, id));
+}
+
+void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i)
+{
+    sc_params *p = &w->params;
+
+    draw_conversion(&s->param[SC_P_CONVERSION], param_stream(w, seed, i, SC_P_CONVERSION),
+                    &p->alpha, &p->beta);
+    p->k = scalar(s, w, seed, i, SC_P_DISPERSION);
+    p->phi = scalar(s, w, seed, i, SC_P_DAMPING);
+    p->p_assess = scalar(s, w, seed, i, SC_P_ASSESS);
+    p->p_issue = scalar(s, w, seed, i, SC_P_ISSUE);
+    draw_vector(&s->param[SC_P_PLACEMENT_MIX], param_stream(w, seed, i, SC_P_PLACEMENT_MIX), p->mix);
+    draw_vector(&s->param[SC_P_BAND_MIX], param_stream(w, seed, i, SC_P_BAND_MIX), p->band_mix);
+    for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
+        p->cease[pl] = scalar(s, w, seed, i, (enum sc_param_id)(SC_P_CEASE_MAINSTREAM + pl));
+    p->p_up = scalar(s, w, seed, i, SC_P_STEP_UP);
+    p->p_esc = scalar(s, w, seed, i, SC_P_ESCALATION);
+    p->p_post16 = scalar(s, w, seed, i, SC_P_POST16_TRANSFER);
+    p->effect = scalar(s, w, seed, i, SC_P_CLUSTER_EFFECT);
+
+    /* h_c ~ Gamma(mean 1, cv): shape 1/cv^2, scale cv^2. One stream per cluster. */
+    p->cv = scalar(s, w, seed, i, SC_P_HETEROGENEITY_CV);
+    for (int c = 0; c < s->nclusters; c++) {
+        double h = 1.0;
+        if (p->cv > 0) {
+            sc_rng_key(&w->rng, seed, (uint64_t)i, SC_PURPOSE_HETEROGENEITY, (uint64_t)c);
+            h = gsl_ran_gamma(&w->rng.gsl, 1.0 / (p->cv * p->cv), p->cv * p->cv);
+        }
+        p->effect_c[c] = fmin(p->effect * h, 0.95);
+    }
+
+    /* i_t independent by year, drawn in year order from one stream. */
+    gsl_rng *r = param_stream(w, seed, i, SC_P_INFLATION);
+    for (int t = 1; t <= s->horizon; t++)
+        p->inflation[t] = draw_scalar(&s->param[SC_P_INFLATION], SC_P_INFLATION, r);
+
+    p->drift = scalar(s, w, seed, i, SC_P_SEND_SUPPORT_DRIFT);
+}

@@ -1,0 +1,75 @@
+/*
+ * rng.c — Philox4x64-10 (Random123) as a GSL generator, keyed per stream.
+ *
+ * get_double uses the top 53 bits of one 64-bit output, so uniforms have full
+ * double resolution (GSL's own adapter uses 32 bits). get returns 32 bits, as
+ * GSL's integer samplers expect from a generator with max 2^32 - 1.
+ */
+#include "sendcast/rng.h"
+
+#include <string.h>
+
+#include <Random123/philox.h>
+
+typedef struct philox_state {
+    philox4x64_ctr_t ctr;     /* v[0] block counter, v[1] 0, v[2] purpose, v[3] unit */
+    philox4x64_key_t key;     /* v[0] seed, v[1] trajectory */
+    philox4x64_ctr_t out;     /* the current block of four outputs */
+    int left;                 /* outputs of `out` not yet used */
+} philox_state;
+
+_Static_assert(sizeof(philox_state) <= sizeof(((sc_rng *)0)->state), "sc_rng state too small");
+
+static inline uint64_t next64(philox_state *st)
+{
+    if (st->left == 0) {
+        st->out = philox4x64(st->ctr, st->key);
+        st->ctr.v[0]++;
+        st->left = 4;
+    }
+    return st->out.v[--st->left];
+}
+
+static unsigned long philox_get(void *vstate)
+{
+    return (unsigned long)(next64(vstate) >> 32);
+}
+
+static double philox_get_double(void *vstate)
+{
+    return (double)(next64(vstate) >> 11) * 0x1.0p-53;
+}
+
+/* gsl_rng_set semantics: a plain seed, trajectory 0, purpose 0 (tests only). */
+static void philox_set(void *vstate, unsigned long seed)
+{
+    philox_state *st = vstate;
+    memset(st, 0, sizeof *st);
+    st->key.v[0] = seed;
+}
+
+static const gsl_rng_type philox_type = {
+    "sendcast-philox4x64", 0xffffffffUL, 0, sizeof(philox_state),
+    philox_set, philox_get, philox_get_double
+};
+
+const gsl_rng_type *const sc_rng_philox = &philox_type;
+
+void sc_rng_init(sc_rng *r)
+{
+    memset(r, 0, sizeof *r);
+    r->gsl.type = &philox_type;
+    r->gsl.state = r->state;
+}
+
+void sc_rng_key(sc_rng *r, uint64_t seed, uint64_t trajectory, uint32_t purpose, uint64_t unit)
+{
+    philox_state *st = (philox_state *)r->state;
+    st->key.v[0] = seed;
+    st->key.v[1] = trajectory;
+    st->ctr.v[0] = 0;
+    st->ctr.v[1] = 0;
+    st->ctr.v[2] = purpose;
+    st->ctr.v[3] = unit;
+    st->left = 0;
+}

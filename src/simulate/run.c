@@ -1,0 +1,126 @@
+/*
+ * run.c — trajectories, one after another per thread, all threads in parallel.
+ *
+ * A trajectory is a pure function of (scenario, seed, index): its streams are
+ * keyed by its index, it reads the scenario and writes its own cells. So the
+ * loop can be split across threads (and later processes) in any way and the
+ * stored results are the same. Workspaces are allocated once per thread,
+ * before the loop; failures are recorded per thread and reported after it.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "sendcast/alloc.h"
+#include "internal.h"
+
+void sc_sim_workspace_free(sc_sim_workspace *w)
+{
+    if (!w)
+        return;
+    sc_free(w->params.effect_c);
+    sc_free(w->params.inflation);
+    sc_free(w->open);
+    sc_free(w->close);
+    sc_free(w->flows);
+    sc_free(w->overspend);
+    sc_free(w);
+}
+
+int sc_sim_workspace_alloc(const sc_scenario *s, const sc_layout *l, sc_sim_workspace **out,
+                           sc_error *e)
+{
+    (void)l;
+    size_t nc = (size_t)s->nclusters;
+    sc_sim_workspace *w = sc_calloc(1, sizeof *w);
+    *out = NULL;
+    if (!w)
+        return sc_error_set(e, SC_ENOMEM, "out of memory for a simulation workspace");
+    sc_rng_init(&w->rng);
+    w->params.effect_c = sc_calloc(nc, sizeof(double));
+    w->params.inflation = sc_calloc((size_t)s->horizon + 1, sizeof(double));
+    w->open = sc_calloc(nc, sizeof(sc_stock));
+    w->close = sc_calloc(nc, sizeof(sc_stock));
+    w->flows = sc_calloc(nc, sizeof(sc_flows));
+    w->overspend = sc_calloc(nc, sizeof(double));
+    if (!w->params.effect_c || !w->params.inflation || !w->open || !w->close || !w->flows ||
+        !w->overspend) {
+        sc_sim_workspace_free(w);
+        return sc_error_set(e, SC_ENOMEM, "out of memory for a simulation workspace");
+    }
+    *out = w;
+    return SC_OK;
+}
+
+static void base_year_stock(const sc_scenario *s, sc_sim_workspace *w)
+{
+    for (int c = 0; c < s->nclusters; c++) {
+        sc_stock *st = &w->open[c];
+        memset(st, 0, sizeof *st);
+        for (int b = 0; b < s->nbands; b++)
+            st->band[b] = s->clusters[c].band_stock[b];
+        for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++)
+            st->place[pl] = s->clusters[c].placement_stock[pl];
+    }
+}
+
+int sc_sim_trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w,
+                      uint64_t seed, long i, double *cells, sc_error *e)
+{
+    w->overflow = 0;
+    sc_params_draw(s, w, seed, i);
+    base_year_stock(s, w);
+
+    double price = 1.0, deficit = s->opening_deficit;
+    int prev_met = 1;
+    for (int t = 1; t <= s->horizon; t++) {
+        sc_year_step(s, w, seed, i, t);
+        sc_year_money(s, l, w, t, &price, &deficit, &prev_met, cells);
+        sc_stock *tmp = w->open;
+        w->open = w->close;
+        w->close = tmp;
+    }
+    if (w->overflow)
+        return sc_error_set(e, SC_EFAIL,
+                            "trajectory %ld: a count or mean passed 2^31 (parameters far outside "
+                            "the scenario's plausible range?); refusing to wrap around", i);
+    return SC_OK;
+}
+
+int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n, int threads,
+               sc_summary *sum, sc_error *e)
+{
+    int nthreads = threads > 0 ? threads : omp_get_num_procs();
+    int status = SC_OK;
+
+#pragma omp parallel num_threads(nthreads)
+    {
+        sc_sim_workspace *w = NULL;
+        sc_error err;
+        sc_error_clear(&err);
+        double *cells = sc_malloc(l->ncells * sizeof *cells);
+        int st = cells ? sc_sim_workspace_alloc(s, l, &w, &err)
+                       : sc_error_set(&err, SC_ENOMEM, "out of memory for a trajectory record");
+
+#pragma omp for schedule(dynamic, 64)
+        for (long i = 0; i < n; i++) {
+            if (st != SC_OK)
+                continue;
+            st = sc_sim_trajectory(s, l, w, seed, i, cells, &err);
+            if (st == SC_OK)
+                sc_summary_store(sum, i, cells);
+            else
+                err.status = st;
+        }
+
+#pragma omp critical(sc_sim_run_error)
+        if (st != SC_OK && (status == SC_OK || st == SC_ENOMEM)) {
+            status = st;
+            *e = err;
+        }
+        sc_sim_workspace_free(w);
+        sc_free(cells);
+    }
+    return status;
+}

@@ -1,0 +1,152 @@
+/*
+ * step.c — one year of one trajectory: the year step of MODEL.md 3.2 for every
+ * cluster, then the money of 3.3.
+ *
+ * Every draw comes from a stream keyed by (trajectory, purpose, cluster, year),
+ * so a change in one cluster's or one year's counts shifts no other draw.
+ * Draws whose outcome is certain (a count of zero, a probability of 0 or 1)
+ * are skipped: MODEL.md allows it, as the joint distribution is unchanged.
+ * Counts are int64; the GSL samplers take unsigned int, so any count or mean
+ * beyond 2^31 marks the trajectory as overflowed instead of wrapping.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "internal.h"
+
+#define SC_COUNT_MAX 2147483647.0
+
+static int64_t binomial(sc_sim_workspace *w, gsl_rng *r, double p, int64_t n)
+{
+    if (n <= 0 || !(p > 0))
+        return 0;
+    if (p >= 1)
+        return n;
+    if ((double)n > SC_COUNT_MAX) {
+        w->overflow = 1;
+        return 0;
+    }
+    return (int64_t)gsl_ran_binomial(r, p, (unsigned int)n);
+}
+
+/* Multinomial(n, prob[0..k-1]) into out; a zero count skips the draw. */
+static void multinomial(sc_sim_workspace *w, gsl_rng *r, int k, int64_t n, const double *prob,
+                        int64_t *out)
+{
+    unsigned int tmp[SC_MAX_DIM];
+    if (n <= 0 || (double)n > SC_COUNT_MAX) {
+        w->overflow |= n > 0;
+        memset(out, 0, (size_t)k * sizeof *out);
+        return;
+    }
+    gsl_ran_multinomial(r, (size_t)k, (unsigned int)n, prob, tmp);
+    for (int j = 0; j < k; j++)
+        out[j] = tmp[j];
+}
+
+/* R0 ~ NegBin(mean, k) as the Gamma-Poisson mixture; Poisson when k is infinite. */
+static int64_t would_be_requests(sc_sim_workspace *w, gsl_rng *r, double mean, double k)
+{
+    if (!(mean > 0))
+        return 0;
+    double lambda = isinf(k) ? mean : gsl_ran_gamma(r, k, mean / k);
+    if (!(lambda < SC_COUNT_MAX)) {
+        w->overflow = 1;
+        return 0;
+    }
+    return lambda > 0 ? (int64_t)gsl_ran_poisson(r, lambda) : 0;
+}
+
+/* g_t = 1 + phi + ... + phi^(t-1): the damped trend (= t when phi = 1). */
+static double damped_trend(double phi, int t)
+{
+    double g = 0, term = 1;
+    for (int j = 0; j < t; j++) {
+        g += term;
+        term *= phi;
+    }
+    return g;
+}
+
+/* 8. Existing stock changes: ceasing, then escalation and post-16, then step-up. */
+static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int c,
+                         int t, sc_stock *st)
+{
+    const sc_params *p = &w->params;
+    const int nb = s->nbands;
+
+    gsl_rng *r = sc_sim_stream(w, seed, i, SC_PURPOSE_CEASING, c, t);
+    for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++)
+        st->place[pl] -= binomial(w, r, p->cease[pl], st->place[pl]);
+    for (int b = 0; b < nb; b++)
+        st->band[b] -= binomial(w, r, p->cease[SC_PL_MAINSTREAM], st->band[b]);
+
+    r = sc_sim_stream(w, seed, i, SC_PURPOSE_ESCALATION, c, t);
+    for (int b = 0; b < nb; b++) {
+        int64_t to_special = binomial(w, r, p->p_esc, st->band[b]);
+        int64_t to_post16 = binomial(w, r, p->p_post16, st->band[b] - to_special);
+        st->band[b] -= to_special + to_post16;
+        st->place[SC_PL_SPECIAL] += to_special;
+        st->place[SC_PL_POST16] += to_post16;
+    }
+
+    /* Every u_b is drawn from the counts after escalation, then all move at once. */
+    r = sc_sim_stream(w, seed, i, SC_PURPOSE_STEP_UP, c, t);
+    int64_t up[SC_MAX_BANDS] = {0};
+    for (int b = 0; b + 1 < nb; b++)
+        up[b] = binomial(w, r, p->p_up, st->band[b]);
+    for (int b = 0; b + 1 < nb; b++) {
+        st->band[b] -= up[b];
+        st->band[b + 1] += up[b];
+    }
+}
+
+void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t)
+{
+    const sc_params *p = &w->params;
+    const double g_t = damped_trend(p->phi, t);
+
+    for (int c = 0; c < s->nclusters; c++) {
+        const sc_cluster *cl = &s->clusters[c];
+        sc_flows *f = &w->flows[c];
+        sc_stock *st = &w->close[c];
+        *st = w->open[c];
+
+        /* 1-3. Pupils, SEND-support pupils, would-be conversion rate. */
+        double pupils = cl->pupils * pow(1 + s->pupil_growth, t);
+        double send_support = pupils * cl->send_support_share * exp(p->drift * t);
+        double q0 = cl->need_index * exp(p->alpha + p->beta * g_t);
+
+        /* 4. Would-be requests. */
+        f->requests0 = would_be_requests(w, sc_sim_stream(w, seed, i, SC_PURPOSE_REQUESTS, c, t),
+                                         send_support * q0, p->k);
+
+        /* 5. Diverted by cluster working. */
+        f->diverted = binomial(w, sc_sim_stream(w, seed, i, SC_PURPOSE_DIVERSION, c, t),
+                               p->effect_c[c] * s->ramp[t], f->requests0);
+        f->requests = f->requests0 - f->diverted;
+
+        /* 6. Assessments and new plans. */
+        f->assessments = binomial(w, sc_sim_stream(w, seed, i, SC_PURPOSE_ASSESSMENT, c, t),
+                                  p->p_assess, f->requests);
+        f->issued = binomial(w, sc_sim_stream(w, seed, i, SC_PURPOSE_ISSUE, c, t),
+                             p->p_issue, f->assessments);
+
+        /* 7. New plans by placement, new mainstream plans by band. */
+        gsl_rng *r = sc_sim_stream(w, seed, i, SC_PURPOSE_PLACEMENT, c, t);
+        multinomial(w, r, SC_NPLACEMENTS, f->issued, p->mix, f->new_place);
+        multinomial(w, r, s->nbands, f->new_place[SC_PL_MAINSTREAM], p->band_mix, f->new_band);
+
+        /* 8. Existing stock changes. */
+        change_stock(s, w, seed, i, c, t, st);
+
+        /* 9. Stock at the end of the year. */
+        for (int b = 0; b < s->nbands; b++)
+            st->band[b] += f->new_band[b];
+        for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++)
+            st->place[pl] += f->new_place[pl];
+    }
+}

@@ -1,0 +1,566 @@
+/*
+ * h5.c — the HDF5 result file of CONTRACT.md, written whole or not at all.
+ *
+ * sc_write_h5() writes everything to PATH.tmp.PID in the target's folder
+ * (same file system, so the final step is atomic), closes and fsyncs it, and
+ * only then puts it in place: with --force by rename(), which replaces any old
+ * file atomically; without, by link(), which fails with EEXIST rather than
+ * replace a file that appeared since sc_write_check_target() looked. Any
+ * failure removes the temporary file, so neither a partial result nor litter
+ * is left behind.
+ *
+ * The layout is CONTRACT.md's; what this writer adds beyond it:
+ *   root attributes git_revision, libraries, threads, command_line,
+ *     percentile_definition, wall_seconds and scenario_path;
+ *   /scenario/text has attribute `path`; the other files the scenario read
+ *     are /scenario/files/<n> (n = their index, 1..), each with `path`;
+ *   /inputs: the provenance register as parallel datasets of equal length,
+ *     name (string), year (int32, 0 when not by year), value (float64),
+ *     status and source (strings) — parallel rather than one compound
+ *     dataset because h5py, pandas and h5dump read plain columns directly;
+ *   /parameters/<name> also has attribute `doc`; a Poisson dispersion is
+ *     written as distribution "fixed", value +inf, with attribute note
+ *     "poisson"; a parameter left at its default gets note "default";
+ *   /axes/area_name [A] and /axes/cluster_area [C] (the area id of each
+ *     cluster);
+ *   metric groups and target groups carry attributes unit and doc.
+ * Strings are variable-length UTF-8 except the verbatim scenario files.
+ */
+#include "sendcast/write.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "h5util.h"
+#include "sendcast/alloc.h"
+#include "sendcast/version.h"
+
+#define PERCENTILE_DEFINITION "Hyndman-Fan type 7 (linear interpolation, numpy default)"
+#define PATH_MAX_H5 512   /* longest HDF5 object path built here */
+
+/* ---- the target ------------------------------------------------------ */
+
+/* The folder part of path ("." when there is none); *out is the caller's. */
+static int folder_of(const char *path, char **out, sc_error *e)
+{
+    const char *slash = strrchr(path, '/');
+    *out = sc_strdup(slash ? path : ".");
+    if (!*out)
+        return sc_error_set(e, SC_ENOMEM, "out of memory");
+    if (slash)
+        (*out)[slash == path ? 1 : (size_t)(slash - path)] = '\0';
+    return SC_OK;
+}
+
+/* The folder must exist and be writable; only the default results/ folder
+ * is made on demand, so a typo in -o never scatters new folders about. */
+static int check_folder(const char *folder, sc_error *e)
+{
+    struct stat st;
+    if (stat(folder, &st) != 0 && errno == ENOENT && strcmp(folder, "results") == 0) {
+        if (mkdir(folder, 0777) != 0 && errno != EEXIST)
+            return sc_error_set(e, SC_EFAIL, "cannot create folder %s: %s", folder,
+                                strerror(errno));
+    }
+    if (stat(folder, &st) != 0)
+        return sc_error_set(e, SC_EFAIL, "cannot write into folder %s: %s", folder,
+                            errno == ENOENT ? "it does not exist" : strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return sc_error_set(e, SC_EFAIL, "cannot write into %s: it is not a folder", folder);
+    if (access(folder, W_OK | X_OK) != 0)
+        return sc_error_set(e, SC_EFAIL, "cannot write into folder %s: %s", folder,
+                            strerror(errno));
+    return SC_OK;
+}
+
+int sc_write_check_target(const char *path, int force, sc_error *e)
+{
+    if (!path || !*path)
+        return sc_error_set(e, SC_EFAIL, "no output file name given");
+    if (path[strlen(path) - 1] == '/')
+        return sc_error_set(e, SC_EFAIL, "output %s names a folder, not a file", path);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return sc_error_set(e, SC_EFAIL, "output %s is a folder, not a file", path);
+        if (!force)
+            return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", path);
+    }
+    char *folder = NULL;
+    int rc = folder_of(path, &folder, e);
+    if (!rc)
+        rc = check_folder(folder, e);
+    sc_free(folder);
+    return rc;
+}
+
+/* ---- root and scenario ---------------------------------------------- */
+
+static int write_root(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
+                      const sc_run_info *run, sc_error *e)
+{
+    char libs[512];
+    sc_version_libraries(libs, sizeof libs);
+    int rc = sc_h5_attr_int(w, "/", "format_version", SC_FORMAT_VERSION, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "engine_version", SC_VERSION, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "model_version", SC_MODEL_VERSION, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_name", s->name, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_sha256", run->scenario_sha256, e);
+    if (!rc) rc = sc_h5_attr_uint64(w, "/", "seed", run->seed, e);
+    if (!rc) rc = sc_h5_attr_int64(w, "/", "trajectories", sc_summary_trajectories(sum), e);
+    if (!rc) rc = sc_h5_attr_int(w, "/", "base_year", s->base_year, e);
+    if (!rc) rc = sc_h5_attr_int(w, "/", "horizon", s->horizon, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "created_utc", run->created_utc, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "git_revision", SC_GIT_REV, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "libraries", libs, e);
+    if (!rc) rc = sc_h5_attr_int(w, "/", "threads", run->threads, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "command_line", run->command_line, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "percentile_definition", PERCENTILE_DEFINITION, e);
+    if (!rc) rc = sc_h5_attr_double(w, "/", "wall_seconds", run->seconds, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_path", s->path, e);
+    return rc;
+}
+
+static int write_file_text(sc_h5w *w, const char *path, const sc_file *f, sc_error *e)
+{
+    int rc = sc_h5_text(w, path, f ? f->text : "", f && f->text ? f->len : 0, e);
+    if (!rc)
+        rc = sc_h5_attr_string(w, path, "path", f ? f->path : "", e);
+    return rc;
+}
+
+static int write_scenario(sc_h5w *w, const sc_scenario *s, sc_error *e)
+{
+    const sc_file *main_file = s->files && s->nfiles > 0 ? &s->files[0] : NULL;
+    int rc = write_file_text(w, "/scenario/text", main_file, e);
+    if (!rc)
+        rc = sc_h5_group(w, "/scenario/files", e);
+    for (int k = 1; !rc && k < s->nfiles; k++) {
+        char path[PATH_MAX_H5];
+        rc = sc_h5_path(path, sizeof path, e, "/scenario/files/%d", k);
+        if (!rc)
+            rc = write_file_text(w, path, &s->files[k], e);
+    }
+    return rc;
+}
+
+/* ---- string columns -------------------------------------------------- */
+
+/* Write n strings found at first, first + stride, ... (fields of a struct
+ * array) as one string dataset. */
+static int write_strided(sc_h5w *w, const char *path, size_t n, const char *first,
+                         size_t stride, sc_error *e)
+{
+    const char **v = sc_calloc(n, sizeof *v);
+    if (!v)
+        return sc_error_set(e, SC_ENOMEM, "out of memory writing %s", path);
+    for (size_t k = 0; k < n; k++)
+        v[k] = first + k * stride;
+    int rc = sc_h5_strings(w, path, n, v, e);
+    sc_free(v);
+    return rc;
+}
+
+/* ---- inputs ---------------------------------------------------------- */
+
+static size_t count_inputs(const sc_scenario *s)
+{
+    return s->ninputs > 0 && s->inputs ? (size_t)s->ninputs : 0;
+}
+
+static int write_input_numbers(sc_h5w *w, const sc_scenario *s, sc_error *e)
+{
+    size_t n = count_inputs(s);
+    int32_t *year = sc_calloc(n, sizeof *year);
+    double *value = sc_calloc(n, sizeof *value);
+    int rc = SC_OK;
+    if (!year || !value)
+        rc = sc_error_set(e, SC_ENOMEM, "out of memory writing /inputs");
+    for (size_t k = 0; !rc && k < n; k++) {
+        year[k] = s->inputs[k].year;
+        value[k] = s->inputs[k].value;
+    }
+    hsize_t dim = (hsize_t)n;
+    if (!rc)
+        rc = sc_h5_int32s(w, "/inputs/year", 1, &dim, year, e);
+    if (!rc)
+        rc = sc_h5_doubles(w, "/inputs/value", 1, &dim, value, e);
+    sc_free(year);
+    sc_free(value);
+    return rc;
+}
+
+static int write_inputs(sc_h5w *w, const sc_scenario *s, sc_error *e)
+{
+    size_t n = count_inputs(s);
+    const sc_input *in = s->inputs;
+    size_t stride = sizeof(sc_input);
+    int rc = sc_h5_group(w, "/inputs", e);
+    if (!rc)
+        rc = sc_h5_attr_string(w, "/inputs", "doc", "every number the run used, with its "
+                               "status and source; parallel columns of equal length", e);
+    if (!rc)
+        rc = write_strided(w, "/inputs/name", n, n ? in->name : NULL, stride, e);
+    if (!rc)
+        rc = write_input_numbers(w, s, e);
+    if (!rc)
+        rc = write_strided(w, "/inputs/status", n, n ? in->status : NULL, stride, e);
+    if (!rc)
+        rc = write_strided(w, "/inputs/source", n, n ? in->source : NULL, stride, e);
+    return rc;
+}
+
+/* ---- parameters ------------------------------------------------------ */
+
+static int write_scalar(sc_h5w *w, const char *group, const char *name, double v, sc_error *e)
+{
+    char path[PATH_MAX_H5];
+    int rc = sc_h5_path(path, sizeof path, e, "%s/%s", group, name);
+    return rc ? rc : sc_h5_doubles(w, path, 0, NULL, &v, e);
+}
+
+static int write_vector(sc_h5w *w, const char *group, const char *name, int rank,
+                        const hsize_t *dims, const double *v, sc_error *e)
+{
+    char path[PATH_MAX_H5];
+    int rc = sc_h5_path(path, sizeof path, e, "%s/%s", group, name);
+    return rc ? rc : sc_h5_doubles(w, path, rank, dims, v, e);
+}
+
+/* A fixed value: a scalar for dim 1, else [dim]. */
+static int write_fixed(sc_h5w *w, const char *group, const sc_dist *d, sc_error *e)
+{
+    hsize_t dim = (hsize_t)d->dim;
+    int rc = sc_h5_attr_string(w, group, "distribution", "fixed", e);
+    if (!rc)
+        rc = d->dim <= 1 ? write_scalar(w, group, "value", d->value[0], e)
+                         : write_vector(w, group, "value", 1, &dim, d->value, e);
+    return rc;
+}
+
+/* A parameter left out of the scenario: its table default, said so. */
+static int write_default(sc_h5w *w, const char *group, const sc_param_info *info, sc_error *e)
+{
+    int rc = sc_h5_attr_string(w, group, "distribution", "fixed", e);
+    if (!rc)
+        rc = sc_h5_attr_string(w, group, "note", "default", e);
+    if (!rc)
+        rc = write_scalar(w, group, "value", info->default_value, e);
+    return rc;
+}
+
+static int write_poisson(sc_h5w *w, const char *group, sc_error *e)
+{
+    int rc = sc_h5_attr_string(w, group, "distribution", "fixed", e);
+    if (!rc)
+        rc = sc_h5_attr_string(w, group, "note", "poisson", e);
+    if (!rc)
+        rc = write_scalar(w, group, "value", INFINITY, e);
+    return rc;
+}
+
+static int write_two(sc_h5w *w, const char *group, const char *dist, const char *n0,
+                     const char *n1, const sc_dist *d, sc_error *e)
+{
+    int rc = sc_h5_attr_string(w, group, "distribution", dist, e);
+    if (!rc)
+        rc = write_scalar(w, group, n0, d->p[0], e);
+    if (!rc)
+        rc = write_scalar(w, group, n1, d->p[1], e);
+    return rc;
+}
+
+static int write_bvnormal(sc_h5w *w, const char *group, const sc_dist *d, sc_error *e)
+{
+    hsize_t d1 = 2, d2[2] = { 2, 2 };
+    int rc = sc_h5_attr_string(w, group, "distribution", "bivariate_normal", e);
+    if (!rc)
+        rc = write_vector(w, group, "mean", 1, &d1, d->value, e);
+    if (!rc)
+        rc = write_vector(w, group, "cov", 2, d2, &d->cov[0][0], e);
+    return rc;
+}
+
+static int write_dirichlet(sc_h5w *w, const char *group, const sc_dist *d, sc_error *e)
+{
+    hsize_t dim = (hsize_t)d->dim;
+    int rc = sc_h5_attr_string(w, group, "distribution", "dirichlet", e);
+    if (!rc)
+        rc = write_vector(w, group, "alpha", 1, &dim, d->value, e);
+    return rc;
+}
+
+static int write_dist(sc_h5w *w, const char *group, int id, const sc_dist *d, sc_error *e)
+{
+    /* Only vector values read d->dim; guard them against over-reading. */
+    if (d->dim > SC_MAX_DIM || (d->kind == SC_DIST_DIRICHLET && d->dim < 1))
+        return sc_error_set(e, SC_EFAIL, "parameter %s: dimension %d out of range",
+                            group, d->dim);
+    switch (d->kind) {
+    case SC_DIST_FIXED: return write_fixed(w, group, d, e);
+    case SC_DIST_BETA: return write_two(w, group, "beta", "a", "b", d, e);
+    case SC_DIST_NORMAL: return write_two(w, group, "normal", "mean", "sd", d, e);
+    case SC_DIST_GAMMA: return write_two(w, group, "gamma", "shape", "scale", d, e);
+    case SC_DIST_DIRICHLET: return write_dirichlet(w, group, d, e);
+    case SC_DIST_BVNORMAL: return write_bvnormal(w, group, d, e);
+    case SC_DIST_POISSON: return write_poisson(w, group, e);
+    case SC_DIST_NONE:
+        /* Dispersion left out means Poisson requests (scenario.h). */
+        return id == SC_P_DISPERSION ? write_poisson(w, group, e)
+                                     : write_default(w, group, &sc_param_table[id], e);
+    case SC_DIST_FIT:
+    default:
+        return sc_error_set(e, SC_EFAIL, "parameter %s: distribution kind %d cannot be "
+                            "written (fitted parameters are not supported yet)",
+                            group, (int)d->kind);
+    }
+}
+
+static int write_parameters(sc_h5w *w, const sc_scenario *s, sc_error *e)
+{
+    int rc = sc_h5_group(w, "/parameters", e);
+    for (int i = 0; !rc && i < SC_NPARAMS; i++) {
+        const sc_param_info *info = &sc_param_table[i];
+        const sc_dist *d = &s->param[i];
+        char group[PATH_MAX_H5];
+        rc = sc_h5_path(group, sizeof group, e, "/parameters/%s", info->name);
+        if (!rc) rc = sc_h5_group(w, group, e);
+        if (!rc) rc = write_dist(w, group, i, d, e);
+        if (!rc) rc = sc_h5_attr_string(w, group, "status", d->status, e);
+        if (!rc) rc = sc_h5_attr_string(w, group, "source", d->source, e);
+        if (!rc) rc = sc_h5_attr_string(w, group, "doc", info->doc, e);
+    }
+    return rc;
+}
+
+/* ---- axes ------------------------------------------------------------ */
+
+static int write_cluster_area(sc_h5w *w, const sc_scenario *s, sc_error *e)
+{
+    size_t n = (size_t)s->nclusters;
+    const char **v = sc_calloc(n, sizeof *v);
+    if (!v)
+        return sc_error_set(e, SC_ENOMEM, "out of memory writing /axes/cluster_area");
+    int rc = SC_OK;
+    for (size_t c = 0; !rc && c < n; c++) {
+        int a = s->clusters[c].area;
+        if (a < 0 || a >= s->nareas)
+            rc = sc_error_set(e, SC_EFAIL, "cluster %s: area index %d out of range",
+                              s->clusters[c].id, a);
+        else
+            v[c] = s->areas[a].id;
+    }
+    if (!rc)
+        rc = sc_h5_strings(w, "/axes/cluster_area", n, v, e);
+    sc_free(v);
+    return rc;
+}
+
+static int write_axes(sc_h5w *w, const sc_scenario *s, const sc_summary *sum, sc_error *e)
+{
+    int32_t year[SC_MAX_HORIZON];
+    for (int t = 1; t <= s->horizon; t++)
+        year[t - 1] = s->base_year + t;
+    hsize_t ny = (hsize_t)s->horizon, np = (hsize_t)sc_summary_npercentiles(sum);
+    size_t na = (size_t)s->nareas, nc = (size_t)s->nclusters;
+
+    int rc = sc_h5_int32s(w, "/axes/year", 1, &ny, year, e);
+    if (!rc)
+        rc = write_strided(w, "/axes/cluster", nc, nc ? s->clusters[0].id : NULL,
+                           sizeof(sc_cluster), e);
+    if (!rc)
+        rc = write_strided(w, "/axes/area", na, na ? s->areas[0].id : NULL, sizeof(sc_area), e);
+    if (!rc)
+        rc = write_strided(w, "/axes/area_name", na, na ? s->areas[0].name : NULL,
+                           sizeof(sc_area), e);
+    if (!rc)
+        rc = write_cluster_area(w, s, e);
+    if (!rc)
+        rc = sc_h5_doubles(w, "/axes/percentile", 1, &np, sc_summary_percentiles(sum), e);
+    return rc;
+}
+
+/* ---- metrics and targets --------------------------------------------- */
+
+/* One metric group: mean, sd, mcse [Y] or [Y][U], percentiles [..][P]. The
+ * district has no unit axis. */
+static int write_metric(sc_h5w *w, const sc_layout *l, const sc_summary *sum,
+                        enum sc_level level, int m, sc_error *e)
+{
+    const sc_metric_info *info = &sc_layout_metrics(level)[m];
+    char group[PATH_MAX_H5];
+    int rc = sc_h5_path(group, sizeof group, e, "/%s/%s", sc_level_names[level], info->name);
+    if (!rc) rc = sc_h5_group(w, group, e);
+    if (!rc) rc = sc_h5_attr_string(w, group, "unit", info->unit, e);
+    if (!rc) rc = sc_h5_attr_string(w, group, "doc", info->doc, e);
+
+    hsize_t dims[3] = { (hsize_t)l->years, (hsize_t)l->units[level], 0 };
+    int rank = level == SC_LEVEL_DISTRICT ? 1 : 2;
+    dims[rank] = (hsize_t)sc_summary_npercentiles(sum);
+    if (!rc) rc = write_vector(w, group, "mean", rank, dims, sc_summary_mean(sum, level, m), e);
+    if (!rc) rc = write_vector(w, group, "sd", rank, dims, sc_summary_sd(sum, level, m), e);
+    if (!rc) rc = write_vector(w, group, "mcse", rank, dims, sc_summary_mcse(sum, level, m), e);
+    if (!rc)
+        rc = write_vector(w, group, "percentiles", rank + 1, dims,
+                          sc_summary_pct(sum, level, m), e);
+    return rc;
+}
+
+static int write_levels(sc_h5w *w, const sc_layout *l, const sc_summary *sum, sc_error *e)
+{
+    int rc = SC_OK;
+    for (int v = 0; !rc && v < SC_NLEVELS; v++)
+        for (int m = 0; !rc && m < l->nmetrics[v]; m++)
+            rc = write_metric(w, l, sum, (enum sc_level)v, m, e);
+    return rc;
+}
+
+static int write_targets(sc_h5w *w, const sc_scenario *s, const sc_summary *sum, sc_error *e)
+{
+    static const char group[] = "/targets/safety_valve_balance";
+    double target[SC_MAX_HORIZON];
+    for (int t = 1; t <= s->horizon; t++)
+        target[t - 1] = s->target[t];
+    hsize_t ny = (hsize_t)s->horizon;
+    int rc = sc_h5_group(w, group, e);
+    if (!rc) rc = sc_h5_attr_string(w, group, "unit", "GBP", e);
+    if (!rc)
+        rc = sc_h5_attr_string(w, group, "doc", "Safety Valve in-year HNB balance target "
+                               "(nominal pounds); met when hnb_balance >= target; p_met is "
+                               "P(met) over trajectories, NaN where no target", e);
+    if (!rc) rc = write_vector(w, group, "target", 1, &ny, target, e);
+    if (!rc) rc = write_vector(w, group, "p_met", 1, &ny, sc_summary_p_met(sum), e);
+    if (!rc) rc = write_vector(w, group, "p_met_mcse", 1, &ny, sc_summary_p_met_mcse(sum), e);
+    return rc;
+}
+
+/* ---- the whole file -------------------------------------------------- */
+
+/* The three inputs must describe the same run; a mismatch is a caller bug. */
+static int check_consistent(const sc_scenario *s, const sc_layout *l, const sc_summary *sum,
+                            const sc_run_info *run, sc_error *e)
+{
+    if (s->horizon < 1 || s->horizon > SC_MAX_HORIZON || l->years != s->horizon
+        || l->units[SC_LEVEL_AREA] != s->nareas || l->units[SC_LEVEL_CLUSTER] != s->nclusters)
+        return sc_error_set(e, SC_EFAIL, "internal: the layout (%d years, %d areas, %d "
+                            "clusters) does not match the scenario (%d, %d, %d)", l->years,
+                            l->units[SC_LEVEL_AREA], l->units[SC_LEVEL_CLUSTER],
+                            s->horizon, s->nareas, s->nclusters);
+    if (run->trajectories != sc_summary_trajectories(sum))
+        return sc_error_set(e, SC_EFAIL, "internal: the run says %ld trajectories, the "
+                            "summary holds %ld", run->trajectories,
+                            sc_summary_trajectories(sum));
+    return SC_OK;
+}
+
+static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
+                          const sc_summary *sum, const sc_run_info *run, sc_error *e)
+{
+    int rc = write_root(w, s, sum, run, e);
+    if (!rc) rc = write_scenario(w, s, e);
+    if (!rc) rc = write_inputs(w, s, e);
+    if (!rc) rc = write_parameters(w, s, e);
+    if (!rc) rc = write_axes(w, s, sum, e);
+    if (!rc) rc = write_levels(w, l, sum, e);
+    if (!rc) rc = write_targets(w, s, sum, e);
+    return rc;
+}
+
+/* Write tmp with HDF5's automatic error printing off (errors go through
+ * sc_error instead), restoring the caller's setting afterwards. */
+static int write_file(const char *tmp, const sc_scenario *s, const sc_layout *l,
+                      const sc_summary *sum, const sc_run_info *run, sc_error *e)
+{
+    H5E_auto2_t old_func = NULL;
+    void *old_data = NULL;
+    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    sc_h5w w;
+    int rc = sc_h5_create(&w, tmp, e);
+    if (!rc) {
+        rc = write_contents(&w, s, l, sum, run, e);
+        if (rc)
+            sc_h5_abort(&w);
+        else
+            rc = sc_h5_close(&w, e);
+    }
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    return rc;
+}
+
+/* Data on disk before the name points at it, so a crash after the rename
+ * cannot leave a named but empty file. */
+static int sync_file(const char *tmp, sc_error *e)
+{
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0)
+        return sc_error_set(e, SC_EFAIL, "cannot reopen %s: %s", tmp, strerror(errno));
+    int rc = fsync(fd) == 0 ? SC_OK
+                            : sc_error_set(e, SC_EFAIL, "cannot sync %s: %s", tmp,
+                                           strerror(errno));
+    close(fd);
+    return rc;
+}
+
+/* Put tmp in place as path. Without force, link() refuses atomically to
+ * replace; on file systems without hard links fall back to a check and a
+ * rename (a small window, the best such a file system allows). */
+static int publish(const char *tmp, const char *path, int force, sc_error *e)
+{
+    if (!force) {
+        if (link(tmp, path) == 0) {
+            unlink(tmp);
+            return SC_OK;
+        }
+        if (errno == EEXIST)
+            return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", path);
+        if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS)
+            return sc_error_set(e, SC_EFAIL, "cannot create %s: %s", path, strerror(errno));
+        if (access(path, F_OK) == 0)
+            return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", path);
+    }
+    if (rename(tmp, path) != 0)
+        return sc_error_set(e, SC_EFAIL, "cannot rename %s to %s: %s", tmp, path,
+                            strerror(errno));
+    return SC_OK;
+}
+
+static char *temp_name(const char *path)
+{
+    size_t size = strlen(path) + 32;
+    char *tmp = sc_malloc(size);
+    if (tmp)
+        snprintf(tmp, size, "%s.tmp.%ld", path, (long)getpid());
+    return tmp;
+}
+
+int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_layout *l,
+                const sc_summary *sum, const sc_run_info *run, sc_error *e)
+{
+    int rc = sc_write_check_target(path, force, e);
+    if (!rc)
+        rc = check_consistent(s, l, sum, run, e);
+    if (rc)
+        return rc;
+    char *tmp = temp_name(path);
+    if (!tmp)
+        return sc_error_set(e, SC_ENOMEM, "out of memory writing %s", path);
+    rc = write_file(tmp, s, l, sum, run, e);
+    if (!rc)
+        rc = sync_file(tmp, e);
+    if (!rc)
+        rc = publish(tmp, path, force, e);
+    if (rc) {
+        unlink(tmp);   /* may not exist (creation failed): nothing to report */
+        sc_error_push(e, "while writing %s", path);
+    }
+    sc_free(tmp);
+    return rc;
+}

@@ -1,0 +1,260 @@
+/*
+ * h5util.c — thin, checked HDF5 wrappers for the result writer (h5util.h).
+ *
+ * Each wrapper does one whole job (create a dataset, write it, close it) so
+ * that no HDF5 id escapes to the caller and every error path closes what was
+ * opened. A failure is described as "HDF5: cannot <do what> <path>: <HDF5's
+ * innermost message>", the innermost message being the most specific (say,
+ * "Permission denied" from the file driver rather than "unable to create
+ * file" from the API layer). The caller turns automatic error printing off.
+ */
+#include "h5util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- errors ---------------------------------------------------------- */
+
+typedef struct h5_msg {
+    char text[512];
+} h5_msg;
+
+/* Walked upward, the first entry is the most specific one. */
+static herr_t keep_innermost(unsigned n, const H5E_error2_t *err, void *data)
+{
+    h5_msg *m = data;
+    if (n == 0 && err && err->desc)
+        snprintf(m->text, sizeof m->text, "%s", err->desc);
+    return 0;
+}
+
+static int h5_fail(sc_error *e, const char *what, const char *path)
+{
+    h5_msg m = { "no detail from HDF5" };
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &m);
+    H5Eclear2(H5E_DEFAULT);
+    return sc_error_set(e, SC_EFAIL, "HDF5: cannot %s %s: %s", what, path, m.text);
+}
+
+/* ---- ids --------------------------------------------------------------- */
+
+/* Close an id if open; failures while cleaning up are not reported. */
+static void close_any(hid_t *id, herr_t (*closer)(hid_t))
+{
+    if (*id >= 0)
+        closer(*id);
+    *id = H5I_INVALID_HID;
+}
+
+int sc_h5_path(char *buf, size_t size, sc_error *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size)
+        return sc_error_set(e, SC_EFAIL, "HDF5 object path too long (limit %zu): %s...",
+                            size - 1, buf);
+    return SC_OK;
+}
+
+/* ---- file ------------------------------------------------------------ */
+
+static int make_string_type(sc_h5w *w, sc_error *e)
+{
+    w->str = H5Tcopy(H5T_C_S1);
+    if (w->str < 0 || H5Tset_size(w->str, H5T_VARIABLE) < 0
+        || H5Tset_cset(w->str, H5T_CSET_UTF8) < 0)
+        return h5_fail(e, "make the string type for", w->name);
+    return SC_OK;
+}
+
+int sc_h5_create(sc_h5w *w, const char *filename, sc_error *e)
+{
+    w->file = w->lcpl = w->str = H5I_INVALID_HID;
+    w->name = filename;
+    /* Strong close: closing the file closes anything a failed call left open,
+     * so an error path can never leave the file half-open. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+        close_any(&fapl, H5Pclose);
+        return h5_fail(e, "set up file access for", filename);
+    }
+    w->file = H5Fcreate(filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    close_any(&fapl, H5Pclose);
+    if (w->file < 0)
+        return h5_fail(e, "create file", filename);
+
+    w->lcpl = H5Pcreate(H5P_LINK_CREATE);
+    int rc = SC_OK;
+    if (w->lcpl < 0 || H5Pset_create_intermediate_group(w->lcpl, 1) < 0)
+        rc = h5_fail(e, "set up link creation for", filename);
+    if (!rc)
+        rc = make_string_type(w, e);
+    if (rc)
+        sc_h5_abort(w);
+    return rc;
+}
+
+int sc_h5_close(sc_h5w *w, sc_error *e)
+{
+    int rc = SC_OK;
+    if (w->str >= 0 && H5Tclose(w->str) < 0)
+        rc = h5_fail(e, "close the string type of", w->name);
+    if (w->lcpl >= 0 && H5Pclose(w->lcpl) < 0 && !rc)
+        rc = h5_fail(e, "close a property list of", w->name);
+    /* The file close flushes everything: its failure loses data. */
+    if (w->file >= 0 && H5Fclose(w->file) < 0 && !rc)
+        rc = h5_fail(e, "close (flush) file", w->name);
+    w->file = w->lcpl = w->str = H5I_INVALID_HID;
+    return rc;
+}
+
+void sc_h5_abort(sc_h5w *w)
+{
+    close_any(&w->str, H5Tclose);
+    close_any(&w->lcpl, H5Pclose);
+    close_any(&w->file, H5Fclose);
+    H5Eclear2(H5E_DEFAULT);
+}
+
+int sc_h5_group(sc_h5w *w, const char *path, sc_error *e)
+{
+    hid_t g = H5Gcreate2(w->file, path, w->lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        return h5_fail(e, "create group", path);
+    if (H5Gclose(g) < 0)
+        return h5_fail(e, "close group", path);
+    return SC_OK;
+}
+
+/* ---- datasets -------------------------------------------------------- */
+
+static hid_t make_space(int rank, const hsize_t *dims)
+{
+    return rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
+}
+
+/* Create path with the given file type and space and write data (memory
+ * type mtype) into it; an empty dataset gets no write at all. */
+static int write_dataset(sc_h5w *w, const char *path, hid_t ftype, hid_t mtype, hid_t space,
+                         const void *data, sc_error *e)
+{
+    hid_t d = H5Dcreate2(w->file, path, ftype, space, w->lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    if (d < 0)
+        return h5_fail(e, "create dataset", path);
+    hssize_t npoints = H5Sget_simple_extent_npoints(space);
+    int rc = SC_OK;
+    if (npoints < 0)
+        rc = h5_fail(e, "size dataset", path);
+    else if (npoints > 0 && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        rc = h5_fail(e, "write dataset", path);
+    if (H5Dclose(d) < 0 && !rc)
+        rc = h5_fail(e, "close dataset", path);
+    return rc;
+}
+
+static int write_array(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
+                       hid_t ftype, hid_t mtype, const void *data, sc_error *e)
+{
+    if (rank < 0 || rank > 3)
+        return sc_error_set(e, SC_EFAIL, "HDF5: dataset %s: rank %d not supported", path, rank);
+    hid_t space = make_space(rank, dims);
+    if (space < 0)
+        return h5_fail(e, "make the dataspace of", path);
+    int rc = write_dataset(w, path, ftype, mtype, space, data, e);
+    if (H5Sclose(space) < 0 && !rc)
+        rc = h5_fail(e, "close the dataspace of", path);
+    return rc;
+}
+
+int sc_h5_doubles(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
+                  const double *data, sc_error *e)
+{
+    return write_array(w, path, rank, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, e);
+}
+
+int sc_h5_int32s(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
+                 const int32_t *data, sc_error *e)
+{
+    return write_array(w, path, rank, dims, H5T_STD_I32LE, H5T_NATIVE_INT32, data, e);
+}
+
+int sc_h5_strings(sc_h5w *w, const char *path, size_t n, const char *const *strs, sc_error *e)
+{
+    hsize_t dim = (hsize_t)n;
+    return write_array(w, path, 1, &dim, w->str, w->str, strs, e);
+}
+
+int sc_h5_text(sc_h5w *w, const char *path, const char *text, size_t len, sc_error *e)
+{
+    /* HDF5 has no zero-length fixed string; an empty file is one NUL, which
+     * NULLPAD readers (h5py included) read back as the empty string. */
+    static const char empty[1] = "";
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0 || H5Tset_size(t, len > 0 ? len : 1) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0
+        || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        close_any(&t, H5Tclose);
+        return h5_fail(e, "make the string type of", path);
+    }
+    int rc = write_array(w, path, 0, NULL, t, t, len > 0 ? text : empty, e);
+    if (H5Tclose(t) < 0 && !rc)
+        rc = h5_fail(e, "close the string type of", path);
+    return rc;
+}
+
+/* ---- attributes ------------------------------------------------------ */
+
+static int write_attr(sc_h5w *w, const char *objpath, const char *name, hid_t ftype,
+                      hid_t mtype, const void *value, sc_error *e)
+{
+    char where[512];
+    snprintf(where, sizeof where, "attribute %s of %s", name, objpath);
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (space < 0)
+        return h5_fail(e, "make the dataspace of", where);
+    hid_t a = H5Acreate_by_name(w->file, objpath, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT,
+                                H5P_DEFAULT);
+    int rc = SC_OK;
+    if (a < 0)
+        rc = h5_fail(e, "create", where);
+    else if (H5Awrite(a, mtype, value) < 0)
+        rc = h5_fail(e, "write", where);
+    if (a >= 0 && H5Aclose(a) < 0 && !rc)
+        rc = h5_fail(e, "close", where);
+    if (H5Sclose(space) < 0 && !rc)
+        rc = h5_fail(e, "close the dataspace of", where);
+    return rc;
+}
+
+int sc_h5_attr_string(sc_h5w *w, const char *objpath, const char *name, const char *value,
+                      sc_error *e)
+{
+    const char *v = value ? value : "";
+    return write_attr(w, objpath, name, w->str, w->str, &v, e);
+}
+
+int sc_h5_attr_int(sc_h5w *w, const char *objpath, const char *name, int value, sc_error *e)
+{
+    int32_t v = (int32_t)value;
+    return write_attr(w, objpath, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &v, e);
+}
+
+int sc_h5_attr_int64(sc_h5w *w, const char *objpath, const char *name, int64_t value,
+                     sc_error *e)
+{
+    return write_attr(w, objpath, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value, e);
+}
+
+int sc_h5_attr_uint64(sc_h5w *w, const char *objpath, const char *name, uint64_t value,
+                      sc_error *e)
+{
+    return write_attr(w, objpath, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, e);
+}
+
+int sc_h5_attr_double(sc_h5w *w, const char *objpath, const char *name, double value,
+                      sc_error *e)
+{
+    return write_attr(w, objpath, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, e);
+}

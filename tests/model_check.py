@@ -1,0 +1,1062 @@
+#!/usr/bin/python3
+"""model_check.py — an independent statistical check of the sendcast engine.
+
+This script reads a scenario YAML by itself (docs/scenario.md), simulates the
+generative model of MODEL.md sections 3.1-3.3 with numpy (vectorised over
+trajectories), runs the engine on the same scenario, and compares the two
+independent Monte Carlo samples of the same distribution:
+
+  * means of every district metric both sides compute, every year, and of the
+    cluster / area metrics (requests, new_plans, topup_spend, budget_gap,
+    contingency_used, ...): |m_e - m_py| <= Z sqrt(mcse_e^2 + mcse_py^2);
+  * standard deviations of the district metrics (delta-method sd of a sample sd);
+  * district 5th, 50th and 95th percentiles of topup_spend, hnb_spend and
+    plans_total, with the asymptotic sd of a sample quantile
+    sqrt(p(1-p)/n)/f(x_p) (f from order-statistic spacings, Hall-Sheather
+    bandwidth) combined over both samples;
+  * P(Safety Valve target met) per year within Z sqrt(p(1-p)(1/n_e + 1/n_py));
+  * structure: CONTRACT.md layout (root attributes, /scenario, /axes, the
+    /parameters groups, /targets/safety_valve_balance), shapes, mcse = sd/sqrt(n),
+    every percentile row non-decreasing, the scenario as read by the engine
+    (parameter numbers, targets, axes) equal to our own reading.
+
+Nothing here calls into the engine except its command line; the scenario is
+re-read from YAML and CSV independently.
+
+Run with Debian's /usr/bin/python3 (python3-numpy, python3-h5py, python3-yaml):
+
+    tests/model_check.py [--bin build/sendcast] [--scenario FILE ...] [-n N] [--keep]
+    tests/model_check.py --self-test        # numpy model only (no engine)
+"""
+
+import argparse
+import csv
+import hashlib
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from statistics import NormalDist
+
+import numpy as np
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# Z = 4.5. Each scenario makes several hundred comparisons (district x years,
+# clusters x years, quantiles, probabilities), and all of them use fixed seeds,
+# so the outcome is deterministic: a false alarm would recur on every run until
+# the seed changes. We therefore want the family-wise false-alarm probability
+# small, not 5%. The two-sided normal tail beyond 4.5 sigma is 6.8e-6, so with
+# about 1,500 comparisons in all the chance of any false alarm is about 1%
+# (Bonferroni bound, printed at the end of each run), while a real bias of a
+# few Monte Carlo standard errors (at n = 20,000 a fraction of a percent of the
+# mean for most metrics) is still detected.
+Z = 4.5
+TAIL = 2.0 * (1.0 - NormalDist().cdf(Z))
+
+PLACEMENTS = ["mainstream", "arp", "special", "independent", "post16", "other"]
+OTHERS = PLACEMENTS[1:]
+PARAMS = ["conversion", "dispersion", "damping", "p_assess", "p_issue", "placement_mix",
+          "band_mix", "cease_mainstream", "cease_arp", "cease_special", "cease_independent",
+          "cease_post16", "cease_other", "step_up", "escalation", "post16_transfer",
+          "cluster_effect", "heterogeneity_cv", "inflation", "send_support_drift"]
+# Defaults of docs/scenario.md for parameters that may be left out.
+PARAM_DEFAULTS = {"dispersion": ("poisson",), "damping": ("fixed", 1.0),
+                  "cluster_effect": ("fixed", 0.0), "heterogeneity_cv": ("fixed", 0.0),
+                  "send_support_drift": ("fixed", 0.0)}
+DEFAULT_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
+DEFAULT_SCENARIOS = ["scenarios/kirklees-clusters.yaml", "scenarios/kirklees-no-change.yaml",
+                     "tests/data/model_check/small.yaml"]
+
+# Metrics the brief requires the engine to write (CONTRACT.md plus the check's list).
+REQUIRED = {
+    "district": ["requests", "diverted", "assessments", "new_plans", "plans_total",
+                 "plans_mainstream", "plans_arp", "plans_special", "plans_independent",
+                 "plans_post16", "plans_other", "topup_spend", "early_support_spend",
+                 "hnb_spend", "hnb_balance", "cumulative_deficit", "contingency_used",
+                 "uncovered_overspend"],
+    "cluster": ["requests", "new_plans", "topup_spend", "budget_gap"],
+    "area": ["contingency_used"],
+}
+QUANTILE_METRICS = ["topup_spend", "hnb_spend", "plans_total"]
+QUANTILE_PS = [5.0, 50.0, 95.0]
+
+
+class ScenarioError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# 1. Reading a scenario (docs/scenario.md), independently of the engine
+# ---------------------------------------------------------------------------
+
+class Reader:
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        self.dir = os.path.dirname(self.path)
+        self._csv = {}
+        with open(self.path, "rb") as f:
+            self.raw = f.read()
+        self.doc = yaml.safe_load(self.raw.decode("utf-8"))
+
+    def csv_rows(self, rel):
+        p = os.path.normpath(os.path.join(self.dir, rel))
+        if p not in self._csv:
+            with open(p, newline="", encoding="utf-8") as f:
+                rows = [{(k or "").strip(): (v or "").strip() for k, v in r.items()}
+                        for r in csv.DictReader(f)]
+            self._csv[p] = rows
+        return self._csv[p]
+
+    def number(self, v, what="number"):
+        """A number in any of the three forms: plain, {value: ...}, {csv, item[, year]}."""
+        if isinstance(v, bool):
+            raise ScenarioError(f"{what}: boolean where a number is expected")
+        if isinstance(v, (int, float)):
+            x = float(v)
+        elif isinstance(v, str):
+            x = float(v)          # PyYAML (YAML 1.1) reads 1e-3 as a string
+        elif isinstance(v, dict) and "value" in v:
+            return self.number(v["value"], what)
+        elif isinstance(v, dict) and "csv" in v:
+            rows = [r for r in self.csv_rows(v["csv"]) if r.get("item") == v["item"]]
+            if "year" in v:
+                rows = [r for r in rows if r.get("year", "") != "" and int(r["year"]) == int(v["year"])]
+            if len(rows) != 1:
+                raise ScenarioError(f"{what}: {len(rows)} rows for item {v['item']} in {v['csv']}")
+            x = float(rows[0]["value"])
+        else:
+            raise ScenarioError(f"{what}: cannot read {v!r} as a number")
+        if not math.isfinite(x):
+            raise ScenarioError(f"{what}: not finite")
+        return x
+
+    def year_table(self, v, what="year table"):
+        """{year: number} or {csv, item}: every row of that item with a year."""
+        if v is None:
+            return {}
+        if isinstance(v, dict) and "csv" in v and "item" in v:
+            out = {}
+            for r in self.csv_rows(v["csv"]):
+                if r.get("item") == v["item"] and r.get("year", "") != "":
+                    out[int(r["year"])] = float(r["value"])
+            return out
+        if isinstance(v, dict):
+            return {int(k): self.number(x, f"{what}[{k}]") for k, x in v.items()}
+        raise ScenarioError(f"{what}: expected a mapping year -> number or a csv reference")
+
+    def units(self, spec, fields):
+        """Areas or clusters: a list of mappings, or {csv, columns}."""
+        if isinstance(spec, list):
+            return [dict(x) for x in spec]
+        rows = self.csv_rows(spec["csv"])
+        cols = spec["columns"]
+        out = []
+        for r in rows:
+            u = {}
+            for key, col in cols.items():
+                if isinstance(col, list):
+                    u[key] = [r[c] for c in col]
+                else:
+                    u[key] = r[col]
+            out.append(u)
+        return out
+
+
+def largest_remainder(total, weights):
+    """Whole shares of `total` in proportion to integer weights; ties by order."""
+    total = int(total)
+    weights = [int(w) for w in weights]
+    W = sum(weights)
+    if W == 0:
+        raise ScenarioError("cannot share a placement stock: no mainstream plans")
+    base = [total * w // W for w in weights]
+    rem = [total * w % W for w in weights]
+    left = total - sum(base)
+    order = sorted(range(len(weights)), key=lambda i: (-rem[i], i))
+    for i in order[:left]:
+        base[i] += 1
+    return base
+
+
+def read_param(rd, name, v, B):
+    """One parameter of MODEL.md 3.1 as a tuple (kind, numbers...)."""
+    if v is None:
+        if name in PARAM_DEFAULTS:
+            return PARAM_DEFAULTS[name]
+        raise ScenarioError(f"parameters.{name}: required")
+    if not isinstance(v, dict):
+        if isinstance(v, list):
+            return ("fixed", np.array([rd.number(x) for x in v]))
+        return ("fixed", rd.number(v, name))
+    if "dist" not in v:            # {value: ..., status: ...}
+        return ("fixed", rd.number(v, name))
+    d = v["dist"]
+    num = lambda k: rd.number(v[k], f"parameters.{name}.{k}")
+    if d == "fixed":
+        val = v["value"]
+        if isinstance(val, list):
+            return ("fixed", np.array([rd.number(x) for x in val]))
+        if isinstance(val, dict) and set(val) <= set(PLACEMENTS) and len(val) == 6:
+            return ("fixed", np.array([rd.number(val[p]) for p in PLACEMENTS]))
+        return ("fixed", num("value"))
+    if d == "beta":
+        if "a" in v:
+            return ("beta", num("a"), num("b"))
+        m, s = num("mean"), num("sd")
+        if not (0 < m < 1) or s <= 0 or s * s >= m * (1 - m):
+            raise ScenarioError(f"parameters.{name}: no Beta has mean {m} and sd {s}")
+        n = m * (1 - m) / (s * s) - 1
+        return ("beta", m * n, (1 - m) * n)
+    if d == "normal":
+        return ("normal", num("mean"), num("sd"))
+    if d == "gamma":
+        if "shape" in v:
+            return ("gamma", num("shape"), num("scale"))
+        m, s = num("mean"), num("sd")
+        return ("gamma", (m / s) ** 2, s * s / m)
+    if d == "dirichlet":
+        a = v["alpha"]
+        if isinstance(a, dict):
+            a = [a[p] for p in PLACEMENTS]
+        return ("dirichlet", np.array([rd.number(x) for x in a]))
+    if d == "bivariate_normal":
+        mean = np.array([rd.number(x) for x in v["mean"]])
+        cov = np.array([[rd.number(x) for x in row] for row in v["cov"]])
+        return ("bvn", mean, cov)
+    if d == "poisson":
+        return ("poisson",)
+    raise ScenarioError(f"parameters.{name}: distribution {d!r} not supported by the check")
+
+
+def load_scenario(path):
+    rd = Reader(path)
+    y = rd.doc
+    sc = {"path": rd.path, "raw": rd.raw, "name": y["name"]}
+    Y0 = int(y["base_year"])
+    H = int(y["horizon"])
+    sc["base_year"], sc["H"] = Y0, H
+    sc["percentiles"] = [float(p) for p in y.get("percentiles", DEFAULT_PERCENTILES)]
+
+    # Areas and clusters.
+    areas = rd.units(y["areas"], ["id", "name"])
+    sc["areas"] = [str(a["id"]) for a in areas]
+    aidx = {a: i for i, a in enumerate(sc["areas"])}
+    cl = rd.units(y["clusters"], None)
+    C = len(cl)
+    B = len(y["bands"]["topup"])
+    sc["topup"] = np.array([rd.number(x, "bands.topup") for x in y["bands"]["topup"]])
+    pop = y["population"]
+    g_pop = rd.number(pop["pupil_growth"], "population.pupil_growth")
+    ss_default = rd.number(pop["send_support_share"]) if "send_support_share" in pop else None
+    sc["clusters"] = [str(c["id"]) for c in cl]
+    sc["area_of"] = np.array([aidx[str(c["area"])] for c in cl])
+    sc["N0"] = np.array([rd.number(c["pupils"]) for c in cl])
+    sc["w"] = np.array([rd.number(c["need_index"]) for c in cl])
+    sc["s"] = np.array([rd.number(c["send_support_share"]) if c.get("send_support_share") not in (None, "")
+                        else ss_default for c in cl], dtype=float)
+    bands0 = np.array([[int(round(rd.number(x))) for x in c["bands"]] for c in cl], dtype=np.int64)
+    if bands0.shape != (C, B):
+        raise ScenarioError("a cluster does not give exactly B band counts")
+    sc["bands0"] = bands0
+    sc["g_pop"] = g_pop
+
+    # Other placements: unit costs, stock per cluster (own, else shared by largest remainder).
+    pl = y["placements"]
+    sc["unit_cost"] = np.array([rd.number(pl[p]["unit_cost"], f"placements.{p}.unit_cost") for p in OTHERS])
+    other0 = np.zeros((C, 5), dtype=np.int64)
+    mainstream = bands0.sum(axis=1)
+    for j, p in enumerate(OTHERS):
+        own = [c.get(p) not in (None, "") for c in cl]
+        if all(own):
+            other0[:, j] = [int(round(rd.number(c[p]))) for c in cl]
+        elif not any(own):
+            total = int(round(rd.number(pl[p]["stock"], f"placements.{p}.stock")))
+            other0[:, j] = largest_remainder(total, mainstream)
+        else:
+            # docs/scenario.md does not say how the rest is shared; the check refuses to guess.
+            raise ScenarioError(f"placements.{p}: some clusters give their own stock, others not")
+    sc["other0"] = other0
+
+    # Parameters.
+    P = y["parameters"]
+    sc["params"] = {name: read_param(rd, name, P.get(name), B) for name in PARAMS}
+
+    # Years: index t = 0..H, label Y0 + t.
+    years = [Y0 + t for t in range(H + 1)]
+
+    def by_year(tab, missing):
+        return np.array([tab.get(yr, missing) for yr in years], dtype=float)
+
+    cw = y["cluster_working"]
+    ramp_tab = rd.year_table(cw.get("ramp", {}), "cluster_working.ramp")
+    ramp = np.zeros(H + 1)
+    if ramp_tab:
+        ks = sorted(ramp_tab)
+        for t, yr in enumerate(years):
+            if yr < ks[0]:
+                ramp[t] = 0.0
+            elif yr in ramp_tab:
+                ramp[t] = ramp_tab[yr]
+            elif yr > ks[-1]:
+                ramp[t] = ramp_tab[ks[-1]]
+            else:
+                raise ScenarioError(f"cluster_working.ramp: no value for {yr} between given years")
+    sc["ramp"] = ramp
+
+    # Early-support allowance: own, else early_support_total shared by pupils.
+    es_total = rd.number(cw["early_support_total"]) if "early_support_total" in cw else 0.0
+    own_es = [c.get("early_support") not in (None, "") for c in cl]
+    if any(own_es) and not all(own_es):
+        raise ScenarioError("early_support given for some clusters only: sharing rule not fixed by docs")
+    if all(own_es) and C > 0:
+        allow = np.array([rd.number(c["early_support"]) for c in cl])
+    else:
+        allow = es_total * sc["N0"] / sc["N0"].sum()
+    sc["allowance"] = allow
+
+    # Budgets (nominal), t = 0..H: part by total / uplift / table + allowance x r_t.
+    base_topup = bands0 @ sc["topup"]                      # [C] base-year top-up spend
+    sc["base_topup"] = base_topup
+    bud = cw["budgets"]
+    part = np.full((H + 1, C), np.nan)
+    if "total" in bud:
+        tv = bud["total"]
+        if isinstance(tv, dict) and ("csv" in tv or (tv and all(isinstance(k, int) for k in tv))):
+            tot = rd.year_table(tv, "budgets.total")
+        else:
+            tot = {yr: rd.number(tv, "budgets.total") for yr in years}
+        share = base_topup / base_topup.sum()
+        for t, yr in enumerate(years):
+            if yr in tot:
+                part[t] = tot[yr] * share
+    elif "uplift" in bud:
+        u = rd.number(bud["uplift"], "budgets.uplift")
+        for t in range(H + 1):
+            part[t] = base_topup * (1 + u) ** t
+    elif "table" in bud:
+        rows = rd.csv_rows(bud["table"]["csv"])
+        cix = {c: i for i, c in enumerate(sc["clusters"])}
+        for r in rows:
+            yr = int(r["year"])
+            if Y0 <= yr <= Y0 + H:
+                part[yr - Y0, cix[r["cluster"]]] = float(r["budget"])
+    else:
+        raise ScenarioError("cluster_working.budgets: one of total, uplift, table")
+    if np.isnan(part[1:]).any():
+        raise ScenarioError("cluster budgets: a simulated year without a budget")
+    sc["budget"] = part + allow[None, :] * ramp[:, None]              # [H+1, C]
+    kshare = rd.number(cw.get("contingency_share", 0.0))
+    K = np.zeros((H + 1, len(sc["areas"])))
+    for c in range(C):
+        K[:, sc["area_of"][c]] += kshare * sc["budget"][:, c]
+    sc["contingency"] = K
+
+    # Finance.
+    fin = y["finance"]
+    sc["F0"] = rd.number(fin["fixed_lines"], "finance.fixed_lines")
+    sc["Def0"] = rd.number(fin["opening_deficit"], "finance.opening_deficit")
+    gr = fin["grant"]
+    gtab = rd.year_table(gr["table"], "finance.grant.table")
+    growth = rd.number(gr["growth"]) if "growth" in gr else 0.0
+    if Y0 not in gtab:
+        raise ScenarioError("finance.grant.table must include the base year")
+    grant = np.zeros(H + 1)
+    last = max(k for k in gtab if k <= Y0 + H) if any(k <= Y0 + H for k in gtab) else Y0
+    for t, yr in enumerate(years):
+        if yr in gtab:
+            grant[t] = gtab[yr]
+        elif yr > last:
+            grant[t] = gtab[last] * (1 + growth) ** (yr - last)
+        else:
+            raise ScenarioError(f"finance.grant: no grant for {yr} inside the table")
+    sc["grant"] = grant
+    sc["transfers"] = by_year(rd.year_table(fin.get("transfers"), "finance.transfers"), 0.0)
+    sv = fin["safety_valve"]
+    sc["sv"] = by_year(rd.year_table(sv.get("payments"), "safety_valve.payments"), 0.0)
+    sc["target"] = by_year(rd.year_table(sv.get("targets"), "safety_valve.targets"), np.nan)
+    sc["conditional"] = bool(sv.get("conditional", False))
+    if sc["conditional"] and not np.isnan(sc["target"][0]):
+        # Year 1's payment would depend on the base year's balance, which the model
+        # does not simulate; the check cannot reproduce that reading.
+        raise ScenarioError("conditional payments with a base-year target: not covered by the check")
+    return sc
+
+
+# ---------------------------------------------------------------------------
+# 2. The model of MODEL.md 3.1-3.3 in numpy
+# ---------------------------------------------------------------------------
+
+def draw(rng, spec, n, dim=None):
+    kind = spec[0]
+    if kind == "fixed":
+        v = spec[1]
+        if np.ndim(v) == 0:
+            return np.full(n, float(v))
+        return np.broadcast_to(np.asarray(v, float), (n, len(v))).copy()
+    if kind == "beta":
+        return rng.beta(spec[1], spec[2], size=n)
+    if kind == "normal":
+        return rng.normal(spec[1], spec[2], size=n) if spec[2] > 0 else np.full(n, spec[1])
+    if kind == "gamma":
+        return rng.gamma(spec[1], spec[2], size=n)
+    if kind == "dirichlet":
+        return rng.dirichlet(spec[1], size=n)
+    if kind == "bvn":
+        return rng.multivariate_normal(spec[1], spec[2], size=n, method="cholesky")
+    if kind == "poisson":
+        return np.full(n, np.inf)
+    raise ValueError(kind)
+
+
+def multinomial(rng, N, p):
+    """Multinomial(N, p) as a chain of conditional binomials (same joint law).
+    N: int array [...]; p: array broadcastable to [..., K]. Returns [..., K]."""
+    K = p.shape[-1]
+    p = np.broadcast_to(p, N.shape + (K,))
+    out = np.empty(N.shape + (K,), dtype=np.int64)
+    rem = N.astype(np.int64).copy()
+    tail = p[..., ::-1].cumsum(axis=-1)[..., ::-1]       # sum_{i>=j} p_i
+    for j in range(K - 1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.where(tail[..., j] > 0, p[..., j] / tail[..., j], 0.0)
+        x = rng.binomial(rem, np.clip(q, 0.0, 1.0))
+        out[..., j] = x
+        rem -= x
+    out[..., K - 1] = rem
+    return out
+
+
+def simulate(sc, n, rng):
+    """n trajectories of the model. Returns dict level -> metric -> array
+    [n, H] (district), [n, H, A] (area), [n, H, C] (cluster), plus 'met' [n, H]."""
+    H, C, A = sc["H"], len(sc["clusters"]), len(sc["areas"])
+    B = len(sc["topup"])
+    pr = sc["params"]
+
+    # 3.1 parameters, once per trajectory.
+    ab = draw(rng, pr["conversion"], n)
+    alpha, beta = ab[:, 0], ab[:, 1]
+    k = draw(rng, pr["dispersion"], n)
+    phi = draw(rng, pr["damping"], n)
+    p_assess = draw(rng, pr["p_assess"], n)
+    p_issue = draw(rng, pr["p_issue"], n)
+    pi = draw(rng, pr["placement_mix"], n)                 # [n, 6]
+    bmix = draw(rng, pr["band_mix"], n)                    # [n, B]
+    pi = pi / pi.sum(axis=1, keepdims=True)
+    bmix = bmix / bmix.sum(axis=1, keepdims=True)
+    cease = np.stack([draw(rng, pr["cease_" + p], n) for p in PLACEMENTS], axis=1)   # [n, 6]
+    p_up = draw(rng, pr["step_up"], n)
+    p_esc = draw(rng, pr["escalation"], n)
+    p_16 = draw(rng, pr["post16_transfer"], n)
+    E = draw(rng, pr["cluster_effect"], n)
+    cv = draw(rng, pr["heterogeneity_cv"], n)
+    h = np.ones((n, C))
+    pos = cv > 0
+    if pos.any():
+        shape = 1.0 / cv[pos] ** 2
+        h[pos] = rng.gamma(shape[:, None], (cv[pos] ** 2)[:, None], size=(int(pos.sum()), C))
+    Ec = np.minimum(E[:, None] * h, 0.95)                  # [n, C]
+    infl = np.stack([draw(rng, pr["inflation"], n) for _ in range(H)], axis=1)   # [n, H]
+    d = draw(rng, pr["send_support_drift"], n)
+
+    # State: stock at the end of the base year.
+    mst = np.broadcast_to(sc["bands0"], (n, C, B)).astype(np.int64).copy()
+    oth = np.broadcast_to(sc["other0"], (n, C, 5)).astype(np.int64).copy()
+    SPEC, P16 = OTHERS.index("special"), OTHERS.index("post16")
+
+    dist = {m: np.zeros((n, H)) for m in [
+        "requests", "diverted", "assessments", "new_plans", "plans_total", "plans_mainstream",
+        "plans_arp", "plans_special", "plans_independent", "plans_post16", "plans_other",
+        "topup_spend", "early_support_spend", "cluster_spend", "placement_spend", "fixed_spend",
+        "hnb_spend", "income", "sv_payment", "hnb_balance", "cumulative_deficit", "budget_gap",
+        "contingency_used", "uncovered_overspend"]}
+    clus = {m: np.zeros((n, H, C)) for m in [
+        "requests", "diverted", "assessments", "new_plans", "plans_mainstream", "plans_total",
+        "topup_spend", "early_support_spend", "cluster_spend", "budget", "budget_gap", "overspend"]}
+    area = {m: np.zeros((n, H, A)) for m in [
+        "requests", "diverted", "new_plans", "plans_mainstream", "topup_spend", "cluster_spend",
+        "budget", "overspend", "contingency", "contingency_used", "uncovered_overspend"]}
+    met = np.full((n, H), np.nan)
+    # Area membership matrix [C, A] to sum clusters into areas.
+    M = np.zeros((C, A))
+    M[np.arange(C), sc["area_of"]] = 1.0
+
+    P = np.ones(n)
+    Def = np.full(n, sc["Def0"])
+    gsum = np.zeros(n)
+    prev_met = None
+    poisson = np.isinf(k)
+    for t in range(1, H + 1):
+        y = t - 1
+        r = sc["ramp"][t]
+        P = P * (1.0 + infl[:, t - 1])
+        gsum = 1.0 + phi * gsum                            # g_t = 1 + phi + ... + phi^(t-1)
+        # 3.2 year step.
+        Np = sc["N0"] * (1.0 + sc["g_pop"]) ** t           # [C]
+        SS = Np[None, :] * sc["s"][None, :] * np.exp(d * t)[:, None]          # [n, C]
+        q0 = sc["w"][None, :] * np.exp(alpha + beta * gsum)[:, None]
+        mu = SS * q0
+        R0 = np.empty((n, C), dtype=np.int64)
+        if poisson.any():
+            R0[poisson] = rng.poisson(mu[poisson])
+        if (~poisson).any():
+            kk = k[~poisson][:, None]
+            L = rng.gamma(kk, mu[~poisson] / kk)
+            R0[~poisson] = rng.poisson(L)
+        D = rng.binomial(R0, Ec * r)
+        R = R0 - D
+        Aa = rng.binomial(R, p_assess[:, None])
+        I = rng.binomial(Aa, p_issue[:, None])
+        newp = multinomial(rng, I, pi[:, None, :])                  # [n, C, 6]
+        newb = multinomial(rng, newp[..., 0], bmix[:, None, :])     # [n, C, B]
+
+        open_m, open_o = mst, oth
+        m = mst - rng.binomial(mst, cease[:, 0][:, None, None])     # a. ceasing
+        o = oth - rng.binomial(oth, cease[:, 1:][:, None, :])
+        esc = rng.binomial(m, p_esc[:, None, None])                 # b. escalation
+        m = m - esc
+        v = rng.binomial(m, p_16[:, None, None])                    #    then post-16
+        m = m - v
+        if B > 1:                                                   # c. step-up
+            u = rng.binomial(m[..., :B - 1], p_up[:, None, None])
+            m = m.copy()
+            m[..., :B - 1] -= u
+            m[..., 1:] += u
+        o = o.copy()
+        o[..., SPEC] += esc.sum(axis=-1)
+        o[..., P16] += v.sum(axis=-1)
+        mst = m + newb                                              # 9. stock end of t
+        oth = o + newp[..., 1:]
+
+        # 3.3 money.
+        topup_c = (0.5 * (open_m + mst)) @ sc["topup"] * P[:, None]            # [n, C]
+        place_c = (0.5 * (open_o + oth)) @ sc["unit_cost"] * P[:, None]        # [n, C]
+        es_c = sc["allowance"][None, :] * r * P[:, None]
+        spend_c = topup_c + es_c
+        bud_c = np.broadcast_to(sc["budget"][t], (n, C))
+        gap_c = spend_c - bud_c
+        O_c = np.maximum(0.0, gap_c)
+        O_a = O_c @ M
+        K_a = np.broadcast_to(sc["contingency"][t], (n, A))
+        used_a = np.minimum(K_a, O_a)
+        unc_a = O_a - used_a
+        F = sc["F0"] * P
+        T = spend_c.sum(axis=1) + place_c.sum(axis=1) + F
+        if sc["conditional"]:
+            if t == 1 or np.isnan(sc["target"][t - 1]):
+                paid = np.ones(n)       # no target the year before: paid (docs/scenario.md)
+            else:
+                paid = prev_met
+        else:
+            paid = np.ones(n)
+        V = sc["sv"][t] * paid
+        income = sc["grant"][t] + sc["transfers"][t]
+        Bal = income + V - T
+        Def = Def - Bal
+        if not np.isnan(sc["target"][t]):
+            mt = (Bal >= sc["target"][t]).astype(float)
+            met[:, y] = mt
+            prev_met = mt
+        else:
+            prev_met = None
+
+        # Records.
+        dist["requests"][:, y] = R.sum(1)
+        dist["diverted"][:, y] = D.sum(1)
+        dist["assessments"][:, y] = Aa.sum(1)
+        dist["new_plans"][:, y] = I.sum(1)
+        pm = mst.sum(axis=-1)                                       # [n, C]
+        dist["plans_mainstream"][:, y] = pm.sum(1)
+        for j, p in enumerate(OTHERS):
+            dist["plans_" + p][:, y] = oth[..., j].sum(1)
+        ptot_c = pm + oth.sum(axis=-1)
+        dist["plans_total"][:, y] = ptot_c.sum(1)
+        dist["topup_spend"][:, y] = topup_c.sum(1)
+        dist["early_support_spend"][:, y] = es_c.sum(1)
+        dist["cluster_spend"][:, y] = spend_c.sum(1)
+        dist["placement_spend"][:, y] = place_c.sum(1)
+        dist["fixed_spend"][:, y] = F
+        dist["hnb_spend"][:, y] = T
+        dist["income"][:, y] = income
+        dist["sv_payment"][:, y] = V
+        dist["hnb_balance"][:, y] = Bal
+        dist["cumulative_deficit"][:, y] = Def
+        dist["budget_gap"][:, y] = gap_c.sum(1)
+        dist["contingency_used"][:, y] = used_a.sum(1)
+        dist["uncovered_overspend"][:, y] = unc_a.sum(1)
+
+        clus["requests"][:, y] = R
+        clus["diverted"][:, y] = D
+        clus["assessments"][:, y] = Aa
+        clus["new_plans"][:, y] = I
+        clus["plans_mainstream"][:, y] = pm
+        clus["plans_total"][:, y] = ptot_c
+        clus["topup_spend"][:, y] = topup_c
+        clus["early_support_spend"][:, y] = es_c
+        clus["cluster_spend"][:, y] = spend_c
+        clus["budget"][:, y] = bud_c
+        clus["budget_gap"][:, y] = gap_c
+        clus["overspend"][:, y] = O_c
+
+        area["requests"][:, y] = R @ M
+        area["diverted"][:, y] = D @ M
+        area["new_plans"][:, y] = I @ M
+        area["plans_mainstream"][:, y] = pm @ M
+        area["topup_spend"][:, y] = topup_c @ M
+        area["cluster_spend"][:, y] = spend_c @ M
+        area["budget"][:, y] = bud_c @ M
+        area["overspend"][:, y] = O_a
+        area["contingency"][:, y] = K_a
+        area["contingency_used"][:, y] = used_a
+        area["uncovered_overspend"][:, y] = unc_a
+    return {"district": dist, "area": area, "cluster": clus, "met": met}
+
+
+# ---------------------------------------------------------------------------
+# 3. Comparison with the engine
+# ---------------------------------------------------------------------------
+
+def hall_sheather(n, p):
+    """Bandwidth (in probability) for the spacing estimate of 1/f at quantile p."""
+    nd = NormalDist()
+    x = nd.inv_cdf(p)
+    za = nd.inv_cdf(0.975)
+    h = n ** (-1 / 3) * za ** (2 / 3) * (1.5 * nd.pdf(x) ** 2 / (2 * x * x + 1)) ** (1 / 3)
+    return min(h, p * 0.9, (1 - p) * 0.9)
+
+
+def quantile_sd_unit(x, p):
+    """sqrt(p(1-p))/f(x_p): the sd of a sample quantile times sqrt(n), f from the
+    spacing of order statistics around x_p (Siddiqui / Hall-Sheather)."""
+    n = len(x)
+    h = hall_sheather(n, p)
+    lo, hi = np.percentile(x, [100 * (p - h), 100 * (p + h)])
+    inv_f = (hi - lo) / (2 * h)
+    return math.sqrt(p * (1 - p)) * inv_f
+
+
+class Tally:
+    def __init__(self):
+        self.rows = []          # (group, where, z, ok, detail)
+        self.failures = []
+
+    def add(self, group, where, z, ok, detail=""):
+        self.rows.append((group, where, z, ok, detail))
+        if not ok:
+            self.failures.append((group, where, z, detail))
+
+    def fail(self, group, where, detail):
+        self.add(group, where, float("inf"), False, detail)
+
+
+def zscore(diff, se, scale):
+    if se > 0:
+        return abs(diff) / se
+    # Both sides constant: equal up to rounding.
+    return 0.0 if abs(diff) <= 1e-9 * max(1.0, abs(scale)) else float("inf")
+
+
+def compare_means(tally, level, metric, eng, mine, units, years):
+    """eng: h5 group of the metric; mine: array [n, H] or [n, H, U]."""
+    n = mine.shape[0]
+    m_py = mine.mean(axis=0)
+    se_py = mine.std(axis=0, ddof=1) / math.sqrt(n)
+    m_e = np.asarray(eng["mean"][()])
+    se_e = np.asarray(eng["mcse"][()])
+    if m_e.shape != m_py.shape:
+        tally.fail("structure", f"{level}/{metric}/mean", f"shape {m_e.shape}, expected {m_py.shape}")
+        return
+    it = np.ndindex(m_py.shape)
+    for idx in it:
+        diff = m_e[idx] - m_py[idx]
+        se = math.sqrt(se_e[idx] ** 2 + se_py[idx] ** 2)
+        z = zscore(diff, se, m_py[idx])
+        where = f"{level}/{metric} {years[idx[0]]}" + (f" {units[idx[1]]}" if len(idx) > 1 else "")
+        tally.add(f"mean:{level}", where, z, z <= Z,
+                  f"engine {m_e[idx]:.6g} +- {se_e[idx]:.3g}, numpy {m_py[idx]:.6g} +- {se_py[idx]:.3g}")
+
+
+def compare_sd(tally, level, metric, eng, mine, n_e, years):
+    """Sample sd: var(s) ~ (kurtosis - 1) sigma^2 / (4n), kurtosis from our sample."""
+    n = mine.shape[0]
+    s_py = mine.std(axis=0, ddof=1)
+    s_e = np.asarray(eng["sd"][()])
+    c = mine - mine.mean(axis=0)
+    m2 = (c ** 2).mean(axis=0)
+    m4 = (c ** 4).mean(axis=0)
+    for y in range(mine.shape[1]):
+        if m2[y] > 0:
+            kurt = m4[y] / m2[y] ** 2
+            se = math.sqrt(max(kurt - 1, 0.0) * m2[y] / 4 * (1 / n_e + 1 / n))
+        else:
+            se = 0.0
+        z = zscore(s_e[y] - s_py[y], se, s_py[y])
+        tally.add("sd:district", f"district/{metric} {years[y]}", z, z <= Z,
+                  f"engine sd {s_e[y]:.6g}, numpy sd {s_py[y]:.6g}")
+
+
+def compare_quantiles(tally, metric, eng, mine, pct_axis, n_e, years):
+    pcts = np.asarray(eng["percentiles"][()])
+    for pp in QUANTILE_PS:
+        j = np.where(np.isclose(pct_axis, pp))[0]
+        if len(j) == 0:
+            continue
+        j = j[0]
+        p = pp / 100.0
+        lattice = bool(np.all(mine == np.round(mine)))
+        for y in range(mine.shape[1]):
+            x = mine[:, y]
+            q_py = np.percentile(x, pp)
+            unit = quantile_sd_unit(x, p)
+            se = unit * math.sqrt(1 / n_e + 1 / len(x))
+            diff = pcts[y, j] - q_py
+            if lattice:
+                # A count has a lattice distribution: both sample quantiles converge to
+                # lattice points and, where F(k) is close to p, fall on k or k + 1
+                # independently. One lattice step of difference is therefore allowed
+                # on top of the sampling tolerance.
+                diff = math.copysign(max(0.0, abs(diff) - 1.0), diff)
+            z = zscore(diff, se, q_py)
+            tally.add("quantile:district", f"district/{metric} p{pp:g} {years[y]}", z, z <= Z,
+                      f"engine {pcts[y, j]:.6g}, numpy {q_py:.6g}, sd {se:.3g}")
+
+
+def compare_pmet(tally, grp, met, n_e, years, target):
+    p_e = np.asarray(grp["p_met"][()])
+    for y in range(met.shape[1]):
+        if np.isnan(target[y]):
+            if not np.isnan(p_e[y]):
+                tally.fail("p_met", f"target {years[y]}", f"engine p_met {p_e[y]} where no target")
+            continue
+        p_py = met[:, y].mean()
+        n = met.shape[0]
+        pool = (p_e[y] * n_e + p_py * n) / (n_e + n)
+        se = math.sqrt(pool * (1 - pool) * (1 / n_e + 1 / n))
+        z = zscore(p_e[y] - p_py, se, 1.0)
+        tally.add("p_met", f"safety_valve_balance {years[y]}", z, z <= Z,
+                  f"engine {p_e[y]:.4f}, numpy {p_py:.4f}")
+
+
+def check_structure(tally, f, sc, n, seed):
+    import h5py
+    years = [sc["base_year"] + t for t in range(1, sc["H"] + 1)]
+    for a in ["format_version", "engine_version", "model_version", "scenario_name",
+              "scenario_sha256", "seed", "trajectories", "base_year", "horizon", "created_utc"]:
+        if a not in f.attrs:
+            tally.fail("structure", f"/ attr {a}", "missing")
+
+    def attr(a):
+        v = f.attrs.get(a)
+        return v.decode() if isinstance(v, bytes) else v
+
+    checks = [("seed", seed), ("trajectories", n), ("base_year", sc["base_year"]),
+              ("horizon", sc["H"]), ("scenario_name", sc["name"]),
+              ("scenario_sha256", hashlib.sha256(sc["raw"]).hexdigest())]
+    for a, want in checks:
+        if a in f.attrs:
+            got = attr(a)
+            if isinstance(want, str):
+                ok = str(got).lower() == want.lower()
+            else:
+                ok = int(got) == int(want)
+            tally.add("structure", f"/ attr {a}", 0.0 if ok else float("inf"), ok, f"{got!r} vs {want!r}")
+    # /scenario text.
+    text = None
+    if "scenario" in f:
+        obj = f["scenario"]
+        if isinstance(obj, h5py.Dataset):
+            text = obj[()]
+        elif "text" in obj.attrs:
+            text = obj.attrs["text"]
+        elif "text" in obj:
+            text = obj["text"][()]
+    if text is None:
+        tally.fail("structure", "/scenario", "no `text`")
+    else:
+        if isinstance(text, np.ndarray):
+            text = text.tobytes() if text.dtype.kind in "SV" else text.item()
+        if isinstance(text, str):
+            text = text.encode()
+        ok = bytes(text).rstrip(b"\0") == sc["raw"]
+        tally.add("structure", "/scenario text", 0.0 if ok else float("inf"), ok, "scenario verbatim")
+    # Axes.
+    def strings(ds):
+        return [x.decode() if isinstance(x, bytes) else str(x) for x in ds[()]]
+    for ax in ["year", "cluster", "area", "percentile"]:
+        if "axes" not in f or ax not in f["axes"]:
+            tally.fail("structure", f"/axes/{ax}", "missing")
+    if "axes" in f:
+        ax = f["axes"]
+        if "year" in ax:
+            ok = list(np.asarray(ax["year"][()]).astype(int)) == years
+            tally.add("structure", "/axes/year", 0 if ok else float("inf"), ok, str(ax["year"][()]))
+        if "cluster" in ax:
+            ok = strings(ax["cluster"]) == sc["clusters"]
+            tally.add("structure", "/axes/cluster", 0 if ok else float("inf"), ok, str(strings(ax["cluster"])))
+        if "area" in ax:
+            ok = strings(ax["area"]) == sc["areas"]
+            tally.add("structure", "/axes/area", 0 if ok else float("inf"), ok, str(strings(ax["area"])))
+        if "percentile" in ax:
+            ok = np.allclose(ax["percentile"][()], sc["percentiles"])
+            tally.add("structure", "/axes/percentile", 0 if ok else float("inf"), ok, str(ax["percentile"][()]))
+    # Parameters: groups, `distribution`, numbers as we read them.
+    kinds = {"beta": "beta", "normal": "normal", "gamma": "gamma", "dirichlet": "dirichlet",
+             "bvn": "bivariate_normal", "fixed": "fixed", "poisson": "poisson"}
+    for name in PARAMS:
+        path = f"/parameters/{name}"
+        if path not in f:
+            tally.fail("structure", path, "missing")
+            continue
+        g = f[path]
+        dist = g.attrs.get("distribution")
+        dist = dist.decode() if isinstance(dist, bytes) else dist
+        if dist is None:
+            tally.fail("structure", path, "no attribute `distribution`")
+            continue
+        spec = sc["params"][name]
+        want = kinds[spec[0]]
+        if spec[0] == "poisson" and dist != "poisson":
+            continue            # CONTRACT.md does not name how k = infinity is written
+        if dist != want:
+            tally.fail("structure", path, f"distribution {dist!r}, scenario says {want!r}")
+            continue
+        fields = {"beta": [("a", spec[1:2]), ("b", spec[2:3])],
+                  "normal": [("mean", spec[1:2]), ("sd", spec[2:3])],
+                  # CONTRACT.md does not name gamma's numbers: checked when written as shape, scale.
+                  "gamma": [(k, spec[i:i + 1]) for i, k in [(1, "shape"), (2, "scale")] if k in g],
+                  "dirichlet": [("alpha", spec[1:2])],
+                  "bvn": [("mean", spec[1:2]), ("cov", spec[2:3])],
+                  "fixed": [("value", spec[1:2])],
+                  "poisson": []}[spec[0]]
+        for key, val in fields:
+            if key not in g:
+                tally.fail("structure", f"{path}/{key}", "missing")
+                continue
+            got = np.asarray(g[key][()], float).ravel()
+            exp = np.asarray(val[0], float).ravel()
+            ok = got.shape == exp.shape and np.allclose(got, exp, rtol=1e-9, atol=1e-12)
+            tally.add("structure", f"{path}/{key}", 0 if ok else float("inf"), ok, f"{got} vs {exp}")
+    # Targets.
+    tp = "/targets/safety_valve_balance"
+    for k in ["target", "p_met", "p_met_mcse"]:
+        if tp + "/" + k not in f:
+            tally.fail("structure", f"{tp}/{k}", "missing")
+    if tp + "/target" in f:
+        got = np.asarray(f[tp + "/target"][()], float)
+        exp = sc["target"][1:]
+        ok = got.shape == exp.shape and np.array_equal(np.isnan(got), np.isnan(exp)) \
+            and np.allclose(got[~np.isnan(got)], exp[~np.isnan(exp)])
+        tally.add("structure", f"{tp}/target", 0 if ok else float("inf"), ok, f"{got} vs {exp}")
+    # Every metric: shapes, mcse = sd/sqrt(n), percentiles non-decreasing.
+    U = {"district": None, "area": len(sc["areas"]), "cluster": len(sc["clusters"])}
+    P = len(sc["percentiles"])
+    H = sc["H"]
+    for level in ["district", "area", "cluster"]:
+        if level not in f:
+            tally.fail("structure", f"/{level}", "missing")
+            continue
+        for metric in REQUIRED[level]:
+            if metric not in f[level]:
+                tally.fail("structure", f"/{level}/{metric}", "missing (required)")
+        for metric, g in f[level].items():
+            shp = (H,) if U[level] is None else (H, U[level])
+            for k in ["mean", "sd", "mcse", "percentiles"]:
+                if k not in g:
+                    tally.fail("structure", f"/{level}/{metric}/{k}", "missing")
+            if not all(k in g for k in ["mean", "sd", "mcse", "percentiles"]):
+                continue
+            bad = [k for k in ["mean", "sd", "mcse"] if g[k].shape != shp]
+            if g["percentiles"].shape != shp + (P,):
+                bad.append("percentiles")
+            if bad:
+                tally.fail("structure", f"/{level}/{metric}", f"shape of {bad}")
+                continue
+            sd, mc = g["sd"][()], g["mcse"][()]
+            ok = np.allclose(mc, sd / math.sqrt(n), rtol=1e-6, atol=1e-12)
+            tally.add("structure", f"/{level}/{metric} mcse", 0 if ok else float("inf"), ok,
+                      "mcse = sd/sqrt(n)")
+            q = g["percentiles"][()]
+            # Type 7 percentiles are non-decreasing; allow 1e-12 relative for the
+            # (1-w)a + w b rounding of the interpolation.
+            tol = 1e-12 * max(1.0, float(np.nanmax(np.abs(q))) if q.size else 1.0)
+            ok = bool(np.all(np.diff(q, axis=-1) >= -tol)) and not np.isnan(q).any()
+            tally.add("structure", f"/{level}/{metric} percentiles", 0 if ok else float("inf"), ok,
+                      "non-decreasing rows, no NaN")
+
+
+def run_engine(binary, path, n, seed, out):
+    cmd = [binary, "run", path, "-n", str(n), "-s", str(seed), "-o", out, "--force", "--quiet"]
+    t0 = time.time()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    dt = time.time() - t0
+    if p.returncode != 0:
+        raise RuntimeError(f"engine exit {p.returncode}: {' '.join(cmd)}\n{p.stderr.strip()}")
+    return dt
+
+
+def check_scenario(path, args):
+    import h5py
+    t0 = time.time()
+    sc = load_scenario(path)
+    years = [sc["base_year"] + t for t in range(1, sc["H"] + 1)]
+    seed_py = zlib.crc32(sc["name"].encode()) ^ 0x5EED
+    seed_e = 20240709 + zlib.crc32(sc["name"].encode()) % 1000
+    tally = Tally()
+    tmpdir = tempfile.mkdtemp(prefix="model_check.")
+    h5path = os.path.join(tmpdir, sc["name"] + ".h5")
+    try:
+        t_e = run_engine(args.bin, path, args.n_engine, seed_e, h5path)
+    except Exception as e:   # noqa: BLE001
+        print(f"[{sc['name']}] FAIL: {e}")
+        return False, 0
+    t1 = time.time()
+    sim = simulate(sc, args.n, np.random.default_rng(seed_py))
+    t_py = time.time() - t1
+    with h5py.File(h5path, "r") as f:
+        check_structure(tally, f, sc, args.n_engine, seed_e)
+        n_e = args.n_engine
+        extra = []
+        for level in ["district", "area", "cluster"]:
+            if level not in f:
+                continue
+            units = None if level == "district" else (sc["areas"] if level == "area" else sc["clusters"])
+            for metric in f[level]:
+                if metric not in sim[level]:
+                    extra.append(f"{level}/{metric}")
+                    continue
+                g = f[level][metric]
+                if "mean" not in g or "mcse" not in g:
+                    continue
+                compare_means(tally, level, metric, g, sim[level][metric], units, years)
+                if level == "district" and "sd" in g:
+                    compare_sd(tally, level, metric, g, sim[level][metric], n_e, years)
+        pct_axis = np.asarray(f["axes/percentile"][()]) if "axes/percentile" in f else np.array([])
+        for metric in QUANTILE_METRICS:
+            if f"district/{metric}/percentiles" in f:
+                compare_quantiles(tally, metric, f["district"][metric], sim["district"][metric],
+                                  pct_axis, n_e, years)
+        if "targets/safety_valve_balance/p_met" in f:
+            compare_pmet(tally, f["targets/safety_valve_balance"], sim["met"], n_e, years,
+                         sc["target"][1:])
+    if args.keep:
+        print(f"[{sc['name']}] kept {h5path}")
+    else:
+        os.remove(h5path)
+        os.rmdir(tmpdir)
+    stat = [r for r in tally.rows if r[0] != "structure"]
+    nstat = len(stat)
+    finite = [r for r in stat if math.isfinite(r[2])]
+    worst = max(stat, key=lambda r: r[2]) if stat else None
+    ok = not tally.failures
+    groups = {}
+    for r in tally.rows:
+        groups.setdefault(r[0], [0, 0])
+        groups[r[0]][0 if r[3] else 1] += 1
+    print(f"[{sc['name']}] {'PASS' if ok else 'FAIL'}: engine n={n_e} ({t_e:.1f} s), numpy n={args.n} "
+          f"({t_py:.1f} s); {nstat} statistical comparisons at Z={Z}, "
+          f"{sum(1 for r in tally.rows if r[0] == 'structure')} structure checks")
+    print("    groups: " + ", ".join(f"{g} {v[0]}/{v[0] + v[1]}" for g, v in sorted(groups.items())))
+    if worst:
+        print(f"    worst |z| = {worst[2]:.2f} at {worst[1]} ({worst[4]})")
+    if finite:
+        zs = np.array([r[2] for r in finite])
+        print(f"    |z| > 2: {int((zs > 2).sum())} (expected about {0.0455 * len(zs):.0f}), "
+              f"|z| > 3: {int((zs > 3).sum())} (expected about {0.0027 * len(zs):.1f})")
+    if extra:
+        print(f"    engine metrics not computed here: {', '.join(extra)}")
+    for g, where, z, detail in tally.failures[:40]:
+        print(f"    FAIL {g} {where}: z={z:.2f} {detail}")
+    if len(tally.failures) > 40:
+        print(f"    ... and {len(tally.failures) - 40} more failures")
+    print(f"    time {time.time() - t0:.1f} s")
+    return ok, nstat
+
+
+# ---------------------------------------------------------------------------
+# Self-test: the numpy model alone, with hand calculations
+# ---------------------------------------------------------------------------
+
+def self_test(paths, n):
+    ok = True
+    for path in paths:
+        t0 = time.time()
+        sc = load_scenario(path)
+        sim = simulate(sc, n, np.random.default_rng(zlib.crc32(sc["name"].encode())))
+        dt = time.time() - t0
+        years = [sc["base_year"] + t for t in range(1, sc["H"] + 1)]
+        print(f"== {sc['name']} (n={n}, {dt:.1f} s)")
+        print(f"   base-year top-up spend {sc['base_topup'].sum():,.0f}; other stock by placement "
+              f"{dict(zip(OTHERS, sc['other0'].sum(0).tolist()))}")
+        print(f"   budgets t=1: {sc['budget'][1].sum():,.0f}; contingency t=1 by area "
+              f"{np.round(sc['contingency'][1]).tolist()}; grant {np.round(sc['grant'][1:]).tolist()}")
+        print(f"   ramp {sc['ramp'].tolist()}; targets {sc['target'][1:].tolist()}")
+        # Hand check: E[R0] in year 1 = sum_c N_c1 s_c w_c E[exp(alpha+beta)] E[exp(d)].
+        pr = sc["params"]
+        if pr["conversion"][0] == "bvn":
+            mu, cov = pr["conversion"][1], pr["conversion"][2]
+            econv = math.exp(mu.sum() + (cov.sum()) / 2)
+        else:
+            econv = math.exp(sum(pr["conversion"][1]))
+        dd = pr["send_support_drift"]
+        ed = math.exp(dd[1] + dd[2] ** 2 / 2) if dd[0] == "normal" else math.exp(dd[1])
+        er0 = float((sc["N0"] * (1 + sc["g_pop"]) * sc["s"] * sc["w"]).sum()) * econv * ed
+        r0 = sim["district"]["requests"][:, 0] + sim["district"]["diverted"][:, 0]
+        z = (r0.mean() - er0) / (r0.std() / math.sqrt(n))
+        print(f"   year-1 would-be requests: simulated {r0.mean():.1f}, hand {er0:.1f} (z = {z:.2f})")
+        ok &= abs(z) < Z
+        if sc["ramp"][1] == 0:
+            ok &= bool((sim["district"]["diverted"][:, 0] == 0).all())
+        width = max(len(m) for m in sim["district"])
+        print("   " + " " * width + "".join(f"{yr:>14d}" for yr in years))
+        for m, a in sim["district"].items():
+            print(f"   {m:<{width}}" + "".join(f"{v:>14.6g}" for v in a.mean(0)))
+        met = sim["met"]
+        if not np.isnan(met).all():
+            with np.errstate(invalid="ignore"):
+                pm = np.nanmean(met, 0)
+            print(f"   {'P(target met)':<{width}}" + "".join(f"{v:>14.4f}" for v in pm))
+    print(f"self-test {'passed' if ok else 'FAILED'}")
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "sendcast"))
+    ap.add_argument("--scenario", action="append", help="scenario YAML (repeatable; replaces the defaults)")
+    ap.add_argument("-n", type=int, default=20000, help="trajectories, engine and numpy (default 20000)")
+    ap.add_argument("--keep", action="store_true", help="keep the engine's HDF5 files")
+    ap.add_argument("--self-test", action="store_true", help="numpy model only, no engine")
+    args = ap.parse_args()
+    args.n_engine = args.n
+    paths = args.scenario or [os.path.join(ROOT, p) for p in DEFAULT_SCENARIOS]
+    t0 = time.time()
+    if args.self_test:
+        sys.exit(0 if self_test(paths, args.n) else 1)
+    if not os.access(args.bin, os.X_OK):
+        print(f"model_check: engine {args.bin} not found or not executable", file=sys.stderr)
+        sys.exit(1)
+    passed = failed = 0
+    ncomp = 0
+    for p in paths:
+        try:
+            ok, k = check_scenario(p, args)
+        except ScenarioError as e:
+            print(f"[{p}] FAIL: scenario not readable by the check: {e}")
+            ok, k = False, 0
+        ncomp += k
+        passed += ok
+        failed += not ok
+    print(f"{ncomp} comparisons at Z = {Z}: family-wise false-alarm rate about "
+          f"{ncomp} x {TAIL:.2g} = {ncomp * TAIL:.2g}; total time {time.time() - t0:.1f} s")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+/*
+ * test_cli.c — the command line as a user meets it (CONTRACT.md).
+ *
+ * Runs the built binary (SC_BIN, default build/sendcast) and checks exit
+ * statuses, messages, that results never depend on the thread count (every
+ * HDF5 dataset bit-identical, tests/h5_same.py), and that an existing result
+ * is never overwritten without --force.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char tmpdir[256];
+
+static const char *bin(void)
+{
+    const char *b = getenv("SC_BIN");
+    return b ? b : "build/sendcast";
+}
+
+/* Run a shell command; return its exit status and what it printed (both streams). */
+static int run(char *out, size_t n, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t used = fread(out, 1, n - 1, p);
+    out[used] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/sendcast-cli-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[512], out[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return run(out, sizeof out, "%s", cmd);
+}
+
+static void test_version_and_help(void **state)
+{
+    (void)state;
+    char out[8192];
+    assert_int_equal(run(out, sizeof out, "%s --version", bin()), 0);
+    assert_non_null(strstr(out, "sendcast "));
+    assert_non_null(strstr(out, "GSL"));
+    assert_int_equal(run(out, sizeof out, "%s --help", bin()), 0);
+    assert_non_null(strstr(out, "usage: sendcast run"));
+    assert_int_equal(run(out, sizeof out, "%s", bin()), 2);
+    assert_int_equal(run(out, sizeof out, "%s frobnicate", bin()), 2);
+    assert_non_null(strstr(out, "unknown command"));
+}
+
+static void test_bad_usage_exits_2(void **state)
+{
+    (void)state;
+    char out[8192];
+    const char *sc = "scenarios/kirklees-clusters.yaml";
+    assert_int_equal(run(out, sizeof out, "%s run %s -n zero -o %s/x.h5", bin(), sc, tmpdir), 2);
+    assert_non_null(strstr(out, "-n: expected a whole number"));
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 0 -o %s/x.h5", bin(), sc, tmpdir), 2);
+    assert_int_equal(run(out, sizeof out, "%s run %s -s -1 -o %s/x.h5", bin(), sc, tmpdir), 2);
+    assert_int_equal(run(out, sizeof out, "%s run %s --bogus", bin(), sc), 2);
+    assert_non_null(strstr(out, "unknown option --bogus"));
+    assert_int_equal(run(out, sizeof out, "%s run", bin()), 2);
+    assert_int_equal(run(out, sizeof out, "%s run %s/none.yaml", bin(), tmpdir), 2);
+    assert_non_null(strstr(out, "none.yaml"));
+    struct stat sb;
+    char path[512];
+    snprintf(path, sizeof path, "%s/x.h5", tmpdir);
+    assert_int_not_equal(stat(path, &sb), 0);   /* nothing written */
+}
+
+static void test_bad_scenario_names_file_and_line(void **state)
+{
+    (void)state;
+    char out[8192], path[512];
+    snprintf(path, sizeof path, "%s/bad.yaml", tmpdir);
+    /* A copy of the reference scenario (its CSVs linked beside it) with a
+     * probability out of range; the message must name the copy and the line. */
+    int st = run(out, sizeof out,
+                 "ln -sfn \"$PWD/scenarios/data\" %s/data && "
+                 "sed 's/p_assess: {dist: beta, a: 607.5, b: 430.5/p_assess: {dist: fixed, value: 1.4/' "
+                 "scenarios/kirklees-clusters.yaml > %s && grep -n 'value: 1.4' %s | cut -d: -f1",
+                 tmpdir, path, path);
+    assert_int_equal(st, 0);
+    int line = atoi(out);
+    assert_true(line > 0);
+    assert_int_equal(run(out, sizeof out, "%s run %s -o %s/bad.h5", bin(), path, tmpdir), 2);
+    char want[600];
+    snprintf(want, sizeof want, "%s:%d:", path, line);
+    if (!strstr(out, want))
+        print_error("expected \"%s\" in: %s\n", want, out);
+    assert_non_null(strstr(out, want));
+    assert_non_null(strstr(out, "p_assess"));
+}
+
+static void test_threads_give_identical_files(void **state)
+{
+    (void)state;
+    char out[16384];
+    const char *sc = "scenarios/kirklees-clusters.yaml";
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 3000 -t 1 -o %s/t1.h5 --quiet", bin(), sc,
+                         tmpdir), 0);
+    assert_int_equal(strlen(out), 0);   /* --quiet prints nothing */
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 3000 -t 2 -o %s/t2.h5 --quiet", bin(), sc,
+                         tmpdir), 0);
+    int st = run(out, sizeof out, "/usr/bin/python3 tests/h5_same.py %s/t1.h5 %s/t2.h5", tmpdir,
+                 tmpdir);
+    if (st != 0)
+        print_error("%s", out);
+    assert_int_equal(st, 0);
+    /* A different seed must give different results (the comparison can fail). */
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 3000 -s 99 -o %s/s99.h5 --quiet", bin(), sc,
+                         tmpdir), 0);
+    assert_int_not_equal(run(out, sizeof out, "/usr/bin/python3 tests/h5_same.py %s/t1.h5 %s/s99.h5",
+                             tmpdir, tmpdir), 0);
+}
+
+static void test_no_overwrite_without_force(void **state)
+{
+    (void)state;
+    char out[16384], path[512];
+    snprintf(path, sizeof path, "%s/keep.h5", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("precious", f);
+    fclose(f);
+    const char *sc = "scenarios/kirklees-no-change.yaml";
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 200 -o %s", bin(), sc, path), 2);
+    assert_non_null(strstr(out, "--force"));
+    assert_int_equal(run(out, sizeof out, "cat %s", path), 0);
+    assert_string_equal(out, "precious");
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 200 -o %s --force", bin(), sc, path), 0);
+    assert_non_null(strstr(out, "P(target met)"));
+    assert_int_equal(run(out, sizeof out, "h5dump -H %s | grep -c DATASET", path), 0);
+    assert_true(atoi(out) > 100);
+    assert_int_equal(run(out, sizeof out, "ls %s | grep -c tmp", tmpdir), 1);   /* none left */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version_and_help),
+        cmocka_unit_test(test_bad_usage_exits_2),
+        cmocka_unit_test(test_bad_scenario_names_file_and_line),
+        cmocka_unit_test(test_threads_give_identical_files),
+        cmocka_unit_test(test_no_overwrite_without_force),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
