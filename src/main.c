@@ -133,10 +133,9 @@ static void run_info_fill(sc_run_info *run, const sc_scenario *s, int threads, d
     gmtime_r(&now, &tm);
     strftime(run->created_utc, sizeof run->created_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
     sc_sha256_hex(s->files[0].text, s->files[0].len, run->scenario_sha256);
-    size_t used = 0;
+    size_t used = (size_t)snprintf(run->command_line, sizeof run->command_line, "sendcast");
     for (int i = 0; i < argc && used + 2 < sizeof run->command_line; i++) {
-        int n = snprintf(run->command_line + used, sizeof run->command_line - used, "%s%s",
-                         i ? " " : "", argv[i]);
+        int n = snprintf(run->command_line + used, sizeof run->command_line - used, " %s", argv[i]);
         if (n < 0)
             break;
         used += (size_t)n;
@@ -180,7 +179,7 @@ static int cmd_run(int argc, char **argv, sc_error *e)
     double seconds = omp_get_wtime() - t0;
 
     sc_run_info run;
-    run_info_fill(&run, s, threads, seconds, argc + 1, argv - 1);
+    run_info_fill(&run, s, threads, seconds, argc, argv);
     if ((st = sc_write_h5(outpath, o.force, s, &layout, sum, &run, e)))
         goto done;
     if (!o.quiet) {

@@ -656,10 +656,11 @@ class Tally:
 
 
 def zscore(diff, se, scale):
-    if se > 0:
+    tiny = 1e-9 * max(1.0, abs(scale))
+    if se > tiny:
         return abs(diff) / se
-    # Both sides constant: equal up to rounding.
-    return 0.0 if abs(diff) <= 1e-9 * max(1.0, abs(scale)) else float("inf")
+    # A constant cell (its sd is rounding noise on either side): equal up to rounding.
+    return 0.0 if abs(diff) <= tiny else float("inf")
 
 
 def compare_means(tally, level, metric, eng, mine, units, years):

@@ -234,6 +234,39 @@ static void test_money_exact(void **state)
     sc_scenario_free(s);
 }
 
+/* Safety Valve payments add to the balance; with `conditional`, year t's is
+ * withheld when year t-1 missed its target. Exact arithmetic (no randomness). */
+static void test_safety_valve_payments(void **state)
+{
+    (void)state;
+    sc_scenario *s = frozen();
+    s->sv_payment[1] = 2.3e6;
+    s->sv_payment[2] = 1.7e6;
+    s->target[1] = 1e12;            /* missed for sure */
+    s->target[2] = NAN;
+    sc_layout l;
+    sc_layout_init(&l, s);
+    size_t cell[2] = {sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE, 0, 0),
+                      sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE, 1, 0)};
+    const double bal1 = 30e6 - frozen_spend_base() * 1.02;
+    const double bal2 = 30e6 - frozen_spend_base() * 1.02 * 1.02;
+    moments m[2];
+
+    simulate_moments(s, 2, cell, 2, m);
+    assert_close(m[0].mean, bal1 + 2.3e6, 1e-6, "paid, unconditional");
+    assert_close(m[1].mean, bal2 + 1.7e6, 1e-6, "paid, unconditional");
+
+    s->sv_conditional = 1;
+    simulate_moments(s, 2, cell, 2, m);
+    assert_close(m[0].mean, bal1 + 2.3e6, 1e-6, "first year always paid");
+    assert_close(m[1].mean, bal2, 1e-6, "withheld after a missed target");
+
+    s->target[1] = -1e12;           /* met for sure */
+    simulate_moments(s, 2, cell, 2, m);
+    assert_close(m[1].mean, bal2 + 1.7e6, 1e-6, "paid after a met target");
+    sc_scenario_free(s);
+}
+
 /* P(target met) and percentiles of the balance when only inflation is random:
  * Bal = G - K (1 + i), i ~ N(mu, sd), so a target at G - K(1 + mu + sd z_q)
  * is met with probability q, and the balance's p-th percentile is
@@ -374,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_stock_after_one_year),
         cmocka_unit_test(test_step_up_and_topup),
         cmocka_unit_test(test_money_exact),
+        cmocka_unit_test(test_safety_valve_payments),
         cmocka_unit_test(test_target_at_known_quantile),
         cmocka_unit_test(test_diversion_share),
         cmocka_unit_test(test_threads_and_replay_identical),

@@ -392,11 +392,20 @@ int scn_csv_need(scn_ctx *r, const scn_val *at, const scn_csv *t, const char *na
     return scn_err(r, at, "%s has no column '%s' (its columns: %s)", t->path, name, cols);
 }
 
-void scn_csv_where(const scn_csv *t, int row, char *buf, size_t cap)
+/* "FILE:LINE" of a row, for sources; of a very long path only its end is
+ * kept, marked with "...", so the line number always survives. */
+static void csv_where(const scn_csv *t, int row, char *buf, size_t cap)
 {
-    int n = snprintf(buf, cap, "%s:%d", t->path, t->line[row]);
-    if (n < 0 || (size_t)n >= cap)     /* a very long path: keep its end, say so */
-        snprintf(buf, cap, "...%s", t->path + strlen(t->path) - (cap > 24 ? cap - 24 : 0));
+    char line[16];
+    snprintf(line, sizeof line, ":%d", t->line[row]);
+    size_t llen = strlen(line), plen = strlen(t->path);
+    size_t keep = plen + llen < cap ? plen : cap - llen - 4, at = 0;
+    if (keep < plen) {
+        memcpy(buf, "...", 3);
+        at = 3;
+    }
+    memcpy(buf + at, t->path + plen - keep, keep);
+    memcpy(buf + at + keep, line, llen + 1);
 }
 
 static const char *cell(const scn_csv *t, int row, int col)
@@ -460,7 +469,7 @@ int scn_csv_provenance(scn_ctx *r, const scn_csv *t, int row, const scn_val *at,
     if (!status[0])
         snprintf(status, SC_ID_MAX, "unstated");
     if (!source[0])
-        scn_csv_where(t, row, source, SC_TEXT_MAX);
+        csv_where(t, row, source, SC_TEXT_MAX);
     return SC_OK;
 }
 

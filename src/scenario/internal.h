@@ -48,7 +48,7 @@ typedef struct scn_dom {
 } scn_dom;
 
 extern const scn_dom scn_real, scn_prob, scn_nonneg, scn_positive, scn_count,
-    scn_growth, scn_unit_open, scn_share_open;
+    scn_growth, scn_unit_open;
 
 /* A CSV file, parsed whole. Row r, column c is cell[r * ncols + c]; line[r]
  * is the file line the row starts on (the header is line 1 or later). */
@@ -82,11 +82,9 @@ typedef struct scn_ctx {
     int cap_inputs;
     unsigned *cgiven;           /* [nclusters] SCN_HAS_* */
     int *cline;                 /* [nclusters] line each cluster was given on */
-    double sshare;              /* population.send_support_share, NaN if not given */
-    scn_val sshare_at;
+    double sshare;              /* population.send_support_share */
     double es_total;            /* cluster_working.early_support_total */
     double dstock[SC_NPLACEMENTS];      /* district stock; NaN when not given */
-    scn_val placement_at[SC_NPLACEMENTS];
     scn_val root;
 } scn_ctx;
 
@@ -103,7 +101,6 @@ static inline int scn_fail(const scn_ctx *r)
 
 int scn_yaml_open(scn_ctx *r, const char *text, size_t len);
 enum scn_kind scn_kind(const scn_val *v);
-const char *scn_kind_name(enum scn_kind k);
 /* The scalar text (not NUL-terminated) or NULL when v is not a scalar. */
 const char *scn_text(const scn_val *v, size_t *len);
 int scn_text_is(const scn_val *v, const char *s);
@@ -145,7 +142,7 @@ enum { SCN_NUM_OK, SCN_NUM_BAD, SCN_NUM_NONFINITE };
 int scn_parse_number(const char *s, size_t len, double *out);
 int scn_dom_ok(const scn_dom *d, double x);
 
-/* Year of an ordinary year table row, t = year - base_year. */
+/* A year table as read: value and whether given, by t = year - base_year. */
 typedef struct scn_years {
     double v[SC_MAX_HORIZON + 1];
     unsigned char have[SC_MAX_HORIZON + 1];
@@ -184,8 +181,6 @@ int scn_csv_text(scn_ctx *r, const scn_csv *t, int row, int col, char *buf, size
  * them, else "unstated" and "FILE:LINE". */
 int scn_csv_provenance(scn_ctx *r, const scn_csv *t, int row, const scn_val *at, char *status,
                        char *source);
-/* "FILE:LINE" of row (for sources). */
-void scn_csv_where(const scn_csv *t, int row, char *buf, size_t cap);
 /* Append "read for FILE:LINE:COL (path)" below the message. */
 int scn_ref_context(scn_ctx *r, const scn_val *at);
 /* Read a whole file into a NUL-terminated buffer; 0, or errno (ENOMEM on

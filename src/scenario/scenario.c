@@ -11,6 +11,7 @@
 #include "sendcast/scenario.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,8 @@ static const scn_key top_keys[K_N] = {
     { "clusters", 1 }, { "population", 1 }, { "bands", 1 }, { "placements", 1 },
     { "parameters", 1 }, { "cluster_working", 1 }, { "finance", 1 },
 };
+
+#define MAX_TRAJECTORIES (LONG_MAX < 1000000000000LL ? (long long)LONG_MAX : 1000000000000LL)
 
 static const double default_percentiles[] = { 5, 10, 25, 50, 75, 90, 95 };
 
@@ -137,7 +140,7 @@ static int read_settings(scn_ctx *r, const scn_val *k)
                                           sizeof s->description))
         || scn_int(r, &k[K_BASE_YEAR], 1000, 9999, &base)
         || scn_int(r, &k[K_HORIZON], 1, SC_MAX_HORIZON, &horizon)
-        || scn_int(r, &k[K_TRAJECTORIES], 1, 1000000000000LL, &traj)
+        || scn_int(r, &k[K_TRAJECTORIES], 1, MAX_TRAJECTORIES, &traj)
         || scn_u64(r, &k[K_SEED], &s->seed) || read_percentiles(r, &k[K_PERCENTILES]))
         return scn_fail(r);
     s->base_year = (int)base;

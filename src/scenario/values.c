@@ -26,7 +26,6 @@ const scn_dom scn_positive = { 0, INFINITY, 1, 0, 0, "a number > 0" };
 const scn_dom scn_count = { 0, SCN_MAX_COUNT, 0, 0, 1, "a whole number from 0 to 1e9 (a count)" };
 const scn_dom scn_growth = { -1, INFINITY, 1, 0, 0, "a number > -1 (a yearly rate)" };
 const scn_dom scn_unit_open = { 0, 1, 1, 0, 0, "a number in (0, 1]" };
-const scn_dom scn_share_open = { 0, 1, 1, 1, 0, "a number in (0, 1)" };
 
 static int is_digit(char c)
 {
@@ -270,9 +269,11 @@ int scn_number(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
     default:
         break;
     }
+    if (scn_kind(v) != SCN_MAP)
+        return scn_expected(r, v, d->what);
     char what[256];
-    snprintf(what, sizeof what, "%s (plain, {value: ..., status: ...} or {csv: FILE, item: NAME})",
-             d->what);
+    snprintf(what, sizeof what, "%s, written plainly, as {value: ..., status: ...} or as "
+             "{csv: FILE, item: NAME}", d->what);
     return scn_expected(r, v, what);
 }
 
@@ -297,10 +298,11 @@ static int inline_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const ch
     void *it = NULL;
     scn_val key, val;
     while (scn_map_next(v, &it, &key, &val)) {
-        long long year;
-        double x;
-        if (scn_int(r, &key, 1, 9999, &year))
+        static const scn_dom yd = { 1, 9999, 0, 0, 1, "a year (a whole number)" };
+        double y, x;
+        if (scn_plain_number(r, &key, &yd, &y))
             return scn_fail(r);
+        long long year = (long long)y;
         if (year < r->s->base_year)
             return scn_err(r, &key, "year %lld is before the base year %d", year,
                            r->s->base_year);

@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +106,17 @@ static void child(const scn_val *parent, struct fy_node *key, struct fy_node *va
     path_join(out->path, parent->path, seg, seglen, index);
 }
 
+/* The first error libfyaml collected, or NULL. */
+static struct fy_diag_error *first_error(struct fy_diag *diag)
+{
+    void *it = NULL;
+    struct fy_diag_error *de;
+    while ((de = fy_diag_errors_iterate(diag, &it)))
+        if (de->type >= FYET_ERROR)
+            return de;
+    return NULL;
+}
+
 int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
 {
     struct fy_diag_cfg dc;
@@ -114,6 +124,7 @@ int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
     dc.fp = NULL;
     dc.output_fn = quiet_output;
     dc.colorize = false;
+    dc.level = FYET_ERROR;
     r->diag = fy_diag_create(&dc);
     if (!r->diag)
         return scn_nomem(r);
@@ -129,8 +140,7 @@ int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
         return scn_nomem(r);
     r->doc = fy_parse_load_document(r->fyp);
 
-    void *it = NULL;
-    struct fy_diag_error *de = fy_diag_errors_iterate(r->diag, &it);
+    struct fy_diag_error *de = first_error(r->diag);
     if (de)
         return sc_error_at(r->e, r->file, de->line, de->column, "YAML syntax error: %s",
                            de->msg ? de->msg : "unreadable");
@@ -144,8 +154,7 @@ int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
     node_mark(r->root.n, &r->root.line, &r->root.col);
 
     struct fy_document *next = fy_parse_load_document(r->fyp);
-    it = NULL;
-    de = fy_diag_errors_iterate(r->diag, &it);
+    de = first_error(r->diag);
     if (next) {
         scn_val second = { .line = 0, .col = 0 };
         node_mark(fy_document_root(next), &second.line, &second.col);
@@ -186,7 +195,7 @@ enum scn_kind scn_kind(const scn_val *v)
     return SCN_SCALAR;
 }
 
-const char *scn_kind_name(enum scn_kind k)
+static const char *kind_name(enum scn_kind k)
 {
     switch (k) {
     case SCN_ABSENT:
@@ -228,7 +237,7 @@ void scn_describe(const scn_val *v, char *buf, size_t cap)
     size_t len;
     const char *t = scn_text(v, &len);
     if (!t) {
-        snprintf(buf, cap, "%s", scn_kind_name(scn_kind(v)));
+        snprintf(buf, cap, "%s", kind_name(scn_kind(v)));
         return;
     }
     const int show = len > 40 ? 37 : (int)len;
@@ -273,7 +282,6 @@ static int key_text(scn_ctx *r, const scn_val *m, struct fy_node *k, const char 
 {
     scn_val kv;
     child(m, NULL, k, NULL, 0, 0, &kv);
-    kv.n = resolve(k);
     snprintf(kv.path, sizeof kv.path, "%s", m->path);
     *s = scn_text(&kv, len);
     if (!*s)
@@ -412,13 +420,13 @@ int scn_seq_open(scn_ctx *r, const scn_val *v, int min, int max, int *count)
     if (scn_kind(v) != SCN_SEQ)
         return scn_expected(r, v, "a list");
     int n = fy_node_sequence_item_count(v->n);
-    if (n < min || n > max) {
-        if (min == max)
-            return scn_err(r, v, "expected a list of %d items, got %d", min, n);
-        if (max == INT_MAX)
-            return scn_err(r, v, "expected a list of at least %d items, got %d", min, n);
-        return scn_err(r, v, "expected a list of %d to %d items, got %d", min, max, n);
-    }
+    if (min == max && n != min)
+        return scn_err(r, v, "expected a list of %d items, got %d", min, n);
+    if (n < min)
+        return scn_err(r, v, "expected a list of at least %d item%s, got %d", min,
+                       min == 1 ? "" : "s", n);
+    if (n > max)
+        return scn_err(r, v, "expected a list of at most %d items, got %d", max, n);
     *count = n;
     return SC_OK;
 }

@@ -161,25 +161,38 @@ static void set_all_nan(sc_summary *s, size_t c)
         s->pct[c * (size_t)s->np + (size_t)k] = NAN;
 }
 
-/* One cell: plain sums in trajectory order (two passes, so the sd does not
- * lose digits to cancellation), then percentiles from a sorted copy. */
+/* One cell: plain sums in trajectory order, the corrected two-pass algorithm
+ * (the second pass removes the rounding of the first mean, so the sd loses no
+ * digits to cancellation), then percentiles from a sorted copy. A cell that is
+ * the same in every trajectory (a grant, a capped contingency) gets exactly
+ * that value as its mean and sd 0, not rounding noise. */
 static void summarise_cell(sc_summary *s, size_t c, double *scratch)
 {
     size_t n = (size_t)s->n;
     const double *x = s->values + c * n;
     double sum = 0.0;
+    int constant = 1;
     for (size_t i = 0; i < n; i++) {
         if (isnan(x[i])) {
             set_all_nan(s, c);
             return;
         }
         sum += x[i];
+        constant &= x[i] == x[0];
     }
-    double mean = sum / (double)n;
-    double ss = 0.0;
-    for (size_t i = 0; i < n; i++)
-        ss += (x[i] - mean) * (x[i] - mean);
-    double sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+    double mean = sum / (double)n, sd = 0.0;
+    if (constant) {
+        mean = x[0];
+    } else {
+        double dev = 0.0, ss = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            dev += x[i] - mean;
+            ss += (x[i] - mean) * (x[i] - mean);
+        }
+        ss -= dev * dev / (double)n;
+        mean += dev / (double)n;
+        sd = n > 1 ? sqrt(fmax(ss, 0.0) / (double)(n - 1)) : 0.0;
+    }
     s->mean[c] = mean;
     s->sd[c] = sd;
     s->mcse[c] = sd / sqrt((double)n);

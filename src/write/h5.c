@@ -15,8 +15,9 @@
  *   /scenario/text has attribute `path`; the other files the scenario read
  *     are /scenario/files/<n> (n = their index, 1..), each with `path`;
  *   /inputs: the provenance register as parallel datasets of equal length,
- *     name (string), year (int32, 0 when not by year), value (float64),
- *     status and source (strings) — parallel rather than one compound
+ *     name (string), item (the cluster, band or placement a number is for;
+ *     "" for district numbers), year (int32, 0 when not by year), value
+ *     (float64), status and source (strings) — parallel rather than one compound
  *     dataset because h5py, pandas and h5dump read plain columns directly;
  *   /parameters/<name> also has attribute `doc`; a Poisson dispersion is
  *     written as distribution "fixed", value +inf, with attribute note
@@ -207,6 +208,8 @@ static int write_inputs(sc_h5w *w, const sc_scenario *s, sc_error *e)
                                "status and source; parallel columns of equal length", e);
     if (!rc)
         rc = write_strided(w, "/inputs/name", n, n ? in->name : NULL, stride, e);
+    if (!rc)
+        rc = write_strided(w, "/inputs/item", n, n ? in->item : NULL, stride, e);
     if (!rc)
         rc = write_input_numbers(w, s, e);
     if (!rc)

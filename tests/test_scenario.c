@@ -1,0 +1,1086 @@
+/*
+ * test_scenario.c — the scenario reader: both Kirklees scenarios and a small
+ * hand-checked one resolve to the right numbers, and every documented kind of
+ * bad input is refused with SC_EINPUT, the file, the right line and what was
+ * expected.
+ *
+ * The bad cases start from tests/data/scenario/minimal.yaml, change one line
+ * (or write a small CSV), and are written to a temporary folder together with
+ * a copy of the minimal scenario's CSV. Run from the repository root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sendcast/alloc.h"
+#include "sendcast/error.h"
+#include "sendcast/scenario.h"
+
+#define MINIMAL "tests/data/scenario/minimal.yaml"
+#define MONEY "tests/data/scenario/data/money.csv"
+
+typedef struct fixture {
+    char dir[64];
+    char path[128];      /* dir/case.yaml */
+    char *minimal;
+} fixture;
+
+/* ---- helpers ---- */
+
+/* cmocka's assert_float_equal() compares floats; the money here needs doubles. */
+#define assert_close(a, b, tol) assert_close_at((a), (b), (tol), __FILE__, __LINE__)
+
+static void assert_close_at(double a, double b, double tol, const char *file, int line)
+{
+    if (!(a == b) && !(fabs(a - b) <= tol))
+        fail_msg("%s:%d: %.17g != %.17g (tolerance %g)", file, line, a, b, tol);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    if (s)
+        s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+static void write_in(const fixture *f, const char *rel, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", f->dir, rel);
+    write_text(path, text);
+}
+
+/* text with the first `from` replaced by `to` (from must occur). */
+static char *replace(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    if (!at)
+        fail_msg("test setup: '%s' is not in the text", from);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *s = malloc(n);
+    assert_non_null(s);
+    snprintf(s, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    return s;
+}
+
+/* 1-based line of the first occurrence of needle. */
+static int line_of(const char *text, const char *needle)
+{
+    const char *at = strstr(text, needle);
+    if (!at)
+        fail_msg("test setup: '%s' is not in the text", needle);
+    int line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
+/* Read `text` as dir/case.yaml; it must fail with SC_EINPUT, a message that
+ * starts with "dir/FILE:LINE:" (just "dir/FILE:" when line is 0) and holds
+ * every word given (NULL-terminated). */
+static void expect_bad(const fixture *f, const char *text, const char *file, int line, ...)
+{
+    write_text(f->path, text);
+    sc_scenario *s = (sc_scenario *)1;
+    sc_error e;
+    int rc = sc_scenario_read(f->path, &s, &e);
+    if (rc != SC_EINPUT)
+        fail_msg("expected SC_EINPUT, got %d: %s", rc, rc ? e.msg : "(success)");
+    assert_null(s);
+    assert_int_equal(e.status, SC_EINPUT);
+    char prefix[256];
+    if (line > 0)
+        snprintf(prefix, sizeof prefix, "%s/%s:%d:", f->dir, file, line);
+    else
+        snprintf(prefix, sizeof prefix, "%s/%s:", f->dir, file);
+    if (strncmp(e.msg, prefix, strlen(prefix)) != 0)
+        fail_msg("expected the message to start with '%s', got:\n%s", prefix, e.msg);
+    va_list ap;
+    va_start(ap, line);
+    for (const char *w; (w = va_arg(ap, const char *));)
+        if (!strstr(e.msg, w))
+            fail_msg("expected '%s' in the message:\n%s", w, e.msg);
+    va_end(ap);
+}
+
+/* minimal.yaml with one edit, expected to fail at the line holding `at`. */
+static void expect_edit(const fixture *f, const char *from, const char *to, const char *at, ...)
+{
+    char *text = replace(f->minimal, from, to);
+    int line = line_of(text, at);
+    va_list ap;
+    va_start(ap, at);
+    const char *w[6] = { NULL };
+    for (int i = 0; i < 5 && (w[i] = va_arg(ap, const char *)); i++)
+        ;
+    va_end(ap);
+    expect_bad(f, text, "case.yaml", line, w[0], w[1], w[2], w[3], w[4], (const char *)NULL);
+    free(text);
+}
+
+static sc_scenario *read_ok(const char *path)
+{
+    sc_scenario *s = NULL;
+    sc_error e;
+    int rc = sc_scenario_read(path, &s, &e);
+    if (rc != SC_OK)
+        fail_msg("%s: expected success, got %d: %s", path, rc, e.msg);
+    assert_non_null(s);
+    return s;
+}
+
+static sc_scenario *read_text_ok(const fixture *f, const char *text)
+{
+    write_text(f->path, text);
+    return read_ok(f->path);
+}
+
+static const sc_input *find_input(const sc_scenario *s, const char *name, const char *item,
+                                  int year)
+{
+    for (int i = 0; i < s->ninputs; i++)
+        if (strcmp(s->inputs[i].name, name) == 0 && strcmp(s->inputs[i].item, item) == 0
+            && s->inputs[i].year == year)
+            return &s->inputs[i];
+    fail_msg("no input %s [%s] %d", name, item, year);
+    return NULL;
+}
+
+static int cluster(const sc_scenario *s, const char *id)
+{
+    for (int c = 0; c < s->nclusters; c++)
+        if (strcmp(s->clusters[c].id, id) == 0)
+            return c;
+    fail_msg("no cluster %s", id);
+    return -1;
+}
+
+static double topup_spend(const sc_scenario *s, int c)
+{
+    double x = 0;
+    for (int b = 0; b < s->nbands; b++)
+        x += (double)s->clusters[c].band_stock[b] * s->topup[b];
+    return x;
+}
+
+/* ---- fixture ---- */
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/sc-scenario-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/case.yaml", f->dir);
+    char data[128];
+    snprintf(data, sizeof data, "%s/data", f->dir);
+    char *money = slurp(MONEY);
+    f->minimal = slurp(MINIMAL);
+    if (mkdir(data, 0700) != 0 || !money || !f->minimal)
+        return -1;
+    char path[256];
+    snprintf(path, sizeof path, "%s/money.csv", data);
+    FILE *out = fopen(path, "wb");
+    if (!out || fputs(money, out) < 0 || fclose(out) != 0)
+        return -1;
+    free(money);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    static const char *const files[] = { "case.yaml", "data/money.csv", "data/bad.csv",
+                                         "data/clusters.csv", "data/budgets.csv" };
+    char path[256];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", f->dir, files[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/data", f->dir);
+    rmdir(path);
+    rmdir(f->dir);
+    free(f->minimal);
+    free(f);
+    return 0;
+}
+
+/* ---- valid scenarios ---- */
+
+static void test_kirklees_clusters(void **state)
+{
+    (void)state;
+    sc_scenario *s = read_ok("scenarios/kirklees-clusters.yaml");
+    assert_string_equal(s->name, "kirklees-clusters");
+    assert_int_equal(s->base_year, 2023);
+    assert_int_equal(s->horizon, 6);
+    assert_int_equal(s->trajectories, 10000);
+    assert_true(s->seed == 20240709u);
+    assert_int_equal(s->nclusters, 17);
+    assert_int_equal(s->nareas, 4);
+    assert_int_equal(s->nbands, 6);
+
+    int64_t bands = 0, arp = 0, special = 0, other = 0;
+    double pupils = 0, early = 0;
+    for (int c = 0; c < s->nclusters; c++) {
+        const sc_cluster *cl = &s->clusters[c];
+        int64_t mainstream = 0;
+        for (int b = 0; b < s->nbands; b++)
+            mainstream += cl->band_stock[b];
+        assert_int_equal(cl->placement_stock[SC_PL_MAINSTREAM], mainstream);
+        bands += mainstream;
+        arp += cl->placement_stock[SC_PL_ARP];
+        special += cl->placement_stock[SC_PL_SPECIAL];
+        other += cl->placement_stock[SC_PL_OTHER];
+        pupils += cl->pupils;
+        early += cl->early_support;
+        assert_close(cl->send_support_share, 0.15, 1e-15);
+        /* Largest remainder: within one plan of the exact proportional share. */
+        assert_true(fabs((double)cl->placement_stock[SC_PL_ARP] - 204.0 * (double)mainstream / 1600)
+                    < 1.0);
+    }
+    assert_int_equal(bands, 1600);
+    assert_int_equal(arp, 204);
+    assert_int_equal(special, 870);
+    assert_int_equal(other, 471);
+    assert_close(pupils, 60999, 1e-9);    /* clusters.csv, rounded */
+    assert_close(early, 1000000, 1e-6);
+
+    int c1 = cluster(s, "1"), c411 = cluster(s, "4&11");
+    assert_int_equal(s->clusters[c1].band_stock[0], 11);
+    assert_int_equal(s->clusters[c1].band_stock[5], 10);
+    assert_int_equal(s->clusters[c411].area, 3);
+    assert_string_equal(s->areas[3].name, "The Valleys");
+    /* Cluster 1: 105 of 1600 plans, 204 * 105 / 1600 = 13.39: 13 ARP plans. */
+    assert_int_equal(s->clusters[c1].placement_stock[SC_PL_ARP], 13);
+    assert_close(s->clusters[c1].early_support, 1e6 * 3509 / 60999, 1e-6);
+
+    assert_close(s->grant[0], 60380000, 0);
+    assert_close(s->grant[1], 66000000, 0);
+    assert_close(s->grant[2], 72020148, 0);
+    for (int t = 3; t <= 6; t++)
+        assert_close(s->grant[t], s->grant[t - 1] * 1.02, 1e-6);
+    assert_close(s->transfers[1], 3600000, 0);
+    assert_close(s->transfers[2], 3600000, 0);
+    for (int t = 3; t <= 6; t++)
+        assert_close(s->transfers[t], 0, 0);
+    assert_true(isnan(s->target[0]));
+    assert_close(s->target[1], -12000000, 0);
+    assert_close(s->target[4], -3000000, 0);
+    assert_close(s->target[6], 0, 0);
+    for (int t = 1; t <= 6; t++)
+        assert_close(s->sv_payment[t], 2300000, 0);
+    assert_int_equal(s->sv_conditional, 0);
+    assert_close(s->opening_deficit, 35000000, 0);
+    assert_close(s->fixed_lines, 11256000, 0);
+    assert_close(s->contingency_share, 0.05, 1e-15);
+    assert_close(s->unit_cost[SC_PL_INDEPENDENT], 63000, 0);
+    assert_close(s->pupil_growth, -0.005, 1e-15);
+    assert_true(isnan(s->projection_topup[1]));
+    assert_close(s->projection_topup[4], 17200000, 0);
+
+    assert_close(s->ramp[0], 0, 0);
+    assert_close(s->ramp[1], 0.6, 1e-15);
+    for (int t = 2; t <= 6; t++)
+        assert_close(s->ramp[t], 1.0, 0);
+
+    double all = 0;
+    for (int c = 0; c < s->nclusters; c++)
+        all += topup_spend(s, c);
+    /* By band 160, 274, 368, 385, 255, 158 plans at 2,000 .. 22,000: 15.98m for 1,600. */
+    assert_close(all, 15976500, 1e-6);
+    static const double total[] = { 0, 17000000, 17100000, 17150000, 17200000, 18600000,
+                                    20000000 };
+    for (int t = 1; t <= 6; t++) {
+        assert_close(s->cluster_budget_total[t], total[t], 0);
+        double sum = 0;
+        for (int c = 0; c < s->nclusters; c++) {
+            double want = total[t] * topup_spend(s, c) / all
+                          + s->clusters[c].early_support * s->ramp[t];
+            assert_close(sc_scenario_budget(s, t, c), want, 1e-6);
+            sum += sc_scenario_budget(s, t, c);
+        }
+        assert_close(sum, total[t] + 1e6 * s->ramp[t], 1e-5);
+        double area_a = 0;
+        for (int c = 0; c < s->nclusters; c++)
+            if (s->clusters[c].area == 0)
+                area_a += sc_scenario_budget(s, t, c);
+        assert_close(sc_scenario_contingency(s, t, 0), 0.05 * area_a, 1e-6);
+    }
+
+    assert_int_equal(s->param[SC_P_CONVERSION].kind, SC_DIST_BVNORMAL);
+    assert_close(s->param[SC_P_CONVERSION].value[0], -2.1499, 1e-15);
+    assert_close(s->param[SC_P_CONVERSION].cov[1][1], 0.00024774, 1e-18);
+    assert_int_equal(s->param[SC_P_DAMPING].kind, SC_DIST_BETA);
+    double n = 0.75 * 0.25 / (0.12 * 0.12) - 1;
+    assert_close(s->param[SC_P_DAMPING].p[0], 0.75 * n, 1e-12);
+    assert_close(s->param[SC_P_DAMPING].p[1], 0.25 * n, 1e-12);
+    assert_int_equal(s->param[SC_P_PLACEMENT_MIX].dim, 6);
+    assert_close(s->param[SC_P_PLACEMENT_MIX].value[SC_PL_POST16], 36.5, 0);
+    assert_int_equal(s->param[SC_P_BAND_MIX].dim, 6);
+    assert_string_equal(s->param[SC_P_CLUSTER_EFFECT].status, "expert prior");
+
+    assert_int_equal(s->nfiles, 5);
+    assert_string_equal(s->files[0].path, "scenarios/kirklees-clusters.yaml");
+    assert_string_equal(s->files[2].path, "scenarios/data/kirklees/clusters.csv");
+    const sc_input *in = find_input(s, "finance.grant", "", 2025);
+    assert_string_equal(in->status, "published");
+    assert_string_equal(in->source, "Schools Forum January 2025");
+    assert_string_equal(find_input(s, "finance.grant", "", 2026)->status, "derived");
+    assert_string_equal(find_input(s, "clusters.pupils", "4&11", 0)->status, "estimate");
+    assert_string_equal(find_input(s, "placements.special.unit_cost", "", 0)->status,
+                        "published (England average)");
+    sc_scenario_free(s);
+}
+
+static void test_kirklees_no_change(void **state)
+{
+    (void)state;
+    sc_scenario *s = read_ok("scenarios/kirklees-no-change.yaml");
+    assert_string_equal(s->name, "kirklees-no-change");
+    assert_int_equal(s->nclusters, 17);
+    for (int t = 0; t <= s->horizon; t++)
+        assert_close(s->ramp[t], 0, 0);
+    assert_close(s->projection_topup[1], 18000000, 0);
+    assert_close(s->projection_topup[4], 21600000, 0);
+    assert_close(s->projection_topup[6], 23500000, 0);
+    assert_true(isnan(s->projection_topup[2]));
+    /* The same budgets as with cluster working, without the early support. */
+    double all = 0;
+    for (int c = 0; c < s->nclusters; c++)
+        all += topup_spend(s, c);
+    for (int c = 0; c < s->nclusters; c++)
+        assert_close(sc_scenario_budget(s, 3, c), 17150000 * topup_spend(s, c) / all, 1e-6);
+    sc_scenario_free(s);
+}
+
+static void test_minimal_resolves(void **state)
+{
+    (void)state;
+    sc_scenario *s = read_ok(MINIMAL);
+    assert_string_equal(s->name, "minimal-test");
+    assert_string_equal(s->description, "three clusters in two areas, two bands");
+    assert_int_equal(s->horizon, 3);
+    assert_true(s->seed == 12345u);
+    assert_int_equal(s->npercentiles, 7);
+    assert_close(s->percentiles[0], 5, 0);
+    assert_close(s->percentiles[6], 95, 0);
+    assert_int_equal(s->nareas, 2);
+    assert_int_equal(s->nclusters, 3);
+    assert_int_equal(s->clusters[2].area, 1);
+
+    /* Special 11 by mainstream plans 15, 6, 10 (of 31): 5.32, 2.13, 3.55 -> 5, 2, 4. */
+    static const int64_t special[] = { 5, 2, 4 }, post16[] = { 2, 1, 2 }, other[] = { 1, 1, 1 };
+    static const int64_t arp[] = { 5, 2, 2 };     /* c3 gives 2; 7 left by 15:6 */
+    for (int c = 0; c < 3; c++) {
+        assert_int_equal(s->clusters[c].placement_stock[SC_PL_SPECIAL], special[c]);
+        assert_int_equal(s->clusters[c].placement_stock[SC_PL_POST16], post16[c]);
+        assert_int_equal(s->clusters[c].placement_stock[SC_PL_OTHER], other[c]);
+        assert_int_equal(s->clusters[c].placement_stock[SC_PL_ARP], arp[c]);
+        assert_int_equal(s->clusters[c].placement_stock[SC_PL_INDEPENDENT], 0);
+    }
+    assert_close(s->clusters[0].send_support_share, 0.12, 0);
+    assert_close(s->clusters[1].send_support_share, 0.2, 0);
+    /* 30,000 shared by pupils 1000:3000 (c3 gives its own 5,000). */
+    assert_close(s->clusters[0].early_support, 7500, 1e-9);
+    assert_close(s->clusters[1].early_support, 22500, 1e-9);
+    assert_close(s->clusters[2].early_support, 5000, 0);
+
+    static const double ramp[] = { 0, 0.5, 1, 1 };
+    static const double grant[] = { 1000000, 1100000, 1133000, 1166990 };
+    for (int t = 0; t <= 3; t++) {
+        assert_close(s->ramp[t], ramp[t], 0);
+        assert_close(s->grant[t], grant[t], 1e-6);
+    }
+    assert_close(s->transfers[1], 1000, 0);
+    assert_close(s->transfers[2], 0, 0);
+    assert_close(s->sv_payment[2], 500, 0);
+    assert_close(s->sv_payment[3], 0, 0);
+    assert_int_equal(s->sv_conditional, 1);
+    assert_close(s->target[0], -100, 0);
+    assert_true(isnan(s->target[1]));
+    assert_close(s->target[2], 0, 0);
+    assert_true(isnan(s->projection_topup[2]));
+
+    /* Top-up spend 75,000, 30,000, 48,000 of 153,000. */
+    assert_true(isnan(s->cluster_budget_total[0]));
+    assert_close(s->cluster_budget_total[1], 200000, 0);
+    assert_close(sc_scenario_budget(s, 1, 0), 200000.0 * 75000 / 153000 + 7500 * 0.5, 1e-6);
+    assert_close(sc_scenario_budget(s, 3, 2), 220000.0 * 48000 / 153000 + 5000, 1e-6);
+    assert_close(sc_scenario_contingency(s, 1, 0),
+                       0.1 * (200000.0 * 105000 / 153000 + 30000 * 0.5), 1e-6);
+    assert_true(isnan(sc_scenario_budget(s, 4, 0)));
+
+    const sc_dist *d = s->param;
+    assert_int_equal(d[SC_P_DISPERSION].kind, SC_DIST_POISSON);
+    assert_int_equal(d[SC_P_DAMPING].kind, SC_DIST_FIXED);
+    assert_close(d[SC_P_DAMPING].value[0], 1, 0);
+    assert_string_equal(d[SC_P_DAMPING].status, "default");
+    assert_int_equal(d[SC_P_ISSUE].kind, SC_DIST_FIXED);
+    assert_close(d[SC_P_ISSUE].value[0], 0.9, 0);
+    assert_int_equal(d[SC_P_ASSESS].kind, SC_DIST_BETA);
+    assert_close(d[SC_P_ASSESS].p[0], 60, 0);
+    assert_string_equal(d[SC_P_ASSESS].status, "derived");
+    assert_int_equal(d[SC_P_ASSESS].line, 39);
+    assert_close(d[SC_P_PLACEMENT_MIX].value[SC_PL_SPECIAL], 0.2, 0);
+    assert_int_equal(d[SC_P_BAND_MIX].dim, 2);
+    assert_close(d[SC_P_BAND_MIX].value[1], 2.5, 0);
+    assert_close(d[SC_P_CEASE_ARP].p[0], 0.05 * (0.05 * 0.95 / 1e-4 - 1), 1e-9);
+    assert_int_equal(d[SC_P_HETEROGENEITY_CV].kind, SC_DIST_GAMMA);
+    assert_close(d[SC_P_HETEROGENEITY_CV].p[0], 9, 1e-12);
+    assert_close(d[SC_P_HETEROGENEITY_CV].p[1], 0.1 * 0.1 / 0.3, 1e-15);
+    assert_string_equal(d[SC_P_INFLATION].source, "a guess");
+    sc_scenario_free(s);
+}
+
+static void test_files_and_inputs(void **state)
+{
+    (void)state;
+    sc_scenario *s = read_ok(MINIMAL);
+    char *text = slurp(MINIMAL), *money = slurp(MONEY);
+    assert_int_equal(s->nfiles, 2);
+    assert_string_equal(s->files[0].path, MINIMAL);
+    assert_int_equal(s->files[0].len, strlen(text));
+    assert_memory_equal(s->files[0].text, text, strlen(text));
+    assert_string_equal(s->files[1].path, MONEY);
+    assert_memory_equal(s->files[1].text, money, strlen(money));
+    free(text);
+    free(money);
+
+    const sc_input *in = find_input(s, "finance.grant", "", 2023);
+    assert_string_equal(in->status, "published");
+    assert_string_equal(in->source, "table 1, row 2");     /* a quoted field with a comma */
+    in = find_input(s, "cluster_working.budgets.total", "", 2024);
+    assert_string_equal(in->source, "a \"round\" number");
+    in = find_input(s, "cluster_working.budgets.total", "", 2025);
+    assert_string_equal(in->source, MONEY ":5");
+    in = find_input(s, "finance.opening_deficit", "", 0);
+    assert_close(in->value, 250000, 0);
+    assert_string_equal(in->status, "estimate");
+    in = find_input(s, "finance.fixed_lines", "", 0);
+    assert_string_equal(in->status, "scenario");
+    in = find_input(s, "clusters.band2", "c3", 0);
+    assert_close(in->value, 3, 0);
+    in = find_input(s, "finance.grant", "", 2025);
+    assert_string_equal(in->status, "derived");
+    find_input(s, "parameters.placement_mix.value", "independent", 0);
+    /* Past the horizon: not used, not recorded. */
+    for (int i = 0; i < s->ninputs; i++)
+        assert_int_not_equal(s->inputs[i].year, 2030);
+    sc_scenario_free(s);
+}
+
+static void test_percentiles_given(void **state)
+{
+    fixture *f = *state;
+    char *text = replace(f->minimal, "seed: 12345\n", "seed: 18446744073709551615\n"
+                         "percentiles: [2.5, 50, 97.5]\n");
+    sc_scenario *s = read_text_ok(f, text);
+    assert_true(s->seed == UINT64_MAX);
+    assert_int_equal(s->npercentiles, 3);
+    assert_close(s->percentiles[0], 2.5, 0);
+    assert_close(s->percentiles[2], 97.5, 0);
+    sc_scenario_free(s);
+    free(text);
+}
+
+static void test_budget_uplift(void **state)
+{
+    fixture *f = *state;
+    char *text = replace(f->minimal, "    total: {csv: data/money.csv, item: budget_total}",
+                         "    uplift: 0.02");
+    sc_scenario *s = read_text_ok(f, text);
+    assert_close(sc_scenario_budget(s, 2, 0), 75000 * 1.02 * 1.02 + 7500, 1e-6);
+    assert_close(sc_scenario_budget(s, 0, 1), 30000, 1e-9);
+    assert_close(s->cluster_budget_total[1], 153000 * 1.02, 1e-6);
+    sc_scenario_free(s);
+    free(text);
+}
+
+static void test_budget_table(void **state)
+{
+    fixture *f = *state;
+    write_in(f, "data/budgets.csv",
+             "cluster,year,budget,status\n"
+             "c1,2024,100,estimate\nc2,2024,200,estimate\nc3,2024,300,estimate\n"
+             "c1,2025,110,estimate\nc2,2025,210,estimate\nc3,2025,310,estimate\n"
+             "c1,2026,120,estimate\nc2,2026,220,estimate\nc3,2026,320,estimate\n"
+             "c1,2031,999,estimate\n");
+    char *text = replace(f->minimal, "    total: {csv: data/money.csv, item: budget_total}",
+                         "    table: {csv: data/budgets.csv}");
+    sc_scenario *s = read_text_ok(f, text);
+    assert_close(sc_scenario_budget(s, 2, 1), 210 + 22500, 1e-9);
+    assert_close(sc_scenario_budget(s, 3, 2), 320 + 5000, 1e-9);
+    assert_close(s->cluster_budget_total[3], 660, 0);
+    assert_string_equal(find_input(s, "cluster_working.budgets.table", "c2", 2026)->status,
+                        "estimate");
+    sc_scenario_free(s);
+    free(text);
+
+    write_in(f, "data/budgets.csv", "cluster,year,budget\nc1,2024,100\n");
+    text = replace(f->minimal, "    total: {csv: data/money.csv, item: budget_total}",
+                   "    table: {csv: data/budgets.csv}");
+    expect_bad(f, text, "case.yaml", line_of(text, "    table:"), "no budget for cluster 'c2' in 2024",
+               (const char *)NULL);
+    free(text);
+}
+
+static void test_clusters_from_csv(void **state)
+{
+    fixture *f = *state;
+    write_in(f, "data/clusters.csv",
+             "cluster,area,pupils,need,b1,b2,own_arp,note\n"
+             "c1,N,1000,1.2,10,5,,\"a note, with a comma\"\n"
+             "c2,N,3000,0.9,4,2,3,\n"
+             "\"c3\",S,2000,1.0,7,3,,\"multi\nline\"\n");
+    char *t1 = replace(f->minimal,
+                       "  - {id: c1, area: N, pupils: 1000, need_index: 1.2, bands: [10, 5]}\n",
+                       "  csv: data/clusters.csv\n  status: estimate\n  columns: {id: cluster, "
+                       "area: area, pupils: pupils, need_index: need, bands: [b1, b2], arp: "
+                       "own_arp}\n");
+    char *t2 = replace(t1, "  - {id: c2, area: N, pupils: 3000, need_index: 0.9, bands: [4, 2], "
+                       "send_support_share: 0.2}\n", "");
+    char *text = replace(t2, "  - {id: c3, area: S, pupils: 2000, need_index: 1.0, bands: [7, 3], "
+                         "arp: 2, early_support: 5000}\n", "");
+    sc_scenario *s = read_text_ok(f, text);
+    assert_int_equal(s->nclusters, 3);
+    assert_string_equal(s->clusters[2].id, "c3");
+    assert_int_equal(s->clusters[2].band_stock[1], 3);
+    /* c2 gives 3 ARP plans; the other 6 go 15:10 to c1 and c3. */
+    assert_int_equal(s->clusters[1].placement_stock[SC_PL_ARP], 3);
+    assert_int_equal(s->clusters[0].placement_stock[SC_PL_ARP], 4);
+    assert_int_equal(s->clusters[2].placement_stock[SC_PL_ARP], 2);
+    assert_close(s->clusters[0].early_support, 30000.0 / 6, 1e-9);
+    const sc_input *in = find_input(s, "clusters.pupils", "c2", 0);
+    assert_string_equal(in->status, "estimate");
+    char where[256];
+    snprintf(where, sizeof where, "%s/data/clusters.csv:3", f->dir);
+    assert_string_equal(in->source, where);
+    sc_scenario_free(s);
+
+    /* A column the map names but the file lacks: the YAML line says which. */
+    char *bad = replace(text, "pupils: pupils,", "pupils: pupilz,");
+    expect_bad(f, bad, "case.yaml", line_of(bad, "  columns:"), "clusters.columns.pupils",
+               "no column 'pupilz'", "its columns: cluster, area", (const char *)NULL);
+    free(bad);
+    /* A cell that is not a number: the CSV row says where. */
+    write_in(f, "data/clusters.csv", "cluster,area,pupils,need,b1,b2,own_arp\n"
+             "c1,N,1000,1.2,10,5,\nc2,N,abc,0.9,4,2,\n");
+    expect_bad(f, text, "data/clusters.csv", 3, "column pupils: expected a number from 0 to 1e9",
+               "got \"abc\"", "case.yaml", (const char *)NULL);
+    write_in(f, "data/clusters.csv", "cluster,area,pupils,need,b1,b2,own_arp\n"
+             "c1,N,1000,1.2,10,5,\nc2,Q,100,0.9,4,2,\n");
+    expect_bad(f, text, "data/clusters.csv", 3, "unknown area 'Q'", (const char *)NULL);
+    write_in(f, "data/clusters.csv", "cluster,area,pupils,need,b1,b2,own_arp\n"
+             "c1,N,1000,1.2,10,5,\nc1,S,100,0.9,4,2,\n");
+    expect_bad(f, text, "data/clusters.csv", 3, "duplicate cluster id 'c1' (first on line 2)",
+               (const char *)NULL);
+    free(t1);
+    free(t2);
+    free(text);
+}
+
+/* ---- bad input: YAML structure ---- */
+
+static void test_yaml_syntax_error(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "name: minimal-test", "name: minimal-test: x", "name: minimal-test: x",
+                "YAML syntax error", NULL);
+}
+
+static void test_empty_file(void **state)
+{
+    fixture *f = *state;
+    expect_bad(f, "# nothing here\n\n", "case.yaml", 0, "empty", (const char *)NULL);
+    expect_bad(f, "", "case.yaml", 0, "empty", (const char *)NULL);
+}
+
+static void test_two_documents(void **state)
+{
+    fixture *f = *state;
+    char *text = malloc(strlen(f->minimal) + 32);
+    assert_non_null(text);
+    sprintf(text, "%s---\nname: again\n", f->minimal);
+    expect_bad(f, text, "case.yaml", line_of(text, "name: again"), "second YAML document",
+               (const char *)NULL);
+    free(text);
+}
+
+static void test_top_level_not_mapping(void **state)
+{
+    fixture *f = *state;
+    expect_bad(f, "\n- a\n- b\n", "case.yaml", 2, "expected a mapping", "got a list",
+               (const char *)NULL);
+}
+
+static void test_unknown_key(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "  pupil_growth: 0.01", "  pupil_growht: 0.01", "pupil_growht",
+                "population: unknown key 'pupil_growht'",
+                "allowed keys: pupil_growth, send_support_share", NULL);
+    expect_edit(f, "horizon: 3", "horizon: 3\nhorizn: 4", "horizn", "unknown key 'horizn'",
+                "allowed keys: name, description, base_year, horizon", NULL);
+}
+
+static void test_duplicate_key(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "horizon: 3", "horizon: 3\nhorizon: 4", "horizon: 4",
+                "duplicate key 'horizon' (first given on line 7)", NULL);
+    expect_edit(f, "{dist: beta, a: 60, b: 40, status: derived}",
+                "{dist: beta, a: 60, b: 40, a: 61}", "a: 61", "parameters.p_assess",
+                "duplicate key 'a'", NULL);
+}
+
+static void test_missing_required_key(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "  fixed_lines: 100000\n", "", "finance:",
+                "finance: missing required key 'fixed_lines'", NULL);
+    expect_edit(f, "seed: 12345\n", "", "name:", "missing required key 'seed'", NULL);
+    expect_edit(f, "    growth: 0.03\n", "", "  grant:",
+                "finance.grant: missing required key 'growth'", "no 2025", NULL);
+}
+
+/* ---- bad input: types and numbers ---- */
+
+static void test_wrong_type(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "  pupil_growth: 0.01", "  pupil_growth: abc", "abc",
+                "population.pupil_growth: expected a number > -1", "got \"abc\"", NULL);
+    expect_edit(f, "  fixed_lines: 100000", "  fixed_lines: [1, 2]", "fixed_lines",
+                "finance.fixed_lines: expected a number >= 0", "got a list", NULL);
+    expect_edit(f, "  fixed_lines: 100000", "  fixed_lines: {foo: 1}", "fixed_lines",
+                "expected a number >= 0", "{value: ...", "got a mapping", NULL);
+    expect_edit(f, "horizon: 3", "horizon: 2.5", "horizon",
+                "horizon: expected a whole number from 1 to 50, got 2.5", NULL);
+    expect_edit(f, "trajectories: 100", "trajectories: \"100\"", "trajectories",
+                "expected a whole number", "quoted string", NULL);
+    expect_edit(f, "    conditional: true", "    conditional: maybe", "conditional",
+                "expected true or false", NULL);
+    expect_edit(f, "  p_issue: 0.9", "  p_issue: [0.9]", "p_issue",
+                "parameters.p_issue: expected a mapping with dist:", NULL);
+    expect_edit(f, "  band_mix: {dist: dirichlet, alpha: [3.5, 2.5]}", "  band_mix: 0.5",
+                "band_mix", "expected a mapping with dist:", NULL);
+}
+
+static void test_probability_out_of_range(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "  send_support_share: 0.12", "  send_support_share: 1.3", "1.3",
+                "population.send_support_share: expected a number in [0, 1], got 1.3", NULL);
+    expect_edit(f, "  p_issue: 0.9", "  p_issue: -0.1", "p_issue",
+                "parameters.p_issue: expected a number in [0, 1], got -0.1", NULL);
+    expect_edit(f, "{dist: fixed, value: 0.03}", "{dist: fixed, value: 1.03}", "1.03",
+                "parameters.step_up.value: expected a number in [0, 1]", NULL);
+    expect_edit(f, "ramp: {2024: 0.5, 2025: 1.0}", "ramp: {2024: 0.5, 2025: 1.5}", "ramp",
+                "cluster_working.ramp.2025: expected a number in [0, 1], got 1.5", NULL);
+}
+
+static void test_beta_impossible(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "cease_arp: {dist: beta, mean: 0.05, sd: 0.01}",
+                "cease_arp: {dist: beta, mean: 0.05, sd: 0.3}", "cease_arp",
+                "parameters.cease_arp.sd: no Beta has mean 0.05 and sd 0.3",
+                "expected sd < sqrt(m(1-m))", NULL);
+    expect_edit(f, "cease_arp: {dist: beta, mean: 0.05, sd: 0.01}",
+                "cease_arp: {dist: beta, mean: 1.2, sd: 0.01}", "cease_arp",
+                "parameters.cease_arp.mean: expected a Beta mean in (0, 1), got 1.2", NULL);
+    expect_edit(f, "cease_arp: {dist: beta, mean: 0.05, sd: 0.01}",
+                "cease_arp: {dist: beta, mean: 0.05, b: 3}", "cease_arp",
+                "either a and b, or mean and sd", NULL);
+    expect_edit(f, "{dist: beta, a: 60, b: 40, status: derived}", "{dist: beta, a: 0, b: 40}",
+                "p_assess", "parameters.p_assess.a: expected a number > 0, got 0", NULL);
+}
+
+static void test_bad_counts(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "bands: [10, 5]", "bands: [-1, 5]", "-1",
+                "clusters[0].bands[0]: expected a whole number from 0 to 1e9 (a count), got -1",
+                NULL);
+    expect_edit(f, "bands: [10, 5]", "bands: [10, 5.5]", "5.5", "a count", "got 5.5", NULL);
+    expect_edit(f, "special: {unit_cost: 25000, stock: 11}",
+                "special: {unit_cost: 25000, stock: 2e9}", "2e9",
+                "placements.special.stock: expected a whole number from 0 to 1e9", NULL);
+    expect_edit(f, "pupils: 2000,", "pupils: 2000000000,", "2000000000",
+                "clusters[2].pupils: expected a number from 0 to 1e9", NULL);
+    expect_edit(f, "arp: {unit_cost: 15000, stock: 9}", "arp: {unit_cost: 15000, stock: 1}",
+                "stock: 1}", "own arp stocks add up to 2, more than the district stock 1", NULL);
+}
+
+static void test_non_finite(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "  fixed_lines: 100000", "  fixed_lines: .nan", ".nan",
+                "finance.fixed_lines: expected a finite number, got .nan", NULL);
+    expect_edit(f, "  fixed_lines: 100000", "  fixed_lines: -.inf", ".inf",
+                "expected a finite number, got -.inf", NULL);
+    expect_edit(f, "  pupil_growth: 0.01", "  pupil_growth: 1e999", "1e999",
+                "expected a finite number, got 1e999", NULL);
+    expect_edit(f, "mean: [-2.0, 0.1]", "mean: [-2.0, .inf]", ".inf",
+                "parameters.conversion.mean[1]: expected a finite number", NULL);
+}
+
+static void test_seed_range(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "seed: 12345", "seed: 18446744073709551616", "seed",
+                "seed: expected a whole number from 0 to 18446744073709551615", NULL);
+    expect_edit(f, "seed: 12345", "seed: -1", "seed", "from 0 to 18446744073709551615", NULL);
+}
+
+static void test_horizon_range(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "horizon: 3", "horizon: 51", "horizon",
+                "horizon: expected a whole number from 1 to 50, got 51", NULL);
+    expect_edit(f, "horizon: 3", "horizon: 0", "horizon", "from 1 to 50, got 0", NULL);
+}
+
+static void test_percentiles_bad(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "seed: 12345\n", "seed: 12345\npercentiles: [5, 50, 25]\n", "percentiles",
+                "percentiles[2]: expected percentiles in strictly ascending order, got 25 after 50",
+                NULL);
+    expect_edit(f, "seed: 12345\n", "seed: 12345\npercentiles: [50, 50]\n", "percentiles",
+                "strictly ascending", NULL);
+    expect_edit(f, "seed: 12345\n", "seed: 12345\npercentiles: [0, 50]\n", "percentiles",
+                "percentiles[0]: expected a percentile in (0, 100), got 0", NULL);
+    expect_edit(f, "seed: 12345\n", "seed: 12345\npercentiles: [50, 100]\n", "percentiles",
+                "expected a percentile in (0, 100), got 100", NULL);
+}
+
+static void test_bad_name(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "name: minimal-test", "name: minimal test", "name",
+                "name: expected a name of letters, digits", "got \"minimal test\"", NULL);
+    expect_edit(f, "name: minimal-test", "name: a/b", "name", "letters, digits", NULL);
+}
+
+static void test_id_too_long(void **state)
+{
+    fixture *f = *state;
+    char to[128];
+    snprintf(to, sizeof to, "{id: %064d, area: N,", 7);
+    expect_edit(f, "{id: c1, area: N,", to, "0000000007", "clusters[0].id",
+                "expected at most 63 characters, got 64", NULL);
+}
+
+/* ---- bad input: areas, clusters, bands ---- */
+
+static void test_unknown_area(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "{id: c3, area: S,", "{id: c3, area: X,", "area: X",
+                "clusters[2].area: unknown area 'X'; the areas are: N, S", NULL);
+}
+
+static void test_duplicate_ids(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "{id: c2, area: N,", "{id: c1, area: N,", "{id: c1, area: N, pupils: 3000",
+                "clusters[1].id: duplicate cluster id 'c1' (first on line 19)", NULL);
+    expect_edit(f, "{id: S, name: South}", "{id: N, name: South}", "{id: N, name: South}",
+                "areas[1].id: duplicate area id 'N' (first on line 12)", NULL);
+}
+
+static void test_band_count_mismatch(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "bands: [4, 2]", "bands: [4, 2, 1]", "bands: [4, 2, 1]",
+                "clusters[1].bands: expected 2 band counts, one per band of bands.topup, got 3",
+                NULL);
+    expect_edit(f, "alpha: [3.5, 2.5]", "alpha: [3.5, 2.5, 1]", "band_mix",
+                "parameters.band_mix.alpha: expected 2 alphas, one per band of bands.topup, got 3",
+                NULL);
+    expect_edit(f, "band_mix: {dist: dirichlet, alpha: [3.5, 2.5]}",
+                "band_mix: {dist: fixed, value: [1]}", "band_mix",
+                "parameters.band_mix.value: expected 2 shares, one per band", NULL);
+    expect_edit(f, "  topup: [3000, 9000]", "  topup: [9000, 3000]", "topup",
+                "bands.topup[1]: expected bands in ascending cost", NULL);
+}
+
+/* ---- bad input: distributions ---- */
+
+static void test_dirichlet_alpha(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "alpha: [3.5, 2.5]", "alpha: [3.5, 0]", "alpha",
+                "parameters.band_mix.alpha[1]: expected a Dirichlet alpha > 0, got 0", NULL);
+}
+
+static void test_fixed_shares_sum(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "{mainstream: 0.5, arp: 0.1,", "{mainstream: 0.6, arp: 0.1,", "mainstream: 0.6",
+                "parameters.placement_mix.value: expected shares that sum to 1 (within 1e-9), "
+                "got a sum of 1.1", NULL);
+    expect_edit(f, "{mainstream: 0.5, arp: 0.1,", "{mainstream: 0.5,", "mainstream: 0.5",
+                "placement_mix.value: missing required key 'arp'", NULL);
+}
+
+static void test_covariance(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "cov: [[0.01, 0.001], [0.001, 0.0004]]",
+                "cov: [[0.01, 0.001], [0.002, 0.0004]]", "cov:",
+                "parameters.conversion.cov: expected a symmetric covariance", NULL);
+    expect_edit(f, "cov: [[0.01, 0.001], [0.001, 0.0004]]",
+                "cov: [[0.01, 0.003], [0.003, 0.0004]]", "cov:",
+                "expected a positive definite covariance", NULL);
+    expect_edit(f, "cov: [[0.01, 0.001], [0.001, 0.0004]]", "cov: [[0.01, 0.001]]", "cov:",
+                "expected a list of 2 items, got 1", NULL);
+}
+
+static void test_dist_fit_refused(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "{dist: beta, a: 60, b: 40, status: derived}", "{dist: fit, from: 2018}",
+                "fit", "parameters.p_assess.dist: dist: fit (fitting from history) is not "
+                "available in this version", "write the distribution itself", "{dist: beta, mean: M, sd: S}",
+                NULL);
+}
+
+static void test_dist_not_allowed(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "{dist: normal, mean: 0.02, sd: 0.01,", "{dist: beta, mean: 0.02, sd: 0.01,",
+                "dist: beta, mean: 0.02", "parameters.inflation.dist: distribution 'beta' is not "
+                "allowed for inflation; allowed: fixed, normal", NULL);
+    expect_edit(f, "{dist: normal, mean: 0.02, sd: 0.01,", "{dist: lognormal, mean: 0.02, sd: 1,",
+                "lognormal", "expected a distribution (for inflation: fixed, normal)", NULL);
+}
+
+/* ---- bad input: year tables, budgets, finance ---- */
+
+static void test_year_before_base(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "ramp: {2024: 0.5, 2025: 1.0}", "ramp: {2022: 0.5}", "ramp",
+                "cluster_working.ramp.2022: year 2022 is before the base year 2023", NULL);
+    write_in(f, "data/bad.csv", "item,year,value\ngrant,2023,5\ngrant,2020,6\n");
+    char *text = replace(f->minimal, "{csv: data/money.csv, item: grant}",
+                         "{csv: data/bad.csv, item: grant}");
+    expect_bad(f, text, "data/bad.csv", 3, "year 2020 of item grant is before the base year",
+               "read for", "finance.grant.table", (const char *)NULL);
+    free(text);
+}
+
+static void test_budget_missing_year(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "horizon: 3", "horizon: 4", "    total:",
+                "cluster_working.budgets.total: no budget total for 2027: every simulated year "
+                "(2024..2027) needs one", NULL);
+    expect_edit(f, "    total: {csv: data/money.csv, item: budget_total}",
+                "    total: {csv: data/money.csv, item: budget_total}\n    uplift: 0.01",
+                "  budgets:", "expected exactly one of total, uplift or table", NULL);
+}
+
+static void test_grant_without_base_year(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "table: {csv: data/money.csv, item: grant}", "table: {2024: 5}", "table:",
+                "finance.grant.table: expected a grant for the base year 2023", NULL);
+}
+
+static void test_item_reference_rows(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "  fixed_lines: 100000", "  fixed_lines: {csv: data/money.csv, item: nothing}",
+                "fixed_lines", "finance.fixed_lines.item: no row of", "has item 'nothing'", NULL);
+    expect_edit(f, "  fixed_lines: 100000", "  fixed_lines: {csv: data/money.csv, item: grant}",
+                "fixed_lines", "item 'grant' matches 2 rows", "lines 2, 3", "add year: YEAR",
+                NULL);
+    expect_edit(f, "  fixed_lines: 100000",
+                "  fixed_lines: {csv: data/money.csv, item: grant, year: 2027}", "fixed_lines",
+                "no row of", "item 'grant' and year 2027", NULL);
+    /* ... and with year: the row of that year. */
+    char *text = replace(f->minimal, "  fixed_lines: 100000",
+                         "  fixed_lines: {csv: data/money.csv, item: grant, year: 2024}");
+    sc_scenario *s = read_text_ok(f, text);
+    assert_close(s->fixed_lines, 1100000, 0);
+    assert_string_equal(find_input(s, "finance.fixed_lines", "", 2024)->status, "estimate");
+    sc_scenario_free(s);
+    free(text);
+}
+
+/* ---- bad input: files ---- */
+
+static void test_missing_files(void **state)
+{
+    fixture *f = *state;
+    sc_scenario *s = (sc_scenario *)1;
+    sc_error e;
+    char path[160];
+    snprintf(path, sizeof path, "%s/no-such.yaml", f->dir);
+    assert_int_equal(sc_scenario_read(path, &s, &e), SC_EINPUT);
+    assert_null(s);
+    assert_non_null(strstr(e.msg, path));
+    assert_non_null(strstr(e.msg, "cannot read the scenario"));
+
+    char *text = replace(f->minimal, "{csv: data/money.csv, item: grant}",
+                         "{csv: data/nothere.csv, item: grant}");
+    char csv[160];
+    snprintf(csv, sizeof csv, "cannot read %s/data/nothere.csv", f->dir);
+    expect_bad(f, text, "case.yaml", line_of(text, "nothere"), "finance.grant.table.csv", csv,
+               "No such file", (const char *)NULL);
+    free(text);
+}
+
+static void test_csv_errors(void **state)
+{
+    fixture *f = *state;
+    char *text = replace(f->minimal, "{csv: data/money.csv, item: grant}",
+                         "{csv: data/bad.csv, item: grant}");
+    write_in(f, "data/bad.csv", "item,year,value,status\ngrant,2023,abc,published\n");
+    expect_bad(f, text, "data/bad.csv", 2, "column value: expected a number >= 0, got \"abc\"",
+               "read for", "case.yaml", (const char *)NULL);
+    write_in(f, "data/bad.csv", "item,year,value\ngrant,2023,5\ngrant,2024\n");
+    expect_bad(f, text, "data/bad.csv", 3, "row has 2 fields, but the header has 3 (a short row)",
+               (const char *)NULL);
+    write_in(f, "data/bad.csv", "item,year,value,source\n\ngrant,2023,5,\"open\ngrant,2024,6,x\n");
+    expect_bad(f, text, "data/bad.csv", 3, "unterminated quoted field", (const char *)NULL);
+    write_in(f, "data/bad.csv", "item,year,value\ngrant,2023,5\ngrant,2024,1e999\n");
+    expect_bad(f, text, "data/bad.csv", 3, "column value: expected a finite number, got 1e999",
+               (const char *)NULL);
+    write_in(f, "data/bad.csv", "item,year,amount\ngrant,2023,5\n");
+    expect_bad(f, text, "case.yaml", line_of(text, "bad.csv"), "has no column 'value'",
+               "its columns: item, year, amount", (const char *)NULL);
+    write_in(f, "data/bad.csv", "item,year,value\ngrant,2023,5\ngrant,2023,6\n");
+    expect_bad(f, text, "data/bad.csv", 3, "item grant: year 2023 is given twice",
+               (const char *)NULL);
+    write_in(f, "data/bad.csv", "");
+    expect_bad(f, text, "data/bad.csv", 0, "empty", (const char *)NULL);
+    /* CRLF line ends, a BOM and a quoted field with a comma, a quote and a line break. */
+    write_in(f, "data/bad.csv", "\xEF\xBB\xBFitem,year,value,source\r\n"
+             "grant,2023,7,\"a, \"\"b\"\"\r\nc\"\r\n\r\ngrant,2024,8,\r\n");
+    sc_scenario *s = read_text_ok(f, text);
+    assert_close(s->grant[0], 7, 0);
+    assert_close(s->grant[1], 8, 0);
+    assert_string_equal(find_input(s, "finance.grant", "", 2023)->source, "a, \"b\"\r\nc");
+    char where[200];
+    snprintf(where, sizeof where, "%s/data/bad.csv:5", f->dir);
+    assert_string_equal(find_input(s, "finance.grant", "", 2024)->source, where);
+    sc_scenario_free(s);
+    free(text);
+}
+
+/* ---- no leaks, whatever allocation fails ---- */
+
+/* Fail the k-th allocation for every k until the read gets through: each
+ * failure must say SC_ENOMEM and (under ASan) leave nothing behind. */
+static void fail_each_allocation(const char *path)
+{
+    long k;
+    for (k = 1; k < 100000; k++) {
+        sc_scenario *s = (sc_scenario *)1;
+        sc_error e;
+        sc_alloc_fail_at(k);
+        int rc = sc_scenario_read(path, &s, &e);
+        sc_alloc_fail_at(0);
+        if (rc == SC_OK) {
+            sc_scenario_free(s);
+            break;
+        }
+        if (rc != SC_ENOMEM)
+            fail_msg("%s: allocation %ld failing gave %d: %s", path, k, rc, e.msg);
+        assert_int_equal(e.status, SC_ENOMEM);
+        assert_null(s);
+    }
+    assert_true(k > 10 && k < 100000);
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    fail_each_allocation(MINIMAL);
+    fail_each_allocation("scenarios/kirklees-clusters.yaml");
+    sc_scenario_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kirklees_clusters),
+        cmocka_unit_test(test_kirklees_no_change),
+        cmocka_unit_test(test_minimal_resolves),
+        cmocka_unit_test(test_files_and_inputs),
+        cmocka_unit_test(test_percentiles_given),
+        cmocka_unit_test(test_budget_uplift),
+        cmocka_unit_test(test_budget_table),
+        cmocka_unit_test(test_clusters_from_csv),
+        cmocka_unit_test(test_yaml_syntax_error),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_two_documents),
+        cmocka_unit_test(test_top_level_not_mapping),
+        cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_duplicate_key),
+        cmocka_unit_test(test_missing_required_key),
+        cmocka_unit_test(test_wrong_type),
+        cmocka_unit_test(test_probability_out_of_range),
+        cmocka_unit_test(test_beta_impossible),
+        cmocka_unit_test(test_bad_counts),
+        cmocka_unit_test(test_non_finite),
+        cmocka_unit_test(test_seed_range),
+        cmocka_unit_test(test_horizon_range),
+        cmocka_unit_test(test_percentiles_bad),
+        cmocka_unit_test(test_bad_name),
+        cmocka_unit_test(test_id_too_long),
+        cmocka_unit_test(test_unknown_area),
+        cmocka_unit_test(test_duplicate_ids),
+        cmocka_unit_test(test_band_count_mismatch),
+        cmocka_unit_test(test_dirichlet_alpha),
+        cmocka_unit_test(test_fixed_shares_sum),
+        cmocka_unit_test(test_covariance),
+        cmocka_unit_test(test_dist_fit_refused),
+        cmocka_unit_test(test_dist_not_allowed),
+        cmocka_unit_test(test_year_before_base),
+        cmocka_unit_test(test_budget_missing_year),
+        cmocka_unit_test(test_grant_without_base_year),
+        cmocka_unit_test(test_item_reference_rows),
+        cmocka_unit_test(test_missing_files),
+        cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests_name("scenario", tests, setup, teardown);
+}
