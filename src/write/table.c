@@ -5,6 +5,7 @@
  * for them; otherwise the nearest percentiles it has, labelled as such.
  */
 #include <math.h>
+#include <string.h>
 
 #include "sendcast/table.h"
 
@@ -40,6 +41,37 @@ static void money(FILE *out, double v)
         fprintf(out, " %8.2f", v / 1e6);
 }
 
+/* "year  p5  p50  p95" headings for a band. */
+static void band_heading(FILE *out, const double *pv, int lo, int mid, int hi)
+{
+    fprintf(out, "%-8s", "year");
+    heading(out, pv[lo]);
+    heading(out, pv[mid]);
+    heading(out, pv[hi]);
+}
+
+/* One year of a band: its label, then the low, middle and high percentiles. */
+static void band_row(FILE *out, int year, const double *row, int lo, int mid, int hi)
+{
+    char y[16];
+    year_label(y, sizeof y, year);
+    fprintf(out, "%-8s", y);
+    money(out, row[lo]);
+    money(out, row[mid]);
+    money(out, row[hi]);
+}
+
+/* The status of the targets as the scenario recorded it ("illustrative",
+ * "published", ...), so nobody mistakes an illustrative glide path for the
+ * agreement's own. NULL when the scenario has no targets. */
+static const char *target_status(const sc_scenario *s)
+{
+    for (int k = 0; k < s->ninputs; k++)
+        if (!strcmp(s->inputs[k].name, "finance.safety_valve.targets"))
+            return s->inputs[k].status;
+    return NULL;
+}
+
 void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const sc_summary *sum)
 {
     const int np = sc_summary_npercentiles(sum);
@@ -49,26 +81,18 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
     const double *bal = sc_summary_pct(sum, SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE);
     const double *top = sc_summary_pct(sum, SC_LEVEL_DISTRICT, SC_D_TOPUP_SPEND);
     const double *pm = sc_summary_p_met(sum), *pm_se = sc_summary_p_met_mcse(sum);
-    char y[16];
 
     fprintf(out, "\n%s: %ld trajectories. Money in £m, nominal (after inflation).\n", s->name,
             sc_summary_trajectories(sum));
     fprintf(out, "\nHigh Needs Block: spend, in-year balance and the Safety Valve target\n");
     fprintf(out, "%-8s %26s | %8s %8s %14s\n", "", "HNB spend", "balance", "target", "");
-    fprintf(out, "%-8s", "year");
-    heading(out, pv[lo]);
-    heading(out, pv[mid]);
-    heading(out, pv[hi]);
+    band_heading(out, pv, lo, mid, hi);
     fprintf(out, " |");
     heading(out, pv[mid]);
     fprintf(out, " %8s %14s\n", "", "P(target met)");
     for (int t = 1; t <= l->years; t++) {
         int k = t - 1;
-        year_label(y, sizeof y, s->base_year + t);
-        fprintf(out, "%-8s", y);
-        money(out, hnb[k * np + lo]);
-        money(out, hnb[k * np + mid]);
-        money(out, hnb[k * np + hi]);
+        band_row(out, s->base_year + t, hnb + k * np, lo, mid, hi);
         fprintf(out, " |");
         money(out, bal[k * np + mid]);
         money(out, s->target[t]);
@@ -78,19 +102,17 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
             fprintf(out, "  %6.3f ± %.3f\n", pm[k], pm_se[k]);
     }
 
+    const char *status = target_status(s);
+    if (status)
+        fprintf(out, "Safety Valve targets: %s (as the scenario says)%s\n", status,
+                strstr(status, "illustrative") ? "; P(target met) is only as good as them" : "");
+
     fprintf(out, "\nMainstream top-up spend (the part devolved to clusters under cluster working)\n");
-    fprintf(out, "%-8s", "year");
-    heading(out, pv[lo]);
-    heading(out, pv[mid]);
-    heading(out, pv[hi]);
+    band_heading(out, pv, lo, mid, hi);
     fprintf(out, "   council's own projection\n");
     for (int t = 1; t <= l->years; t++) {
         int k = t - 1;
-        year_label(y, sizeof y, s->base_year + t);
-        fprintf(out, "%-8s", y);
-        money(out, top[k * np + lo]);
-        money(out, top[k * np + mid]);
-        money(out, top[k * np + hi]);
+        band_row(out, s->base_year + t, top + k * np, lo, mid, hi);
         if (isnan(s->projection_topup[t]))
             fprintf(out, "\n");
         else
