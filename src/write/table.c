@@ -81,6 +81,7 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
     const double *bal = sc_summary_pct(sum, SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE);
     const double *top = sc_summary_pct(sum, SC_LEVEL_DISTRICT, SC_D_TOPUP_SPEND);
     const double *pm = sc_summary_p_met(sum), *pm_se = sc_summary_p_met_mcse(sum);
+    const double n = (double)sc_summary_trajectories(sum);
 
     fprintf(out, "\n%s: %ld trajectories. Money in £m, nominal (after inflation).\n", s->name,
             sc_summary_trajectories(sum));
@@ -98,6 +99,9 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
         money(out, s->target[t]);
         if (isnan(pm[k]))
             fprintf(out, " %14s\n", "-");
+        else if (pm[k] == 0 || pm[k] == 1)   /* no spread to show: the rule of three's 95% bound */
+            fprintf(out, "  %6.3f (%s %.4f)\n", pm[k], pm[k] == 0 ? "<" : ">",
+                    pm[k] == 0 ? 3.0 / n : 1 - 3.0 / n);
         else
             fprintf(out, "  %6.3f ± %.3f\n", pm[k], pm_se[k]);
     }
@@ -119,5 +123,6 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
             fprintf(out, "   %8.2f (council)\n", s->projection_topup[t] / 1e6);
     }
     fprintf(out, "\nBands are Monte Carlo percentiles over trajectories: parameter uncertainty and "
-                 "year-to-year variability together.\n");
+                 "year-to-year variability together.\n± is the Monte Carlo standard error; where no "
+                 "trajectory (or every one) met the target, the bracket gives the 95%% bound.\n");
 }
