@@ -117,6 +117,70 @@ static void test_bad_scenario_names_file_and_line(void **state)
     assert_non_null(strstr(out, "p_assess"));
 }
 
+/* `from` as a sed pattern that matches itself literally. */
+static void sed_escape(const char *from, char *out, size_t n)
+{
+    size_t j = 0;
+    for (; *from && j + 3 < n; from++) {
+        if (strchr("[].*^$\\|", *from))
+            out[j++] = '\\';
+        out[j++] = *from;
+    }
+    out[j] = '\0';
+}
+
+/* Every kind of bad scenario of the validation list ends the command with
+ * exit status 2 and a message naming the file, the line and what was
+ * expected, before anything is simulated or written. Each case edits one
+ * line of tests/data/scenario/minimal.yaml (its CSVs linked beside it). */
+static void test_bad_scenarios_exit_2_with_file_and_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *from, *to, *expect;
+    } cases[] = {
+        {"  pupil_growth: 0.01", "  pupil_growht: 0.01", "unknown key 'pupil_growht'"},
+        {"horizon: 3", "horizon: 3\\nhorizon: 4", "duplicate key 'horizon'"},
+        {"  pupil_growth: 0.01", "  pupil_growth: abc", "expected a number"},
+        {"  p_issue: 0.9", "  p_issue: 1.9", "expected a number in [0, 1]"},
+        {"cease_arp: {dist: beta, mean: 0.05, sd: 0.01}", "cease_arp: {dist: beta, mean: 0.05, sd: 0.3}",
+         "no Beta has mean 0.05 and sd 0.3"},
+        {"bands: [10, 5]}", "bands: [10, -5]}", "expected a whole number"},
+        {"{id: c3, area: S,", "{id: c3, area: Q,", "unknown area 'Q'"},
+        {"bands: [4, 2],", "bands: [4, 2, 1],", "expected 2 band counts"},
+        {"  fixed_lines: 100000", "  fixed_lines: .nan", "finite"},
+        {"data/money.csv, item: grant", "data/nomoney.csv, item: grant", "nomoney.csv"},
+        {"  p_issue: 0.9", "  p_issue: {dist: fit}", "fit"},
+    };
+    char out[8192], cmd[1024], from[256];
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        sed_escape(cases[k].from, from, sizeof from);
+        int st = run(out, sizeof out,
+                     "ln -sfn \"$PWD/tests/data/scenario/data\" %s/data && "
+                     "sed 's|%s|%s|' tests/data/scenario/minimal.yaml > %s/case.yaml && "
+                     "grep -n -F -e '%s' %s/case.yaml | tail -1 | cut -d: -f1",
+                     tmpdir, from, cases[k].to, tmpdir, strchr(cases[k].to, '\\') ?
+                     "horizon: 4" : cases[k].to, tmpdir);
+        assert_int_equal(st, 0);
+        int line = atoi(out);
+        snprintf(cmd, sizeof cmd, "%s run %s/case.yaml -n 10 -o %s/case.h5", bin(), tmpdir, tmpdir);
+        st = run(out, sizeof out, "%s", cmd);
+        char want[600];
+        snprintf(want, sizeof want, "%s/case.yaml:%d:", tmpdir, line);
+        if (strstr(cases[k].expect, ".csv"))   /* a missing file is named, at the line naming it */
+            snprintf(want, sizeof want, "%s", "nomoney.csv");
+        if (st != 2 || !strstr(out, want) || !strstr(out, cases[k].expect))
+            print_error("case %zu: exit %d, expected 2 with \"%s\" and \"%s\" in:\n%s\n", k, st,
+                        want, cases[k].expect, out);
+        assert_int_equal(st, 2);
+        assert_non_null(strstr(out, want));
+        assert_non_null(strstr(out, cases[k].expect));
+        struct stat sb;
+        snprintf(cmd, sizeof cmd, "%s/case.h5", tmpdir);
+        assert_int_not_equal(stat(cmd, &sb), 0);
+    }
+}
+
 static void test_threads_give_identical_files(void **state)
 {
     (void)state;
@@ -166,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_version_and_help),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_bad_scenario_names_file_and_line),
+        cmocka_unit_test(test_bad_scenarios_exit_2_with_file_and_line),
         cmocka_unit_test(test_threads_give_identical_files),
         cmocka_unit_test(test_no_overwrite_without_force),
     };

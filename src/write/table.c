@@ -108,7 +108,7 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
 
     const char *status = target_status(s);
     if (status)
-        fprintf(out, "Safety Valve targets: %s (as the scenario says)%s\n", status,
+        fprintf(out, "Safety Valve targets' status in the scenario: %s%s\n", status,
                 strstr(status, "illustrative") ? "; P(target met) is only as good as them" : "");
 
     fprintf(out, "\nMainstream top-up spend (the part devolved to clusters under cluster working)\n");
