@@ -181,6 +181,37 @@ static void test_percentiles_1_to_101(void **state)
 /* An irregular sample (repeated value, outlier, negatives), in no order.
  * Expected values from numpy 1.24.2, np.percentile(x, p) (default "linear",
  * i.e. type 7), mean and np.std(x, ddof=1). */
+/* A run of equal values (a budget, a capped contingency) gives exactly that
+ * value at every percentile it covers, and a row never decreases: GSL's
+ * (1-d) a + d b form returned 4081994.28010466 less an ulp here. */
+static void test_percentiles_constant_run_monotone(void **state)
+{
+    (void)state;
+    static const double p[] = { 5, 10, 25, 50, 75, 90, 95 };
+    sc_layout l = make_layout(1, 1, 1);
+    enum { N = 997 };
+    double x[N];
+    for (int i = 0; i < N; i++)
+        x[i] = i < 40 ? 1000.0 + i : 4081994.28010466;
+    sc_summary *s = make_summary(&l, N, 7, p);
+    store_constant_cells(s, &l, N, x);
+    compute_ok(s);
+    const double *q = sc_summary_pct(s, SC_LEVEL_AREA, SC_A_CONTINGENCY_USED);
+    for (int k = 1; k < 7; k++) {
+        assert_true(q[k] >= q[k - 1]);
+        assert_true(q[k] == 4081994.28010466);
+    }
+    for (int i = 0; i < N; i++)
+        x[i] = 4081994.28010466;
+    store_constant_cells(s, &l, N, x);
+    compute_ok(s);
+    for (int k = 0; k < 7; k++)
+        assert_true(q[k] == 4081994.28010466);
+    assert_true(sc_summary_sd(s, SC_LEVEL_AREA, SC_A_CONTINGENCY_USED)[0] == 0.0);
+    assert_true(sc_summary_mean(s, SC_LEVEL_AREA, SC_A_CONTINGENCY_USED)[0] == 4081994.28010466);
+    sc_summary_free(s);
+}
+
 static void test_percentiles_irregular(void **state)
 {
     (void)state;
@@ -447,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_layout_tables),
         cmocka_unit_test(test_percentiles_1_to_101),
         cmocka_unit_test(test_percentiles_irregular),
+        cmocka_unit_test(test_percentiles_constant_run_monotone),
         cmocka_unit_test(test_single_trajectory),
         cmocka_unit_test(test_targets_and_nan),
         cmocka_unit_test(test_thread_count_invariance),

@@ -16,7 +16,7 @@
  *
  * Statistics of a cell: mean; sample sd (divisor n-1; 0 when n = 1); Monte
  * Carlo standard error of the mean sd/sqrt(n); percentiles by Hyndman-Fan
- * type 7 (gsl_stats_quantile_from_sorted_data: linear interpolation between
+ * type 7 (linear interpolation between
  * order statistics at (n-1)p, numpy's default). A cell holding NaN in any
  * trajectory gets NaN for every statistic: NaN marks "not defined" (a year
  * with no target), and sorting with NaN would give meaningless percentiles.
@@ -30,7 +30,6 @@
 #include <string.h>
 
 #include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include "sendcast/alloc.h"
 
@@ -161,6 +160,22 @@ static void set_all_nan(sc_summary *s, size_t c)
         s->pct[c * (size_t)s->np + (size_t)k] = NAN;
 }
 
+/* Type-7 quantile of sorted x[0..n-1]: x[j] + d (x[j+1] - x[j]) at rank
+ * (n-1)p = j + d. The same definition as gsl_stats_quantile_from_sorted_data,
+ * which computes (1-d) x[j] + d x[j+1]: that form can land an ulp outside
+ * [x[j], x[j+1]] (e.g. on a run of equal values), so a row of percentiles of
+ * a constant could decrease. This form, clamped to the bracket, is monotone in
+ * p, as a finance reader expects every percentile row to be. */
+static double quantile_sorted(const double *x, size_t n, double p)
+{
+    double rank = (double)(n - 1) * p;
+    size_t j = (size_t)rank;
+    if (j + 1 >= n)
+        return x[n - 1];
+    double v = x[j] + (rank - (double)j) * (x[j + 1] - x[j]);
+    return fmin(fmax(v, x[j]), x[j + 1]);
+}
+
 /* One cell: plain sums in trajectory order, the corrected two-pass algorithm
  * (the second pass removes the rounding of the first mean, so the sd loses no
  * digits to cancellation), then percentiles from a sorted copy. A cell that is
@@ -203,7 +218,7 @@ static void summarise_cell(sc_summary *s, size_t c, double *scratch)
     gsl_sort(scratch, 1, n);
     for (int k = 0; k < s->np; k++)
         s->pct[c * (size_t)s->np + (size_t)k] =
-            gsl_stats_quantile_from_sorted_data(scratch, 1, n, s->pcts[k] / 100.0);
+            quantile_sorted(scratch, n, s->pcts[k] / 100.0);
 }
 
 /* P(target met) per year from the indicator cells' means. */
