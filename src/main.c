@@ -1,225 +1,72 @@
 /*
- * main.c — the sendcast command line (CONTRACT.md).
- *
- * `run` reads as the architecture: read the scenario → lay out the cells →
- * simulate → summarise → write, then free in reverse. Errors come back up as
- * a status and an sc_error; this is the one place that prints them and picks
- * the exit status (2 for bad input or usage, 1 otherwise).
+ * main.c — the sendcast command line (CONTRACT.md): find the command, run it,
+ * and be the one place that prints an error and picks the exit status
+ * (2 for bad input or usage, 1 otherwise). Each command is in src/cli/.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <omp.h>
-
+#include "sendcast/cli.h"
 #include "sendcast/error.h"
-#include "sendcast/layout.h"
-#include "sendcast/scenario.h"
-#include "sendcast/simulate.h"
-#include "sendcast/summary.h"
-#include "sendcast/table.h"
 #include "sendcast/version.h"
-#include "sendcast/write.h"
 
-static const char usage_text[] =
-    "usage: sendcast run SCENARIO.yaml [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
-    "                    [-o FILE.h5] [--force] [--quiet]\n"
-    "       sendcast --version | --help\n"
-    "\n"
-    "  run          simulate the scenario (MODEL.md v1) and write an HDF5 result file\n"
-    "  -n N         trajectories (overrides the scenario's `trajectories`)\n"
-    "  -s SEED      random seed, 0..2^64-1 (overrides the scenario's `seed`)\n"
-    "  -t THREADS   OpenMP threads (default: all cores); results never depend on it\n"
-    "  -o FILE      result file (default: results/<scenario name>.h5)\n"
-    "  --force      replace an existing result file\n"
-    "  --quiet      print nothing but errors\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 any other failure.\n"
-    "Scenario format: docs/scenario.md. Result layout: CONTRACT.md.\n";
+static const sc_cli_command commands[] = {
+    {"run", sc_cli_run,
+     "sendcast run SCENARIO.yaml [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
+     "                    [-o FILE.h5] [--force] [--quiet]\n"
+     "      simulate the scenario (MODEL.md v1) and write an HDF5 result file\n"
+     "      -n N         trajectories (overrides the scenario's `trajectories`)\n"
+     "      -s SEED      random seed, 0..2^64-1 (overrides the scenario's `seed`)\n"
+     "      -t THREADS   OpenMP threads (default: all cores); results never depend on it\n"
+     "      -o FILE      result file (default: results/<scenario name>.h5)\n"
+     "      --force      replace an existing result file\n"
+     "      --quiet      print nothing but errors\n"},
+};
+static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 
-typedef struct run_options {
-    const char *scenario;
-    const char *output;
-    long trajectories;      /* 0: the scenario's */
-    uint64_t seed;
-    int seed_given;
-    int threads;            /* 0: all cores */
-    int force, quiet;
-} run_options;
-
-static int parse_long(const char *arg, const char *what, long min, long max, long *out, sc_error *e)
+static void usage(FILE *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < min || v > max)
-        return sc_error_set(e, SC_EINPUT, "%s: expected a whole number from %ld to %ld, got \"%s\"",
-                            what, min, max, arg);
-    *out = v;
-    return SC_OK;
+    fputs("usage:\n", out);
+    for (int i = 0; i < ncommands; i++)
+        fprintf(out, "  %s", commands[i].usage);
+    fputs("  sendcast --version | --help\n\n"
+          "Exit status: 0 success, 2 bad usage or bad input, 1 any other failure.\n"
+          "Scenario format: docs/scenario.md. Result layout: CONTRACT.md.\n",
+          out);
 }
 
-static int parse_seed(const char *arg, uint64_t *out, sc_error *e)
+static int version(void)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || end == arg || *end || arg[0] == '-')
-        return sc_error_set(e, SC_EINPUT,
-                            "-s: expected a seed from 0 to 18446744073709551615, got \"%s\"", arg);
-    *out = (uint64_t)v;
-    return SC_OK;
-}
-
-static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
-{
-    static const struct option longopts[] = {
-        {"force", no_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'},
-        {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
-        {"seed", required_argument, NULL, 's'}, {"trajectories", required_argument, NULL, 'n'},
-        {NULL, 0, NULL, 0}};
-    long v;
-    int c, st;
-    memset(o, 0, sizeof *o);
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":n:s:t:o:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            if ((st = parse_long(optarg, "-n", 1, 1000000000L, &v, e)))
-                return st;
-            o->trajectories = v;
-            break;
-        case 's':
-            if ((st = parse_seed(optarg, &o->seed, e)))
-                return st;
-            o->seed_given = 1;
-            break;
-        case 't':
-            if ((st = parse_long(optarg, "-t", 1, 4096, &v, e)))
-                return st;
-            o->threads = (int)v;
-            break;
-        case 'o': o->output = optarg; break;
-        case 'f': o->force = 1; break;
-        case 'q': o->quiet = 1; break;
-        case ':':
-            return sc_error_set(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
-        default:
-            return sc_error_set(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return sc_error_set(e, SC_EINPUT, "run: expected one scenario file%s",
-                            optind < argc - 1 ? ", got several" : "");
-    o->scenario = argv[optind];
-    return SC_OK;
-}
-
-static void run_info_fill(sc_run_info *run, const sc_scenario *s, int threads, double seconds,
-                          int argc, char **argv)
-{
-    memset(run, 0, sizeof *run);
-    run->seed = s->seed;
-    run->trajectories = s->trajectories;
-    run->threads = threads;
-    run->seconds = seconds;
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(run->created_utc, sizeof run->created_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    sc_sha256_hex(s->files[0].text, s->files[0].len, run->scenario_sha256);
-    size_t used = (size_t)snprintf(run->command_line, sizeof run->command_line, "sendcast");
-    for (int i = 0; i < argc && used + 2 < sizeof run->command_line; i++) {
-        int n = snprintf(run->command_line + used, sizeof run->command_line - used, " %s", argv[i]);
-        if (n < 0)
-            break;
-        used += (size_t)n;
-    }
-}
-
-static int cmd_run(int argc, char **argv, sc_error *e)
-{
-    run_options o;
-    sc_scenario *s = NULL;
-    sc_summary *sum = NULL;
-    sc_layout layout;
-    char outpath[4096];
-    int st;
-
-    if ((st = parse_run_options(argc, argv, &o, e)))
-        return st;
-    if ((st = sc_scenario_read(o.scenario, &s, e)))
-        return st;
-    if (o.trajectories)
-        s->trajectories = o.trajectories;
-    if (o.seed_given)
-        s->seed = o.seed;
-    if (o.output)
-        snprintf(outpath, sizeof outpath, "%s", o.output);
-    else
-        snprintf(outpath, sizeof outpath, "results/%s.h5", s->name);
-    int threads = o.threads ? o.threads : omp_get_num_procs();
-
-    if ((st = sc_write_check_target(outpath, o.force, e)))
-        goto done;
-    sc_layout_init(&layout, s);
-    if ((st = sc_summary_alloc(&layout, s->trajectories, s->npercentiles, s->percentiles, &sum, e)))
-        goto done;
-
-    double t0 = omp_get_wtime();
-    if ((st = sc_sim_run(s, &layout, s->seed, s->trajectories, threads, sum, e)))
-        goto done;
-    if ((st = sc_summary_compute(sum, e)))
-        goto done;
-    double seconds = omp_get_wtime() - t0;
-
-    sc_run_info run;
-    run_info_fill(&run, s, threads, seconds, argc, argv);
-    if ((st = sc_write_h5(outpath, o.force, s, &layout, sum, &run, e)))
-        goto done;
-    if (!o.quiet) {
-        sc_table_print(stdout, s, &layout, sum);
-        printf("\nWrote %s (%ld trajectories, seed %" PRIu64 ", %d threads, %.2f s).\n", outpath,
-               s->trajectories, s->seed, threads, seconds);
-    }
-done:
-    if (st != SC_OK)
-        sc_error_push(e, "while running %s", o.scenario);
-    sc_summary_free(sum);
-    sc_scenario_free(s);
-    return st;
+    char libs[512];
+    sc_version_libraries(libs, sizeof libs);
+    printf("sendcast %s (git %s), model v%s, result format %d\n%s\n", SC_VERSION, SC_GIT_REV,
+           SC_MODEL_VERSION, SC_FORMAT_VERSION, libs);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    sc_error e;
-    sc_error_clear(&e);
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        usage(stderr);
         return 2;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(usage_text, stdout);
+        usage(stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "--version")) {
-        char libs[512];
-        sc_version_libraries(libs, sizeof libs);
-        printf("sendcast %s (git %s), model v%s, result format %d\n%s\n", SC_VERSION, SC_GIT_REV,
-               SC_MODEL_VERSION, SC_FORMAT_VERSION, libs);
-        return 0;
-    }
-    if (!strcmp(argv[1], "run")) {
-        if (cmd_run(argc - 1, argv + 1, &e) == SC_OK)
+    if (!strcmp(argv[1], "--version"))
+        return version();
+    for (int i = 0; i < ncommands; i++) {
+        if (strcmp(argv[1], commands[i].name))
+            continue;
+        sc_error e;
+        sc_error_clear(&e);
+        if (commands[i].fn(argc - 1, argv + 1, &e) == SC_OK)
             return 0;
         fprintf(stderr, "sendcast: %s\n", e.msg);
         return sc_error_exit_code(&e);
     }
-    fprintf(stderr, "sendcast: unknown command \"%s\"\n\n%s", argv[1], usage_text);
+    fprintf(stderr, "sendcast: unknown command \"%s\"\n\n", argv[1]);
+    usage(stderr);
     return 2;
 }

@@ -67,7 +67,7 @@ static void test_version_and_help(void **state)
     assert_non_null(strstr(out, "sendcast "));
     assert_non_null(strstr(out, "GSL"));
     assert_int_equal(run(out, sizeof out, "%s --help", bin()), 0);
-    assert_non_null(strstr(out, "usage: sendcast run"));
+    assert_non_null(strstr(out, "sendcast run SCENARIO.yaml"));
     assert_int_equal(run(out, sizeof out, "%s", bin()), 2);
     assert_int_equal(run(out, sizeof out, "%s frobnicate", bin()), 2);
     assert_non_null(strstr(out, "unknown command"));

@@ -287,7 +287,7 @@ static void test_target_at_known_quantile(void **state)
     sc_summary *sum = NULL;
     sc_error e;
     assert_int_equal(sc_summary_alloc(&l, NSIM, s->npercentiles, s->percentiles, &sum, &e), SC_OK);
-    assert_int_equal(sc_sim_run(s, &l, s->seed, NSIM, 2, sum, &e), SC_OK);
+    assert_int_equal(sc_sim_run(s, &l, s->seed, NSIM, &(sc_sim_options){.threads = 2}, sum, &e), SC_OK);
     assert_int_equal(sc_summary_compute(sum, &e), SC_OK);
 
     /* SE of a proportion: sqrt(q(1-q)/n). */
@@ -339,8 +339,8 @@ static void test_threads_and_replay_identical(void **state)
     sc_error e;
     assert_int_equal(sc_summary_alloc(&l, n, s->npercentiles, s->percentiles, &a, &e), SC_OK);
     assert_int_equal(sc_summary_alloc(&l, n, s->npercentiles, s->percentiles, &b, &e), SC_OK);
-    assert_int_equal(sc_sim_run(s, &l, s->seed, n, 1, a, &e), SC_OK);
-    assert_int_equal(sc_sim_run(s, &l, s->seed, n, 3, b, &e), SC_OK);
+    assert_int_equal(sc_sim_run(s, &l, s->seed, n, &(sc_sim_options){.threads = 1}, a, &e), SC_OK);
+    assert_int_equal(sc_sim_run(s, &l, s->seed, n, &(sc_sim_options){.threads = 3}, b, &e), SC_OK);
     for (long i = 0; i < n; i++)
         for (size_t c = 0; c < l.ncells; c++) {
             double x = sc_summary_value(a, i, c), y = sc_summary_value(b, i, c);

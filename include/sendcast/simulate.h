@@ -29,9 +29,20 @@ void sc_sim_workspace_free(sc_sim_workspace *w);
 int sc_sim_trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w,
                       uint64_t seed, long i, double *cells, sc_error *e);
 
-/* Simulate trajectories 0..n-1 with `threads` OpenMP threads (0: all cores)
- * and store each in the summary. The result does not depend on `threads`. */
-int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n, int threads,
-               sc_summary *sum, sc_error *e);
+/* Progress of a run: called from one thread at a time, with the number of
+ * trajectories finished so far; must be cheap and must not fail. */
+typedef void (*sc_progress_fn)(void *ctx, long done, long total);
+
+typedef struct sc_sim_options {
+    int threads;                /* OpenMP threads; 0: all cores */
+    sc_progress_fn progress;    /* NULL: none */
+    void *progress_ctx;
+} sc_sim_options;
+
+/* Simulate trajectories 0..n-1 and store each in the summary. The result does
+ * not depend on the number of threads. opt may be NULL (all cores, no
+ * progress). */
+int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
+               const sc_sim_options *opt, sc_summary *sum, sc_error *e);
 
 #endif

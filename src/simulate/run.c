@@ -88,11 +88,32 @@ int sc_sim_trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace
     return SC_OK;
 }
 
-int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n, int threads,
-               sc_summary *sum, sc_error *e)
+/* Count finished trajectories and, every `step` of them, tell the caller
+ * (never going backwards, whichever thread gets there first). One atomic add
+ * per trajectory: negligible beside a trajectory's thousands of draws. */
+static void report_progress(const sc_sim_options *opt, long *done, long *shown, long step, long n)
 {
-    int nthreads = threads > 0 ? threads : omp_get_num_procs();
+    long d;
+#pragma omp atomic capture
+    d = ++*done;
+    if (d % step != 0 && d != n)
+        return;
+#pragma omp critical(sc_sim_progress)
+    if (d > *shown) {
+        *shown = d;
+        opt->progress(opt->progress_ctx, d, n);
+    }
+}
+
+int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
+               const sc_sim_options *opt, sc_summary *sum, sc_error *e)
+{
+    static const sc_sim_options defaults = {0, NULL, NULL};
+    if (!opt)
+        opt = &defaults;
+    int nthreads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
     int status = SC_OK;
+    long done = 0, shown = 0, step = n / 200 > 0 ? n / 200 : 1;
 
 #pragma omp parallel num_threads(nthreads)
     {
@@ -110,8 +131,8 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n, 
             st = sc_sim_trajectory(s, l, w, seed, i, cells, &err);
             if (st == SC_OK)
                 sc_summary_store(sum, i, cells);
-            else
-                err.status = st;
+            if (opt->progress)
+                report_progress(opt, &done, &shown, step, n);
         }
 
 #pragma omp critical(sc_sim_run_error)
