@@ -145,11 +145,12 @@ static void test_stock_after_one_year(void **state)
     sc_layout l;
     sc_layout_init(&l, s);
     enum { NB = 3 };
-    size_t cell[3] = {sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_PLANS_MAINSTREAM, 0, 0),
+    size_t cell[4] = {sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_PLANS_MAINSTREAM, 0, 0),
                       sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_PLANS_SPECIAL, 0, 0),
-                      sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_PLANS_POST16, 0, 0)};
-    moments m[3];
-    simulate_moments(s, NSIM, cell, 3, m);
+                      sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_PLANS_POST16, 0, 0),
+                      sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_CEASED, 0, 0)};
+    moments m[4];
+    simulate_moments(s, NSIM, cell, 4, m);
 
     const double n[NB] = {400, 300, 200}, cm = 0.05, pe = 0.02, p16 = 0.07;
     double main_after = 0, to_special = 0, to_post16 = 0;
@@ -165,6 +166,8 @@ static void test_stock_after_one_year(void **state)
     assert_close(m[0].mean, main_after, Z * sqrt(moments_var(&m[0]) / NSIM), "mainstream");
     assert_close(m[1].mean, special, Z * sqrt(moments_var(&m[1]) / NSIM), "special");
     assert_close(m[2].mean, post16, Z * sqrt(moments_var(&m[2]) / NSIM), "post16");
+    double ceased = 900 * 0.05 + 40 * 0.04 + 500 * 0.03 + 10 * 0.06 + 300 * 0.15 + 20 * 0.1;
+    assert_close(m[3].mean, ceased, Z * sqrt(moments_var(&m[3]) / NSIM), "ceased");
     sc_scenario_free(s);
 }
 
@@ -250,7 +253,7 @@ static void test_safety_valve_payments(void **state)
                       sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE, 1, 0)};
     const double bal1 = 30e6 - frozen_spend_base() * 1.02;
     const double bal2 = 30e6 - frozen_spend_base() * 1.02 * 1.02;
-    moments m[2];
+    moments m[4];
 
     simulate_moments(s, 2, cell, 2, m);
     assert_close(m[0].mean, bal1 + 2.3e6, 1e-6, "paid, unconditional");
@@ -260,10 +263,21 @@ static void test_safety_valve_payments(void **state)
     simulate_moments(s, 2, cell, 2, m);
     assert_close(m[0].mean, bal1 + 2.3e6, 1e-6, "first year always paid");
     assert_close(m[1].mean, bal2, 1e-6, "withheld after a missed target");
+    size_t sv[4] = {sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_SV_WITHHELD, 1, 0),
+                    l.breach_offset, l.breach_offset + 1, l.all_met_offset};
+    simulate_moments(s, 2, sv, 4, m);
+    assert_close(m[0].mean, 1.7e6, 1e-6, "withheld");
+    assert_close(m[1].mean, 1, 0, "first missed target in year 1");
+    assert_close(m[2].mean, 0, 0, "not first in year 2");
+    assert_close(m[3].mean, 0, 0, "not every target met");
 
     s->target[1] = -1e12;           /* met for sure */
     simulate_moments(s, 2, cell, 2, m);
     assert_close(m[1].mean, bal2 + 1.7e6, 1e-6, "paid after a met target");
+    simulate_moments(s, 2, sv, 4, m);
+    assert_close(m[0].mean, 0, 0, "nothing withheld");
+    assert_close(m[1].mean + m[2].mean, 0, 0, "no target missed");
+    assert_close(m[3].mean, 1, 0, "every target met");
     sc_scenario_free(s);
 }
 

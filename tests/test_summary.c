@@ -96,7 +96,9 @@ static void test_layout_offsets(void **state)
     assert_int_equal(l.offset[SC_LEVEL_AREA], SC_D_NMETRICS * 3 * 1);
     assert_int_equal(l.offset[SC_LEVEL_CLUSTER], SC_D_NMETRICS * 3 + SC_A_NMETRICS * 3 * 2);
     assert_int_equal(l.target_offset, l.offset[SC_LEVEL_CLUSTER] + SC_C_NMETRICS * 3 * 5);
-    assert_int_equal(l.ncells, l.target_offset + 3);
+    assert_int_equal(l.breach_offset, l.target_offset + 3);
+    assert_int_equal(l.all_met_offset, l.breach_offset + 3);
+    assert_int_equal(l.ncells, l.all_met_offset + 1);
     /* The last cell of the last block is just before the indicators. */
     assert_int_equal(sc_layout_cell(&l, SC_LEVEL_CLUSTER, SC_C_NMETRICS - 1, 2, 4) + 1,
                      l.target_offset);

@@ -6,7 +6,11 @@
  * each unit of the level. The block of one (level, metric) is contiguous and
  * laid out [year][unit], which is also the HDF5 dataset's layout, so summaries
  * and writers need no reshaping. After the level blocks come the Safety Valve
- * indicators, one per year (1 met, 0 not met, NaN no target).
+ * cells of the trajectory: one "target met" indicator per year (1 met, 0 not
+ * met, NaN no target), one "first missed target" indicator per year (1 in the
+ * first year whose target is missed, else 0), and one "every target met"
+ * indicator (NaN when the scenario has no target). Their means are the
+ * probabilities the steering group reads.
  */
 #ifndef SENDCAST_LAYOUT_H
 #define SENDCAST_LAYOUT_H
@@ -33,6 +37,7 @@ enum sc_district_metric {
     SC_D_TOPUP_SPEND, SC_D_EARLY_SUPPORT_SPEND, SC_D_CLUSTER_SPEND, SC_D_PLACEMENT_SPEND,
     SC_D_FIXED_SPEND, SC_D_HNB_SPEND, SC_D_INCOME, SC_D_SV_PAYMENT, SC_D_HNB_BALANCE,
     SC_D_CUMULATIVE_DEFICIT, SC_D_BUDGET_GAP, SC_D_CONTINGENCY_USED, SC_D_UNCOVERED_OVERSPEND,
+    SC_D_CEASED, SC_D_SV_WITHHELD,
     SC_D_NMETRICS
 };
 
@@ -61,7 +66,9 @@ typedef struct sc_layout {
     int units[SC_NLEVELS];            /* 1, nareas, nclusters */
     int nmetrics[SC_NLEVELS];
     size_t offset[SC_NLEVELS];        /* first cell of each level */
-    size_t target_offset;             /* Y Safety Valve indicators */
+    size_t target_offset;             /* Y "target met" indicators */
+    size_t breach_offset;             /* Y "first missed target" indicators */
+    size_t all_met_offset;            /* 1 "every target met" indicator */
     size_t ncells;                    /* all cells, indicators included */
 } sc_layout;
 

@@ -55,6 +55,12 @@ const double *sc_summary_pct(const sc_summary *s, enum sc_level level, int metri
 const double *sc_summary_p_met(const sc_summary *s);
 const double *sc_summary_p_met_mcse(const sc_summary *s);
 
+/* Over the whole agreement: [year] P(this year's is the first target missed),
+ * and P(every target met) with its standard error sqrt(p(1-p)/n) (NaN when
+ * the scenario has no target). */
+const double *sc_summary_p_first_breach(const sc_summary *s);
+double sc_summary_p_all_met(const sc_summary *s, double *mcse);
+
 /* The raw value of one cell in trajectory i (tests, replay). */
 double sc_summary_value(const sc_summary *s, long i, size_t cell);
 

@@ -65,6 +65,11 @@ const sc_metric_info sc_district_metrics[SC_D_NMETRICS] = {
         "area contingency used over all areas in the year, nominal pounds" },
     [SC_D_UNCOVERED_OVERSPEND] = { "uncovered_overspend", "GBP",
         "cluster overspend not covered by area contingency in the year, nominal pounds" },
+    [SC_D_CEASED] = { "ceased", "plans",
+                      "plans that ceased in the year, all placements (step 8a)" },
+    [SC_D_SV_WITHHELD] = { "sv_withheld", "GBP",
+                           "Safety Valve payment withheld in the year because the previous "
+                           "year's target was missed (conditional agreements only)" },
 };
 
 const sc_metric_info sc_area_metrics[SC_A_NMETRICS] = {
@@ -135,7 +140,7 @@ const sc_metric_info *sc_layout_metrics(enum sc_level level)
 }
 
 /* Levels follow one another, each a block of nmetrics x years x units cells,
- * then one Safety Valve indicator per year. */
+ * then the Safety Valve indicators: met [Y], first missed [Y], all met [1]. */
 void sc_layout_init(sc_layout *l, const sc_scenario *s)
 {
     l->years = s->horizon;
@@ -152,5 +157,7 @@ void sc_layout_init(sc_layout *l, const sc_scenario *s)
         next += (size_t)l->nmetrics[v] * (size_t)l->years * (size_t)l->units[v];
     }
     l->target_offset = next;
-    l->ncells = next + (size_t)l->years;
+    l->breach_offset = next + (size_t)l->years;
+    l->all_met_offset = l->breach_offset + (size_t)l->years;
+    l->ncells = l->all_met_offset + 1;
 }

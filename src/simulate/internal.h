@@ -38,6 +38,7 @@ typedef struct sc_stock {
 /* One cluster's flows in one year. */
 typedef struct sc_flows {
     int64_t requests0, diverted, requests, assessments, issued;
+    int64_t ceased;                  /* all placements, step 8a */
     int64_t new_place[SC_NPLACEMENTS];
     int64_t new_band[SC_MAX_BANDS];
 } sc_flows;
@@ -64,7 +65,19 @@ void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lo
 
 void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t);
 
+/* What the money of one trajectory carries from year to year. */
+typedef struct sc_money_state {
+    double price;        /* P_t */
+    double deficit;      /* Def_t */
+    int prev_met;        /* last year's target met (or none): this year's payment is due */
+    int breached;        /* some target already missed */
+    int targets, met;    /* years with a target, and how many were met */
+} sc_money_state;
+
+void sc_money_start(const sc_scenario *s, sc_money_state *m);
 void sc_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
-                   double *price, double *deficit, int *prev_met, double *cells);
+                   sc_money_state *m, double *cells);
+/* The trajectory's whole-agreement cells, after its last year. */
+void sc_money_finish(const sc_layout *l, const sc_money_state *m, double *cells);
 
 #endif

@@ -79,6 +79,7 @@ static double cluster_year(const sc_scenario *s, const sc_layout *l, sc_sim_work
     add(l, cells, SC_LEVEL_DISTRICT, SC_D_DIVERTED, t, 0, (double)f->diverted);
     add(l, cells, SC_LEVEL_DISTRICT, SC_D_ASSESSMENTS, t, 0, (double)f->assessments);
     add(l, cells, SC_LEVEL_DISTRICT, SC_D_NEW_PLANS, t, 0, (double)f->issued);
+    add(l, cells, SC_LEVEL_DISTRICT, SC_D_CEASED, t, 0, (double)f->ceased);
     add(l, cells, SC_LEVEL_DISTRICT, SC_D_PLANS_TOTAL, t, 0, (double)total);
     add(l, cells, SC_LEVEL_DISTRICT, SC_D_PLANS_MAINSTREAM, t, 0, (double)mainstream);
     add(l, cells, SC_LEVEL_DISTRICT, SC_D_TOPUP_SPEND, t, 0, topup);
@@ -112,34 +113,54 @@ static void zero_year(const sc_layout *l, int t, double *cells)
                 put(l, cells, (enum sc_level)lev, m, t, u, 0.0);
 }
 
-void sc_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
-                   double *price, double *deficit, int *prev_met, double *cells)
+void sc_money_start(const sc_scenario *s, sc_money_state *m)
 {
-    *price *= 1 + w->params.inflation[t];
+    m->price = 1.0;
+    m->deficit = s->opening_deficit;
+    m->prev_met = 1;      /* the base year is observed: the first payment is due */
+    m->breached = 0;
+    m->targets = m->met = 0;
+}
+
+void sc_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
+                   sc_money_state *m, double *cells)
+{
+    m->price *= 1 + w->params.inflation[t];
     zero_year(l, t, cells);
 
     double placements = 0;
     for (int c = 0; c < s->nclusters; c++)
-        placements += cluster_year(s, l, w, t, c, *price, cells);
+        placements += cluster_year(s, l, w, t, c, m->price, cells);
     area_year(s, l, t, cells);
 
     double clusters = cells[sc_layout_cell(l, SC_LEVEL_DISTRICT, SC_D_CLUSTER_SPEND, t - 1, 0)];
-    double fixed = s->fixed_lines * *price;
+    double fixed = s->fixed_lines * m->price;
     double spend = clusters + placements + fixed;
     double income = s->grant[t] + s->transfers[t];
-    double payment = (s->sv_conditional && !*prev_met) ? 0.0 : s->sv_payment[t];
+    double payment = (s->sv_conditional && !m->prev_met) ? 0.0 : s->sv_payment[t];
     double balance = income + payment - spend;
-    *deficit -= balance;
+    m->deficit -= balance;
 
     double target = s->target[t];
     double met = isnan(target) ? NAN : (balance >= target ? 1.0 : 0.0);
-    *prev_met = isnan(target) || balance >= target;
+    double first_breach = (met == 0.0 && !m->breached) ? 1.0 : 0.0;
+    m->prev_met = isnan(target) || balance >= target;
+    m->breached |= met == 0.0;
+    m->targets += !isnan(target);
+    m->met += met == 1.0;
 
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_FIXED_SPEND, t, 0, fixed);
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_HNB_SPEND, t, 0, spend);
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_INCOME, t, 0, income);
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_SV_PAYMENT, t, 0, payment);
+    put(l, cells, SC_LEVEL_DISTRICT, SC_D_SV_WITHHELD, t, 0, s->sv_payment[t] - payment);
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE, t, 0, balance);
-    put(l, cells, SC_LEVEL_DISTRICT, SC_D_CUMULATIVE_DEFICIT, t, 0, *deficit);
+    put(l, cells, SC_LEVEL_DISTRICT, SC_D_CUMULATIVE_DEFICIT, t, 0, m->deficit);
     cells[l->target_offset + (size_t)(t - 1)] = met;
+    cells[l->breach_offset + (size_t)(t - 1)] = first_breach;
+}
+
+void sc_money_finish(const sc_layout *l, const sc_money_state *m, double *cells)
+{
+    cells[l->all_met_offset] = m->targets ? (m->met == m->targets ? 1.0 : 0.0) : NAN;
 }

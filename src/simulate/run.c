@@ -72,15 +72,16 @@ int sc_sim_trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace
     sc_params_draw(s, w, seed, i);
     base_year_stock(s, w);
 
-    double price = 1.0, deficit = s->opening_deficit;
-    int prev_met = 1;
+    sc_money_state money;
+    sc_money_start(s, &money);
     for (int t = 1; t <= s->horizon; t++) {
         sc_year_step(s, w, seed, i, t);
-        sc_year_money(s, l, w, t, &price, &deficit, &prev_met, cells);
+        sc_year_money(s, l, w, t, &money, cells);
         sc_stock *tmp = w->open;
         w->open = w->close;
         w->close = tmp;
     }
+    sc_money_finish(l, &money, cells);
     if (w->overflow)
         return sc_error_set(e, SC_EFAIL,
                             "trajectory %ld: a count or mean passed 2^31 (parameters far outside "

@@ -79,10 +79,16 @@ static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t see
     const int nb = s->nbands;
 
     gsl_rng *r = sc_sim_stream(w, seed, i, SC_PURPOSE_CEASING, c, t);
-    for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++)
-        st->place[pl] -= binomial(w, r, p->cease[pl], st->place[pl]);
-    for (int b = 0; b < nb; b++)
-        st->band[b] -= binomial(w, r, p->cease[SC_PL_MAINSTREAM], st->band[b]);
+    int64_t ceased = 0, k;
+    for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++) {
+        st->place[pl] -= k = binomial(w, r, p->cease[pl], st->place[pl]);
+        ceased += k;
+    }
+    for (int b = 0; b < nb; b++) {
+        st->band[b] -= k = binomial(w, r, p->cease[SC_PL_MAINSTREAM], st->band[b]);
+        ceased += k;
+    }
+    w->flows[c].ceased = ceased;
 
     r = sc_sim_stream(w, seed, i, SC_PURPOSE_ESCALATION, c, t);
     for (int b = 0; b < nb; b++) {

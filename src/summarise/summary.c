@@ -312,6 +312,19 @@ const double *sc_summary_p_met_mcse(const sc_summary *s)
     return s->p_met_mcse;
 }
 
+const double *sc_summary_p_first_breach(const sc_summary *s)
+{
+    return s->mean + s->layout.breach_offset;
+}
+
+double sc_summary_p_all_met(const sc_summary *s, double *mcse)
+{
+    double p = s->mean[s->layout.all_met_offset];
+    if (mcse)
+        *mcse = isnan(p) ? NAN : sqrt(p * (1.0 - p) / (double)s->n);
+    return p;
+}
+
 double sc_summary_value(const sc_summary *s, long i, size_t cell)
 {
     return s->values[cell * (size_t)s->n + (size_t)i];

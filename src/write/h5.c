@@ -436,10 +436,16 @@ static int write_targets(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     if (!rc)
         rc = sc_h5_attr_string(w, group, "doc", "Safety Valve in-year HNB balance target "
                                "(nominal pounds); met when hnb_balance >= target; p_met is "
-                               "P(met) over trajectories, NaN where no target", e);
+                               "P(met) over trajectories, NaN where no target; p_first_breach "
+                               "[year] is P(that year's is the first target missed); p_all_met "
+                               "is P(every target met), with p_all_met_mcse", e);
+    double mcse, all = sc_summary_p_all_met(sum, &mcse);
     if (!rc) rc = write_vector(w, group, "target", 1, &ny, target, e);
     if (!rc) rc = write_vector(w, group, "p_met", 1, &ny, sc_summary_p_met(sum), e);
     if (!rc) rc = write_vector(w, group, "p_met_mcse", 1, &ny, sc_summary_p_met_mcse(sum), e);
+    if (!rc) rc = write_vector(w, group, "p_first_breach", 1, &ny, sc_summary_p_first_breach(sum), e);
+    if (!rc) rc = write_scalar(w, group, "p_all_met", all, e);
+    if (!rc) rc = write_scalar(w, group, "p_all_met_mcse", mcse, e);
     return rc;
 }
 
