@@ -13,20 +13,35 @@
 
 CC      ?= gcc
 BUILD   ?= build
-PKGS     = gsl hdf5 libfyaml nettle
+
+# `make MPI=1 ...` builds with Open MPI (mpicc) into build/mpi, for
+# `mpirun -np R build/mpi/sendcast run ...` (docs/hpc.md).
+MPI     ?=
+ifeq ($(MPI),1)
+CC       = mpicc
+BUILD    = build/mpi
+MPI_DEFS = -DSC_MPI
+endif
+PKGS     = gsl hdf5 libfyaml nettle xlsxwriter plplot
 VERSION  = 0.1.0
 
 # Debian packages the build, the tests and the model check need. `make deps`
 # installs the ones that are missing (as root, on a fresh Debian 12 machine).
 DEB_PKGS = build-essential pkg-config libgsl-dev libhdf5-dev hdf5-tools \
            libfyaml-dev libcmocka-dev nettle-dev librandom123-dev \
-           python3 python3-numpy python3-h5py python3-yaml git ca-certificates
+           python3 python3-numpy python3-h5py python3-yaml git ca-certificates \
+           libxlsxwriter-dev libplplot-dev plplot-driver-cairo chromium fonts-dejavu-core \
+           python3-pil unzip time
+ifeq ($(MPI),1)
+DEB_PKGS += libopenmpi-dev openmpi-bin
+MPI_CHECK = && command -v mpicc >/dev/null && command -v mpirun >/dev/null
+endif
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 
 CFLAGS_BASE = -std=c17 -Wall -Wextra -Werror -pedantic -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -fopenmp -Iinclude -D_POSIX_C_SOURCE=200809L \
-              -DSC_VERSION='"$(VERSION)"' -DSC_GIT_REV='"$(GIT_REV)"'
+              -DSC_VERSION='"$(VERSION)"' -DSC_GIT_REV='"$(GIT_REV)"' $(MPI_DEFS)
 OPT        ?= -O2 -g
 CFLAGS     += $(CFLAGS_BASE) $(OPT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS     += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
@@ -43,7 +58,7 @@ DEPFILES = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 THREADS ?=
 
-.PHONY: all run test asan clean deps check-deps unit model-check
+.PHONY: all run test test-mpi asan bench report-test clean deps check-deps unit model-check
 
 all: check-deps $(BUILD)/sendcast
 
@@ -62,8 +77,10 @@ deps:
 
 check-deps:
 	@pkg-config --exists $(PKGS) cmocka 2>/dev/null && [ -f /usr/include/Random123/philox.h ] \
-	  && command -v h5dump >/dev/null && /usr/bin/python3 -c 'import numpy, h5py, yaml' 2>/dev/null \
-	  || $(MAKE) --no-print-directory deps
+	  && command -v h5dump >/dev/null && /usr/bin/python3 -c 'import numpy, h5py, yaml, PIL' 2>/dev/null \
+	  && command -v chromium >/dev/null && command -v unzip >/dev/null \
+	  && dpkg-query -W -f='$${Status}' plplot-driver-cairo 2>/dev/null | grep -q "install ok installed" \
+	  $(MPI_CHECK) || $(MAKE) --no-print-directory deps
 
 $(BUILD)/flags: FORCE
 	@mkdir -p $(@D)
@@ -96,7 +113,44 @@ test: all $(TEST_BIN)
 	done; \
 	echo "== tests/model_check.py"; \
 	/usr/bin/python3 tests/model_check.py --bin $(BUILD)/sendcast || fail=1; \
+	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \
 	exit $$fail
+
+# Built with MPI: 1, 2 and 3 ranks (and 1 vs 2 threads) give bit-identical files.
+test-mpi:
+	$(MAKE) MPI=1 all
+	tests/mpi_check.sh build/mpi/sendcast
+
+# Speed and memory, measured side by side (bench/bench.c). BENCH_MAX caps the largest run.
+BENCH_MAX ?= 1000000
+bench: all $(BUILD)/bench/bench
+	$(BUILD)/bench/bench scenarios/kirklees-clusters.yaml --max $(BENCH_MAX)
+	@echo; echo "4. Memory of one run (max resident set size, /usr/bin/time):"
+	@for n in 10000 100000 $(BENCH_MAX); do \
+	  /usr/bin/time -f "   $$n trajectories: %M KB, %e s" $(BUILD)/sendcast run scenarios/kirklees-clusters.yaml \
+	    -n $$n -o /tmp/sendcast-bench-mem.h5 --force --quiet || exit 1; \
+	done; rm -f /tmp/sendcast-bench-mem.h5
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libsendcast.a $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP $< $(BUILD)/libsendcast.a $(LDFLAGS) $(LDLIBS) -o $@
+
+# The steering group's report on the Kirklees scenarios (3,000 trajectories each),
+# rendered by headless Chromium; the screenshot must be full size and show text,
+# tables and fan charts (tests/screenshot_check.py).
+REPORT_DIR = $(BUILD)/report-test
+report-test: all
+	@mkdir -p $(REPORT_DIR)
+	$(BUILD)/sendcast run scenarios/kirklees-no-change.yaml -n 3000 -o $(REPORT_DIR)/nc.h5 --force --quiet
+	$(BUILD)/sendcast run scenarios/kirklees-clusters.yaml -n 3000 -o $(REPORT_DIR)/kc.h5 --force --quiet
+	$(BUILD)/sendcast report $(REPORT_DIR)/kc.h5 --compare $(REPORT_DIR)/nc.h5 -o $(REPORT_DIR)/report.html
+	@rm -f $(REPORT_DIR)/report.png; profile=$$(mktemp -d); \
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	  --disable-background-networking --disable-component-update --disable-sync \
+	  --user-data-dir=$$profile --screenshot=$(abspath $(REPORT_DIR))/report.png \
+	  --window-size=1280,4000 file://$(abspath $(REPORT_DIR))/report.html >/dev/null 2>&1; \
+	rm -rf $$profile
+	/usr/bin/python3 tests/screenshot_check.py $(REPORT_DIR)/report.png 1280 4000
 
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \

@@ -8,19 +8,45 @@
 
 #include "sendcast/cli.h"
 #include "sendcast/error.h"
+#include "sendcast/ranks.h"
 #include "sendcast/version.h"
 
 static const sc_cli_command commands[] = {
     {"run", sc_cli_run,
      "sendcast run SCENARIO.yaml [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
      "                    [-o FILE.h5] [--force] [--quiet]\n"
+     "  sendcast run SCENARIO.yaml --trajectory I --trace FILE.csv [-s SEED]\n"
      "      simulate the scenario (MODEL.md v1) and write an HDF5 result file\n"
      "      -n N         trajectories (overrides the scenario's `trajectories`)\n"
      "      -s SEED      random seed, 0..2^64-1 (overrides the scenario's `seed`)\n"
      "      -t THREADS   OpenMP threads (default: all cores); results never depend on it\n"
      "      -o FILE      result file (default: results/<scenario name>.h5)\n"
      "      --force      replace an existing result file\n"
-     "      --quiet      print nothing but errors\n"},
+     "      --quiet      print nothing but errors\n"
+     "      --memory MB  keep every trajectory's record only up to MB (default 2048);\n"
+     "                   above it, summaries take three passes in bounded memory\n"
+     "      --trajectory I --trace FILE.csv   re-run trajectory I alone and write every\n"
+     "                   draw and state of its years (identical to I in the full run)\n"},
+    {"fit", sc_cli_fit,
+     "sendcast fit SCENARIO.yaml\n"
+     "      fit every `dist: fit` parameter to the scenario's history (MODEL.md 5) and\n"
+     "      print estimates, standard errors or 95% intervals, data used, goodness of fit\n"},
+    {"backtest", sc_cli_backtest,
+     "sendcast backtest SCENARIO.yaml --until YEAR [-n N] [-s SEED] [-t THREADS]\n"
+     "                    [-o FILE.h5] [--force] [--quiet]\n"
+     "      fit on history up to YEAR only, simulate the later years history has, and\n"
+     "      score the forecast against them (p5/p50/p95, PIT, coverage, CRPS)\n"
+     "      --no-parameter-uncertainty   diagnostic: every parameter at its mean\n"},
+    {"export", sc_cli_export,
+     "sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR] [--quiet]\n"
+     "      tidy CSV, an Excel workbook with fan charts, and PNG/SVG charts (docs/outputs.md)\n"},
+    {"compare", sc_cli_compare,
+     "sendcast compare A.h5 B.h5 [-o DIFF.h5] [--force] [--quiet]\n"
+     "      paired differences B - A, trajectory by trajectory (common random numbers):\n"
+     "      p5/p50/p95 per year, P(B cheaper); same seed, trajectories and geography only\n"},
+    {"report", sc_cli_report,
+     "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--quiet]\n"
+     "      one self-contained HTML page for the steering group (charts as inline SVG)\n"},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 
@@ -39,12 +65,14 @@ static int version(void)
 {
     char libs[512];
     sc_version_libraries(libs, sizeof libs);
-    printf("sendcast %s (git %s), model v%s, result format %d\n%s\n", SC_VERSION, SC_GIT_REV,
-           SC_MODEL_VERSION, SC_FORMAT_VERSION, libs);
+    char mpi[256];
+    sc_ranks_library(mpi, sizeof mpi);
+    printf("sendcast %s (git %s), model v%s, result format %d\n%s\nMPI: %s\n", SC_VERSION,
+           SC_GIT_REV, SC_MODEL_VERSION, SC_FORMAT_VERSION, libs, mpi);
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -69,4 +97,17 @@ int main(int argc, char **argv)
     fprintf(stderr, "sendcast: unknown command \"%s\"\n\n", argv[1]);
     usage(stderr);
     return 2;
+}
+
+/* Under mpirun every rank runs main; only rank 0 writes and prints results,
+ * and a rank that fails prints its own message. */
+int main(int argc, char **argv)
+{
+    if (sc_ranks_init(&argc, &argv) != SC_OK) {
+        fputs("sendcast: MPI could not start\n", stderr);
+        return 1;
+    }
+    int status = dispatch(argc, argv);
+    sc_ranks_finalize();
+    return status;
 }

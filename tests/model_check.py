@@ -235,6 +235,11 @@ def read_param(rd, name, v, B):
         return ("bvn", mean, cov)
     if d == "poisson":
         return ("poisson",)
+    if d == "fit":
+        # Fitted from history by the engine (MODEL.md 5, checked by tests/test_fit.c
+        # against tests/fit_check.py); this check of MODEL.md 3 takes the fitted
+        # distribution from the engine's result file: see take_fitted().
+        return ("fit",)
     raise ScenarioError(f"parameters.{name}: distribution {d!r} not supported by the check")
 
 
@@ -910,6 +915,30 @@ def check_structure(tally, f, sc, n, seed):
                       "non-decreasing rows, no NaN")
 
 
+def take_fitted(sc, f):
+    """Replace each ("fit",) parameter by the distribution the engine fitted,
+    as written in /parameters/<name> of its result file."""
+    for name, p in sc["params"].items():
+        if p[0] != "fit":
+            continue
+        g = f["parameters"][name]
+        kind = g.attrs["distribution"]
+        kind = kind.decode() if isinstance(kind, bytes) else kind
+        if kind == "beta":
+            sc["params"][name] = ("beta", float(g["a"][()]), float(g["b"][()]))
+        elif kind == "bivariate_normal":
+            sc["params"][name] = ("bvn", np.array(g["mean"][()]), np.array(g["cov"][()]))
+        elif kind == "dirichlet":
+            sc["params"][name] = ("dirichlet", np.array(g["alpha"][()]))
+        elif kind == "fixed" and math.isinf(float(np.ravel(g["value"][()])[0])):
+            sc["params"][name] = ("poisson",)
+        elif kind == "fixed":
+            v = np.array(g["value"][()])
+            sc["params"][name] = ("fixed", float(v) if v.ndim == 0 else v)
+        else:
+            raise ScenarioError(f"parameters.{name}: fitted as {kind!r}, not read by the check")
+
+
 def run_engine(binary, path, n, seed, out):
     cmd = [binary, "run", path, "-n", str(n), "-s", str(seed), "-o", out, "--force", "--quiet"]
     t0 = time.time()
@@ -935,6 +964,8 @@ def check_scenario(path, args):
     except Exception as e:   # noqa: BLE001
         print(f"[{sc['name']}] FAIL: {e}")
         return False, 0
+    with h5py.File(h5path, "r") as f:
+        take_fitted(sc, f)
     t1 = time.time()
     sim = simulate(sc, args.n, np.random.default_rng(seed_py))
     t_py = time.time() - t1

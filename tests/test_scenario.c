@@ -340,9 +340,17 @@ static void test_kirklees_clusters(void **state)
         assert_close(sc_scenario_contingency(s, t, 0), 0.05 * area_a, 1e-6);
     }
 
-    assert_int_equal(s->param[SC_P_CONVERSION].kind, SC_DIST_BVNORMAL);
-    assert_close(s->param[SC_P_CONVERSION].value[0], -2.1499, 1e-15);
-    assert_close(s->param[SC_P_CONVERSION].cov[1][1], 0.00024774, 1e-18);
+    /* Fitted from history (src/fit turns these into distributions: test_fit.c). */
+    assert_int_equal(s->param[SC_P_CONVERSION].kind, SC_DIST_FIT);
+    assert_int_equal(s->param[SC_P_CONVERSION].fit_from, 2016);
+    assert_int_equal(s->param[SC_P_CONVERSION].fit_to, 2023);
+    assert_int_equal(s->param[SC_P_BAND_MIX].kind, SC_DIST_FIT);
+    assert_int_equal(s->history.nyears, 8);
+    assert_int_equal(s->history.year[6], 2022);
+    assert_close(sc_history_get(&s->history, SC_H_REQUESTS, 6), 981, 0);
+    assert_true(isnan(sc_history_get(&s->history, SC_H_REFUSED, 6)));   /* excluded */
+    assert_close(sc_history_get(&s->history, SC_H_ASSESSMENTS, 7), 606, 0);
+    assert_int_equal(s->history.nexclude, 1);
     assert_int_equal(s->param[SC_P_DAMPING].kind, SC_DIST_BETA);
     double n = 0.75 * 0.25 / (0.12 * 0.12) - 1;
     assert_close(s->param[SC_P_DAMPING].p[0], 0.75 * n, 1e-12);
@@ -352,7 +360,7 @@ static void test_kirklees_clusters(void **state)
     assert_int_equal(s->param[SC_P_BAND_MIX].dim, 6);
     assert_string_equal(s->param[SC_P_CLUSTER_EFFECT].status, "expert prior");
 
-    assert_int_equal(s->nfiles, 5);
+    assert_int_equal(s->nfiles, 6);   /* the scenario, 4 CSVs and history.csv */
     assert_string_equal(s->files[0].path, "scenarios/kirklees-clusters.yaml");
     assert_string_equal(s->files[2].path, "scenarios/data/kirklees/clusters.csv");
     const sc_input *in = find_input(s, "finance.grant", "", 2025);
@@ -871,13 +879,11 @@ static void test_covariance(void **state)
                 "expected a list of 2 items, got 1", NULL);
 }
 
-static void test_dist_fit_refused(void **state)
+static void test_dist_fit_needs_history(void **state)
 {
     fixture *f = *state;
     expect_edit(f, "{dist: beta, a: 60, b: 40, status: derived}", "{dist: fit, from: 2018}",
-                "fit", "parameters.p_assess.dist: dist: fit (fitting from history) is not "
-                "available in this version", "write the distribution itself", "{dist: beta, mean: M, sd: S}",
-                NULL);
+                "fit", "parameters.p_assess: dist: fit needs a history: section", NULL);
 }
 
 static void test_dist_not_allowed(void **state)
@@ -1072,7 +1078,7 @@ int main(void)
         cmocka_unit_test(test_dirichlet_alpha),
         cmocka_unit_test(test_fixed_shares_sum),
         cmocka_unit_test(test_covariance),
-        cmocka_unit_test(test_dist_fit_refused),
+        cmocka_unit_test(test_dist_fit_needs_history),
         cmocka_unit_test(test_dist_not_allowed),
         cmocka_unit_test(test_year_before_base),
         cmocka_unit_test(test_budget_missing_year),

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #include <gsl/gsl_math.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/fit.h"
 #include "sendcast/layout.h"
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
@@ -36,6 +38,8 @@ static sc_scenario *load(const char *path)
     sc_error e;
     sc_error_clear(&e);
     int st = sc_scenario_read(path, &s, &e);
+    if (st == SC_OK)
+        st = sc_fit_scenario(s, 0, NULL, &e);   /* as `run` does: every dist: fit */
     if (st != SC_OK)
         print_error("%s\n", e.msg);
     assert_int_equal(st, SC_OK);
@@ -376,6 +380,122 @@ static void test_threads_and_replay_identical(void **state)
     sc_scenario_free(s);
 }
 
+/* --trajectory I --trace: the replay writes trajectory I exactly as the full
+ * run made it: its cells are bit-identical to the stored record, and the
+ * district rows of the CSV read back to the same doubles. */
+static void test_trace_matches_full_run(void **state)
+{
+    (void)state;
+    sc_scenario *s = load("scenarios/kirklees-clusters.yaml");
+    sc_layout l;
+    sc_layout_init(&l, s);
+    sc_summary *sum = NULL;
+    sc_error e;
+    const long n = 300, i = 217;
+    assert_int_equal(sc_summary_alloc(&l, n, s->npercentiles, s->percentiles, &sum, &e), SC_OK);
+    assert_int_equal(sc_sim_run(s, &l, s->seed, n, &(sc_sim_options){.threads = 2}, sum, &e), SC_OK);
+
+    char path[] = "/tmp/sendcast-trace-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w+");
+    double *cells = sc_calloc(l.ncells, sizeof *cells);
+    assert_int_equal(sc_sim_trace(s, &l, s->seed, i, f, cells, &e), SC_OK);
+    for (size_t c = 0; c < l.ncells; c++) {
+        double x = sc_summary_value(sum, i, c);
+        assert_memory_equal(&x, &cells[c], sizeof x);
+    }
+
+    rewind(f);
+    char line[256];
+    int rows = 0, district = 0;
+    while (fgets(line, sizeof line, f)) {
+        rows++;
+        int year;
+        char unit[64], quantity[64];
+        double v;
+        if (sscanf(line, "%d,%63[^,],%63[^,],%lf", &year, unit, quantity, &v) != 4 ||
+            strcmp(unit, "district") || !strcmp(quantity, "target_met"))
+            continue;
+        const sc_metric_info *m = sc_layout_metrics(SC_LEVEL_DISTRICT);
+        for (int k = 0; k < l.nmetrics[SC_LEVEL_DISTRICT]; k++)
+            if (!strcmp(m[k].name, quantity)) {
+                double want = cells[sc_layout_cell(&l, SC_LEVEL_DISTRICT, k, year - s->base_year - 1, 0)];
+                assert_memory_equal(&v, &want, sizeof v);
+                district++;
+            }
+    }
+    assert_int_equal(district, l.nmetrics[SC_LEVEL_DISTRICT] * s->horizon);
+    assert_true(rows > 17 * 6 * 40);   /* every cluster's draws, every year */
+    fclose(f);
+    remove(path);
+    sc_free(cells);
+    sc_summary_free(sum);
+    sc_scenario_free(s);
+}
+
+/* Bounded-memory summaries (three passes over the same trajectories) give
+ * exactly the percentiles of keeping every record, means and sds to rounding,
+ * and do not depend on the thread count. n is not a multiple of the chunk. */
+static sc_summary *run_summary(const sc_scenario *s, const sc_layout *l, long n, int threads,
+                               int bounded)
+{
+    sc_summary *sum = NULL;
+    sc_error e;
+    sc_sim_options opt = {.threads = threads};
+    if (bounded) {
+        assert_int_equal(sc_summary_alloc_bounded(l, n, s->npercentiles, s->percentiles, &sum, &e),
+                         SC_OK);
+        assert_int_equal(sc_summary_passes(sum), 3);
+        for (int pass = 0; pass < 3; pass++) {
+            if (pass)
+                assert_int_equal(sc_summary_next_pass(sum, &e), SC_OK);
+            long k = sc_summary_pass_trajectories(sum, pass);
+            assert_int_equal(sc_sim_run(s, l, s->seed, k, &opt, sum, &e), SC_OK);
+        }
+    } else {
+        assert_int_equal(sc_summary_alloc(l, n, s->npercentiles, s->percentiles, &sum, &e), SC_OK);
+        assert_int_equal(sc_sim_run(s, l, s->seed, n, &opt, sum, &e), SC_OK);
+    }
+    assert_int_equal(sc_summary_compute(sum, &e), SC_OK);
+    return sum;
+}
+
+static void test_bounded_summaries_exact(void **state)
+{
+    (void)state;
+    sc_scenario *s = load("scenarios/kirklees-clusters.yaml");
+    sc_layout l;
+    sc_layout_init(&l, s);
+    const long n = 2501;
+    sc_summary *full = run_summary(s, &l, n, 2, 0);
+    sc_summary *b1 = run_summary(s, &l, n, 1, 1), *b2 = run_summary(s, &l, n, 2, 1);
+    assert_false(sc_summary_has_records(b1));
+    const int np = s->npercentiles;
+    for (int lev = 0; lev < SC_NLEVELS; lev++)
+        for (int m = 0; m < l.nmetrics[lev]; m++) {
+            size_t cells = (size_t)l.years * (size_t)l.units[lev];
+            const double *pf = sc_summary_pct(full, (enum sc_level)lev, m);
+            const double *p1 = sc_summary_pct(b1, (enum sc_level)lev, m);
+            const double *p2 = sc_summary_pct(b2, (enum sc_level)lev, m);
+            assert_memory_equal(pf, p1, cells * (size_t)np * sizeof(double));
+            assert_memory_equal(p1, p2, cells * (size_t)np * sizeof(double));
+            const double *mf = sc_summary_mean(full, (enum sc_level)lev, m);
+            const double *m1 = sc_summary_mean(b1, (enum sc_level)lev, m);
+            assert_memory_equal(m1, sc_summary_mean(b2, (enum sc_level)lev, m), cells * sizeof(double));
+            assert_memory_equal(sc_summary_sd(b1, (enum sc_level)lev, m),
+                                sc_summary_sd(b2, (enum sc_level)lev, m), cells * sizeof(double));
+            for (size_t k = 0; k < cells; k++)
+                assert_close(m1[k], mf[k], 1e-12 * fmax(1.0, fabs(mf[k])), "bounded mean");
+        }
+    for (int y = 0; y < l.years; y++)
+        assert_close(sc_summary_p_met(b1)[y], sc_summary_p_met(full)[y], 1e-12, "bounded p_met");
+    sc_summary_free(full);
+    sc_summary_free(b1);
+    sc_summary_free(b2);
+    sc_scenario_free(s);
+}
+
 /* Common random numbers: the two Kirklees policies share every would-be
  * request (requests + diverted), cluster by cluster and year by year, and the
  * price path. Only the diversion and what follows from it differ. */
@@ -426,6 +546,8 @@ int main(void)
         cmocka_unit_test(test_diversion_share),
         cmocka_unit_test(test_threads_and_replay_identical),
         cmocka_unit_test(test_policies_share_draws),
+        cmocka_unit_test(test_trace_matches_full_run),
+        cmocka_unit_test(test_bounded_summaries_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -214,6 +214,50 @@ static void test_percentiles_constant_run_monotone(void **state)
     sc_summary_free(s);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Percentiles by selection equal those of a full sort, exactly, on samples
+ * with heavy ties (small counts) and without (continuous), at odd and even n. */
+static void test_percentiles_match_full_sort(void **state)
+{
+    (void)state;
+    static const double p[] = { 0, 2.5, 5, 10, 25, 50, 50, 75, 90, 95, 97.5, 100 };
+    enum { NP = sizeof p / sizeof p[0] };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int trial = 0; trial < 40; trial++) {
+        long n = 50 + trial * 37;
+        sc_layout l = make_layout(1, 1, 1);
+        sc_summary *s = make_summary(&l, n, NP, p);
+        double *x = malloc((size_t)n * sizeof *x), *cells = calloc(l.ncells, sizeof *cells);
+        assert_non_null(x);
+        assert_non_null(cells);
+        for (long i = 0; i < n; i++) {
+            x[i] = trial % 2 ? (double)gsl_rng_uniform_int(r, 6) : gsl_ran_gaussian(r, 3.7);
+            cells[0] = x[i];
+            sc_summary_store(s, i, cells);
+        }
+        compute_ok(s);
+        qsort(x, (size_t)n, sizeof *x, cmp_double);
+        const double *q = sc_summary_pct(s, SC_LEVEL_DISTRICT, 0);
+        for (int k = 0; k < NP; k++) {
+            double rank = (double)(n - 1) * (p[k] / 100.0);
+            long j = (long)rank;
+            double want = j + 1 >= n ? x[n - 1] : x[j] + (rank - (double)j) * (x[j + 1] - x[j]);
+            if (j + 1 < n)
+                want = fmin(fmax(want, x[j]), x[j + 1]);
+            assert_true(q[k] == want);
+        }
+        free(x);
+        free(cells);
+        sc_summary_free(s);
+    }
+    gsl_rng_free(r);
+}
+
 static void test_percentiles_irregular(void **state)
 {
     (void)state;
@@ -480,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_layout_tables),
         cmocka_unit_test(test_percentiles_1_to_101),
         cmocka_unit_test(test_percentiles_irregular),
+        cmocka_unit_test(test_percentiles_match_full_sort),
         cmocka_unit_test(test_percentiles_constant_run_monotone),
         cmocka_unit_test(test_single_trajectory),
         cmocka_unit_test(test_targets_and_nan),

@@ -21,6 +21,11 @@ typedef struct sc_cli_command {
 } sc_cli_command;
 
 int sc_cli_run(int argc, char **argv, sc_error *e);
+int sc_cli_export(int argc, char **argv, sc_error *e);
+int sc_cli_compare(int argc, char **argv, sc_error *e);
+int sc_cli_report(int argc, char **argv, sc_error *e);
+int sc_cli_fit(int argc, char **argv, sc_error *e);
+int sc_cli_backtest(int argc, char **argv, sc_error *e);
 
 /* Progress on stderr: a bar with an ETA on a terminal, a line every few
  * seconds otherwise (batch logs), nothing when quiet. */

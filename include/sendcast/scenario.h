@@ -109,6 +109,15 @@ typedef struct sc_dist {
     char status[SC_ID_MAX];       /* published, derived, estimate, illustrative, ... */
     char source[SC_TEXT_MAX];
     int line;                     /* scenario line it was given on (0: default) */
+    /* dist: fit only (MODEL.md 5): the window of history years (0: from the
+     * first / to the last year history has) and an optional Beta prior (a, b)
+     * for rates and the cluster effect (has_prior 0: Beta(0.5, 0.5) for rates). */
+    int fit_from, fit_to;
+    int has_prior;
+    double prior[2];
+    /* Set by the fit stage (src/fit) on every parameter it replaced: the
+     * history columns and years it came from ("" when not fitted). */
+    char fitted_from[SC_TEXT_MAX];
 } sc_dist;
 
 typedef struct sc_area {
@@ -143,6 +152,41 @@ typedef struct sc_file {
     char *text;
     size_t len;
 } sc_file;
+
+/* Columns of the history table (MODEL.md 5), by role. The YAML maps each role
+ * to a column of the CSV (default: the role's own name where the file has it). */
+enum sc_history_col {
+    SC_H_REQUESTS,          /* requests for assessment in the year */
+    SC_H_AGREED,            /* requests agreed for assessment */
+    SC_H_REFUSED,           /* requests refused */
+    SC_H_ASSESSMENTS,       /* assessments completed */
+    SC_H_PLANS_ISSUED,      /* new plans issued */
+    SC_H_PLANS_CEASED,      /* plans that ceased in the year */
+    SC_H_PLANS_OPEN,        /* plans in place at the end of the year */
+    SC_H_SEND_SUPPORT,      /* SEND-support pupils (absent: the base year's, every year) */
+    SC_H_RAMP,              /* cluster working ramp r_y in [0, 1] (absent: the scenario's) */
+    SC_NHISTORY
+};
+extern const char *const sc_history_roles[SC_NHISTORY];
+
+/* A year (or some of its columns) left out of every fit, with the reason. */
+typedef struct sc_history_exclusion {
+    int year;
+    unsigned columns;       /* bit (1u << enum sc_history_col); all bits: the whole year */
+    char reason[SC_TEXT_MAX];
+} sc_history_exclusion;
+
+/* The council's history, district level, one row per year (ascending). */
+typedef struct sc_history {
+    int nyears;             /* 0: the scenario has no history */
+    int *year;              /* [nyears] */
+    int *row_line;          /* [nyears] file line of each row, for messages */
+    double *value;          /* [col * nyears + i]; NaN: missing or excluded */
+    char column[SC_NHISTORY][SC_ID_MAX];   /* file column of each role; "" absent */
+    char *path;             /* the CSV as displayed in messages */
+    sc_history_exclusion *exclude;
+    int nexclude;
+} sc_history;
 
 typedef struct sc_scenario {
     char name[SC_ID_MAX];
@@ -186,11 +230,21 @@ typedef struct sc_scenario {
 
     sc_input *inputs;                         /* provenance register */
     int ninputs;
+
+    sc_history history;                       /* MODEL.md 5; nyears 0 when not given */
 } sc_scenario;
 
 /* Read, check and resolve a scenario. On failure *out is NULL and e says why. */
 int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e);
 void sc_scenario_free(sc_scenario *s);
+
+/* Add one number to the provenance register (the fit stage records what it
+ * fitted). SC_OK, SC_ENOMEM, or SC_EFAIL when a text does not fit. */
+int sc_scenario_add_input(sc_scenario *s, const char *name, const char *item, int year,
+                          double value, const char *status, const char *source, sc_error *e);
+
+/* History value of role col in row i (NaN when missing or excluded). */
+double sc_history_get(const sc_history *h, int col, int i);
 
 /* Budget of cluster c in year t (nominal pounds) and contingency of area a. */
 double sc_scenario_budget(const sc_scenario *s, int t, int c);

@@ -10,6 +10,7 @@
 #define SENDCAST_SIMULATE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sendcast/error.h"
 #include "sendcast/layout.h"
@@ -33,16 +34,46 @@ int sc_sim_trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace
  * trajectories finished so far; must be cheap and must not fail. */
 typedef void (*sc_progress_fn)(void *ctx, long done, long total);
 
+/* GSL draws a run made, by kind: what the raw-draw floor of `make bench`
+ * must repeat. Counted always (one integer add per draw). */
+enum sc_draw_kind {
+    SC_DRAW_GAMMA, SC_DRAW_POISSON, SC_DRAW_BINOMIAL, SC_DRAW_MULTINOMIAL, SC_DRAW_BETA,
+    SC_DRAW_DIRICHLET, SC_DRAW_GAUSSIAN, SC_DRAW_BVGAUSSIAN,
+    SC_NDRAW_KINDS
+};
+extern const char *const sc_draw_kind_names[SC_NDRAW_KINDS];
+
+typedef struct sc_draw_counts {
+    long long n[SC_NDRAW_KINDS];
+} sc_draw_counts;
+
 typedef struct sc_sim_options {
     int threads;                /* OpenMP threads; 0: all cores */
+    long first;                 /* index of the first trajectory (an MPI rank's slice) */
     sc_progress_fn progress;    /* NULL: none */
     void *progress_ctx;
+    sc_draw_counts *draws;      /* NULL, or filled with the run's draw counts */
 } sc_sim_options;
 
-/* Simulate trajectories 0..n-1 and store each in the summary. The result does
- * not depend on the number of threads. opt may be NULL (all cores, no
- * progress). */
+/* Re-run trajectory i alone, writing to `out` (CSV: year,unit,quantity,value)
+ * every parameter it drew, every draw of each year step (MODEL.md 3.2 by
+ * cluster), the stock after it, and the year's district cells; its cells
+ * land in cells[l->ncells], identical to trajectory i inside a full run. */
+int sc_sim_trace(const sc_scenario *s, const sc_layout *l, uint64_t seed, long i, FILE *out,
+                 double *cells, sc_error *e);
+
+/* Simulate trajectories first..first+n-1 (opt->first, 0 by default) and store
+ * trajectory first+k as the summary's record k (sum may be NULL: simulate
+ * only, for timing). The result does not depend on the number of threads.
+ * opt may be NULL (all cores, no progress, from trajectory 0). */
 int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
                const sc_sim_options *opt, sc_summary *sum, sc_error *e);
+
+/* The raw-draw floor (benchmarks): the same number of draws of each kind as
+ * `counts`, with no model around them. The arguments of the draws are those
+ * the engine made in its first `sample` trajectories, replayed in turn, so
+ * each kind costs what it costs in the run. Returns the wall time. */
+int sc_sim_draw_floor(const sc_scenario *s, const sc_layout *l, uint64_t seed, long sample,
+                      const sc_draw_counts *counts, int threads, double *seconds, sc_error *e);
 
 #endif

@@ -29,6 +29,30 @@ int sc_summary_alloc(const sc_layout *l, long n, int npercentiles, const double 
                      sc_summary **out, sc_error *e);
 void sc_summary_free(sc_summary *s);
 
+/* Bounded memory, exact percentiles: instead of keeping every record, the
+ * trajectories are simulated in three passes (the keyed streams make a
+ * trajectory the same every time): a pilot of the first m records fixes, per
+ * cell, bins between its distinct values; pass 1 over all n counts values
+ * per bin and accumulates moments per chunk; pass 2 over all n keeps only
+ * the values in the bins that hold a wanted order statistic. Percentiles are
+ * the same as with every record kept; mean and sd agree to rounding (sums in
+ * another order). Memory about 24 x cells x m bytes plus the kept values,
+ * m = sqrt(2 x percentiles x n) within [1024, 65536] (docs/performance.md). */
+int sc_summary_alloc_bounded(const sc_layout *l, long n, int npercentiles,
+                             const double *percentiles, sc_summary **out, sc_error *e);
+
+/* Passes: 1 when every record is kept, 3 when bounded. Before pass k
+ * (0-based) store sc_summary_pass_trajectories(s, k) trajectories 0.., then
+ * call sc_summary_next_pass (not after the last). */
+int sc_summary_passes(const sc_summary *s);
+long sc_summary_pass_trajectories(const sc_summary *s, int pass);
+int sc_summary_next_pass(sc_summary *s, sc_error *e);
+int sc_summary_has_records(const sc_summary *s);   /* sc_summary_value/records usable */
+
+/* Trajectories are handed to threads in chunks of this many, each chunk to one
+ * thread in index order (the bounded mode's sums rely on it). */
+long sc_summary_chunk(long n);
+
 /* Store trajectory i's cells (l->ncells doubles, laid out as sc_layout says).
  * Storage is cell-major ([cell][trajectory]) so each cell's n values are
  * contiguous for sorting; this scatters the values into column i. Threads may
@@ -60,6 +84,10 @@ const double *sc_summary_p_met_mcse(const sc_summary *s);
  * the scenario has no target). */
 const double *sc_summary_p_first_breach(const sc_summary *s);
 double sc_summary_p_all_met(const sc_summary *s, double *mcse);
+
+/* The stored records, [n][ncells] doubles, row i = record i: for moving whole
+ * records between processes (MPI gather), not for reading statistics. */
+double *sc_summary_records(sc_summary *s);
 
 /* The raw value of one cell in trajectory i (tests, replay). */
 double sc_summary_value(const sc_summary *s, long i, size_t cell);

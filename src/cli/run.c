@@ -5,15 +5,20 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <omp.h>
 
+#include "sendcast/alloc.h"
 #include "sendcast/cli.h"
+#include "sendcast/fit.h"
 #include "sendcast/layout.h"
+#include "sendcast/ranks.h"
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
 #include "sendcast/summary.h"
@@ -28,6 +33,9 @@ typedef struct run_options {
     int seed_given;
     int threads;            /* 0: all cores */
     int force, quiet;
+    long trajectory;        /* --trajectory I: replay I alone (-1: a full run) */
+    long memory_mb;         /* --memory MB: keep every record only below this */
+    const char *trace;      /* --trace FILE.csv */
 } run_options;
 
 int sc_cli_parse_long(const char *arg, const char *what, long min, long max, long *out,
@@ -61,10 +69,14 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
         {"force", no_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'},
         {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
         {"seed", required_argument, NULL, 's'}, {"trajectories", required_argument, NULL, 'n'},
+        {"trajectory", required_argument, NULL, 'I'}, {"trace", required_argument, NULL, 'T'},
+        {"memory", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0}};
     long v;
     int c, st;
     memset(o, 0, sizeof *o);
+    o->trajectory = -1;
+    o->memory_mb = 2048;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":n:s:t:o:", longopts, NULL)) != -1) {
@@ -85,6 +97,17 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
             o->threads = (int)v;
             break;
         case 'o': o->output = optarg; break;
+        case 'I':
+            if ((st = sc_cli_parse_long(optarg, "--trajectory", 0, LONG_MAX, &v, e)))
+                return st;
+            o->trajectory = v;
+            break;
+        case 'T': o->trace = optarg; break;
+        case 'M':
+            if ((st = sc_cli_parse_long(optarg, "--memory", 1, 1L << 40, &v, e)))
+                return st;
+            o->memory_mb = v;
+            break;
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
         case ':':
@@ -97,6 +120,8 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
         return sc_error_set(e, SC_EINPUT, "run: expected one scenario file%s",
                             optind < argc - 1 ? ", got several" : "");
     o->scenario = argv[optind];
+    if ((o->trajectory >= 0) != (o->trace != NULL))
+        return sc_error_set(e, SC_EINPUT, "--trajectory I and --trace FILE.csv go together");
     return SC_OK;
 }
 
@@ -122,6 +147,92 @@ static void run_info_fill(sc_run_info *run, const sc_scenario *s, int threads, d
     }
 }
 
+/* --trajectory I --trace FILE: re-run trajectory I alone and write its every
+ * draw and state (sc_sim_trace), beside FILE and then renamed into place. */
+static int replay(const sc_scenario *s, const run_options *o, sc_error *e)
+{
+    sc_layout layout;
+    sc_layout_init(&layout, s);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", o->trace, (int)getpid());
+    int st = sc_write_check_target(o->trace, o->force, e);
+    if (st)
+        return st;
+    double *cells = sc_calloc(layout.ncells, sizeof *cells);
+    FILE *f = cells ? fopen(tmp, "w") : NULL;
+    if (!cells)
+        st = sc_error_set(e, SC_ENOMEM, "out of memory for a trajectory");
+    else if (!f)
+        st = sc_error_set(e, SC_EFAIL, "%s: cannot write: %s", tmp, strerror(errno));
+    if (st == SC_OK)
+        st = sc_sim_trace(s, &layout, s->seed, o->trajectory, f, cells, e);
+    if (f && fclose(f) != 0 && st == SC_OK)
+        st = sc_error_set(e, SC_EFAIL, "%s: cannot write: %s", tmp, strerror(errno));
+    if (st == SC_OK && rename(tmp, o->trace) != 0)
+        st = sc_error_set(e, SC_EFAIL, "%s: cannot rename into place: %s", o->trace,
+                          strerror(errno));
+    if (st != SC_OK)
+        remove(tmp);
+    else if (!o->quiet)
+        printf("Wrote %s: trajectory %ld of %s (seed %" PRIu64 "), every draw and state.\n",
+               o->trace, o->trajectory, s->name, s->seed);
+    sc_free(cells);
+    return st;
+}
+
+/* Keep every record, or summarise in bounded memory (three passes over the
+ * same trajectories) when the records would pass --memory. With MPI ranks the
+ * records are gathered, so they are kept. */
+static int bounded(const sc_layout *l, long n, const run_options *o)
+{
+    double bytes = 8.0 * (double)l->ncells * (double)n;
+    return sc_ranks_size() == 1 && bytes > (double)o->memory_mb * 1024.0 * 1024.0;
+}
+
+static int simulate_bounded(const sc_scenario *s, const sc_layout *l, sc_sim_options *sim,
+                            sc_summary **all, sc_error *e)
+{
+    int st = sc_summary_alloc_bounded(l, s->trajectories, s->npercentiles, s->percentiles, all, e);
+    for (int pass = 0; st == SC_OK && pass < sc_summary_passes(*all); pass++) {
+        if (pass > 0)
+            st = sc_summary_next_pass(*all, e);
+        if (st == SC_OK)
+            st = sc_sim_run(s, l, s->seed, sc_summary_pass_trajectories(*all, pass), sim, *all, e);
+    }
+    return st;
+}
+
+/* This process's slice of the trajectories (all of them without MPI), then
+ * every slice's records gathered on rank 0: *all is the full summary there,
+ * NULL on other ranks. Every rank learns whether every other one succeeded. */
+static int simulate(const sc_scenario *s, const sc_layout *l, const run_options *o, int threads,
+                    sc_summary **all, sc_error *e)
+{
+    char what[SC_ID_MAX + 16];
+    snprintf(what, sizeof what, "simulating %s", s->name);
+    sc_cli_progress progress;
+    sc_cli_progress_init(&progress, what, o->quiet || sc_ranks_rank() != 0);
+    sc_sim_options sim = {.threads = threads, .progress = sc_cli_progress_update,
+                          .progress_ctx = &progress};
+    if (bounded(l, s->trajectories, o))
+        return simulate_bounded(s, l, &sim, all, e);
+
+    long count;
+    sc_ranks_slice(s->trajectories, &sim.first, &count);
+    sc_summary *mine = NULL;
+    int st = sc_summary_alloc(l, count, s->npercentiles, s->percentiles, &mine, e);
+    if ((st = sc_ranks_agree(st, e))) {
+        sc_summary_free(mine);
+        return st;
+    }
+    st = sc_ranks_agree(sc_sim_run(s, l, s->seed, count, &sim, mine, e), e);
+    if (st) {
+        sc_summary_free(mine);
+        return st;
+    }
+    return sc_ranks_gather(mine, l, s->trajectories, s->npercentiles, s->percentiles, all, e);
+}
+
 int sc_cli_run(int argc, char **argv, sc_error *e)
 {
     run_options o;
@@ -130,6 +241,7 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
     sc_layout layout;
     char outpath[4096];
     int st;
+    const int root = sc_ranks_rank() == 0;
 
     if ((st = parse_run_options(argc, argv, &o, e)))
         return st;
@@ -145,19 +257,24 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
         snprintf(outpath, sizeof outpath, "results/%s.h5", s->name);
     int threads = o.threads ? o.threads : omp_get_num_procs();
 
-    if ((st = sc_write_check_target(outpath, o.force, e)))
+    if (o.trace) {
+        if ((st = sc_fit_scenario(s, 0, NULL, e)) == SC_OK && root)
+            st = replay(s, &o, e);
+        goto done;
+    }
+    if (s->trajectories < sc_ranks_size()) {
+        st = sc_error_set(e, SC_EINPUT, "%ld trajectories cannot be shared among %d MPI ranks",
+                          s->trajectories, sc_ranks_size());
+        goto done;
+    }
+    if ((st = sc_ranks_agree(root ? sc_write_check_target(outpath, o.force, e) : SC_OK, e)))
+        goto done;
+    if ((st = sc_fit_scenario(s, 0, NULL, e)))   /* every dist: fit, from history */
         goto done;
     sc_layout_init(&layout, s);
-    if ((st = sc_summary_alloc(&layout, s->trajectories, s->npercentiles, s->percentiles, &sum, e)))
-        goto done;
 
-    char what[SC_ID_MAX + 16];
-    snprintf(what, sizeof what, "simulating %s", s->name);
-    sc_cli_progress progress;
-    sc_cli_progress_init(&progress, what, o.quiet);
-    sc_sim_options sim = {threads, sc_cli_progress_update, &progress};
     double t0 = omp_get_wtime();
-    if ((st = sc_sim_run(s, &layout, s->seed, s->trajectories, &sim, sum, e)))
+    if ((st = simulate(s, &layout, &o, threads, &sum, e)) || !root)
         goto done;
     if ((st = sc_summary_compute(sum, e)))
         goto done;
@@ -169,8 +286,8 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
         goto done;
     if (!o.quiet) {
         sc_table_print(stdout, s, &layout, sum);
-        printf("\nWrote %s (%ld trajectories, seed %" PRIu64 ", %d threads, %.2f s).\n", outpath,
-               s->trajectories, s->seed, threads, seconds);
+        printf("\nWrote %s (%ld trajectories, seed %" PRIu64 ", %d threads x %d processes, "
+               "%.2f s).\n", outpath, s->trajectories, s->seed, threads, sc_ranks_size(), seconds);
     }
 done:
     if (st != SC_OK)
@@ -179,4 +296,3 @@ done:
     sc_scenario_free(s);
     return st;
 }
-

@@ -201,4 +201,11 @@ int scn_cluster_index(const sc_scenario *s, const char *id);
 int scn_cluster_working(scn_ctx *r, const scn_val *v);
 int scn_finance(scn_ctx *r, const scn_val *v);
 
+/* ---- history.c: the history: section (MODEL.md 5) ---- */
+
+int scn_history(scn_ctx *r, const scn_val *v);
+/* Every dist: fit has a history and a window inside its years. */
+int scn_history_check_fits(scn_ctx *r);
+void scn_history_free(sc_history *h);
+
 #endif

@@ -62,7 +62,7 @@ const sc_param_info sc_param_table[SC_NPARAMS] = {
                           "yearly chance that a mainstream plan moves to a special school" },
     [SC_P_POST16_TRANSFER] = { "post16_transfer", BETA | FIXED, SC_DOM_PROB, SC_SHAPE_SCALAR, 1,
                                0.0, "yearly chance that a mainstream plan moves to post-16" },
-    [SC_P_CLUSTER_EFFECT] = { "cluster_effect", BETA | FIXED, SC_DOM_PROB, SC_SHAPE_SCALAR, 0,
+    [SC_P_CLUSTER_EFFECT] = { "cluster_effect", BETA | FIXED | FIT, SC_DOM_PROB, SC_SHAPE_SCALAR, 0,
                               0.0, "E: share of would-be requests cluster working diverts" },
     [SC_P_HETEROGENEITY_CV] = { "heterogeneity_cv", FIXED | BIT(SC_DIST_GAMMA), SC_DOM_NONNEG,
                                 SC_SHAPE_SCALAR, 0, 0.0,
@@ -385,17 +385,6 @@ static int read_poisson(param_read *p)
     return SC_OK;
 }
 
-static const char *example(unsigned allowed)
-{
-    if (allowed & BETA)
-        return "{dist: beta, mean: M, sd: S} or {dist: beta, a: A, b: B}";
-    if (allowed & BIT(SC_DIST_DIRICHLET))
-        return "{dist: dirichlet, alpha: [...]} with 0.5 + the observed counts";
-    if (allowed & BIT(SC_DIST_BVNORMAL))
-        return "{dist: bivariate_normal, mean: [M1, M2], cov: [[V11, V12], [V12, V22]]}";
-    return "{dist: fixed, value: V}";
-}
-
 static int read_dist_name(param_read *p, const scn_val *dv, int *kind)
 {
     char allowed[160];
@@ -413,12 +402,57 @@ static int read_dist_name(param_read *p, const scn_val *dv, int *kind)
     if (!(p->info->allowed & BIT(*kind)))
         return scn_err(p->r, dv, "distribution '%s' is not allowed for %s; allowed: %s",
                        sc_dist_names[*kind], p->info->name, allowed);
-    if (*kind == SC_DIST_FIT) {
-        list_allowed(p->info->allowed, 0, allowed, sizeof allowed);
-        return scn_err(p->r, dv, "dist: fit (fitting from history) is not available in this "
-                       "version; write the distribution itself instead, e.g. %s (allowed "
-                       "here: %s)", example(p->info->allowed), allowed);
-    }
+    return SC_OK;
+}
+
+/* A Beta prior for a fitted rate or the cluster effect: {a, b} or {mean, sd}. */
+static int read_prior(param_read *p, const scn_val *v)
+{
+    static const scn_key keys[] = { { "a", 0 }, { "b", 0 }, { "mean", 0 }, { "sd", 0 } };
+    scn_val k[7];
+    if (scn_map(p->r, v, keys, 4, k + 3))
+        return scn_fail(p->r);
+    int form = pick_pair(p, k, "a prior of either a and b, or mean and sd (a Beta)");
+    if (!form)
+        return scn_fail(p->r);
+    double x, y;
+    static const scn_dom beta_mean = { 0, 1, 1, 1, 0, "a Beta mean in (0, 1)" };
+    if (scn_plain_number(p->r, &k[form == 1 ? 3 : 5], form == 1 ? &scn_positive : &beta_mean, &x)
+        || scn_plain_number(p->r, &k[form == 1 ? 4 : 6], &scn_positive, &y))
+        return scn_fail(p->r);
+    if (form == 2 && y * y >= x * (1 - x))
+        return scn_err(p->r, &k[6], "no Beta has mean %g and sd %g: expected sd < %.6g", x, y,
+                       sqrt(x * (1 - x)));
+    double n = form == 2 ? x * (1 - x) / (y * y) - 1 : 0;
+    p->d->prior[0] = form == 1 ? x : x * n;
+    p->d->prior[1] = form == 1 ? y : (1 - x) * n;
+    p->d->has_prior = 1;
+    return record2(p, "prior_a", p->d->prior[0], "prior_b", p->d->prior[1]);
+}
+
+/* dist: fit (MODEL.md 5): an optional window of years and, for rates and the
+ * cluster effect, an optional Beta prior (the cluster effect needs one). */
+static int read_fit(param_read *p)
+{
+    static const scn_key extra[] = { { "from", 0 }, { "to", 0 }, { "prior", 0 } };
+    scn_val k[6];
+    long long from = 0, to = 0;
+    if (keys_of(p, extra, 3, k) || (k[3].n && scn_int(p->r, &k[3], 1000, 9999, &from))
+        || (k[4].n && scn_int(p->r, &k[4], 1000, 9999, &to)))
+        return scn_fail(p->r);
+    p->d->fit_from = (int)from;
+    p->d->fit_to = (int)to;
+    int beta_like = p->info->shape == SC_SHAPE_SCALAR && p->info->domain == SC_DOM_PROB;
+    if (k[5].n && !beta_like)
+        return scn_err(p->r, &k[5], "a prior is taken only for fitted rates and the cluster "
+                       "effect (a Beta); %s has none", p->info->name);
+    if (k[5].n && read_prior(p, &k[5]))
+        return scn_fail(p->r);
+    if (p->id == SC_P_CLUSTER_EFFECT && !p->d->has_prior)
+        return scn_err(p->r, p->at, "cluster_effect: dist: fit needs prior: {mean: M, sd: S} "
+                       "(the expert prior the history updates)");
+    if (!k[1].n)
+        snprintf(p->d->status, sizeof p->d->status, "fitted");
     return SC_OK;
 }
 
@@ -456,6 +490,8 @@ static int read_mapping(param_read *p)
         return read_bvnormal(p);
     case SC_DIST_POISSON:
         return read_poisson(p);
+    case SC_DIST_FIT:
+        return read_fit(p);
     default:
         return scn_err(p->r, &dv, "unsupported distribution");
     }

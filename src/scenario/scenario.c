@@ -22,14 +22,14 @@
 enum {
     K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
     K_AREAS, K_CLUSTERS, K_POPULATION, K_BANDS, K_PLACEMENTS, K_PARAMETERS, K_CLUSTER_WORKING,
-    K_FINANCE, K_N
+    K_FINANCE, K_HISTORY, K_N
 };
 
 static const scn_key top_keys[K_N] = {
     { "name", 1 }, { "description", 0 }, { "base_year", 1 }, { "horizon", 1 },
     { "trajectories", 1 }, { "seed", 1 }, { "percentiles", 0 }, { "areas", 1 },
     { "clusters", 1 }, { "population", 1 }, { "bands", 1 }, { "placements", 1 },
-    { "parameters", 1 }, { "cluster_working", 1 }, { "finance", 1 },
+    { "parameters", 1 }, { "cluster_working", 1 }, { "finance", 1 }, { "history", 0 },
 };
 
 #define MAX_TRAJECTORIES (LONG_MAX < 1000000000000LL ? (long long)LONG_MAX : 1000000000000LL)
@@ -69,6 +69,7 @@ void sc_scenario_free(sc_scenario *s)
     sc_free(s->clusters);
     sc_free(s->cluster_budget);
     sc_free(s->inputs);
+    scn_history_free(&s->history);
     sc_free(s);
 }
 
@@ -181,7 +182,8 @@ static int read_sections(scn_ctx *r)
         || scn_areas(r, &k[K_AREAS]) || read_bands(r, &k[K_BANDS])
         || scn_clusters(r, &k[K_CLUSTERS]) || scn_population(r, &k[K_POPULATION])
         || scn_placements(r, &k[K_PLACEMENTS]) || scn_parameters(r, &k[K_PARAMETERS])
-        || scn_cluster_working(r, &k[K_CLUSTER_WORKING]) || scn_finance(r, &k[K_FINANCE]))
+        || scn_cluster_working(r, &k[K_CLUSTER_WORKING]) || scn_finance(r, &k[K_FINANCE])
+        || scn_history(r, &k[K_HISTORY]) || scn_history_check_fits(r))
         return scn_fail(r);
     return SC_OK;
 }

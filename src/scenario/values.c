@@ -143,6 +143,26 @@ int scn_record(scn_ctx *r, const char *name, const char *item, int year, double 
     return SC_OK;
 }
 
+int sc_scenario_add_input(sc_scenario *s, const char *name, const char *item, int year,
+                          double value, const char *status, const char *source, sc_error *e)
+{
+    /* The register grows one entry at a time here: the fit adds a handful. */
+    sc_input *p = sc_realloc(s->inputs, (size_t)(s->ninputs + 1) * sizeof *p);
+    if (!p)
+        return sc_error_set(e, SC_ENOMEM, "out of memory adding %s to the register", name);
+    s->inputs = p;
+    sc_input *in = &s->inputs[s->ninputs];
+    memset(in, 0, sizeof *in);
+    in->year = year;
+    in->value = value;
+    if (scn_copy(in->name, sizeof in->name, name) || scn_copy(in->item, sizeof in->item, item)
+        || scn_copy(in->status, sizeof in->status, status)
+        || scn_copy(in->source, sizeof in->source, source))
+        return sc_error_set(e, SC_EFAIL, "provenance entry %s does not fit", name);
+    s->ninputs++;
+    return SC_OK;
+}
+
 /* ---- the three forms of a number ---- */
 
 static int inline_value(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,

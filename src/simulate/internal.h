@@ -6,11 +6,13 @@
 #define SENDCAST_SIMULATE_INTERNAL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sendcast/layout.h"
 #include "sendcast/rng.h"
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
+#include "draws.h"
 
 /* One trajectory's parameters (MODEL.md 3.1). */
 typedef struct sc_params {
@@ -35,16 +37,22 @@ typedef struct sc_stock {
     int64_t place[SC_NPLACEMENTS];   /* [SC_PL_MAINSTREAM] unused: bands hold it */
 } sc_stock;
 
-/* One cluster's flows in one year. */
+/* One cluster's flows in one year: every draw of the year step, kept so a
+ * trace (sendcast run --trajectory I --trace) can show them afterwards. */
 typedef struct sc_flows {
+    double send_support, q0, lambda;   /* SS, q0, and the Gamma draw L (= mean when Poisson) */
     int64_t requests0, diverted, requests, assessments, issued;
-    int64_t ceased;                  /* all placements, step 8a */
+    int64_t ceased;                    /* all placements, step 8a */
+    int64_t ceased_place[SC_NPLACEMENTS];  /* [SC_PL_MAINSTREAM]: over all bands */
+    int64_t ceased_band[SC_MAX_BANDS];
+    int64_t to_special[SC_MAX_BANDS], to_post16[SC_MAX_BANDS], step_up[SC_MAX_BANDS];
     int64_t new_place[SC_NPLACEMENTS];
     int64_t new_band[SC_MAX_BANDS];
 } sc_flows;
 
 struct sc_sim_workspace {
     sc_rng rng;
+    sc_draws draws;          /* counts (and, for the floor, a log) of every draw */
     sc_params params;
     sc_stock *open;          /* [C] stock at the end of the previous year */
     sc_stock *close;         /* [C] stock at the end of this year */
@@ -77,6 +85,12 @@ typedef struct sc_money_state {
 void sc_money_start(const sc_scenario *s, sc_money_state *m);
 void sc_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
                    sc_money_state *m, double *cells);
+/* The trace of one trajectory (trace.c): its parameters and base-year stock,
+ * then each year's draws, states and cells, as CSV rows year,unit,quantity,value. */
+void sc_trace_start(const sc_scenario *s, const sc_sim_workspace *w, FILE *out);
+void sc_trace_year(const sc_scenario *s, const sc_layout *l, const sc_sim_workspace *w, int t,
+                   const double *cells, FILE *out);
+
 /* The trajectory's whole-agreement cells, after its last year. */
 void sc_money_finish(const sc_layout *l, const sc_money_state *m, double *cells);
 

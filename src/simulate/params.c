@@ -7,21 +7,19 @@
  */
 #include <math.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "internal.h"
 
-static double draw_scalar(const sc_dist *d, int id, gsl_rng *r)
+static double draw_scalar(sc_draws *dr, const sc_dist *d, int id, gsl_rng *r)
 {
     switch (d->kind) {
     case SC_DIST_FIXED:
         return d->value[0];
     case SC_DIST_BETA:
-        return gsl_ran_beta(r, d->p[0], d->p[1]);
+        return sc_draw_beta(dr, r, d->p[0], d->p[1]);
     case SC_DIST_NORMAL:
-        return d->p[1] > 0 ? d->p[0] + gsl_ran_gaussian_ziggurat(r, d->p[1]) : d->p[0];
+        return d->p[1] > 0 ? d->p[0] + sc_draw_gaussian(dr, r, d->p[1]) : d->p[0];
     case SC_DIST_GAMMA:
-        return gsl_ran_gamma(r, d->p[0], d->p[1]);
+        return sc_draw_gamma(dr, r, d->p[0], d->p[1]);
     case SC_DIST_POISSON:
         return INFINITY;
     default:   /* left out: the table's default (validation allowed it) */
@@ -29,10 +27,10 @@ static double draw_scalar(const sc_dist *d, int id, gsl_rng *r)
     }
 }
 
-static void draw_vector(const sc_dist *d, gsl_rng *r, double *out)
+static void draw_vector(sc_draws *dr, const sc_dist *d, gsl_rng *r, double *out)
 {
     if (d->kind == SC_DIST_DIRICHLET) {
-        gsl_ran_dirichlet(r, (size_t)d->dim, d->value, out);
+        sc_draw_dirichlet(dr, r, d->dim, d->value, out);
         return;
     }
     for (int j = 0; j < d->dim; j++)
@@ -40,7 +38,8 @@ static void draw_vector(const sc_dist *d, gsl_rng *r, double *out)
 }
 
 /* (alpha, beta) from a bivariate normal; a zero variance makes that margin fixed. */
-static void draw_conversion(const sc_dist *d, gsl_rng *r, double *alpha, double *beta)
+static void draw_conversion(sc_draws *dr, const sc_dist *d, gsl_rng *r, double *alpha,
+                            double *beta)
 {
     *alpha = d->value[0];
     *beta = d->value[1];
@@ -49,10 +48,10 @@ static void draw_conversion(const sc_dist *d, gsl_rng *r, double *alpha, double 
     double sx = sqrt(d->cov[0][0]), sy = sqrt(d->cov[1][1]);
     double x = 0, y = 0;
     if (sx > 0 && sy > 0) {
-        gsl_ran_bivariate_gaussian(r, sx, sy, d->cov[0][1] / (sx * sy), &x, &y);
+        sc_draw_bvgaussian(dr, r, sx, sy, d->cov[0][1] / (sx * sy), &x, &y);
     } else {
-        x = sx > 0 ? gsl_ran_gaussian(r, sx) : 0;
-        y = sy > 0 ? gsl_ran_gaussian(r, sy) : 0;
+        x = sx > 0 ? sc_draw_gaussian(dr, r, sx) : 0;
+        y = sy > 0 ? sc_draw_gaussian(dr, r, sy) : 0;
     }
     *alpha += x;
     *beta += y;
@@ -67,21 +66,23 @@ static gsl_rng *param_stream(sc_sim_workspace *w, uint64_t seed, long i, enum sc
 static double scalar(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i,
                      enum sc_param_id id)
 {
-    return draw_scalar(&s->param[id], id, param_stream(w, seed, i, id));
+    return draw_scalar(&w->draws, &s->param[id], id, param_stream(w, seed, i, id));
 }
 
 void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i)
 {
     sc_params *p = &w->params;
 
-    draw_conversion(&s->param[SC_P_CONVERSION], param_stream(w, seed, i, SC_P_CONVERSION),
-                    &p->alpha, &p->beta);
+    draw_conversion(&w->draws, &s->param[SC_P_CONVERSION],
+                    param_stream(w, seed, i, SC_P_CONVERSION), &p->alpha, &p->beta);
     p->k = scalar(s, w, seed, i, SC_P_DISPERSION);
     p->phi = scalar(s, w, seed, i, SC_P_DAMPING);
     p->p_assess = scalar(s, w, seed, i, SC_P_ASSESS);
     p->p_issue = scalar(s, w, seed, i, SC_P_ISSUE);
-    draw_vector(&s->param[SC_P_PLACEMENT_MIX], param_stream(w, seed, i, SC_P_PLACEMENT_MIX), p->mix);
-    draw_vector(&s->param[SC_P_BAND_MIX], param_stream(w, seed, i, SC_P_BAND_MIX), p->band_mix);
+    draw_vector(&w->draws, &s->param[SC_P_PLACEMENT_MIX],
+                param_stream(w, seed, i, SC_P_PLACEMENT_MIX), p->mix);
+    draw_vector(&w->draws, &s->param[SC_P_BAND_MIX], param_stream(w, seed, i, SC_P_BAND_MIX),
+                p->band_mix);
     for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
         p->cease[pl] = scalar(s, w, seed, i, (enum sc_param_id)(SC_P_CEASE_MAINSTREAM + pl));
     p->p_up = scalar(s, w, seed, i, SC_P_STEP_UP);
@@ -95,7 +96,7 @@ void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lo
         double h = 1.0;
         if (p->cv > 0) {
             sc_rng_key(&w->rng, seed, (uint64_t)i, SC_PURPOSE_HETEROGENEITY, (uint64_t)c);
-            h = gsl_ran_gamma(&w->rng.gsl, 1.0 / (p->cv * p->cv), p->cv * p->cv);
+            h = sc_draw_gamma(&w->draws, &w->rng.gsl, 1.0 / (p->cv * p->cv), p->cv * p->cv);
         }
         p->effect_c[c] = fmin(p->effect * h, 0.95);
     }
@@ -103,7 +104,7 @@ void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lo
     /* i_t independent by year, drawn in year order from one stream. */
     gsl_rng *r = param_stream(w, seed, i, SC_P_INFLATION);
     for (int t = 1; t <= s->horizon; t++)
-        p->inflation[t] = draw_scalar(&s->param[SC_P_INFLATION], SC_P_INFLATION, r);
+        p->inflation[t] = draw_scalar(&w->draws, &s->param[SC_P_INFLATION], SC_P_INFLATION, r);
 
     p->drift = scalar(s, w, seed, i, SC_P_SEND_SUPPORT_DRIFT);
 }

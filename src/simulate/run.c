@@ -8,6 +8,7 @@
  * before the loop; failures are recorded per thread and reported after it.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <omp.h>
@@ -65,18 +66,24 @@ static void base_year_stock(const sc_scenario *s, sc_sim_workspace *w)
     }
 }
 
-int sc_sim_trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w,
-                      uint64_t seed, long i, double *cells, sc_error *e)
+/* One trajectory; with `trace`, also every draw and state, year by year
+ * (the same code path, so a trace is exactly the trajectory of a full run). */
+static int trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w,
+                      uint64_t seed, long i, double *cells, FILE *trace, sc_error *e)
 {
     w->overflow = 0;
     sc_params_draw(s, w, seed, i);
     base_year_stock(s, w);
+    if (trace)
+        sc_trace_start(s, w, trace);
 
     sc_money_state money;
     sc_money_start(s, &money);
     for (int t = 1; t <= s->horizon; t++) {
         sc_year_step(s, w, seed, i, t);
         sc_year_money(s, l, w, t, &money, cells);
+        if (trace)
+            sc_trace_year(s, l, w, t, cells, trace);
         sc_stock *tmp = w->open;
         w->open = w->close;
         w->close = tmp;
@@ -87,6 +94,27 @@ int sc_sim_trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace
                             "trajectory %ld: a count or mean passed 2^31 (parameters far outside "
                             "the scenario's plausible range?); refusing to wrap around", i);
     return SC_OK;
+}
+
+int sc_sim_trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w,
+                      uint64_t seed, long i, double *cells, sc_error *e)
+{
+    return trajectory(s, l, w, seed, i, cells, NULL, e);
+}
+
+int sc_sim_trace(const sc_scenario *s, const sc_layout *l, uint64_t seed, long i, FILE *out,
+                 double *cells, sc_error *e)
+{
+    sc_sim_workspace *w = NULL;
+    int st = sc_sim_workspace_alloc(s, l, &w, e);
+    if (st == SC_OK) {
+        fprintf(out, "year,unit,quantity,value\n");
+        st = trajectory(s, l, w, seed, i, cells, out, e);
+    }
+    if (st == SC_OK && ferror(out))
+        st = sc_error_set(e, SC_EFAIL, "trajectory %ld: writing the trace failed", i);
+    sc_sim_workspace_free(w);
+    return st;
 }
 
 /* Count finished trajectories and, every `step` of them, tell the caller
@@ -109,12 +137,15 @@ static void report_progress(const sc_sim_options *opt, long *done, long *shown, 
 int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
                const sc_sim_options *opt, sc_summary *sum, sc_error *e)
 {
-    static const sc_sim_options defaults = {0, NULL, NULL};
+    static const sc_sim_options defaults = {.threads = 0};
     if (!opt)
         opt = &defaults;
     int nthreads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
     int status = SC_OK;
     long done = 0, shown = 0, step = n / 200 > 0 ? n / 200 : 1;
+    long chunk = sc_summary_chunk(n), nchunks = (n + chunk - 1) / chunk;
+    if (opt->draws)
+        *opt->draws = (sc_draw_counts){{0}};
 
 #pragma omp parallel num_threads(nthreads)
     {
@@ -125,21 +156,28 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
         int st = cells ? sc_sim_workspace_alloc(s, l, &w, &err)
                        : sc_error_set(&err, SC_ENOMEM, "out of memory for a trajectory record");
 
-#pragma omp for schedule(dynamic, 64)
-        for (long i = 0; i < n; i++) {
-            if (st != SC_OK)
-                continue;
-            st = sc_sim_trajectory(s, l, w, seed, i, cells, &err);
-            if (st == SC_OK)
-                sc_summary_store(sum, i, cells);
-            if (opt->progress)
-                report_progress(opt, &done, &shown, step, n);
+        /* Whole chunks to threads, each chunk in index order (the summary's
+         * bounded mode accumulates per chunk; see sc_summary_chunk). */
+#pragma omp for schedule(dynamic, 1)
+        for (long c = 0; c < nchunks; c++) {
+            long end = (c + 1) * chunk < n ? (c + 1) * chunk : n;
+            for (long i = c * chunk; i < end && st == SC_OK; i++) {
+                st = sc_sim_trajectory(s, l, w, seed, opt->first + i, cells, &err);
+                if (st == SC_OK && sum)
+                    sc_summary_store(sum, i, cells);
+                if (opt->progress)
+                    report_progress(opt, &done, &shown, step, n);
+            }
         }
 
 #pragma omp critical(sc_sim_run_error)
-        if (st != SC_OK && (status == SC_OK || st == SC_ENOMEM)) {
-            status = st;
-            *e = err;
+        {
+            if (st != SC_OK && (status == SC_OK || st == SC_ENOMEM)) {
+                status = st;
+                *e = err;
+            }
+            for (int k = 0; w && opt->draws && k < SC_NDRAW_KINDS; k++)
+                opt->draws->n[k] += w->draws.counts.n[k];
         }
         sc_sim_workspace_free(w);
         sc_free(cells);

@@ -13,8 +13,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "internal.h"
 
 #define SC_COUNT_MAX 2147483647.0
@@ -29,7 +27,7 @@ static int64_t binomial(sc_sim_workspace *w, gsl_rng *r, double p, int64_t n)
         w->overflow = 1;
         return 0;
     }
-    return (int64_t)gsl_ran_binomial(r, p, (unsigned int)n);
+    return (int64_t)sc_draw_binomial(&w->draws, r, p, (unsigned int)n);
 }
 
 /* Multinomial(n, prob[0..k-1]) into out; a zero count skips the draw. */
@@ -42,22 +40,26 @@ static void multinomial(sc_sim_workspace *w, gsl_rng *r, int k, int64_t n, const
         memset(out, 0, (size_t)k * sizeof *out);
         return;
     }
-    gsl_ran_multinomial(r, (size_t)k, (unsigned int)n, prob, tmp);
+    sc_draw_multinomial(&w->draws, r, k, (unsigned int)n, prob, tmp);
     for (int j = 0; j < k; j++)
         out[j] = tmp[j];
 }
 
-/* R0 ~ NegBin(mean, k) as the Gamma-Poisson mixture; Poisson when k is infinite. */
-static int64_t would_be_requests(sc_sim_workspace *w, gsl_rng *r, double mean, double k)
+/* R0 ~ NegBin(mean, k) as the Gamma-Poisson mixture; Poisson when k is
+ * infinite. The Poisson mean L is kept in *lambda for the trace. */
+static int64_t would_be_requests(sc_sim_workspace *w, gsl_rng *r, double mean, double k,
+                                 double *lambda_out)
 {
+    *lambda_out = 0;
     if (!(mean > 0))
         return 0;
-    double lambda = isinf(k) ? mean : gsl_ran_gamma(r, k, mean / k);
+    double lambda = isinf(k) ? mean : sc_draw_gamma(&w->draws, r, k, mean / k);
+    *lambda_out = lambda;
     if (!(lambda < SC_COUNT_MAX)) {
         w->overflow = 1;
         return 0;
     }
-    return lambda > 0 ? (int64_t)gsl_ran_poisson(r, lambda) : 0;
+    return lambda > 0 ? (int64_t)sc_draw_poisson(&w->draws, r, lambda) : 0;
 }
 
 /* g_t = 1 + phi + ... + phi^(t-1): the damped trend (= t when phi = 1). */
@@ -78,35 +80,37 @@ static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t see
     const sc_params *p = &w->params;
     const int nb = s->nbands;
 
+    sc_flows *f = &w->flows[c];
+
     gsl_rng *r = sc_sim_stream(w, seed, i, SC_PURPOSE_CEASING, c, t);
-    int64_t ceased = 0, k;
+    f->ceased = f->ceased_place[SC_PL_MAINSTREAM] = 0;
     for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++) {
-        st->place[pl] -= k = binomial(w, r, p->cease[pl], st->place[pl]);
-        ceased += k;
+        st->place[pl] -= f->ceased_place[pl] = binomial(w, r, p->cease[pl], st->place[pl]);
+        f->ceased += f->ceased_place[pl];
     }
     for (int b = 0; b < nb; b++) {
-        st->band[b] -= k = binomial(w, r, p->cease[SC_PL_MAINSTREAM], st->band[b]);
-        ceased += k;
+        st->band[b] -= f->ceased_band[b] = binomial(w, r, p->cease[SC_PL_MAINSTREAM], st->band[b]);
+        f->ceased_place[SC_PL_MAINSTREAM] += f->ceased_band[b];
     }
-    w->flows[c].ceased = ceased;
+    f->ceased += f->ceased_place[SC_PL_MAINSTREAM];
 
     r = sc_sim_stream(w, seed, i, SC_PURPOSE_ESCALATION, c, t);
     for (int b = 0; b < nb; b++) {
-        int64_t to_special = binomial(w, r, p->p_esc, st->band[b]);
-        int64_t to_post16 = binomial(w, r, p->p_post16, st->band[b] - to_special);
-        st->band[b] -= to_special + to_post16;
-        st->place[SC_PL_SPECIAL] += to_special;
-        st->place[SC_PL_POST16] += to_post16;
+        f->to_special[b] = binomial(w, r, p->p_esc, st->band[b]);
+        f->to_post16[b] = binomial(w, r, p->p_post16, st->band[b] - f->to_special[b]);
+        st->band[b] -= f->to_special[b] + f->to_post16[b];
+        st->place[SC_PL_SPECIAL] += f->to_special[b];
+        st->place[SC_PL_POST16] += f->to_post16[b];
     }
 
     /* Every u_b is drawn from the counts after escalation, then all move at once. */
     r = sc_sim_stream(w, seed, i, SC_PURPOSE_STEP_UP, c, t);
-    int64_t up[SC_MAX_BANDS] = {0};
+    f->step_up[nb - 1] = 0;
     for (int b = 0; b + 1 < nb; b++)
-        up[b] = binomial(w, r, p->p_up, st->band[b]);
+        f->step_up[b] = binomial(w, r, p->p_up, st->band[b]);
     for (int b = 0; b + 1 < nb; b++) {
-        st->band[b] -= up[b];
-        st->band[b + 1] += up[b];
+        st->band[b] -= f->step_up[b];
+        st->band[b + 1] += f->step_up[b];
     }
 }
 
@@ -123,12 +127,12 @@ void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long
 
         /* 1-3. Pupils, SEND-support pupils, would-be conversion rate. */
         double pupils = cl->pupils * pow(1 + s->pupil_growth, t);
-        double send_support = pupils * cl->send_support_share * exp(p->drift * t);
-        double q0 = cl->need_index * exp(p->alpha + p->beta * g_t);
+        f->send_support = pupils * cl->send_support_share * exp(p->drift * t);
+        f->q0 = cl->need_index * exp(p->alpha + p->beta * g_t);
 
         /* 4. Would-be requests. */
         f->requests0 = would_be_requests(w, sc_sim_stream(w, seed, i, SC_PURPOSE_REQUESTS, c, t),
-                                         send_support * q0, p->k);
+                                         f->send_support * f->q0, p->k, &f->lambda);
 
         /* 5. Diverted by cluster working. */
         f->diverted = binomial(w, sc_sim_stream(w, seed, i, SC_PURPOSE_DIVERSION, c, t),

@@ -1,17 +1,18 @@
 /*
  * summary.c — statistics across trajectories (MODEL.md section 4).
  *
- * Every trajectory's cells are kept in one array laid out [cell][trajectory]
- * (cell-major), so the n values of a cell are contiguous: a cell's statistics
- * read one run of memory, and its percentiles need one copy and one sort.
- * Trajectories arrive as whole records (sc_summary_store scatters one record
- * into its column); the cost of that scatter is small next to simulating it.
+ * Every trajectory's cells are kept in one array laid out [trajectory][cell]:
+ * a trajectory arrives as a whole record and is stored with one memcpy (an
+ * earlier cell-major layout scattered each record over ncells pages and cost
+ * more than simulating it). sc_summary_compute gathers blocks of 8 adjacent
+ * cells into contiguous columns (a cache line per row read), then computes
+ * each column's statistics and sorts it in place for the percentiles.
  *
- * sc_summary_compute works cell by cell, cells shared among OpenMP threads.
- * Each cell is computed by one thread, serially, in trajectory order, with
- * plain sums, so results are bit-identical whatever the thread count. Each
- * thread owns one scratch buffer (n doubles) for sorting, made before the
- * loop; an allocation failure is recorded and reported after the parallel
+ * Blocks of cells are shared among OpenMP threads. Each cell is computed by
+ * one thread, serially, in trajectory order, with plain sums, so results are
+ * bit-identical whatever the thread count. Each thread owns one scratch
+ * buffer (8 x n doubles), made before the loop; an allocation failure is
+ * recorded and reported after the parallel
  * region, never returned from inside it.
  *
  * Statistics of a cell: mean; sample sd (divisor n-1; 0 when n = 1); Monte
@@ -29,23 +30,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <gsl/gsl_sort.h>
 
 #include "sendcast/alloc.h"
-
-struct sc_summary {
-    sc_layout layout;     /* a copy, so the caller's layout may go first */
-    long n;               /* trajectories */
-    int np;               /* percentiles wanted */
-    double *pcts;         /* [np], in (0, 100) */
-    double *values;       /* [ncells][n] */
-    double *mean;         /* [ncells] */
-    double *sd;           /* [ncells] */
-    double *mcse;         /* [ncells] */
-    double *pct;          /* [ncells][np] */
-    double *p_met;        /* [years] */
-    double *p_met_mcse;   /* [years] */
-};
+#include "internal.h"
 
 void sc_summary_free(sc_summary *s)
 {
@@ -59,6 +46,7 @@ void sc_summary_free(sc_summary *s)
     sc_free(s->pct);
     sc_free(s->p_met);
     sc_free(s->p_met_mcse);
+    sc_twopass_free(s->tp);
     sc_free(s);
 }
 
@@ -74,6 +62,10 @@ static int check_args(const sc_layout *l, long n, int np, const double *pcts, sc
         if (!(pcts[k] >= 0.0 && pcts[k] <= 100.0))
             return sc_error_set(e, SC_EINPUT,
                                 "summary: percentile %g is outside [0, 100]", pcts[k]);
+    for (int k = 1; k < np; k++)
+        if (pcts[k] < pcts[k - 1])
+            return sc_error_set(e, SC_EINPUT, "summary: percentiles must be in ascending "
+                                "order (%g after %g)", pcts[k], pcts[k - 1]);
     return SC_OK;
 }
 
@@ -114,8 +106,9 @@ static int alloc_results(sc_summary *s, sc_error *e)
     return SC_OK;
 }
 
-int sc_summary_alloc(const sc_layout *l, long n, int npercentiles, const double *percentiles,
-                     sc_summary **out, sc_error *e)
+/* What both modes share: arguments, percentiles, the statistics' arrays. */
+static int alloc_common(const sc_layout *l, long n, int npercentiles, const double *percentiles,
+                        int keep_records, sc_summary **out, sc_error *e)
 {
     *out = NULL;
     int rc = check_args(l, n, npercentiles, percentiles, e);
@@ -127,53 +120,158 @@ int sc_summary_alloc(const sc_layout *l, long n, int npercentiles, const double 
     s->layout = *l;
     s->n = n;
     s->np = npercentiles;
+    s->passes = 1;
     s->pcts = sc_calloc((size_t)npercentiles, sizeof(double));
-    if (!s->pcts) {
-        sc_summary_free(s);
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory");
-    }
-    if (npercentiles > 0)
-        memcpy(s->pcts, percentiles, (size_t)npercentiles * sizeof(double));
-    rc = alloc_values(s, e);
+    rc = s->pcts ? SC_OK : sc_error_set(e, SC_ENOMEM, "summary: out of memory");
+    if (!rc && keep_records)
+        rc = alloc_values(s, e);   /* first: its failure names the bytes asked for */
     if (!rc)
         rc = alloc_results(s, e);
     if (rc) {
         sc_summary_free(s);
         return rc;
     }
+    if (npercentiles > 0)
+        memcpy(s->pcts, percentiles, (size_t)npercentiles * sizeof(double));
     *out = s;
     return SC_OK;
 }
 
-void sc_summary_store(sc_summary *s, long i, const double *cells)
+int sc_summary_alloc(const sc_layout *l, long n, int npercentiles, const double *percentiles,
+                     sc_summary **out, sc_error *e)
 {
-    size_t n = (size_t)s->n;
-    double *col = s->values + (size_t)i;
-    for (size_t c = 0; c < s->layout.ncells; c++)
-        col[c * n] = cells[c];
+    return alloc_common(l, n, npercentiles, percentiles, 1, out, e);
 }
 
-static void set_all_nan(sc_summary *s, size_t c)
+int sc_summary_alloc_bounded(const sc_layout *l, long n, int npercentiles,
+                             const double *percentiles, sc_summary **out, sc_error *e)
+{
+    int rc = alloc_common(l, n, npercentiles, percentiles, 0, out, e);
+    if (!rc && (rc = sc_twopass_alloc(*out, e))) {
+        sc_summary_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int sc_summary_passes(const sc_summary *s)
+{
+    return s->passes;
+}
+
+long sc_summary_pass_trajectories(const sc_summary *s, int pass)
+{
+    return s->tp && pass == 0 ? sc_twopass_pilot(s) : s->n;
+}
+
+int sc_summary_next_pass(sc_summary *s, sc_error *e)
+{
+    if (!s->tp || s->pass + 1 >= s->passes)
+        return sc_error_set(e, SC_EFAIL, "summary: no pass after pass %d", s->pass);
+    int rc = sc_twopass_end_pass(s, e);
+    if (!rc)
+        s->pass++;
+    return rc;
+}
+
+int sc_summary_has_records(const sc_summary *s)
+{
+    return s->values != NULL;
+}
+
+/* Chunks hand trajectories to threads, and the bounded mode accumulates
+ * moments per chunk: a chunk is always one thread's, in order, and its size
+ * depends on n alone, so the sums do not depend on the thread count. At most
+ * about 512 chunks, so per-chunk moments stay small. */
+long sc_summary_chunk(long n)
+{
+    long c = (n + 511) / 512;
+    return c < 64 ? 64 : c;
+}
+
+void sc_summary_store(sc_summary *s, long i, const double *cells)
+{
+    if (s->tp)
+        sc_twopass_store(s, i, cells);
+    else
+        memcpy(s->values + (size_t)i * s->layout.ncells, cells, s->layout.ncells * sizeof *cells);
+}
+
+void sc_summary_set_nan(sc_summary *s, size_t c)
 {
     s->mean[c] = s->sd[c] = s->mcse[c] = NAN;
     for (int k = 0; k < s->np; k++)
         s->pct[c * (size_t)s->np + (size_t)k] = NAN;
 }
 
-/* Type-7 quantile of sorted x[0..n-1]: x[j] + d (x[j+1] - x[j]) at rank
- * (n-1)p = j + d. The same definition as gsl_stats_quantile_from_sorted_data,
- * which computes (1-d) x[j] + d x[j+1]: that form can land an ulp outside
- * [x[j], x[j+1]] (e.g. on a run of equal values), so a row of percentiles of
- * a constant could decrease. This form, clamped to the bracket, is monotone in
- * p, as a finance reader expects every percentile row to be. */
-static double quantile_sorted(const double *x, size_t n, double p)
+
+static void swap(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Put x[lo..hi) around its k-th smallest value (lo <= k < hi): afterwards
+ * x[k] is that value, everything before it is <= and everything after >=.
+ * Quickselect with a median-of-three pivot and a three-way partition, so runs
+ * of equal values (counts, capped amounts) cost one pass, not many. */
+static void select_kth(double *x, size_t lo, size_t hi, size_t k)
+{
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        double a = x[lo], b = x[mid], c = x[hi - 1];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t lt = lo, i = lo, gt = hi;   /* [lo,lt) < pivot, [lt,i) == pivot, [gt,hi) > pivot */
+        while (i < gt) {
+            if (x[i] < pivot)
+                swap(&x[lt++], &x[i++]);
+            else if (x[i] > pivot)
+                swap(&x[i], &x[--gt]);
+            else
+                i++;
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return;
+    }
+}
+
+/* The order statistic of rank k. x[0..*done) holds the smallest *done values
+ * (unordered, but every rank asked before is in its sorted place) and the
+ * rest are all >= them, so ranks asked in ascending order select in the
+ * shrinking remainder. */
+static double order_stat(double *x, size_t n, size_t k, size_t *done)
+{
+    if (k >= *done) {
+        select_kth(x, *done, n, k);
+        /* Everything before k is <= x[k] but unordered; only x[k] is placed. */
+        *done = k + 1;
+        return x[k];
+    }
+    return x[k];
+}
+
+/* Type-7 quantile, x(j) + d (x(j+1) - x(j)) at rank (n-1)p = j + d, with the
+ * order statistics found by selection rather than a full sort (the same two
+ * values, in linear time). This form, clamped to [x(j), x(j+1)], is monotone
+ * in p; GSL's gsl_stats_quantile_from_sorted_data computes (1-d) x(j) +
+ * d x(j+1), which can land an ulp outside the bracket on a run of equal
+ * values, so a row of percentiles of a constant could decrease. Percentiles
+ * must come in ascending order (sc_summary_alloc checks). */
+double sc_summary_quantile(double *x, size_t n, double p, size_t *done)
 {
     double rank = (double)(n - 1) * p;
     size_t j = (size_t)rank;
     if (j + 1 >= n)
-        return x[n - 1];
-    double v = x[j] + (rank - (double)j) * (x[j + 1] - x[j]);
-    return fmin(fmax(v, x[j]), x[j + 1]);
+        return order_stat(x, n, n - 1, done);
+    double a = order_stat(x, n, j, done);
+    double b = order_stat(x, n, j + 1, done);
+    double v = a + (rank - (double)j) * (b - a);
+    return fmin(fmax(v, a), b);
 }
 
 /* One cell: plain sums in trajectory order, the corrected two-pass algorithm
@@ -181,15 +279,14 @@ static double quantile_sorted(const double *x, size_t n, double p)
  * digits to cancellation), then percentiles from a sorted copy. A cell that is
  * the same in every trajectory (a grant, a capped contingency) gets exactly
  * that value as its mean and sd 0, not rounding noise. */
-static void summarise_cell(sc_summary *s, size_t c, double *scratch)
+static void summarise_cell(sc_summary *s, size_t c, double *x)
 {
     size_t n = (size_t)s->n;
-    const double *x = s->values + c * n;
     double sum = 0.0;
     int constant = 1;
     for (size_t i = 0; i < n; i++) {
         if (isnan(x[i])) {
-            set_all_nan(s, c);
+            sc_summary_set_nan(s, c);
             return;
         }
         sum += x[i];
@@ -214,15 +311,13 @@ static void summarise_cell(sc_summary *s, size_t c, double *scratch)
 
     if (s->np == 0)
         return;
-    memcpy(scratch, x, n * sizeof(double));
-    gsl_sort(scratch, 1, n);
+    size_t done = 0;   /* x[0..done) holds the smallest `done` values, in order */
     for (int k = 0; k < s->np; k++)
-        s->pct[c * (size_t)s->np + (size_t)k] =
-            quantile_sorted(scratch, n, s->pcts[k] / 100.0);
+        s->pct[c * (size_t)s->np + (size_t)k] = sc_summary_quantile(x, n, s->pcts[k] / 100.0, &done);
 }
 
 /* P(target met) per year from the indicator cells' means. */
-static void summarise_targets(sc_summary *s)
+void sc_summary_targets(sc_summary *s)
 {
     double n = (double)s->n;
     for (int y = 0; y < s->layout.years; y++) {
@@ -232,16 +327,35 @@ static void summarise_targets(sc_summary *s)
     }
 }
 
+/* Copy cells c0..c0+nb-1 of every trajectory into nb contiguous columns.
+ * Rows are read a cache line at a time (SC_GATHER cells), not a value at a
+ * time: storing whole rows and gathering blocks is far cheaper than
+ * scattering every trajectory across ncells columns. */
+enum { SC_GATHER = 8 };
+
+static void gather(const sc_summary *s, size_t c0, size_t nb, double *cols)
+{
+    size_t n = (size_t)s->n, nc = s->layout.ncells;
+    for (size_t i = 0; i < n; i++) {
+        const double *row = s->values + i * nc + c0;
+        for (size_t k = 0; k < nb; k++)
+            cols[k * n + i] = row[k];
+    }
+}
+
 int sc_summary_compute(sc_summary *s, sc_error *e)
 {
-    long long ncells = (long long)s->layout.ncells;
+    if (s->tp)
+        return sc_twopass_compute(s, e);
+    size_t ncells = s->layout.ncells;
     size_t n = (size_t)s->n;
+    long long nblocks = (long long)((ncells + SC_GATHER - 1) / SC_GATHER);
     int failed = 0;
 
-#pragma omp parallel default(none) shared(s, ncells, n, failed)
+#pragma omp parallel default(none) shared(s, ncells, n, nblocks, failed)
     {
-        double *scratch = sc_malloc(n * sizeof(double));
-        if (!scratch) {
+        double *cols = sc_malloc(SC_GATHER * n * sizeof(double));
+        if (!cols) {
 #pragma omp atomic write
             failed = 1;
         }
@@ -249,16 +363,22 @@ int sc_summary_compute(sc_summary *s, sc_error *e)
          * all or none); one without scratch skips its cells, and the flag
          * turns the whole result into an error below. */
 #pragma omp for schedule(dynamic)
-        for (long long c = 0; c < ncells; c++)
-            if (scratch)
-                summarise_cell(s, (size_t)c, scratch);
-        sc_free(scratch);
+        for (long long b = 0; b < nblocks; b++) {
+            size_t c0 = (size_t)b * SC_GATHER;
+            size_t nb = ncells - c0 < SC_GATHER ? ncells - c0 : SC_GATHER;
+            if (!cols)
+                continue;
+            gather(s, c0, nb, cols);
+            for (size_t k = 0; k < nb; k++)
+                summarise_cell(s, c0 + k, cols + k * n);
+        }
+        sc_free(cols);
     }
 
     if (failed)
         return sc_error_set(e, SC_ENOMEM, "summary: cannot allocate %zu bytes of sorting "
-                            "scratch per thread", n * sizeof(double));
-    summarise_targets(s);
+                            "scratch per thread", SC_GATHER * n * sizeof(double));
+    sc_summary_targets(s);
     return SC_OK;
 }
 
@@ -325,7 +445,12 @@ double sc_summary_p_all_met(const sc_summary *s, double *mcse)
     return p;
 }
 
+double *sc_summary_records(sc_summary *s)
+{
+    return s->values;
+}
+
 double sc_summary_value(const sc_summary *s, long i, size_t cell)
 {
-    return s->values[cell * (size_t)s->n + (size_t)i];
+    return s->values[(size_t)i * s->layout.ncells + cell];
 }

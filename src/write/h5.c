@@ -24,7 +24,9 @@
  *     "poisson"; a parameter left at its default gets note "default";
  *   /axes/area_name [A] and /axes/cluster_area [C] (the area id of each
  *     cluster);
- *   metric groups and target groups carry attributes unit and doc.
+ *   metric groups and target groups carry attributes unit and doc;
+ *   /trajectories/<level>/<metric> and /trajectories/targets/met: some cells
+ *     trajectory by trajectory, for paired comparisons (write_trajectories).
  * Strings are variable-length UTF-8 except the verbatim scenario files.
  */
 #include "sendcast/write.h"
@@ -338,6 +340,8 @@ static int write_parameters(sc_h5w *w, const sc_scenario *s, sc_error *e)
         if (!rc) rc = sc_h5_attr_string(w, group, "status", d->status, e);
         if (!rc) rc = sc_h5_attr_string(w, group, "source", d->source, e);
         if (!rc) rc = sc_h5_attr_string(w, group, "doc", info->doc, e);
+        if (!rc && d->fitted_from[0])   /* CONTRACT.md: fitted ones say from what */
+            rc = sc_h5_attr_string(w, group, "fitted_from", d->fitted_from, e);
     }
     return rc;
 }
@@ -449,6 +453,65 @@ static int write_targets(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     return rc;
 }
 
+/* ---- per-trajectory values -------------------------------------------- */
+
+/* Trajectory by trajectory, the cells `compare` pairs on common random numbers
+ * and `report` needs beyond percentiles (P(cluster overspends), bands at any
+ * level): /trajectories/<level>/<metric> [N][Y] (district) or [N][Y][U], and
+ * /trajectories/targets/met [N][Y] (1 met, 0 missed, NaN no target). Chunked
+ * by 1024 trajectories, shuffled and deflated (level 3): zeros and repeated
+ * budgets compress well. Only the listed metrics, to keep files small. */
+static int write_trajectory_block(sc_h5w *w, const sc_summary *sum, const char *path,
+                                  size_t first, int years, int units, int rank, sc_error *e)
+{
+    long n = sc_summary_trajectories(sum);
+    size_t row = (size_t)years * (size_t)units;
+    double *v = sc_calloc((size_t)n * row, sizeof *v);
+    if (!v)
+        return sc_error_set(e, SC_ENOMEM, "out of memory writing %s", path);
+    for (long i = 0; i < n; i++)
+        for (size_t k = 0; k < row; k++)
+            v[(size_t)i * row + k] = sc_summary_value(sum, i, first + k);
+    hsize_t dims[3] = { (hsize_t)n, (hsize_t)years, (hsize_t)units };
+    hsize_t chunk[3] = { (hsize_t)(n < 1024 ? n : 1024), (hsize_t)years, (hsize_t)units };
+    int rc = sc_h5_doubles_packed(w, path, rank, dims, chunk, 3, v, e);
+    sc_free(v);
+    return rc;
+}
+
+static int write_trajectories(sc_h5w *w, const sc_layout *l, const sc_summary *sum, sc_error *e)
+{
+    static const struct { enum sc_level level; int metric; } kept[] = {
+        { SC_LEVEL_DISTRICT, SC_D_REQUESTS }, { SC_LEVEL_DISTRICT, SC_D_DIVERTED },
+        { SC_LEVEL_DISTRICT, SC_D_NEW_PLANS }, { SC_LEVEL_DISTRICT, SC_D_PLANS_TOTAL },
+        { SC_LEVEL_DISTRICT, SC_D_TOPUP_SPEND }, { SC_LEVEL_DISTRICT, SC_D_CLUSTER_SPEND },
+        { SC_LEVEL_DISTRICT, SC_D_HNB_SPEND }, { SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE },
+        { SC_LEVEL_DISTRICT, SC_D_CUMULATIVE_DEFICIT }, { SC_LEVEL_DISTRICT, SC_D_SV_WITHHELD },
+        { SC_LEVEL_DISTRICT, SC_D_CONTINGENCY_USED },
+        { SC_LEVEL_AREA, SC_A_CONTINGENCY_USED }, { SC_LEVEL_AREA, SC_A_UNCOVERED_OVERSPEND },
+        { SC_LEVEL_CLUSTER, SC_C_OVERSPEND },
+    };
+    int rc = sc_h5_group(w, "/trajectories", e);
+    if (!rc)
+        rc = sc_h5_attr_string(w, "/trajectories", "doc", "per-trajectory values [trajectory]"
+                               "[year] (district) or [trajectory][year][unit], for paired "
+                               "comparisons on common random numbers", e);
+    for (size_t k = 0; !rc && k < sizeof kept / sizeof kept[0]; k++) {
+        char path[PATH_MAX_H5];
+        enum sc_level v = kept[k].level;
+        rc = sc_h5_path(path, sizeof path, e, "/trajectories/%s/%s", sc_level_names[v],
+                        sc_layout_metrics(v)[kept[k].metric].name);
+        if (!rc)
+            rc = write_trajectory_block(w, sum, path, sc_layout_block(l, v, kept[k].metric),
+                                        l->years, l->units[v],
+                                        v == SC_LEVEL_DISTRICT ? 2 : 3, e);
+    }
+    if (!rc)
+        rc = write_trajectory_block(w, sum, "/trajectories/targets/met", l->target_offset,
+                                    l->years, 1, 2, e);
+    return rc;
+}
+
 /* ---- the whole file -------------------------------------------------- */
 
 /* The three inputs must describe the same run; a mismatch is a caller bug. */
@@ -478,6 +541,8 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
     if (!rc) rc = write_axes(w, s, sum, e);
     if (!rc) rc = write_levels(w, l, sum, e);
     if (!rc) rc = write_targets(w, s, sum, e);
+    if (!rc && sc_summary_has_records(sum))   /* bounded summaries keep no records */
+        rc = write_trajectories(w, l, sum, e);
     return rc;
 }
 

@@ -175,6 +175,42 @@ int sc_h5_doubles(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
     return write_array(w, path, rank, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, e);
 }
 
+/* The dataset-creation property list of a packed dataset. */
+static hid_t packed_dcpl(int rank, const hsize_t *chunk, int level)
+{
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0)
+        return dcpl;
+    if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0
+        || H5Pset_deflate(dcpl, (unsigned)level) < 0) {
+        H5Pclose(dcpl);
+        return H5I_INVALID_HID;
+    }
+    return dcpl;
+}
+
+int sc_h5_doubles_packed(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
+                         const hsize_t *chunk, int level, const double *data, sc_error *e)
+{
+    if (rank < 1 || rank > 3 || level < 1 || level > 9)
+        return sc_error_set(e, SC_EFAIL, "HDF5: dataset %s: rank %d / deflate level %d not "
+                            "supported", path, rank, level);
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = packed_dcpl(rank, chunk, level);
+    hid_t d = space < 0 || dcpl < 0 ? H5I_INVALID_HID
+              : H5Dcreate2(w->file, path, H5T_IEEE_F64LE, space, w->lcpl, dcpl, H5P_DEFAULT);
+    int rc = SC_OK;
+    if (d < 0)
+        rc = h5_fail(e, "create dataset", path);
+    else if (H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        rc = h5_fail(e, "write dataset", path);
+    if (d >= 0 && H5Dclose(d) < 0 && !rc)
+        rc = h5_fail(e, "close dataset", path);
+    close_any(&dcpl, H5Pclose);
+    close_any(&space, H5Sclose);
+    return rc;
+}
+
 int sc_h5_int32s(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
                  const int32_t *data, sc_error *e)
 {

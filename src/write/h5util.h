@@ -49,6 +49,11 @@ int sc_h5_doubles(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
                   const double *data, sc_error *e);
 int sc_h5_int32s(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
                  const int32_t *data, sc_error *e);
+/* Like sc_h5_doubles (rank 1..3, no zero dimension) but chunked (chunk
+ * dims given) with the shuffle filter and deflate at `level` (1..9): for the
+ * large per-trajectory datasets, where compression pays. */
+int sc_h5_doubles_packed(sc_h5w *w, const char *path, int rank, const hsize_t *dims,
+                         const hsize_t *chunk, int level, const double *data, sc_error *e);
 /* One-dimensional [n] dataset of strings (n may be 0). */
 int sc_h5_strings(sc_h5w *w, const char *path, size_t n, const char *const *strs, sc_error *e);
 /* Scalar fixed-length string holding exactly len bytes (no terminator needed). */

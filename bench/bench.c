@@ -1,0 +1,193 @@
+/*
+ * bench.c — `make bench`: speed and memory of the engine, measured side by
+ * side in one run on one scenario (default: the Kirklees cluster scenario).
+ *
+ * Prints trajectories per second end to end at 10^4, 10^5 and 10^6
+ * trajectories (10^6 with bounded-memory summaries, as `sendcast run` does);
+ * the ratio of simulation time to the raw-draw floor (the same number and kinds
+ * of GSL draws, with the engine's own arguments, and no model around them:
+ * src/simulate/floor.c); the split of time between simulation, summaries and
+ * writing; thread scaling; and the peak resident memory. A benchmark, not a
+ * test: it asserts nothing, it reports.
+ *
+ *   build/bench/bench [SCENARIO.yaml] [--max N]   (N: the largest run, default 10^6)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "sendcast/fit.h"
+#include "sendcast/layout.h"
+#include "sendcast/scenario.h"
+#include "sendcast/simulate.h"
+#include "sendcast/summary.h"
+#include "sendcast/write.h"
+
+typedef struct timing {
+    double simulate, summarise, write;
+    long long draws;
+} timing;
+
+static long long total_draws(const sc_draw_counts *c)
+{
+    long long t = 0;
+    for (int k = 0; k < SC_NDRAW_KINDS; k++)
+        t += c->n[k];
+    return t;
+}
+
+static double peak_rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* The summary for n trajectories: every record kept up to 10^5, bounded
+ * (three passes) above, as `sendcast run` chooses with its default --memory. */
+static int summary_for(const sc_scenario *s, const sc_layout *l, long n, sc_summary **sum,
+                       sc_error *e)
+{
+    if (n <= 100000)
+        return sc_summary_alloc(l, n, s->npercentiles, s->percentiles, sum, e);
+    return sc_summary_alloc_bounded(l, n, s->npercentiles, s->percentiles, sum, e);
+}
+
+static void add_counts(sc_draw_counts *total, const sc_draw_counts *c)
+{
+    for (int k = 0; k < SC_NDRAW_KINDS; k++)
+        total->n[k] += c->n[k];
+}
+
+/* Simulate n trajectories with `threads` (every pass the summary needs); with
+ * `full`, summarise and write too. `counts` gets the draws of all passes. */
+static int measure(const sc_scenario *s, const sc_layout *l, long n, int threads, int full,
+                   timing *t, sc_draw_counts *counts, sc_error *e)
+{
+    sc_summary *sum = NULL;
+    memset(t, 0, sizeof *t);
+    memset(counts, 0, sizeof *counts);
+    if (full && summary_for(s, l, n, &sum, e))
+        return e->status;
+    sc_draw_counts pass_counts;
+    sc_sim_options opt = {.threads = threads, .draws = &pass_counts};
+    omp_set_num_threads(threads);
+    int st = SC_OK, passes = sum ? sc_summary_passes(sum) : 1;
+    for (int pass = 0; st == SC_OK && pass < passes; pass++) {
+        if (pass > 0)
+            st = sc_summary_next_pass(sum, e);
+        long k = sum ? sc_summary_pass_trajectories(sum, pass) : n;
+        double t0 = omp_get_wtime();
+        if (st == SC_OK)
+            st = sc_sim_run(s, l, s->seed, k, &opt, sum, e);
+        t->simulate += omp_get_wtime() - t0;
+        add_counts(counts, &pass_counts);
+    }
+    t->draws = total_draws(counts);
+    double t0 = omp_get_wtime();
+    if (st == SC_OK && full) {
+        st = sc_summary_compute(sum, e);
+        t->summarise = omp_get_wtime() - t0;
+    }
+    if (st == SC_OK && full) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/sendcast-bench-%d.h5", (int)getpid());
+        sc_run_info run = {.seed = s->seed, .trajectories = n, .threads = threads};
+        snprintf(run.created_utc, sizeof run.created_utc, "bench");
+        sc_sha256_hex(s->files[0].text, s->files[0].len, run.scenario_sha256);
+        t0 = omp_get_wtime();
+        st = sc_write_h5(path, 1, s, l, sum, &run, e);
+        t->write = omp_get_wtime() - t0;
+        unlink(path);
+    }
+    sc_summary_free(sum);
+    return st;
+}
+
+static int bench(const char *path, long max_n, sc_error *e)
+{
+    sc_scenario *s = NULL;
+    int st = sc_scenario_read(path, &s, e);
+    if (st == SC_OK)
+        st = sc_fit_scenario(s, 0, NULL, e);   /* as `sendcast run` does */
+    if (st) {
+        sc_scenario_free(s);
+        return st;
+    }
+    sc_layout l;
+    sc_layout_init(&l, s);
+    int cores = omp_get_num_procs();
+    printf("sendcast bench: %s (%d clusters, %d areas, %d years, %zu cells a trajectory)\n",
+           s->name, s->nclusters, s->nareas, s->horizon, l.ncells);
+    printf("machine: %d cores (omp_get_num_procs)\n\n", cores);
+
+    printf("1. Speed end to end (simulate + summarise + write) and the raw-draw floor, %d threads\n",
+           cores);
+    printf("   up to 10^5 every record is kept; above, summaries take three passes in bounded memory\n");
+    printf("%12s %10s %10s %12s %14s %10s %12s\n", "trajectories", "summaries", "simulate s",
+           "traj/s", "GSL draws", "floor s", "engine/floor");
+    timing t;
+    sc_draw_counts counts;
+    for (long n = 10000; n <= max_n && st == SC_OK; n *= 10) {
+        st = measure(s, &l, n, cores, 1, &t, &counts, e);
+        double floor_s = 0;
+        if (st == SC_OK)
+            st = sc_sim_draw_floor(s, &l, s->seed, 64, &counts, cores, &floor_s, e);
+        if (st == SC_OK)
+            printf("%12ld %10s %10.3f %12.0f %14lld %10.3f %12.2f\n", n,
+                   n <= 100000 ? "kept" : "3 passes", t.simulate,
+                   (double)n / (t.simulate + t.summarise + t.write), t.draws, floor_s,
+                   t.simulate / floor_s);
+        if (st == SC_OK)
+            printf("%12s %10s   split: simulate %.3f s, summarise %.3f s, write %.3f s\n", "", "",
+                   t.simulate, t.summarise, t.write);
+    }
+    if (st == SC_OK) {
+        printf("\n   draws by kind in the last run:");
+        for (int k = 0; k < SC_NDRAW_KINDS; k++)
+            printf(" %s %lld", sc_draw_kind_names[k], counts.n[k]);
+        printf("\n");
+    }
+
+    long ns = max_n < 100000 ? max_n : 100000;
+    printf("\n2. Thread scaling, %ld trajectories, simulation only\n", ns);
+    printf("%8s %10s %12s %12s\n", "threads", "seconds", "speed-up", "efficiency");
+    double t1 = 0;
+    for (int th = 1; th <= cores && st == SC_OK; th *= 2) {
+        st = measure(s, &l, ns, th, 0, &t, &counts, e);
+        if (th == 1)
+            t1 = t.simulate;
+        if (st == SC_OK)
+            printf("%8d %10.3f %12.2f %11.0f%%\n", th, t.simulate, t1 / t.simulate,
+                   100.0 * t1 / t.simulate / th);
+        if (th * 2 > cores && th != cores)
+            th = cores / 2;    /* end on the machine's core count */
+    }
+
+    printf("\n3. Peak resident memory of this process (all of the above): %.0f MB\n", peak_rss_mb());
+    sc_scenario_free(s);
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = "scenarios/kirklees-clusters.yaml";
+    long max_n = 1000000;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--max") && i + 1 < argc)
+            max_n = atol(argv[++i]);
+        else
+            path = argv[i];
+    }
+    sc_error e;
+    sc_error_clear(&e);
+    if (bench(path, max_n, &e) != SC_OK) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * export.h — what finance officers and the steering group take away from a
+ * result file: tidy CSV, an Excel workbook, and fan charts (PNG and SVG).
+ *
+ * Every function reads an sc_result (result.h) and writes whole files or
+ * nothing: each output is written beside its target (NAME.tmp.PID) and
+ * renamed into place when complete, replacing an older export of the same
+ * name (exports are derived from the result file and can always be made
+ * again). Errors: SC_EFAIL for I/O or library failures, with the file named;
+ * SC_ENOMEM. Money is shown in £m in charts and sheets; the CSV keeps pounds
+ * exactly as stored.
+ */
+#ifndef SENDCAST_EXPORT_H
+#define SENDCAST_EXPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sendcast/error.h"
+#include "sendcast/result.h"
+
+/* ---- writing whole files ---------------------------------------------- */
+
+/* A file being written: tmp is PATH.tmp.PID in the same folder. */
+typedef struct sc_outfile {
+    char *path;
+    char *tmp;
+    FILE *f;       /* open on tmp when begun with a stream, else NULL */
+} sc_outfile;
+
+/* Start writing path; with stream != 0 also open tmp for writing ("wb"). */
+int sc_outfile_begin(sc_outfile *o, const char *path, int stream, sc_error *e);
+/* Close the stream (if any) and rename tmp onto path. Always releases o. */
+int sc_outfile_commit(sc_outfile *o, sc_error *e);
+/* Give up: close, remove tmp, release o. Safe on a zeroed or released o. */
+void sc_outfile_abort(sc_outfile *o);
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+/* Tidy long form, one number a row, with this header:
+ *   metric,level,unit,measure,year,financial_year,statistic,value
+ * level is district/area/cluster (or "target"), unit the area or cluster id
+ * ("district" at district level), measure the unit of measure (GBP, plans,
+ * ...), statistic mean/sd/mcse/pN (the stored percentiles) or, for targets,
+ * target/p_met/p_met_mcse/p_first_breach and p_all_met/p_all_met_mcse (year
+ * "all"). Values are written with 17 significant digits, so they read back
+ * to exactly the stored doubles; NaN is an empty field. */
+int sc_export_csv(const sc_result *r, const char *path, sc_error *e);
+
+/* ---- Excel ---------------------------------------------------------------- */
+
+/* Workbook (libxlsxwriter): Summary (key table, Safety Valve view,
+ * provenance, count of inputs by status), Inputs, District, Areas, Clusters
+ * (bands), Targets, Parameters, and Charts (native Excel fan charts). */
+int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e);
+
+/* ---- charts --------------------------------------------------------------- */
+
+enum sc_chart_kind {
+    SC_CHART_HNB_SPEND,       /* fan chart of HNB spend */
+    SC_CHART_BALANCE,         /* fan chart of the in-year balance, with the targets */
+    SC_CHART_PLANS,           /* fan chart of plans in place */
+    SC_CHART_TOPUP,           /* fan chart of top-up spend, council projection over it */
+    SC_CHART_DEFICIT,         /* fan chart of the cumulative deficit */
+    SC_CHART_CLUSTER_OVERSPEND, /* P(cluster overspends) by cluster, first and last year */
+    SC_CHART_AREA_CONTINGENCY,  /* contingency used vs available, by area */
+    SC_CHART_SV_TARGETS,      /* P(target met) and P(first breach) by year */
+    SC_NCHARTS
+};
+
+/* File stem of each chart ("hnb_spend_fan", ...). */
+const char *sc_chart_name(enum sc_chart_kind k);
+/* Title a reader sees. */
+const char *sc_chart_title(enum sc_chart_kind k);
+
+/* Draw chart k into path with PLplot's device "pngcairo" or "svgcairo".
+ * SC_EFAIL when the device is missing or the file cannot be made. */
+int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
+                  const char *path, sc_error *e);
+
+/* Every chart as DIR/<name>.png and DIR/<name>.svg (DIR must exist). */
+int sc_export_charts(const sc_result *r, const char *dir, sc_error *e);
+
+/* The fan-chart bands: percentiles 5, 20, 35, 50, 65, 80, 95 (the 90%, 60%
+ * and 30% central intervals and the median). */
+#define SC_FAN_NQ 7
+extern const double sc_fan_q[SC_FAN_NQ];
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * result.h — a result file (CONTRACT.md layout) read back into memory.
+ *
+ * export, compare and report never touch HDF5 themselves: sc_result_read()
+ * loads everything they show — provenance, axes, every metric's statistics,
+ * the Safety Valve targets, the per-trajectory values where the file has them,
+ * the inputs register and the parameters — and checks shapes as it goes, so
+ * a file from another program or a truncated file is refused with its name
+ * and the dataset that is wrong (SC_EINPUT, exit 2).
+ *
+ * Arrays are laid out as in the file: [year][unit] for statistics,
+ * [year][unit][percentile] for percentiles, [trajectory][year][unit] for
+ * per-trajectory values (unit axis of length 1 at district level). The whole
+ * struct is owned by the sc_result and freed by sc_result_free().
+ */
+#ifndef SENDCAST_RESULT_H
+#define SENDCAST_RESULT_H
+
+#include <stdint.h>
+
+#include "sendcast/error.h"
+#include "sendcast/layout.h"
+
+#define SC_RESULT_STR 256
+
+typedef struct sc_result_metric {
+    char name[64];
+    char unit[64];
+    char doc[SC_RESULT_STR];
+    enum sc_level level;
+    int units;              /* 1, areas or clusters */
+    double *mean, *sd, *mcse;   /* [Y][U] */
+    double *pct;                /* [Y][U][P] */
+    double *traj;               /* [N][Y][U], NULL when the file keeps none */
+} sc_result_metric;
+
+typedef struct sc_result_input {
+    char name[64];
+    char item[64];
+    int year;               /* 0 when not by year */
+    double value;
+    char status[64];
+    char source[SC_RESULT_STR];
+} sc_result_input;
+
+typedef struct sc_result_param {
+    char name[64];
+    char distribution[32];
+    char numbers[SC_RESULT_STR];   /* "a=12.5, b=3.1", as stored */
+    char status[64];
+    char source[SC_RESULT_STR];
+} sc_result_param;
+
+typedef struct sc_result {
+    char *path;
+    /* provenance (root attributes) */
+    int format_version;
+    char engine_version[64], model_version[16], scenario_name[64], scenario_sha256[80];
+    char created_utc[40], git_revision[64], libraries[512], command_line[1024];
+    char percentile_definition[128];
+    uint64_t seed;
+    long trajectories;
+    int base_year, horizon;
+    /* axes */
+    int years;                      /* = horizon */
+    int *year;                      /* [Y] labels */
+    int nareas, nclusters;
+    char (*area)[64], (*area_name)[SC_RESULT_STR], (*cluster)[64];
+    int *cluster_area;              /* [C] index into area */
+    int np;
+    double *percentile;             /* [P] */
+    /* metrics, in the engine's order (layout.h) */
+    int nmetrics[SC_NLEVELS];
+    sc_result_metric *metric[SC_NLEVELS];
+    /* Safety Valve (/targets/safety_valve_balance) */
+    double *target, *p_met, *p_met_mcse, *p_first_breach;   /* [Y] */
+    double p_all_met, p_all_met_mcse;
+    double *met_traj;               /* [N][Y], NULL when not stored */
+    /* provenance register and parameters */
+    int ninputs;
+    sc_result_input *inputs;
+    int nparams;
+    sc_result_param *params;
+} sc_result;
+
+/* Read path. SC_OK; SC_EINPUT (not a readable sendcast result: missing or
+ * misshapen dataset, named); SC_ENOMEM. *out is NULL on failure. */
+int sc_result_read(const char *path, sc_result **out, sc_error *e);
+void sc_result_free(sc_result *r);
+
+/* The metric of a level by name, NULL when absent. */
+const sc_result_metric *sc_result_metric_find(const sc_result *r, enum sc_level level,
+                                              const char *name);
+
+/* Percentiles q[0..nq-1] (in [0, 100]) of metric m for unit u, into out[Y][nq].
+ * A percentile the file stores is copied; otherwise it is computed from the
+ * per-trajectory values by the same Hyndman-Fan type 7 rule the engine uses.
+ * SC_EINPUT when neither is there (the message names the metric and q). */
+int sc_result_quantiles(const sc_result *r, const sc_result_metric *m, int u, int nq,
+                        const double *q, double *out, sc_error *e);
+
+/* P(value > 0) of metric m in year index t for unit u: the share of
+ * trajectories when the file keeps them (*exact = 1); otherwise estimated from
+ * the stored percentiles as 1 - q/100 for the highest stored percentile q at
+ * or below zero (1 - 0 when none is), good to the spacing of the stored
+ * percentiles (*exact = 0). */
+double sc_result_p_positive(const sc_result *r, const sc_result_metric *m, int t, int u,
+                            int *exact);
+
+/* Type 7 percentile q (in [0, 100]) of n sorted values. */
+double sc_result_type7(const double *sorted, long n, double q);
+
+/* Index of year label in r->year, -1 when absent. */
+int sc_result_year_index(const sc_result *r, int year);
+
+#endif

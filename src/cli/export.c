@@ -1,0 +1,81 @@
+/*
+ * export.c — `sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR]`:
+ * read the result file → write each output asked for → free. At least one
+ * output must be asked for. A missing --charts folder is made (one level).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sendcast/cli.h"
+#include "sendcast/export.h"
+#include "sendcast/result.h"
+
+typedef struct export_options {
+    const char *result, *csv, *xlsx, *charts;
+    int quiet;
+} export_options;
+
+static int parse_export_options(int argc, char **argv, export_options *o, sc_error *e)
+{
+    static const struct option longopts[] = {
+        {"csv", required_argument, NULL, 'c'}, {"xlsx", required_argument, NULL, 'x'},
+        {"charts", required_argument, NULL, 'g'}, {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o->csv = optarg; break;
+        case 'x': o->xlsx = optarg; break;
+        case 'g': o->charts = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case ':': return sc_error_set(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
+        default: return sc_error_set(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return sc_error_set(e, SC_EINPUT, "export: expected one result file%s",
+                            optind < argc - 1 ? ", got several" : "");
+    if (!o->csv && !o->xlsx && !o->charts)
+        return sc_error_set(e, SC_EINPUT, "export: say what to write: --csv FILE, --xlsx FILE "
+                            "and/or --charts DIR");
+    o->result = argv[optind];
+    return SC_OK;
+}
+
+static int make_folder(const char *dir, sc_error *e)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? SC_OK
+                                   : sc_error_set(e, SC_EINPUT, "--charts %s: not a folder", dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return sc_error_set(e, SC_EFAIL, "--charts: cannot create folder %s: %s", dir,
+                            strerror(errno));
+    return SC_OK;
+}
+
+int sc_cli_export(int argc, char **argv, sc_error *e)
+{
+    export_options o;
+    sc_result *r = NULL;
+    int st = parse_export_options(argc, argv, &o, e);
+    if (!st)
+        st = sc_result_read(o.result, &r, e);
+    if (!st && o.csv && !(st = sc_export_csv(r, o.csv, e)) && !o.quiet)
+        printf("Wrote %s\n", o.csv);
+    if (!st && o.xlsx && !(st = sc_export_xlsx(r, o.xlsx, e)) && !o.quiet)
+        printf("Wrote %s\n", o.xlsx);
+    if (!st && o.charts && !(st = make_folder(o.charts, e))
+        && !(st = sc_export_charts(r, o.charts, e)) && !o.quiet)
+        printf("Wrote %d charts (PNG and SVG) into %s\n", (int)SC_NCHARTS, o.charts);
+    if (st && o.result)
+        sc_error_push(e, "while exporting %s", o.result);
+    sc_result_free(r);
+    return st;
+}

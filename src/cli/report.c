@@ -1,0 +1,62 @@
+/*
+ * report.c — `sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html
+ * [--quiet]`: read the result (and the other run) → pair them (RESULT − OTHER,
+ * OTHER being the baseline) → write the page → free.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sendcast/cli.h"
+#include "sendcast/compare.h"
+#include "sendcast/report.h"
+#include "sendcast/result.h"
+
+typedef struct report_options {
+    const char *result, *other, *output;
+    int quiet;
+} report_options;
+
+static int parse_report_options(int argc, char **argv, report_options *o, sc_error *e)
+{
+    static const struct option longopts[] = {
+        {"compare", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+    int c;
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o->other = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case ':': return sc_error_set(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
+        default: return sc_error_set(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return sc_error_set(e, SC_EINPUT, "report: expected one result file");
+    if (!o->output)
+        return sc_error_set(e, SC_EINPUT, "report: say where to write the page: -o REPORT.html");
+    o->result = argv[optind];
+    return SC_OK;
+}
+
+int sc_cli_report(int argc, char **argv, sc_error *e)
+{
+    report_options o;
+    sc_result *r = NULL, *other = NULL;
+    sc_compare *c = NULL;
+    int st = parse_report_options(argc, argv, &o, e);
+    if (!st) st = sc_result_read(o.result, &r, e);
+    if (!st && o.other) st = sc_result_read(o.other, &other, e);
+    if (!st && other) st = sc_compare_compute(other, r, 0, &c, e);
+    if (!st) st = sc_report_html(r, c, o.output, e);
+    if (!st && !o.quiet)
+        printf("Wrote %s\n", o.output);
+    sc_compare_free(c);
+    sc_result_free(other);
+    sc_result_free(r);
+    return st;
+}

@@ -1,0 +1,570 @@
+/*
+ * charts.c — the steering group's charts, drawn with PLplot (export.h).
+ *
+ * Fan charts follow the Bank of England's inflation report: the 90%, 60% and
+ * 30% central intervals as nested bands of one colour, darker towards the
+ * middle, with the median as a line, so a reader sees at a glance where the
+ * outcome is likely to land and how far it might stray. The band edges are
+ * the 5/20/35/50/65/80/95th percentiles: stored ones where the result has
+ * them, else computed from the per-trajectory values (result.h).
+ *
+ * PLplot keeps its state per stream inside the library; each chart makes its
+ * own stream (plmkstrm) and ends it (plend1), so nothing outlives a call. The
+ * device is checked with plgFileDevs before plinit, because PLplot exits the
+ * process on a device it cannot open. Each chart is drawn to NAME.tmp.PID and
+ * renamed when PLplot has closed it (outfile.c). Money is shown in £m.
+ */
+#include "sendcast/export.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <plplot.h>
+
+#include "sendcast/alloc.h"
+
+const double sc_fan_q[SC_FAN_NQ] = { 5, 20, 35, 50, 65, 80, 95 };
+
+#define WIDTH 1000
+#define HEIGHT 600
+#define MAXY 64
+
+static const struct { const char *name, *title; } charts[SC_NCHARTS] = {
+    [SC_CHART_HNB_SPEND] = { "hnb_spend_fan", "High Needs Block spend" },
+    [SC_CHART_BALANCE] = { "balance_fan", "In-year HNB balance against the Safety Valve targets" },
+    [SC_CHART_PLANS] = { "plans_fan", "EHC plans in place (end of year)" },
+    [SC_CHART_TOPUP] = { "topup_fan", "Mainstream top-up spend" },
+    [SC_CHART_DEFICIT] = { "deficit_fan", "Cumulative high-needs deficit" },
+    [SC_CHART_CLUSTER_OVERSPEND] = { "cluster_overspend", "Chance each cluster overspends its budget" },
+    [SC_CHART_AREA_CONTINGENCY] = { "area_contingency", "Area contingency and the overspend it does not cover" },
+    [SC_CHART_SV_TARGETS] = { "safety_valve", "Safety Valve: chance of meeting each year's target" },
+};
+
+const char *sc_chart_name(enum sc_chart_kind k) { return charts[k].name; }
+const char *sc_chart_title(enum sc_chart_kind k) { return charts[k].title; }
+
+/* Colour map 0 entries used here (set per stream). */
+enum { C_BG, C_INK, C_BAND90, C_BAND60, C_BAND30, C_MEDIAN, C_TARGET, C_COUNCIL, C_GRID,
+       C_BAR1, C_BAR2, C_BAR3, C_NCOL };
+
+static void set_colours(void)
+{
+    static const int rgb[C_NCOL][3] = {
+        [C_BG] = { 255, 255, 255 }, [C_INK] = { 40, 40, 40 },
+        [C_BAND90] = { 198, 219, 239 }, [C_BAND60] = { 133, 180, 222 },
+        [C_BAND30] = { 66, 130, 196 }, [C_MEDIAN] = { 8, 48, 107 },
+        [C_TARGET] = { 200, 30, 30 }, [C_COUNCIL] = { 230, 120, 0 },
+        [C_GRID] = { 210, 210, 210 }, [C_BAR1] = { 158, 202, 225 },
+        [C_BAR2] = { 66, 146, 198 }, [C_BAR3] = { 8, 69, 148 },
+    };
+    for (int i = 0; i < C_NCOL; i++)
+        plscol0a(i, rgb[i][0], rgb[i][1], rgb[i][2], 1.0);
+}
+
+/* ---- streams ----------------------------------------------------------- */
+
+static int device_exists(const char *device)
+{
+    /* PLplot fills arrays the caller provides; n is their capacity. */
+    const char *menu_buf[128], *names_buf[128];
+    const char **menu = menu_buf, **names = names_buf;
+    int n = 128;
+    plgFileDevs(&menu, &names, &n);
+    for (int i = 0; i < n; i++)
+        if (names[i] && !strcmp(names[i], device))
+            return 1;
+    return 0;
+}
+
+static int open_stream(const char *device, const char *file, sc_error *e)
+{
+    if (!device_exists(device))
+        return sc_error_set(e, SC_EFAIL, "PLplot has no %s device (install the Debian "
+                            "package plplot-driver-cairo)", device);
+    PLINT strm;
+    plmkstrm(&strm);
+    plsdev(device);
+    plsfnam(file);
+    /* svgcairo counts points, pngcairo pixels: the same numbers give a
+     * 1000 x 600 image and a 1000 x 600 pt drawing. */
+    plspage(0, 0, WIDTH, HEIGHT, 0, 0);
+    plscolbg(255, 255, 255);
+    plinit();
+    set_colours();
+    plfontld(1);
+    return SC_OK;
+}
+
+/* ---- axes -------------------------------------------------------------- */
+
+/* Years on the x axis read as financial years, 2024 → "2024/25" (with data
+ * non-NULL, "24/25", for small panels). */
+static void fy_label(PLINT axis, PLFLT value, char *label, PLINT length, PLPointer data)
+{
+    int y = (int)lround(value);
+    if (axis == PL_X_AXIS && fabs(value - y) < 1e-6 && data)
+        snprintf(label, (size_t)length, "%02d/%02d", y % 100, (y + 1) % 100);
+    else if (axis == PL_X_AXIS && fabs(value - y) < 1e-6)
+        snprintf(label, (size_t)length, "%d/%02d", y, (y + 1) % 100);
+    else if (axis == PL_X_AXIS)
+        label[0] = '\0';
+    else
+        snprintf(label, (size_t)length, "%g", value);
+}
+
+static void frame(const sc_result *r, double ylo, double yhi, const char *ylabel,
+                  const char *title, const char *subtitle)
+{
+    pladv(0);
+    plschr(0, 1.1);
+    plvpor(0.10, 0.97, 0.13, 0.86);
+    plwind(r->year[0] - 0.45, r->year[r->years - 1] + 0.45, ylo, yhi);
+    plcol0(C_GRID);
+    plbox("g", 1, 0, "g", 0, 0);
+    plcol0(C_INK);
+    plslabelfunc(fy_label, NULL);
+    plbox("bcnot", 1, 0, "bcnstv", 0, 0);
+    plslabelfunc(NULL, NULL);
+    plmtex("l", 5.2, 0.5, 0.5, ylabel);
+    plschr(0, 1.5);
+    plmtex("t", 2.6, 0.0, 0.0, title);
+    plschr(0, 1.0);
+    plmtex("t", 1.0, 0.0, 0.0, subtitle);
+}
+
+/* Range of the data with a margin; always includes 0 when asked. */
+static void range(const double *v, int n, int with_zero, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (int i = 0; i < n; i++)
+        if (!isnan(v[i])) {
+            *lo = fmin(*lo, v[i]);
+            *hi = fmax(*hi, v[i]);
+        }
+    if (with_zero) {
+        *lo = fmin(*lo, 0);
+        *hi = fmax(*hi, 0);
+    }
+    if (!(*hi > *lo)) {
+        *lo -= 1;
+        *hi += 1;
+    }
+    double pad = 0.06 * (*hi - *lo);
+    *lo -= pad;
+    *hi += pad;
+}
+
+/* A key entry, line k, at the top left of the plot (or, with bottom, at the
+ * bottom left, for series that fall, such as the balance). */
+static void key_at(int k, int colour, int is_line, const char *text, int bottom)
+{
+    PLFLT x0, x1, y0, y1;
+    plgvpw(&x0, &x1, &y0, &y1);
+    double w = x1 - x0, h = y1 - y0;
+    double x = x0 + 0.02 * w;
+    double y = bottom ? y0 + (0.05 + 0.06 * (5 - k)) * h : y1 - (0.05 + 0.06 * k) * h;
+    PLFLT bx[4] = { x, x + 0.035 * w, x + 0.035 * w, x };
+    PLFLT by[4] = { y - 0.018 * h, y - 0.018 * h, y + 0.018 * h, y + 0.018 * h };
+    plcol0(colour);
+    if (is_line) {
+        PLFLT lx[2] = { x, x + 0.035 * w }, ly[2] = { y, y };
+        plwidth(3);
+        plline(2, lx, ly);
+        plwidth(1);
+    } else {
+        plfill(4, bx, by);
+    }
+    plcol0(C_INK);
+    plptex(x + 0.045 * w, y, 1, 0, 0, text);
+}
+
+/* Key entry j of a row along the top of the plot, above bars that reach 1. */
+static void key_row(int j, int colour, const char *text)
+{
+    PLFLT x0, x1, y0, y1;
+    plgvpw(&x0, &x1, &y0, &y1);
+    double w = x1 - x0, h = y1 - y0, x = x0 + (0.02 + 0.2 * j) * w, y = y1 - 0.07 * h;
+    PLFLT bx[4] = { x, x + 0.03 * w, x + 0.03 * w, x };
+    PLFLT by[4] = { y - 0.02 * h, y - 0.02 * h, y + 0.02 * h, y + 0.02 * h };
+    plcol0(colour);
+    plfill(4, bx, by);
+    plcol0(C_INK);
+    plptex(x + 0.04 * w, y, 1, 0, 0, text);
+}
+
+/* ---- fan charts ---------------------------------------------------------- */
+
+typedef struct fan {
+    double x[MAXY];
+    double q[MAXY][SC_FAN_NQ];   /* scaled */
+} fan;
+
+static int fan_load(const sc_result *r, const char *metric, double scale, fan *f, sc_error *e)
+{
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric);
+    if (!m)
+        return sc_error_set(e, SC_EINPUT, "%s: no district metric %s", r->path, metric);
+    if (r->years > MAXY)
+        return sc_error_set(e, SC_EFAIL, "charts: at most %d years, the result has %d", MAXY,
+                            r->years);
+    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, &f->q[0][0], e);
+    for (int t = 0; t < r->years; t++) {
+        f->x[t] = r->year[t];
+        for (int k = 0; k < SC_FAN_NQ; k++)
+            f->q[t][k] /= scale;
+    }
+    return rc;
+}
+
+/* The band between percentile columns lo and hi as one polygon. */
+static void band(const fan *f, int n, int lo, int hi, int colour)
+{
+    PLFLT x[2 * MAXY], y[2 * MAXY];
+    for (int t = 0; t < n; t++) {
+        x[t] = f->x[t];
+        y[t] = f->q[t][lo];
+        x[2 * n - 1 - t] = f->x[t];
+        y[2 * n - 1 - t] = f->q[t][hi];
+    }
+    plcol0(colour);
+    plfill(2 * n, x, y);
+}
+
+static void fan_draw(const fan *f, int n)
+{
+    band(f, n, 0, 6, C_BAND90);
+    band(f, n, 1, 5, C_BAND60);
+    band(f, n, 2, 4, C_BAND30);
+    PLFLT y[MAXY];
+    for (int t = 0; t < n; t++)
+        y[t] = f->q[t][3];
+    plcol0(C_MEDIAN);
+    plwidth(3);
+    plline(n, f->x, y);
+    plwidth(1);
+}
+
+static void fan_keys(int bottom)
+{
+    key_at(0, C_BAND30, 0, "central 30% of outcomes", bottom);
+    key_at(1, C_BAND60, 0, "central 60%", bottom);
+    key_at(2, C_BAND90, 0, "central 90%", bottom);
+    key_at(3, C_MEDIAN, 1, "median", bottom);
+}
+
+/* Council's own top-up projection from the inputs register, £m by year. */
+static int council_projection(const sc_result *r, double *x, double *y)
+{
+    int n = 0;
+    for (int k = 0; k < r->ninputs && n < MAXY; k++)
+        if (!strcmp(r->inputs[k].name, "finance.council_projection.topup_spend")
+            && sc_result_year_index(r, r->inputs[k].year) >= 0 && !isnan(r->inputs[k].value)) {
+            x[n] = r->inputs[k].year;
+            y[n++] = r->inputs[k].value / 1e6;
+        }
+    return n;
+}
+
+static void subtitle_of(const sc_result *r, char *buf, size_t size, const char *extra)
+{
+    snprintf(buf, size, "%s, %ld trajectories%s", r->scenario_name, r->trajectories, extra);
+}
+
+static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric, double scale,
+                    const char *ylabel, sc_error *e)
+{
+    fan f;
+    int rc = fan_load(r, metric, scale, &f, e);
+    if (rc)
+        return rc;
+    double lo, hi, cx[MAXY], cy[MAXY], all[MAXY * (SC_FAN_NQ + 2)];
+    int n = r->years, m = 0, nc = k == SC_CHART_TOPUP ? council_projection(r, cx, cy) : 0;
+    for (int t = 0; t < n; t++)
+        for (int j = 0; j < SC_FAN_NQ; j++)
+            all[m++] = f.q[t][j];
+    for (int t = 0; k == SC_CHART_BALANCE && t < n; t++)
+        all[m++] = r->target[t] / scale;
+    for (int t = 0; t < nc; t++)
+        all[m++] = cy[t];
+    range(all, m, k == SC_CHART_BALANCE || k == SC_CHART_DEFICIT, &lo, &hi);
+    if (k == SC_CHART_BALANCE)
+        hi += 0.08 * (hi - lo);   /* room for the P(met) labels over the targets */
+    if (k != SC_CHART_BALANCE && k != SC_CHART_DEFICIT && lo > 0)
+        lo = 0;   /* spend and plans read from zero */
+    char sub[256];
+    subtitle_of(r, sub, sizeof sub, scale > 1 ? "; nominal pounds (after inflation)" : "");
+    frame(r, lo, hi, ylabel, sc_chart_title(k), sub);
+    fan_draw(&f, n);
+    int falls = f.q[n - 1][3] < f.q[0][3];
+    fan_keys(falls);
+    if (k == SC_CHART_BALANCE) {
+        PLFLT zx[2] = { r->year[0] - 0.45, r->year[n - 1] + 0.45 }, zy[2] = { 0, 0 };
+        plcol0(C_INK);
+        plline(2, zx, zy);
+        double tx[MAXY], ty[MAXY];
+        int nt = 0;
+        for (int t = 0; t < n; t++)
+            if (!isnan(r->target[t])) {
+                tx[nt] = r->year[t];
+                ty[nt++] = r->target[t] / scale;
+            }
+        plcol0(C_TARGET);
+        plwidth(2.5);
+        pllsty(2);
+        plline(nt, tx, ty);
+        pllsty(1);
+        plwidth(1);
+        plssym(0, 1.6);
+        plpoin(nt, tx, ty, 17);
+        for (int t = 0; t < n; t++)
+            if (!isnan(r->target[t]) && !isnan(r->p_met[t])) {
+                char lab[48];
+                snprintf(lab, sizeof lab, "P(met) %.2f", r->p_met[t]);
+                plptex(r->year[t], r->target[t] / scale + 0.035 * (hi - lo), 1, 0, 0.5, lab);
+            }
+        key_at(4, C_TARGET, 1, "Safety Valve target (in-year balance)", falls);
+    }
+    if (nc > 0) {
+        plcol0(C_COUNCIL);
+        plssym(0, 2.0);
+        plpoin(nc, cx, cy, 18);
+        plwidth(2);
+        plline(nc, cx, cy);
+        plwidth(1);
+        key_at(4, C_COUNCIL, 1, "council's own projection", falls);
+    }
+    return SC_OK;
+}
+
+/* ---- Safety Valve -------------------------------------------------------- */
+
+static void bar(double x, double w, double y0, double y1, int colour)
+{
+    PLFLT bx[4] = { x - w / 2, x + w / 2, x + w / 2, x - w / 2 };
+    PLFLT by[4] = { y0, y0, y1, y1 };
+    plcol0(colour);
+    plfill(4, bx, by);
+}
+
+static int draw_sv(const sc_result *r, sc_error *e)
+{
+    (void)e;
+    char sub[256], extra[96] = "";
+    if (!isnan(r->p_all_met))
+        snprintf(extra, sizeof extra, "; P(every target met) = %.3f", r->p_all_met);
+    snprintf(sub, sizeof sub, "%s, %ld trajectories%s", r->scenario_name, r->trajectories, extra);
+    frame(r, 0, 1.3, "probability", sc_chart_title(SC_CHART_SV_TARGETS), sub);
+    for (int t = 0; t < r->years; t++) {
+        double p = isnan(r->p_met[t]) ? 0 : r->p_met[t];
+        bar(r->year[t] - 0.17, 0.32, 0, p, C_BAR2);
+        double b = r->p_first_breach && !isnan(r->p_first_breach[t]) ? r->p_first_breach[t] : 0;
+        bar(r->year[t] + 0.17, 0.32, 0, b, C_TARGET);
+        char lab[32];
+        snprintf(lab, sizeof lab, isnan(r->p_met[t]) ? "no target" : "%.2f", r->p_met[t]);
+        plcol0(C_INK);
+        plptex(r->year[t] - 0.17, p + 0.04, 1, 0, 0.5, lab);
+        if (b > 0) {
+            snprintf(lab, sizeof lab, "%.2f", b);
+            plptex(r->year[t] + 0.17, b + 0.04, 1, 0, 0.5, lab);
+        }
+    }
+    key_row(0, C_BAR2, "P(this year's target met)");
+    key_row(2, C_TARGET, "P(the first target missed is this year's)");
+    return SC_OK;
+}
+
+/* ---- clusters -------------------------------------------------------------- */
+
+/* The cluster axis: labels are cluster ids, one a tick. */
+typedef struct cluster_axis {
+    const sc_result *r;
+} cluster_axis;
+
+static void cluster_label(PLINT axis, PLFLT value, char *label, PLINT length, PLPointer data)
+{
+    const cluster_axis *a = data;
+    int c = (int)lround(value);
+    label[0] = '\0';
+    if (axis == PL_X_AXIS && fabs(value - c) < 1e-6 && c >= 0 && c < a->r->nclusters)
+        snprintf(label, (size_t)length, "%s", a->r->cluster[c]);
+    else if (axis != PL_X_AXIS)
+        snprintf(label, (size_t)length, "%g", value);
+}
+
+static int draw_clusters(const sc_result *r, sc_error *e)
+{
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_CLUSTER, "overspend");
+    if (!m)
+        return sc_error_set(e, SC_EINPUT, "%s: no cluster overspend to chart", r->path);
+    int ys[3] = { 0, r->years / 2, r->years - 1 }, colours[3] = { C_BAR1, C_BAR2, C_BAR3 };
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s, %ld trajectories; overspend = cluster spend above its budget%s",
+             r->scenario_name, r->trajectories,
+             m->traj ? "" : " (from stored percentiles)");
+    pladv(0);
+    plvpor(0.08, 0.97, 0.13, 0.86);
+    plwind(-0.6, r->nclusters - 0.4, 0, 1.3);
+    plcol0(C_GRID);
+    plbox("", 0, 0, "g", 0.2, 0);
+    cluster_axis ax = { r };
+    plcol0(C_INK);
+    plslabelfunc(cluster_label, &ax);
+    plschr(0, 0.85);
+    plbox("bcnot", 1, 0, "bcnstv", 0.2, 0);
+    plslabelfunc(NULL, NULL);
+    plschr(0, 1.1);
+    plmtex("l", 4.0, 0.5, 0.5, "probability");
+    plmtex("b", 3.2, 0.5, 0.5, "cluster");
+    plschr(0, 1.5);
+    plmtex("t", 2.6, 0.0, 0.0, sc_chart_title(SC_CHART_CLUSTER_OVERSPEND));
+    plschr(0, 1.0);
+    plmtex("t", 1.0, 0.0, 0.0, sub);
+    int nshow = r->years >= 3 ? 3 : r->years;
+    for (int j = 0; j < nshow; j++) {
+        int t = ys[j];
+        for (int c = 0; c < r->nclusters; c++)
+        {
+            int exact;
+            bar(c + (j - (nshow - 1) / 2.0) * 0.27, 0.25, 0,
+                sc_result_p_positive(r, m, t, c, &exact), colours[j]);
+        }
+        char lab[32];
+        snprintf(lab, sizeof lab, "%d/%02d", r->year[t], (r->year[t] + 1) % 100);
+        key_row(j, colours[j], lab);
+    }
+    return SC_OK;
+}
+
+/* ---- areas ------------------------------------------------------------------ */
+
+static int area_stats(const sc_result *r, const char *name, int a, double q, double *out,
+                      sc_error *e)
+{
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_AREA, name);
+    if (!m)
+        return sc_error_set(e, SC_EINPUT, "%s: no area metric %s", r->path, name);
+    return sc_result_quantiles(r, m, a, 1, &q, out, e);
+}
+
+/* Panel a of the page, in a grid of cols columns below the page title. */
+static void panel_viewport(int a, int cols, int rows)
+{
+    double w = 1.0 / cols, h = 0.84 / rows;
+    int i = a % cols, j = a / cols;
+    plvpor(i * w + 0.07, (i + 1) * w - 0.02, 0.84 - (j + 1) * h + 0.07, 0.84 - j * h - 0.05);
+}
+
+static int draw_area_panel(const sc_result *r, int a, int cols, int rows, sc_error *e)
+{
+    double avail[MAXY], used[MAXY], used5[MAXY], used95[MAXY], unc[MAXY];
+    int rc = area_stats(r, "contingency", a, 50, avail, e);
+    if (!rc) rc = area_stats(r, "contingency_used", a, 50, used, e);
+    if (!rc) rc = area_stats(r, "contingency_used", a, 5, used5, e);
+    if (!rc) rc = area_stats(r, "contingency_used", a, 95, used95, e);
+    if (!rc) rc = area_stats(r, "uncovered_overspend", a, 50, unc, e);
+    if (rc)
+        return rc;
+    double hi = 0;
+    for (int t = 0; t < r->years; t++)
+        hi = fmax(hi, fmax(avail[t], used[t] + unc[t]) / 1e6);
+    panel_viewport(a, cols, rows);
+    plwind(r->year[0] - 0.5, r->year[r->years - 1] + 0.5, 0, hi * 1.15 + 1e-9);
+    plcol0(C_GRID);
+    plbox("", 0, 0, "g", 0, 0);
+    plcol0(C_INK);
+    plschr(0, 0.9);
+    static const int short_labels = 1;
+    plslabelfunc(fy_label, (PLPointer)&short_labels);
+    plbox("bcnot", 1, 0, "bcnstv", 0, 0);
+    plslabelfunc(NULL, NULL);
+    plmtex("l", 4.0, 0.5, 0.5, "£m");
+    char title[320];
+    snprintf(title, sizeof title, "%s %s", r->area[a], r->area_name[a]);
+    plschr(0, 1.2);
+    plmtex("t", 1.0, 0.0, 0.0, title);
+    plschr(0, 0.9);
+    for (int t = 0; t < r->years; t++) {
+        double x = r->year[t];
+        bar(x, 0.6, 0, avail[t] / 1e6, C_BAND90);
+        bar(x, 0.36, 0, used[t] / 1e6, C_BAR2);
+        bar(x, 0.36, used[t] / 1e6, (used[t] + unc[t]) / 1e6, C_TARGET);
+        PLFLT ex[1] = { x }, lo[1] = { used5[t] / 1e6 }, up[1] = { used95[t] / 1e6 };
+        plcol0(C_INK);
+        plerry(1, ex, lo, up);
+    }
+    return SC_OK;
+}
+
+static int draw_areas(const sc_result *r, sc_error *e)
+{
+    int cols = r->nareas <= 1 ? 1 : 2, rows = (r->nareas + cols - 1) / cols;
+    if (rows < 1)
+        return sc_error_set(e, SC_EINPUT, "%s: no areas to chart", r->path);
+    pladv(0);
+    plvpor(0.02, 0.98, 0.02, 0.98);
+    plwind(0, 1, 0, 1);
+    plcol0(C_INK);
+    plschr(0, 1.4);
+    plmtex("t", -1.6, 0.0, 0.0, sc_chart_title(SC_CHART_AREA_CONTINGENCY));
+    plschr(0, 0.9);
+    plmtex("t", -4.4, 0.0, 0.0, "pale: contingency available;  blue: median used (whisker "
+           "5-95%);  red: median overspend not covered");
+    int rc = SC_OK;
+    for (int a = 0; !rc && a < r->nareas; a++)
+        rc = draw_area_panel(r, a, cols, rows, e);
+    return rc;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+static int draw(const sc_result *r, enum sc_chart_kind k, sc_error *e)
+{
+    switch (k) {
+    case SC_CHART_HNB_SPEND: return draw_fan(r, k, "hnb_spend", 1e6, "£m a year", e);
+    case SC_CHART_BALANCE: return draw_fan(r, k, "hnb_balance", 1e6, "£m (income - spend)", e);
+    case SC_CHART_PLANS: return draw_fan(r, k, "plans_total", 1, "plans", e);
+    case SC_CHART_TOPUP: return draw_fan(r, k, "topup_spend", 1e6, "£m a year", e);
+    case SC_CHART_DEFICIT: return draw_fan(r, k, "cumulative_deficit", 1e6, "£m", e);
+    case SC_CHART_CLUSTER_OVERSPEND: return draw_clusters(r, e);
+    case SC_CHART_AREA_CONTINGENCY: return draw_areas(r, e);
+    case SC_CHART_SV_TARGETS: return draw_sv(r, e);
+    default: return sc_error_set(e, SC_EFAIL, "internal: chart %d", (int)k);
+    }
+}
+
+int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
+                  const char *path, sc_error *e)
+{
+    sc_outfile o;
+    int rc = sc_outfile_begin(&o, path, 0, e);
+    if (rc)
+        return rc;
+    rc = open_stream(device, o.tmp, e);
+    if (!rc) {
+        rc = draw(r, k, e);
+        plend1();
+    }
+    if (rc) {
+        sc_outfile_abort(&o);
+        return sc_error_push(e, "while drawing %s", path);
+    }
+    return sc_outfile_commit(&o, e);
+}
+
+int sc_export_charts(const sc_result *r, const char *dir, sc_error *e)
+{
+    static const struct { const char *device, *ext; } fmt[] = {
+        { "pngcairo", "png" }, { "svgcairo", "svg" } };
+    int rc = SC_OK;
+    for (int k = 0; !rc && k < SC_NCHARTS; k++)
+        for (size_t j = 0; !rc && j < sizeof fmt / sizeof fmt[0]; j++) {
+            char path[4096];
+            if (snprintf(path, sizeof path, "%s/%s.%s", dir, charts[k].name, fmt[j].ext)
+                >= (int)sizeof path)
+                return sc_error_set(e, SC_EINPUT, "--charts: folder name too long");
+            rc = sc_chart_draw(r, (enum sc_chart_kind)k, fmt[j].device, path, e);
+        }
+    return rc;
+}

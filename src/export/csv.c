@@ -1,0 +1,106 @@
+/*
+ * csv.c — the result as a tidy CSV, one number a row (export.h).
+ *
+ * Long form rather than one wide sheet per metric because that is what a
+ * pivot table, pandas or R wants: filter by metric and statistic, pivot year
+ * into columns. Every stored statistic is written (mean, sd, mcse and every
+ * stored percentile), with %.17g so each value reads back to the same double
+ * (the test checks this against the HDF5 file).
+ */
+#include "sendcast/export.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char header[] = "metric,level,unit,measure,year,financial_year,statistic,value\n";
+
+/* A field, quoted when it holds a comma, quote or line break (RFC 4180). */
+static void field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void row(FILE *f, const char *metric, const char *level, const char *unit,
+                const char *measure, int year, const char *stat, double v)
+{
+    field(f, metric);
+    fputc(',', f);
+    fputs(level, f);
+    fputc(',', f);
+    field(f, unit);
+    fputc(',', f);
+    field(f, measure);
+    if (year > 0)
+        fprintf(f, ",%d,%d/%02d,", year, year, (year + 1) % 100);
+    else
+        fputs(",all,all,", f);
+    fputs(stat, f);
+    fputc(',', f);
+    if (!isnan(v))
+        fprintf(f, "%.17g", v);
+    fputc('\n', f);
+}
+
+static const char *unit_id(const sc_result *r, enum sc_level v, int u)
+{
+    return v == SC_LEVEL_DISTRICT ? "district" : v == SC_LEVEL_AREA ? r->area[u] : r->cluster[u];
+}
+
+static void write_metric(FILE *f, const sc_result *r, const sc_result_metric *m)
+{
+    const char *level = sc_level_names[m->level];
+    for (int u = 0; u < m->units; u++)
+        for (int t = 0; t < r->years; t++) {
+            size_t c = (size_t)t * (size_t)m->units + (size_t)u;
+            const char *id = unit_id(r, m->level, u);
+            row(f, m->name, level, id, m->unit, r->year[t], "mean", m->mean[c]);
+            row(f, m->name, level, id, m->unit, r->year[t], "sd", m->sd[c]);
+            row(f, m->name, level, id, m->unit, r->year[t], "mcse", m->mcse[c]);
+            for (int k = 0; k < r->np; k++) {
+                char stat[32];
+                snprintf(stat, sizeof stat, "p%g", r->percentile[k]);
+                row(f, m->name, level, id, m->unit, r->year[t], stat,
+                    m->pct[c * (size_t)r->np + (size_t)k]);
+            }
+        }
+}
+
+static void write_targets(FILE *f, const sc_result *r)
+{
+    static const char name[] = "safety_valve_balance";
+    for (int t = 0; t < r->years; t++) {
+        row(f, name, "target", "district", "GBP", r->year[t], "target", r->target[t]);
+        row(f, name, "target", "district", "probability", r->year[t], "p_met", r->p_met[t]);
+        row(f, name, "target", "district", "probability", r->year[t], "p_met_mcse",
+            r->p_met_mcse[t]);
+        if (r->p_first_breach)
+            row(f, name, "target", "district", "probability", r->year[t], "p_first_breach",
+                r->p_first_breach[t]);
+    }
+    row(f, name, "target", "district", "probability", 0, "p_all_met", r->p_all_met);
+    row(f, name, "target", "district", "probability", 0, "p_all_met_mcse", r->p_all_met_mcse);
+}
+
+int sc_export_csv(const sc_result *r, const char *path, sc_error *e)
+{
+    sc_outfile o;
+    int rc = sc_outfile_begin(&o, path, 1, e);
+    if (rc)
+        return rc;
+    fputs(header, o.f);
+    for (int v = 0; v < SC_NLEVELS; v++)
+        for (int k = 0; k < r->nmetrics[v]; k++)
+            write_metric(o.f, r, &r->metric[v][k]);
+    write_targets(o.f, r);
+    return sc_outfile_commit(&o, e);
+}

@@ -1,0 +1,435 @@
+/*
+ * xlsx.c — the finance team's workbook, written with libxlsxwriter (export.h).
+ *
+ * Sheets: Summary (the key table as `run` prints it, the Safety Valve view,
+ * provenance, and how many inputs are published / derived / estimate /
+ * illustrative), Inputs (every number with its status and source), District,
+ * Areas and Clusters (one row per metric, unit and year: mean, sd, Monte
+ * Carlo error and every stored percentile), Targets, Parameters, and Charts
+ * (native Excel fan charts with their data). Money is in pounds with a
+ * thousands format so that formulas a finance officer adds work on real
+ * values; charts show £m.
+ *
+ * An Excel fan chart is a stacked area chart: an invisible base series at
+ * the 5th percentile, then the increments up to the 20th, 35th, 50th, 65th,
+ * 80th and 95th percentiles, shaded light–medium–dark–dark–medium–light. The
+ * two central series differ slightly in shade so the median shows as the
+ * line where they meet (libxlsxwriter 1.1 cannot overlay a line chart).
+ * The workbook is written to NAME.tmp.PID and renamed when closed.
+ */
+#include "sendcast/export.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <xlsxwriter.h>
+
+typedef struct book {
+    lxw_workbook *wb;
+    const sc_result *r;
+    lxw_format *bold, *title, *money, *count, *prob, *wrap;
+} book;
+
+/* ---- cells ------------------------------------------------------------------ */
+
+static void num(lxw_worksheet *ws, int row, int col, double v, lxw_format *f)
+{
+    if (isnan(v))
+        worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, f);
+    else if (isinf(v))
+        worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, v > 0 ? "inf" : "-inf", f);
+    else
+        worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, f);
+}
+
+static void str(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
+{
+    worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, f);
+}
+
+static void fy(char *buf, size_t size, int year)
+{
+    snprintf(buf, size, "%d/%02d", year, (year + 1) % 100);
+}
+
+static lxw_format *format_of(const book *b, const char *unit)
+{
+    if (!strcmp(unit, "GBP"))
+        return b->money;
+    if (!strcmp(unit, "probability"))
+        return b->prob;
+    return b->count;
+}
+
+/* Percentile q of a district metric in year t (NaN when not stored). */
+static double dpct(const sc_result *r, const char *metric, int t, double q)
+{
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric);
+    for (int k = 0; m && k < r->np; k++)
+        if (fabs(r->percentile[k] - q) < 1e-9)
+            return m->pct[(size_t)t * (size_t)r->np + (size_t)k];
+    return NAN;
+}
+
+static double dmean(const sc_result *r, const char *metric, int t)
+{
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric);
+    return m ? m->mean[t] : NAN;
+}
+
+/* ---- Summary ----------------------------------------------------------------- */
+
+static int summary_table(const book *b, lxw_worksheet *ws, int row)
+{
+    const sc_result *r = b->r;
+    static const char *const head[] = {
+        "year", "HNB spend p5 (£)", "HNB spend p50 (£)", "HNB spend p95 (£)",
+        "in-year balance p50 (£)", "Safety Valve target (£)", "P(target met)", "± (MC error)",
+        "P(first missed target)", "expected SV payment withheld (£)",
+        "cumulative deficit p50 (£)", "top-up spend p50 (£)" };
+    for (int c = 0; c < (int)(sizeof head / sizeof head[0]); c++)
+        str(ws, row, c, head[c], b->bold);
+    for (int t = 0; t < r->years; t++) {
+        char y[16];
+        fy(y, sizeof y, r->year[t]);
+        int rr = row + 1 + t;
+        str(ws, rr, 0, y, NULL);
+        num(ws, rr, 1, dpct(r, "hnb_spend", t, 5), b->money);
+        num(ws, rr, 2, dpct(r, "hnb_spend", t, 50), b->money);
+        num(ws, rr, 3, dpct(r, "hnb_spend", t, 95), b->money);
+        num(ws, rr, 4, dpct(r, "hnb_balance", t, 50), b->money);
+        num(ws, rr, 5, r->target[t], b->money);
+        num(ws, rr, 6, r->p_met[t], b->prob);
+        num(ws, rr, 7, r->p_met_mcse[t], b->prob);
+        num(ws, rr, 8, r->p_first_breach ? r->p_first_breach[t] : NAN, b->prob);
+        num(ws, rr, 9, dmean(r, "sv_withheld", t), b->money);
+        num(ws, rr, 10, dpct(r, "cumulative_deficit", t, 50), b->money);
+        num(ws, rr, 11, dpct(r, "topup_spend", t, 50), b->money);
+    }
+    row += r->years + 1;
+    str(ws, row, 0, "P(every target met)", b->bold);
+    num(ws, row, 1, r->p_all_met, b->prob);
+    str(ws, row, 2, "± (MC error)", NULL);
+    num(ws, row, 3, r->p_all_met_mcse, b->prob);
+    return row + 2;
+}
+
+static int provenance(const book *b, lxw_worksheet *ws, int row)
+{
+    const sc_result *r = b->r;
+    char seed[32], n[32], fv[16];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->seed);
+    snprintf(n, sizeof n, "%ld", r->trajectories);
+    snprintf(fv, sizeof fv, "%d", r->format_version);
+    const char *rows[][2] = {
+        { "result file", r->path }, { "scenario", r->scenario_name },
+        { "scenario SHA-256", r->scenario_sha256 }, { "created (UTC)", r->created_utc },
+        { "trajectories", n }, { "seed", seed }, { "engine version", r->engine_version },
+        { "git revision", r->git_revision }, { "model version", r->model_version },
+        { "result format", fv }, { "command line", r->command_line },
+        { "libraries", r->libraries }, { "percentile definition", r->percentile_definition },
+    };
+    str(ws, row++, 0, "Provenance", b->title);
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++, row++) {
+        str(ws, row, 0, rows[k][0], b->bold);
+        str(ws, row, 1, rows[k][1], NULL);
+    }
+    return row + 1;
+}
+
+/* How many inputs have each status, in order of first appearance. */
+static int status_counts(const book *b, lxw_worksheet *ws, int row)
+{
+    const sc_result *r = b->r;
+    str(ws, row++, 0, "Inputs by status (every number on the Inputs sheet)", b->title);
+    str(ws, row, 0, "status", b->bold);
+    str(ws, row++, 1, "numbers", b->bold);
+    for (int k = 0; k < r->ninputs; k++) {
+        int seen = 0, count = 0;
+        for (int j = 0; j < k; j++)
+            seen |= !strcmp(r->inputs[j].status, r->inputs[k].status);
+        if (seen)
+            continue;
+        for (int j = k; j < r->ninputs; j++)
+            count += !strcmp(r->inputs[j].status, r->inputs[k].status);
+        str(ws, row, 0, r->inputs[k].status, NULL);
+        num(ws, row++, 1, count, b->count);
+    }
+    str(ws, row++, 0, "Illustrative numbers (such as Safety Valve targets the agreement does "
+        "not publish) make every probability that depends on them illustrative too.", NULL);
+    return row + 1;
+}
+
+static void sheet_summary(const book *b)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Summary");
+    char head[256];
+    snprintf(head, sizeof head, "sendcast: %s (%ld trajectories)", b->r->scenario_name,
+             b->r->trajectories);
+    str(ws, 0, 0, head, b->title);
+    str(ws, 1, 0, "Money in nominal pounds (after inflation). p5/p50/p95: 5th, 50th (median) and "
+        "95th percentiles over trajectories.", NULL);
+    worksheet_set_column(ws, 0, 0, 26, NULL);
+    worksheet_set_column(ws, 1, 11, 17, NULL);
+    int row = summary_table(b, ws, 3);
+    row = status_counts(b, ws, row);
+    provenance(b, ws, row);
+}
+
+/* ---- Inputs, Parameters, Targets ---------------------------------------------- */
+
+static void sheet_inputs(const book *b)
+{
+    const sc_result *r = b->r;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Inputs");
+    static const char *const head[] = { "name", "item", "year", "value", "status", "source" };
+    for (int c = 0; c < 6; c++)
+        str(ws, 0, c, head[c], b->bold);
+    for (int k = 0; k < r->ninputs; k++) {
+        const sc_result_input *in = &r->inputs[k];
+        str(ws, k + 1, 0, in->name, NULL);
+        str(ws, k + 1, 1, in->item, NULL);
+        if (in->year)
+            num(ws, k + 1, 2, in->year, NULL);
+        num(ws, k + 1, 3, in->value, NULL);
+        str(ws, k + 1, 4, in->status, NULL);
+        str(ws, k + 1, 5, in->source, NULL);
+    }
+    worksheet_set_column(ws, 0, 0, 40, NULL);
+    worksheet_set_column(ws, 1, 4, 14, NULL);
+    worksheet_set_column(ws, 5, 5, 70, NULL);
+    worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->ninputs, 5);
+    worksheet_freeze_panes(ws, 1, 0);
+}
+
+static void sheet_parameters(const book *b)
+{
+    const sc_result *r = b->r;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Parameters");
+    static const char *const head[] = { "parameter", "distribution", "numbers", "status", "source" };
+    for (int c = 0; c < 5; c++)
+        str(ws, 0, c, head[c], b->bold);
+    for (int k = 0; k < r->nparams; k++) {
+        const sc_result_param *p = &r->params[k];
+        str(ws, k + 1, 0, p->name, NULL);
+        str(ws, k + 1, 1, p->distribution, NULL);
+        str(ws, k + 1, 2, p->numbers, NULL);
+        str(ws, k + 1, 3, p->status, NULL);
+        str(ws, k + 1, 4, p->source, NULL);
+    }
+    worksheet_set_column(ws, 0, 1, 20, NULL);
+    worksheet_set_column(ws, 2, 2, 50, NULL);
+    worksheet_set_column(ws, 3, 3, 14, NULL);
+    worksheet_set_column(ws, 4, 4, 70, NULL);
+}
+
+static void sheet_targets(const book *b)
+{
+    const sc_result *r = b->r;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Targets");
+    static const char *const head[] = {
+        "year", "in-year balance target (£)", "P(target met)", "± (MC error)",
+        "P(first missed target)", "expected SV payment withheld (£)",
+        "cumulative deficit p5 (£)", "cumulative deficit p50 (£)", "cumulative deficit p95 (£)" };
+    for (int c = 0; c < 9; c++)
+        str(ws, 0, c, head[c], b->bold);
+    for (int t = 0; t < r->years; t++) {
+        char y[16];
+        fy(y, sizeof y, r->year[t]);
+        str(ws, t + 1, 0, y, NULL);
+        num(ws, t + 1, 1, r->target[t], b->money);
+        num(ws, t + 1, 2, r->p_met[t], b->prob);
+        num(ws, t + 1, 3, r->p_met_mcse[t], b->prob);
+        num(ws, t + 1, 4, r->p_first_breach ? r->p_first_breach[t] : NAN, b->prob);
+        num(ws, t + 1, 5, dmean(r, "sv_withheld", t), b->money);
+        num(ws, t + 1, 6, dpct(r, "cumulative_deficit", t, 5), b->money);
+        num(ws, t + 1, 7, dpct(r, "cumulative_deficit", t, 50), b->money);
+        num(ws, t + 1, 8, dpct(r, "cumulative_deficit", t, 95), b->money);
+    }
+    str(ws, r->years + 2, 0, "P(every target met)", b->bold);
+    num(ws, r->years + 2, 2, r->p_all_met, b->prob);
+    num(ws, r->years + 2, 3, r->p_all_met_mcse, b->prob);
+    worksheet_set_column(ws, 0, 0, 20, NULL);
+    worksheet_set_column(ws, 1, 8, 18, NULL);
+}
+
+/* ---- levels ------------------------------------------------------------------- */
+
+static void sheet_level(const book *b, enum sc_level v, const char *name)
+{
+    const sc_result *r = b->r;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
+    static const char *const head[] = { "metric", "unit", "measure", "year", "mean", "sd",
+                                        "MC error" };
+    for (int c = 0; c < 7; c++)
+        str(ws, 0, c, head[c], b->bold);
+    for (int k = 0; k < r->np; k++) {
+        char p[32];
+        snprintf(p, sizeof p, "p%g", r->percentile[k]);
+        str(ws, 0, 7 + k, p, b->bold);
+    }
+    int row = 1;
+    for (int k = 0; k < r->nmetrics[v]; k++) {
+        const sc_result_metric *m = &r->metric[v][k];
+        lxw_format *f = format_of(b, m->unit);
+        for (int u = 0; u < m->units; u++)
+            for (int t = 0; t < r->years; t++, row++) {
+                size_t c = (size_t)t * (size_t)m->units + (size_t)u;
+                char y[16];
+                fy(y, sizeof y, r->year[t]);
+                str(ws, row, 0, m->name, NULL);
+                str(ws, row, 1, v == SC_LEVEL_DISTRICT ? "district"
+                                 : v == SC_LEVEL_AREA ? r->area[u] : r->cluster[u], NULL);
+                str(ws, row, 2, m->unit, NULL);
+                str(ws, row, 3, y, NULL);
+                num(ws, row, 4, m->mean[c], f);
+                num(ws, row, 5, m->sd[c], f);
+                num(ws, row, 6, m->mcse[c], f);
+                for (int p = 0; p < r->np; p++)
+                    num(ws, row, 7 + p, m->pct[c * (size_t)r->np + (size_t)p], f);
+            }
+    }
+    worksheet_set_column(ws, 0, 0, 22, NULL);
+    worksheet_set_column(ws, 1, 3, 10, NULL);
+    worksheet_set_column(ws, 4, (lxw_col_t)(6 + r->np), 14, NULL);
+    worksheet_autofilter(ws, 0, 0, (lxw_row_t)(row - 1), (lxw_col_t)(6 + r->np));
+    worksheet_freeze_panes(ws, 1, 4);
+}
+
+/* ---- fan charts ---------------------------------------------------------------- */
+
+typedef struct fan_spec {
+    const char *metric, *title, *axis;
+    double scale;
+} fan_spec;
+
+/* Data block at (row, 0): year, base (p5), then the six increments; returns
+ * rows used. Charts read it, so it must stay on the Charts sheet. */
+static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s,
+                    sc_error *e)
+{
+    const sc_result *r = b->r;
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, s->metric);
+    double q[64 * SC_FAN_NQ];
+    if (!m || r->years > 64)
+        return -sc_error_set(e, SC_EINPUT, "%s: no district %s to chart", r->path, s->metric);
+    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, q, e);
+    if (rc)
+        return -rc;
+    static const char *const head[] = { "year", "5th percentile", "5th-20th", "20th-35th",
+                                        "35th-median", "median-65th", "65th-80th", "80th-95th" };
+    str(ws, row, 0, s->title, b->bold);
+    for (int c = 0; c < 8; c++)
+        str(ws, row + 1, c, head[c], b->bold);
+    for (int t = 0; t < r->years; t++) {
+        char y[16];
+        fy(y, sizeof y, r->year[t]);
+        str(ws, row + 2 + t, 0, y, NULL);
+        const double *qt = q + (size_t)t * SC_FAN_NQ;
+        num(ws, row + 2 + t, 1, qt[0] / s->scale, NULL);
+        for (int k = 1; k < SC_FAN_NQ; k++)
+            num(ws, row + 2 + t, 1 + k, (qt[k] - qt[k - 1]) / s->scale, NULL);
+    }
+    return r->years + 3;
+}
+
+static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec *s)
+{
+    static const lxw_color_t shade[7] = { 0, 0xC6DBEF, 0x85B4DE, 0x4282C4, 0x2F6FB0,
+                                          0x85B4DE, 0xC6DBEF };
+    static const char *const names[7] = { "", "90% band", "60% band", "30% band",
+                                          "median", "", "" };
+    lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_AREA_STACKED);
+    int last = row + 1 + b->r->years;
+    for (int k = 0; k < 7; k++) {
+        lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+        chart_series_set_categories(se, "Charts", (lxw_row_t)(row + 2), 0, (lxw_row_t)last, 0);
+        chart_series_set_values(se, "Charts", (lxw_row_t)(row + 2), (lxw_col_t)(1 + k),
+                                (lxw_row_t)last, (lxw_col_t)(1 + k));
+        lxw_chart_fill fill = { shade[k], k == 0, 0 };
+        lxw_chart_line none = { 0, 1, 0, 0, 0 };
+        chart_series_set_fill(se, &fill);
+        chart_series_set_line(se, &none);
+        if (names[k][0])
+            chart_series_set_name(se, names[k]);
+    }
+    int16_t hidden[] = { 0, 5, 6, -1 };
+    chart_legend_delete_series(ch, hidden);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    chart_title_set_name(ch, s->title);
+    chart_axis_set_name(ch->y_axis, s->axis);
+    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
+    lxw_chart_options opt = { .x_scale = 1.4, .y_scale = 1.3 };
+    worksheet_insert_chart_opt(ws, (lxw_row_t)row, 9, ch, &opt);
+}
+
+static int sheet_charts(const book *b, sc_error *e)
+{
+    static const fan_spec specs[] = {
+        { "hnb_spend", "High Needs Block spend (£m)", "£m", 1e6 },
+        { "hnb_balance", "In-year HNB balance (£m)", "£m", 1e6 },
+        { "topup_spend", "Mainstream top-up spend (£m)", "£m", 1e6 },
+        { "plans_total", "EHC plans in place", "plans", 1 },
+        { "cumulative_deficit", "Cumulative deficit (£m)", "£m", 1e6 },
+    };
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Charts");
+    worksheet_set_column(ws, 0, 0, 34, NULL);
+    worksheet_set_column(ws, 1, 7, 12, NULL);
+    int row = 0;
+    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+        int used = fan_data(b, ws, row, &specs[k], e);
+        if (used < 0)
+            return -used;
+        fan_chart(b, ws, row, &specs[k]);
+        row += used > 22 ? used : 22;   /* the chart is about 20 rows tall */
+    }
+    return SC_OK;
+}
+
+/* ---- the workbook --------------------------------------------------------------- */
+
+static void formats(book *b)
+{
+    b->bold = workbook_add_format(b->wb);
+    format_set_bold(b->bold);
+    b->title = workbook_add_format(b->wb);
+    format_set_bold(b->title);
+    format_set_font_size(b->title, 13);
+    b->money = workbook_add_format(b->wb);
+    format_set_num_format(b->money, "#,##0");
+    b->count = workbook_add_format(b->wb);
+    format_set_num_format(b->count, "#,##0.0");
+    b->prob = workbook_add_format(b->wb);
+    format_set_num_format(b->prob, "0.000");
+}
+
+int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
+{
+    sc_outfile o;
+    int rc = sc_outfile_begin(&o, path, 0, e);
+    if (rc)
+        return rc;
+    book b = { workbook_new(o.tmp), r, NULL, NULL, NULL, NULL, NULL, NULL };
+    if (!b.wb) {
+        sc_outfile_abort(&o);
+        return sc_error_set(e, SC_EFAIL, "cannot create workbook %s", path);
+    }
+    formats(&b);
+    sheet_summary(&b);
+    sheet_targets(&b);
+    rc = sheet_charts(&b, e);
+    sheet_level(&b, SC_LEVEL_DISTRICT, "District");
+    sheet_level(&b, SC_LEVEL_AREA, "Areas");
+    sheet_level(&b, SC_LEVEL_CLUSTER, "Clusters");
+    sheet_inputs(&b);
+    sheet_parameters(&b);
+    lxw_error err = workbook_close(b.wb);   /* writes the file; frees the workbook */
+    if (!rc && err != LXW_NO_ERROR)
+        rc = sc_error_set(e, SC_EFAIL, "cannot write workbook %s: %s", path,
+                          lxw_strerror(err));
+    if (rc) {
+        sc_outfile_abort(&o);
+        return rc;
+    }
+    return sc_outfile_commit(&o, e);
+}

@@ -1,0 +1,111 @@
+/*
+ * report.c — the table of `sendcast fit`: for every fitted parameter its
+ * estimate, standard error or 95% interval, and the data it came from; for
+ * the trend also the goodness of fit (deviance and Pearson chi-square per
+ * degree of freedom) and the Pearson residual of every year.
+ *
+ * Beta and Dirichlet intervals are equal-tailed 2.5%/97.5% quantiles of the
+ * posterior (a Dirichlet component's marginal is Beta(alpha_j, sum - alpha_j));
+ * the trend's are Wald intervals from the inverse observed information
+ * (k's on the log scale, where its likelihood is closer to quadratic).
+ */
+#include "sendcast/fit.h"
+
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+
+static void beta_line(FILE *out, const char *label, double a, double b)
+{
+    double m = a / (a + b), sd = sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
+    fprintf(out, "  %-12s %9.4f   sd %.4f   95%% [%.4f, %.4f]   Beta(%.6g, %.6g)\n", label, m, sd,
+            gsl_cdf_beta_Pinv(0.025, a, b), gsl_cdf_beta_Pinv(0.975, a, b), a, b);
+}
+
+static void print_trend(FILE *out, const sc_scenario *s, const sc_fit_result *r)
+{
+    const sc_fit_nb *f = &r->trend;
+    const sc_fit_nb_data *d = &r->trend_data;
+    fprintf(out, "conversion: negative-binomial trend, %s\n",
+            r->trend_on_plans ? "plans issued (fallback)" : "requests per SEND-support pupil");
+    fprintf(out, "  %-12s %9.5f   se %.5f   95%% [%.5f, %.5f]   log rate in %d\n", "alpha",
+            f->alpha, f->se_alpha, f->alpha - 1.96 * f->se_alpha, f->alpha + 1.96 * f->se_alpha,
+            s->base_year);
+    fprintf(out, "  %-12s %9.5f   se %.5f   95%% [%.5f, %.5f]   %+.1f%% a year\n", "beta",
+            f->beta, f->se_beta, f->beta - 1.96 * f->se_beta, f->beta + 1.96 * f->se_beta,
+            100 * expm1(f->beta));
+    fprintf(out, "  %-12s %9.4f   cov(alpha, beta) = [[%.6g, %.6g], [%.6g, %.6g]]\n",
+            "corr", f->cov[0][1] / (f->se_alpha * f->se_beta), f->cov[0][0], f->cov[0][1],
+            f->cov[1][0], f->cov[1][1]);
+    if (f->poisson)
+        fprintf(out, "  %-12s       inf   (Poisson: no extra-Poisson variation)\n", "k");
+    else if (isnan(f->se_logk))
+        fprintf(out, "  %-12s %9.4g   held at the scenario's value\n", "k", f->k);
+    else
+        fprintf(out, "  %-12s %9.4g   se(log k) %.4f   95%% [%.4g, %.4g]\n", "k", f->k, f->se_logk,
+                f->k_lo, f->k_hi);
+    if (d->fit_effect)
+        fprintf(out, "  %-12s %9.4f   sd %.4f   (MAP with prior Beta(%g, %g), Laplace on logit)\n",
+                "E", f->effect, f->effect_sd, d->prior_a, d->prior_b);
+    fprintf(out, "  data: %s\n", s->param[SC_P_CONVERSION].fitted_from);
+    if (!r->ss_from_history)
+        fprintf(out, "  SEND-support pupils: %.0f every year (the base year's: history has "
+                "none)\n", r->ss_base);
+    fprintf(out, "  goodness of fit: deviance %.3f, Pearson chi2 %.3f on %d df: %.3f and %.3f "
+            "per df\n", f->deviance, f->pearson, f->df, f->df > 0 ? f->deviance / f->df : NAN,
+            f->df > 0 ? f->pearson / f->df : NAN);
+    fprintf(out, "  %-6s %10s %10s %9s %6s\n", "year", "observed", "fitted", "Pearson", "ramp");
+    for (int i = 0; i < d->n; i++)
+        fprintf(out, "  %-6d %10.0f %10.1f %+9.3f %6.2f\n", r->trend_year[i], d->y[i], f->mu[i],
+                f->resid[i], d->ramp[i]);
+}
+
+static void print_dirichlet(FILE *out, const sc_scenario *s, int id)
+{
+    const sc_dist *d = &s->param[id];
+    double sum = 0;
+    for (int j = 0; j < d->dim; j++)
+        sum += d->value[j];
+    fprintf(out, "%s: Dirichlet, alpha sum %.1f\n", sc_param_table[id].name, sum);
+    for (int j = 0; j < d->dim; j++) {
+        char label[32];
+        if (id == SC_P_PLACEMENT_MIX)
+            snprintf(label, sizeof label, "%s", sc_placement_names[j]);
+        else
+            snprintf(label, sizeof label, "band %d", j + 1);
+        beta_line(out, label, d->value[j], sum - d->value[j]);
+    }
+    fprintf(out, "  data: %s\n", d->fitted_from);
+}
+
+void sc_fit_print(FILE *out, const sc_scenario *s, const sc_fit_result *r)
+{
+    fprintf(out, "Parameters fitted from history (MODEL.md 5), scenario %s, base year %d\n\n",
+            s->name, s->base_year);
+    if (r->have_trend) {
+        print_trend(out, s, r);
+        if (r->fitted[SC_P_DISPERSION])
+            fprintf(out, "  dispersion: fixed at k = %.6g in the simulation\n", s->param[SC_P_DISPERSION].value[0]);
+        fputc('\n', out);
+    }
+    for (int id = 0; id < SC_NPARAMS; id++) {
+        const sc_dist *d = &s->param[id];
+        if (!r->fitted[id] || id == SC_P_CONVERSION || id == SC_P_DISPERSION)
+            continue;
+        if (d->kind == SC_DIST_DIRICHLET) {
+            print_dirichlet(out, s, id);
+        } else {
+            fprintf(out, "%s: Beta posterior\n", sc_param_table[id].name);
+            beta_line(out, "estimate", d->p[0], d->p[1]);
+            fprintf(out, "  data: %s\n", d->fitted_from);
+        }
+        fputc('\n', out);
+    }
+    int others = 0;
+    for (int id = 0; id < SC_NPARAMS; id++)
+        if (!r->fitted[id])
+            fprintf(out, "%s%s", others++ ? ", " : "Not fitted (the scenario's own distribution): ",
+                    sc_param_table[id].name);
+    if (others)
+        fputs("\n", out);
+}

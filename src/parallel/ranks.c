@@ -1,0 +1,178 @@
+/*
+ * ranks.c — one job as several processes (Open MPI), or as the one process
+ * there is when built without MPI. See include/sendcast/ranks.h.
+ *
+ * Records move as rows of ncells doubles (an MPI contiguous type), so the
+ * counts MPI takes as int are counts of trajectories, not of doubles.
+ */
+#include "sendcast/ranks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifdef SC_MPI
+#include <mpi.h>
+#endif
+
+#include "sendcast/alloc.h"
+
+static void slice_of(long n, int rank, int size, long *first, long *count)
+{
+    long long a = (long long)n * rank / size, b = (long long)n * (rank + 1) / size;
+    *first = (long)a;
+    *count = (long)(b - a);
+}
+
+#ifdef SC_MPI
+
+int sc_ranks_init(int *argc, char ***argv)
+{
+    int provided;
+    /* Only the main thread calls MPI; OpenMP threads never do. */
+    return MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) == MPI_SUCCESS ? SC_OK
+                                                                                     : SC_EFAIL;
+}
+
+void sc_ranks_finalize(void)
+{
+    MPI_Finalize();
+}
+
+int sc_ranks_rank(void)
+{
+    int r = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+int sc_ranks_size(void)
+{
+    int n = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    return n;
+}
+
+void sc_ranks_library(char *buf, size_t size)
+{
+    char v[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len = 0;
+    MPI_Get_library_version(v, &len);
+    v[strcspn(v, ",\n")] = '\0';   /* "Open MPI v4.1.4, package: ..." -> "Open MPI v4.1.4" */
+    snprintf(buf, size, "%s", v);
+}
+
+int sc_ranks_agree(int status, sc_error *e)
+{
+    int any = 0, mine = status != SC_OK;
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (status != SC_OK)
+        return status;
+    if (any)
+        return sc_error_set(e, SC_EFAIL, "rank %d: another rank failed (its message is above)",
+                            sc_ranks_rank());
+    return SC_OK;
+}
+
+/* Rank 0 makes the full summary; every rank learns whether it could. */
+static int alloc_all(const sc_layout *l, long n, int np, const double *pcts, sc_summary **all,
+                     sc_error *e)
+{
+    int st = SC_OK;
+    if (sc_ranks_rank() == 0)
+        st = sc_summary_alloc(l, n, np, pcts, all, e);
+    int ok = st == SC_OK;
+    MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (!ok && st == SC_OK)
+        st = sc_error_set(e, SC_ENOMEM, "rank %d: rank 0 could not hold the records",
+                          sc_ranks_rank());
+    return st;
+}
+
+int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercentiles,
+                    const double *percentiles, sc_summary **all, sc_error *e)
+{
+    int rank = sc_ranks_rank(), size = sc_ranks_size();
+    *all = NULL;
+    int st = alloc_all(l, n, npercentiles, percentiles, all, e);
+    int *counts = sc_calloc((size_t)size, sizeof *counts);
+    int *displs = sc_calloc((size_t)size, sizeof *displs);
+    st = sc_ranks_agree(st == SC_OK && (!counts || !displs)
+                            ? sc_error_set(e, SC_ENOMEM, "rank %d: out of memory", rank) : st, e);
+    if (st == SC_OK) {
+        for (int r = 0; r < size; r++) {
+            long first, count;
+            slice_of(n, r, size, &first, &count);
+            counts[r] = (int)count;
+            displs[r] = (int)first;
+        }
+        MPI_Datatype row;
+        MPI_Type_contiguous((int)l->ncells, MPI_DOUBLE, &row);
+        MPI_Type_commit(&row);
+        double *into = rank == 0 ? sc_summary_records(*all) : NULL;
+        if (MPI_Gatherv(sc_summary_records(local), counts[rank], row, into, counts, displs, row, 0,
+                        MPI_COMM_WORLD) != MPI_SUCCESS)
+            st = sc_error_set(e, SC_EFAIL, "rank %d: gathering the records failed", rank);
+        MPI_Type_free(&row);
+    }
+    sc_free(counts);
+    sc_free(displs);
+    sc_summary_free(local);
+    if (st != SC_OK) {
+        sc_summary_free(*all);
+        *all = NULL;
+    }
+    return st;
+}
+
+#else /* one process */
+
+int sc_ranks_init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return SC_OK;
+}
+
+void sc_ranks_finalize(void)
+{
+}
+
+int sc_ranks_rank(void)
+{
+    return 0;
+}
+
+int sc_ranks_size(void)
+{
+    return 1;
+}
+
+void sc_ranks_library(char *buf, size_t size)
+{
+    snprintf(buf, size, "none");
+}
+
+int sc_ranks_agree(int status, sc_error *e)
+{
+    (void)e;
+    return status;
+}
+
+int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercentiles,
+                    const double *percentiles, sc_summary **all, sc_error *e)
+{
+    (void)l;
+    (void)n;
+    (void)npercentiles;
+    (void)percentiles;
+    (void)e;
+    *all = local;
+    return SC_OK;
+}
+
+#endif
+
+void sc_ranks_slice(long n, long *first, long *count)
+{
+    slice_of(n, sc_ranks_rank(), sc_ranks_size(), first, count);
+}

@@ -1,0 +1,487 @@
+/*
+ * report.c — the steering group's HTML page (report.h).
+ *
+ * Written top to bottom into NAME.tmp.PID and renamed when complete. Charts
+ * are drawn by charts.c to a temporary SVG beside the report, read back,
+ * removed, and embedded inline after three changes that inline SVG needs:
+ * the XML declaration goes; the xmlns attributes go (the HTML parser puts
+ * <svg> in the SVG namespace itself, and the page then names no web address
+ * at all); and every id (cairo's glyph symbols are "glyph0-1" in every file)
+ * gets a per-chart prefix, because ids are shared by the whole page and the
+ * second chart would otherwise draw with the first chart's glyphs.
+ */
+#include "sendcast/report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sendcast/alloc.h"
+#include "sendcast/export.h"
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void esc(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static void fy(FILE *f, int year)
+{
+    fprintf(f, "%d/%02d", year, (year + 1) % 100);
+}
+
+/* A probability as the table shows it: 3 decimals, "–" when undefined. */
+static void prob(FILE *f, double p)
+{
+    if (isnan(p))
+        fputs("&ndash;", f);
+    else
+        fprintf(f, "%.3f", p);
+}
+
+static void money(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("&ndash;", f);
+    else
+        fprintf(f, "%.2f", v / 1e6);
+}
+
+/* ---- charts ------------------------------------------------------------------ */
+
+static int slurp(const char *path, char **out, sc_error *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sc_error_set(e, SC_EFAIL, "cannot read back chart %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = n >= 0 ? sc_malloc((size_t)n + 1) : NULL;
+    int rc = SC_OK;
+    if (!buf)
+        rc = sc_error_set(e, SC_ENOMEM, "out of memory reading %s", path);
+    else if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+        rc = sc_error_set(e, SC_EFAIL, "cannot read back chart %s", path);
+    fclose(f);
+    if (rc) {
+        sc_free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    return SC_OK;
+}
+
+static int starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Copy svg into f from "<svg" on, dropping xmlns attributes and prefixing
+ * every id and reference to one with "c<k>-". */
+static void embed_svg(FILE *f, const char *svg, int k)
+{
+    const char *s = strstr(svg, "<svg");
+    if (!s)
+        return;
+    while (*s) {
+        if (starts(s, " xmlns")) {             /* ' xmlns="…"' or ' xmlns:xlink="…"' */
+            const char *q = strchr(s, '"');
+            q = q ? strchr(q + 1, '"') : NULL;
+            if (q) {
+                s = q + 1;
+                continue;
+            }
+        }
+        if (starts(s, " id=\"")) {
+            fprintf(f, " id=\"c%d-", k);
+            s += 5;
+        } else if (starts(s, "href=\"#")) {
+            fprintf(f, "href=\"#c%d-", k);
+            s += 7;
+        } else if (starts(s, "url(#")) {
+            fprintf(f, "url(#c%d-", k);
+            s += 5;
+        } else {
+            fputc(*s++, f);
+        }
+    }
+}
+
+/* Draw chart kind beside the report, embed it, remove the file. */
+static int chart(FILE *f, const sc_result *r, enum sc_chart_kind kind, const char *report,
+                 sc_error *e)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s.%s.%ld.svg", report, sc_chart_name(kind), (long)getpid());
+    char *svg = NULL;
+    int rc = sc_chart_draw(r, kind, "svgcairo", path, e);
+    if (!rc)
+        rc = slurp(path, &svg, e);
+    unlink(path);
+    if (rc)
+        return rc;
+    fputs("<figure class=\"chart\">", f);
+    embed_svg(f, svg, (int)kind);
+    fputs("</figure>\n", f);
+    sc_free(svg);
+    return SC_OK;
+}
+
+/* ---- sections ---------------------------------------------------------------- */
+
+static const char style[] =
+    "<style>\n"
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:2em auto;"
+    "padding:0 1em;color:#222;line-height:1.4}\n"
+    "h1{font-size:1.8em;margin-bottom:.2em}h2{border-bottom:2px solid #4282c4;padding-bottom:.2em;"
+    "margin-top:2em}\n"
+    ".cards{display:flex;flex-wrap:wrap;gap:1em}.card{flex:1 1 220px;border:1px solid #ccd;"
+    "border-radius:6px;padding:.8em;background:#f5f8fc}.card .v{font-size:1.9em;font-weight:bold;"
+    "color:#08306b}.card .l{font-size:.9em;color:#444}\n"
+    "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}th,td{border:1px solid #ccc;"
+    "padding:.25em .6em;text-align:right}th{background:#e8eef6}td.t,th.t{text-align:left}\n"
+    ".chart{margin:1em 0}.chart svg{width:100%;height:auto}\n"
+    ".note{color:#555;font-size:.9em}.warn{background:#fff4e0;border-left:4px solid #e67800;"
+    "padding:.5em 1em}\n"
+    ".status-illustrative{color:#b00;font-weight:bold}\n"
+    "</style>\n";
+
+static void head(FILE *f, const sc_result *r)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>sendcast: ", f);
+    esc(f, r->scenario_name);
+    fputs("</title>\n", f);
+    fputs(style, f);
+    fputs("</head><body>\n<h1>SEND and High Needs forecast: ", f);
+    esc(f, r->scenario_name);
+    fprintf(f, "</h1>\n<p class=\"note\">%ld trajectories, seed %llu, made ", r->trajectories,
+            (unsigned long long)r->seed);
+    esc(f, r->created_utc);
+    fputs(" by sendcast ", f);
+    esc(f, r->engine_version);
+    fputs(". Money in nominal pounds (£m, after inflation). Bands carry both what we do not "
+          "know about the rates and year-to-year chance.</p>\n", f);
+}
+
+static int count_status(const sc_result *r, const char *status)
+{
+    int n = 0;
+    for (int k = 0; k < r->ninputs; k++)
+        n += !strcmp(r->inputs[k].status, status);
+    return n;
+}
+
+static void card(FILE *f, const char *value, const char *label)
+{
+    fprintf(f, "<div class=\"card\"><div class=\"v\">%s</div><div class=\"l\">%s</div></div>\n",
+            value, label);
+}
+
+static double district_pct(const sc_result *r, const char *metric, int t, double q)
+{
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric);
+    double v[64];   /* [Y][1] */
+    sc_error ignored;
+    if (m && r->years <= 64 && sc_result_quantiles(r, m, 0, 1, &q, v, &ignored) == SC_OK)
+        return v[t];
+    return NAN;
+}
+
+static void headline(FILE *f, const sc_result *r, const sc_compare *c)
+{
+    int last = r->years - 1;
+    char v[64], l[256];
+    fputs("<h2>Headline</h2>\n<div class=\"cards\">\n", f);
+    snprintf(v, sizeof v, "%.3f", r->p_all_met);
+    card(f, isnan(r->p_all_met) ? "&ndash;" : v, "chance of meeting every Safety Valve target");
+    for (int t = 0; t < r->years; t++)
+        if (!isnan(r->p_met[t])) {
+            snprintf(v, sizeof v, "%.3f", r->p_met[t]);
+            snprintf(l, sizeof l, "chance of meeting the %d/%02d target (the first)", r->year[t],
+                     (r->year[t] + 1) % 100);
+            card(f, v, l);
+            break;
+        }
+    snprintf(v, sizeof v, "£%.1fm", district_pct(r, "hnb_spend", last, 50) / 1e6);
+    snprintf(l, sizeof l, "median High Needs spend in %d/%02d (90%% range £%.1fm to £%.1fm)",
+             r->year[last], (r->year[last] + 1) % 100,
+             district_pct(r, "hnb_spend", last, 5) / 1e6,
+             district_pct(r, "hnb_spend", last, 95) / 1e6);
+    card(f, v, l);
+    snprintf(v, sizeof v, "£%.1fm", district_pct(r, "cumulative_deficit", last, 50) / 1e6);
+    snprintf(l, sizeof l, "median cumulative deficit at the end of %d/%02d", r->year[last],
+             (r->year[last] + 1) % 100);
+    card(f, v, l);
+    const sc_compare_metric *m = c ? sc_compare_find(c, "hnb_spend") : NULL;
+    if (m) {
+        snprintf(v, sizeof v, "%.3f", m->p_lower[last]);
+        snprintf(l, sizeof l, "chance this run spends less than %s in %d/%02d (paired)",
+                 c->a->scenario_name, r->year[last], (r->year[last] + 1) % 100);
+        card(f, v, l);
+    }
+    fputs("</div>\n", f);
+    int ill = count_status(r, "illustrative");
+    if (ill > 0)
+        fprintf(f, "<p class=\"warn\">%d of the %d input numbers are <b>illustrative</b> "
+                "(see Inputs), including any Safety Valve targets marked so: probabilities "
+                "that depend on them are only as good as they are.</p>\n", ill, r->ninputs);
+}
+
+static void sv_table(FILE *f, const sc_result *r)
+{
+    fputs("<h2>Safety Valve</h2>\n<table><tr><th class=\"t\">year</th><th>target (£m)</th>"
+          "<th>balance p5</th><th>p50</th><th>p95</th><th>P(target met)</th><th>&plusmn;</th>"
+          "<th>P(first missed target)</th><th>expected payment withheld (£m)</th>"
+          "<th>cumulative deficit p50 (£m)</th></tr>\n", f);
+    const sc_result_metric *w = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "sv_withheld");
+    for (int t = 0; t < r->years; t++) {
+        fputs("<tr><td class=\"t\">", f);
+        fy(f, r->year[t]);
+        fputs("</td><td>", f);
+        money(f, r->target[t]);
+        fputs("</td><td>", f);
+        money(f, district_pct(r, "hnb_balance", t, 5));
+        fputs("</td><td>", f);
+        money(f, district_pct(r, "hnb_balance", t, 50));
+        fputs("</td><td>", f);
+        money(f, district_pct(r, "hnb_balance", t, 95));
+        fputs("</td><td>", f);
+        prob(f, r->p_met[t]);
+        fputs("</td><td>", f);
+        prob(f, r->p_met_mcse[t]);
+        fputs("</td><td>", f);
+        prob(f, r->p_first_breach ? r->p_first_breach[t] : NAN);
+        fputs("</td><td>", f);
+        money(f, w ? w->mean[t] : NAN);
+        fputs("</td><td>", f);
+        money(f, district_pct(r, "cumulative_deficit", t, 50));
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n<p>P(every target met) = ", f);
+    prob(f, r->p_all_met);
+    fputs(" &plusmn; ", f);
+    prob(f, r->p_all_met_mcse);
+    fputs(". A target is met when the year's in-year balance (income + Safety Valve payment "
+          "&minus; spend) is at least the target. Where payments are conditional, a missed "
+          "target withholds the next year's instalment, and the deficit carries it.</p>\n", f);
+}
+
+/* Per cluster, the last year: P(overspend), median budget gap. */
+static void cluster_table(FILE *f, const sc_result *r)
+{
+    const sc_result_metric *o = sc_result_metric_find(r, SC_LEVEL_CLUSTER, "overspend");
+    const sc_result_metric *g = sc_result_metric_find(r, SC_LEVEL_CLUSTER, "budget_gap");
+    if (!o || !g)
+        return;
+    int last = r->years - 1;
+    fputs("<table><tr><th class=\"t\">cluster</th><th class=\"t\">area</th>", f);
+    for (int t = 0; t < r->years; t++) {
+        fputs("<th>P(overspend) ", f);
+        fy(f, r->year[t]);
+        fputs("</th>", f);
+    }
+    fputs("<th>median gap, last year (£m)</th></tr>\n", f);
+    int exact = 1;
+    for (int c = 0; c < r->nclusters; c++) {
+        fputs("<tr><td class=\"t\">", f);
+        esc(f, r->cluster[c]);
+        fputs("</td><td class=\"t\">", f);
+        esc(f, r->cluster_area[c] >= 0 ? r->area[r->cluster_area[c]] : "");
+        fputs("</td>", f);
+        for (int t = 0; t < r->years; t++)
+            fprintf(f, "<td>%.3f</td>", sc_result_p_positive(r, o, t, c, &exact));
+        double q = 50, gap = NAN;
+        sc_error ignored;
+        double tmp[64];
+        if (r->years <= 64 && sc_result_quantiles(r, g, c, 1, &q, tmp, &ignored) == SC_OK)
+            gap = tmp[last];
+        fputs("<td>", f);
+        money(f, gap);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    if (!exact)
+        fputs("<p class=\"note\">This run kept no per-trajectory values (a bounded-memory "
+              "run), so P(overspend) is estimated from the stored percentiles, to within "
+              "their spacing.</p>\n", f);
+}
+
+static void compare_section(FILE *f, const sc_compare *c)
+{
+    static const struct { const char *metric, *title, *lower; double scale; } rows[] = {
+        { "hnb_spend", "High Needs Block spend (£m)", "P(cheaper)", 1e6 },
+        { "topup_spend", "Mainstream top-up spend (£m)", "P(cheaper)", 1e6 },
+        { "hnb_balance", "In-year balance (£m)", "P(lower)", 1e6 },
+        { "plans_total", "EHC plans in place", "P(fewer)", 1 },
+    };
+    fputs("<h2>Comparison</h2>\n<p>This run (", f);
+    esc(f, c->b->scenario_name);
+    fputs(") minus ", f);
+    esc(f, c->a->scenario_name);
+    fprintf(f, ", trajectory by trajectory: both runs use seed %llu, so trajectory <i>i</i> "
+            "sees the same rates, prices and would-be requests in both, and the difference is "
+            "the policy's effect in that world (common random numbers). The median of the "
+            "differences need not equal the difference of the medians, which is shown "
+            "beside it.</p>\n", (unsigned long long)c->a->seed);
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        const sc_compare_metric *m = sc_compare_find(c, rows[k].metric);
+        if (!m)
+            continue;
+        fprintf(f, "<h3>%s</h3>\n<table><tr><th class=\"t\">year</th><th>difference p5</th>"
+                "<th>p50</th><th>p95</th><th>median minus median</th><th>%s</th></tr>\n",
+                rows[k].title, rows[k].lower);
+        for (int t = 0; t < c->years; t++) {
+            const double *q = m->q + (size_t)t * SC_COMPARE_NQ;
+            double s = rows[k].scale;
+            fputs("<tr><td class=\"t\">", f);
+            fy(f, c->a->year[t]);
+            fprintf(f, "</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.3f</td>"
+                    "</tr>\n", q[0] / s, q[1] / s, q[2] / s,
+                    (m->median_b[t] - m->median_a[t]) / s, m->p_lower[t]);
+        }
+        fputs("</table>\n", f);
+    }
+    fputs("<h3>Safety Valve: P(target met)</h3>\n<table><tr><th class=\"t\">year</th><th>", f);
+    esc(f, c->a->scenario_name);
+    fputs("</th><th>", f);
+    esc(f, c->b->scenario_name);
+    fputs("</th><th>difference</th><th>&plusmn; (paired)</th></tr>\n", f);
+    for (int t = 0; t < c->years; t++) {
+        fputs("<tr><td class=\"t\">", f);
+        fy(f, c->a->year[t]);
+        fputs("</td><td>", f);
+        prob(f, c->p_met_a[t]);
+        fputs("</td><td>", f);
+        prob(f, c->p_met_b[t]);
+        fputs("</td><td>", f);
+        prob(f, c->p_met_diff[t]);
+        fputs("</td><td>", f);
+        prob(f, c->p_met_diff_mcse[t]);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+static void inputs_section(FILE *f, const sc_result *r)
+{
+    fputs("<h2>Inputs and their status</h2>\n<p>Every number the run used. <b>published</b>: "
+          "taken from a published source; <b>derived</b>: arithmetic on published numbers; "
+          "<b>estimate</b> / <b>assumption</b>: ours; <b>illustrative</b>: a placeholder to be "
+          "replaced by the council's own figure.</p>\n<table><tr><th class=\"t\">status</th>"
+          "<th>numbers</th></tr>\n", f);
+    for (int k = 0; k < r->ninputs; k++) {
+        int seen = 0;
+        for (int j = 0; j < k; j++)
+            seen |= !strcmp(r->inputs[j].status, r->inputs[k].status);
+        if (seen)
+            continue;
+        fputs("<tr><td class=\"t\">", f);
+        esc(f, r->inputs[k].status);
+        fprintf(f, "</td><td>%d</td></tr>\n", count_status(r, r->inputs[k].status));
+    }
+    fputs("</table>\n<details><summary>All inputs</summary>\n<table><tr><th class=\"t\">name"
+          "</th><th class=\"t\">item</th><th>year</th><th>value</th><th class=\"t\">status</th>"
+          "<th class=\"t\">source</th></tr>\n", f);
+    for (int k = 0; k < r->ninputs; k++) {
+        const sc_result_input *in = &r->inputs[k];
+        fputs("<tr><td class=\"t\">", f);
+        esc(f, in->name);
+        fputs("</td><td class=\"t\">", f);
+        esc(f, in->item);
+        fputs("</td><td>", f);
+        if (in->year)
+            fprintf(f, "%d", in->year);
+        fprintf(f, "</td><td>%.6g</td><td class=\"t status-", in->value);
+        esc(f, in->status);
+        fputs("\">", f);
+        esc(f, in->status);
+        fputs("</td><td class=\"t\">", f);
+        esc(f, in->source);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table></details>\n", f);
+}
+
+static void provenance_section(FILE *f, const sc_result *r)
+{
+    char seed[32], n[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->seed);
+    snprintf(n, sizeof n, "%ld", r->trajectories);
+    const char *rows[][2] = {
+        { "result file", r->path }, { "scenario", r->scenario_name },
+        { "scenario SHA-256", r->scenario_sha256 }, { "created (UTC)", r->created_utc },
+        { "trajectories", n }, { "seed", seed }, { "engine", r->engine_version },
+        { "git revision", r->git_revision }, { "model version", r->model_version },
+        { "command line", r->command_line }, { "libraries", r->libraries },
+        { "percentiles", r->percentile_definition },
+    };
+    fputs("<h2>Provenance</h2>\n<table>\n", f);
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        fprintf(f, "<tr><th class=\"t\">%s</th><td class=\"t\">", rows[k][0]);
+        esc(f, rows[k][1]);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n<p class=\"note\">The same scenario file and seed give bit-identical "
+          "results.</p>\n", f);
+}
+
+/* ---- the page ---------------------------------------------------------------- */
+
+static int body(FILE *f, const sc_result *r, const sc_compare *c, const char *path, sc_error *e)
+{
+    head(f, r);
+    headline(f, r, c);
+    sv_table(f, r);
+    int rc = chart(f, r, SC_CHART_BALANCE, path, e);
+    if (!rc) rc = chart(f, r, SC_CHART_SV_TARGETS, path, e);
+    if (!rc) {
+        fputs("<h2>Spending and plans</h2>\n<p>Fan charts: the darkest band holds the central "
+              "30% of outcomes, the next 60%, the palest 90%; the line is the median.</p>\n", f);
+        rc = chart(f, r, SC_CHART_HNB_SPEND, path, e);
+    }
+    if (!rc) rc = chart(f, r, SC_CHART_TOPUP, path, e);
+    if (!rc) rc = chart(f, r, SC_CHART_PLANS, path, e);
+    if (!rc) rc = chart(f, r, SC_CHART_DEFICIT, path, e);
+    if (!rc) {
+        fputs("<h2>Clusters and areas</h2>\n", f);
+        rc = chart(f, r, SC_CHART_CLUSTER_OVERSPEND, path, e);
+    }
+    if (!rc) {
+        cluster_table(f, r);
+        rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, path, e);
+    }
+    if (rc)
+        return rc;
+    if (c)
+        compare_section(f, c);
+    inputs_section(f, r);
+    provenance_section(f, r);
+    fputs("</body></html>\n", f);
+    return SC_OK;
+}
+
+int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc_error *e)
+{
+    sc_outfile o;
+    int rc = sc_outfile_begin(&o, path, 1, e);
+    if (rc)
+        return rc;
+    rc = body(o.f, r, c, path, e);
+    if (rc) {
+        sc_outfile_abort(&o);
+        return sc_error_push(e, "while writing %s", path);
+    }
+    return sc_outfile_commit(&o, e);
+}

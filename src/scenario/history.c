@@ -1,0 +1,290 @@
+/*
+ * history.c — the `history:` section (MODEL.md 5): the council's own yearly
+ * counts that `dist: fit` parameters are fitted to.
+ *
+ *   history:
+ *     csv: data/kirklees/history.csv
+ *     status: published                 # optional; else each row's status column
+ *     columns: {assessments: assessments_completed}   # optional role -> column
+ *     exclude:                          # optional: cells known to be wrong
+ *       - {year: 2022, columns: [refused], reason: "published 5 is an evident error"}
+ *
+ * Each role of enum sc_history_col reads the column the scenario maps it to,
+ * or the column of the role's own name when the file has one. A column the
+ * scenario names must exist. Cells must be numbers (counts: whole, >= 0;
+ * send_support >= 0; ramp in [0, 1]) or empty (missing); years must be whole,
+ * ascending and never twice. Every problem names the file, the row's line and
+ * the column. Excluded cells become missing (NaN) and keep their reason, so a
+ * fit can say what it left out and why.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sendcast/alloc.h"
+
+const char *const sc_history_roles[SC_NHISTORY] = {
+    "requests", "agreed", "refused", "assessments", "plans_issued", "plans_ceased",
+    "plans_open", "send_support", "ramp",
+};
+
+static const scn_dom year_dom = { 1000, 9999, 0, 0, 1, "a four-digit year" };
+static const scn_dom ss_dom = { 0, 1e9, 0, 0, 0, "a number of pupils from 0 to 1e9" };
+
+double sc_history_get(const sc_history *h, int col, int i)
+{
+    if (col < 0 || col >= SC_NHISTORY || i < 0 || i >= h->nyears)
+        return NAN;
+    return h->value[(size_t)col * (size_t)h->nyears + (size_t)i];
+}
+
+static const scn_dom *role_dom(int role)
+{
+    if (role == SC_H_SEND_SUPPORT)
+        return &ss_dom;
+    if (role == SC_H_RAMP)
+        return &scn_prob;
+    return &scn_count;
+}
+
+static int role_index(const scn_val *key)
+{
+    for (int j = 0; j < SC_NHISTORY; j++)
+        if (scn_text_is(key, sc_history_roles[j]))
+            return j;
+    return scn_text_is(key, "year") ? SC_NHISTORY : -1;
+}
+
+/* Column of every role (and of the year, index SC_NHISTORY); -1 absent. */
+static int map_columns(scn_ctx *r, const scn_val *v, const scn_csv *t, int *col)
+{
+    sc_history *h = &r->s->history;
+    for (int j = 0; j < SC_NHISTORY; j++)
+        col[j] = scn_csv_col(t, sc_history_roles[j]);
+    col[SC_NHISTORY] = scn_csv_col(t, "year");
+    if (v->n) {
+        if (scn_map_open(r, v))
+            return scn_fail(r);
+        void *it = NULL;
+        scn_val key, val;
+        while (scn_map_next(v, &it, &key, &val)) {
+            int j = role_index(&key);
+            char name[SC_ID_MAX];
+            if (j < 0)
+                return scn_err(r, &key, "unknown history column role; expected year, "
+                               "requests, agreed, refused, assessments, plans_issued, "
+                               "plans_ceased, plans_open, send_support or ramp");
+            if (scn_str(r, &val, name, sizeof name) || scn_csv_need(r, &val, t, name, &col[j]))
+                return scn_fail(r);
+        }
+    }
+    if (col[SC_NHISTORY] < 0)
+        return scn_err(r, v->n ? v : &r->root, "%s has no column 'year' (map it with "
+                       "history.columns.year)", t->path);
+    for (int j = 0; j < SC_NHISTORY; j++)
+        if (col[j] >= 0 && scn_copy(h->column[j], SC_ID_MAX, t->head[col[j]]))
+            return scn_err(r, v, "history column name too long");
+    return SC_OK;
+}
+
+static int is_empty(const scn_csv *t, int row, int col)
+{
+    const char *c = t->cell[(size_t)row * (size_t)t->ncols + (size_t)col];
+    return c[strspn(c, " \t")] == '\0';
+}
+
+static int alloc_rows(scn_ctx *r, int n)
+{
+    sc_history *h = &r->s->history;
+    h->year = sc_calloc((size_t)n, sizeof *h->year);
+    h->row_line = sc_calloc((size_t)n, sizeof *h->row_line);
+    h->value = sc_calloc((size_t)n * SC_NHISTORY, sizeof *h->value);
+    if (!h->year || !h->row_line || !h->value)
+        return scn_nomem(r);
+    return SC_OK;
+}
+
+/* One row: its year (ascending, never twice) and every mapped cell. */
+static int read_row(scn_ctx *r, const scn_csv *t, int row, const int *col, const char *status,
+                    const scn_val *at)
+{
+    sc_history *h = &r->s->history;
+    int i = h->nyears, n = t->nrows;
+    double y;
+    if (scn_csv_number(r, t, row, col[SC_NHISTORY], &year_dom, at, &y))
+        return scn_fail(r);
+    for (int j = 0; j < i; j++)
+        if (h->year[j] == (int)y)
+            return sc_error_at(r->e, t->path, t->line[row], 0, "column %s: year %d is given "
+                               "twice (also on line %d)", t->head[col[SC_NHISTORY]], (int)y,
+                               h->row_line[j]);
+    if (i > 0 && (int)y < h->year[i - 1])
+        return sc_error_at(r->e, t->path, t->line[row], 0, "column %s: expected years in "
+                           "ascending order, got %d after %d", t->head[col[SC_NHISTORY]],
+                           (int)y, h->year[i - 1]);
+    h->year[i] = (int)y;
+    h->row_line[i] = t->line[row];
+    char st[SC_ID_MAX], source[SC_TEXT_MAX];
+    if (scn_csv_provenance(r, t, row, at, st, source))
+        return scn_fail(r);
+    for (int j = 0; j < SC_NHISTORY; j++) {
+        double x = NAN;
+        if (col[j] >= 0 && !is_empty(t, row, col[j])) {
+            if (scn_csv_number(r, t, row, col[j], role_dom(j), at, &x))
+                return scn_fail(r);
+            char name[SC_ID_MAX];
+            snprintf(name, sizeof name, "history.%s", sc_history_roles[j]);
+            if (scn_record(r, name, "", (int)y, x, status[0] ? status : st, source))
+                return scn_fail(r);
+        }
+        h->value[(size_t)j * (size_t)n + (size_t)i] = x;
+    }
+    h->nyears++;
+    return SC_OK;
+}
+
+static int history_index(const sc_history *h, int year)
+{
+    for (int i = 0; i < h->nyears; i++)
+        if (h->year[i] == year)
+            return i;
+    return -1;
+}
+
+/* Role bits of an exclusion's `columns:` list (absent: the whole year). */
+static int exclusion_columns(scn_ctx *r, const scn_val *v, unsigned *bits)
+{
+    *bits = (1u << SC_NHISTORY) - 1;
+    if (!v->n)
+        return SC_OK;
+    int n;
+    if (scn_seq_open(r, v, 1, SC_NHISTORY, &n))
+        return scn_fail(r);
+    *bits = 0;
+    void *it = NULL;
+    int k;
+    scn_val item;
+    while (scn_seq_next(v, &it, &k, &item)) {
+        int j = role_index(&item);
+        if (j < 0 || j == SC_NHISTORY)
+            return scn_expected(r, &item, "a history column role (requests, agreed, refused, "
+                                "assessments, plans_issued, plans_ceased, plans_open, "
+                                "send_support, ramp)");
+        *bits |= 1u << j;
+    }
+    return SC_OK;
+}
+
+static int read_exclusion(scn_ctx *r, const scn_val *v, sc_history_exclusion *x)
+{
+    static const scn_key keys[] = { { "year", 1 }, { "columns", 0 }, { "reason", 1 } };
+    scn_val k[3];
+    long long year;
+    if (scn_map(r, v, keys, 3, k) || scn_int(r, &k[0], 1000, 9999, &year)
+        || exclusion_columns(r, &k[1], &x->columns)
+        || scn_str(r, &k[2], x->reason, sizeof x->reason))
+        return scn_fail(r);
+    if (!x->reason[0])
+        return scn_expected(r, &k[2], "the reason the cells are left out");
+    x->year = (int)year;
+    sc_history *h = &r->s->history;
+    int i = history_index(h, x->year);
+    if (i < 0)
+        return scn_err(r, &k[0], "history has no year %d to exclude (%s)", x->year, h->path);
+    for (int j = 0; j < SC_NHISTORY; j++)
+        if (x->columns & (1u << j))
+            h->value[(size_t)j * (size_t)h->nyears + (size_t)i] = NAN;
+    return SC_OK;
+}
+
+static int read_exclusions(scn_ctx *r, const scn_val *v)
+{
+    sc_history *h = &r->s->history;
+    int n;
+    if (!v->n)
+        return SC_OK;
+    if (scn_seq_open(r, v, 0, 1000, &n))
+        return scn_fail(r);
+    h->exclude = sc_calloc((size_t)(n ? n : 1), sizeof *h->exclude);
+    if (!h->exclude)
+        return scn_nomem(r);
+    void *it = NULL;
+    int k;
+    scn_val item;
+    while (scn_seq_next(v, &it, &k, &item)) {
+        if (read_exclusion(r, &item, &h->exclude[k]))
+            return scn_fail(r);
+        h->nexclude = k + 1;
+    }
+    return SC_OK;
+}
+
+int scn_history(scn_ctx *r, const scn_val *v)
+{
+    static const scn_key keys[] = { { "csv", 1 }, { "status", 0 }, { "columns", 0 },
+                                    { "exclude", 0 } };
+    if (!v->n)
+        return SC_OK;
+    scn_val k[4];
+    scn_csv *t;
+    char status[SC_ID_MAX] = "";
+    int col[SC_NHISTORY + 1];
+    if (scn_map(r, v, keys, 4, k) || (k[1].n && scn_str(r, &k[1], status, sizeof status))
+        || scn_csv_open(r, &k[0], &t) || map_columns(r, &k[2], t, col))
+        return scn_fail(r);
+    sc_history *h = &r->s->history;
+    h->path = sc_strdup(t->path);
+    if (!h->path)
+        return scn_nomem(r);
+    if (t->nrows < 1)
+        return scn_err(r, &k[0], "%s has no rows of history", t->path);
+    if (alloc_rows(r, t->nrows))
+        return scn_fail(r);
+    for (int row = 0; row < t->nrows; row++)
+        if (read_row(r, t, row, col, status, &k[0]))
+            return scn_fail(r);
+    return read_exclusions(r, &k[3]);
+}
+
+void scn_history_free(sc_history *h)
+{
+    sc_free(h->year);
+    sc_free(h->row_line);
+    sc_free(h->value);
+    sc_free(h->path);
+    sc_free(h->exclude);
+    memset(h, 0, sizeof *h);
+}
+
+/* A fit window must lie inside the years history has. */
+static int check_window(scn_ctx *r, const sc_dist *d, const char *name)
+{
+    const sc_history *h = &r->s->history;
+    if (h->nyears == 0)
+        return sc_error_at(r->e, r->file, d->line, 0, "parameters.%s: dist: fit needs a "
+                           "history: section (the council's yearly counts)", name);
+    int first = h->year[0], last = h->year[h->nyears - 1];
+    if (d->fit_from && (d->fit_from < first || d->fit_from > last))
+        return sc_error_at(r->e, r->file, d->line, 0, "parameters.%s: the window starts in %d "
+                           "but %s has years %d to %d only", name, d->fit_from, h->path, first,
+                           last);
+    if (d->fit_to && (d->fit_to < first || d->fit_to > last))
+        return sc_error_at(r->e, r->file, d->line, 0, "parameters.%s: the window ends in %d "
+                           "but %s has years %d to %d only", name, d->fit_to, h->path, first,
+                           last);
+    if (d->fit_from && d->fit_to && d->fit_from > d->fit_to)
+        return sc_error_at(r->e, r->file, d->line, 0, "parameters.%s: the window runs from %d "
+                           "to %d: expected from <= to", name, d->fit_from, d->fit_to);
+    return SC_OK;
+}
+
+int scn_history_check_fits(scn_ctx *r)
+{
+    for (int i = 0; i < SC_NPARAMS; i++)
+        if (r->s->param[i].kind == SC_DIST_FIT
+            && check_window(r, &r->s->param[i], sc_param_table[i].name))
+            return scn_fail(r);
+    return SC_OK;
+}

@@ -1,0 +1,104 @@
+/*
+ * draws.h — every GSL draw of the simulation, counted (and, for the raw-draw
+ * floor of the benchmark, optionally logged with its arguments).
+ *
+ * The count is one integer add per draw; the log is a NULL test unless a
+ * benchmark turned it on. Counting lets `make bench` size a loop of bare GSL
+ * draws exactly like the run's, so "engine time / draw time" is measured,
+ * not guessed.
+ */
+#ifndef SENDCAST_SIMULATE_DRAWS_H
+#define SENDCAST_SIMULATE_DRAWS_H
+
+#include <gsl/gsl_randist.h>
+
+#include "sendcast/scenario.h"
+#include "sendcast/simulate.h"
+
+/* One logged draw: its kind and the arguments it was made with. */
+typedef struct sc_draw_entry {
+    int kind;
+    int dim;                    /* multinomial / Dirichlet categories */
+    unsigned int n;             /* binomial / multinomial trials */
+    double a, b;                /* shape,scale / mu / p / a,b / sd / sx,sy */
+    double rho;                 /* bivariate gaussian */
+    double vec[SC_MAX_DIM];     /* multinomial probabilities / Dirichlet alpha */
+} sc_draw_entry;
+
+typedef struct sc_draw_log {
+    sc_draw_entry *entry;
+    long len, cap;              /* draws past cap are counted, not logged */
+} sc_draw_log;
+
+typedef struct sc_draws {
+    sc_draw_counts counts;
+    sc_draw_log *log;           /* NULL: not logging */
+} sc_draws;
+
+void sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double a, double b,
+                     double rho, const double *vec);
+
+static inline void sc_draw_note(sc_draws *d, int kind, int dim, unsigned int n, double a,
+                                double b, double rho, const double *vec)
+{
+    d->counts.n[kind]++;
+    if (d->log)
+        sc_draw_log_add(d->log, kind, dim, n, a, b, rho, vec);
+}
+
+static inline double sc_draw_gamma(sc_draws *d, const gsl_rng *r, double shape, double scale)
+{
+    sc_draw_note(d, SC_DRAW_GAMMA, 0, 0, shape, scale, 0, NULL);
+    return gsl_ran_gamma(r, shape, scale);
+}
+
+static inline unsigned int sc_draw_poisson(sc_draws *d, const gsl_rng *r, double mu)
+{
+    sc_draw_note(d, SC_DRAW_POISSON, 0, 0, mu, 0, 0, NULL);
+    return gsl_ran_poisson(r, mu);
+}
+
+static inline unsigned int sc_draw_binomial(sc_draws *d, const gsl_rng *r, double p,
+                                            unsigned int n)
+{
+    sc_draw_note(d, SC_DRAW_BINOMIAL, 0, n, p, 0, 0, NULL);
+    return gsl_ran_binomial(r, p, n);
+}
+
+static inline void sc_draw_multinomial(sc_draws *d, const gsl_rng *r, int k, unsigned int n,
+                                       const double *p, unsigned int *out)
+{
+    sc_draw_note(d, SC_DRAW_MULTINOMIAL, k, n, 0, 0, 0, p);
+    gsl_ran_multinomial(r, (size_t)k, n, p, out);
+}
+
+static inline double sc_draw_beta(sc_draws *d, const gsl_rng *r, double a, double b)
+{
+    sc_draw_note(d, SC_DRAW_BETA, 0, 0, a, b, 0, NULL);
+    return gsl_ran_beta(r, a, b);
+}
+
+static inline void sc_draw_dirichlet(sc_draws *d, const gsl_rng *r, int k, const double *alpha,
+                                     double *out)
+{
+    sc_draw_note(d, SC_DRAW_DIRICHLET, k, 0, 0, 0, 0, alpha);
+    gsl_ran_dirichlet(r, (size_t)k, alpha, out);
+}
+
+static inline double sc_draw_gaussian(sc_draws *d, const gsl_rng *r, double sd)
+{
+    sc_draw_note(d, SC_DRAW_GAUSSIAN, 0, 0, sd, 0, 0, NULL);
+    return gsl_ran_gaussian_ziggurat(r, sd);
+}
+
+static inline void sc_draw_bvgaussian(sc_draws *d, const gsl_rng *r, double sx, double sy,
+                                      double rho, double *x, double *y)
+{
+    sc_draw_note(d, SC_DRAW_BVGAUSSIAN, 0, 0, sx, sy, rho, NULL);
+    gsl_ran_bivariate_gaussian(r, sx, sy, rho, x, y);
+}
+
+/* Make one logged draw again (the floor). */
+void sc_draw_replay(const sc_draw_entry *e, const gsl_rng *r);
+
+#endif

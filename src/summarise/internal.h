@@ -1,0 +1,40 @@
+/*
+ * internal.h — what summary.c (every record kept) and twopass.c (bounded
+ * memory) share: the summary itself and the pieces of arithmetic both use.
+ */
+#ifndef SENDCAST_SUMMARISE_INTERNAL_H
+#define SENDCAST_SUMMARISE_INTERNAL_H
+
+#include "sendcast/summary.h"
+
+typedef struct sc_twopass sc_twopass;
+
+struct sc_summary {
+    sc_layout layout;     /* a copy, so the caller's layout may go first */
+    long n;               /* trajectories */
+    int np;               /* percentiles wanted */
+    double *pcts;         /* [np], ascending, in [0, 100] */
+    int passes;           /* 1: every record kept; 3: bounded (pilot, count, collect) */
+    int pass;             /* the pass being stored, 0-based */
+    double *values;       /* [n][ncells]: one row per trajectory (NULL when bounded) */
+    sc_twopass *tp;       /* the bounded mode's state (NULL when records are kept) */
+    double *mean;         /* [ncells] */
+    double *sd;           /* [ncells] */
+    double *mcse;         /* [ncells] */
+    double *pct;          /* [ncells][np] */
+    double *p_met;        /* [years] */
+    double *p_met_mcse;   /* [years] */
+};
+
+void sc_summary_set_nan(sc_summary *s, size_t c);
+void sc_summary_targets(sc_summary *s);
+double sc_summary_quantile(double *x, size_t n, double p, size_t *done);
+
+int sc_twopass_alloc(sc_summary *s, sc_error *e);
+void sc_twopass_free(sc_twopass *tp);
+long sc_twopass_pilot(const sc_summary *s);
+void sc_twopass_store(sc_summary *s, long i, const double *cells);
+int sc_twopass_end_pass(sc_summary *s, sc_error *e);
+int sc_twopass_compute(sc_summary *s, sc_error *e);
+
+#endif

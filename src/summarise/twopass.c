@@ -1,0 +1,354 @@
+/*
+ * twopass.c — summaries in bounded memory, with exact percentiles.
+ *
+ * Keeping every record costs 8 x cells x n bytes (13 GB for Kirklees at 10^6
+ * trajectories). Because a trajectory's random numbers depend only on (seed,
+ * trajectory, purpose), it can be simulated again and come out the same, so
+ * the summary is built in passes over the same trajectories instead:
+ *
+ *   pass 0 (pilot, the first m trajectories): per cell, the distinct values
+ *     d_0 < ... < d_{u-1} become bin edges. Bins alternate open intervals and
+ *     points: (-inf, d_0), {d_0}, (d_0, d_1), {d_1}, ..., {d_{u-1}},
+ *     (d_{u-1}, inf) — so a run of equal values (a count, a capped amount)
+ *     sits in a point bin and needs no storage at all;
+ *   pass 1 (all n): per cell, the count of each bin, a NaN flag, and the
+ *     moments (Welford) of each chunk of trajectories. A chunk is processed by
+ *     one thread in order (sc_summary_chunk) and chunks merge in order (Chan
+ *     et al.), so the moments do not depend on the thread count;
+ *   pass 2 (all n): the cumulative counts say which bin holds each wanted
+ *     order statistic; only values falling in those open bins are kept (a few
+ *     hundred per bin), then sorted, and the order statistics read off.
+ *
+ * Percentiles are therefore exactly those of the full sort; means and sds
+ * agree with the keep-everything mode to rounding. Bin counts are updated
+ * with atomic adds and kept values with an atomic slot counter: their order
+ * varies with threads, their multiset does not, and it is sorted before use.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+
+#include "sendcast/alloc.h"
+#include "internal.h"
+
+struct sc_twopass {
+    long m;               /* pilot trajectories */
+    long chunk, nchunks;
+    double *pilot;        /* pass 0: [m][ncells]; freed after it */
+    size_t *edge_at;      /* [ncells + 1] offsets into edges */
+    double *edges;        /* each cell's distinct pilot values, ascending */
+    size_t *bin_at;       /* [ncells + 1] offsets into counts (2u + 1 bins a cell) */
+    uint32_t *counts;
+    unsigned char *nan;   /* [ncells] */
+    double *cmean, *cm2;  /* [nchunks][ncells] moments of each chunk */
+    int nslots;           /* wanted bins a cell at most: 2 x percentiles */
+    long *slot_bin;       /* [ncells][nslots] open bin kept in each slot, or -1 */
+    size_t *slot_at;      /* [ncells * nslots + 1] offsets into kept */
+    uint32_t *slot_fill;  /* [ncells * nslots] */
+    double *kept;
+};
+
+void sc_twopass_free(sc_twopass *tp)
+{
+    if (!tp)
+        return;
+    sc_free(tp->pilot);
+    sc_free(tp->edge_at);
+    sc_free(tp->edges);
+    sc_free(tp->bin_at);
+    sc_free(tp->counts);
+    sc_free(tp->nan);
+    sc_free(tp->cmean);
+    sc_free(tp->cm2);
+    sc_free(tp->slot_bin);
+    sc_free(tp->slot_at);
+    sc_free(tp->slot_fill);
+    sc_free(tp->kept);
+    sc_free(tp);
+}
+
+long sc_twopass_pilot(const sc_summary *s)
+{
+    return s->tp->m;
+}
+
+/* m balances the pilot's memory (m per cell) against the kept values (about
+ * 2 x percentiles x n / m per cell). */
+static long pilot_size(long n, int np)
+{
+    double m = ceil(sqrt(2.0 * (np > 0 ? np : 1) * (double)n));
+    m = m < 1024 ? 1024 : (m > 65536 ? 65536 : m);
+    return m > (double)n ? n : (long)m;
+}
+
+int sc_twopass_alloc(sc_summary *s, sc_error *e)
+{
+    size_t nc = s->layout.ncells;
+    sc_twopass *tp = sc_calloc(1, sizeof *tp);
+    if (!tp)
+        return sc_error_set(e, SC_ENOMEM, "summary: out of memory");
+    s->tp = tp;
+    s->passes = 3;
+    if (s->n >= (long)UINT32_MAX)
+        return sc_error_set(e, SC_EINPUT, "summary: at most %lu trajectories in bounded memory",
+                            (unsigned long)UINT32_MAX - 1);
+    tp->m = pilot_size(s->n, s->np);
+    tp->chunk = sc_summary_chunk(s->n);
+    tp->nchunks = (s->n + tp->chunk - 1) / tp->chunk;
+    tp->nslots = 2 * (s->np > 0 ? s->np : 1);
+    tp->pilot = sc_calloc((size_t)tp->m, nc * sizeof(double));
+    tp->cmean = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
+    tp->cm2 = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
+    tp->nan = sc_calloc(nc, 1);
+    if (!tp->pilot || !tp->cmean || !tp->cm2 || !tp->nan)
+        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for a pilot of %ld "
+                            "trajectories x %zu cells", tp->m, nc);
+    return SC_OK;
+}
+
+/* Bin of v among a cell's distinct edges d[0..u): 2k for the open interval
+ * below d[k] (2u above the last), 2k + 1 for the point d[k]. */
+static size_t bin_of(const double *d, size_t u, double v)
+{
+    size_t lo = 0, hi = u;   /* k = number of edges <= v */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d[mid] <= v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && d[lo - 1] == v ? 2 * (lo - 1) + 1 : 2 * lo;
+}
+
+static void store_counts(sc_summary *s, long i, const double *cells)
+{
+    sc_twopass *tp = s->tp;
+    size_t nc = s->layout.ncells;
+    long chunk = i / tp->chunk, k = i - chunk * tp->chunk;
+    double *mean = tp->cmean + (size_t)chunk * nc, *m2 = tp->cm2 + (size_t)chunk * nc;
+    for (size_t c = 0; c < nc; c++) {
+        double x = cells[c];
+        if (isnan(x)) {
+#pragma omp atomic write
+            tp->nan[c] = 1;
+            continue;
+        }
+        double delta = x - (k ? mean[c] : x);
+        mean[c] = k ? mean[c] + delta / (double)(k + 1) : x;
+        m2[c] = k ? m2[c] + delta * (x - mean[c]) : 0.0;
+        size_t b = bin_of(tp->edges + tp->edge_at[c], tp->edge_at[c + 1] - tp->edge_at[c], x);
+#pragma omp atomic update
+        tp->counts[tp->bin_at[c] + b]++;
+    }
+}
+
+static void store_kept(sc_summary *s, const double *cells)
+{
+    sc_twopass *tp = s->tp;
+    for (size_t c = 0; c < s->layout.ncells; c++) {
+        const long *want = tp->slot_bin + c * (size_t)tp->nslots;
+        if (want[0] < 0 || isnan(cells[c]))
+            continue;
+        long b = (long)bin_of(tp->edges + tp->edge_at[c], tp->edge_at[c + 1] - tp->edge_at[c],
+                              cells[c]);
+        for (int k = 0; k < tp->nslots && want[k] >= 0; k++) {
+            if (want[k] != b)
+                continue;
+            size_t slot = c * (size_t)tp->nslots + (size_t)k;
+            uint32_t at;
+#pragma omp atomic capture
+            at = tp->slot_fill[slot]++;
+            tp->kept[tp->slot_at[slot] + at] = cells[c];
+            break;
+        }
+    }
+}
+
+void sc_twopass_store(sc_summary *s, long i, const double *cells)
+{
+    if (s->pass == 0)
+        memcpy(s->tp->pilot + (size_t)i * s->layout.ncells, cells,
+               s->layout.ncells * sizeof *cells);
+    else if (s->pass == 1)
+        store_counts(s, i, cells);
+    else
+        store_kept(s, cells);
+}
+
+/* After the pilot: each cell's distinct values become its bin edges. */
+static int make_edges(sc_summary *s, sc_error *e)
+{
+    sc_twopass *tp = s->tp;
+    size_t nc = s->layout.ncells, m = (size_t)tp->m;
+    tp->edge_at = sc_calloc(nc + 1, sizeof *tp->edge_at);
+    tp->bin_at = sc_calloc(nc + 1, sizeof *tp->bin_at);
+    tp->edges = sc_calloc(nc, m * sizeof(double));
+    double *col = sc_calloc(m, sizeof *col);
+    int rc = (tp->edge_at && tp->bin_at && tp->edges && col)
+                 ? SC_OK : sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin edges");
+    for (size_t c = 0; rc == SC_OK && c < nc; c++) {
+        size_t u = 0;
+        for (size_t i = 0; i < m; i++)
+            if (!isnan(tp->pilot[i * nc + c]))
+                col[u++] = tp->pilot[i * nc + c];
+        gsl_sort(col, 1, u);
+        double *d = tp->edges + tp->edge_at[c];
+        size_t distinct = 0;
+        for (size_t i = 0; i < u; i++)
+            if (distinct == 0 || col[i] != d[distinct - 1])
+                d[distinct++] = col[i];
+        tp->edge_at[c + 1] = tp->edge_at[c] + distinct;
+        tp->bin_at[c + 1] = tp->bin_at[c] + 2 * distinct + 1;
+    }
+    sc_free(col);
+    sc_free(tp->pilot);
+    tp->pilot = NULL;
+    if (rc == SC_OK) {
+        tp->counts = sc_calloc(tp->bin_at[nc], sizeof *tp->counts);
+        if (!tp->counts)
+            rc = sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin counts");
+    }
+    return rc;
+}
+
+/* The bin holding order statistic r of cell c (0-based), and how many values
+ * lie in the bins below it. */
+static long bin_of_rank(const sc_twopass *tp, size_t c, long r, long *below)
+{
+    const uint32_t *cnt = tp->counts + tp->bin_at[c];
+    long nb = (long)(tp->bin_at[c + 1] - tp->bin_at[c]), cum = 0;
+    for (long b = 0; b < nb; b++) {
+        if (cum + (long)cnt[b] > r) {
+            *below = cum;
+            return b;
+        }
+        cum += cnt[b];
+    }
+    *below = cum;
+    return nb - 1;
+}
+
+/* The order statistics each percentile needs: ranks j and j+1 at (n-1)p. */
+static void wanted_ranks(const sc_summary *s, int k, long *j0, long *j1)
+{
+    double rank = (double)(s->n - 1) * (s->pcts[k] / 100.0);
+    *j0 = (long)rank;
+    *j1 = *j0 + 1 < s->n ? *j0 + 1 : *j0;
+}
+
+/* After pass 1: which open bins each cell must keep, and room for them. */
+static int plan_kept(sc_summary *s, sc_error *e)
+{
+    sc_twopass *tp = s->tp;
+    size_t nc = s->layout.ncells, ns = (size_t)tp->nslots;
+    tp->slot_bin = sc_calloc(nc * ns, sizeof *tp->slot_bin);
+    tp->slot_at = sc_calloc(nc * ns + 1, sizeof *tp->slot_at);
+    tp->slot_fill = sc_calloc(nc * ns, sizeof *tp->slot_fill);
+    if (!tp->slot_bin || !tp->slot_at || !tp->slot_fill)
+        return sc_error_set(e, SC_ENOMEM, "summary: out of memory planning pass 2");
+    for (size_t c = 0; c < nc; c++) {
+        long *want = tp->slot_bin + c * ns;
+        int used = 0;
+        for (size_t k = 0; k < ns; k++)
+            want[k] = -1;
+        for (int k = 0; k < s->np && !tp->nan[c]; k++) {
+            long j[2], below;
+            wanted_ranks(s, k, &j[0], &j[1]);
+            for (int h = 0; h < 2; h++) {
+                long b = bin_of_rank(tp, c, j[h], &below);
+                int seen = b % 2 == 1;   /* a point bin needs nothing kept */
+                for (int q = 0; q < used && !seen; q++)
+                    seen = want[q] == b;
+                if (!seen)
+                    want[used++] = b;
+            }
+        }
+        for (size_t k = 0; k < ns; k++) {
+            size_t slot = c * ns + k;
+            size_t size = want[k] >= 0 ? tp->counts[tp->bin_at[c] + (size_t)want[k]] : 0;
+            tp->slot_at[slot + 1] = tp->slot_at[slot] + size;
+        }
+    }
+    tp->kept = sc_calloc(tp->slot_at[nc * ns] ? tp->slot_at[nc * ns] : 1, sizeof(double));
+    if (!tp->kept)
+        return sc_error_set(e, SC_ENOMEM, "summary: cannot keep %zu values for pass 2",
+                            tp->slot_at[nc * ns]);
+    return SC_OK;
+}
+
+int sc_twopass_end_pass(sc_summary *s, sc_error *e)
+{
+    return s->pass == 0 ? make_edges(s, e) : plan_kept(s, e);
+}
+
+/* Order statistic r of cell c, from its point bin or its sorted kept values. */
+static double order_stat(const sc_summary *s, size_t c, long r)
+{
+    const sc_twopass *tp = s->tp;
+    long below, b = bin_of_rank(tp, c, r, &below);
+    if (b % 2 == 1)
+        return tp->edges[tp->edge_at[c] + (size_t)(b / 2)];
+    const long *want = tp->slot_bin + c * (size_t)tp->nslots;
+    for (int k = 0; k < tp->nslots; k++)
+        if (want[k] == b)
+            return tp->kept[tp->slot_at[c * (size_t)tp->nslots + (size_t)k] + (size_t)(r - below)];
+    return NAN;   /* not reached: every wanted bin has a slot */
+}
+
+static void moments(const sc_summary *s, size_t c)
+{
+    const sc_twopass *tp = s->tp;
+    size_t nc = s->layout.ncells;
+    double mean = 0, m2 = 0;
+    long n = 0;
+    for (long b = 0; b < tp->nchunks; b++) {
+        long nb = b + 1 < tp->nchunks ? tp->chunk : s->n - b * tp->chunk;
+        double mb = tp->cmean[(size_t)b * nc + c], m2b = tp->cm2[(size_t)b * nc + c];
+        double delta = mb - mean, tot = (double)(n + nb);
+        mean = n ? mean + delta * (double)nb / tot : mb;
+        m2 = n ? m2 + m2b + delta * delta * (double)n * (double)nb / tot : m2b;
+        n += nb;
+    }
+    double sd = s->n > 1 ? sqrt(m2 / (double)(s->n - 1)) : 0.0;
+    s->mean[c] = mean;
+    s->sd[c] = sd;
+    s->mcse[c] = sd / sqrt((double)s->n);
+}
+
+static void summarise_cell(sc_summary *s, size_t c)
+{
+    sc_twopass *tp = s->tp;
+    if (tp->nan[c]) {
+        sc_summary_set_nan(s, c);
+        return;
+    }
+    moments(s, c);
+    for (int k = 0; k < tp->nslots; k++) {
+        size_t slot = c * (size_t)tp->nslots + (size_t)k;
+        gsl_sort(tp->kept + tp->slot_at[slot], 1, tp->slot_at[slot + 1] - tp->slot_at[slot]);
+    }
+    for (int k = 0; k < s->np; k++) {
+        long j0, j1;
+        wanted_ranks(s, k, &j0, &j1);
+        double rank = (double)(s->n - 1) * (s->pcts[k] / 100.0);
+        double a = order_stat(s, c, j0), b = order_stat(s, c, j1);
+        double v = a + (rank - (double)j0) * (b - a);
+        s->pct[c * (size_t)s->np + (size_t)k] = fmin(fmax(v, a), b);
+    }
+}
+
+int sc_twopass_compute(sc_summary *s, sc_error *e)
+{
+    if (s->pass != 2)
+        return sc_error_set(e, SC_EFAIL, "summary: bounded summaries need all three passes "
+                            "(at pass %d)", s->pass);
+    long long nc = (long long)s->layout.ncells;
+#pragma omp parallel for schedule(dynamic, 16)
+    for (long long c = 0; c < nc; c++)
+        summarise_cell(s, (size_t)c);
+    sc_summary_targets(s);
+    return SC_OK;
+}

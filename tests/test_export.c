@@ -1,0 +1,302 @@
+/*
+ * test_export.c — reading a result back (src/export/result.c) and the
+ * exports made from it: CSV, Excel workbook, PNG/SVG charts.
+ *
+ * A small Kirklees run (300 trajectories) is made once by the built binary
+ * (SC_BIN). The CSV is pivoted back to the HDF5 numbers by an independent
+ * h5py check (tests/csv_check.py); the workbook is unpacked with `unzip` to
+ * see its sheets and native charts; every chart must exist in both formats
+ * and hold a real drawing. The reader is checked for shapes, for refusing
+ * files that are not results (exit 2 at the command line), for percentiles
+ * it computes from the trajectories agreeing with the stored ones, and for
+ * freeing everything when any allocation fails.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "sendcast/alloc.h"
+#include "sendcast/export.h"
+#include "sendcast/result.h"
+
+#define NTRAJ 300
+
+static char dir[256], h5[320];
+
+static const char *bin(void)
+{
+    const char *b = getenv("SC_BIN");
+    return b ? b : "build/sendcast";
+}
+
+/* Run a shell command; its exit status and what it printed (both streams). */
+static int run(char *out, size_t n, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t used = fread(out, 1, n - 1, p);
+    out[used] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    /* Under `make asan`: PLplot's cairo drivers leak inside libfontconfig
+     * (tests/lsan.supp); the commands this test runs inherit the setting. */
+    setenv("LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0", 0);
+    char out[4096];
+    snprintf(dir, sizeof dir, "/tmp/sendcast-export-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(h5, sizeof h5, "%s/kc.h5", dir);
+    if (run(out, sizeof out, "%s run scenarios/kirklees-clusters.yaml -n %d -o %s --quiet",
+            bin(), NTRAJ, h5)) {
+        fprintf(stderr, "%s", out);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char out[64];
+    return run(out, sizeof out, "rm -rf %s", dir);
+}
+
+static void test_read_shapes(void **state)
+{
+    (void)state;
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    assert_int_equal(r->trajectories, NTRAJ);
+    assert_int_equal(r->years, 6);
+    assert_int_equal(r->year[0], 2024);
+    assert_int_equal(r->nclusters, 17);
+    assert_int_equal(r->nareas, 4);
+    assert_string_equal(r->scenario_name, "kirklees-clusters");
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_spend");
+    assert_non_null(m);
+    assert_non_null(m->traj);
+    assert_string_equal(m->unit, "GBP");
+    assert_non_null(sc_result_metric_find(r, SC_LEVEL_CLUSTER, "overspend"));
+    assert_non_null(r->met_traj);
+    assert_true(r->ninputs > 100);
+    assert_true(r->nparams >= 20);
+    for (int c = 0; c < r->nclusters; c++)
+        assert_true(r->cluster_area[c] >= 0 && r->cluster_area[c] < r->nareas);
+    sc_result_free(r);
+}
+
+/* The type 7 percentiles the reader computes from /trajectories equal the
+ * ones the engine stored, so fan charts read the same numbers either way. */
+static void test_computed_percentiles_match_stored(void **state)
+{
+    (void)state;
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    sc_result_metric *m = (sc_result_metric *)sc_result_metric_find(r, SC_LEVEL_DISTRICT,
+                                                                    "topup_spend");
+    double stored[6 * SC_FAN_NQ], computed[6 * SC_FAN_NQ];
+    assert_int_equal(sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, stored, &e), SC_OK);
+    r->np = 0;   /* forget the stored percentiles: computed from trajectories */
+    assert_int_equal(sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, computed, &e), SC_OK);
+    for (int k = 0; k < 6 * SC_FAN_NQ; k++)
+        assert_true(fabs(stored[k] - computed[k]) <= 1e-9 * fabs(stored[k]));
+    double *keep = m->traj;
+    m->traj = NULL;   /* neither stored nor computable: a clear refusal */
+    assert_int_equal(sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, computed, &e), SC_EINPUT);
+    assert_non_null(strstr(e.msg, "percentile"));
+    m->traj = keep;
+    sc_result_free(r);
+}
+
+static void test_read_refuses_non_results(void **state)
+{
+    (void)state;
+    sc_result *r = NULL;
+    sc_error e;
+    char path[400], out[4096];
+    snprintf(path, sizeof path, "%s/not.h5", dir);
+    FILE *f = fopen(path, "w");
+    fputs("not hdf5\n", f);
+    fclose(f);
+    assert_int_equal(sc_result_read(path, &r, &e), SC_EINPUT);
+    assert_null(r);
+    assert_non_null(strstr(e.msg, path));
+    assert_int_equal(sc_result_read("/nonexistent/x.h5", &r, &e), SC_EINPUT);
+    assert_int_equal(run(out, sizeof out, "%s export %s --csv %s/x.csv", bin(), path, dir), 2);
+    assert_non_null(strstr(out, path));
+    assert_int_equal(run(out, sizeof out, "%s export %s", bin(), h5), 2);
+    assert_non_null(strstr(out, "--csv"));
+}
+
+/* Every allocation failing in turn: a clean SC_ENOMEM, nothing leaked
+ * (AddressSanitizer's leak check in `make asan`). */
+static void test_read_allocation_failures(void **state)
+{
+    (void)state;
+    sc_error e;
+    int k;
+    for (k = 1; k < 100000; k++) {
+        sc_result *r = NULL;
+        sc_alloc_fail_at(k);
+        int rc = sc_result_read(h5, &r, &e);
+        sc_alloc_fail_at(0);
+        if (rc == SC_OK) {
+            sc_result_free(r);
+            break;
+        }
+        assert_int_equal(rc, SC_ENOMEM);
+        assert_null(r);
+    }
+    assert_true(k > 10 && k < 100000);
+}
+
+static void test_csv_pivots_back(void **state)
+{
+    (void)state;
+    char out[4096], csv[400];
+    snprintf(csv, sizeof csv, "%s/kc.csv", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --csv %s", bin(), h5, csv), 0);
+    int rc = run(out, sizeof out, "/usr/bin/python3 tests/csv_check.py %s %s", h5, csv);
+    if (rc)
+        fprintf(stderr, "%s", out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "rows match"));
+}
+
+static void test_xlsx_has_sheets_and_charts(void **state)
+{
+    (void)state;
+    char out[16384], x[400];
+    snprintf(x, sizeof x, "%s/kc.xlsx", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --xlsx %s", bin(), h5, x), 0);
+    assert_int_equal(run(out, sizeof out, "unzip -l %s", x), 0);
+    for (int k = 1; k <= 5; k++) {
+        char chart[64];
+        snprintf(chart, sizeof chart, "xl/charts/chart%d.xml", k);
+        assert_non_null(strstr(out, chart));
+    }
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/workbook.xml", x), 0);
+    static const char *const sheets[] = { "Summary", "Targets", "Charts", "District", "Areas",
+                                          "Clusters", "Inputs", "Parameters" };
+    for (size_t k = 0; k < sizeof sheets / sizeof sheets[0]; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "name=\"%s\"", sheets[k]);
+        assert_non_null(strstr(out, name));
+    }
+    /* The Summary names the status of the inputs. */
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/sharedStrings.xml", x), 0);
+    assert_non_null(strstr(out, "illustrative"));
+    assert_non_null(strstr(out, "published"));
+}
+
+static void test_charts_exist_and_are_drawn(void **state)
+{
+    (void)state;
+    char out[4096], charts[400];
+    snprintf(charts, sizeof charts, "%s/charts", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --charts %s", bin(), h5, charts), 0);
+    for (int k = 0; k < SC_NCHARTS; k++) {
+        char png[512], svg[512];
+        snprintf(png, sizeof png, "%s/%s.png", charts, sc_chart_name((enum sc_chart_kind)k));
+        snprintf(svg, sizeof svg, "%s/%s.svg", charts, sc_chart_name((enum sc_chart_kind)k));
+        assert_true(file_size(png) > 15000);   /* a blank 1000x600 PNG is ~3 kB */
+        assert_true(file_size(svg) > 20000);
+        unsigned char sig[8] = { 0 };
+        FILE *f = fopen(png, "rb");
+        assert_non_null(f);
+        assert_int_equal(fread(sig, 1, 8, f), 8);
+        fclose(f);
+        assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", 8);
+    }
+    /* No temporary file is left behind. */
+    assert_int_equal(run(out, sizeof out, "ls %s | grep -c tmp", charts), 1);
+}
+
+/* Without per-trajectory values (a bounded-memory run), P(overspend) comes
+ * from the stored percentiles, within their spacing (15 points at most in
+ * the Kirklees list), and the cluster chart is still drawn. */
+static void test_overspend_without_trajectories(void **state)
+{
+    (void)state;
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    sc_result_metric *m = (sc_result_metric *)sc_result_metric_find(r, SC_LEVEL_CLUSTER,
+                                                                    "overspend");
+    double exact_p[6 * 17];
+    int exact;
+    for (int t = 0; t < 6; t++)
+        for (int c = 0; c < 17; c++) {
+            exact_p[t * 17 + c] = sc_result_p_positive(r, m, t, c, &exact);
+            assert_int_equal(exact, 1);
+        }
+    sc_free(m->traj);
+    m->traj = NULL;
+    for (int t = 0; t < 6; t++)
+        for (int c = 0; c < 17; c++) {
+            double p = sc_result_p_positive(r, m, t, c, &exact);
+            assert_int_equal(exact, 0);
+            assert_true(fabs(p - exact_p[t * 17 + c]) <= 0.15 + 1e-12);
+        }
+    sc_result_free(r);
+    /* End to end, on a copy without /trajectories (as a bounded run writes it):
+     * the charts and the page are still made; compare says why it cannot. */
+    char out[8192], copy[400];
+    snprintf(copy, sizeof copy, "%s/bounded.h5", dir);
+    assert_int_equal(run(out, sizeof out, "cp %s %s && /usr/bin/python3 -c \"import h5py; "
+                         "f = h5py.File('%s', 'a'); del f['/trajectories']\"", h5, copy, copy), 0);
+    assert_int_equal(run(out, sizeof out, "%s export %s --charts %s/bounded_charts", bin(), copy,
+                         dir), 0);
+    char png[400];
+    snprintf(png, sizeof png, "%s/bounded_charts/cluster_overspend.png", dir);
+    assert_true(file_size(png) > 15000);
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s/bounded.html", bin(), copy, dir), 0);
+    assert_int_equal(run(out, sizeof out, "%s compare %s %s", bin(), copy, h5), 2);
+    assert_non_null(strstr(out, "per-trajectory"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_read_shapes),
+        cmocka_unit_test(test_computed_percentiles_match_stored),
+        cmocka_unit_test(test_read_refuses_non_results),
+        cmocka_unit_test(test_read_allocation_failures),
+        cmocka_unit_test(test_csv_pivots_back),
+        cmocka_unit_test(test_xlsx_has_sheets_and_charts),
+        cmocka_unit_test(test_charts_exist_and_are_drawn),
+        cmocka_unit_test(test_overspend_without_trajectories),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

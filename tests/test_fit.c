@@ -1,0 +1,384 @@
+/*
+ * test_fit.c — fitting from history (src/fit, MODEL.md 5).
+ *
+ * - The negative-binomial trend fit recovers known (alpha, beta, k) from data
+ *   simulated with GSL, and its 95% Wald intervals cover the truth in about
+ *   95% of R = 400 repeated fits (tolerance: 3.5 binomial sd, 0.95 +- 0.038).
+ * - E (the cluster-working effect) is recovered from simulated data with
+ *   ramp years within its stated uncertainty; with no such year it stays its
+ *   prior.
+ * - Conjugate Beta and Dirichlet posteriors are exactly 0.5 (or the prior)
+ *   plus the counts of the window.
+ * - Without request counts the trend falls back to plans_issued (5.1).
+ * - Every kind of bad history is refused with SC_EINPUT, naming the file,
+ *   the row's line and the column.
+ * - The Kirklees fit agrees with an independent NumPy fit (tests/fit_check.py:
+ *   Newton on (alpha, beta) inside a golden-section search on log k, analytic
+ *   score) to the digits pasted below.
+ * Run from the repository root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "sendcast/fit.h"
+#include "sendcast/scenario.h"
+
+#define SMALL "tests/data/fit/small.yaml"
+#define SMALL_HISTORY "tests/data/fit/history.csv"
+
+#define assert_close(a, b, tol) assert_close_at((a), (b), (tol), __FILE__, __LINE__)
+
+static void assert_close_at(double a, double b, double tol, const char *file, int line)
+{
+    if (!(a == b) && !(fabs(a - b) <= tol))
+        fail_msg("%s:%d: %.17g != %.17g (tolerance %g)", file, line, a, b, tol);
+}
+
+/* n years of NB counts with mean exposure exp(alpha + beta t)(1 - E ramp). */
+static void simulate(gsl_rng *r, sc_fit_nb_data *d, int n, double alpha, double beta, double k,
+                     double exposure, double effect, const double *ramp)
+{
+    memset(d, 0, sizeof *d);
+    d->n = n;
+    for (int i = 0; i < n; i++) {
+        d->t[i] = i - (n - 1);
+        d->exposure[i] = exposure;
+        d->ramp[i] = ramp ? ramp[i] : 0;
+        double mu = exposure * exp(alpha + beta * d->t[i]) * (1 - effect * d->ramp[i]);
+        d->y[i] = gsl_ran_negative_binomial(r, k / (k + mu), k);
+    }
+}
+
+static void test_nb_recovers_known_parameters(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 20240711);
+    sc_fit_nb_data d;
+    sc_fit_nb f;
+    sc_error e;
+    /* Many years and a large exposure: the estimates must sit near the truth. */
+    simulate(r, &d, 40, -2.385, 0.0617, 95.0, 20000, 0, NULL);
+    assert_int_equal(sc_fit_nb_trend(&d, &f, &e), SC_OK);
+    assert_true(fabs(f.alpha + 2.385) < 3 * f.se_alpha);
+    assert_true(fabs(f.beta - 0.0617) < 3 * f.se_beta);
+    assert_true(fabs(log(f.k / 95.0)) < 3 * f.se_logk);
+    assert_true(f.se_beta < 0.01);
+    assert_int_equal(f.df, 37);
+    /* The maximum: the log-likelihood falls when any parameter moves. */
+    sc_fit_nb_data held = d;
+    held.k_fixed = f.k;
+    sc_fit_nb g;
+    assert_int_equal(sc_fit_nb_trend(&held, &g, &e), SC_OK);
+    assert_close(g.alpha, f.alpha, 1e-6);
+    assert_close(g.beta, f.beta, 1e-7);
+    assert_true(g.loglik <= f.loglik + 1e-9);
+    gsl_rng_free(r);
+}
+
+/* R = 400 fits of 40 years each; count the 95% intervals of beta and alpha that
+ * hold the truth. Binomial sd of the share: sqrt(0.95 * 0.05 / 400) = 0.0109;
+ * accepted: 0.95 +- 0.038 (3.5 sd). Wald intervals from the observed
+ * information are asymptotic: with 8 years (Kirklees) they cover about 87%,
+ * with 12 about 90% (measured, 1,000 fits; docs/validation.md), so this test
+ * checks the asymptotics the fit promises, with enough years to reach them. */
+static void test_nb_interval_coverage(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 31337);
+    const int R = 400;
+    int cover_a = 0, cover_b = 0;
+    for (int rep = 0; rep < R; rep++) {
+        sc_fit_nb_data d;
+        sc_fit_nb f;
+        sc_error e;
+        simulate(r, &d, 40, -2.2, 0.045, 80.0, 9150, 0, NULL);
+        assert_int_equal(sc_fit_nb_trend(&d, &f, &e), SC_OK);
+        cover_a += fabs(f.alpha + 2.2) <= 1.96 * f.se_alpha;
+        cover_b += fabs(f.beta - 0.045) <= 1.96 * f.se_beta;
+    }
+    print_message("95%% intervals: alpha covered %d of %d, beta %d of %d\n", cover_a, R,
+                  cover_b, R);
+    assert_true(fabs(cover_a / (double)R - 0.95) <= 0.038);
+    assert_true(fabs(cover_b / (double)R - 0.95) <= 0.038);
+    gsl_rng_free(r);
+}
+
+/* E from 16 years, the last 6 with cluster working, prior Beta(2, 6) (mean
+ * 0.25): each fit's E within 4 of its sds of the truth 0.3, and in 100 fits
+ * the +-1.96 sd interval holds the truth at least 85 times (binomial: 95
+ * expected, sd 2.2; the bound allows the same small-sample shortfall as the
+ * trend's Wald intervals, since k is estimated from the same 16 years). */
+static void test_effect_recovered(void **state)
+{
+    (void)state;
+    static const double ramp[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, 1, 1, 1, 1, 1 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 4242);
+    int inside = 0;
+    for (int rep = 0; rep < 100; rep++) {
+        sc_fit_nb_data d;
+        sc_fit_nb f;
+        sc_error e;
+        simulate(r, &d, 16, -2.5, 0.06, 150.0, 30000, 0.3, ramp);
+        d.fit_effect = 1;
+        d.prior_a = 2;
+        d.prior_b = 6;
+        assert_int_equal(sc_fit_nb_trend(&d, &f, &e), SC_OK);
+        if (!(f.effect_sd > 0 && f.effect_sd < 0.1 && fabs(f.effect - 0.3) < 4 * f.effect_sd))
+            fail_msg("fit %d: E %.4f sd %.4f, truth 0.3", rep, f.effect, f.effect_sd);
+        inside += fabs(f.effect - 0.3) <= 1.96 * f.effect_sd;
+        /* The Beta handed to the simulation has that mean and sd. */
+        double a = f.effect_a, b = f.effect_b;
+        assert_close(a / (a + b), f.effect, 1e-12);
+        assert_close(sqrt(a * b / ((a + b) * (a + b) * (a + b + 1))), f.effect_sd, 1e-12);
+    }
+    print_message("E: +-1.96 sd held the truth in %d of 100 fits\n", inside);
+    assert_true(inside >= 85);
+    gsl_rng_free(r);
+}
+
+static void test_refuses_too_few_years(void **state)
+{
+    (void)state;
+    sc_fit_nb_data d;
+    memset(&d, 0, sizeof d);
+    d.n = 2;
+    sc_fit_nb f;
+    sc_error e;
+    assert_int_equal(sc_fit_nb_trend(&d, &f, &e), SC_EINPUT);
+    assert_non_null(strstr(e.msg, "at least 3 years"));
+}
+
+static sc_scenario *read_fit(const char *path, sc_fit_result *res)
+{
+    sc_scenario *s = NULL;
+    sc_error e;
+    if (sc_scenario_read(path, &s, &e) != SC_OK)
+        fail_msg("%s: %s", path, e.msg);
+    if (sc_fit_scenario(s, 0, res, &e) != SC_OK)
+        fail_msg("%s: fit: %s", path, e.msg);
+    return s;
+}
+
+/* Hand sums of tests/data/fit/history.csv. */
+static void test_conjugate_posteriors_exact(void **state)
+{
+    (void)state;
+    sc_fit_result res;
+    sc_scenario *s = read_fit(SMALL, &res);
+    const sc_dist *p = s->param;
+    /* agreed/requests 2019-2023: 771 of 1297; Jeffreys prior */
+    assert_int_equal(p[SC_P_ASSESS].kind, SC_DIST_BETA);
+    assert_close(p[SC_P_ASSESS].p[0], 771.5, 0);
+    assert_close(p[SC_P_ASSESS].p[1], 526.5, 0);
+    assert_int_equal(res.n[SC_P_ASSESS], 5);
+    /* plans_issued/assessments_completed: 661 of 733; the scenario's prior Beta(2.5, 1.5) */
+    assert_close(p[SC_P_ISSUE].p[0], 663.5, 0);
+    assert_close(p[SC_P_ISSUE].p[1], 73.5, 0);
+    /* ceased over last year's plans_open, 2021-2023: 136 of 1640 */
+    assert_close(p[SC_P_CEASE_MAINSTREAM].p[0], 136.5, 0);
+    assert_close(p[SC_P_CEASE_MAINSTREAM].p[1], 1504.5, 0);
+    assert_non_null(strstr(p[SC_P_CEASE_MAINSTREAM].fitted_from, "2021-2023"));
+    /* Dirichlet(0.5 + base-year stock) */
+    static const double bands[2] = { 48.5, 22.5 }, places[6] = { 70.5, 6.5, 40.5, 4.5, 20.5, 10.5 };
+    assert_int_equal(p[SC_P_BAND_MIX].kind, SC_DIST_DIRICHLET);
+    for (int j = 0; j < 2; j++)
+        assert_close(p[SC_P_BAND_MIX].value[j], bands[j], 0);
+    for (int j = 0; j < 6; j++)
+        assert_close(p[SC_P_PLACEMENT_MIX].value[j], places[j], 0);
+    /* No history year had cluster working: E keeps its prior Beta(3, 12). */
+    assert_int_equal(p[SC_P_CLUSTER_EFFECT].kind, SC_DIST_BETA);
+    assert_close(p[SC_P_CLUSTER_EFFECT].p[0], 3, 1e-12);
+    assert_close(p[SC_P_CLUSTER_EFFECT].p[1], 12, 1e-12);
+    assert_non_null(strstr(p[SC_P_CLUSTER_EFFECT].fitted_from, "prior"));
+    /* The trend: 8 years, a bivariate normal, k fixed; recorded as fitted. */
+    assert_int_equal(p[SC_P_CONVERSION].kind, SC_DIST_BVNORMAL);
+    assert_int_equal(res.n[SC_P_CONVERSION], 8);
+    assert_true(p[SC_P_DISPERSION].kind == SC_DIST_FIXED
+                || p[SC_P_DISPERSION].kind == SC_DIST_POISSON);
+    assert_string_equal(p[SC_P_CONVERSION].status, "fitted");
+    int found = 0;
+    for (int i = 0; i < s->ninputs; i++)
+        found += !strcmp(s->inputs[i].name, "parameters.p_assess.a")
+                 && !strcmp(s->inputs[i].status, "fitted") && s->inputs[i].value == 771.5;
+    assert_int_equal(found, 1);
+    sc_scenario_free(s);
+}
+
+/* Fit with `until`: only years up to it count. */
+static void test_until_limits_data(void **state)
+{
+    (void)state;
+    sc_scenario *s = NULL;
+    sc_error e;
+    sc_fit_result res;
+    assert_int_equal(sc_scenario_read(SMALL, &s, &e), SC_OK);
+    assert_int_equal(sc_fit_scenario(s, 2021, &res, &e), SC_OK);
+    assert_int_equal(res.n[SC_P_CONVERSION], 6);
+    assert_close(s->param[SC_P_ASSESS].p[0], 0.5 + 401, 0);   /* 2019-2021 */
+    sc_scenario_free(s);
+}
+
+/* The Kirklees fit against tests/fit_check.py (independent NumPy MLE):
+ *   alpha -2.1498336 beta 0.1841126 k 118.6096 loglik -43.8361078
+ *   cov(alpha,beta) 0.004033659 0.0008244322 0.0002477393  se(log k) 0.63808 */
+static void test_kirklees_against_independent_fit(void **state)
+{
+    (void)state;
+    sc_fit_result res;
+    sc_scenario *s = read_fit("scenarios/kirklees-clusters.yaml", &res);
+    const sc_fit_nb *f = &res.trend;
+    assert_close(f->alpha, -2.1498336, 2e-7);
+    assert_close(f->beta, 0.1841126, 2e-7);
+    assert_close(f->k, 118.6096, 2e-3);
+    assert_close(f->loglik, -43.8361078, 2e-7);
+    assert_close(f->cov[0][0], 0.004033659, 1e-8);
+    assert_close(f->cov[0][1], 0.0008244322, 2e-9);
+    assert_close(f->cov[1][1], 0.0002477393, 1e-9);
+    assert_close(f->se_logk, 0.63808, 2e-4);
+    /* The interim priors the scenario used to carry (issue 3). */
+    assert_close(s->param[SC_P_CONVERSION].value[0], -2.1499, 1e-4);
+    assert_close(s->param[SC_P_CONVERSION].value[1], 0.18411, 1e-5);
+    assert_close(s->param[SC_P_DISPERSION].value[0], 118.6, 0.05);
+    assert_close(s->param[SC_P_ASSESS].p[0], 607.5, 0);
+    assert_close(s->param[SC_P_ASSESS].p[1], 430.5, 0);
+    assert_close(s->param[SC_P_ISSUE].p[0], 593.5, 0);
+    assert_close(s->param[SC_P_ISSUE].p[1], 13.5, 0);
+    assert_close(res.ss_base, 60999 * 0.15, 1e-9);   /* clusters.csv pupils x 0.150 */
+    sc_scenario_free(s);
+}
+
+/* ---- bad history ---- */
+
+typedef struct fixture {
+    char dir[64];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/sc_test_fit.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+/* Copy small.yaml (with one text replaced) and history.csv (with one line
+ * replaced) into the temporary folder; read and fit; expect SC_EINPUT and
+ * each of the words in the message. */
+static void expect_bad(const fixture *f, const char *yaml_from, const char *yaml_to,
+                       const char *csv_from, const char *csv_to, const char *w1, const char *w2,
+                       const char *w3)
+{
+    char cmd[2048], path[128];
+    snprintf(cmd, sizeof cmd,
+             "sed 's|%s|%s|' " SMALL " > %s/case.yaml && sed 's|%s|%s|' " SMALL_HISTORY
+             " > %s/history.csv", yaml_from, yaml_to, f->dir, csv_from, csv_to, f->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/case.yaml", f->dir);
+    sc_scenario *s = NULL;
+    sc_error e;
+    int rc = sc_scenario_read(path, &s, &e);
+    if (rc == SC_OK) {
+        rc = sc_fit_scenario(s, 0, NULL, &e);
+        sc_scenario_free(s);
+    }
+    const char *w[3] = { w1, w2, w3 };
+    for (int i = 0; i < 3; i++)
+        if (w[i] && !strstr(e.msg, w[i]))
+            fail_msg("expected \"%s\" in: %s", w[i], e.msg);
+    assert_int_equal(rc, SC_EINPUT);
+}
+
+static void test_bad_history(void **state)
+{
+    fixture *f = *state;
+    /* a non-numeric cell: file, line 5 (the 2019 row), column */
+    expect_bad(f, "x", "x", "2019,205,", "2019,2o5,", "history.csv:5:", "column requests",
+               "expected a whole number");
+    /* a year twice */
+    expect_bad(f, "x", "x", "2020,221,", "2019,221,", "history.csv:6:", "column year",
+               "given twice (also on line 5)");
+    /* a negative count */
+    expect_bad(f, "x", "x", ",44,600,", ",44,-600,", "history.csv:8:", "column plans_open",
+               "got -600");
+    /* a window that needs years history lacks */
+    expect_bad(f, "{dist: fit, from: 2016}", "{dist: fit, from: 2010}", "x", "x", "case.yaml:",
+               "window starts in 2010", "history.csv has years 2016 to 2023 only");
+    /* fewer years than the trend needs */
+    expect_bad(f, "{dist: fit, from: 2016}", "{dist: fit, from: 2022}", "x", "x",
+               "history.csv", "column requests", "at least 3 years with a count in 2022-2023, got 2");
+    /* a column the scenario names but the file lacks */
+    expect_bad(f, "assessments: assessments_completed", "assessments: assessments_done", "x", "x",
+               "case.yaml:", "history.csv has no column 'assessments_done'", "its columns: year");
+    /* a column a fitted parameter needs but the file lacks */
+    expect_bad(f, "x", "x", "plans_issued,", "issued,", "history.csv", "no column for plans_issued",
+               "parameters.p_issue");
+    /* a rate above its denominator names the row */
+    expect_bad(f, "x", "x", "2022,281,170,160,150", "2022,281,170,160,180", "history.csv:8:",
+               "column plans_issued: 180 is more than assessments_completed 160", NULL);
+}
+
+/* MODEL.md 5.1's fallback: no request counts, so the trend is fitted to
+ * plans_issued with the mean multiplied by E[p_assess] E[p_issue]. */
+static void test_fallback_on_plans_issued(void **state)
+{
+    fixture *f = *state;
+    char cmd[1024], path[128];
+    snprintf(cmd, sizeof cmd, "sed 's|p_assess: {dist: fit}|p_assess: {dist: beta, a: 60, b: 40}|' "
+             SMALL " > %s/case.yaml && cut -d, -f1,3- " SMALL_HISTORY " > %s/history.csv",
+             f->dir, f->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/case.yaml", f->dir);
+    sc_fit_result res;
+    sc_scenario *s = read_fit(path, &res);
+    assert_int_equal(res.trend_on_plans, 1);
+    assert_int_equal(res.trend_data.n, 5);              /* plans_issued 2019-2023 */
+    assert_close(res.trend_data.y[0], 100, 0);
+    assert_close(res.trend_data.exposure[0], 1500 * 0.6 * (663.5 / 737), 1e-9);
+    assert_non_null(strstr(s->param[SC_P_CONVERSION].fitted_from, "plans_issued"));
+    assert_non_null(strstr(s->param[SC_P_CONVERSION].fitted_from, "E[p_assess] E[p_issue]"));
+    sc_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nb_recovers_known_parameters),
+        cmocka_unit_test(test_nb_interval_coverage),
+        cmocka_unit_test(test_effect_recovered),
+        cmocka_unit_test(test_refuses_too_few_years),
+        cmocka_unit_test(test_conjugate_posteriors_exact),
+        cmocka_unit_test(test_until_limits_data),
+        cmocka_unit_test(test_kirklees_against_independent_fit),
+        cmocka_unit_test_setup_teardown(test_bad_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fallback_on_plans_issued, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

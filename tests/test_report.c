@@ -1,0 +1,187 @@
+/*
+ * test_report.c — the steering group's HTML page (src/report/).
+ *
+ * Two small Kirklees runs (same seed) are made once by the built binary; the
+ * report on cluster working, compared with no change, must be one
+ * self-contained file (no web address at all, no external resource, every
+ * chart inline SVG with ids made unique per chart), carry the headline
+ * numbers exactly as the result file has them, and every section. Bad usage
+ * and mismatched runs exit 2 and leave no page. Rendering in Chromium is
+ * `make report-test` (tests/report_render.sh), kept out of `make test`
+ * because a browser start costs seconds.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sendcast/alloc.h"
+#include "sendcast/result.h"
+
+#define NTRAJ 400
+
+static char dir[256], nc[320], kc[320], kc2[320], html[320];
+static char *page;   /* the report, read once */
+
+static const char *bin(void)
+{
+    const char *b = getenv("SC_BIN");
+    return b ? b : "build/sendcast";
+}
+
+static int run(char *out, size_t n, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t used = fread(out, 1, n - 1, p);
+    out[used] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = sc_malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
+        buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    /* Under `make asan`: PLplot's cairo drivers leak inside libfontconfig
+     * (tests/lsan.supp); the commands this test runs inherit the setting. */
+    setenv("LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0", 0);
+    char out[8192];
+    snprintf(dir, sizeof dir, "/tmp/sendcast-report-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(nc, sizeof nc, "%s/nc.h5", dir);
+    snprintf(kc, sizeof kc, "%s/kc.h5", dir);
+    snprintf(kc2, sizeof kc2, "%s/kc2.h5", dir);
+    snprintf(html, sizeof html, "%s/report.html", dir);
+    int rc = run(out, sizeof out,
+                 "%s run scenarios/kirklees-no-change.yaml -n %d -o %s --quiet && "
+                 "%s run scenarios/kirklees-clusters.yaml -n %d -o %s --quiet && "
+                 "%s run scenarios/kirklees-clusters.yaml -n %d -s 3 -o %s --quiet && "
+                 "%s report %s --compare %s -o %s",
+                 bin(), NTRAJ, nc, bin(), NTRAJ, kc, bin(), NTRAJ, kc2, bin(), kc, nc, html);
+    if (rc) {
+        fprintf(stderr, "%s", out);
+        return -1;
+    }
+    page = slurp(html);
+    return page ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char out[64];
+    sc_free(page);
+    return run(out, sizeof out, "rm -rf %s", dir);
+}
+
+static void test_self_contained(void **state)
+{
+    (void)state;
+    assert_null(strstr(page, "http://"));
+    assert_null(strstr(page, "https://"));
+    assert_null(strstr(page, "<script"));
+    assert_null(strstr(page, "<link"));
+    assert_null(strstr(page, "src=\""));
+    assert_int_equal(count(page, "<svg"), 8);
+    assert_int_equal(count(page, "</svg>"), 8);
+    /* Glyph ids are per chart: the first chart's never reused by the second. */
+    assert_int_equal(count(page, "id=\"c0-glyph0-1\""), 1);
+    assert_int_equal(count(page, " id=\"glyph"), 0);
+    assert_non_null(strstr(page, "</html>"));
+}
+
+static void test_headline_numbers(void **state)
+{
+    (void)state;
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(kc, &r, &e), SC_OK);
+    char want[64];
+    snprintf(want, sizeof want, "<div class=\"v\">%.3f</div>", r->p_all_met);
+    assert_non_null(strstr(page, want));
+    snprintf(want, sizeof want, "<div class=\"v\">%.3f</div>", r->p_met[0]);
+    assert_non_null(strstr(page, want));
+    for (int t = 0; t < r->years; t++) {
+        snprintf(want, sizeof want, "<td>%.3f</td><td>%.3f</td>", r->p_met[t], r->p_met_mcse[t]);
+        assert_non_null(strstr(page, want));
+    }
+    sc_result_free(r);
+}
+
+static void test_sections(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "<h2>Headline</h2>", "<h2>Safety Valve</h2>", "<h2>Spending and plans</h2>",
+        "<h2>Clusters and areas</h2>", "<h2>Comparison</h2>", "<h2>Inputs and their status</h2>",
+        "<h2>Provenance</h2>", "kirklees-no-change", "illustrative", "published",
+        "P(first missed target)", "P(cheaper)", "4&amp;11" };
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
+        if (!strstr(page, parts[k]))
+            fail_msg("the report lacks %s", parts[k]);
+}
+
+static void test_bad_usage(void **state)
+{
+    (void)state;
+    char out[8192], other[400];
+    snprintf(other, sizeof other, "%s/other.html", dir);
+    assert_int_equal(run(out, sizeof out, "%s report %s", bin(), kc), 2);
+    assert_non_null(strstr(out, "-o"));
+    assert_int_equal(run(out, sizeof out, "%s report %s --compare %s -o %s", bin(), kc, kc2,
+                         other), 2);
+    assert_non_null(strstr(out, "seeds differ"));
+    assert_int_equal(access(other, F_OK), -1);
+    assert_int_equal(run(out, sizeof out, "%s report %s/none.h5 -o %s", bin(), dir, other), 2);
+    assert_int_equal(access(other, F_OK), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_self_contained),
+        cmocka_unit_test(test_headline_numbers),
+        cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_bad_usage),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
