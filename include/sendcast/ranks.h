@@ -15,6 +15,7 @@
 #define SENDCAST_RANKS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sendcast/error.h"
 #include "sendcast/layout.h"
@@ -38,5 +39,16 @@ int sc_ranks_agree(int status, sc_error *e);
  * handed over in every case. */
 int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercentiles,
                     const double *percentiles, sc_summary **all, sc_error *e);
+
+/* Building blocks for summaries made across ranks (every rank calls them):
+ * element-wise sum of counts and maximum of flags, on every rank; rows
+ * [first, first + mine) of a [rows][len] table filled in on every rank from
+ * the rank that owns them; and every rank's values concatenated on rank 0 in
+ * rank order (*all and *counts allocated there; NULL elsewhere). */
+int sc_ranks_sum_counts(uint32_t *v, size_t n, sc_error *e);
+int sc_ranks_max_flags(unsigned char *v, size_t n, sc_error *e);
+int sc_ranks_share_rows(double *table, size_t len, long first, long mine, sc_error *e);
+int sc_ranks_gather_values(const double *mine, size_t n, double **all, size_t **counts,
+                           sc_error *e);
 
 #endif

@@ -50,6 +50,8 @@ typedef struct sc_draw_counts {
 typedef struct sc_sim_options {
     int threads;                /* OpenMP threads; 0: all cores */
     long first;                 /* index of the first trajectory (an MPI rank's slice) */
+    long store_first;           /* trajectory first+k is stored as record store_first+k */
+    long chunk;                 /* trajectories handed to a thread at once; 0: sc_summary_chunk(n) */
     sc_progress_fn progress;    /* NULL: none */
     void *progress_ctx;
     sc_draw_counts *draws;      /* NULL, or filled with the run's draw counts */
@@ -63,8 +65,8 @@ int sc_sim_trace(const sc_scenario *s, const sc_layout *l, uint64_t seed, long i
                  double *cells, sc_error *e);
 
 /* Simulate trajectories first..first+n-1 (opt->first, 0 by default) and store
- * trajectory first+k as the summary's record k (sum may be NULL: simulate
- * only, for timing). The result does not depend on the number of threads.
+ * trajectory first+k as the summary's record store_first+k (sum may be NULL:
+ * simulate only, for timing). The result does not depend on the number of threads.
  * opt may be NULL (all cores, no progress, from trajectory 0). */
 int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
                const sc_sim_options *opt, sc_summary *sum, sc_error *e);

@@ -49,6 +49,14 @@ long sc_summary_pass_trajectories(const sc_summary *s, int pass);
 int sc_summary_next_pass(sc_summary *s, sc_error *e);
 int sc_summary_has_records(const sc_summary *s);   /* sc_summary_value/records usable */
 
+/* Bounded, across MPI ranks: this process stores trajectories first..first+
+ * count-1 in passes 1 and 2 (the pilot, pass 0, is every process's); the
+ * passes combine the processes' counts; after the last pass
+ * sc_summary_end_passes brings the kept values to rank 0, which computes.
+ * The slice must start on a chunk boundary (sc_summary_chunk). */
+void sc_summary_set_slice(sc_summary *s, long first, long count);
+int sc_summary_end_passes(sc_summary *s, sc_error *e);
+
 /* Trajectories are handed to threads in chunks of this many, each chunk to one
  * thread in index order (the bounded mode's sums rely on it). */
 long sc_summary_chunk(long n);

@@ -181,23 +181,43 @@ static int replay(const sc_scenario *s, const run_options *o, sc_error *e)
 }
 
 /* Keep every record, or summarise in bounded memory (three passes over the
- * same trajectories) when the records would pass --memory. With MPI ranks the
- * records are gathered, so they are kept. */
+ * same trajectories) when the records would pass --memory. */
 static int bounded(const sc_layout *l, long n, const run_options *o)
 {
     double bytes = 8.0 * (double)l->ncells * (double)n;
-    return sc_ranks_size() == 1 && bytes > (double)o->memory_mb * 1024.0 * 1024.0;
+    return bytes > (double)o->memory_mb * 1024.0 * 1024.0;
 }
 
+/* Bounded summaries: every process runs the pilot (pass 0) in full, then its
+ * own whole chunks of trajectories in passes 1 and 2; rank 0 ends with the
+ * summary. */
 static int simulate_bounded(const sc_scenario *s, const sc_layout *l, sc_sim_options *sim,
                             sc_summary **all, sc_error *e)
 {
-    int st = sc_summary_alloc_bounded(l, s->trajectories, s->npercentiles, s->percentiles, all, e);
+    long n = s->trajectories, chunk = sc_summary_chunk(n), nchunks = (n + chunk - 1) / chunk;
+    long r = sc_ranks_rank(), size = sc_ranks_size();
+    long first = nchunks * r / size * chunk;
+    long end = nchunks * (r + 1) / size * chunk;
+    long count = (end < n ? end : n) - first;
+
+    int st = sc_ranks_agree(sc_summary_alloc_bounded(l, n, s->npercentiles, s->percentiles,
+                                                     all, e), e);
+    if (st == SC_OK)
+        sc_summary_set_slice(*all, first, count);
     for (int pass = 0; st == SC_OK && pass < sc_summary_passes(*all); pass++) {
         if (pass > 0)
-            st = sc_summary_next_pass(*all, e);
+            st = sc_ranks_agree(sc_summary_next_pass(*all, e), e);
+        sim->first = sim->store_first = pass == 0 ? 0 : first;
+        sim->chunk = chunk;
+        long k = pass == 0 ? sc_summary_pass_trajectories(*all, 0) : count;
         if (st == SC_OK)
-            st = sc_sim_run(s, l, s->seed, sc_summary_pass_trajectories(*all, pass), sim, *all, e);
+            st = sc_ranks_agree(sc_sim_run(s, l, s->seed, k, sim, *all, e), e);
+    }
+    if (st == SC_OK)
+        st = sc_ranks_agree(sc_summary_end_passes(*all, e), e);
+    if (st != SC_OK || r != 0) {
+        sc_summary_free(*all);
+        *all = NULL;
     }
     return st;
 }

@@ -49,7 +49,7 @@ static void print_trend(FILE *out, const sc_scenario *s, const sc_fit_result *r)
                 "E", f->effect, f->effect_sd, d->prior_a, d->prior_b);
     fprintf(out, "  data: %s\n", s->param[SC_P_CONVERSION].fitted_from);
     if (!r->ss_from_history)
-        fprintf(out, "  SEND-support pupils: %.0f every year (the base year's: history has "
+        fprintf(out, "  SEND-support pupils: %.2f every year (the base year's: history has "
                 "none)\n", r->ss_base);
     fprintf(out, "  goodness of fit: deviance %.3f, Pearson chi2 %.3f on %d df: %.3f and %.3f "
             "per df\n", f->deviance, f->pearson, f->df, f->df > 0 ? f->deviance / f->df : NAN,

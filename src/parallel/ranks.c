@@ -7,6 +7,7 @@
  */
 #include "sendcast/ranks.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -124,6 +125,105 @@ int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercenti
     return st;
 }
 
+/* MPI takes int counts: refuse what does not fit rather than truncate. */
+static int fits_int(size_t n, const char *what, sc_error *e)
+{
+    return n <= (size_t)INT_MAX ? SC_OK
+                                : sc_error_set(e, SC_EFAIL, "%s: %zu items are too many for "
+                                               "one MPI message", what, n);
+}
+
+int sc_ranks_sum_counts(uint32_t *v, size_t n, sc_error *e)
+{
+    int st = fits_int(n, "bin counts", e);
+    if (st == SC_OK && MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT32_T, MPI_SUM,
+                                     MPI_COMM_WORLD) != MPI_SUCCESS)
+        st = sc_error_set(e, SC_EFAIL, "summing bin counts across ranks failed");
+    return st;
+}
+
+int sc_ranks_max_flags(unsigned char *v, size_t n, sc_error *e)
+{
+    int st = fits_int(n, "flags", e);
+    if (st == SC_OK && MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UNSIGNED_CHAR, MPI_MAX,
+                                     MPI_COMM_WORLD) != MPI_SUCCESS)
+        st = sc_error_set(e, SC_EFAIL, "combining flags across ranks failed");
+    return st;
+}
+
+int sc_ranks_share_rows(double *table, size_t len, long first, long mine, sc_error *e)
+{
+    int size = sc_ranks_size();
+    int *counts = sc_calloc((size_t)size, sizeof *counts), *displs = sc_calloc((size_t)size, sizeof *displs);
+    int st = counts && displs ? fits_int(len, "a row", e)
+                              : sc_error_set(e, SC_ENOMEM, "out of memory sharing rows");
+    int spec[2] = {(int)first, (int)mine};
+    int *all = st == SC_OK ? sc_calloc(2 * (size_t)size, sizeof *all) : NULL;
+    if (st == SC_OK && !all)
+        st = sc_error_set(e, SC_ENOMEM, "out of memory sharing rows");
+    if (st == SC_OK)
+        MPI_Allgather(spec, 2, MPI_INT, all, 2, MPI_INT, MPI_COMM_WORLD);
+    if (st == SC_OK) {
+        MPI_Datatype row;
+        MPI_Type_contiguous((int)len, MPI_DOUBLE, &row);
+        MPI_Type_commit(&row);
+        for (int r = 0; r < size; r++) {
+            displs[r] = all[2 * r];
+            counts[r] = all[2 * r + 1];
+        }
+        if (MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, table, counts, displs, row,
+                           MPI_COMM_WORLD) != MPI_SUCCESS)
+            st = sc_error_set(e, SC_EFAIL, "sharing rows across ranks failed");
+        MPI_Type_free(&row);
+    }
+    sc_free(all);
+    sc_free(counts);
+    sc_free(displs);
+    return st;
+}
+
+int sc_ranks_gather_values(const double *mine, size_t n, double **all, size_t **counts,
+                           sc_error *e)
+{
+    int rank = sc_ranks_rank(), size = sc_ranks_size(), st = fits_int(n, "values", e);
+    int my = (int)n, *cnt = sc_calloc((size_t)size, sizeof *cnt), *displs = sc_calloc((size_t)size, sizeof *displs);
+    *all = NULL;
+    *counts = NULL;
+    if (st == SC_OK && (!cnt || !displs))
+        st = sc_error_set(e, SC_ENOMEM, "out of memory gathering values");
+    st = sc_ranks_agree(st, e);
+    if (st == SC_OK)
+        MPI_Gather(&my, 1, MPI_INT, cnt, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    size_t total = 0;
+    for (int r = 0; st == SC_OK && rank == 0 && r < size; r++) {
+        displs[r] = (int)total;
+        total += (size_t)cnt[r];
+    }
+    if (st == SC_OK && rank == 0) {
+        *all = sc_calloc(total ? total : 1, sizeof **all);
+        *counts = sc_calloc((size_t)size, sizeof **counts);
+        if (total > (size_t)INT_MAX)
+            st = sc_error_set(e, SC_EFAIL, "%zu values are too many for one MPI message", total);
+        else if (!*all || !*counts)
+            st = sc_error_set(e, SC_ENOMEM, "out of memory gathering %zu values", total);
+    }
+    st = sc_ranks_agree(st, e);
+    if (st == SC_OK && MPI_Gatherv(mine, my, MPI_DOUBLE, *all, cnt, displs, MPI_DOUBLE, 0,
+                                   MPI_COMM_WORLD) != MPI_SUCCESS)
+        st = sc_error_set(e, SC_EFAIL, "gathering values across ranks failed");
+    for (int r = 0; st == SC_OK && rank == 0 && r < size; r++)
+        (*counts)[r] = (size_t)cnt[r];
+    if (st != SC_OK) {
+        sc_free(*all);
+        sc_free(*counts);
+        *all = NULL;
+        *counts = NULL;
+    }
+    sc_free(cnt);
+    sc_free(displs);
+    return st;
+}
+
 #else /* one process */
 
 int sc_ranks_init(int *argc, char ***argv)
@@ -167,6 +267,50 @@ int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercenti
     (void)percentiles;
     (void)e;
     *all = local;
+    return SC_OK;
+}
+
+int sc_ranks_sum_counts(uint32_t *v, size_t n, sc_error *e)
+{
+    (void)v;
+    (void)n;
+    (void)e;
+    return SC_OK;
+}
+
+int sc_ranks_max_flags(unsigned char *v, size_t n, sc_error *e)
+{
+    (void)v;
+    (void)n;
+    (void)e;
+    return SC_OK;
+}
+
+int sc_ranks_share_rows(double *table, size_t len, long first, long mine, sc_error *e)
+{
+    (void)table;
+    (void)len;
+    (void)first;
+    (void)mine;
+    (void)e;
+    return SC_OK;
+}
+
+int sc_ranks_gather_values(const double *mine, size_t n, double **all, size_t **counts,
+                           sc_error *e)
+{
+    *all = sc_calloc(n ? n : 1, sizeof **all);
+    *counts = sc_calloc(1, sizeof **counts);
+    if (!*all || !*counts) {
+        sc_free(*all);
+        sc_free(*counts);
+        *all = NULL;
+        *counts = NULL;
+        return sc_error_set(e, SC_ENOMEM, "out of memory gathering %zu values", n);
+    }
+    if (n)
+        memcpy(*all, mine, n * sizeof *mine);
+    (*counts)[0] = n;
     return SC_OK;
 }
 

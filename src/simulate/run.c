@@ -143,7 +143,8 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
     int nthreads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
     int status = SC_OK;
     long done = 0, shown = 0, step = n / 200 > 0 ? n / 200 : 1;
-    long chunk = sc_summary_chunk(n), nchunks = (n + chunk - 1) / chunk;
+    long chunk = opt->chunk > 0 ? opt->chunk : sc_summary_chunk(n);
+    long nchunks = (n + chunk - 1) / chunk;
     if (opt->draws)
         *opt->draws = (sc_draw_counts){{0}};
 
@@ -164,7 +165,7 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
             for (long i = c * chunk; i < end && st == SC_OK; i++) {
                 st = sc_sim_trajectory(s, l, w, seed, opt->first + i, cells, &err);
                 if (st == SC_OK && sum)
-                    sc_summary_store(sum, i, cells);
+                    sc_summary_store(sum, opt->store_first + i, cells);
                 if (opt->progress)
                     report_progress(opt, &done, &shown, step, n);
             }

@@ -36,5 +36,7 @@ long sc_twopass_pilot(const sc_summary *s);
 void sc_twopass_store(sc_summary *s, long i, const double *cells);
 int sc_twopass_end_pass(sc_summary *s, sc_error *e);
 int sc_twopass_compute(sc_summary *s, sc_error *e);
+void sc_twopass_set_slice(sc_summary *s, long first, long count);
+int sc_twopass_end_passes(sc_summary *s, sc_error *e);
 
 #endif

@@ -174,6 +174,17 @@ int sc_summary_next_pass(sc_summary *s, sc_error *e)
     return rc;
 }
 
+void sc_summary_set_slice(sc_summary *s, long first, long count)
+{
+    if (s->tp)
+        sc_twopass_set_slice(s, first, count);
+}
+
+int sc_summary_end_passes(sc_summary *s, sc_error *e)
+{
+    return s->tp ? sc_twopass_end_passes(s, e) : SC_OK;
+}
+
 int sc_summary_has_records(const sc_summary *s)
 {
     return s->values != NULL;

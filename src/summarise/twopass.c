@@ -31,11 +31,13 @@
 #include <gsl/gsl_sort.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/ranks.h"
 #include "internal.h"
 
 struct sc_twopass {
     long m;               /* pilot trajectories */
     long chunk, nchunks;
+    long first, count;    /* the trajectories this process stores in passes 1 and 2 */
     double *pilot;        /* pass 0: [m][ncells]; freed after it */
     size_t *edge_at;      /* [ncells + 1] offsets into edges */
     double *edges;        /* each cell's distinct pilot values, ascending */
@@ -97,6 +99,8 @@ int sc_twopass_alloc(sc_summary *s, sc_error *e)
     tp->m = pilot_size(s->n, s->np);
     tp->chunk = sc_summary_chunk(s->n);
     tp->nchunks = (s->n + tp->chunk - 1) / tp->chunk;
+    tp->first = 0;
+    tp->count = s->n;
     tp->nslots = 2 * (s->np > 0 ? s->np : 1);
     tp->pilot = sc_calloc((size_t)tp->m, nc * sizeof(double));
     tp->cmean = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
@@ -279,9 +283,82 @@ static int plan_kept(sc_summary *s, sc_error *e)
     return SC_OK;
 }
 
+/* With several processes, each counted its own chunks in pass 1: add up the
+ * bin counts, combine the NaN flags, and copy each chunk's moments from the
+ * process that made them (copied, not summed, so they stay bit for bit). */
+static int combine_pass1(sc_summary *s, sc_error *e)
+{
+    sc_twopass *tp = s->tp;
+    size_t nc = s->layout.ncells;
+    long c0 = tp->first / tp->chunk, c1 = (tp->first + tp->count + tp->chunk - 1) / tp->chunk;
+    int st = sc_ranks_sum_counts(tp->counts, tp->bin_at[nc], e);
+    if (st == SC_OK)
+        st = sc_ranks_max_flags(tp->nan, nc, e);
+    if (st == SC_OK)
+        st = sc_ranks_share_rows(tp->cmean, nc, c0, tp->count ? c1 - c0 : 0, e);
+    if (st == SC_OK)
+        st = sc_ranks_share_rows(tp->cm2, nc, c0, tp->count ? c1 - c0 : 0, e);
+    return st;
+}
+
 int sc_twopass_end_pass(sc_summary *s, sc_error *e)
 {
-    return s->pass == 0 ? make_edges(s, e) : plan_kept(s, e);
+    if (s->pass == 0)
+        return make_edges(s, e);
+    int st = sc_ranks_size() > 1 ? combine_pass1(s, e) : SC_OK;
+    return st == SC_OK ? plan_kept(s, e) : st;
+}
+
+void sc_twopass_set_slice(sc_summary *s, long first, long count)
+{
+    s->tp->first = first;
+    s->tp->count = count;
+}
+
+/* With several processes, each kept the values of its own trajectories:
+ * bring them all to rank 0, slot by slot, in rank order. */
+int sc_twopass_end_passes(sc_summary *s, sc_error *e)
+{
+    sc_twopass *tp = s->tp;
+    if (sc_ranks_size() == 1)
+        return SC_OK;
+    size_t nslots = s->layout.ncells * (size_t)tp->nslots;
+    double *fills = sc_calloc(nslots, sizeof *fills), *packed = NULL;
+    double *all_fills = NULL, *all_values = NULL;
+    size_t *nf = NULL, *nv = NULL, used = 0;
+    int st = fills ? SC_OK : sc_error_set(e, SC_ENOMEM, "out of memory gathering kept values");
+    for (size_t k = 0; st == SC_OK && k < nslots; k++)
+        used += tp->slot_fill[k];
+    if (st == SC_OK && !(packed = sc_calloc(used ? used : 1, sizeof *packed)))
+        st = sc_error_set(e, SC_ENOMEM, "out of memory gathering kept values");
+    for (size_t k = 0, at = 0; st == SC_OK && k < nslots; k++) {
+        fills[k] = (double)tp->slot_fill[k];
+        memcpy(packed + at, tp->kept + tp->slot_at[k], tp->slot_fill[k] * sizeof(double));
+        at += tp->slot_fill[k];
+    }
+    st = sc_ranks_agree(st, e);
+    if (st == SC_OK)
+        st = sc_ranks_gather_values(fills, nslots, &all_fills, &nf, e);
+    if (st == SC_OK)
+        st = sc_ranks_gather_values(packed, used, &all_values, &nv, e);
+    if (st == SC_OK && sc_ranks_rank() == 0) {
+        const double *v = all_values;
+        memset(tp->slot_fill, 0, nslots * sizeof *tp->slot_fill);
+        for (int r = 0; r < sc_ranks_size(); r++)
+            for (size_t k = 0; k < nslots; k++) {
+                size_t f = (size_t)all_fills[(size_t)r * nslots + k];
+                memcpy(tp->kept + tp->slot_at[k] + tp->slot_fill[k], v, f * sizeof *v);
+                tp->slot_fill[k] += (uint32_t)f;
+                v += f;
+            }
+    }
+    sc_free(fills);
+    sc_free(packed);
+    sc_free(all_fills);
+    sc_free(all_values);
+    sc_free(nf);
+    sc_free(nv);
+    return st;
 }
 
 /* Order statistic r of cell c, from its point bin or its sorted kept values. */
