@@ -337,8 +337,7 @@ static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec 
 {
     static const lxw_color_t shade[7] = { 0, 0xC6DBEF, 0x85B4DE, 0x4282C4, 0x2F6FB0,
                                           0x85B4DE, 0xC6DBEF };
-    static const char *const names[7] = { "", "90% band", "60% band", "30% band",
-                                          "median", "", "" };
+    static const char *const names[7] = { "", "90% band", "60% band", "30% band", "", "", "" };
     lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_AREA_STACKED);
     int last = row + 1 + b->r->years;
     for (int k = 0; k < 7; k++) {
@@ -353,7 +352,8 @@ static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec 
         if (names[k][0])
             chart_series_set_name(se, names[k]);
     }
-    int16_t hidden[] = { 0, 5, 6, -1 };
+    /* One legend entry per band: the base and the upper halves are not listed. */
+    int16_t hidden[] = { 0, 4, 5, 6, -1 };
     chart_legend_delete_series(ch, hidden);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     chart_title_set_name(ch, s->title);
