@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cli_util.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,28 +162,6 @@ static void test_fix_parameters(void **state)
 }
 
 /* ---- the commands ---- */
-
-static const char *bin(void)
-{
-    const char *b = getenv("SC_BIN");
-    return b ? b : "build/sendcast";
-}
-
-static int run(char *out, size_t n, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t used = fread(out, 1, n - 1, p);
-    out[used] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void expect_in(const char *out, const char *what)
 {

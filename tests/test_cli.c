@@ -19,30 +19,9 @@
 
 #include <cmocka.h>
 
+#include "cli_util.h"
+
 static char tmpdir[256];
-
-static const char *bin(void)
-{
-    const char *b = getenv("SC_BIN");
-    return b ? b : "build/sendcast";
-}
-
-/* Run a shell command; return its exit status and what it printed (both streams). */
-static int run(char *out, size_t n, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t used = fread(out, 1, n - 1, p);
-    out[used] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static int setup(void **state)
 {
@@ -181,6 +160,25 @@ static void test_bad_scenarios_exit_2_with_file_and_line(void **state)
     }
 }
 
+/* A run killed outright (kill -9) leaves PATH.tmp.PID behind, never a file
+ * at PATH; the next run for that PATH removes such leftovers of processes that
+ * are gone, and leaves those of living processes (here pid 1) alone. */
+static void test_stale_temporary_files_cleaned(void **state)
+{
+    (void)state;
+    char out[16384];
+    assert_int_equal(run(out, sizeof out, "touch %s/k.h5.tmp.999999 %s/k.h5.tmp.1", tmpdir, tmpdir), 0);
+    assert_int_equal(run(out, sizeof out, "%s run scenarios/kirklees-clusters.yaml -n 100 -o %s/k.h5 "
+                         "--quiet", bin(), tmpdir), 0);
+    assert_int_equal(run(out, sizeof out, "ls %s | grep -c 'k.h5.tmp'", tmpdir), 0);
+    assert_int_equal(atoi(out), 1);
+    assert_int_equal(run(out, sizeof out, "ls %s/k.h5.tmp.1 && rm %s/k.h5.tmp.1", tmpdir, tmpdir), 0);
+    /* kill -9 in the middle of a run: no result, and the next run starts clean. */
+    run(out, sizeof out, "%s run scenarios/kirklees-clusters.yaml -n 200000 -o %s/killed.h5 --quiet & "
+        "sleep 1; kill -9 $! ; wait $! ; ls %s | grep -c killed.h5", bin(), tmpdir, tmpdir);
+    assert_int_equal(atoi(out), 0);
+}
+
 static void test_threads_give_identical_files(void **state)
 {
     (void)state;
@@ -231,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_bad_scenario_names_file_and_line),
         cmocka_unit_test(test_bad_scenarios_exit_2_with_file_and_line),
+        cmocka_unit_test(test_stale_temporary_files_cleaned),
         cmocka_unit_test(test_threads_give_identical_files),
         cmocka_unit_test(test_no_overwrite_without_force),
     };

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "cli_util.h"
+
 #include <math.h>
 
 #include "sendcast/alloc.h"
@@ -32,29 +34,6 @@
 #define NTRAJ 800
 
 static char dir[256], nc[320], kc[320], kc2[320], kc_short[320];
-
-static const char *bin(void)
-{
-    const char *b = getenv("SC_BIN");
-    return b ? b : "build/sendcast";
-}
-
-static int run(char *out, size_t n, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    size_t used = fread(out, 1, n - 1, p);
-    out[used] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static int make_run(const char *scenario, long n, const char *seed, const char *out_path)
 {

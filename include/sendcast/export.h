@@ -17,23 +17,8 @@
 #include <stdio.h>
 
 #include "sendcast/error.h"
+#include "sendcast/outfile.h"
 #include "sendcast/result.h"
-
-/* ---- writing whole files ---------------------------------------------- */
-
-/* A file being written: tmp is PATH.tmp.PID in the same folder. */
-typedef struct sc_outfile {
-    char *path;
-    char *tmp;
-    FILE *f;       /* open on tmp when begun with a stream, else NULL */
-} sc_outfile;
-
-/* Start writing path; with stream != 0 also open tmp for writing ("wb"). */
-int sc_outfile_begin(sc_outfile *o, const char *path, int stream, sc_error *e);
-/* Close the stream (if any) and rename tmp onto path. Always releases o. */
-int sc_outfile_commit(sc_outfile *o, sc_error *e);
-/* Give up: close, remove tmp, release o. Safe on a zeroed or released o. */
-void sc_outfile_abort(sc_outfile *o);
 
 /* ---- CSV ------------------------------------------------------------------ */
 

@@ -18,6 +18,7 @@
 #include "sendcast/cli.h"
 #include "sendcast/fit.h"
 #include "sendcast/layout.h"
+#include "sendcast/outfile.h"
 #include "sendcast/ranks.h"
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
@@ -148,32 +149,27 @@ static void run_info_fill(sc_run_info *run, const sc_scenario *s, int threads, d
 }
 
 /* --trajectory I --trace FILE: re-run trajectory I alone and write its every
- * draw and state (sc_sim_trace), beside FILE and then renamed into place. */
+ * draw and state (sc_sim_trace), whole or not at all (outfile.h). */
 static int replay(const sc_scenario *s, const run_options *o, sc_error *e)
 {
     sc_layout layout;
     sc_layout_init(&layout, s);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%d", o->trace, (int)getpid());
     int st = sc_write_check_target(o->trace, o->force, e);
     if (st)
         return st;
     double *cells = sc_calloc(layout.ncells, sizeof *cells);
-    FILE *f = cells ? fopen(tmp, "w") : NULL;
     if (!cells)
-        st = sc_error_set(e, SC_ENOMEM, "out of memory for a trajectory");
-    else if (!f)
-        st = sc_error_set(e, SC_EFAIL, "%s: cannot write: %s", tmp, strerror(errno));
-    if (st == SC_OK)
-        st = sc_sim_trace(s, &layout, s->seed, o->trajectory, f, cells, e);
-    if (f && fclose(f) != 0 && st == SC_OK)
-        st = sc_error_set(e, SC_EFAIL, "%s: cannot write: %s", tmp, strerror(errno));
-    if (st == SC_OK && rename(tmp, o->trace) != 0)
-        st = sc_error_set(e, SC_EFAIL, "%s: cannot rename into place: %s", o->trace,
-                          strerror(errno));
-    if (st != SC_OK)
-        remove(tmp);
-    else if (!o->quiet)
+        return sc_error_set(e, SC_ENOMEM, "out of memory for a trajectory");
+    sc_outfile out;
+    st = sc_outfile_begin(&out, o->trace, 1, e);
+    if (st == SC_OK) {
+        st = sc_sim_trace(s, &layout, s->seed, o->trajectory, out.f, cells, e);
+        if (st == SC_OK)
+            st = sc_outfile_commit(&out, o->force, e);
+        else
+            sc_outfile_abort(&out);
+    }
+    if (st == SC_OK && !o->quiet)
         printf("Wrote %s: trajectory %ld of %s (seed %" PRIu64 "), every draw and state.\n",
                o->trace, o->trajectory, s->name, s->seed);
     sc_free(cells);

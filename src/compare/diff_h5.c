@@ -96,32 +96,12 @@ static int write_all(sc_h5w *w, const sc_compare *c, sc_error *e)
     return rc;
 }
 
+static int fill_compare(sc_h5w *w, const void *ctx, sc_error *e)
+{
+    return write_all(w, ctx, e);
+}
+
 int sc_compare_write_h5(const sc_compare *c, const char *path, int force, sc_error *e)
 {
-    struct stat st;
-    if (!force && stat(path, &st) == 0)
-        return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", path);
-    sc_outfile o;
-    int rc = sc_outfile_begin(&o, path, 0, e);
-    if (rc)
-        return rc;
-    H5E_auto2_t old_func = NULL;
-    void *old_data = NULL;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    sc_h5w w;
-    rc = sc_h5_create(&w, o.tmp, e);
-    if (!rc) {
-        rc = write_all(&w, c, e);
-        if (rc)
-            sc_h5_abort(&w);
-        else
-            rc = sc_h5_close(&w, e);
-    }
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-    if (rc) {
-        sc_outfile_abort(&o);
-        return sc_error_push(e, "while writing %s", path);
-    }
-    return sc_outfile_commit(&o, e);
+    return sc_h5_write_file(path, force, fill_compare, c, e);
 }

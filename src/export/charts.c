@@ -550,7 +550,7 @@ int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
         sc_outfile_abort(&o);
         return sc_error_push(e, "while drawing %s", path);
     }
-    return sc_outfile_commit(&o, e);
+    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
 }
 
 int sc_export_charts(const sc_result *r, const char *dir, sc_error *e)

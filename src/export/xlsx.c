@@ -431,5 +431,5 @@ int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
         sc_outfile_abort(&o);
         return rc;
     }
-    return sc_outfile_commit(&o, e);
+    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
 }

@@ -483,5 +483,5 @@ int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc
         sc_outfile_abort(&o);
         return sc_error_push(e, "while writing %s", path);
     }
-    return sc_outfile_commit(&o, e);
+    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
 }

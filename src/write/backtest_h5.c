@@ -85,19 +85,15 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_backtest *bt
     return rc;
 }
 
-/* Put tmp in place: rename with force, else link (refuses to replace). */
-static int publish(const char *tmp, const char *path, int force, sc_error *e)
+typedef struct backtest_parts {
+    const sc_scenario *s;
+    const sc_backtest *bt;
+} backtest_parts;
+
+static int fill_backtest(sc_h5w *w, const void *ctx, sc_error *e)
 {
-    if (force ? rename(tmp, path) == 0 : link(tmp, path) == 0) {
-        if (!force)
-            unlink(tmp);
-        return SC_OK;
-    }
-    int err = errno;
-    unlink(tmp);
-    if (!force && err == EEXIST)
-        return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", path);
-    return sc_error_set(e, SC_EFAIL, "cannot create %s: %s", path, strerror(err));
+    const backtest_parts *p = ctx;
+    return write_contents(w, p->s, p->bt, e);
 }
 
 int sc_backtest_write_h5(const char *path, int force, const sc_scenario *s,
@@ -106,25 +102,6 @@ int sc_backtest_write_h5(const char *path, int force, const sc_scenario *s,
     int rc = sc_write_check_target(path, force, e);
     if (rc)
         return rc;
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    H5E_auto2_t old_func = NULL;
-    void *old_data = NULL;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    sc_h5w w;
-    rc = sc_h5_create(&w, tmp, e);
-    if (!rc) {
-        rc = write_contents(&w, s, bt, e);
-        if (rc)
-            sc_h5_abort(&w);
-        else
-            rc = sc_h5_close(&w, e);
-    }
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-    if (rc) {
-        unlink(tmp);
-        return rc;
-    }
-    return publish(tmp, path, force, e);
+    const backtest_parts parts = {s, bt};
+    return sc_h5_write_file(path, force, fill_backtest, &parts, e);
 }

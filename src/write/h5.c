@@ -546,73 +546,18 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
     return rc;
 }
 
-/* Write tmp with HDF5's automatic error printing off (errors go through
- * sc_error instead), restoring the caller's setting afterwards. */
-static int write_file(const char *tmp, const sc_scenario *s, const sc_layout *l,
-                      const sc_summary *sum, const sc_run_info *run, sc_error *e)
-{
-    H5E_auto2_t old_func = NULL;
-    void *old_data = NULL;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+/* What sc_h5_write_file's fill() gets: the run's pieces. */
+typedef struct result_parts {
+    const sc_scenario *s;
+    const sc_layout *l;
+    const sc_summary *sum;
+    const sc_run_info *run;
+} result_parts;
 
-    sc_h5w w;
-    int rc = sc_h5_create(&w, tmp, e);
-    if (!rc) {
-        rc = write_contents(&w, s, l, sum, run, e);
-        if (rc)
-            sc_h5_abort(&w);
-        else
-            rc = sc_h5_close(&w, e);
-    }
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-    return rc;
-}
-
-/* Data on disk before the name points at it, so a crash after the rename
- * cannot leave a named but empty file. */
-static int sync_file(const char *tmp, sc_error *e)
+static int fill_result(sc_h5w *w, const void *ctx, sc_error *e)
 {
-    int fd = open(tmp, O_RDONLY);
-    if (fd < 0)
-        return sc_error_set(e, SC_EFAIL, "cannot reopen %s: %s", tmp, strerror(errno));
-    int rc = fsync(fd) == 0 ? SC_OK
-                            : sc_error_set(e, SC_EFAIL, "cannot sync %s: %s", tmp,
-                                           strerror(errno));
-    close(fd);
-    return rc;
-}
-
-/* Put tmp in place as path. Without force, link() refuses atomically to
- * replace; on file systems without hard links fall back to a check and a
- * rename (a small window, the best such a file system allows). */
-static int publish(const char *tmp, const char *path, int force, sc_error *e)
-{
-    if (!force) {
-        if (link(tmp, path) == 0) {
-            unlink(tmp);
-            return SC_OK;
-        }
-        if (errno == EEXIST)
-            return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", path);
-        if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS)
-            return sc_error_set(e, SC_EFAIL, "cannot create %s: %s", path, strerror(errno));
-        if (access(path, F_OK) == 0)
-            return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", path);
-    }
-    if (rename(tmp, path) != 0)
-        return sc_error_set(e, SC_EFAIL, "cannot rename %s to %s: %s", tmp, path,
-                            strerror(errno));
-    return SC_OK;
-}
-
-static char *temp_name(const char *path)
-{
-    size_t size = strlen(path) + 32;
-    char *tmp = sc_malloc(size);
-    if (tmp)
-        snprintf(tmp, size, "%s.tmp.%ld", path, (long)getpid());
-    return tmp;
+    const result_parts *p = ctx;
+    return write_contents(w, p->s, p->l, p->sum, p->run, e);
 }
 
 int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_layout *l,
@@ -623,18 +568,6 @@ int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_layo
         rc = check_consistent(s, l, sum, run, e);
     if (rc)
         return rc;
-    char *tmp = temp_name(path);
-    if (!tmp)
-        return sc_error_set(e, SC_ENOMEM, "out of memory writing %s", path);
-    rc = write_file(tmp, s, l, sum, run, e);
-    if (!rc)
-        rc = sync_file(tmp, e);
-    if (!rc)
-        rc = publish(tmp, path, force, e);
-    if (rc) {
-        unlink(tmp);   /* may not exist (creation failed): nothing to report */
-        sc_error_push(e, "while writing %s", path);
-    }
-    sc_free(tmp);
-    return rc;
+    const result_parts parts = {s, l, sum, run};
+    return sc_h5_write_file(path, force, fill_result, &parts, e);
 }

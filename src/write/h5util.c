@@ -10,6 +10,8 @@
  */
 #include "h5util.h"
 
+#include "sendcast/outfile.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -293,4 +295,32 @@ int sc_h5_attr_double(sc_h5w *w, const char *objpath, const char *name, double v
                       sc_error *e)
 {
     return write_attr(w, objpath, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, e);
+}
+
+int sc_h5_write_file(const char *path, int replace, sc_h5_fill_fn fill, const void *ctx,
+                     sc_error *e)
+{
+    sc_outfile o;
+    int rc = sc_outfile_begin(&o, path, 0, e);
+    if (rc)
+        return rc;
+    H5E_auto2_t old_func = NULL;
+    void *old_data = NULL;
+    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    sc_h5w w;
+    rc = sc_h5_create(&w, o.tmp, e);
+    if (!rc) {
+        rc = fill(&w, ctx, e);
+        if (rc)
+            sc_h5_abort(&w);
+        else
+            rc = sc_h5_close(&w, e);
+    }
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    if (rc)
+        sc_outfile_abort(&o);
+    else
+        rc = sc_outfile_commit(&o, replace, e);
+    return rc ? sc_error_push(e, "while writing %s", path) : SC_OK;
 }

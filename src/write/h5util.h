@@ -38,6 +38,14 @@ int sc_h5_close(sc_h5w *w, sc_error *e);
 /* Close everything after a failure, ignoring further errors. */
 void sc_h5_abort(sc_h5w *w);
 
+/* Write an HDF5 file whole or not at all: fill() writes the contents into a
+ * new file PATH.tmp.PID, with HDF5's own error printing off (errors come back
+ * through e, naming the dataset); the file is then closed, synced and put in
+ * place (include/sendcast/outfile.h: replace, or refuse an existing file). */
+typedef int (*sc_h5_fill_fn)(sc_h5w *w, const void *ctx, sc_error *e);
+int sc_h5_write_file(const char *path, int replace, sc_h5_fill_fn fill, const void *ctx,
+                     sc_error *e);
+
 /* Build a path into buf with printf rules; SC_EFAIL if it does not fit. */
 int sc_h5_path(char *buf, size_t size, sc_error *e, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
