@@ -302,8 +302,11 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
         goto done;
     if (!o.quiet) {
         sc_table_print(stdout, s, &layout, sum);
-        printf("\nWrote %s (%ld trajectories, seed %" PRIu64 ", %d threads x %d processes, "
-               "%.2f s).\n", outpath, s->trajectories, s->seed, threads, sc_ranks_size(), seconds);
+        char procs[32] = "";
+        if (sc_ranks_size() > 1)
+            snprintf(procs, sizeof procs, " x %d MPI ranks", sc_ranks_size());
+        printf("\nWrote %s (%ld trajectories, seed %" PRIu64 ", %d threads%s, %.2f s).\n",
+               outpath, s->trajectories, s->seed, threads, procs, seconds);
     }
 done:
     if (st != SC_OK)

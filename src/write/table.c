@@ -103,7 +103,8 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
             fprintf(out, "  %6.3f (%s %.4f)\n", pm[k], pm[k] == 0 ? "<" : ">",
                     pm[k] == 0 ? 3.0 / n : 1 - 3.0 / n);
         else
-            fprintf(out, "  %6.3f ± %.3f\n", pm[k], pm_se[k]);
+            fprintf(out, pm_se[k] < 0.001 ? "  %6.3f ± %.4f\n" : "  %6.3f ± %.3f\n", pm[k],
+                    pm_se[k]);
     }
 
     const char *status = target_status(s);
