@@ -223,14 +223,20 @@ static int check_id_area(scn_ctx *r, int c, const char *area, const scn_val *id_
     return scn_ref_context(r, area_at);
 }
 
+/* A list with one entry per band ("band counts", "band columns"). */
+static int open_band_list(scn_ctx *r, const scn_val *v, const char *what)
+{
+    if (scn_kind(v) == SCN_SEQ && fy_node_sequence_item_count(v->n) != r->s->nbands)
+        return scn_err(r, v, "expected %d %s, one per band of bands.topup, got %d",
+                       r->s->nbands, what, fy_node_sequence_item_count(v->n));
+    int n;
+    return scn_seq_open(r, v, r->s->nbands, r->s->nbands, &n) ? scn_fail(r) : SC_OK;
+}
+
 static int bands_from_list(scn_ctx *r, const scn_val *v, int c)
 {
     sc_cluster *cl = &r->s->clusters[c];
-    if (scn_kind(v) == SCN_SEQ && fy_node_sequence_item_count(v->n) != r->s->nbands)
-        return scn_err(r, v, "expected %d band counts, one per band of bands.topup, got %d",
-                       r->s->nbands, fy_node_sequence_item_count(v->n));
-    int n;
-    if (scn_seq_open(r, v, r->s->nbands, r->s->nbands, &n))
+    if (open_band_list(r, v, "band counts"))
         return scn_fail(r);
     void *it = NULL;
     int b;
@@ -300,11 +306,7 @@ typedef struct colmap {
 static int map_band_columns(scn_ctx *r, colmap *m)
 {
     const scn_val *v = &m->at[CF_BANDS];
-    if (scn_kind(v) == SCN_SEQ && fy_node_sequence_item_count(v->n) != r->s->nbands)
-        return scn_err(r, v, "expected %d band columns, one per band of bands.topup, got %d",
-                       r->s->nbands, fy_node_sequence_item_count(v->n));
-    int n;
-    if (scn_seq_open(r, v, r->s->nbands, r->s->nbands, &n))
+    if (open_band_list(r, v, "band columns"))
         return scn_fail(r);
     void *it = NULL;
     int b;

@@ -116,6 +116,19 @@ int scn_copy(char *dst, size_t cap, const char *src)
     return 0;
 }
 
+/* One register entry. Callers check user text against these sizes where it
+ * is read; a failure here is a programming error, still not a silent cut. */
+static int fill_input(sc_input *in, const char *name, const char *item, int year, double value,
+                      const char *status, const char *source)
+{
+    memset(in, 0, sizeof *in);
+    in->year = year;
+    in->value = value;
+    return scn_copy(in->name, sizeof in->name, name) || scn_copy(in->item, sizeof in->item, item)
+           || scn_copy(in->status, sizeof in->status, status)
+           || scn_copy(in->source, sizeof in->source, source);
+}
+
 int scn_record(scn_ctx *r, const char *name, const char *item, int year, double value,
                const char *status, const char *source)
 {
@@ -128,15 +141,7 @@ int scn_record(scn_ctx *r, const char *name, const char *item, int year, double 
         s->inputs = p;
         r->cap_inputs = cap;
     }
-    sc_input *in = &s->inputs[s->ninputs];
-    memset(in, 0, sizeof *in);
-    in->year = year;
-    in->value = value;
-    /* Callers check user text against these sizes where it is read; a failure
-     * here is a programming error, still not a silent cut. */
-    if (scn_copy(in->name, sizeof in->name, name) || scn_copy(in->item, sizeof in->item, item)
-        || scn_copy(in->status, sizeof in->status, status)
-        || scn_copy(in->source, sizeof in->source, source))
+    if (fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
         return sc_error_set(r->e, SC_EFAIL, "%s: provenance entry %s does not fit", r->file,
                             name);
     s->ninputs++;
@@ -151,13 +156,7 @@ int sc_scenario_add_input(sc_scenario *s, const char *name, const char *item, in
     if (!p)
         return sc_error_set(e, SC_ENOMEM, "out of memory adding %s to the register", name);
     s->inputs = p;
-    sc_input *in = &s->inputs[s->ninputs];
-    memset(in, 0, sizeof *in);
-    in->year = year;
-    in->value = value;
-    if (scn_copy(in->name, sizeof in->name, name) || scn_copy(in->item, sizeof in->item, item)
-        || scn_copy(in->status, sizeof in->status, status)
-        || scn_copy(in->source, sizeof in->source, source))
+    if (fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
         return sc_error_set(e, SC_EFAIL, "provenance entry %s does not fit", name);
     s->ninputs++;
     return SC_OK;
