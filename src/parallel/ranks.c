@@ -84,7 +84,7 @@ static int alloc_all(const sc_layout *l, long n, int np, const double *pcts, sc_
     int ok = st == SC_OK;
     MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (!ok && st == SC_OK)
-        st = sc_error_set(e, SC_ENOMEM, "rank %d: rank 0 could not hold the records",
+        st = sc_error_set(e, SC_ENOMEM, "rank %d: rank 0 ran out of memory for the records",
                           sc_ranks_rank());
     return st;
 }

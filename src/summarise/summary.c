@@ -83,8 +83,9 @@ static int alloc_values(sc_summary *s, sc_error *e)
     s->values = sc_malloc(cells * n * sizeof(double));
     if (!s->values)
         return sc_error_set(e, SC_ENOMEM,
-                            "summary: cannot allocate %.4g bytes (%.3g GiB) for %zu cells x "
-                            "%ld trajectories; use fewer trajectories",
+                            "summary: out of memory: cannot allocate %.4g bytes (%.3g GiB) "
+                            "for %zu cells x %ld trajectories; use fewer trajectories or "
+                            "a smaller --memory",
                             need, need / (1024.0 * 1024.0 * 1024.0), cells, s->n);
     return SC_OK;
 }
@@ -387,7 +388,7 @@ int sc_summary_compute(sc_summary *s, sc_error *e)
     }
 
     if (failed)
-        return sc_error_set(e, SC_ENOMEM, "summary: cannot allocate %zu bytes of sorting "
+        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for %zu bytes of sorting "
                             "scratch per thread", SC_GATHER * n * sizeof(double));
     sc_summary_targets(s);
     return SC_OK;

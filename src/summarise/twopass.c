@@ -278,7 +278,7 @@ static int plan_kept(sc_summary *s, sc_error *e)
     }
     tp->kept = sc_calloc(tp->slot_at[nc * ns] ? tp->slot_at[nc * ns] : 1, sizeof(double));
     if (!tp->kept)
-        return sc_error_set(e, SC_ENOMEM, "summary: cannot keep %zu values for pass 2",
+        return sc_error_set(e, SC_ENOMEM, "summary: out of memory keeping %zu values for pass 2",
                             tp->slot_at[nc * ns]);
     return SC_OK;
 }

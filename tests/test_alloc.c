@@ -1,0 +1,103 @@
+/*
+ * test_alloc.c — every allocation failure of a small run ends cleanly.
+ *
+ * All of sendcast's allocation goes through one wrapper (include/sendcast/
+ * alloc.h). For k = 1, 2, ... this test makes the k-th allocation of a whole
+ * `sendcast run` fail, in process, and checks that the run stops with the
+ * exit status of a failure (1), a message that says memory ran out, and no
+ * result file (nor a temporary one) left behind; under `make asan`,
+ * LeakSanitizer also checks that nothing allocated before the failure leaks.
+ * It stops at the first k beyond the run's last allocation, where the run
+ * must succeed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sendcast/alloc.h"
+#include "sendcast/cli.h"
+#include "sendcast/error.h"
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static int leftovers(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -q tmp", dir);
+    return system(cmd) == 0;
+}
+
+static void sweep(const char *scenario, const char *n, const char *extra)
+{
+    char dir[] = "/tmp/sendcast-alloc-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char out[512];
+    snprintf(out, sizeof out, "%s/r.h5", dir);
+    char *argv[] = {"run", (char *)scenario, "-n", (char *)n, "-t", "2", "-o", out, "--quiet",
+                    (char *)extra, NULL};
+    int argc = extra ? 10 : 9;
+
+    long k;
+    for (k = 1;; k++) {
+        sc_error e;
+        sc_error_clear(&e);
+        sc_alloc_fail_at(k);
+        int st = sc_cli_run(argc, argv, &e);
+        long made = sc_alloc_count();
+        sc_alloc_fail_at(0);
+        if (made < k) {          /* the run made fewer than k allocations: none failed */
+            assert_int_equal(st, SC_OK);
+            assert_true(exists(out));
+            break;
+        }
+        if (st == SC_OK || sc_error_exit_code(&e) != 1 || !strstr(e.msg, "memory") ||
+            exists(out) || leftovers(dir))
+            print_error("allocation %ld: status %d, exit %d, file %d, message: %s\n", k, st,
+                        sc_error_exit_code(&e), exists(out), e.msg);
+        assert_int_not_equal(st, SC_OK);
+        assert_int_equal(sc_error_exit_code(&e), 1);
+        assert_non_null(strstr(e.msg, "memory"));
+        assert_false(exists(out));
+        assert_false(leftovers(dir));
+    }
+    print_message("%s: %ld allocations, each failed in turn\n", scenario, k - 1);
+    assert_true(k > 50);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_every_allocation_of_a_run(void **state)
+{
+    (void)state;
+    sweep("tests/data/scenario/minimal.yaml", "40", NULL);
+}
+
+static void test_every_allocation_of_a_bounded_run(void **state)
+{
+    (void)state;
+    /* 259 cells x 600 trajectories x 8 bytes pass 1 MB: three passes, bounded. */
+    sweep("tests/data/scenario/minimal.yaml", "600", "--memory=1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_allocation_of_a_run),
+        cmocka_unit_test(test_every_allocation_of_a_bounded_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
