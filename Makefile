@@ -31,7 +31,7 @@ DEB_PKGS = build-essential pkg-config libgsl-dev libhdf5-dev hdf5-tools \
            libfyaml-dev libcmocka-dev nettle-dev librandom123-dev \
            python3 python3-numpy python3-h5py python3-yaml git ca-certificates \
            libxlsxwriter-dev libplplot-dev plplot-driver-cairo chromium fonts-dejavu-core \
-           python3-pil unzip time
+           python3-pil unzip time valgrind
 ifeq ($(MPI),1)
 DEB_PKGS += libopenmpi-dev openmpi-bin
 MPI_CHECK = && command -v mpicc >/dev/null && command -v mpirun >/dev/null
@@ -58,7 +58,7 @@ DEPFILES = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 THREADS ?=
 
-.PHONY: all run test test-mpi asan bench report-test clean deps check-deps unit model-check
+.PHONY: all run test test-mpi asan valgrind bench report-test clean deps check-deps unit model-check
 
 all: check-deps $(BUILD)/sendcast
 
@@ -115,6 +115,18 @@ test: all $(TEST_BIN)
 	/usr/bin/python3 tests/model_check.py --bin $(BUILD)/sendcast || fail=1; \
 	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \
 	exit $$fail
+
+# A small run under valgrind memcheck: no error and no leak (libgomp's thread
+# pool, kept until exit, is suppressed: tests/valgrind.supp).
+VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+           --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+           --suppressions=tests/valgrind.supp
+valgrind: all
+	@tmp=$$(mktemp -d) && \
+	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 50 -t 2 -o $$tmp/v.h5 --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 600 -t 2 --memory 1 -o $$tmp/b.h5 --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast export $$tmp/v.h5 --csv $$tmp/v.csv --quiet && \
+	rm -rf $$tmp && echo "valgrind: 3 passed, 0 failed"
 
 # Built with MPI: 1, 2 and 3 ranks (and 1 vs 2 threads) give bit-identical files.
 test-mpi:

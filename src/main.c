@@ -3,13 +3,16 @@
  * and be the one place that prints an error and picks the exit status
  * (2 for bad input or usage, 1 otherwise). Each command is in src/cli/.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sendcast/cli.h"
 #include "sendcast/error.h"
 #include "sendcast/ranks.h"
 #include "sendcast/version.h"
+#include "sendcast/write.h"
 
 static const sc_cli_command commands[] = {
     {"run", sc_cli_run,
@@ -99,10 +102,36 @@ static int dispatch(int argc, char **argv)
     return 2;
 }
 
+/* Ctrl-C or kill: say so and stop. Whatever was being written is still under
+ * its temporary name (PATH.tmp.PID), never the result's, and the next run for
+ * that PATH removes it (outfile.h). Only async-signal-safe calls here. */
+static void on_signal(int sig)
+{
+    static const char msg[] = "\nsendcast: interrupted; no result was written\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+    _exit(128 + sig);
+}
+
+static void handle_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* A file-size limit (ulimit -f) must fail the write with EFBIG and a
+     * message, not kill the process silently. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 /* Under mpirun every rank runs main; only rank 0 writes and prints results,
  * and a rank that fails prints its own message. */
 int main(int argc, char **argv)
 {
+    handle_signals();
+    sc_write_library_init();
     if (sc_ranks_init(&argc, &argv) != SC_OK) {
         fputs("sendcast: MPI could not start\n", stderr);
         return 1;

@@ -179,6 +179,25 @@ static void test_stale_temporary_files_cleaned(void **state)
     assert_int_equal(atoi(out), 0);
 }
 
+/* A full disk (here a file-size limit, ulimit -f) and Ctrl-C: a clear
+ * message, a failure status, and nothing at the target name or beside it. */
+static void test_full_disk_and_interrupt_leave_nothing(void **state)
+{
+    (void)state;
+    char out[16384];
+    int st = run(out, sizeof out, "ulimit -f 200; %s run scenarios/kirklees-clusters.yaml -n 2000 "
+                 "-o %s/full.h5 --quiet", bin(), tmpdir);
+    assert_int_equal(st, 1);
+    assert_non_null(strstr(out, "File too large"));
+    assert_non_null(strstr(out, "full.h5"));
+    st = run(out, sizeof out, "{ %s run scenarios/kirklees-clusters.yaml -n 300000 -o %s/int.h5 "
+             "--quiet & sleep 1; kill -INT $!; wait $!; }", bin(), tmpdir);
+    assert_int_equal(st, 130);
+    assert_non_null(strstr(out, "interrupted; no result was written"));
+    assert_int_equal(run(out, sizeof out, "ls %s | grep -c -e full.h5 -e int.h5", tmpdir), 1);
+    assert_int_equal(atoi(out), 0);
+}
+
 static void test_threads_give_identical_files(void **state)
 {
     (void)state;
@@ -230,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_bad_scenario_names_file_and_line),
         cmocka_unit_test(test_bad_scenarios_exit_2_with_file_and_line),
         cmocka_unit_test(test_stale_temporary_files_cleaned),
+        cmocka_unit_test(test_full_disk_and_interrupt_leave_nothing),
         cmocka_unit_test(test_threads_give_identical_files),
         cmocka_unit_test(test_no_overwrite_without_force),
     };

@@ -272,6 +272,7 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
     else
         snprintf(outpath, sizeof outpath, "results/%s.h5", s->name);
     int threads = o.threads ? o.threads : omp_get_num_procs();
+    omp_set_num_threads(threads);   /* -t governs the summaries' threads too */
 
     if (o.trace) {
         if ((st = sc_fit_scenario(s, 0, NULL, e)) == SC_OK && root)

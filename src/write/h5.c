@@ -82,6 +82,11 @@ static int check_folder(const char *folder, sc_error *e)
     return SC_OK;
 }
 
+void sc_write_library_init(void)
+{
+    H5dont_atexit();
+}
+
 int sc_write_check_target(const char *path, int force, sc_error *e)
 {
     if (!path || !*path)
