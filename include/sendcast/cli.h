@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "sendcast/error.h"
+#include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
 
 typedef struct sc_cli_command {
@@ -43,5 +44,9 @@ void sc_cli_progress_update(void *ctx, long done, long total);   /* an sc_progre
 int sc_cli_parse_long(const char *arg, const char *what, long min, long max, long *out,
                       sc_error *e);
 int sc_cli_parse_seed(const char *arg, uint64_t *out, sc_error *e);
+
+/* Read a scenario and apply -n (when > 0) and -s (when seed_given). */
+int sc_cli_read_scenario(const char *path, long trajectories, int seed_given, uint64_t seed,
+                         sc_scenario **out, sc_error *e);
 
 #endif

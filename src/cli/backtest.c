@@ -107,12 +107,8 @@ int sc_cli_backtest(int argc, char **argv, sc_error *e)
     int st = parse_options(argc, argv, &o, e);
     if (st)
         return st;
-    if ((st = sc_scenario_read(o.scenario, &s, e)))
+    if ((st = sc_cli_read_scenario(o.scenario, o.trajectories, o.seed_given, o.seed, &s, e)))
         return st;
-    if (o.trajectories)
-        s->trajectories = o.trajectories;
-    if (o.seed_given)
-        s->seed = o.seed;
     if (o.output && (st = sc_write_check_target(o.output, o.force, e)))
         goto done;
     if ((st = sc_backtest_prepare(s, (int)o.until, &bt, e)))

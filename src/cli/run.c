@@ -64,6 +64,17 @@ int sc_cli_parse_seed(const char *arg, uint64_t *out, sc_error *e)
     return SC_OK;
 }
 
+int sc_cli_read_scenario(const char *path, long trajectories, int seed_given, uint64_t seed,
+                         sc_scenario **out, sc_error *e)
+{
+    int st = sc_scenario_read(path, out, e);
+    if (st == SC_OK && trajectories > 0)
+        (*out)->trajectories = trajectories;
+    if (st == SC_OK && seed_given)
+        (*out)->seed = seed;
+    return st;
+}
+
 static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
 {
     static const struct option longopts[] = {
@@ -261,12 +272,8 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
 
     if ((st = parse_run_options(argc, argv, &o, e)))
         return st;
-    if ((st = sc_scenario_read(o.scenario, &s, e)))
+    if ((st = sc_cli_read_scenario(o.scenario, o.trajectories, o.seed_given, o.seed, &s, e)))
         return st;
-    if (o.trajectories)
-        s->trajectories = o.trajectories;
-    if (o.seed_given)
-        s->seed = o.seed;
     if (o.output)
         snprintf(outpath, sizeof outpath, "%s", o.output);
     else

@@ -378,8 +378,8 @@ static void inputs_section(FILE *f, const sc_result *r)
 {
     fputs("<h2>Inputs and their status</h2>\n<p>Every number the run used. <b>published</b>: "
           "taken from a published source; <b>derived</b>: arithmetic on published numbers; "
-          "<b>estimate</b> / <b>assumption</b>: ours; <b>illustrative</b>: a placeholder to be "
-          "replaced by the council's own figure.</p>\n<table><tr><th class=\"t\">status</th>"
+          "<b>estimate</b> / <b>assumption</b>: ours; <b>illustrative</b>: stands in until the "
+          "council's own figure replaces it.</p>\n<table><tr><th class=\"t\">status</th>"
           "<th>numbers</th></tr>\n", f);
     for (int k = 0; k < r->ninputs; k++) {
         int seen = 0;
