@@ -31,7 +31,7 @@ DEB_PKGS = build-essential pkg-config libgsl-dev libhdf5-dev hdf5-tools \
            libfyaml-dev libcmocka-dev nettle-dev librandom123-dev \
            python3 python3-numpy python3-h5py python3-yaml git ca-certificates \
            libxlsxwriter-dev libplplot-dev plplot-driver-cairo chromium fonts-dejavu-core \
-           python3-pil unzip time valgrind
+           python3-pil unzip time valgrind clang libclang-rt-14-dev
 ifeq ($(MPI),1)
 DEB_PKGS += libopenmpi-dev openmpi-bin
 MPI_CHECK = && command -v mpicc >/dev/null && command -v mpirun >/dev/null
@@ -58,7 +58,7 @@ DEPFILES = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 THREADS ?=
 
-.PHONY: all run test test-mpi asan valgrind bench report-test clean deps check-deps unit model-check
+.PHONY: all run test test-mpi asan valgrind fuzz bench report-test clean deps check-deps unit model-check
 
 all: check-deps $(BUILD)/sendcast
 
@@ -113,6 +113,7 @@ test: all $(TEST_BIN)
 	done; \
 	echo "== tests/model_check.py"; \
 	/usr/bin/python3 tests/model_check.py --bin $(BUILD)/sendcast || fail=1; \
+	echo "== tests/bad/run.sh"; tests/bad/run.sh $(BUILD)/sendcast || fail=1; \
 	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \
 	exit $$fail
 
@@ -127,6 +128,32 @@ valgrind: all
 	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 600 -t 2 --memory 1 -o $$tmp/b.h5 --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast export $$tmp/v.h5 --csv $$tmp/v.csv --quiet && \
 	rm -rf $$tmp && echo "valgrind: 3 passed, 0 failed"
+
+# libFuzzer over the scenario reader, its CSV reader and validation
+# (fuzz/fuzz_scenario.c), seeded from every scenario the project has. It runs
+# FUZZ_SECONDS in fork mode, going on after a finding; crashes, hangs and leaks
+# land in build/fuzz/ (crash-*, timeout-*, ...), and each one found becomes a
+# regression case in fuzz/regressions/, which `make test` replays.
+FUZZ_SECONDS ?= 1800
+FUZZ_SRC = fuzz/fuzz_scenario.c $(sort $(wildcard src/core/*.c src/scenario/*.c))
+build/fuzz/fuzz_scenario: $(FUZZ_SRC) $(wildcard include/sendcast/*.h src/scenario/*.h)
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_POSIX_C_SOURCE=200809L \
+	  -D_DEFAULT_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_SRC) \
+	  $(shell pkg-config --libs libfyaml gsl hdf5 nettle 2>/dev/null) -lm -o $@
+
+fuzz: check-deps build/fuzz/fuzz_scenario
+	@mkdir -p build/fuzz/corpus
+	@for f in scenarios/*.yaml tests/data/*/*.yaml; do \
+	  { printf '\000'; cat $$f; } > build/fuzz/corpus/seed-$$(echo $$f | tr / _); done
+	@{ printf '\001'; printf 'cluster,area,pupils,need,b1,b2\nc1,N,100,1.0,3,4\nc2,S,200,1.2,5,6\n'; } \
+	  > build/fuzz/corpus/seed-clusters.csv
+	build/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
+	  -rss_limit_mb=2048 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+	  -artifact_prefix=build/fuzz/ build/fuzz/corpus fuzz/regressions
+	@found=$$(ls build/fuzz | grep -E '^(crash|timeout|oom|leak)-' || true); \
+	if [ -n "$$found" ]; then echo "make fuzz: found (each must become a regression in fuzz/regressions):"; \
+	  echo "$$found"; exit 1; else echo "make fuzz: nothing found in $(FUZZ_SECONDS) s"; fi
 
 # Built with MPI: 1, 2 and 3 ranks (and 1 vs 2 threads) give bit-identical files.
 test-mpi:
