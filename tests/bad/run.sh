@@ -29,5 +29,5 @@ for f in tests/bad/*.yaml; do
         printf 'FAILED %s: %s\n  message: %s\n' "$f" "$why" "$(head -c 400 <<<"$msg")"
     fi
 done
-echo "bad inputs: $pass passed, $fail failed"
+echo "bad-inputs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
