@@ -198,6 +198,48 @@ static void test_full_disk_and_interrupt_leave_nothing(void **state)
     assert_int_equal(atoi(out), 0);
 }
 
+/* Extremes are run correctly or refused clearly, never wrapped around:
+ * 10^8 pupils in a cluster runs; 10^9 pupils converting at e^2 requests a
+ * pupil for 12 years passes 2^31 plans and is stopped (exit 1, no file);
+ * 100,001 clusters are refused at input (exit 2, file named). */
+static void test_extremes(void **state)
+{
+    (void)state;
+    char out[16384];
+    int st = run(out, sizeof out,
+                 "mkdir -p %s/ext/data && cp tests/data/scenario/data/money.csv %s/ext/data/ && "
+                 "sed 's/pupils: 1000, need_index: 1.2/pupils: 100000000, need_index: 1.2/' "
+                 "tests/data/scenario/minimal.yaml > %s/ext/big.yaml && "
+                 "sed -e 's/pupils: 1000, need_index: 1.2/pupils: 1000000000, need_index: 1.2/' "
+                 "-e 's/    mean: \\[-2.0, 0.1\\]/    mean: [2.0, 0.1]/' -e 's/^horizon: 3/horizon: 12/' "
+                 "-e 's|    total: {csv: data/money.csv, item: budget_total}|    uplift: 0.0|' "
+                 "tests/data/scenario/minimal.yaml > %s/ext/huge.yaml", tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_int_equal(st, 0);
+    assert_int_equal(run(out, sizeof out, "%s run %s/ext/big.yaml -n 100 -o %s/big.h5 --quiet && "
+                         "/usr/bin/python3 -c \"import h5py; print(h5py.File('%s/big.h5')"
+                         "['district/requests/mean'][0])\"", bin(), tmpdir, tmpdir, tmpdir), 0);
+    assert_true(atof(out) > 1e6);   /* 10^8 x 0.12 x e^-1.9 x 1.2: about 2 million a year */
+    st = run(out, sizeof out, "%s run %s/ext/huge.yaml -n 20 -o %s/huge.h5 --quiet", bin(), tmpdir,
+             tmpdir);
+    assert_int_equal(st, 1);
+    assert_non_null(strstr(out, "passed 2^31"));
+    assert_int_equal(run(out, sizeof out, "ls %s | grep -c huge.h5", tmpdir), 1);
+    st = run(out, sizeof out,
+             "sed 's|  - {id: c1, area: N, pupils: 1000, need_index: 1.2, bands: \\[10, 5\\]}|"
+             "  csv: data/many.csv\\n  columns: {id: c, area: a, pupils: p, need_index: w, "
+             "bands: [b1, b2]}|' tests/data/scenario/minimal.yaml | grep -v '  - {id: c[23],' "
+             "> %s/ext/many.yaml && /usr/bin/python3 -c \"import sys; "
+             "sys.stdout.write('c,a,p,w,b1,b2\\n' + ''.join('c%%d,N,10,1,1,1\\n' %% i for i in "
+             "range(100001)))\" > %s/ext/data/many.csv; %s run %s/ext/many.yaml -n 10 -o %s/many.h5",
+             tmpdir, tmpdir, bin(), tmpdir, tmpdir);
+    if (st != 2)
+        print_error("%s\n", out);
+    assert_int_equal(st, 2);
+    assert_non_null(strstr(out, "many.csv"));
+    assert_non_null(strstr(out, "at most 100000 clusters"));
+    run(out, sizeof out, "rm -rf %s/ext", tmpdir);
+}
+
 static void test_threads_give_identical_files(void **state)
 {
     (void)state;
@@ -250,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_bad_scenarios_exit_2_with_file_and_line),
         cmocka_unit_test(test_stale_temporary_files_cleaned),
         cmocka_unit_test(test_full_disk_and_interrupt_leave_nothing),
+        cmocka_unit_test(test_extremes),
         cmocka_unit_test(test_threads_give_identical_files),
         cmocka_unit_test(test_no_overwrite_without_force),
     };
