@@ -240,6 +240,34 @@ static void test_extremes(void **state)
     run(out, sizeof out, "rm -rf %s/ext", tmpdir);
 }
 
+/* An unwritable folder: a clear message, a failure status, nothing written.
+ * Root may write anywhere, so as root the run is made as user nobody
+ * (setpriv), with the binary and a scenario copied where nobody can read. */
+static void test_unwritable_folder(void **state)
+{
+    (void)state;
+    char out[16384];
+    int st = run(out, sizeof out,
+                 "chmod 755 %s && mkdir -p %s/nb/data %s/nb/ro && cp %s %s/nb/sc && "
+                 "cp tests/data/scenario/minimal.yaml %s/nb/ && "
+                 "cp tests/data/scenario/data/money.csv %s/nb/data/ && chmod -R a+rX %s/nb && "
+                 "chmod 555 %s/nb/ro", tmpdir, tmpdir, tmpdir, bin(), tmpdir, tmpdir, tmpdir,
+                 tmpdir, tmpdir);
+    assert_int_equal(st, 0);
+    const char *as = getuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    if (getuid() == 0 && run(out, sizeof out, "command -v setpriv") != 0)
+        skip();
+    st = run(out, sizeof out, "%s%s/nb/sc run %s/nb/minimal.yaml -n 20 -o %s/nb/ro/x.h5 --quiet",
+             as, tmpdir, tmpdir, tmpdir);
+    if (st != 1)
+        print_error("%s\n", out);
+    assert_int_equal(st, 1);
+    assert_non_null(strstr(out, "Permission denied"));
+    assert_int_equal(run(out, sizeof out, "ls -A %s/nb/ro | wc -l", tmpdir), 0);
+    assert_int_equal(atoi(out), 0);
+    run(out, sizeof out, "chmod 755 %s/nb/ro && rm -rf %s/nb", tmpdir, tmpdir);
+}
+
 static void test_threads_give_identical_files(void **state)
 {
     (void)state;
@@ -293,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_stale_temporary_files_cleaned),
         cmocka_unit_test(test_full_disk_and_interrupt_leave_nothing),
         cmocka_unit_test(test_extremes),
+        cmocka_unit_test(test_unwritable_folder),
         cmocka_unit_test(test_threads_give_identical_files),
         cmocka_unit_test(test_no_overwrite_without_force),
     };
