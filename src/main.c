@@ -46,7 +46,9 @@ static const sc_cli_command commands[] = {
     {"compare", sc_cli_compare,
      "sendcast compare A.h5 B.h5 [-o DIFF.h5] [--force] [--quiet]\n"
      "      paired differences B - A, trajectory by trajectory (common random numbers):\n"
-     "      p5/p50/p95 per year, P(B cheaper); same seed, trajectories and geography only\n"},
+     "      p5/p50/p95 per year, P(B cheaper); same seed, trajectories and geography only\n"
+     "      --independent  allow runs with different seeds (to measure what pairing gains;\n"
+     "                   docs/compare.md)\n"},
     {"report", sc_cli_report,
      "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--quiet]\n"
      "      one self-contained HTML page for the steering group (charts as inline SVG)\n"},
