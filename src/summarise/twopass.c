@@ -47,6 +47,7 @@ struct sc_twopass {
     double *cmean, *cm2;  /* [nchunks][ncells] moments of each chunk */
     int nslots;           /* wanted bins a cell at most: 2 x percentiles */
     long *slot_bin;       /* [ncells][nslots] open bin kept in each slot, or -1 */
+    double *slot_lo, *slot_hi;   /* [ncells][nslots] that bin's open interval (lo, hi) */
     size_t *slot_at;      /* [ncells * nslots + 1] offsets into kept */
     uint32_t *slot_fill;  /* [ncells * nslots] */
     double *kept;
@@ -65,6 +66,8 @@ void sc_twopass_free(sc_twopass *tp)
     sc_free(tp->cmean);
     sc_free(tp->cm2);
     sc_free(tp->slot_bin);
+    sc_free(tp->slot_lo);
+    sc_free(tp->slot_hi);
     sc_free(tp->slot_at);
     sc_free(tp->slot_fill);
     sc_free(tp->kept);
@@ -149,23 +152,24 @@ static void store_counts(sc_summary *s, long i, const double *cells)
     }
 }
 
+/* Pass 2: a value is kept when it lies in one of its cell's wanted open bins.
+ * Testing those few intervals directly is cheaper than finding the value's
+ * bin among all the cell's edges (most values are not kept). */
 static void store_kept(sc_summary *s, const double *cells)
 {
     sc_twopass *tp = s->tp;
     for (size_t c = 0; c < s->layout.ncells; c++) {
-        const long *want = tp->slot_bin + c * (size_t)tp->nslots;
-        if (want[0] < 0 || isnan(cells[c]))
-            continue;
-        long b = (long)bin_of(tp->edges + tp->edge_at[c], tp->edge_at[c + 1] - tp->edge_at[c],
-                              cells[c]);
+        size_t first = c * (size_t)tp->nslots;
+        const long *want = tp->slot_bin + first;
+        double x = cells[c];
         for (int k = 0; k < tp->nslots && want[k] >= 0; k++) {
-            if (want[k] != b)
+            if (!(x > tp->slot_lo[first + (size_t)k] && x < tp->slot_hi[first + (size_t)k]))
                 continue;
-            size_t slot = c * (size_t)tp->nslots + (size_t)k;
+            size_t slot = first + (size_t)k;
             uint32_t at;
 #pragma omp atomic capture
             at = tp->slot_fill[slot]++;
-            tp->kept[tp->slot_at[slot] + at] = cells[c];
+            tp->kept[tp->slot_at[slot] + at] = x;
             break;
         }
     }
@@ -251,7 +255,9 @@ static int plan_kept(sc_summary *s, sc_error *e)
     tp->slot_bin = sc_calloc(nc * ns, sizeof *tp->slot_bin);
     tp->slot_at = sc_calloc(nc * ns + 1, sizeof *tp->slot_at);
     tp->slot_fill = sc_calloc(nc * ns, sizeof *tp->slot_fill);
-    if (!tp->slot_bin || !tp->slot_at || !tp->slot_fill)
+    tp->slot_lo = sc_calloc(nc * ns, sizeof *tp->slot_lo);
+    tp->slot_hi = sc_calloc(nc * ns, sizeof *tp->slot_hi);
+    if (!tp->slot_bin || !tp->slot_at || !tp->slot_fill || !tp->slot_lo || !tp->slot_hi)
         return sc_error_set(e, SC_ENOMEM, "summary: out of memory planning pass 2");
     for (size_t c = 0; c < nc; c++) {
         long *want = tp->slot_bin + c * ns;
@@ -270,10 +276,17 @@ static int plan_kept(sc_summary *s, sc_error *e)
                     want[used++] = b;
             }
         }
+        const double *d = tp->edges + tp->edge_at[c];
+        size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
         for (size_t k = 0; k < ns; k++) {
             size_t slot = c * ns + k;
             size_t size = want[k] >= 0 ? tp->counts[tp->bin_at[c] + (size_t)want[k]] : 0;
             tp->slot_at[slot + 1] = tp->slot_at[slot] + size;
+            if (want[k] >= 0) {   /* open bin 2j lies between edges j-1 and j */
+                size_t j = (size_t)want[k] / 2;
+                tp->slot_lo[slot] = j > 0 ? d[j - 1] : -INFINITY;
+                tp->slot_hi[slot] = j < u ? d[j] : INFINITY;
+            }
         }
     }
     tp->kept = sc_calloc(tp->slot_at[nc * ns] ? tp->slot_at[nc * ns] : 1, sizeof(double));
