@@ -274,7 +274,13 @@ static double order_stat(double *x, size_t n, size_t k, size_t *done)
  * d x(j+1), which can land an ulp outside the bracket on a run of equal
  * values, so a row of percentiles of a constant could decrease. Percentiles
  * must come in ascending order (sc_summary_alloc checks). */
-double sc_summary_quantile(double *x, size_t n, double p, size_t *done)
+double sc_summary_between(double a, double b, double frac)
+{
+    double v = a + frac * (b - a);
+    return fmin(fmax(v, a), b);
+}
+
+static double quantile_select(double *x, size_t n, double p, size_t *done)
 {
     double rank = (double)(n - 1) * p;
     size_t j = (size_t)rank;
@@ -282,8 +288,7 @@ double sc_summary_quantile(double *x, size_t n, double p, size_t *done)
         return order_stat(x, n, n - 1, done);
     double a = order_stat(x, n, j, done);
     double b = order_stat(x, n, j + 1, done);
-    double v = a + (rank - (double)j) * (b - a);
-    return fmin(fmax(v, a), b);
+    return sc_summary_between(a, b, rank - (double)j);
 }
 
 /* One cell: plain sums in trajectory order, the corrected two-pass algorithm
@@ -325,7 +330,7 @@ static void summarise_cell(sc_summary *s, size_t c, double *x)
         return;
     size_t done = 0;   /* x[0..done) holds the smallest `done` values, in order */
     for (int k = 0; k < s->np; k++)
-        s->pct[c * (size_t)s->np + (size_t)k] = sc_summary_quantile(x, n, s->pcts[k] / 100.0, &done);
+        s->pct[c * (size_t)s->np + (size_t)k] = quantile_select(x, n, s->pcts[k] / 100.0, &done);
 }
 
 /* P(target met) per year from the indicator cells' means. */

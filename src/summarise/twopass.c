@@ -425,8 +425,7 @@ static void summarise_cell(sc_summary *s, size_t c)
         wanted_ranks(s, k, &j0, &j1);
         double rank = (double)(s->n - 1) * (s->pcts[k] / 100.0);
         double a = order_stat(s, c, j0), b = order_stat(s, c, j1);
-        double v = a + (rank - (double)j0) * (b - a);
-        s->pct[c * (size_t)s->np + (size_t)k] = fmin(fmax(v, a), b);
+        s->pct[c * (size_t)s->np + (size_t)k] = sc_summary_between(a, b, rank - (double)j0);
     }
 }
 
