@@ -14,10 +14,12 @@
 
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
+#include "binomial.h"
 
 /* One logged draw: its kind and the arguments it was made with. */
 typedef struct sc_draw_entry {
     int kind;
+    int sampler;                /* binomial from a prepared sc_binomial */
     int dim;                    /* multinomial / Dirichlet categories */
     unsigned int n;             /* binomial / multinomial trials */
     double a, b;                /* shape,scale / mu / p / a,b / sd / sx,sy */
@@ -37,6 +39,8 @@ typedef struct sc_draws {
 
 void sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double a, double b,
                      double rho, const double *vec);
+void sc_draw_log_sampler(sc_draw_log *log, int kind, int dim, unsigned int n, double p,
+                         const double *vec);
 
 static inline void sc_draw_note(sc_draws *d, int kind, int dim, unsigned int n, double a,
                                 double b, double rho, const double *vec)
@@ -44,6 +48,26 @@ static inline void sc_draw_note(sc_draws *d, int kind, int dim, unsigned int n, 
     d->counts.n[kind]++;
     if (d->log)
         sc_draw_log_add(d->log, kind, dim, n, a, b, rho, vec);
+}
+
+/* A binomial from a prepared sampler: counted as a binomial (the GSL floor
+ * replays it with gsl_ran_binomial), logged as the sampler's. */
+static inline unsigned int sc_draw_binomial_from(sc_draws *d, sc_binomial *b, const gsl_rng *r,
+                                                 unsigned int n)
+{
+    d->counts.n[SC_DRAW_BINOMIAL]++;
+    if (d->log)
+        sc_draw_log_sampler(d->log, SC_DRAW_BINOMIAL, 0, n, b->p, NULL);
+    return sc_binomial_draw(b, r, n);
+}
+
+static inline void sc_draw_multinomial_from(sc_draws *d, sc_multinomial *m, const gsl_rng *r,
+                                            unsigned int n, unsigned int *out)
+{
+    d->counts.n[SC_DRAW_MULTINOMIAL]++;
+    if (d->log)
+        sc_draw_log_sampler(d->log, SC_DRAW_MULTINOMIAL, m->k, n, 0, m->p);
+    sc_multinomial_draw(m, r, n, out);
 }
 
 static inline double sc_draw_gamma(sc_draws *d, const gsl_rng *r, double shape, double scale)

@@ -12,6 +12,7 @@
 #include "sendcast/rng.h"
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
+#include "binomial.h"
 #include "draws.h"
 
 /* One trajectory's parameters (MODEL.md 3.1). */
@@ -58,6 +59,10 @@ struct sc_sim_workspace {
     sc_stock *close;         /* [C] stock at the end of this year */
     sc_flows *flows;         /* [C] */
     double *overspend;       /* [C] */
+    /* Samplers for the probabilities every cluster and year reuses, prepared
+     * once a trajectory (sc_sim_prepare_samplers). */
+    sc_binomial cease[SC_NPLACEMENTS], escalate, post16, step_up, assess, issue;
+    sc_multinomial placement, band;
     int overflow;            /* a count left the exact range of the samplers */
 };
 
@@ -70,6 +75,7 @@ static inline gsl_rng *sc_sim_stream(sc_sim_workspace *w, uint64_t seed, long i,
 }
 
 void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i);
+void sc_sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w);
 
 void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t);
 

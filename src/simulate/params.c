@@ -107,4 +107,21 @@ void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lo
         p->inflation[t] = draw_scalar(&w->draws, &s->param[SC_P_INFLATION], SC_P_INFLATION, r);
 
     p->drift = scalar(s, w, seed, i, SC_P_SEND_SUPPORT_DRIFT);
+
+    sc_sim_prepare_samplers(s, w);
+}
+
+/* The probabilities every cluster and year of the trajectory reuses. */
+void sc_sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w)
+{
+    const sc_params *p = &w->params;
+    for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
+        sc_binomial_prepare(&w->cease[pl], p->cease[pl]);
+    sc_binomial_prepare(&w->escalate, p->p_esc);
+    sc_binomial_prepare(&w->post16, p->p_post16);
+    sc_binomial_prepare(&w->step_up, p->p_up);
+    sc_binomial_prepare(&w->assess, p->p_assess);
+    sc_binomial_prepare(&w->issue, p->p_issue);
+    sc_multinomial_prepare(&w->placement, SC_NPLACEMENTS, p->mix);
+    sc_multinomial_prepare(&w->band, s->nbands, p->band_mix);
 }

@@ -17,31 +17,54 @@
 
 #define SC_COUNT_MAX 2147483647.0
 
-static int64_t binomial(sc_sim_workspace *w, gsl_rng *r, double p, int64_t n)
+/* Whether Binomial(n, p) is certain, and its value if so: such draws are
+ * skipped, and counts beyond the samplers' unsigned int range mark the
+ * trajectory as overflowed. */
+static int binomial_certain(sc_sim_workspace *w, double p, int64_t n, int64_t *value)
 {
+    *value = 0;
     if (n <= 0 || !(p > 0))
-        return 0;
-    if (p >= 1)
-        return n;
+        return 1;
+    if (p >= 1) {
+        *value = n;
+        return 1;
+    }
     if ((double)n > SC_COUNT_MAX) {
         w->overflow = 1;
-        return 0;
+        return 1;
     }
+    return 0;
+}
+
+static int64_t binomial(sc_sim_workspace *w, gsl_rng *r, double p, int64_t n)
+{
+    int64_t x;
+    if (binomial_certain(w, p, n, &x))
+        return x;
     return (int64_t)sc_draw_binomial(&w->draws, r, p, (unsigned int)n);
 }
 
-/* Multinomial(n, prob[0..k-1]) into out; a zero count skips the draw. */
-static void multinomial(sc_sim_workspace *w, gsl_rng *r, int k, int64_t n, const double *prob,
+/* The same draw from a sampler prepared for this trajectory's probability. */
+static int64_t binomial_from(sc_sim_workspace *w, gsl_rng *r, sc_binomial *b, int64_t n)
+{
+    int64_t x;
+    if (binomial_certain(w, b->p, n, &x))
+        return x;
+    return (int64_t)sc_draw_binomial_from(&w->draws, b, r, (unsigned int)n);
+}
+
+/* Multinomial(n, prob) from a prepared sampler into out; a zero count skips the draw. */
+static void multinomial(sc_sim_workspace *w, gsl_rng *r, sc_multinomial *m, int64_t n,
                         int64_t *out)
 {
     unsigned int tmp[SC_MAX_DIM];
     if (n <= 0 || (double)n > SC_COUNT_MAX) {
         w->overflow |= n > 0;
-        memset(out, 0, (size_t)k * sizeof *out);
+        memset(out, 0, (size_t)m->k * sizeof *out);
         return;
     }
-    sc_draw_multinomial(&w->draws, r, k, (unsigned int)n, prob, tmp);
-    for (int j = 0; j < k; j++)
+    sc_draw_multinomial_from(&w->draws, m, r, (unsigned int)n, tmp);
+    for (int j = 0; j < m->k; j++)
         out[j] = tmp[j];
 }
 
@@ -77,7 +100,6 @@ static double damped_trend(double phi, int t)
 static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int c,
                          int t, sc_stock *st)
 {
-    const sc_params *p = &w->params;
     const int nb = s->nbands;
 
     sc_flows *f = &w->flows[c];
@@ -85,19 +107,19 @@ static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t see
     gsl_rng *r = sc_sim_stream(w, seed, i, SC_PURPOSE_CEASING, c, t);
     f->ceased = f->ceased_place[SC_PL_MAINSTREAM] = 0;
     for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++) {
-        st->place[pl] -= f->ceased_place[pl] = binomial(w, r, p->cease[pl], st->place[pl]);
+        st->place[pl] -= f->ceased_place[pl] = binomial_from(w, r, &w->cease[pl], st->place[pl]);
         f->ceased += f->ceased_place[pl];
     }
     for (int b = 0; b < nb; b++) {
-        st->band[b] -= f->ceased_band[b] = binomial(w, r, p->cease[SC_PL_MAINSTREAM], st->band[b]);
+        st->band[b] -= f->ceased_band[b] = binomial_from(w, r, &w->cease[SC_PL_MAINSTREAM], st->band[b]);
         f->ceased_place[SC_PL_MAINSTREAM] += f->ceased_band[b];
     }
     f->ceased += f->ceased_place[SC_PL_MAINSTREAM];
 
     r = sc_sim_stream(w, seed, i, SC_PURPOSE_ESCALATION, c, t);
     for (int b = 0; b < nb; b++) {
-        f->to_special[b] = binomial(w, r, p->p_esc, st->band[b]);
-        f->to_post16[b] = binomial(w, r, p->p_post16, st->band[b] - f->to_special[b]);
+        f->to_special[b] = binomial_from(w, r, &w->escalate, st->band[b]);
+        f->to_post16[b] = binomial_from(w, r, &w->post16, st->band[b] - f->to_special[b]);
         st->band[b] -= f->to_special[b] + f->to_post16[b];
         st->place[SC_PL_SPECIAL] += f->to_special[b];
         st->place[SC_PL_POST16] += f->to_post16[b];
@@ -107,7 +129,7 @@ static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t see
     r = sc_sim_stream(w, seed, i, SC_PURPOSE_STEP_UP, c, t);
     f->step_up[nb - 1] = 0;
     for (int b = 0; b + 1 < nb; b++)
-        f->step_up[b] = binomial(w, r, p->p_up, st->band[b]);
+        f->step_up[b] = binomial_from(w, r, &w->step_up, st->band[b]);
     for (int b = 0; b + 1 < nb; b++) {
         st->band[b] -= f->step_up[b];
         st->band[b + 1] += f->step_up[b];
@@ -140,15 +162,15 @@ void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long
         f->requests = f->requests0 - f->diverted;
 
         /* 6. Assessments and new plans. */
-        f->assessments = binomial(w, sc_sim_stream(w, seed, i, SC_PURPOSE_ASSESSMENT, c, t),
-                                  p->p_assess, f->requests);
-        f->issued = binomial(w, sc_sim_stream(w, seed, i, SC_PURPOSE_ISSUE, c, t),
-                             p->p_issue, f->assessments);
+        f->assessments = binomial_from(w, sc_sim_stream(w, seed, i, SC_PURPOSE_ASSESSMENT, c, t),
+                                       &w->assess, f->requests);
+        f->issued = binomial_from(w, sc_sim_stream(w, seed, i, SC_PURPOSE_ISSUE, c, t),
+                                  &w->issue, f->assessments);
 
         /* 7. New plans by placement, new mainstream plans by band. */
         gsl_rng *r = sc_sim_stream(w, seed, i, SC_PURPOSE_PLACEMENT, c, t);
-        multinomial(w, r, SC_NPLACEMENTS, f->issued, p->mix, f->new_place);
-        multinomial(w, r, s->nbands, f->new_place[SC_PL_MAINSTREAM], p->band_mix, f->new_band);
+        multinomial(w, r, &w->placement, f->issued, f->new_place);
+        multinomial(w, r, &w->band, f->new_place[SC_PL_MAINSTREAM], f->new_band);
 
         /* 8. Existing stock changes. */
         change_stock(s, w, seed, i, c, t, st);

@@ -14,6 +14,8 @@ struct sc_summary {
     long n;               /* trajectories */
     int np;               /* percentiles wanted */
     double *pcts;         /* [np], ascending, in [0, 100] */
+    size_t *ranks;        /* [nranks]: the order statistics the percentiles read, ascending */
+    int nranks;
     int passes;           /* 1: every record kept; 3: bounded (pilot, count, collect) */
     int pass;             /* the pass being stored, 0-based */
     double *values;       /* [n][ncells]: one row per trajectory (NULL when bounded) */

@@ -39,6 +39,7 @@ void sc_summary_free(sc_summary *s)
     if (!s)
         return;
     sc_free(s->pcts);
+    sc_free(s->ranks);
     sc_free(s->values);
     sc_free(s->mean);
     sc_free(s->sd);
@@ -107,6 +108,8 @@ static int alloc_results(sc_summary *s, sc_error *e)
     return SC_OK;
 }
 
+static int percentile_ranks(long n, int np, const double *pcts, size_t *ranks);
+
 /* What both modes share: arguments, percentiles, the statistics' arrays. */
 static int alloc_common(const sc_layout *l, long n, int npercentiles, const double *percentiles,
                         int keep_records, sc_summary **out, sc_error *e)
@@ -123,7 +126,8 @@ static int alloc_common(const sc_layout *l, long n, int npercentiles, const doub
     s->np = npercentiles;
     s->passes = 1;
     s->pcts = sc_calloc((size_t)npercentiles, sizeof(double));
-    rc = s->pcts ? SC_OK : sc_error_set(e, SC_ENOMEM, "summary: out of memory");
+    s->ranks = sc_calloc(2 * (size_t)npercentiles + 1, sizeof(size_t));
+    rc = s->pcts && s->ranks ? SC_OK : sc_error_set(e, SC_ENOMEM, "summary: out of memory");
     if (!rc && keep_records)
         rc = alloc_values(s, e);   /* first: its failure names the bytes asked for */
     if (!rc)
@@ -134,6 +138,7 @@ static int alloc_common(const sc_layout *l, long n, int npercentiles, const doub
     }
     if (npercentiles > 0)
         memcpy(s->pcts, percentiles, (size_t)npercentiles * sizeof(double));
+    s->nranks = percentile_ranks(n, npercentiles, s->pcts, s->ranks);
     *out = s;
     return SC_OK;
 }
@@ -252,19 +257,24 @@ static void select_kth(double *x, size_t lo, size_t hi, size_t k)
     }
 }
 
-/* The order statistic of rank k. x[0..*done) holds the smallest *done values
- * (unordered, but every rank asked before is in its sorted place) and the
- * rest are all >= them, so ranks asked in ascending order select in the
- * shrinking remainder. */
-static double order_stat(double *x, size_t n, size_t k, size_t *done)
+/* Put each rank of ranks[0..nr) (ascending, in [lo, hi)) in its sorted place:
+ * select the middle one, then the ranks below it among the values below it
+ * and those above among the values above. Every level of the recursion
+ * partitions at most n values, so 22 ranks cost about log2(22) passes, not 22
+ * (a rank equal to one already placed is skipped). */
+static void select_ranks(double *x, size_t lo, size_t hi, const size_t *ranks, int nr)
 {
-    if (k >= *done) {
-        select_kth(x, *done, n, k);
-        /* Everything before k is <= x[k] but unordered; only x[k] is placed. */
-        *done = k + 1;
-        return x[k];
+    while (nr > 0) {
+        int mid = nr / 2;
+        size_t k = ranks[mid];
+        if (k >= lo && k < hi) {
+            select_kth(x, lo, hi, k);
+            select_ranks(x, lo, k, ranks, mid);
+            lo = k + 1;
+        }
+        ranks += mid + 1;
+        nr -= mid + 1;
     }
-    return x[k];
 }
 
 /* Type-7 quantile, x(j) + d (x(j+1) - x(j)) at rank (n-1)p = j + d, with the
@@ -280,15 +290,27 @@ double sc_summary_between(double a, double b, double frac)
     return fmin(fmax(v, a), b);
 }
 
-static double quantile_select(double *x, size_t n, double p, size_t *done)
+/* The type-7 percentile p of x once select_ranks has placed its two ranks. */
+static double quantile_placed(const double *x, size_t n, double p)
 {
     double rank = (double)(n - 1) * p;
     size_t j = (size_t)rank;
     if (j + 1 >= n)
-        return order_stat(x, n, n - 1, done);
-    double a = order_stat(x, n, j, done);
-    double b = order_stat(x, n, j + 1, done);
-    return sc_summary_between(a, b, rank - (double)j);
+        return x[n - 1];
+    return sc_summary_between(x[j], x[j + 1], rank - (double)j);
+}
+
+/* The distinct ranks j and j + 1 (rank (n-1)p = j + d) the percentiles read. */
+static int percentile_ranks(long n, int np, const double *pcts, size_t *ranks)
+{
+    int nr = 0;
+    for (int k = 0; k < np; k++) {
+        size_t j = (size_t)((double)(n - 1) * (pcts[k] / 100.0));
+        for (size_t r = j; r <= j + 1 && r < (size_t)n; r++)
+            if (nr == 0 || ranks[nr - 1] < r)
+                ranks[nr++] = r;
+    }
+    return nr;
 }
 
 /* One cell: plain sums in trajectory order, the corrected two-pass algorithm
@@ -328,9 +350,9 @@ static void summarise_cell(sc_summary *s, size_t c, double *x)
 
     if (s->np == 0)
         return;
-    size_t done = 0;   /* x[0..done) holds the smallest `done` values, in order */
+    select_ranks(x, 0, n, s->ranks, s->nranks);
     for (int k = 0; k < s->np; k++)
-        s->pct[c * (size_t)s->np + (size_t)k] = quantile_select(x, n, s->pcts[k] / 100.0, &done);
+        s->pct[c * (size_t)s->np + (size_t)k] = quantile_placed(x, n, s->pcts[k] / 100.0);
 }
 
 /* P(target met) per year from the indicator cells' means. */
