@@ -71,11 +71,18 @@ int sc_sim_trace(const sc_scenario *s, const sc_layout *l, uint64_t seed, long i
 int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
                const sc_sim_options *opt, sc_summary *sum, sc_error *e);
 
+/* Which samplers the raw-draw floor makes its draws with. */
+enum sc_floor_kind {
+    SC_FLOOR_GSL,       /* every draw by GSL's own sampler (gsl_ran_binomial, ...) */
+    SC_FLOOR_ENGINE     /* binomials and multinomials by the engine's prepared samplers */
+};
+
 /* The raw-draw floor (benchmarks): the same number of draws of each kind as
  * `counts`, with no model around them. The arguments of the draws are those
  * the engine made in its first `sample` trajectories, replayed in turn, so
  * each kind costs what it costs in the run. Returns the wall time. */
 int sc_sim_draw_floor(const sc_scenario *s, const sc_layout *l, uint64_t seed, long sample,
-                      const sc_draw_counts *counts, int threads, double *seconds, sc_error *e);
+                      const sc_draw_counts *counts, int threads, enum sc_floor_kind kind,
+                      double *seconds, sc_error *e);
 
 #endif

@@ -62,10 +62,13 @@ int sc_summary_end_passes(sc_summary *s, sc_error *e);
 long sc_summary_chunk(long n);
 
 /* Store trajectory i's cells (l->ncells doubles, laid out as sc_layout says).
- * Storage is cell-major ([cell][trajectory]) so each cell's n values are
- * contiguous for sorting; this scatters the values into column i. Threads may
- * store different i at once: no locks, no allocation. 0 <= i < n. */
+ * Threads may store different i at once: no locks, no allocation. 0 <= i < n. */
 void sc_summary_store(sc_summary *s, long i, const double *cells);
+
+/* Store trajectories first .. first + count - 1 at once, rows[count][ncells]
+ * (the bounded mode bins them a cell at a time, which keeps that cell's bins
+ * in cache). The rows must not straddle a chunk held by another thread. */
+void sc_summary_store_rows(sc_summary *s, long first, long count, const double *rows);
 
 /* Compute the statistics once every record is filled (threads: OpenMP, the
  * current omp_get_max_threads()). A cell holding NaN in any trajectory gets

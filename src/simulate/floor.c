@@ -8,7 +8,16 @@
  * and one of n = 3,000 cost differently, so replaying real arguments is what
  * makes "engine / floor" an honest ratio. The floor uses the same generator
  * and the same threads as the run.
+ *
+ * Two floors: GSL's samplers for every draw (what the engine would cost if
+ * it were nothing but GSL calls), and the engine's own prepared samplers for
+ * the binomials and multinomials it makes with them, each prepared once per
+ * probability as a trajectory does (so the second floor is what the engine's
+ * draws cost, and engine / that floor is the cost of the model around them).
  */
+#include <stdint.h>
+#include <string.h>
+
 #include <omp.h>
 
 #include "sendcast/alloc.h"
@@ -32,32 +41,110 @@ static int log_sample(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
     return st;
 }
 
-/* Replay kind k's logged draws in turn, `count` draws in all, split by index
- * among threads so each replays its own share with its own stream. */
-static void replay_kind(const sc_draw_log *log, const long *idx, long nidx, long long count,
-                        uint64_t seed, int k)
+/* What the replay reads per draw: a binomial's arguments inline (the draws
+ * are mostly binomials of a few nanoseconds, so streaming whole log entries
+ * of ~180 bytes would cost more than the draws and the floor would not be
+ * one), anything else through its log entry. */
+typedef struct floor_draw {
+    double p;
+    unsigned int n;
+    int sampler;                  /* made by a prepared sampler in the engine */
+    const sc_draw_entry *entry;
+} floor_draw;
+
+/* A thread's prepared samplers for the engine floor, found by probability in
+ * a direct-mapped table: a trajectory has about a dozen probabilities, and
+ * the log is replayed in trajectory order, so each is prepared once per
+ * trajectory, as the engine does. */
+enum { FLOOR_SLOTS = 64 };
+
+typedef struct floor_samplers {
+    sc_binomial binomial[FLOOR_SLOTS];
+    sc_multinomial multinomial[8];
+    int next_multinomial;
+} floor_samplers;
+
+static unsigned int slot_of(double p)
 {
-    if (nidx == 0 || count == 0)
+    uint64_t bits;
+    memcpy(&bits, &p, sizeof bits);
+    return (unsigned int)((bits * 0x9E3779B97F4A7C15u) >> 58);   /* top 6 bits: 64 slots */
+}
+
+static sc_binomial *binomial_for(floor_samplers *fs, double p)
+{
+    sc_binomial *b = &fs->binomial[slot_of(p)];
+    if (b->p != p || b->filled == 0)
+        sc_binomial_prepare(b, p);
+    return b;
+}
+
+static sc_multinomial *multinomial_for(floor_samplers *fs, int k, const double *p)
+{
+    for (int j = 0; j < 8; j++) {
+        sc_multinomial *m = &fs->multinomial[j];
+        if (m->k == k && memcmp(m->p, p, (size_t)k * sizeof *p) == 0)
+            return m;
+    }
+    sc_multinomial *m = &fs->multinomial[fs->next_multinomial];
+    fs->next_multinomial = (fs->next_multinomial + 1) % 8;
+    sc_multinomial_prepare(m, k, p);
+    return m;
+}
+
+static void replay_one(const floor_draw *d, int kind, const gsl_rng *r, floor_samplers *fs)
+{
+    unsigned int counts[SC_MAX_DIM];
+    if (kind == SC_DRAW_BINOMIAL) {
+        if (fs && d->sampler)
+            (void)sc_binomial_draw(binomial_for(fs, d->p), r, d->n);
+        else
+            (void)gsl_ran_binomial(r, d->p, d->n);
+    } else if (fs && d->sampler) {
+        sc_multinomial_draw(multinomial_for(fs, d->entry->dim, d->entry->vec), r, d->n, counts);
+    } else {
+        sc_draw_replay(d->entry, r);
+    }
+}
+
+/* Replay kind k's logged draws in turn, `count` draws in all, split among
+ * threads so each replays its own share with its own stream. */
+static void replay_kind(const floor_draw *draws, long nd, long long count, uint64_t seed, int k,
+                        enum sc_floor_kind kind, int *failed)
+{
+    if (nd == 0 || count == 0)
         return;
+    long long rounds = (count + nd - 1) / nd;
 #pragma omp parallel
     {
         sc_rng r;
         sc_rng_init(&r);
         sc_rng_key(&r, seed, (uint64_t)omp_get_thread_num(), 1000u + (uint32_t)k, 0);
+        floor_samplers *fs = NULL;
+        if (kind == SC_FLOOR_ENGINE && (fs = sc_calloc(1, sizeof *fs)) == NULL) {
+#pragma omp atomic write
+            *failed = 1;
+        }
 #pragma omp for schedule(static)
-        for (long long j = 0; j < count; j++)
-            sc_draw_replay(&log->entry[idx[j % nidx]], &r.gsl);
+        for (long long round = 0; round < rounds; round++) {
+            long last = round + 1 < rounds ? nd : (long)(count - (rounds - 1) * nd);
+            for (long j = 0; j < last; j++)
+                replay_one(&draws[j], k, &r.gsl, fs);
+        }
+        sc_free(fs);
     }
 }
 
 int sc_sim_draw_floor(const sc_scenario *s, const sc_layout *l, uint64_t seed, long sample,
-                      const sc_draw_counts *counts, int threads, double *seconds, sc_error *e)
+                      const sc_draw_counts *counts, int threads, enum sc_floor_kind kind,
+                      double *seconds, sc_error *e)
 {
     sc_draw_log log = {NULL, 0, 0};
     long cap = sample * (long)(s->nclusters * s->horizon * 40 + 64);
     log.entry = sc_calloc((size_t)cap, sizeof *log.entry);
-    long *idx = sc_calloc((size_t)cap, sizeof *idx);
-    int st = (log.entry && idx) ? SC_OK : sc_error_set(e, SC_ENOMEM, "out of memory for the draw log");
+    floor_draw *draws = sc_calloc((size_t)cap, sizeof *draws);
+    int st = (log.entry && draws) ? SC_OK
+                                  : sc_error_set(e, SC_ENOMEM, "out of memory for the draw log");
     log.cap = cap;
     if (st == SC_OK)
         st = log_sample(s, l, seed, sample, &log, e);
@@ -68,17 +155,22 @@ int sc_sim_draw_floor(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
         start[k + 1] = start[k];
         for (long j = 0; j < log.len; j++)
             if (log.entry[j].kind == k)
-                idx[start[k + 1]++] = j;
+                draws[start[k + 1]++] = (floor_draw){log.entry[j].a, log.entry[j].n,
+                                                     log.entry[j].sampler, &log.entry[j]};
     }
 
     double t0 = omp_get_wtime();
     int saved = omp_get_max_threads();
     omp_set_num_threads(threads > 0 ? threads : omp_get_num_procs());
+    int failed = 0;
     for (int k = 0; st == SC_OK && k < SC_NDRAW_KINDS; k++)
-        replay_kind(&log, idx + start[k], start[k + 1] - start[k], counts->n[k], seed, k);
+        replay_kind(draws + start[k], start[k + 1] - start[k], counts->n[k], seed, k, kind,
+                    &failed);
     omp_set_num_threads(saved);
     *seconds = omp_get_wtime() - t0;
-    sc_free(idx);
+    if (st == SC_OK && failed)
+        st = sc_error_set(e, SC_ENOMEM, "out of memory for the floor's samplers");
+    sc_free(draws);
     sc_free(log.entry);
     return st;
 }

@@ -134,6 +134,14 @@ static void report_progress(const sc_sim_options *opt, long *done, long *shown, 
     }
 }
 
+/* Trajectories a thread simulates before handing their rows to the summary
+ * together: up to 32, within about a megabyte of rows. */
+static long rows_per_hand_over(const sc_layout *l)
+{
+    long rows = (1L << 20) / (long)(l->ncells * sizeof(double) + 1);
+    return rows < 1 ? 1 : rows > 32 ? 32 : rows;
+}
+
 int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
                const sc_sim_options *opt, sc_summary *sum, sc_error *e)
 {
@@ -145,6 +153,7 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
     long done = 0, shown = 0, step = n / 200 > 0 ? n / 200 : 1;
     long chunk = opt->chunk > 0 ? opt->chunk : sc_summary_chunk(n);
     long nchunks = (n + chunk - 1) / chunk;
+    long block = rows_per_hand_over(l);
     if (opt->draws)
         *opt->draws = (sc_draw_counts){{0}};
 
@@ -153,19 +162,23 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
         sc_sim_workspace *w = NULL;
         sc_error err;
         sc_error_clear(&err);
-        double *cells = sc_malloc(l->ncells * sizeof *cells);
-        int st = cells ? sc_sim_workspace_alloc(s, l, &w, &err)
-                       : sc_error_set(&err, SC_ENOMEM, "out of memory for a trajectory record");
+        double *rows = sc_malloc((size_t)block * l->ncells * sizeof *rows);
+        int st = rows ? sc_sim_workspace_alloc(s, l, &w, &err)
+                      : sc_error_set(&err, SC_ENOMEM, "out of memory for trajectory records");
 
         /* Whole chunks to threads, each chunk in index order (the summary's
          * bounded mode accumulates per chunk; see sc_summary_chunk). */
 #pragma omp for schedule(dynamic, 1)
         for (long c = 0; c < nchunks; c++) {
             long end = (c + 1) * chunk < n ? (c + 1) * chunk : n;
+            long held = 0;   /* rows simulated, not yet handed over */
             for (long i = c * chunk; i < end && st == SC_OK; i++) {
-                st = sc_sim_trajectory(s, l, w, seed, opt->first + i, cells, &err);
-                if (st == SC_OK && sum)
-                    sc_summary_store(sum, opt->store_first + i, cells);
+                st = sc_sim_trajectory(s, l, w, seed, opt->first + i, rows + held * l->ncells,
+                                       &err);
+                if (st == SC_OK && sum && (++held == block || i + 1 == end)) {
+                    sc_summary_store_rows(sum, opt->store_first + i + 1 - held, held, rows);
+                    held = 0;
+                }
                 if (opt->progress)
                     report_progress(opt, &done, &shown, step, n);
             }
@@ -181,7 +194,7 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
                 opt->draws->n[k] += w->draws.counts.n[k];
         }
         sc_sim_workspace_free(w);
-        sc_free(cells);
+        sc_free(rows);
     }
     return status;
 }

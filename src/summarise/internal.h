@@ -38,7 +38,7 @@ double sc_summary_between(double a, double b, double frac);
 int sc_twopass_alloc(sc_summary *s, sc_error *e);
 void sc_twopass_free(sc_twopass *tp);
 long sc_twopass_pilot(const sc_summary *s);
-void sc_twopass_store(sc_summary *s, long i, const double *cells);
+void sc_twopass_store(sc_summary *s, long first, long count, const double *rows);
 int sc_twopass_end_pass(sc_summary *s, sc_error *e);
 int sc_twopass_compute(sc_summary *s, sc_error *e);
 void sc_twopass_set_slice(sc_summary *s, long first, long count);

@@ -116,74 +116,89 @@ int sc_twopass_alloc(sc_summary *s, sc_error *e)
 }
 
 /* Bin of v among a cell's distinct edges d[0..u): 2k for the open interval
- * below d[k] (2u above the last), 2k + 1 for the point d[k]. */
+ * below d[k] (2u above the last), 2k + 1 for the point d[k]. The search for
+ * k (the number of edges <= v) is branch-free: its trip count depends on u
+ * only, and each comparison feeds an add, not a jump, so the processor never
+ * guesses (and misses, half the time, in a search over random values). */
 static size_t bin_of(const double *d, size_t u, double v)
 {
-    size_t lo = 0, hi = u;   /* k = number of edges <= v */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d[mid] <= v)
-            lo = mid + 1;
-        else
-            hi = mid;
+    size_t lo = 0, len = u;   /* k lies in [lo, lo + len] */
+    while (len > 1) {
+        size_t half = len / 2;
+        lo += d[lo + half - 1] <= v ? half : 0;
+        len -= half;
     }
-    return lo > 0 && d[lo - 1] == v ? 2 * (lo - 1) + 1 : 2 * lo;
+    size_t k = lo + (len == 1 && d[lo] <= v);
+    return k > 0 && d[k - 1] == v ? 2 * (k - 1) + 1 : 2 * k;
 }
 
-static void store_counts(sc_summary *s, long i, const double *cells)
+/* Pass 1 for rows [first, first + count): cell by cell, so one cell's edges
+ * and counts stay in cache while its values are binned (row by row, every
+ * cell's bins would be fetched from memory for one value each). Per cell the
+ * rows are taken in index order, so each chunk's moments are the same as
+ * one trajectory at a time would make them. */
+static void store_counts(sc_summary *s, long first, long count, const double *rows)
 {
     sc_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
-    long chunk = i / tp->chunk, k = i - chunk * tp->chunk;
-    double *mean = tp->cmean + (size_t)chunk * nc, *m2 = tp->cm2 + (size_t)chunk * nc;
     for (size_t c = 0; c < nc; c++) {
-        double x = cells[c];
-        if (isnan(x)) {
+        const double *edges = tp->edges + tp->edge_at[c];
+        size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
+        uint32_t *counts = tp->counts + tp->bin_at[c];
+        for (long r = 0; r < count; r++) {
+            double x = rows[(size_t)r * nc + c];
+            if (isnan(x)) {
 #pragma omp atomic write
-            tp->nan[c] = 1;
-            continue;
-        }
-        double delta = x - (k ? mean[c] : x);
-        mean[c] = k ? mean[c] + delta / (double)(k + 1) : x;
-        m2[c] = k ? m2[c] + delta * (x - mean[c]) : 0.0;
-        size_t b = bin_of(tp->edges + tp->edge_at[c], tp->edge_at[c + 1] - tp->edge_at[c], x);
+                tp->nan[c] = 1;
+                continue;
+            }
+            long i = first + r, chunk = i / tp->chunk, k = i - chunk * tp->chunk;
+            double *mean = tp->cmean + (size_t)chunk * nc + c, *m2 = tp->cm2 + (size_t)chunk * nc + c;
+            double delta = x - (k ? *mean : x);
+            *mean = k ? *mean + delta / (double)(k + 1) : x;
+            *m2 = k ? *m2 + delta * (x - *mean) : 0.0;
+            size_t b = bin_of(edges, u, x);
 #pragma omp atomic update
-        tp->counts[tp->bin_at[c] + b]++;
+            counts[b]++;
+        }
     }
 }
 
 /* Pass 2: a value is kept when it lies in one of its cell's wanted open bins.
  * Testing those few intervals directly is cheaper than finding the value's
  * bin among all the cell's edges (most values are not kept). */
-static void store_kept(sc_summary *s, const double *cells)
+static void store_kept(sc_summary *s, long count, const double *rows)
 {
     sc_twopass *tp = s->tp;
-    for (size_t c = 0; c < s->layout.ncells; c++) {
+    size_t nc = s->layout.ncells;
+    for (size_t c = 0; c < nc; c++) {
         size_t first = c * (size_t)tp->nslots;
         const long *want = tp->slot_bin + first;
-        double x = cells[c];
-        for (int k = 0; k < tp->nslots && want[k] >= 0; k++) {
-            if (!(x > tp->slot_lo[first + (size_t)k] && x < tp->slot_hi[first + (size_t)k]))
-                continue;
-            size_t slot = first + (size_t)k;
-            uint32_t at;
+        for (long r = 0; r < count; r++) {
+            double x = rows[(size_t)r * nc + c];
+            for (int k = 0; k < tp->nslots && want[k] >= 0; k++) {
+                if (!(x > tp->slot_lo[first + (size_t)k] && x < tp->slot_hi[first + (size_t)k]))
+                    continue;
+                size_t slot = first + (size_t)k;
+                uint32_t at;
 #pragma omp atomic capture
-            at = tp->slot_fill[slot]++;
-            tp->kept[tp->slot_at[slot] + at] = x;
-            break;
+                at = tp->slot_fill[slot]++;
+                tp->kept[tp->slot_at[slot] + at] = x;
+                break;
+            }
         }
     }
 }
 
-void sc_twopass_store(sc_summary *s, long i, const double *cells)
+void sc_twopass_store(sc_summary *s, long first, long count, const double *rows)
 {
     if (s->pass == 0)
-        memcpy(s->tp->pilot + (size_t)i * s->layout.ncells, cells,
-               s->layout.ncells * sizeof *cells);
+        memcpy(s->tp->pilot + (size_t)first * s->layout.ncells, rows,
+               (size_t)count * s->layout.ncells * sizeof *rows);
     else if (s->pass == 1)
-        store_counts(s, i, cells);
+        store_counts(s, first, count, rows);
     else
-        store_kept(s, cells);
+        store_kept(s, count, rows);
 }
 
 /* After the pilot: each cell's distinct values become its bin edges. */
