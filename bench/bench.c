@@ -10,7 +10,8 @@
  * writing; thread scaling; and the peak resident memory. A benchmark, not a
  * test: it asserts nothing, it reports.
  *
- *   build/bench/bench [SCENARIO.yaml] [--max N]   (N: the largest run, default 10^6)
+ *   build/bench/bench [SCENARIO.yaml] [--max N] [--numpy-rate R]
+ *   (N: the largest run, default 10^6; R: bench/numpy_rate.py's trajectories a second)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +109,7 @@ static int measure(const sc_scenario *s, const sc_layout *l, long n, int threads
     return st;
 }
 
-static int bench(const char *path, long max_n, sc_error *e)
+static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
 {
     sc_scenario *s = NULL;
     int st = sc_scenario_read(path, &s, e);
@@ -172,6 +173,10 @@ static int bench(const char *path, long max_n, sc_error *e)
         if (th * 2 > cores && th != cores)
             th = cores / 2;    /* end on the machine's core count */
     }
+    if (st == SC_OK && numpy_rate > 0)
+        printf("   per core: engine %.0f traj/s (1 thread, simulation only), vectorised NumPy "
+               "%.0f traj/s\n   (bench/numpy_rate.py, one core): engine/NumPy %.2f\n",
+               (double)ns / t1, numpy_rate, (double)ns / t1 / numpy_rate);
 
     printf("\n3. Peak resident memory of this process (all of the above): %.0f MB\n", peak_rss_mb());
     sc_scenario_free(s);
@@ -182,15 +187,18 @@ int main(int argc, char **argv)
 {
     const char *path = "scenarios/kirklees-clusters.yaml";
     long max_n = 1000000;
+    double numpy_rate = 0;   /* trajectories a second of bench/numpy_rate.py, if given */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--max") && i + 1 < argc)
             max_n = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--numpy-rate") && i + 1 < argc)
+            numpy_rate = atof(argv[++i]);
         else
             path = argv[i];
     }
     sc_error e;
     sc_error_clear(&e);
-    if (bench(path, max_n, &e) != SC_OK) {
+    if (bench(path, max_n, numpy_rate, &e) != SC_OK) {
         fprintf(stderr, "bench: %s\n", e.msg);
         return 1;
     }
