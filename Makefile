@@ -167,7 +167,7 @@ bench: all $(BUILD)/bench/bench
 	  || exit 1; \
 	$(BUILD)/bench/bench scenarios/kirklees-clusters.yaml --max $(BENCH_MAX) --numpy-rate $$rate
 	@echo; echo "4. Memory of one run (max resident set size, /usr/bin/time):"
-	@for n in 10000 100000 $(BENCH_MAX); do \
+	@for n in $$(printf '%s\n' 10000 100000 $(BENCH_MAX) | sort -nu); do \
 	  /usr/bin/time -f "   $$n trajectories: %M KB, %e s" $(BUILD)/sendcast run scenarios/kirklees-clusters.yaml \
 	    -n $$n -o /tmp/sendcast-bench-mem.h5 --force --quiet || exit 1; \
 	done; rm -f /tmp/sendcast-bench-mem.h5
