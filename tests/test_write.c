@@ -36,6 +36,7 @@
 #include "sendcast/summary.h"
 #include "sendcast/version.h"
 #include "sendcast/write.h"
+#include "../src/write/h5util.h"
 
 #define NTRAJ 5
 #define SEED UINT64_C(0xFEDCBA9876543210)
@@ -602,6 +603,60 @@ static void test_version_libraries(void **state)
     assert_int_equal(strlen(small), sizeof small - 1);
 }
 
+/* The per-trajectory datasets are shuffled and deflated chunk by chunk on all
+ * threads and stored with H5Dwrite_chunk (src/write/h5util.c). What comes
+ * back must be the values written, through HDF5's own filter pipeline on
+ * reading, and the stored bytes exactly as many as HDF5's pipeline makes when
+ * it filters the same data itself (a dataset written by plain H5Dwrite with
+ * the same chunking and filters), also when the last chunk is partial. */
+static void test_packed_chunks_as_hdf5_makes_them(void **state)
+{
+    (void)state;
+    enum { ROWS = 2500, YEARS = 3, UNITS = 5 };
+    static double v[ROWS * YEARS * UNITS], back[ROWS * YEARS * UNITS];
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        v[i] = (i % 7 == 0) ? 0.0 : (double)(i % 1000) * 0.37 - 120.0 + (double)(i / 4096);
+    const char *path = "/tmp/sendcast-test-packed.h5";
+    hsize_t dims[3] = {ROWS, YEARS, UNITS}, chunk[3] = {1024, YEARS, UNITS};
+    hsize_t odd[3] = {1024, 1, UNITS};   /* not whole rows: HDF5 filters it itself */
+    sc_h5w w;
+    sc_error e;
+    sc_error_clear(&e);
+    assert_int_equal(sc_h5_create(&w, path, &e), SC_OK);
+    assert_int_equal(sc_h5_doubles_packed(&w, "/ours", 3, dims, chunk, 3, v, &e), SC_OK);
+    assert_int_equal(sc_h5_doubles_packed(&w, "/odd", 3, dims, odd, 3, v, &e), SC_OK);
+    hid_t space = H5Screate_simple(3, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    assert_true(H5Pset_chunk(dcpl, 3, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0
+                && H5Pset_deflate(dcpl, 3) >= 0);
+    hid_t d = H5Dcreate2(w.file, "/hdf5s", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    assert_true(d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    assert_int_equal(sc_h5_close(&w, &e), SC_OK);
+
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hsize_t stored[3];
+    const char *names[3] = {"/ours", "/odd", "/hdf5s"};
+    for (int k = 0; k < 3; k++) {
+        hid_t ds = H5Dopen2(f, names[k], H5P_DEFAULT);
+        assert_true(ds >= 0);
+        memset(back, 0xff, sizeof back);
+        assert_true(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, back) >= 0);
+        assert_memory_equal(back, v, sizeof v);
+        hid_t pl = H5Dget_create_plist(ds);
+        assert_int_equal(H5Pget_nfilters(pl), 2);
+        H5Pclose(pl);
+        stored[k] = H5Dget_storage_size(ds);
+        H5Dclose(ds);
+    }
+    H5Fclose(f);
+    unlink(path);
+    assert_true(stored[0] < sizeof v / 2);       /* compressed at all */
+    assert_int_equal(stored[0], stored[2]);      /* byte for byte HDF5's own */
+}
+
 #define FIXTURE_TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -617,6 +672,7 @@ int main(void)
         FIXTURE_TEST(test_failure_midway),
         FIXTURE_TEST(test_inconsistent_inputs),
         FIXTURE_TEST(test_allocation_failures),
+        cmocka_unit_test(test_packed_chunks_as_hdf5_makes_them),
         cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_version_libraries),
     };
