@@ -8,8 +8,10 @@
  * 1988: one uniform, walk up the probabilities from P(0) = q^n). GSL computes
  * q^n afresh for every draw (40% of the draw's cost) and divides at every
  * step of the walk; here q^n and the step factors ratio / (x + 1) come from
- * tables filled on demand for the probability the sampler was prepared with. Means of 14 and above, and counts beyond the table, go to GSL's BTPE
- * unchanged, the same split GSL makes. The distribution is GSL's to rounding.
+ * tables filled on demand for the probability the sampler was prepared with.
+ * Means of 14 and above, and counts beyond the table, go to GSL's BTPE
+ * unchanged, the same split GSL makes. The draws are GSL's, uniform for
+ * uniform (tests/test_samplers.c), to the rounding of q^n.
  */
 #ifndef SENDCAST_SIMULATE_BINOMIAL_H
 #define SENDCAST_SIMULATE_BINOMIAL_H
@@ -25,7 +27,7 @@
 #define SC_BINOMIAL_WALK_MAX 110
 
 typedef struct sc_binomial {
-    double p;              /* the probability prepared for, in (0, 1) */
+    double p;              /* the probability prepared for */
     double small;          /* min(p, 1 - p): inversion counts the rarer outcome */
     double ratio;          /* small / (1 - small), for P(x + 1) / P(x) */
     int flipped;           /* p > 1/2: the draw is n minus the rarer outcome */
@@ -35,7 +37,9 @@ typedef struct sc_binomial {
     double step[SC_BINOMIAL_WALK_MAX + 1];   /* ratio / (x + 1) */
 } sc_binomial;
 
-/* Set b up for probability p, 0 < p < 1 (the caller skips certain draws). */
+/* Set b up for probability p. The year step skips draws with p <= 0 or
+ * p >= 1; a multinomial's chain prepares its last link with p = 1 (or an ulp
+ * either side), which draws like gsl_ran_binomial: n, after one uniform. */
 void sc_binomial_prepare(sc_binomial *b, double p);
 
 /* One Binomial(n, p) draw; fills the table up to n when needed. */

@@ -10,11 +10,11 @@ const char *const sc_draw_kind_names[SC_NDRAW_KINDS] = {
     "bivariate_gaussian"
 };
 
-void sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double a, double b,
-                     double rho, const double *vec)
+sc_draw_entry *sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double a,
+                               double b, double rho, const double *vec)
 {
     if (log->len >= log->cap)
-        return;
+        return NULL;
     sc_draw_entry *e = &log->entry[log->len++];
     e->kind = kind;
     e->sampler = 0;
@@ -25,15 +25,7 @@ void sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double
     e->rho = rho;
     if (vec)
         memcpy(e->vec, vec, (size_t)dim * sizeof *vec);
-}
-
-void sc_draw_log_sampler(sc_draw_log *log, int kind, int dim, unsigned int n, double p,
-                         const double *vec)
-{
-    if (log->len >= log->cap)
-        return;
-    sc_draw_log_add(log, kind, dim, n, p, 0, 0, vec);
-    log->entry[log->len - 1].sampler = 1;
+    return e;
 }
 
 void sc_draw_replay(const sc_draw_entry *e, const gsl_rng *r)

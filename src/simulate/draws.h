@@ -37,17 +37,27 @@ typedef struct sc_draws {
     sc_draw_log *log;           /* NULL: not logging */
 } sc_draws;
 
-void sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double a, double b,
-                     double rho, const double *vec);
-void sc_draw_log_sampler(sc_draw_log *log, int kind, int dim, unsigned int n, double p,
-                         const double *vec);
+/* Log one draw; NULL when the log is full (the draw is then only counted). */
+sc_draw_entry *sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double a,
+                               double b, double rho, const double *vec);
 
 static inline void sc_draw_note(sc_draws *d, int kind, int dim, unsigned int n, double a,
                                 double b, double rho, const double *vec)
 {
     d->counts.n[kind]++;
     if (d->log)
-        sc_draw_log_add(d->log, kind, dim, n, a, b, rho, vec);
+        (void)sc_draw_log_add(d->log, kind, dim, n, a, b, rho, vec);
+}
+
+/* Log a draw made by one of the engine's prepared samplers (the engine floor
+ * replays it with the same kind of sampler). */
+static inline void sc_draw_note_sampler(sc_draws *d, int kind, int dim, unsigned int n, double p,
+                                        const double *vec)
+{
+    d->counts.n[kind]++;
+    sc_draw_entry *e = d->log ? sc_draw_log_add(d->log, kind, dim, n, p, 0, 0, vec) : NULL;
+    if (e)
+        e->sampler = 1;
 }
 
 /* A binomial from a prepared sampler: counted as a binomial (the GSL floor
@@ -55,18 +65,14 @@ static inline void sc_draw_note(sc_draws *d, int kind, int dim, unsigned int n, 
 static inline unsigned int sc_draw_binomial_from(sc_draws *d, sc_binomial *b, const gsl_rng *r,
                                                  unsigned int n)
 {
-    d->counts.n[SC_DRAW_BINOMIAL]++;
-    if (d->log)
-        sc_draw_log_sampler(d->log, SC_DRAW_BINOMIAL, 0, n, b->p, NULL);
+    sc_draw_note_sampler(d, SC_DRAW_BINOMIAL, 0, n, b->p, NULL);
     return sc_binomial_draw(b, r, n);
 }
 
 static inline void sc_draw_multinomial_from(sc_draws *d, sc_multinomial *m, const gsl_rng *r,
                                             unsigned int n, unsigned int *out)
 {
-    d->counts.n[SC_DRAW_MULTINOMIAL]++;
-    if (d->log)
-        sc_draw_log_sampler(d->log, SC_DRAW_MULTINOMIAL, m->k, n, 0, m->p);
+    sc_draw_note_sampler(d, SC_DRAW_MULTINOMIAL, m->k, n, 0, m->p);
     sc_multinomial_draw(m, r, n, out);
 }
 

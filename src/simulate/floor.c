@@ -56,11 +56,11 @@ typedef struct floor_draw {
  * a direct-mapped table: a trajectory has about a dozen probabilities, and
  * the log is replayed in trajectory order, so each is prepared once per
  * trajectory, as the engine does. */
-enum { FLOOR_SLOTS = 64 };
+enum { FLOOR_SLOTS = 64, FLOOR_MULTINOMIALS = 8 };
 
 typedef struct floor_samplers {
     sc_binomial binomial[FLOOR_SLOTS];
-    sc_multinomial multinomial[8];
+    sc_multinomial multinomial[FLOOR_MULTINOMIALS];
     int next_multinomial;
 } floor_samplers;
 
@@ -81,13 +81,13 @@ static sc_binomial *binomial_for(floor_samplers *fs, double p)
 
 static sc_multinomial *multinomial_for(floor_samplers *fs, int k, const double *p)
 {
-    for (int j = 0; j < 8; j++) {
+    for (int j = 0; j < FLOOR_MULTINOMIALS; j++) {
         sc_multinomial *m = &fs->multinomial[j];
         if (m->k == k && memcmp(m->p, p, (size_t)k * sizeof *p) == 0)
             return m;
     }
     sc_multinomial *m = &fs->multinomial[fs->next_multinomial];
-    fs->next_multinomial = (fs->next_multinomial + 1) % 8;
+    fs->next_multinomial = (fs->next_multinomial + 1) % FLOOR_MULTINOMIALS;
     sc_multinomial_prepare(m, k, p);
     return m;
 }

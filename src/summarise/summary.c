@@ -74,8 +74,6 @@ static int check_args(const sc_layout *l, long n, int np, const double *pcts, sc
     return SC_OK;
 }
 
-/* The big array is 8 x ncells x n bytes: refuse sizes that overflow size_t,
- * and say how much was asked for when the allocation itself fails. */
 /* Ask for transparent huge pages for the records (advice; ignored where not
  * available): a gigabyte of records filled by the simulation otherwise takes
  * 250,000 page faults. */
@@ -93,6 +91,8 @@ static void advise_huge_pages(void *p, size_t bytes)
 #endif
 }
 
+/* The big array is 8 x ncells x n bytes: refuse sizes that overflow size_t,
+ * and say how much was asked for when the allocation itself fails. */
 static int alloc_values(sc_summary *s, sc_error *e)
 {
     size_t cells = s->layout.ncells;
@@ -130,7 +130,18 @@ static int alloc_results(sc_summary *s, sc_error *e)
     return SC_OK;
 }
 
-static int percentile_ranks(long n, int np, const double *pcts, size_t *ranks);
+/* The distinct ranks j and j + 1 (rank (n-1)p = j + d) the percentiles read. */
+static int percentile_ranks(long n, int np, const double *pcts, size_t *ranks)
+{
+    int nr = 0;
+    for (int k = 0; k < np; k++) {
+        size_t j = (size_t)((double)(n - 1) * (pcts[k] / 100.0));
+        for (size_t r = j; r <= j + 1 && r < (size_t)n; r++)
+            if (nr == 0 || ranks[nr - 1] < r)
+                ranks[nr++] = r;
+    }
+    return nr;
+}
 
 /* What both modes share: arguments, percentiles, the statistics' arrays. */
 static int alloc_common(const sc_layout *l, long n, int npercentiles, const double *percentiles,
@@ -326,19 +337,6 @@ static double quantile_placed(const double *x, size_t n, double p)
     if (j + 1 >= n)
         return x[n - 1];
     return sc_summary_between(x[j], x[j + 1], rank - (double)j);
-}
-
-/* The distinct ranks j and j + 1 (rank (n-1)p = j + d) the percentiles read. */
-static int percentile_ranks(long n, int np, const double *pcts, size_t *ranks)
-{
-    int nr = 0;
-    for (int k = 0; k < np; k++) {
-        size_t j = (size_t)((double)(n - 1) * (pcts[k] / 100.0));
-        for (size_t r = j; r <= j + 1 && r < (size_t)n; r++)
-            if (nr == 0 || ranks[nr - 1] < r)
-                ranks[nr++] = r;
-    }
-    return nr;
 }
 
 /* One cell: plain sums in trajectory order, the corrected two-pass algorithm

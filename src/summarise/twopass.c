@@ -134,33 +134,37 @@ static size_t bin_of(const double *d, size_t u, double v)
 
 /* Pass 1 for rows [first, first + count): cell by cell, so one cell's edges
  * and counts stay in cache while its values are binned (row by row, every
- * cell's bins would be fetched from memory for one value each). Per cell the
- * rows are taken in index order, so each chunk's moments are the same as
- * one trajectory at a time would make them. */
+ * cell's bins would be fetched from memory for one value each). The rows are
+ * taken a chunk's share at a time and, per cell, in index order, so each
+ * chunk's moments are the same as one trajectory at a time would make them. */
 static void store_counts(sc_summary *s, long first, long count, const double *rows)
 {
     sc_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
-    for (size_t c = 0; c < nc; c++) {
-        const double *edges = tp->edges + tp->edge_at[c];
-        size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
-        uint32_t *counts = tp->counts + tp->bin_at[c];
-        for (long r = 0; r < count; r++) {
-            double x = rows[(size_t)r * nc + c];
-            if (isnan(x)) {
+    for (long r0 = 0; r0 < count;) {
+        long chunk = (first + r0) / tp->chunk, k0 = first + r0 - chunk * tp->chunk;
+        long rows_here = tp->chunk - k0 < count - r0 ? tp->chunk - k0 : count - r0;
+        double *mean = tp->cmean + (size_t)chunk * nc, *m2 = tp->cm2 + (size_t)chunk * nc;
+        for (size_t c = 0; c < nc; c++) {
+            const double *edges = tp->edges + tp->edge_at[c];
+            size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
+            uint32_t *counts = tp->counts + tp->bin_at[c];
+            for (long r = r0, k = k0; r < r0 + rows_here; r++, k++) {
+                double x = rows[(size_t)r * nc + c];
+                if (isnan(x)) {
 #pragma omp atomic write
-                tp->nan[c] = 1;
-                continue;
-            }
-            long i = first + r, chunk = i / tp->chunk, k = i - chunk * tp->chunk;
-            double *mean = tp->cmean + (size_t)chunk * nc + c, *m2 = tp->cm2 + (size_t)chunk * nc + c;
-            double delta = x - (k ? *mean : x);
-            *mean = k ? *mean + delta / (double)(k + 1) : x;
-            *m2 = k ? *m2 + delta * (x - *mean) : 0.0;
-            size_t b = bin_of(edges, u, x);
+                    tp->nan[c] = 1;
+                    continue;
+                }
+                double delta = x - (k ? mean[c] : x);
+                mean[c] = k ? mean[c] + delta / (double)(k + 1) : x;
+                m2[c] = k ? m2[c] + delta * (x - mean[c]) : 0.0;
+                size_t b = bin_of(edges, u, x);
 #pragma omp atomic update
-            counts[b]++;
+                counts[b]++;
+            }
         }
+        r0 += rows_here;
     }
 }
 
