@@ -23,7 +23,7 @@ BUILD    = build/mpi
 MPI_DEFS = -DSC_MPI
 endif
 PKGS     = gsl hdf5 libfyaml nettle xlsxwriter plplot zlib
-VERSION  = 0.1.0
+VERSION  = 0.2.0
 
 # Debian packages the build, the tests and the model check need. `make deps`
 # installs the ones that are missing (as root, on a fresh Debian 12 machine).

@@ -3,7 +3,11 @@
  */
 #include "binomial.h"
 
+#include <math.h>
+
 #include <gsl/gsl_randist.h>
+
+#include "philox.h"
 
 void sc_binomial_prepare(sc_binomial *b, double p)
 {
@@ -33,6 +37,22 @@ static double step_factor(sc_binomial *b, unsigned int x)
     return b->step[x];
 }
 
+/* GSL's inversion: the smallest x with u < P(X <= x), by walking up from 0;
+ * a u that rounding leaves above every P is drawn again, as GSL does. */
+static unsigned int walk(sc_binomial *b, const gsl_rng *r, unsigned int n, double u)
+{
+    for (;;) {
+        double f = b->qn[n];
+        for (unsigned int x = 0; x <= SC_BINOMIAL_WALK_MAX; x++) {
+            if (u < f)
+                return x;
+            u -= f;
+            f *= ((double)n - x) * step_factor(b, x);
+        }
+        u = sc_rng_uniform(r);
+    }
+}
+
 unsigned int sc_binomial_draw(sc_binomial *b, const gsl_rng *r, unsigned int n)
 {
     if (n == 0)
@@ -41,16 +61,32 @@ unsigned int sc_binomial_draw(sc_binomial *b, const gsl_rng *r, unsigned int n)
         return gsl_ran_binomial(r, b->p, n);
     if (n >= b->filled)
         fill_to(b, n);
-    for (;;) {
-        double f = b->qn[n];
-        double u = gsl_rng_uniform(r);
-        for (unsigned int x = 0; x <= SC_BINOMIAL_WALK_MAX; x++) {
-            if (u < f)
-                return b->flipped ? n - x : x;
-            u -= f;
-            f *= ((double)n - x) * step_factor(b, x);
+    unsigned int x = walk(b, r, n, sc_rng_uniform(r));
+    return b->flipped ? n - x : x;
+}
+
+unsigned int sc_binomial_draw_once(const gsl_rng *r, double p, unsigned int n)
+{
+    const double small = p > 0.5 ? 1 - p : p;
+    if (n == 0)
+        return 0;
+    if (n * small >= SC_BINOMIAL_SMALL_MEAN)
+        return gsl_ran_binomial(r, p, n);
+    const double ratio = small / (1 - small), qn = pow(1 - small, n);
+    unsigned int x = 0;
+    for (double u = sc_rng_uniform(r), f = qn;; x++) {
+        if (u < f)
+            break;
+        if (x == SC_BINOMIAL_WALK_MAX) {    /* as in walk(): u within ulps of 1 */
+            u = sc_rng_uniform(r);
+            f = qn;
+            x = (unsigned int)-1;
+            continue;
         }
+        u -= f;
+        f *= ((double)n - x) * ratio / (x + 1);
     }
+    return p > 0.5 ? n - x : x;
 }
 
 void sc_multinomial_prepare(sc_multinomial *m, int k, const double *p)
@@ -59,9 +95,12 @@ void sc_multinomial_prepare(sc_multinomial *m, int k, const double *p)
     for (int j = 0; j < k; j++)
         norm += p[j];
     m->k = k;
+    m->last = -1;
     for (int j = 0; j < k; j++) {
         m->p[j] = p[j];
         m->positive[j] = p[j] > 0;
+        if (m->positive[j])
+            m->last = j;
         sc_binomial_prepare(&m->step[j], m->positive[j] ? p[j] / (norm - before) : 0);
         before += p[j];
     }
@@ -70,8 +109,13 @@ void sc_multinomial_prepare(sc_multinomial *m, int k, const double *p)
 void sc_multinomial_draw(sc_multinomial *m, const gsl_rng *r, unsigned int n, unsigned int *out)
 {
     unsigned int drawn = 0;
-    for (int j = 0; j < m->k; j++) {
+    for (int j = 0; j < m->k; j++)
+        out[j] = 0;
+    if (m->last < 0)
+        return;
+    for (int j = 0; j < m->last; j++) {
         out[j] = m->positive[j] ? sc_binomial_draw(&m->step[j], r, n - drawn) : 0;
         drawn += out[j];
     }
+    out[m->last] = n - drawn;   /* its conditional probability is 1 */
 }

@@ -15,6 +15,7 @@
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
 #include "binomial.h"
+#include "poisson.h"
 
 /* One logged draw: its kind and the arguments it was made with. */
 typedef struct sc_draw_entry {
@@ -82,17 +83,21 @@ static inline double sc_draw_gamma(sc_draws *d, const gsl_rng *r, double shape, 
     return gsl_ran_gamma(r, shape, scale);
 }
 
+/* The engine's Poisson sampler (the engine floor replays it with the same,
+ * the GSL floor with gsl_ran_poisson). */
 static inline unsigned int sc_draw_poisson(sc_draws *d, const gsl_rng *r, double mu)
 {
     sc_draw_note(d, SC_DRAW_POISSON, 0, 0, mu, 0, 0, NULL);
-    return gsl_ran_poisson(r, mu);
+    return sc_poisson_draw(r, mu);
 }
 
+/* A binomial whose probability is used once (the floors replay it with
+ * sc_binomial_draw_once and gsl_ran_binomial). */
 static inline unsigned int sc_draw_binomial(sc_draws *d, const gsl_rng *r, double p,
                                             unsigned int n)
 {
     sc_draw_note(d, SC_DRAW_BINOMIAL, 0, n, p, 0, 0, NULL);
-    return gsl_ran_binomial(r, p, n);
+    return sc_binomial_draw_once(r, p, n);
 }
 
 static inline void sc_draw_multinomial(sc_draws *d, const gsl_rng *r, int k, unsigned int n,

@@ -10,9 +10,10 @@
  * and the same threads as the run.
  *
  * Two floors: GSL's samplers for every draw (what the engine would cost if
- * it were nothing but GSL calls), and the engine's own prepared samplers for
- * the binomials and multinomials it makes with them, each prepared once per
- * probability as a trajectory does (so the second floor is what the engine's
+ * it were nothing but GSL calls), and the engine's own samplers for the
+ * draws it makes with them: prepared binomials and multinomials, each
+ * prepared once per probability as a trajectory does, its one-off binomials
+ * and its Poisson (so the second floor is what the engine's
  * draws cost, and engine / that floor is the cost of the model around them).
  */
 #include <stdint.h>
@@ -92,15 +93,23 @@ static sc_multinomial *multinomial_for(floor_samplers *fs, int k, const double *
     return m;
 }
 
+/* One draw as the GSL floor (fs NULL) or the engine floor makes it. */
 static void replay_one(const floor_draw *d, int kind, const gsl_rng *r, floor_samplers *fs)
 {
     unsigned int counts[SC_MAX_DIM];
-    if (kind == SC_DRAW_BINOMIAL) {
-        if (fs && d->sampler)
+    if (!fs) {
+        if (kind == SC_DRAW_BINOMIAL)
+            (void)gsl_ran_binomial(r, d->p, d->n);
+        else
+            sc_draw_replay(d->entry, r);
+    } else if (kind == SC_DRAW_BINOMIAL) {
+        if (d->sampler)
             (void)sc_binomial_draw(binomial_for(fs, d->p), r, d->n);
         else
-            (void)gsl_ran_binomial(r, d->p, d->n);
-    } else if (fs && d->sampler) {
+            (void)sc_binomial_draw_once(r, d->p, d->n);
+    } else if (kind == SC_DRAW_POISSON) {
+        (void)sc_poisson_draw(r, d->p);
+    } else if (kind == SC_DRAW_MULTINOMIAL && d->sampler) {
         sc_multinomial_draw(multinomial_for(fs, d->entry->dim, d->entry->vec), r, d->n, counts);
     } else {
         sc_draw_replay(d->entry, r);

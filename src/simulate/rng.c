@@ -9,35 +9,20 @@
 
 #include <string.h>
 
-#include <Random123/philox.h>
+#include "philox.h"
 
-typedef struct philox_state {
-    philox4x64_ctr_t ctr;     /* v[0] block counter, v[1] 0, v[2] purpose, v[3] unit */
-    philox4x64_key_t key;     /* v[0] seed, v[1] trajectory */
-    philox4x64_ctr_t out;     /* the current block of four outputs */
-    int left;                 /* outputs of `out` not yet used */
-} philox_state;
+typedef sc_philox_state philox_state;
 
 _Static_assert(sizeof(philox_state) <= sizeof(((sc_rng *)0)->state), "sc_rng state too small");
 
-static inline uint64_t next64(philox_state *st)
-{
-    if (st->left == 0) {
-        st->out = philox4x64(st->ctr, st->key);
-        st->ctr.v[0]++;
-        st->left = 4;
-    }
-    return st->out.v[--st->left];
-}
-
 static unsigned long philox_get(void *vstate)
 {
-    return (unsigned long)(next64(vstate) >> 32);
+    return (unsigned long)(sc_philox_next64(vstate) >> 32);
 }
 
 static double philox_get_double(void *vstate)
 {
-    return (double)(next64(vstate) >> 11) * 0x1.0p-53;
+    return sc_philox_uniform(vstate);
 }
 
 /* gsl_rng_set semantics: a plain seed, trajectory 0, purpose 0 (tests only). */
