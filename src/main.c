@@ -17,7 +17,8 @@
 static const sc_cli_command commands[] = {
     {"run", sc_cli_run,
      "sendcast run SCENARIO.yaml [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
-     "                    [-o FILE.h5] [--force] [--quiet]\n"
+     "                    [-o FILE.h5] [--force] [--quiet] [--memory MB]\n"
+     "                    [--rank-error E | --exact-percentiles]\n"
      "  sendcast run SCENARIO.yaml --trajectory I --trace FILE.csv [-s SEED]\n"
      "      simulate the scenario (MODEL.md v1) and write an HDF5 result file\n"
      "      -n N         trajectories (overrides the scenario's `trajectories`)\n"
@@ -27,7 +28,12 @@ static const sc_cli_command commands[] = {
      "      --force      replace an existing result file\n"
      "      --quiet      print nothing but errors\n"
      "      --memory MB  keep every trajectory's record only up to MB (default 2048);\n"
-     "                   above it, summaries take three passes in bounded memory\n"
+     "                   above it, summaries are made in bounded memory by passes over\n"
+     "                   the trajectories: percentiles within 1e-4 of their rank after\n"
+     "                   one full pass when the bins allow, else exact after a second\n"
+     "      --rank-error E   bounded summaries: the rank error allowed after one pass, as a\n"
+     "                   share of the trajectories (default 1e-4; at most 0.01)\n"
+     "      --exact-percentiles  bounded summaries: exact percentiles (always a second pass)\n"
      "      --trajectory I --trace FILE.csv   re-run trajectory I alone and write every\n"
      "                   draw and state of its years (identical to I in the full run)\n"},
     {"fit", sc_cli_fit,

@@ -31,7 +31,7 @@ check "1 rank, 1 thread runs" run 1 1 "$dir/r1t1.h5"
 check "2 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/r1.h5" "$dir/r2.h5"
 check "3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/r1.h5" "$dir/r3.h5"
 check "1 thread = 2 threads" /usr/bin/python3 tests/h5_same.py "$dir/r1.h5" "$dir/r1t1.h5"
-# Bounded-memory summaries (three passes, --memory 1) across ranks: the same
+# Bounded-memory summaries (exact: three passes, --memory 1) across ranks: the same
 # file for 1, 2 and 3 ranks. 3001 trajectories: a pilot of 1024, chunks of 64
 # split unevenly among ranks.
 brun() {  # ranks output
@@ -42,6 +42,18 @@ check "bounded, 2 ranks run" brun 2 "$dir/b2.h5"
 check "bounded, 3 ranks run" brun 3 "$dir/b3.h5"
 check "bounded: 2 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/b1.h5" "$dir/b2.h5"
 check "bounded: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/b1.h5" "$dir/b3.h5"
+# Bounded, one pass (--rank-error 0.01: 30 ranks of 3001 allow split bins):
+# the pass-2 decision is every rank's alike, and the file the same.
+orun() {  # ranks output
+    "${mpi[@]}" -np "$1" "$bin" run "$sc" -n 3001 -t 1 -o "$2" --quiet --memory 1 --rank-error 0.01
+}
+one_pass() {  # file: its percentiles came from one pass
+    /usr/bin/python3 -c 'import h5py, sys; sys.exit(not h5py.File(sys.argv[1])["/"].attrs["percentile_rank_error"] > 0)' "$1"
+}
+check "one pass, 1 rank runs" orun 1 "$dir/o1.h5"
+check "one pass, 3 ranks run" orun 3 "$dir/o3.h5"
+check "one pass taken" one_pass "$dir/o3.h5"
+check "one pass: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/o1.h5" "$dir/o3.h5"
 
 # And the same as the plain (non-MPI) build, where there is one.
 if [ -x build/sendcast ]; then

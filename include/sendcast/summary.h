@@ -29,29 +29,48 @@ int sc_summary_alloc(const sc_layout *l, long n, int npercentiles, const double 
                      sc_summary **out, sc_error *e);
 void sc_summary_free(sc_summary *s);
 
-/* Bounded memory, exact percentiles: instead of keeping every record, the
- * trajectories are simulated in three passes (the keyed streams make a
- * trajectory the same every time): a pilot of the first m records fixes, per
- * cell, bins between its distinct values; pass 1 over all n counts values
- * per bin and accumulates moments per chunk; pass 2 over all n keeps only
- * the values in the bins that hold a wanted order statistic. Percentiles are
- * the same as with every record kept; mean and sd agree to rounding (sums in
- * another order). Memory about 24 x cells x m bytes plus the kept values,
- * m = sqrt(2 x percentiles x n) within [1024, 65536] (docs/performance.md). */
+/* Bounded memory: instead of keeping every record, the trajectories are
+ * simulated in passes (the keyed streams make a trajectory the same every
+ * time): a pilot of the first m records fixes, per cell, bins between its
+ * distinct values, split finely enough at large n that each holds about a
+ * third of rank_error x n values; pass 1 over all n counts values per bin
+ * and accumulates moments per chunk. If every wanted order statistic then
+ * lies in a bin of one value or of at most rank_error x n values, the
+ * percentiles are read from the bins, each within that rank error (the
+ * achieved error: sc_summary_rank_error), and there is no pass 2; otherwise
+ * pass 2 over all n keeps only the values in the bins that hold a wanted
+ * order statistic, and percentiles are the same as with every record kept.
+ * Means and sds agree with keeping every record to rounding. Memory about
+ * 24 x cells x m bytes plus the counters (about 3 / rank_error a cell when
+ * split, 2m otherwise) and the kept values, m = sqrt(2 x percentiles x n)
+ * within [1024, 65536] (docs/performance.md). */
 int sc_summary_alloc_bounded(const sc_layout *l, long n, int npercentiles,
                              const double *percentiles, sc_summary **out, sc_error *e);
 
-/* Passes: 1 when every record is kept, 3 when bounded. Before pass k
- * (0-based) store sc_summary_pass_trajectories(s, k) trajectories 0.., then
- * call sc_summary_next_pass (not after the last). */
+/* The rank error allowed to a one-pass answer, as a share of n (default
+ * SC_SUMMARY_RANK_ERROR); 0 asks for exact percentiles (pass 2 always). Bins
+ * are split only when rank_error x n >= 30. Before the first pass ends. */
+#define SC_SUMMARY_RANK_ERROR 1e-4
+void sc_summary_set_rank_error(sc_summary *s, double rank_error);
+
+/* The largest rank error of the percentiles given, as a share of n: 0 when
+ * they are exact (every record kept, or pass 2 ran, or every wanted order
+ * statistic fell on a value seen in the pilot). After the passes. */
+double sc_summary_rank_error(const sc_summary *s);
+
+/* Passes: 1 when every record is kept; 3 when bounded, or 2 once pass 1 has
+ * ended and found it can answer. Store sc_summary_pass_trajectories(s, k)
+ * trajectories 0.. in pass k (0-based), then call sc_summary_end_pass, while
+ * k < sc_summary_passes(s) (ask again after each pass). */
 int sc_summary_passes(const sc_summary *s);
 long sc_summary_pass_trajectories(const sc_summary *s, int pass);
-int sc_summary_next_pass(sc_summary *s, sc_error *e);
+int sc_summary_end_pass(sc_summary *s, sc_error *e);
 int sc_summary_has_records(const sc_summary *s);   /* sc_summary_value/records usable */
 
 /* Bounded, across MPI ranks: this process stores trajectories first..first+
  * count-1 in passes 1 and 2 (the pilot, pass 0, is every process's); the
- * passes combine the processes' counts; after the last pass
+ * passes combine the processes' counts (so all decide alike whether pass 2
+ * is needed); after the last pass
  * sc_summary_end_passes brings the kept values to rank 0, which computes.
  * The slice must start on a chunk boundary (sc_summary_chunk). */
 void sc_summary_set_slice(sc_summary *s, long first, long count);
@@ -65,10 +84,16 @@ long sc_summary_chunk(long n);
  * Threads may store different i at once: no locks, no allocation. 0 <= i < n. */
 void sc_summary_store(sc_summary *s, long i, const double *cells);
 
-/* Store trajectories first .. first + count - 1 at once, rows[count][ncells]
- * (the bounded mode bins them a cell at a time, which keeps that cell's bins
- * in cache). The rows must not straddle a chunk held by another thread. */
+/* Store trajectories first .. first + count - 1 at once, rows[count][ncells].
+ * Every record kept: any thread may store any rows, not straddling a chunk
+ * held by another thread. Bounded: the cells are shared among the threads
+ * of the calling team, which must all call it with the same block (one
+ * thread alone outside a parallel region does all of them); blocks come in
+ * index order within each chunk. */
 void sc_summary_store_rows(sc_summary *s, long first, long count, const double *rows);
+
+/* Whether the summary is the bounded kind (stores blocks team-wide). */
+int sc_summary_bounded(const sc_summary *s);
 
 /* Compute the statistics once every record is filled (threads: OpenMP, the
  * current omp_get_max_threads()). A cell holding NaN in any trajectory gets

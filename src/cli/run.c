@@ -36,6 +36,7 @@ typedef struct run_options {
     int force, quiet;
     long trajectory;        /* --trajectory I: replay I alone (-1: a full run) */
     long memory_mb;         /* --memory MB: keep every record only below this */
+    double rank_error;      /* --rank-error E (0: --exact-percentiles): bounded summaries */
     const char *trace;      /* --trace FILE.csv */
 } run_options;
 
@@ -75,6 +76,19 @@ int sc_cli_read_scenario(const char *path, long trajectories, int seed_given, ui
     return st;
 }
 
+/* --rank-error: a share of the trajectories, 0 (exact) to 0.01. */
+static int parse_rank_error(const char *arg, double *out, sc_error *e)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !(v >= 0 && v <= 0.01))
+        return sc_error_set(e, SC_EINPUT, "--rank-error: expected a number from 0 (exact) to 0.01, "
+                            "got \"%s\"", arg);
+    *out = v;
+    return SC_OK;
+}
+
 static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
 {
     static const struct option longopts[] = {
@@ -83,12 +97,15 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
         {"seed", required_argument, NULL, 's'}, {"trajectories", required_argument, NULL, 'n'},
         {"trajectory", required_argument, NULL, 'I'}, {"trace", required_argument, NULL, 'T'},
         {"memory", required_argument, NULL, 'M'},
+        {"exact-percentiles", no_argument, NULL, 'X'},
+        {"rank-error", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0}};
     long v;
     int c, st;
     memset(o, 0, sizeof *o);
     o->trajectory = -1;
     o->memory_mb = 2048;
+    o->rank_error = SC_SUMMARY_RANK_ERROR;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":n:s:t:o:", longopts, NULL)) != -1) {
@@ -119,6 +136,11 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
             if ((st = sc_cli_parse_long(optarg, "--memory", 1, 1L << 40, &v, e)))
                 return st;
             o->memory_mb = v;
+            break;
+        case 'X': o->rank_error = 0; break;
+        case 'R':
+            if ((st = parse_rank_error(optarg, &o->rank_error, e)))
+                return st;
             break;
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
@@ -187,8 +209,8 @@ static int replay(const sc_scenario *s, const run_options *o, sc_error *e)
     return st;
 }
 
-/* Keep every record, or summarise in bounded memory (three passes over the
- * same trajectories) when the records would pass --memory. */
+/* Keep every record, or summarise in bounded memory (two or three passes
+ * over the same trajectories) when the records would pass --memory. */
 static int bounded(const sc_layout *l, long n, const run_options *o)
 {
     double bytes = 8.0 * (double)l->ncells * (double)n;
@@ -196,10 +218,11 @@ static int bounded(const sc_layout *l, long n, const run_options *o)
 }
 
 /* Bounded summaries: every process runs the pilot (pass 0) in full, then its
- * own whole chunks of trajectories in passes 1 and 2; rank 0 ends with the
- * summary. */
+ * own whole chunks of trajectories in pass 1 and, unless pass 1 could answer
+ * within the rank error (or --exact-percentiles), pass 2; rank 0 ends with
+ * the summary. */
 static int simulate_bounded(const sc_scenario *s, const sc_layout *l, sc_sim_options *sim,
-                            sc_summary **all, sc_error *e)
+                            double rank_error, sc_summary **all, sc_error *e)
 {
     long n = s->trajectories, chunk = sc_summary_chunk(n), nchunks = (n + chunk - 1) / chunk;
     long r = sc_ranks_rank(), size = sc_ranks_size();
@@ -209,16 +232,17 @@ static int simulate_bounded(const sc_scenario *s, const sc_layout *l, sc_sim_opt
 
     int st = sc_ranks_agree(sc_summary_alloc_bounded(l, n, s->npercentiles, s->percentiles,
                                                      all, e), e);
-    if (st == SC_OK)
+    if (st == SC_OK) {
         sc_summary_set_slice(*all, first, count);
+        sc_summary_set_rank_error(*all, rank_error);
+    }
     for (int pass = 0; st == SC_OK && pass < sc_summary_passes(*all); pass++) {
-        if (pass > 0)
-            st = sc_ranks_agree(sc_summary_next_pass(*all, e), e);
         sim->first = sim->store_first = pass == 0 ? 0 : first;
         sim->chunk = chunk;
         long k = pass == 0 ? sc_summary_pass_trajectories(*all, 0) : count;
+        st = sc_ranks_agree(sc_sim_run(s, l, s->seed, k, sim, *all, e), e);
         if (st == SC_OK)
-            st = sc_ranks_agree(sc_sim_run(s, l, s->seed, k, sim, *all, e), e);
+            st = sc_ranks_agree(sc_summary_end_pass(*all, e), e);
     }
     if (st == SC_OK)
         st = sc_ranks_agree(sc_summary_end_passes(*all, e), e);
@@ -242,7 +266,7 @@ static int simulate(const sc_scenario *s, const sc_layout *l, const run_options 
     sc_sim_options sim = {.threads = threads, .progress = sc_cli_progress_update,
                           .progress_ctx = &progress};
     if (bounded(l, s->trajectories, o))
-        return simulate_bounded(s, l, &sim, all, e);
+        return simulate_bounded(s, l, &sim, o->rank_error, all, e);
 
     long count;
     sc_ranks_slice(s->trajectories, &sim.first, &count);
@@ -313,6 +337,10 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
         char procs[32] = "";
         if (sc_ranks_size() > 1)
             snprintf(procs, sizeof procs, " x %d MPI ranks", sc_ranks_size());
+        if (sc_summary_rank_error(sum) > 0)
+            printf("Percentiles in bounded memory, one pass: each within %.1e of its rank "
+                   "(--exact-percentiles: exact, with a second pass).\n",
+                   sc_summary_rank_error(sum));
         printf("\nWrote %s (%ld trajectories, seed %" PRIu64 ", %d threads%s, %.2f s).\n",
                outpath, s->trajectories, s->seed, threads, procs, seconds);
     }

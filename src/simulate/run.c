@@ -134,14 +134,101 @@ static void report_progress(const sc_sim_options *opt, long *done, long *shown, 
     }
 }
 
-/* Trajectories a thread simulates before handing their rows to the summary
- * together: up to 256, within 4 MB of rows. The bounded summaries bin a
- * block a cell at a time, fetching that cell's bins once a block; blocks of
- * 256 instead of 32 made a bounded 10^5 run 10% faster. */
+/* Trajectories a thread simulates before handing their rows to a summary
+ * that keeps every record: up to 256, within 4 MB of rows. */
 static long rows_per_hand_over(const sc_layout *l)
 {
     long rows = (4L << 20) / (long)(l->ncells * sizeof(double) + 1);
     return rows < 1 ? 1 : rows > 256 ? 256 : rows;
+}
+
+/* Rows of the block all threads fill before the bounded summary bins it, a
+ * cell per thread: 4096 (or 256 a thread, if more), within 64 MB. Binning
+ * touches each cell's bins (a few hundred KB at 10^6 trajectories) once a
+ * block, so the bigger the block the fewer times they come from memory: 256
+ * rows a thread, binned by each thread for all cells, made binning cost more
+ * than simulating. */
+static long rows_per_block(const sc_layout *l, int nthreads)
+{
+    long want = 256L * nthreads > 4096 ? 256L * nthreads : 4096;
+    long fit = (64L << 20) / (long)(l->ncells * sizeof(double) + 1);
+    want = want < fit ? want : fit;
+    return want < nthreads ? nthreads : want;
+}
+
+/* Keep the first failure (or the first out-of-memory one) of any thread. */
+static void note_failure(int st, const sc_error *err, int *status, sc_error *e)
+{
+#pragma omp critical(sc_sim_run_error)
+    if (st != SC_OK && (*status == SC_OK || st == SC_ENOMEM)) {
+        *status = st;
+        *e = *err;
+    }
+}
+
+static void add_draws(const sc_sim_options *opt, const sc_sim_workspace *w)
+{
+#pragma omp critical(sc_sim_run_draws)
+    for (int k = 0; w && opt->draws && k < SC_NDRAW_KINDS; k++)
+        opt->draws->n[k] += w->draws.counts.n[k];
+}
+
+/* For a bounded summary: blocks of consecutive trajectories, simulated by
+ * all threads into one shared buffer, then binned by all threads a cell
+ * each (sc_summary_store_rows). */
+static int run_blocks(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
+                      const sc_sim_options *opt, int nthreads, sc_summary *sum, sc_error *e)
+{
+    long block = rows_per_block(l, nthreads);
+    double *rows = sc_malloc((size_t)block * l->ncells * sizeof *rows);
+    if (!rows)
+        return sc_error_set(e, SC_ENOMEM, "out of memory for %ld trajectory records", block);
+    int status = SC_OK, failed = 0;
+    long done = 0, shown = 0, step = n / 200 > 0 ? n / 200 : 1;
+
+#pragma omp parallel num_threads(nthreads)
+    {
+        sc_sim_workspace *w = NULL;
+        sc_error err;
+        sc_error_clear(&err);
+        int st = sc_sim_workspace_alloc(s, l, &w, &err);
+        if (st != SC_OK) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp barrier
+        for (long b0 = 0; b0 < n; b0 += block) {
+            long count = n - b0 < block ? n - b0 : block;
+            int stop;
+#pragma omp atomic read
+            stop = failed;
+            if (stop)
+                break;    /* every thread reads the same flag: it changes only before a barrier */
+#pragma omp for schedule(dynamic, 4)
+            for (long i = 0; i < count; i++) {
+                if (st != SC_OK)
+                    continue;
+                st = sc_sim_trajectory(s, l, w, seed, opt->first + b0 + i,
+                                       rows + (size_t)i * l->ncells, &err);
+                if (st != SC_OK) {
+#pragma omp atomic write
+                    failed = 1;
+                }
+                if (opt->progress)
+                    report_progress(opt, &done, &shown, step, n);
+            }
+#pragma omp atomic read
+            stop = failed;
+            if (stop)
+                break;
+            sc_summary_store_rows(sum, opt->store_first + b0, count, rows);
+        }
+        note_failure(st, &err, &status, e);
+        add_draws(opt, w);
+        sc_sim_workspace_free(w);
+    }
+    sc_free(rows);
+    return status;
 }
 
 int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
@@ -151,13 +238,15 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
     if (!opt)
         opt = &defaults;
     int nthreads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
+    if (opt->draws)
+        *opt->draws = (sc_draw_counts){{0}};
+    if (sum && sc_summary_bounded(sum))
+        return run_blocks(s, l, seed, n, opt, nthreads, sum, e);
     int status = SC_OK;
     long done = 0, shown = 0, step = n / 200 > 0 ? n / 200 : 1;
     long chunk = opt->chunk > 0 ? opt->chunk : sc_summary_chunk(n);
     long nchunks = (n + chunk - 1) / chunk;
     long block = rows_per_hand_over(l);
-    if (opt->draws)
-        *opt->draws = (sc_draw_counts){{0}};
 
 #pragma omp parallel num_threads(nthreads)
     {
@@ -186,15 +275,8 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
             }
         }
 
-#pragma omp critical(sc_sim_run_error)
-        {
-            if (st != SC_OK && (status == SC_OK || st == SC_ENOMEM)) {
-                status = st;
-                *e = err;
-            }
-            for (int k = 0; w && opt->draws && k < SC_NDRAW_KINDS; k++)
-                opt->draws->n[k] += w->draws.counts.n[k];
-        }
+        note_failure(st, &err, &status, e);
+        add_draws(opt, w);
         sc_sim_workspace_free(w);
         sc_free(rows);
     }

@@ -61,8 +61,9 @@ static int check_args(const sc_layout *l, long n, int np, const double *pcts, sc
         return sc_error_set(e, SC_EINPUT, "summary: need at least one trajectory, got %ld", n);
     if (l->ncells == 0)
         return sc_error_set(e, SC_EINPUT, "summary: the layout has no cells");
-    if (np < 0 || (np > 0 && !pcts))
-        return sc_error_set(e, SC_EINPUT, "summary: bad percentile list (%d entries)", np);
+    if (np < 0 || np > SC_MAX_PERCENTILES || (np > 0 && !pcts))
+        return sc_error_set(e, SC_EINPUT, "summary: bad percentile list (%d entries; at most %d)",
+                            np, SC_MAX_PERCENTILES);
     for (int k = 0; k < np; k++)
         if (!(pcts[k] >= 0.0 && pcts[k] <= 100.0))
             return sc_error_set(e, SC_EINPUT,
@@ -203,14 +204,25 @@ long sc_summary_pass_trajectories(const sc_summary *s, int pass)
     return s->tp && pass == 0 ? sc_twopass_pilot(s) : s->n;
 }
 
-int sc_summary_next_pass(sc_summary *s, sc_error *e)
+int sc_summary_end_pass(sc_summary *s, sc_error *e)
 {
-    if (!s->tp || s->pass + 1 >= s->passes)
-        return sc_error_set(e, SC_EFAIL, "summary: no pass after pass %d", s->pass);
-    int rc = sc_twopass_end_pass(s, e);
+    if (s->pass >= s->passes)
+        return sc_error_set(e, SC_EFAIL, "summary: all %d passes have ended", s->passes);
+    int rc = s->tp ? sc_twopass_end_pass(s, e) : SC_OK;
     if (!rc)
         s->pass++;
     return rc;
+}
+
+void sc_summary_set_rank_error(sc_summary *s, double rank_error)
+{
+    if (s->tp && s->pass == 0)
+        sc_twopass_set_rank_error(s, rank_error > 0 ? rank_error : 0);
+}
+
+double sc_summary_rank_error(const sc_summary *s)
+{
+    return s->tp ? sc_twopass_rank_error(s) : 0.0;
 }
 
 void sc_summary_set_slice(sc_summary *s, long first, long count)
@@ -222,6 +234,11 @@ void sc_summary_set_slice(sc_summary *s, long first, long count)
 int sc_summary_end_passes(sc_summary *s, sc_error *e)
 {
     return s->tp ? sc_twopass_end_passes(s, e) : SC_OK;
+}
+
+int sc_summary_bounded(const sc_summary *s)
+{
+    return s->tp != NULL;
 }
 
 int sc_summary_has_records(const sc_summary *s)

@@ -1,5 +1,6 @@
 /*
- * twopass.c — summaries in bounded memory, with exact percentiles.
+ * twopass.c — summaries in bounded memory: percentiles exact, or within a
+ * rank error of 1e-4 in one pass.
  *
  * Keeping every record costs 8 x cells x n bytes (13 GB for Kirklees at 10^6
  * trajectories). Because a trajectory's random numbers depend only on (seed,
@@ -10,19 +11,28 @@
  *     d_0 < ... < d_{u-1} become bin edges. Bins alternate open intervals and
  *     points: (-inf, d_0), {d_0}, (d_0, d_1), {d_1}, ..., {d_{u-1}},
  *     (d_{u-1}, inf) — so a run of equal values (a count, a capped amount)
- *     sits in a point bin and needs no storage at all;
- *   pass 1 (all n): per cell, the count of each bin, a NaN flag, and the
- *     moments (Welford) of each chunk of trajectories. A chunk is processed by
- *     one thread in order (sc_summary_chunk) and chunks merge in order (Chan
- *     et al.), so the moments do not depend on the thread count;
- *   pass 2 (all n): the cumulative counts say which bin holds each wanted
- *     order statistic; only values falling in those open bins are kept (a few
- *     hundred per bin), then sorted, and the order statistics read off.
+ *     sits in a point bin and needs no storage at all. At large n, each inner
+ *     open bin is also split into equal-width sub-bins, as many as make each
+ *     hold about a third of rank_error x n values: the pilot's spacing of
+ *     nearby values (values seen once: a continuous part) says how many
+ *     values an interval will hold;
+ *   pass 1 (all n): per cell, the count of each (sub-)bin, a NaN flag, and
+ *     the sums (shifted by the pilot's median), minimum and maximum of each
+ *     chunk of trajectories. A chunk is processed by one thread in order
+ *     (sc_summary_chunk) and chunks merge in order (Chan et al.), so the
+ *     moments do not depend on the thread count. The cumulative counts then
+ *     say which bin holds each wanted order statistic. If every one lies in a
+ *     point bin or in a bin of at most rank_error x n values, the percentiles
+ *     are read off here (a value inside the bin, placed by rank: its rank is
+ *     within the bin's count of the true one) and pass 2 is skipped;
+ *   pass 2 (all n, only if needed): only the values falling in the wanted
+ *     bins are kept, sorted, and the order statistics read off: exact.
  *
- * Percentiles are therefore exactly those of the full sort; means and sds
- * agree with the keep-everything mode to rounding. Bin counts are updated
- * with atomic adds and kept values with an atomic slot counter: their order
- * varies with threads, their multiset does not, and it is sorted before use.
+ * So percentiles are exactly those of the full sort (three passes), or
+ * within rank error rank_error (two; the summary says which and how much);
+ * means and sds agree with the keep-everything mode to rounding. Rows are
+ * binned a cell at a time, each cell by one thread (sc_twopass_store): no
+ * atomics, and the numbers do not depend on the thread count.
  */
 #include <math.h>
 #include <stdint.h>
@@ -34,20 +44,55 @@
 #include "sendcast/ranks.h"
 #include "internal.h"
 
+/* One pass instead of two needs rank_error x n values a bin to work with;
+ * below this many, bins are not split and pass 2 always runs. */
+#define ONE_PASS_MIN_COUNT 30.0
+/* Sub-bins aim at this share of the allowed count, so that the estimate of
+ * an interval's share (from about 2 x DENSITY_WINDOW pilot values) and the
+ * count's own noise rarely push a wanted bin past it. */
+#define SUB_BIN_SHARE (1.0 / 3.0)
+#define DENSITY_WINDOW 32
+#define SUB_BINS_MAX 4096
+/* Counters (4 bytes) allowed in all before splitting is given up for pass 2. */
+#define COUNTERS_MAX ((size_t)96 << 20)
+#define BIN_BATCH 256     /* values whose counters are found before any is added to */
+
 struct sc_twopass {
     long m;               /* pilot trajectories */
     long chunk, nchunks;
     long first, count;    /* the trajectories this process stores in passes 1 and 2 */
+    double rank_error;    /* allowed, as a share of n; 0: exact (three passes) */
+    int split;            /* open bins split into sub-bins (a one-pass answer is possible) */
+    double achieved;      /* largest rank error of the percentiles given, share of n */
     double *pilot;        /* pass 0: [m][ncells]; freed after it */
     size_t *edge_at;      /* [ncells + 1] offsets into edges */
     double *edges;        /* each cell's distinct pilot values, ascending */
-    size_t *bin_at;       /* [ncells + 1] offsets into counts (2u + 1 bins a cell) */
+    /* Per cell, per open bin k = 0..u (index edge_at[c] + c + k): the cell's
+     * counter of its first sub-bin (point bin k - 1 is the counter before),
+     * and sub-bins per unit of value (0: not split). */
+    uint32_t *open_first;
+    double *open_scale;
+    /* Per cell, a guide to its edges: [d_0, d_{u-1}] cut into g equal
+     * buckets, grid[grid_at[c] + j] the number of edges in buckets below j
+     * (j = 0..g), so a value's search runs over its bucket's few edges. */
+    size_t *grid_at;
+    uint32_t *grid;
+    double *grid_scale;   /* [ncells] buckets per unit of value */
+    size_t *bin_at;       /* [ncells + 1] offsets into counts */
     uint32_t *counts;
     unsigned char *nan;   /* [ncells] */
-    double *cmean, *cm2;  /* [nchunks][ncells] moments of each chunk */
+    unsigned char *whole; /* [ncells] every pilot value a whole number: gaps split per unit */
+    unsigned char *fraction;   /* [ncells] pass 1 met a value that is not a whole number */
+    /* [nchunks][ncells] sums of x - shift and its square over each chunk:
+     * adds, where Welford's update divides (a 20-cycle chain a value), and
+     * shifted by a pilot value of the cell so the squares do not cancel. */
+    double *csum, *csq;
+    double *shift;        /* [ncells] the cell's pilot median */
+    double *cmin, *cmax;  /* [nchunks][ncells] extremes of each chunk */
     int nslots;           /* wanted bins a cell at most: 2 x percentiles */
-    long *slot_bin;       /* [ncells][nslots] open bin kept in each slot, or -1 */
-    double *slot_lo, *slot_hi;   /* [ncells][nslots] that bin's open interval (lo, hi) */
+    long *slot_bin;       /* [ncells][nslots] counter kept in each slot, or -1 */
+    long *slot_open;      /* [ncells][nslots] the open bin k holding that counter */
+    double *slot_lo, *slot_hi;   /* [ncells][nslots] that open bin's interval (lo, hi) */
     size_t *slot_at;      /* [ncells * nslots + 1] offsets into kept */
     uint32_t *slot_fill;  /* [ncells * nslots] */
     double *kept;
@@ -60,12 +105,23 @@ void sc_twopass_free(sc_twopass *tp)
     sc_free(tp->pilot);
     sc_free(tp->edge_at);
     sc_free(tp->edges);
+    sc_free(tp->open_first);
+    sc_free(tp->open_scale);
+    sc_free(tp->grid_at);
+    sc_free(tp->grid);
+    sc_free(tp->grid_scale);
     sc_free(tp->bin_at);
     sc_free(tp->counts);
     sc_free(tp->nan);
-    sc_free(tp->cmean);
-    sc_free(tp->cm2);
+    sc_free(tp->whole);
+    sc_free(tp->fraction);
+    sc_free(tp->csum);
+    sc_free(tp->csq);
+    sc_free(tp->shift);
+    sc_free(tp->cmin);
+    sc_free(tp->cmax);
     sc_free(tp->slot_bin);
+    sc_free(tp->slot_open);
     sc_free(tp->slot_lo);
     sc_free(tp->slot_hi);
     sc_free(tp->slot_at);
@@ -106,106 +162,322 @@ int sc_twopass_alloc(sc_summary *s, sc_error *e)
     tp->count = s->n;
     tp->nslots = 2 * (s->np > 0 ? s->np : 1);
     tp->pilot = sc_calloc((size_t)tp->m, nc * sizeof(double));
-    tp->cmean = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
-    tp->cm2 = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
+    tp->csum = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
+    tp->csq = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
+    tp->shift = sc_calloc(nc, sizeof(double));
+    tp->cmin = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
+    tp->cmax = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
     tp->nan = sc_calloc(nc, 1);
-    if (!tp->pilot || !tp->cmean || !tp->cm2 || !tp->nan)
+    tp->whole = sc_calloc(nc, 1);
+    tp->fraction = sc_calloc(nc, 1);
+    if (!tp->pilot || !tp->csum || !tp->csq || !tp->shift || !tp->cmin || !tp->cmax || !tp->nan || !tp->whole ||
+        !tp->fraction)
         return sc_error_set(e, SC_ENOMEM, "summary: out of memory for a pilot of %ld "
                             "trajectories x %zu cells", tp->m, nc);
+    for (size_t k = 0; k < (size_t)tp->nchunks * nc; k++) {
+        tp->cmin[k] = INFINITY;
+        tp->cmax[k] = -INFINITY;
+    }
+    tp->rank_error = SC_SUMMARY_RANK_ERROR;
     return SC_OK;
 }
 
-/* Bin of v among a cell's distinct edges d[0..u): 2k for the open interval
- * below d[k] (2u above the last), 2k + 1 for the point d[k]. The search for
- * k (the number of edges <= v) is branch-free: its trip count depends on u
- * only, and each comparison feeds an add, not a jump, so the processor never
- * guesses (and misses, half the time, in a search over random values). */
-static size_t bin_of(const double *d, size_t u, double v)
+void sc_twopass_set_rank_error(sc_summary *s, double rank_error)
 {
-    size_t lo = 0, len = u;   /* k lies in [lo, lo + len] */
+    s->tp->rank_error = rank_error;
+}
+
+double sc_twopass_rank_error(const sc_summary *s)
+{
+    return s->tp->achieved;
+}
+
+/* Whether v is a whole number (counts are; amounts mostly are not). Beyond
+ * 2^52 every double is, and the conversion below would overflow. */
+static int whole_number(double v)
+{
+    return !(fabs(v) < 0x1p52) || (double)(int64_t)v == v;
+}
+
+/* The number of a cell's distinct edges d[0..u) that are <= v. The search is
+ * branch-free: its trip count depends on u only, and each comparison feeds
+ * an add, not a jump, so the processor never guesses (and misses, half the
+ * time, in a search over random values). */
+static size_t edges_at_or_below(const double *d, size_t u, double v)
+{
+    size_t lo = 0, len = u;   /* the answer lies in [lo, lo + len] */
     while (len > 1) {
         size_t half = len / 2;
         lo += d[lo + half - 1] <= v ? half : 0;
         len -= half;
     }
-    size_t k = lo + (len == 1 && d[lo] <= v);
-    return k > 0 && d[k - 1] == v ? 2 * (k - 1) + 1 : 2 * k;
+    return lo + (len == 1 && d[lo] <= v);
 }
 
-/* Pass 1 for rows [first, first + count): cell by cell, so one cell's edges
- * and counts stay in cache while its values are binned (row by row, every
- * cell's bins would be fetched from memory for one value each). The rows are
- * taken a chunk's share at a time and, per cell, in index order, so each
+/* A cell's view of its bins: edges, and per open bin its first counter and
+ * sub-bins per unit of value. */
+typedef struct cell_bins {
+    const double *d;
+    size_t u;
+    const uint32_t *first;    /* [u + 1] */
+    const double *scale;      /* [u + 1] */
+    uint32_t ncounters;
+    const uint32_t *grid;     /* [buckets + 1] */
+    uint32_t buckets;
+    double grid_scale;
+} cell_bins;
+
+static cell_bins bins_of(const sc_twopass *tp, size_t c)
+{
+    size_t open = tp->edge_at[c] + c;
+    return (cell_bins){tp->edges + tp->edge_at[c], tp->edge_at[c + 1] - tp->edge_at[c],
+                       tp->open_first + open, tp->open_scale + open,
+                       (uint32_t)(tp->bin_at[c + 1] - tp->bin_at[c]),
+                       tp->grid + tp->grid_at[c], (uint32_t)(tp->grid_at[c + 1] - tp->grid_at[c] - 1),
+                       tp->grid_scale[c]};
+}
+
+/* The grid bucket of v: monotone in v, so the edges of lower buckets are
+ * all below v and those of higher ones all above. */
+static uint32_t bucket_of(const cell_bins *b, double v)
+{
+    double t = (v - b->d[0]) * b->grid_scale;
+    return !(t > 0) ? 0 : t >= (double)b->buckets ? b->buckets - 1 : (uint32_t)t;
+}
+
+/* The number of edges <= v, searched for in v's bucket only. */
+static size_t edges_below_or_at(const cell_bins *b, double v)
+{
+    if (b->u == 0)
+        return 0;
+    uint32_t j = bucket_of(b, v), lo = b->grid[j];
+    return lo + edges_at_or_below(b->d + lo, b->grid[j + 1] - lo, v);
+}
+
+/* Sub-bins of open bin k. */
+static uint32_t sub_bins(const cell_bins *b, size_t k)
+{
+    uint32_t end = k < b->u ? b->first[k + 1] - 1 : b->ncounters;
+    return end - b->first[k];
+}
+
+/* The counter of v, known to lie in open bin k: its sub-bin's. Passes 1 and
+ * 2 both come here, so a value always lands in the same counter. */
+static uint32_t open_counter(const cell_bins *b, size_t k, double v)
+{
+    uint32_t at = b->first[k];
+    if (b->scale[k] > 0) {    /* only inner bins are split: d[k - 1] < v < d[k] */
+        uint32_t nsub = sub_bins(b, k);
+        double t = (v - b->d[k - 1]) * b->scale[k];
+        at += t < (double)nsub ? (uint32_t)t : nsub - 1;
+    }
+    return at;
+}
+
+/* The counter of v: an edge's point counter, or a sub-bin of an open bin. */
+static uint32_t counter_of(const cell_bins *b, double v)
+{
+    size_t k = edges_below_or_at(b, v);
+    if (k > 0 && b->d[k - 1] == v)
+        return b->first[k] - 1;
+    return open_counter(b, k, v);
+}
+
+/* The open bin k of a counter, and whether it is the point bin of edge k
+ * instead (the counter just before open bin k + 1). */
+static size_t open_of_counter(const cell_bins *b, uint32_t counter, int *point)
+{
+    size_t lo = 0, hi = b->u;   /* the last k with first[k] <= counter */
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        if (b->first[mid] <= counter)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    *point = lo < b->u && counter == b->first[lo + 1] - 1;
+    return lo;
+}
+
+/* Pass 1 for rows [first, first + count), the cells shared among the
+ * calling team's threads: a cell is one thread's, so its counts need no
+ * atomics, and a whole block of rows is binned while the cell's edges and
+ * counters are in cache (row by row, every cell's would be fetched from
+ * memory for one value each: binning cost more than simulating). The rows
+ * of each cell are taken in index order a chunk's share at a time, so each
  * chunk's moments are the same as one trajectory at a time would make them. */
 static void store_counts(sc_summary *s, long first, long count, const double *rows)
 {
     sc_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
-    for (long r0 = 0; r0 < count;) {
-        long chunk = (first + r0) / tp->chunk, k0 = first + r0 - chunk * tp->chunk;
-        long rows_here = tp->chunk - k0 < count - r0 ? tp->chunk - k0 : count - r0;
-        double *mean = tp->cmean + (size_t)chunk * nc, *m2 = tp->cm2 + (size_t)chunk * nc;
-        for (size_t c = 0; c < nc; c++) {
-            const double *edges = tp->edges + tp->edge_at[c];
-            size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
-            uint32_t *counts = tp->counts + tp->bin_at[c];
-            for (long r = r0, k = k0; r < r0 + rows_here; r++, k++) {
-                double x = rows[(size_t)r * nc + c];
-                if (isnan(x)) {
-#pragma omp atomic write
-                    tp->nan[c] = 1;
-                    continue;
+#pragma omp for schedule(dynamic, 8)
+    for (size_t c = 0; c < nc; c++) {
+        cell_bins b = bins_of(tp, c);
+        uint32_t *counts = tp->counts + tp->bin_at[c];
+        const double shift = tp->shift[c];
+        for (long r0 = 0; r0 < count;) {
+            long chunk = (first + r0) / tp->chunk, k0 = first + r0 - chunk * tp->chunk;
+            long rows_here = tp->chunk - k0 < count - r0 ? tp->chunk - k0 : count - r0;
+            size_t at = (size_t)chunk * nc + c;
+            double sum = tp->csum[at], sq = tp->csq[at], lo = tp->cmin[at], hi = tp->cmax[at];
+            for (long b0 = r0; b0 < r0 + rows_here; b0 += BIN_BATCH) {
+                long b1 = r0 + rows_here - b0 < BIN_BATCH ? r0 + rows_here : b0 + BIN_BATCH;
+                uint32_t bins[BIN_BATCH];
+                int found = 0;
+                for (long r = b0; r < b1; r++) {
+                    double x = rows[(size_t)r * nc + c];
+                    if (isnan(x)) {
+                        tp->nan[c] = 1;
+                        continue;
+                    }
+                    sum += x - shift;
+                    sq += (x - shift) * (x - shift);
+                    lo = x < lo ? x : lo;
+                    hi = x > hi ? x : hi;
+                    if (tp->whole[c] && !whole_number(x))
+                        tp->fraction[c] = 1;
+                    bins[found++] = counter_of(&b, x);
                 }
-                double delta = x - (k ? mean[c] : x);
-                mean[c] = k ? mean[c] + delta / (double)(k + 1) : x;
-                m2[c] = k ? m2[c] + delta * (x - mean[c]) : 0.0;
-                size_t b = bin_of(edges, u, x);
-#pragma omp atomic update
-                counts[b]++;
+                /* Counters first, then the adds: the adds are independent,
+                 * so their cache misses overlap. */
+                for (int j = 0; j < found; j++)
+                    counts[bins[j]]++;
             }
+            tp->csum[at] = sum;
+            tp->csq[at] = sq;
+            tp->cmin[at] = lo;
+            tp->cmax[at] = hi;
+            r0 += rows_here;
         }
-        r0 += rows_here;
     }
 }
 
-/* Pass 2: a value is kept when it lies in one of its cell's wanted open bins.
- * Testing those few intervals directly is cheaper than finding the value's
- * bin among all the cell's edges (most values are not kept). */
+/* Pass 2: a value is kept when it lies in one of its cell's wanted bins
+ * (cells shared among the team, as in pass 1). Testing the wanted bins' open
+ * intervals first is cheaper than finding the value's counter among all the
+ * cell's edges (most values are not kept). */
 static void store_kept(sc_summary *s, long count, const double *rows)
 {
     sc_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
+#pragma omp for schedule(dynamic, 8)
     for (size_t c = 0; c < nc; c++) {
         size_t first = c * (size_t)tp->nslots;
         const long *want = tp->slot_bin + first;
+        cell_bins b = bins_of(tp, c);
         for (long r = 0; r < count; r++) {
             double x = rows[(size_t)r * nc + c];
             for (int k = 0; k < tp->nslots && want[k] >= 0; k++) {
-                if (!(x > tp->slot_lo[first + (size_t)k] && x < tp->slot_hi[first + (size_t)k]))
-                    continue;
                 size_t slot = first + (size_t)k;
-                uint32_t at;
-#pragma omp atomic capture
-                at = tp->slot_fill[slot]++;
-                tp->kept[tp->slot_at[slot] + at] = x;
+                if (!(x > tp->slot_lo[slot] && x < tp->slot_hi[slot]) ||
+                    open_counter(&b, (size_t)tp->slot_open[slot], x) != (uint32_t)want[k])
+                    continue;
+                tp->kept[tp->slot_at[slot] + tp->slot_fill[slot]++] = x;
                 break;
             }
         }
     }
 }
 
+/* A block of rows for the pass under way, from every thread of the calling
+ * team (or from one thread outside a parallel region). */
 void sc_twopass_store(sc_summary *s, long first, long count, const double *rows)
 {
-    if (s->pass == 0)
-        memcpy(s->tp->pilot + (size_t)first * s->layout.ncells, rows,
-               (size_t)count * s->layout.ncells * sizeof *rows);
-    else if (s->pass == 1)
+    size_t nc = s->layout.ncells;
+    if (s->pass == 0) {
+#pragma omp for schedule(static)
+        for (long r = 0; r < count; r++)
+            memcpy(s->tp->pilot + (size_t)(first + r) * nc, rows + (size_t)r * nc,
+                   nc * sizeof *rows);
+    } else if (s->pass == 1) {
         store_counts(s, first, count, rows);
-    else
+    } else {
         store_kept(s, count, rows);
+    }
 }
 
-/* After the pilot: each cell's distinct values become its bin edges. */
+/* Sub-bins for inner open bin k (between d[k-1] and d[k]) of a cell whose
+ * pilot holds m values, `single[i]` of them seen once among the first i
+ * distinct values: the pilot values seen once near the bin say what share of
+ * all values falls per unit of value there (repeated values are atoms, which
+ * sit in point bins). */
+static uint32_t sub_bins_for(const double *d, const uint32_t *single, size_t u, size_t k,
+                             size_t m, double rank_error)
+{
+    size_t lo = k > DENSITY_WINDOW ? k - DENSITY_WINDOW : 0;
+    size_t hi = k - 1 + DENSITY_WINDOW < u - 1 ? k - 1 + DENSITY_WINDOW : u - 1;
+    double seen_once = (double)(single[hi + 1] - single[lo]), span = d[hi] - d[lo];
+    if (seen_once < 2 || !(span > 0))
+        return 1;
+    double share = (d[k] - d[k - 1]) * (seen_once - 1) / span / (double)m;
+    double want = ceil(share / (rank_error * SUB_BIN_SHARE));
+    return want < 1 ? 1 : (want > SUB_BINS_MAX ? SUB_BINS_MAX : (uint32_t)want);
+}
+
+/* Lay out cell c's counters: open bin k's sub-bins, then point bin k, and so
+ * on; returns the cell's number of counters. */
+static size_t lay_out_cell(sc_twopass *tp, size_t c, const uint32_t *mult, uint32_t *single,
+                           size_t m, int split)
+{
+    const double *d = tp->edges + tp->edge_at[c];
+    size_t u = tp->edge_at[c + 1] - tp->edge_at[c], open = tp->edge_at[c] + c;
+    single[0] = 0;
+    for (size_t i = 0; i < u; i++)
+        single[i + 1] = single[i] + (mult[i] == 1);
+    int whole = 1;
+    for (size_t i = 0; i < u && whole; i++)
+        whole = whole_number(d[i]);
+    tp->whole[c] = (unsigned char)whole;
+    size_t at = 0;
+    for (size_t k = 0; k <= u; k++) {
+        uint32_t nsub = 1;
+        /* Whole numbers the pilot missed are atoms too: a sub-bin per unit
+         * gives each its own counter (sub-bin 0, below the first, stays empty). */
+        if (split && k > 0 && k < u)
+            nsub = whole && d[k] - d[k - 1] <= SUB_BINS_MAX
+                       ? (uint32_t)(d[k] - d[k - 1])
+                       : sub_bins_for(d, single, u, k, m, tp->rank_error);
+        tp->open_first[open + k] = (uint32_t)at;
+        tp->open_scale[open + k] = nsub > 1 ? nsub / (d[k] - d[k - 1]) : 0;
+        at += nsub + (k < u);    /* the sub-bins, then point bin k */
+    }
+    return at;
+}
+
+/* Each cell's guide to its edges: about two edges a bucket. */
+static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
+{
+    tp->grid_at = sc_calloc(nc + 1, sizeof *tp->grid_at);
+    tp->grid_scale = sc_calloc(nc, sizeof *tp->grid_scale);
+    if (!tp->grid_at || !tp->grid_scale)
+        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin guides");
+    for (size_t c = 0; c < nc; c++) {
+        size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
+        tp->grid_at[c + 1] = tp->grid_at[c] + (u > 2 ? u / 2 : 1) + 1;
+    }
+    tp->grid = sc_calloc(tp->grid_at[nc], sizeof *tp->grid);
+    if (!tp->grid)
+        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin guides");
+    for (size_t c = 0; c < nc; c++) {
+        const double *d = tp->edges + tp->edge_at[c];
+        size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
+        uint32_t buckets = (uint32_t)(tp->grid_at[c + 1] - tp->grid_at[c] - 1);
+        double span = u > 0 ? d[u - 1] - d[0] : 0;
+        tp->grid_scale[c] = span > 0 && isfinite(buckets / span) ? buckets / span : 0;
+        cell_bins b = {.d = d, .u = u, .buckets = buckets, .grid_scale = tp->grid_scale[c]};
+        uint32_t *grid = tp->grid + tp->grid_at[c];
+        size_t i = 0;
+        for (uint32_t j = 0; j <= buckets; j++) {   /* edges in buckets below j */
+            while (i < u && j > 0 && bucket_of(&b, d[i]) < j)
+                i++;
+            grid[j] = (uint32_t)(j == buckets ? u : i);
+        }
+    }
+    return SC_OK;
+}
+
+/* After the pilot: each cell's distinct values become its bin edges, and the
+ * counters are laid out (split when a one-pass answer is possible). */
 static int make_edges(sc_summary *s, sc_error *e)
 {
     sc_twopass *tp = s->tp;
@@ -213,26 +485,49 @@ static int make_edges(sc_summary *s, sc_error *e)
     tp->edge_at = sc_calloc(nc + 1, sizeof *tp->edge_at);
     tp->bin_at = sc_calloc(nc + 1, sizeof *tp->bin_at);
     tp->edges = sc_calloc(nc, m * sizeof(double));
+    tp->open_first = sc_calloc(nc, (m + 1) * sizeof(uint32_t));
+    tp->open_scale = sc_calloc(nc, (m + 1) * sizeof(double));
+    uint32_t *mult = sc_calloc(nc, m * sizeof(uint32_t)), *single = sc_calloc(m + 1, sizeof *single);
     double *col = sc_calloc(m, sizeof *col);
-    int rc = (tp->edge_at && tp->bin_at && tp->edges && col)
+    size_t *npilot = sc_calloc(nc, sizeof *npilot);
+    int rc = (tp->edge_at && tp->bin_at && tp->edges && tp->open_first && tp->open_scale && mult &&
+              single && col && npilot)
                  ? SC_OK : sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin edges");
     for (size_t c = 0; rc == SC_OK && c < nc; c++) {
-        size_t u = 0;
+        size_t v = 0;
         for (size_t i = 0; i < m; i++)
             if (!isnan(tp->pilot[i * nc + c]))
-                col[u++] = tp->pilot[i * nc + c];
-        gsl_sort(col, 1, u);
+                col[v++] = tp->pilot[i * nc + c];
+        gsl_sort(col, 1, v);
         double *d = tp->edges + tp->edge_at[c];
+        uint32_t *mu = mult + tp->edge_at[c];
         size_t distinct = 0;
-        for (size_t i = 0; i < u; i++)
+        for (size_t i = 0; i < v; i++) {
             if (distinct == 0 || col[i] != d[distinct - 1])
-                d[distinct++] = col[i];
+                mu[distinct] = 0, d[distinct++] = col[i];
+            mu[distinct - 1]++;
+        }
         tp->edge_at[c + 1] = tp->edge_at[c] + distinct;
-        tp->bin_at[c + 1] = tp->bin_at[c] + 2 * distinct + 1;
+        tp->shift[c] = v > 0 ? col[v / 2] : 0;
+        npilot[c] = v;
     }
     sc_free(col);
     sc_free(tp->pilot);
     tp->pilot = NULL;
+    if (rc == SC_OK)
+        rc = make_grids(tp, nc, e);
+    tp->split = tp->rank_error > 0 && tp->rank_error * (double)s->n >= ONE_PASS_MIN_COUNT;
+    for (int attempt = 0; rc == SC_OK && attempt < 2; attempt++) {
+        for (size_t c = 0; c < nc; c++)
+            tp->bin_at[c + 1] = tp->bin_at[c] + lay_out_cell(tp, c, mult + tp->edge_at[c], single,
+                                                             npilot[c], tp->split);
+        if (!tp->split || tp->bin_at[nc] <= COUNTERS_MAX)
+            break;
+        tp->split = 0;    /* too many counters: no one-pass answer, pass 2 instead */
+    }
+    sc_free(mult);
+    sc_free(single);
+    sc_free(npilot);
     if (rc == SC_OK) {
         tp->counts = sc_calloc(tp->bin_at[nc], sizeof *tp->counts);
         if (!tp->counts)
@@ -241,21 +536,19 @@ static int make_edges(sc_summary *s, sc_error *e)
     return rc;
 }
 
-/* The bin holding order statistic r of cell c (0-based), and how many values
- * lie in the bins below it. */
-static long bin_of_rank(const sc_twopass *tp, size_t c, long r, long *below)
+/* The counter holding each order statistic ranks[0..nr) (0-based,
+ * ascending) of cell c, and how many values lie in the counters below it. */
+static void locate_ranks(const sc_twopass *tp, size_t c, const size_t *ranks, int nr,
+                         long *counter, long *below)
 {
     const uint32_t *cnt = tp->counts + tp->bin_at[c];
-    long nb = (long)(tp->bin_at[c + 1] - tp->bin_at[c]), cum = 0;
-    for (long b = 0; b < nb; b++) {
-        if (cum + (long)cnt[b] > r) {
-            *below = cum;
-            return b;
-        }
-        cum += cnt[b];
+    long nb = (long)(tp->bin_at[c + 1] - tp->bin_at[c]), cum = 0, b = 0;
+    for (int i = 0; i < nr; i++) {
+        while (b < nb - 1 && cum + (long)cnt[b] <= (long)ranks[i])
+            cum += cnt[b++];
+        counter[i] = b;
+        below[i] = cum;
     }
-    *below = cum;
-    return nb - 1;
 }
 
 /* The order statistics each percentile needs: ranks j and j+1 at (n-1)p. */
@@ -266,45 +559,90 @@ static void wanted_ranks(const sc_summary *s, int k, long *j0, long *j1)
     *j1 = *j0 + 1 < s->n ? *j0 + 1 : *j0;
 }
 
-/* After pass 1: which open bins each cell must keep, and room for them. */
+/* Where rank r sits among s->ranks (it is always one of them). */
+static int rank_index(const sc_summary *s, long r)
+{
+    int i = 0;
+    while (i + 1 < s->nranks && (long)s->ranks[i] != r)
+        i++;
+    return i;
+}
+
+/* Whether every value in a sub-bin of open bin k is one and the same: a
+ * cell of whole numbers, split per unit. */
+static int one_value(const sc_twopass *tp, size_t c, const cell_bins *b, size_t k)
+{
+    return tp->whole[c] && !tp->fraction[c] && b->scale[k] == 1.0;
+}
+
+/* After pass 1, with bins split: the largest rank error, as a share of n,
+ * of reading every wanted order statistic from its bin (0 for a point bin:
+ * exact). */
+static double one_pass_rank_error(const sc_summary *s)
+{
+    const sc_twopass *tp = s->tp;
+    size_t nc = s->layout.ncells;
+    double worst = 0;
+#pragma omp parallel for schedule(dynamic, 16) reduction(max : worst)
+    for (size_t c = 0; c < nc; c++) {
+        long counter[2 * SC_MAX_PERCENTILES + 1], below[2 * SC_MAX_PERCENTILES + 1];
+        if (tp->nan[c])
+            continue;
+        cell_bins b = bins_of(tp, c);
+        locate_ranks(tp, c, s->ranks, s->nranks, counter, below);
+        for (int i = 0; i < s->nranks; i++) {
+            int point;
+            size_t k = open_of_counter(&b, (uint32_t)counter[i], &point);
+            double err = point || one_value(tp, c, &b, k) ? 0
+                         : tp->counts[tp->bin_at[c] + (size_t)counter[i]] / (double)s->n;
+            worst = err > worst ? err : worst;
+        }
+    }
+    return worst;
+}
+
+/* After pass 1: which bins each cell must keep in pass 2, and room for them. */
 static int plan_kept(sc_summary *s, sc_error *e)
 {
     sc_twopass *tp = s->tp;
     size_t nc = s->layout.ncells, ns = (size_t)tp->nslots;
     tp->slot_bin = sc_calloc(nc * ns, sizeof *tp->slot_bin);
+    tp->slot_open = sc_calloc(nc * ns, sizeof *tp->slot_open);
     tp->slot_at = sc_calloc(nc * ns + 1, sizeof *tp->slot_at);
     tp->slot_fill = sc_calloc(nc * ns, sizeof *tp->slot_fill);
     tp->slot_lo = sc_calloc(nc * ns, sizeof *tp->slot_lo);
     tp->slot_hi = sc_calloc(nc * ns, sizeof *tp->slot_hi);
-    if (!tp->slot_bin || !tp->slot_at || !tp->slot_fill || !tp->slot_lo || !tp->slot_hi)
+    if (!tp->slot_bin || !tp->slot_open || !tp->slot_at || !tp->slot_fill || !tp->slot_lo ||
+        !tp->slot_hi)
         return sc_error_set(e, SC_ENOMEM, "summary: out of memory planning pass 2");
     for (size_t c = 0; c < nc; c++) {
-        long *want = tp->slot_bin + c * ns;
+        long *want = tp->slot_bin + c * ns, counter[2 * SC_MAX_PERCENTILES + 1];
+        long below[2 * SC_MAX_PERCENTILES + 1];
+        cell_bins b = bins_of(tp, c);
         int used = 0;
         for (size_t k = 0; k < ns; k++)
             want[k] = -1;
-        for (int k = 0; k < s->np && !tp->nan[c]; k++) {
-            long j[2], below;
-            wanted_ranks(s, k, &j[0], &j[1]);
-            for (int h = 0; h < 2; h++) {
-                long b = bin_of_rank(tp, c, j[h], &below);
-                int seen = b % 2 == 1;   /* a point bin needs nothing kept */
-                for (int q = 0; q < used && !seen; q++)
-                    seen = want[q] == b;
-                if (!seen)
-                    want[used++] = b;
-            }
+        if (!tp->nan[c])
+            locate_ranks(tp, c, s->ranks, s->nranks, counter, below);
+        for (int i = 0; i < s->nranks && !tp->nan[c]; i++) {
+            int point, seen;
+            (void)open_of_counter(&b, (uint32_t)counter[i], &point);
+            seen = point;   /* a point bin needs nothing kept */
+            for (int q = 0; q < used && !seen; q++)
+                seen = want[q] == counter[i];
+            if (!seen)
+                want[used++] = counter[i];
         }
-        const double *d = tp->edges + tp->edge_at[c];
-        size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
         for (size_t k = 0; k < ns; k++) {
             size_t slot = c * ns + k;
             size_t size = want[k] >= 0 ? tp->counts[tp->bin_at[c] + (size_t)want[k]] : 0;
             tp->slot_at[slot + 1] = tp->slot_at[slot] + size;
-            if (want[k] >= 0) {   /* open bin 2j lies between edges j-1 and j */
-                size_t j = (size_t)want[k] / 2;
-                tp->slot_lo[slot] = j > 0 ? d[j - 1] : -INFINITY;
-                tp->slot_hi[slot] = j < u ? d[j] : INFINITY;
+            if (want[k] >= 0) {   /* open bin j lies between edges j-1 and j */
+                int point;
+                size_t j = open_of_counter(&b, (uint32_t)want[k], &point);
+                tp->slot_open[slot] = (long)j;
+                tp->slot_lo[slot] = j > 0 ? b.d[j - 1] : -INFINITY;
+                tp->slot_hi[slot] = j < b.u ? b.d[j] : INFINITY;
             }
         }
     }
@@ -316,28 +654,46 @@ static int plan_kept(sc_summary *s, sc_error *e)
 }
 
 /* With several processes, each counted its own chunks in pass 1: add up the
- * bin counts, combine the NaN flags, and copy each chunk's moments from the
- * process that made them (copied, not summed, so they stay bit for bit). */
+ * bin counts, combine the NaN flags, and copy each chunk's moments and
+ * extremes from the process that made them (copied, not summed, so they
+ * stay bit for bit). */
 static int combine_pass1(sc_summary *s, sc_error *e)
 {
     sc_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
     long c0 = tp->first / tp->chunk, c1 = (tp->first + tp->count + tp->chunk - 1) / tp->chunk;
+    long mine = tp->count ? c1 - c0 : 0;
     int st = sc_ranks_sum_counts(tp->counts, tp->bin_at[nc], e);
     if (st == SC_OK)
         st = sc_ranks_max_flags(tp->nan, nc, e);
     if (st == SC_OK)
-        st = sc_ranks_share_rows(tp->cmean, nc, c0, tp->count ? c1 - c0 : 0, e);
-    if (st == SC_OK)
-        st = sc_ranks_share_rows(tp->cm2, nc, c0, tp->count ? c1 - c0 : 0, e);
+        st = sc_ranks_max_flags(tp->fraction, nc, e);
+    double *tables[] = {tp->csum, tp->csq, tp->cmin, tp->cmax};
+    for (int t = 0; st == SC_OK && t < 4; t++)
+        st = sc_ranks_share_rows(tables[t], nc, c0, mine, e);
     return st;
 }
 
+/* End pass 0 (lay out the bins) or pass 1: when every wanted order
+ * statistic can be read within the allowed rank error, there is no pass 2;
+ * otherwise plan what it keeps. Every process decides alike: the counts are
+ * combined first. */
 int sc_twopass_end_pass(sc_summary *s, sc_error *e)
 {
+    sc_twopass *tp = s->tp;
     if (s->pass == 0)
         return make_edges(s, e);
+    if (s->pass == 2)
+        return SC_OK;
     int st = sc_ranks_size() > 1 ? combine_pass1(s, e) : SC_OK;
+    if (st == SC_OK && tp->split) {
+        double worst = one_pass_rank_error(s);
+        if (worst <= tp->rank_error) {
+            tp->achieved = worst;
+            s->passes = 2;
+            return SC_OK;
+        }
+    }
     return st == SC_OK ? plan_kept(s, e) : st;
 }
 
@@ -352,7 +708,7 @@ void sc_twopass_set_slice(sc_summary *s, long first, long count)
 int sc_twopass_end_passes(sc_summary *s, sc_error *e)
 {
     sc_twopass *tp = s->tp;
-    if (sc_ranks_size() == 1)
+    if (sc_ranks_size() == 1 || s->passes == 2)    /* nothing kept */
         return SC_OK;
     size_t nslots = s->layout.ncells * (size_t)tp->nslots;
     double *fills = sc_calloc(nslots, sizeof *fills), *packed = NULL;
@@ -393,38 +749,63 @@ int sc_twopass_end_passes(sc_summary *s, sc_error *e)
     return st;
 }
 
-/* Order statistic r of cell c, from its point bin or its sorted kept values. */
-static double order_stat(const sc_summary *s, size_t c, long r)
+/* Order statistic r of cell c, found in `counter` with `below` values
+ * under it: a point bin's value, the sorted kept values of pass 2, or, after
+ * one pass, a value inside the bin placed by rank (its rank is within the
+ * bin's count of r). */
+static double order_stat(const sc_summary *s, size_t c, long r, long counter, long below,
+                         double lo_all, double hi_all)
 {
     const sc_twopass *tp = s->tp;
-    long below, b = bin_of_rank(tp, c, r, &below);
-    if (b % 2 == 1)
-        return tp->edges[tp->edge_at[c] + (size_t)(b / 2)];
-    const long *want = tp->slot_bin + c * (size_t)tp->nslots;
-    for (int k = 0; k < tp->nslots; k++)
-        if (want[k] == b)
-            return tp->kept[tp->slot_at[c * (size_t)tp->nslots + (size_t)k] + (size_t)(r - below)];
-    return NAN;   /* not reached: every wanted bin has a slot */
+    cell_bins b = bins_of(tp, c);
+    int point;
+    size_t k = open_of_counter(&b, (uint32_t)counter, &point);
+    if (point)
+        return b.d[k];
+    if (s->passes == 3) {
+        const long *want = tp->slot_bin + c * (size_t)tp->nslots;
+        for (int q = 0; q < tp->nslots; q++)
+            if (want[q] == counter)
+                return tp->kept[tp->slot_at[c * (size_t)tp->nslots + (size_t)q] + (size_t)(r - below)];
+        return NAN;   /* not reached: every wanted bin has a slot */
+    }
+    double lo = k > 0 ? b.d[k - 1] : lo_all, hi = k < b.u ? b.d[k] : hi_all;
+    if (one_value(tp, c, &b, k))
+        return lo + ((uint32_t)counter - b.first[k]);
+    if (b.scale[k] > 0) {
+        uint32_t j = (uint32_t)counter - b.first[k];
+        double sub_lo = lo + j / b.scale[k], sub_hi = lo + (j + 1) / b.scale[k];
+        lo = sub_lo > lo ? sub_lo : lo;
+        hi = sub_hi < hi ? sub_hi : hi;
+    }
+    double n_in = tp->counts[tp->bin_at[c] + (size_t)counter];
+    return sc_summary_between(lo, hi, ((double)(r - below) + 0.5) / n_in);
 }
 
-static void moments(const sc_summary *s, size_t c)
+static void moments(const sc_summary *s, size_t c, double *lo_all, double *hi_all)
 {
     const sc_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
-    double mean = 0, m2 = 0;
+    double mean = 0, m2 = 0, lo = INFINITY, hi = -INFINITY;
     long n = 0;
     for (long b = 0; b < tp->nchunks; b++) {
         long nb = b + 1 < tp->nchunks ? tp->chunk : s->n - b * tp->chunk;
-        double mb = tp->cmean[(size_t)b * nc + c], m2b = tp->cm2[(size_t)b * nc + c];
+        size_t at = (size_t)b * nc + c;
+        double mb = tp->shift[c] + tp->csum[at] / (double)nb;
+        double m2b = fmax(0.0, tp->csq[at] - tp->csum[at] * tp->csum[at] / (double)nb);
         double delta = mb - mean, tot = (double)(n + nb);
         mean = n ? mean + delta * (double)nb / tot : mb;
         m2 = n ? m2 + m2b + delta * delta * (double)n * (double)nb / tot : m2b;
         n += nb;
+        lo = tp->cmin[at] < lo ? tp->cmin[at] : lo;
+        hi = tp->cmax[at] > hi ? tp->cmax[at] : hi;
     }
     double sd = s->n > 1 ? sqrt(m2 / (double)(s->n - 1)) : 0.0;
     s->mean[c] = mean;
     s->sd[c] = sd;
     s->mcse[c] = sd / sqrt((double)s->n);
+    *lo_all = lo;
+    *hi_all = hi;
 }
 
 static void summarise_cell(sc_summary *s, size_t c)
@@ -434,25 +815,30 @@ static void summarise_cell(sc_summary *s, size_t c)
         sc_summary_set_nan(s, c);
         return;
     }
-    moments(s, c);
-    for (int k = 0; k < tp->nslots; k++) {
+    double lo_all, hi_all;
+    moments(s, c, &lo_all, &hi_all);
+    for (int k = 0; k < tp->nslots && s->passes == 3; k++) {
         size_t slot = c * (size_t)tp->nslots + (size_t)k;
         gsl_sort(tp->kept + tp->slot_at[slot], 1, tp->slot_at[slot + 1] - tp->slot_at[slot]);
     }
+    long counter[2 * SC_MAX_PERCENTILES + 1], below[2 * SC_MAX_PERCENTILES + 1];
+    locate_ranks(tp, c, s->ranks, s->nranks, counter, below);
     for (int k = 0; k < s->np; k++) {
         long j0, j1;
         wanted_ranks(s, k, &j0, &j1);
+        int i0 = rank_index(s, j0), i1 = rank_index(s, j1);
         double rank = (double)(s->n - 1) * (s->pcts[k] / 100.0);
-        double a = order_stat(s, c, j0), b = order_stat(s, c, j1);
+        double a = order_stat(s, c, j0, counter[i0], below[i0], lo_all, hi_all);
+        double b = order_stat(s, c, j1, counter[i1], below[i1], lo_all, hi_all);
         s->pct[c * (size_t)s->np + (size_t)k] = sc_summary_between(a, b, rank - (double)j0);
     }
 }
 
 int sc_twopass_compute(sc_summary *s, sc_error *e)
 {
-    if (s->pass != 2)
-        return sc_error_set(e, SC_EFAIL, "summary: bounded summaries need all three passes "
-                            "(at pass %d)", s->pass);
+    if (s->pass != s->passes)
+        return sc_error_set(e, SC_EFAIL, "summary: bounded summaries need all %d passes "
+                            "(%d ended)", s->passes, s->pass);
     long long nc = (long long)s->layout.ncells;
 #pragma omp parallel for schedule(dynamic, 16)
     for (long long c = 0; c < nc; c++)

@@ -11,7 +11,8 @@
  *
  * The layout is CONTRACT.md's; what this writer adds beyond it:
  *   root attributes git_revision, libraries, threads, command_line,
- *     percentile_definition, wall_seconds and scenario_path;
+ *     percentile_definition, percentile_rank_error, wall_seconds and
+ *     scenario_path;
  *   /scenario/text has attribute `path`; the other files the scenario read
  *     are /scenario/files/<n> (n = their index, 1..), each with `path`;
  *   /inputs: the provenance register as parallel datasets of equal length,
@@ -130,6 +131,7 @@ static int write_root(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     if (!rc) rc = sc_h5_attr_int(w, "/", "threads", run->threads, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "command_line", run->command_line, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "percentile_definition", PERCENTILE_DEFINITION, e);
+    if (!rc) rc = sc_h5_attr_double(w, "/", "percentile_rank_error", sc_summary_rank_error(sum), e);
     if (!rc) rc = sc_h5_attr_double(w, "/", "wall_seconds", run->seconds, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_path", s->path, e);
     return rc;

@@ -64,6 +64,16 @@ static void band_row(FILE *out, int year, const double *row, int lo, int mid, in
 /* The status of the targets as the scenario recorded it ("illustrative",
  * "published", ...), so nobody mistakes an illustrative glide path for the
  * agreement's own. NULL when the scenario has no targets. */
+/* Decimals that show the first significant digit of a bound b (at least 4):
+ * 3 / 10^6 is 0.000003, not 0.0000. */
+static int bound_digits(double b)
+{
+    int d = 4;
+    while (d < 12 && b < 0.95 * pow(10, -d))
+        d++;
+    return d;
+}
+
 static const char *target_status(const sc_scenario *s)
 {
     for (int k = 0; k < s->ninputs; k++)
@@ -100,8 +110,8 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
         if (isnan(pm[k]))
             fprintf(out, " %14s\n", "-");
         else if (pm[k] == 0 || pm[k] == 1)   /* no spread to show: the rule of three's 95% bound */
-            fprintf(out, "  %6.3f (%s %.4f)\n", pm[k], pm[k] == 0 ? "<" : ">",
-                    pm[k] == 0 ? 3.0 / n : 1 - 3.0 / n);
+            fprintf(out, "  %6.3f (%s %.*f)\n", pm[k], pm[k] == 0 ? "<" : ">",
+                    bound_digits(3.0 / n), pm[k] == 0 ? 3.0 / n : 1 - 3.0 / n);
         else
             fprintf(out, pm_se[k] < 0.001 ? "  %6.3f ± %.4f\n" : "  %6.3f ± %.3f\n", pm[k],
                     pm_se[k]);
