@@ -150,7 +150,7 @@ static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
     printf("   up to 10^5 every record is kept; above, summaries are made in bounded memory: a pilot,\n"
            "   one pass with percentiles within 1e-4 of their rank, and a second pass only if needed\n");
     printf("   floors: the same draws with no model around them, by GSL's samplers (GSL) and by\n"
-           "   the engine's prepared binomial/multinomial samplers (own)\n");
+           "   the engine's own binomial, multinomial and Poisson samplers (own)\n");
     printf("%12s %13s %10s %10s %12s %9s %9s %11s %11s\n", "trajectories", "summaries",
            "simulate s", "traj/s", "draws", "GSL s", "own s", "engine/GSL", "engine/own");
     timing t;

@@ -434,9 +434,8 @@ static void test_trace_matches_full_run(void **state)
     sc_scenario_free(s);
 }
 
-/* Bounded-memory summaries (three passes over the same trajectories) give
- * exactly the percentiles of keeping every record, means and sds to rounding,
- * and do not depend on the thread count. n is not a multiple of the chunk. */
+/* A bounded summary of n trajectories at the given rank error, through
+ * every pass it asks for. */
 static sc_summary *run_bounded(const sc_scenario *s, const sc_layout *l, long n, int threads,
                                double rank_error)
 {
@@ -458,27 +457,24 @@ static sc_summary *run_bounded(const sc_scenario *s, const sc_layout *l, long n,
 static sc_summary *run_summary(const sc_scenario *s, const sc_layout *l, long n, int threads,
                                int bounded)
 {
+    if (bounded) {
+        sc_summary *sum = run_bounded(s, l, n, threads, SC_SUMMARY_RANK_ERROR);
+        assert_int_equal(sc_summary_passes(sum), 3);   /* n x 1e-4 < 30: exact */
+        return sum;
+    }
     sc_summary *sum = NULL;
     sc_error e;
     sc_sim_options opt = {.threads = threads};
-    if (bounded) {
-        assert_int_equal(sc_summary_alloc_bounded(l, n, s->npercentiles, s->percentiles, &sum, &e),
-                         SC_OK);
-        assert_int_equal(sc_summary_passes(sum), 3);
-        for (int pass = 0; pass < sc_summary_passes(sum); pass++) {
-            long k = sc_summary_pass_trajectories(sum, pass);
-            assert_int_equal(sc_sim_run(s, l, s->seed, k, &opt, sum, &e), SC_OK);
-            assert_int_equal(sc_summary_end_pass(sum, &e), SC_OK);
-        }
-        assert_int_equal(sc_summary_passes(sum), 3);   /* n x 1e-4 < 30: exact */
-    } else {
-        assert_int_equal(sc_summary_alloc(l, n, s->npercentiles, s->percentiles, &sum, &e), SC_OK);
-        assert_int_equal(sc_sim_run(s, l, s->seed, n, &opt, sum, &e), SC_OK);
-    }
+    assert_int_equal(sc_summary_alloc(l, n, s->npercentiles, s->percentiles, &sum, &e), SC_OK);
+    assert_int_equal(sc_sim_run(s, l, s->seed, n, &opt, sum, &e), SC_OK);
     assert_int_equal(sc_summary_compute(sum, &e), SC_OK);
     return sum;
 }
 
+/* Bounded-memory summaries (exact: three passes over the same trajectories)
+ * give exactly the percentiles of keeping every record, means and sds to
+ * rounding, and do not depend on the thread count. n is not a multiple of
+ * the chunk. */
 static void test_bounded_summaries_exact(void **state)
 {
     (void)state;

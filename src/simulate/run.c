@@ -180,6 +180,7 @@ static int run_blocks(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
                       const sc_sim_options *opt, int nthreads, sc_summary *sum, sc_error *e)
 {
     long block = rows_per_block(l, nthreads);
+    block = block < n ? block : (n > 0 ? n : 1);
     double *rows = sc_malloc((size_t)block * l->ncells * sizeof *rows);
     if (!rows)
         return sc_error_set(e, SC_ENOMEM, "out of memory for %ld trajectory records", block);
