@@ -51,7 +51,6 @@ typedef struct sc_sim_options {
     int threads;                /* OpenMP threads; 0: all cores */
     long first;                 /* index of the first trajectory (an MPI rank's slice) */
     long store_first;           /* trajectory first+k is stored as record store_first+k */
-    long chunk;                 /* trajectories handed to a thread at once; 0: sc_summary_chunk(n) */
     sc_progress_fn progress;    /* NULL: none */
     void *progress_ctx;
     sc_draw_counts *draws;      /* NULL, or filled with the run's draw counts */

@@ -85,8 +85,7 @@ long sc_summary_chunk(long n);
 void sc_summary_store(sc_summary *s, long i, const double *cells);
 
 /* Store trajectories first .. first + count - 1 at once, rows[count][ncells].
- * Every record kept: any thread may store any rows, not straddling a chunk
- * held by another thread. Bounded: the cells are shared among the threads
+ * Every record kept: any thread may store any rows. Bounded: the cells are shared among the threads
  * of the calling team, which must all call it with the same block (one
  * thread alone outside a parallel region does all of them); blocks come in
  * index order within each chunk. */

@@ -238,7 +238,6 @@ static int simulate_bounded(const sc_scenario *s, const sc_layout *l, sc_sim_opt
     }
     for (int pass = 0; st == SC_OK && pass < sc_summary_passes(*all); pass++) {
         sim->first = sim->store_first = pass == 0 ? 0 : first;
-        sim->chunk = chunk;
         long k = pass == 0 ? sc_summary_pass_trajectories(*all, 0) : count;
         st = sc_ranks_agree(sc_sim_run(s, l, s->seed, k, sim, *all, e), e);
         if (st == SC_OK)

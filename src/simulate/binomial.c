@@ -73,20 +73,15 @@ unsigned int sc_binomial_draw_once(const gsl_rng *r, double p, unsigned int n)
     if (n * small >= SC_BINOMIAL_SMALL_MEAN)
         return gsl_ran_binomial(r, p, n);
     const double ratio = small / (1 - small), qn = pow(1 - small, n);
-    unsigned int x = 0;
-    for (double u = sc_rng_uniform(r), f = qn;; x++) {
-        if (u < f)
-            break;
-        if (x == SC_BINOMIAL_WALK_MAX) {    /* as in walk(): u within ulps of 1 */
-            u = sc_rng_uniform(r);
-            f = qn;
-            x = (unsigned int)-1;
-            continue;
+    for (;;) {    /* walk(), with the step factors computed as it goes */
+        double u = sc_rng_uniform(r), f = qn;
+        for (unsigned int x = 0; x <= SC_BINOMIAL_WALK_MAX; x++) {
+            if (u < f)
+                return p > 0.5 ? n - x : x;
+            u -= f;
+            f *= ((double)n - x) * ratio / (x + 1);
         }
-        u -= f;
-        f *= ((double)n - x) * ratio / (x + 1);
     }
-    return p > 0.5 ? n - x : x;
 }
 
 void sc_multinomial_prepare(sc_multinomial *m, int k, const double *p)

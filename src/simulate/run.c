@@ -245,7 +245,7 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
         return run_blocks(s, l, seed, n, opt, nthreads, sum, e);
     int status = SC_OK;
     long done = 0, shown = 0, step = n / 200 > 0 ? n / 200 : 1;
-    long chunk = opt->chunk > 0 ? opt->chunk : sc_summary_chunk(n);
+    long chunk = sc_summary_chunk(n);
     long nchunks = (n + chunk - 1) / chunk;
     long block = rows_per_hand_over(l);
 
@@ -258,8 +258,8 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
         int st = rows ? sc_sim_workspace_alloc(s, l, &w, &err)
                       : sc_error_set(&err, SC_ENOMEM, "out of memory for trajectory records");
 
-        /* Whole chunks to threads, each chunk in index order (the summary's
-         * bounded mode accumulates per chunk; see sc_summary_chunk). */
+        /* Chunks of trajectories to threads; each thread hands its rows to
+         * the summary a block at a time. */
 #pragma omp for schedule(dynamic, 1)
         for (long c = 0; c < nchunks; c++) {
             long end = (c + 1) * chunk < n ? (c + 1) * chunk : n;

@@ -170,8 +170,8 @@ int sc_twopass_alloc(sc_summary *s, sc_error *e)
     tp->nan = sc_calloc(nc, 1);
     tp->whole = sc_calloc(nc, 1);
     tp->fraction = sc_calloc(nc, 1);
-    if (!tp->pilot || !tp->csum || !tp->csq || !tp->shift || !tp->cmin || !tp->cmax || !tp->nan || !tp->whole ||
-        !tp->fraction)
+    if (!tp->pilot || !tp->csum || !tp->csq || !tp->shift || !tp->cmin || !tp->cmax ||
+        !tp->nan || !tp->whole || !tp->fraction)
         return sc_error_set(e, SC_ENOMEM, "summary: out of memory for a pilot of %ld "
                             "trajectories x %zu cells", tp->m, nc);
     for (size_t k = 0; k < (size_t)tp->nchunks * nc; k++) {
@@ -203,7 +203,7 @@ static int whole_number(double v)
  * branch-free: its trip count depends on u only, and each comparison feeds
  * an add, not a jump, so the processor never guesses (and misses, half the
  * time, in a search over random values). */
-static size_t edges_at_or_below(const double *d, size_t u, double v)
+static size_t search_edges(const double *d, size_t u, double v)
 {
     size_t lo = 0, len = u;   /* the answer lies in [lo, lo + len] */
     while (len > 1) {
@@ -246,12 +246,12 @@ static uint32_t bucket_of(const cell_bins *b, double v)
 }
 
 /* The number of edges <= v, searched for in v's bucket only. */
-static size_t edges_below_or_at(const cell_bins *b, double v)
+static size_t edges_up_to(const cell_bins *b, double v)
 {
     if (b->u == 0)
         return 0;
     uint32_t j = bucket_of(b, v), lo = b->grid[j];
-    return lo + edges_at_or_below(b->d + lo, b->grid[j + 1] - lo, v);
+    return lo + search_edges(b->d + lo, b->grid[j + 1] - lo, v);
 }
 
 /* Sub-bins of open bin k. */
@@ -277,7 +277,7 @@ static uint32_t open_counter(const cell_bins *b, size_t k, double v)
 /* The counter of v: an edge's point counter, or a sub-bin of an open bin. */
 static uint32_t counter_of(const cell_bins *b, double v)
 {
-    size_t k = edges_below_or_at(b, v);
+    size_t k = edges_up_to(b, v);
     if (k > 0 && b->d[k - 1] == v)
         return b->first[k] - 1;
     return open_counter(b, k, v);
@@ -503,8 +503,10 @@ static int make_edges(sc_summary *s, sc_error *e)
         uint32_t *mu = mult + tp->edge_at[c];
         size_t distinct = 0;
         for (size_t i = 0; i < v; i++) {
-            if (distinct == 0 || col[i] != d[distinct - 1])
-                mu[distinct] = 0, d[distinct++] = col[i];
+            if (distinct == 0 || col[i] != d[distinct - 1]) {
+                d[distinct] = col[i];
+                mu[distinct++] = 0;
+            }
             mu[distinct - 1]++;
         }
         tp->edge_at[c + 1] = tp->edge_at[c] + distinct;
@@ -763,10 +765,10 @@ static double order_stat(const sc_summary *s, size_t c, long r, long counter, lo
     if (point)
         return b.d[k];
     if (s->passes == 3) {
-        const long *want = tp->slot_bin + c * (size_t)tp->nslots;
+        size_t first = c * (size_t)tp->nslots;
         for (int q = 0; q < tp->nslots; q++)
-            if (want[q] == counter)
-                return tp->kept[tp->slot_at[c * (size_t)tp->nslots + (size_t)q] + (size_t)(r - below)];
+            if (tp->slot_bin[first + (size_t)q] == counter)
+                return tp->kept[tp->slot_at[first + (size_t)q] + (size_t)(r - below)];
         return NAN;   /* not reached: every wanted bin has a slot */
     }
     double lo = k > 0 ? b.d[k - 1] : lo_all, hi = k < b.u ? b.d[k] : hi_all;
