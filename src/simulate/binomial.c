@@ -17,7 +17,9 @@ void sc_binomial_prepare(sc_binomial *b, double p)
     b->ratio = b->small / (1 - b->small);
     b->qn[0] = 1;
     b->filled = 1;
-    b->steps = 0;
+    for (unsigned int x = 0; x < SC_BINOMIAL_HEAD; x++)
+        b->step[x] = b->ratio / (x + 1);
+    b->steps = SC_BINOMIAL_HEAD;
 }
 
 static void fill_to(sc_binomial *b, unsigned int n)
@@ -37,20 +39,42 @@ static double step_factor(sc_binomial *b, unsigned int x)
     return b->step[x];
 }
 
-/* GSL's inversion: the smallest x with u < P(X <= x), by walking up from 0;
- * a u that rounding leaves above every P is drawn again, as GSL does. */
-static unsigned int walk(sc_binomial *b, const gsl_rng *r, unsigned int n, double u)
+/* The tail of GSL's inversion, from step x with u and f = P(X = x) left. */
+static unsigned int walk_on(sc_binomial *b, const gsl_rng *r, unsigned int n, unsigned int x,
+                            double u, double f)
 {
     for (;;) {
-        double f = b->qn[n];
-        for (unsigned int x = 0; x <= SC_BINOMIAL_WALK_MAX; x++) {
+        for (; x <= SC_BINOMIAL_WALK_MAX; x++) {
             if (u < f)
                 return x;
             u -= f;
             f *= ((double)n - x) * step_factor(b, x);
         }
         u = sc_rng_uniform(r);
+        f = b->qn[n];
+        x = 0;
     }
+}
+
+/* GSL's inversion: the smallest x with u < P(X <= x), found by walking up
+ * from 0 and subtracting each P(X = x) from u; a u that rounding leaves above
+ * every P is drawn again, as GSL does. Where the walk stops is the draw, and
+ * no branch predictor can guess it: a mispredicted exit cost as much as the
+ * rest of the draw. But once u_x < f_x, u stays negative, so the first
+ * SC_BINOMIAL_HEAD steps can be taken without a branch, x counting those
+ * where u_x >= f_x. Same arithmetic, same x; most draws end there. */
+static unsigned int walk(sc_binomial *b, const gsl_rng *r, unsigned int n, double u)
+{
+    double f = b->qn[n];
+    unsigned int x = 0;
+    for (unsigned int j = 0; j < SC_BINOMIAL_HEAD; j++) {
+        x += u >= f;
+        u -= f;
+        f *= ((double)n - j) * b->step[j];
+    }
+    if (x < SC_BINOMIAL_HEAD)
+        return x;
+    return walk_on(b, r, n, x, u, f);
 }
 
 unsigned int sc_binomial_draw(sc_binomial *b, const gsl_rng *r, unsigned int n)

@@ -20,13 +20,15 @@ typedef struct sc_philox_state {
     int left;                 /* outputs of `out` not yet used */
 } sc_philox_state;
 
+/* The first output of the next block of four (rng.c): out of line, so that
+ * the common case below, an output already in the block, inlines to a few
+ * instructions. */
+uint64_t sc_philox_refill(sc_philox_state *st);
+
 static inline uint64_t sc_philox_next64(sc_philox_state *st)
 {
-    if (st->left == 0) {
-        st->out = philox4x64(st->ctr, st->key);
-        st->ctr.v[0]++;
-        st->left = 4;
-    }
+    if (st->left == 0)
+        return sc_philox_refill(st);
     return st->out.v[--st->left];
 }
 

@@ -15,6 +15,15 @@ typedef sc_philox_state philox_state;
 
 _Static_assert(sizeof(philox_state) <= sizeof(((sc_rng *)0)->state), "sc_rng state too small");
 
+uint64_t sc_philox_refill(sc_philox_state *st)
+{
+    philox4x64_ctr_t out = philox4x64(st->ctr, st->key);
+    st->out = out;
+    st->ctr.v[0]++;
+    st->left = 3;
+    return out.v[3];
+}
+
 static unsigned long philox_get(void *vstate)
 {
     return (unsigned long)(sc_philox_next64(vstate) >> 32);
