@@ -54,6 +54,8 @@ typedef struct sc_sim_options {
     sc_progress_fn progress;    /* NULL: none */
     void *progress_ctx;
     sc_draw_counts *draws;      /* NULL, or filled with the run's draw counts */
+    double *store_seconds;      /* NULL, or added to: wall time of a bounded summary's
+                                   binning (sc_summary_store_rows), inside the run's time */
 } sc_sim_options;
 
 /* Re-run trajectory i alone, writing to `out` (CSV: year,unit,quantity,value)

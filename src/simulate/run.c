@@ -222,7 +222,11 @@ static int run_blocks(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
             stop = failed;
             if (stop)
                 break;
-            sc_summary_store_rows(sum, opt->store_first + b0, count, rows);
+            double t0 = omp_get_wtime();
+            sc_summary_store_rows(sum, opt->store_first + b0, count, rows);   /* ends in a barrier */
+#pragma omp master
+            if (opt->store_seconds)
+                *opt->store_seconds += omp_get_wtime() - t0;
         }
         note_failure(st, &err, &status, e);
         add_draws(opt, w);

@@ -55,6 +55,7 @@
 #define SUB_BINS_MAX 4096
 /* Counters (4 bytes) allowed in all before splitting is given up for pass 2. */
 #define COUNTERS_MAX ((size_t)96 << 20)
+#define PREFETCH_ROWS 16
 #define BIN_BATCH 256     /* values whose counters are found before any is added to */
 
 struct sc_twopass {
@@ -78,6 +79,7 @@ struct sc_twopass {
     size_t *grid_at;
     uint32_t *grid;
     double *grid_scale;   /* [ncells] buckets per unit of value */
+    uint32_t *grid_top;   /* [ncells] the highest power of two <= the fullest bucket's edges */
     size_t *bin_at;       /* [ncells + 1] offsets into counts */
     uint32_t *counts;
     unsigned char *nan;   /* [ncells] */
@@ -110,6 +112,7 @@ void sc_twopass_free(sc_twopass *tp)
     sc_free(tp->grid_at);
     sc_free(tp->grid);
     sc_free(tp->grid_scale);
+    sc_free(tp->grid_top);
     sc_free(tp->bin_at);
     sc_free(tp->counts);
     sc_free(tp->nan);
@@ -199,21 +202,6 @@ static int whole_number(double v)
     return !(fabs(v) < 0x1p52) || (double)(int64_t)v == v;
 }
 
-/* The number of a cell's distinct edges d[0..u) that are <= v. The search is
- * branch-free: its trip count depends on u only, and each comparison feeds
- * an add, not a jump, so the processor never guesses (and misses, half the
- * time, in a search over random values). */
-static size_t search_edges(const double *d, size_t u, double v)
-{
-    size_t lo = 0, len = u;   /* the answer lies in [lo, lo + len] */
-    while (len > 1) {
-        size_t half = len / 2;
-        lo += d[lo + half - 1] <= v ? half : 0;
-        len -= half;
-    }
-    return lo + (len == 1 && d[lo] <= v);
-}
-
 /* A cell's view of its bins: edges, and per open bin its first counter and
  * sub-bins per unit of value. */
 typedef struct cell_bins {
@@ -224,6 +212,7 @@ typedef struct cell_bins {
     uint32_t ncounters;
     const uint32_t *grid;     /* [buckets + 1] */
     uint32_t buckets;
+    uint32_t top;             /* the first step of a search in a bucket */
     double grid_scale;
 } cell_bins;
 
@@ -234,7 +223,7 @@ static cell_bins bins_of(const sc_twopass *tp, size_t c)
                        tp->open_first + open, tp->open_scale + open,
                        (uint32_t)(tp->bin_at[c + 1] - tp->bin_at[c]),
                        tp->grid + tp->grid_at[c], (uint32_t)(tp->grid_at[c + 1] - tp->grid_at[c] - 1),
-                       tp->grid_scale[c]};
+                       tp->grid_top[c], tp->grid_scale[c]};
 }
 
 /* The grid bucket of v: monotone in v, so the edges of lower buckets are
@@ -243,15 +232,6 @@ static uint32_t bucket_of(const cell_bins *b, double v)
 {
     double t = (v - b->d[0]) * b->grid_scale;
     return !(t > 0) ? 0 : t >= (double)b->buckets ? b->buckets - 1 : (uint32_t)t;
-}
-
-/* The number of edges <= v, searched for in v's bucket only. */
-static size_t edges_up_to(const cell_bins *b, double v)
-{
-    if (b->u == 0)
-        return 0;
-    uint32_t j = bucket_of(b, v), lo = b->grid[j];
-    return lo + search_edges(b->d + lo, b->grid[j + 1] - lo, v);
 }
 
 /* Sub-bins of open bin k. */
@@ -274,13 +254,39 @@ static uint32_t open_counter(const cell_bins *b, size_t k, double v)
     return at;
 }
 
-/* The counter of v: an edge's point counter, or a sub-bin of an open bin. */
-static uint32_t counter_of(const cell_bins *b, double v)
+/* The counters of v[0..n): an edge's point counter, or a sub-bin of an open
+ * bin. Each stage runs over all n values before the next, so the loads of
+ * different values (grid, edges, counters: L2, not L1, at 10^6) overlap
+ * instead of waiting in one value's chain. The search in v's bucket takes
+ * steps of top, top / 2, ..., 1 for every value of the cell (top: the
+ * highest power of two of its fullest bucket's size): a branch-free count of
+ * the bucket's edges <= v, indices past the bucket clamped and not added. */
+static void counters_of(const cell_bins *b, const double *v, int n, uint32_t *out)
 {
-    size_t k = edges_up_to(b, v);
-    if (k > 0 && b->d[k - 1] == v)
-        return b->first[k] - 1;
-    return open_counter(b, k, v);
+    uint32_t lo[BIN_BATCH], len[BIN_BATCH], pos[BIN_BATCH];
+    if (b->u == 0) {
+        for (int i = 0; i < n; i++)
+            out[i] = open_counter(b, 0, v[i]);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        uint32_t j = bucket_of(b, v[i]);
+        lo[i] = b->grid[j];
+        len[i] = b->grid[j + 1] - lo[i];
+        pos[i] = 0;
+    }
+    for (uint32_t step = b->top; step > 0; step >>= 1) {
+        for (int i = 0; i < n; i++) {
+            size_t at = lo[i] + pos[i] + step - 1;
+            at = at < b->u ? at : b->u - 1;
+            uint32_t in = (uint32_t)(pos[i] + step <= len[i]) & (uint32_t)(b->d[at] <= v[i]);
+            pos[i] += step & -in;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        size_t k = lo[i] + pos[i];   /* edges <= v[i] */
+        out[i] = k > 0 && b->d[k - 1] == v[i] ? b->first[k] - 1 : open_counter(b, k, v[i]);
+    }
 }
 
 /* The open bin k of a counter, and whether it is the point bin of edge k
@@ -323,8 +329,11 @@ static void store_counts(sc_summary *s, long first, long count, const double *ro
             for (long b0 = r0; b0 < r0 + rows_here; b0 += BIN_BATCH) {
                 long b1 = r0 + rows_here - b0 < BIN_BATCH ? r0 + rows_here : b0 + BIN_BATCH;
                 uint32_t bins[BIN_BATCH];
+                double vals[BIN_BATCH];
                 int found = 0;
                 for (long r = b0; r < b1; r++) {
+                    if (r + PREFETCH_ROWS < count)
+                        __builtin_prefetch(rows + (size_t)(r + PREFETCH_ROWS) * nc + c);
                     double x = rows[(size_t)r * nc + c];
                     if (isnan(x)) {
                         tp->nan[c] = 1;
@@ -336,8 +345,9 @@ static void store_counts(sc_summary *s, long first, long count, const double *ro
                     hi = x > hi ? x : hi;
                     if (tp->whole[c] && !whole_number(x))
                         tp->fraction[c] = 1;
-                    bins[found++] = counter_of(&b, x);
+                    vals[found++] = x;
                 }
+                counters_of(&b, vals, found, bins);
                 /* Counters first, then the adds: the adds are independent,
                  * so their cache misses overlap. */
                 for (int j = 0; j < found; j++)
@@ -449,7 +459,8 @@ static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
 {
     tp->grid_at = sc_calloc(nc + 1, sizeof *tp->grid_at);
     tp->grid_scale = sc_calloc(nc, sizeof *tp->grid_scale);
-    if (!tp->grid_at || !tp->grid_scale)
+    tp->grid_top = sc_calloc(nc, sizeof *tp->grid_top);
+    if (!tp->grid_at || !tp->grid_scale || !tp->grid_top)
         return sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin guides");
     for (size_t c = 0; c < nc; c++) {
         size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
@@ -472,6 +483,12 @@ static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
                 i++;
             grid[j] = (uint32_t)(j == buckets ? u : i);
         }
+        uint32_t fullest = 0;
+        for (uint32_t j = 0; j < buckets; j++)
+            fullest = grid[j + 1] - grid[j] > fullest ? grid[j + 1] - grid[j] : fullest;
+        while (fullest & (fullest - 1))
+            fullest &= fullest - 1;    /* down to its highest power of two */
+        tp->grid_top[c] = fullest;
     }
     return SC_OK;
 }
