@@ -32,7 +32,7 @@
  * a few ulps of 1), draw u again rather than walk on. */
 #define SC_BINOMIAL_WALK_MAX 110
 /* The walk's first steps, taken without a branch: a Binomial of mean 3
- * ends there 99% of the time. 6 to 8 were fastest for Kirklees (1.3x the
+ * ends there about 99% of the time. 6 to 8 were fastest for Kirklees (1.3x the
  * branching walk's trajectories a second), 4 and 12 slower. */
 #define SC_BINOMIAL_HEAD 8
 

@@ -55,6 +55,9 @@
 #define SUB_BINS_MAX 4096
 /* Counters (4 bytes) allowed in all before splitting is given up for pass 2. */
 #define COUNTERS_MAX ((size_t)96 << 20)
+/* Rows ahead of the one being binned whose value is fetched early: a cell's
+ * values are a row (13 KB for Kirklees) apart, too far for the hardware to
+ * guess, and the load of each stalled the binning loop. */
 #define PREFETCH_ROWS 16
 #define BIN_BATCH 256     /* values whose counters are found before any is added to */
 
