@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include <gsl/gsl_sort.h>
+#include <omp.h>
 
 #include "sendcast/alloc.h"
 #include "sendcast/ranks.h"
@@ -457,6 +458,31 @@ static size_t lay_out_cell(sc_twopass *tp, size_t c, const uint32_t *mult, uint3
     return at;
 }
 
+/* Cell c's guide to its edges (its place in grid laid out): bucket j
+ * starts at the count of edges in buckets below it. */
+static void make_grid(sc_twopass *tp, size_t c)
+{
+    const double *d = tp->edges + tp->edge_at[c];
+    size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
+    uint32_t buckets = (uint32_t)(tp->grid_at[c + 1] - tp->grid_at[c] - 1);
+    double span = u > 0 ? d[u - 1] - d[0] : 0;
+    tp->grid_scale[c] = span > 0 && isfinite(buckets / span) ? buckets / span : 0;
+    cell_bins b = {.d = d, .u = u, .buckets = buckets, .grid_scale = tp->grid_scale[c]};
+    uint32_t *grid = tp->grid + tp->grid_at[c];
+    size_t i = 0;
+    for (uint32_t j = 0; j <= buckets; j++) {
+        while (i < u && j > 0 && bucket_of(&b, d[i]) < j)
+            i++;
+        grid[j] = (uint32_t)(j == buckets ? u : i);
+    }
+    uint32_t fullest = 0;
+    for (uint32_t j = 0; j < buckets; j++)
+        fullest = grid[j + 1] - grid[j] > fullest ? grid[j + 1] - grid[j] : fullest;
+    while (fullest & (fullest - 1))
+        fullest &= fullest - 1;    /* down to its highest power of two */
+    tp->grid_top[c] = fullest;
+}
+
 /* Each cell's guide to its edges: about two edges a bucket. */
 static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
 {
@@ -472,66 +498,70 @@ static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
     tp->grid = sc_calloc(tp->grid_at[nc], sizeof *tp->grid);
     if (!tp->grid)
         return sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin guides");
-    for (size_t c = 0; c < nc; c++) {
-        const double *d = tp->edges + tp->edge_at[c];
-        size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
-        uint32_t buckets = (uint32_t)(tp->grid_at[c + 1] - tp->grid_at[c] - 1);
-        double span = u > 0 ? d[u - 1] - d[0] : 0;
-        tp->grid_scale[c] = span > 0 && isfinite(buckets / span) ? buckets / span : 0;
-        cell_bins b = {.d = d, .u = u, .buckets = buckets, .grid_scale = tp->grid_scale[c]};
-        uint32_t *grid = tp->grid + tp->grid_at[c];
-        size_t i = 0;
-        for (uint32_t j = 0; j <= buckets; j++) {   /* edges in buckets below j */
-            while (i < u && j > 0 && bucket_of(&b, d[i]) < j)
-                i++;
-            grid[j] = (uint32_t)(j == buckets ? u : i);
-        }
-        uint32_t fullest = 0;
-        for (uint32_t j = 0; j < buckets; j++)
-            fullest = grid[j + 1] - grid[j] > fullest ? grid[j + 1] - grid[j] : fullest;
-        while (fullest & (fullest - 1))
-            fullest &= fullest - 1;    /* down to its highest power of two */
-        tp->grid_top[c] = fullest;
-    }
+#pragma omp parallel for schedule(dynamic, 16)
+    for (size_t c = 0; c < nc; c++)
+        make_grid(tp, c);
     return SC_OK;
 }
 
+/* Cell c's distinct pilot values, ascending, at edges + c x m, and how often
+ * each was seen, at mult + c x m; col: m doubles of scratch. Returns how
+ * many there are. */
+static size_t distinct_values(sc_twopass *tp, size_t nc, size_t c, double *col, uint32_t *mult,
+                              size_t *npilot)
+{
+    size_t m = (size_t)tp->m, v = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!isnan(tp->pilot[i * nc + c]))
+            col[v++] = tp->pilot[i * nc + c];
+    gsl_sort(col, 1, v);
+    double *d = tp->edges + c * m;
+    uint32_t *mu = mult + c * m;
+    size_t distinct = 0;
+    for (size_t i = 0; i < v; i++) {
+        if (distinct == 0 || col[i] != d[distinct - 1]) {
+            d[distinct] = col[i];
+            mu[distinct++] = 0;
+        }
+        mu[distinct - 1]++;
+    }
+    tp->shift[c] = v > 0 ? col[v / 2] : 0;
+    *npilot = v;
+    return distinct;
+}
+
 /* After the pilot: each cell's distinct values become its bin edges, and the
- * counters are laid out (split when a one-pass answer is possible). */
+ * counters are laid out (split when a one-pass answer is possible). Cells
+ * are shared among threads (run alone, this was a second of a 10^6 run that
+ * 16 cores make in about ten); each writes at a fixed place, and the edges
+ * and counters are packed after, in cell order. */
 static int make_edges(sc_summary *s, sc_error *e)
 {
     sc_twopass *tp = s->tp;
     size_t nc = s->layout.ncells, m = (size_t)tp->m;
+    int nt = omp_get_max_threads();
     tp->edge_at = sc_calloc(nc + 1, sizeof *tp->edge_at);
     tp->bin_at = sc_calloc(nc + 1, sizeof *tp->bin_at);
     tp->edges = sc_calloc(nc, m * sizeof(double));
     tp->open_first = sc_calloc(nc, (m + 1) * sizeof(uint32_t));
     tp->open_scale = sc_calloc(nc, (m + 1) * sizeof(double));
-    uint32_t *mult = sc_calloc(nc, m * sizeof(uint32_t)), *single = sc_calloc(m + 1, sizeof *single);
-    double *col = sc_calloc(m, sizeof *col);
-    size_t *npilot = sc_calloc(nc, sizeof *npilot);
+    uint32_t *mult = sc_calloc(nc, m * sizeof(uint32_t));
+    uint32_t *single = sc_calloc((size_t)nt, (m + 1) * sizeof *single);
+    double *col = sc_calloc((size_t)nt, m * sizeof *col);
+    size_t *npilot = sc_calloc(nc, sizeof *npilot), *size = sc_calloc(nc, sizeof *size);
     int rc = (tp->edge_at && tp->bin_at && tp->edges && tp->open_first && tp->open_scale && mult &&
-              single && col && npilot)
+              single && col && npilot && size)
                  ? SC_OK : sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin edges");
-    for (size_t c = 0; rc == SC_OK && c < nc; c++) {
-        size_t v = 0;
-        for (size_t i = 0; i < m; i++)
-            if (!isnan(tp->pilot[i * nc + c]))
-                col[v++] = tp->pilot[i * nc + c];
-        gsl_sort(col, 1, v);
-        double *d = tp->edges + tp->edge_at[c];
-        uint32_t *mu = mult + tp->edge_at[c];
-        size_t distinct = 0;
-        for (size_t i = 0; i < v; i++) {
-            if (distinct == 0 || col[i] != d[distinct - 1]) {
-                d[distinct] = col[i];
-                mu[distinct++] = 0;
-            }
-            mu[distinct - 1]++;
+    if (rc == SC_OK) {
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nt)
+        for (size_t c = 0; c < nc; c++)
+            size[c] = distinct_values(tp, nc, c, col + (size_t)omp_get_thread_num() * m, mult,
+                                      npilot + c);
+        for (size_t c = 0; c < nc; c++) {    /* down, never past a later cell's values */
+            tp->edge_at[c + 1] = tp->edge_at[c] + size[c];
+            memmove(tp->edges + tp->edge_at[c], tp->edges + c * m, size[c] * sizeof *tp->edges);
+            memmove(mult + tp->edge_at[c], mult + c * m, size[c] * sizeof *mult);
         }
-        tp->edge_at[c + 1] = tp->edge_at[c] + distinct;
-        tp->shift[c] = v > 0 ? col[v / 2] : 0;
-        npilot[c] = v;
     }
     sc_free(col);
     sc_free(tp->pilot);
@@ -540,9 +570,13 @@ static int make_edges(sc_summary *s, sc_error *e)
         rc = make_grids(tp, nc, e);
     tp->split = tp->rank_error > 0 && tp->rank_error * (double)s->n >= ONE_PASS_MIN_COUNT;
     for (int attempt = 0; rc == SC_OK && attempt < 2; attempt++) {
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nt)
         for (size_t c = 0; c < nc; c++)
-            tp->bin_at[c + 1] = tp->bin_at[c] + lay_out_cell(tp, c, mult + tp->edge_at[c], single,
-                                                             npilot[c], tp->split);
+            size[c] = lay_out_cell(tp, c, mult + tp->edge_at[c],
+                                   single + (size_t)omp_get_thread_num() * (m + 1), npilot[c],
+                                   tp->split);
+        for (size_t c = 0; c < nc; c++)
+            tp->bin_at[c + 1] = tp->bin_at[c] + size[c];
         if (!tp->split || tp->bin_at[nc] <= COUNTERS_MAX)
             break;
         tp->split = 0;    /* too many counters: no one-pass answer, pass 2 instead */
@@ -550,6 +584,7 @@ static int make_edges(sc_summary *s, sc_error *e)
     sc_free(mult);
     sc_free(single);
     sc_free(npilot);
+    sc_free(size);
     if (rc == SC_OK) {
         tp->counts = sc_calloc(tp->bin_at[nc], sizeof *tp->counts);
         if (!tp->counts)
