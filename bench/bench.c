@@ -141,6 +141,35 @@ static int measure(const sc_scenario *s, const sc_layout *l, long n, int threads
     return st;
 }
 
+/* Time n trajectories at 1, 2, 4, ... threads, ending on the machine's
+ * core count: simulation only, or (`full`) the whole run with its summary
+ * and file. *t1 gets the one-thread seconds. */
+static int scaling(const sc_scenario *s, const sc_layout *l, long n, int full, int cores,
+                   double *t1, sc_error *e)
+{
+    timing t;
+    sc_draw_counts counts;
+    int st = SC_OK;
+    printf("%8s %10s %12s %12s\n", "threads", "seconds", "speed-up", "efficiency");
+    for (int th = 1; th <= cores && st == SC_OK; th *= 2) {
+        st = measure(s, l, n, th, full, &t, &counts, e);
+        double seconds = t.simulate + t.summarise + t.write;
+        if (th == 1)
+            *t1 = seconds;
+        if (st == SC_OK)
+            printf("%8d %10.3f %12.2f %11.0f%%", th, seconds, *t1 / seconds,
+                   100.0 * *t1 / seconds / th);
+        if (st == SC_OK && full)
+            printf("   simulate %.3f s, binning %.3f s, the rest %.3f s", t.simulate, t.binning,
+                   seconds - t.simulate - t.binning);
+        if (st == SC_OK)
+            printf("\n");
+        if (th * 2 > cores && th != cores)
+            th = cores / 2;    /* end on the machine's core count */
+    }
+    return st;
+}
+
 static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
 {
     sc_scenario *s = NULL;
@@ -197,23 +226,20 @@ static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
 
     long ns = max_n < 100000 ? max_n : 100000;
     printf("\n2. Thread scaling, %ld trajectories, simulation only\n", ns);
-    printf("%8s %10s %12s %12s\n", "threads", "seconds", "speed-up", "efficiency");
     double t1 = 0;
-    for (int th = 1; th <= cores && st == SC_OK; th *= 2) {
-        st = measure(s, &l, ns, th, 0, &t, &counts, e);
-        if (th == 1)
-            t1 = t.simulate;
-        if (st == SC_OK)
-            printf("%8d %10.3f %12.2f %11.0f%%\n", th, t.simulate, t1 / t.simulate,
-                   100.0 * t1 / t.simulate / th);
-        if (th * 2 > cores && th != cores)
-            th = cores / 2;    /* end on the machine's core count */
-    }
+    st = st == SC_OK ? scaling(s, &l, ns, 0, cores, &t1, e) : st;
     if (st == SC_OK && numpy_rate > 0)
         printf("   per core: engine %.0f traj/s (1 thread, simulation only), vectorised NumPy "
                "%.0f traj/s\n   (bench/numpy_rate.py, one core): engine/NumPy %.2f\n",
                (double)ns / t1, numpy_rate, (double)ns / t1 / numpy_rate);
 
+    long nb = max_n < 300000 ? max_n : 300000;
+    if (st == SC_OK && nb > 100000) {
+        double whole1 = 0;
+        printf("\n   and a whole bounded run, %ld trajectories: pilot, edges, simulation and binning\n"
+               "   between blocks, percentiles, file (what `sendcast run` does above --memory)\n", nb);
+        st = scaling(s, &l, nb, 1, cores, &whole1, e);
+    }
     printf("\n3. Peak resident memory of this process (all of the above): %.0f MB\n", peak_rss_mb());
     sc_scenario_free(s);
     return st;
