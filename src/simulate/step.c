@@ -140,6 +140,10 @@ void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long
 {
     const sc_params *p = &w->params;
     const double g_t = damped_trend(p->phi, t);
+    /* The year's factors of 1-3, the same for every cluster. */
+    const double growth = pow(1 + s->pupil_growth, t);
+    const double drift = exp(p->drift * t);
+    const double rate = exp(p->alpha + p->beta * g_t);
 
     for (int c = 0; c < s->nclusters; c++) {
         const sc_cluster *cl = &s->clusters[c];
@@ -148,9 +152,9 @@ void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long
         *st = w->open[c];
 
         /* 1-3. Pupils, SEND-support pupils, would-be conversion rate. */
-        double pupils = cl->pupils * pow(1 + s->pupil_growth, t);
-        f->send_support = pupils * cl->send_support_share * exp(p->drift * t);
-        f->q0 = cl->need_index * exp(p->alpha + p->beta * g_t);
+        double pupils = cl->pupils * growth;
+        f->send_support = pupils * cl->send_support_share * drift;
+        f->q0 = cl->need_index * rate;
 
         /* 4. Would-be requests. */
         f->requests0 = would_be_requests(w, sc_sim_stream(w, seed, i, SC_PURPOSE_REQUESTS, c, t),
