@@ -546,6 +546,7 @@ static int make_edges(sc_summary *s, sc_error *e)
     uint32_t *mult = sc_calloc(nc, m * sizeof(uint32_t));
     uint32_t *single = sc_calloc((size_t)nt, (m + 1) * sizeof *single);
     double *scratch = sc_calloc(nc, m * sizeof *scratch);
+    /* size[c]: cell c's distinct pilot values, and then (once those are packed) its counters */
     size_t *npilot = sc_calloc(nc, sizeof *npilot), *size = sc_calloc(nc, sizeof *size);
     int rc = (tp->edge_at && tp->bin_at && tp->open_first && tp->open_scale && mult && single &&
               scratch && npilot && size)
