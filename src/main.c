@@ -83,6 +83,17 @@ static int version(void)
     return 0;
 }
 
+/* The one place an error is printed: the message (innermost first, then
+ * each caller's context), then where in the code it arose. */
+static void report(const sc_error *e)
+{
+    char where[512];
+    sc_error_where(e, where, sizeof where);
+    fprintf(stderr, "sendcast: %s\n", e->msg);
+    if (where[0])
+        fprintf(stderr, "  (raised in %s)\n", where);
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
@@ -102,7 +113,7 @@ static int dispatch(int argc, char **argv)
         sc_error_clear(&e);
         if (commands[i].fn(argc - 1, argv + 1, &e) == SC_OK)
             return 0;
-        fprintf(stderr, "sendcast: %s\n", e.msg);
+        report(&e);
         return sc_error_exit_code(&e);
     }
     fprintf(stderr, "sendcast: unknown command \"%s\"\n\n", argv[1]);

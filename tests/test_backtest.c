@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cli_util.h"
+#include "test_util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -33,14 +34,6 @@
 #include "sendcast/summary.h"
 
 #define SMALL "tests/data/fit/small.yaml"
-
-#define assert_close(a, b, tol) assert_close_at((a), (b), (tol), __FILE__, __LINE__)
-
-static void assert_close_at(double a, double b, double tol, const char *file, int line)
-{
-    if (!(a == b) && !(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %.17g != %.17g (tolerance %g)", file, line, a, b, tol);
-}
 
 static sc_scenario *prepared(int until, sc_backtest *bt)
 {

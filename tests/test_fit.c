@@ -34,17 +34,10 @@
 
 #include "sendcast/fit.h"
 #include "sendcast/scenario.h"
+#include "test_util.h"
 
 #define SMALL "tests/data/fit/small.yaml"
 #define SMALL_HISTORY "tests/data/fit/history.csv"
-
-#define assert_close(a, b, tol) assert_close_at((a), (b), (tol), __FILE__, __LINE__)
-
-static void assert_close_at(double a, double b, double tol, const char *file, int line)
-{
-    if (!(a == b) && !(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %.17g != %.17g (tolerance %g)", file, line, a, b, tol);
-}
 
 /* n years of NB counts with mean exposure exp(alpha + beta t)(1 - E ramp). */
 static void simulate(gsl_rng *r, sc_fit_nb_data *d, int n, double alpha, double beta, double k,

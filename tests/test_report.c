@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "cli_util.h"
+#include "test_util.h"
 
 #include "sendcast/alloc.h"
 #include "sendcast/result.h"
@@ -32,21 +33,6 @@
 
 static char dir[256], nc[320], kc[320], kc2[320], html[320];
 static char *page;   /* the report, read once */
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = sc_malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
-        buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static size_t count(const char *hay, const char *needle)
 {
@@ -80,7 +66,7 @@ static int setup(void **state)
         fprintf(stderr, "%s", out);
         return -1;
     }
-    page = slurp(html);
+    page = read_text(html);
     return page ? 0 : -1;
 }
 

@@ -24,6 +24,7 @@
 #include "sendcast/alloc.h"
 #include "sendcast/error.h"
 #include "sendcast/scenario.h"
+#include "test_util.h"
 
 #define MINIMAL "tests/data/scenario/minimal.yaml"
 #define MONEY "tests/data/scenario/data/money.csv"
@@ -37,33 +38,6 @@ typedef struct fixture {
 /* ---- helpers ---- */
 
 /* cmocka's assert_float_equal() compares floats; the money here needs doubles. */
-#define assert_close(a, b, tol) assert_close_at((a), (b), (tol), __FILE__, __LINE__)
-
-static void assert_close_at(double a, double b, double tol, const char *file, int line)
-{
-    if (!(a == b) && !(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %.17g != %.17g (tolerance %g)", file, line, a, b, tol);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");
@@ -205,8 +179,8 @@ static int setup(void **state)
     snprintf(f->path, sizeof f->path, "%s/case.yaml", f->dir);
     char data[128];
     snprintf(data, sizeof data, "%s/data", f->dir);
-    char *money = slurp(MONEY);
-    f->minimal = slurp(MINIMAL);
+    char *money = read_text(MONEY);
+    f->minimal = read_text(MINIMAL);
     if (mkdir(data, 0700) != 0 || !money || !f->minimal)
         return -1;
     char path[256];
@@ -477,7 +451,7 @@ static void test_files_and_inputs(void **state)
 {
     (void)state;
     sc_scenario *s = read_ok(MINIMAL);
-    char *text = slurp(MINIMAL), *money = slurp(MONEY);
+    char *text = read_text(MINIMAL), *money = read_text(MONEY);
     assert_int_equal(s->nfiles, 2);
     assert_string_equal(s->files[0].path, MINIMAL);
     assert_int_equal(s->files[0].len, strlen(text));

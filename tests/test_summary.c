@@ -28,15 +28,10 @@
 #include "sendcast/alloc.h"
 #include "sendcast/layout.h"
 #include "sendcast/summary.h"
+#include "sendcast/stats.h"
+#include "test_util.h"
 
 /* cmocka 1.1.5 compares only floats; statistics need doubles. */
-#define assert_close(a, b, tol) assert_close_at((a), (b), (tol), __FILE__, __LINE__)
-static void assert_close_at(double a, double b, double tol, const char *file, int line)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %.17g != %.17g (tolerance %g)", file, line, a, b, tol);
-}
-
 /* A layout of h years, a areas, c clusters (only these fields are read). */
 static sc_layout make_layout(int h, int a, int c)
 {
@@ -214,12 +209,6 @@ static void test_percentiles_constant_run_monotone(void **state)
     sc_summary_free(s);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Percentiles by selection equal those of a full sort, exactly, on samples
  * with heavy ties (small counts) and without (continuous), at odd and even n. */
 static void test_percentiles_match_full_sort(void **state)
@@ -241,7 +230,7 @@ static void test_percentiles_match_full_sort(void **state)
             sc_summary_store(s, i, cells);
         }
         compute_ok(s);
-        qsort(x, (size_t)n, sizeof *x, cmp_double);
+        sc_stats_sort(x, (size_t)n);
         const double *q = sc_summary_pct(s, SC_LEVEL_DISTRICT, 0);
         for (int k = 0; k < NP; k++) {
             double rank = (double)(n - 1) * (p[k] / 100.0);

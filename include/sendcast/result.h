@@ -107,9 +107,6 @@ int sc_result_quantiles(const sc_result *r, const sc_result_metric *m, int u, in
 double sc_result_p_positive(const sc_result *r, const sc_result_metric *m, int t, int u,
                             int *exact);
 
-/* Type 7 percentile q (in [0, 100]) of n sorted values. */
-double sc_result_type7(const double *sorted, long n, double q);
-
 /* Index of year label in r->year, -1 when absent. */
 int sc_result_year_index(const sc_result *r, int year);
 

@@ -246,6 +246,14 @@ int sc_scenario_add_input(sc_scenario *s, const char *name, const char *item, in
 /* History value of role col in row i (NaN when missing or excluded). */
 double sc_history_get(const sc_history *h, int col, int i);
 
+/* The row of history year `year`, or -1 when history has no such year. */
+int sc_history_row(const sc_history *h, int year);
+
+/* The mean of each component of a distribution into mean[0..d->dim): Beta
+ * a / (a + b), normal mean, gamma shape x scale, Dirichlet alpha_j / sum,
+ * bivariate normal and fixed values as they are (Poisson dispersion: +inf). */
+void sc_dist_mean(const sc_dist *d, double mean[SC_MAX_DIM]);
+
 /* Budget of cluster c in year t (nominal pounds) and contingency of area a. */
 double sc_scenario_budget(const sc_scenario *s, int t, int c);
 double sc_scenario_contingency(const sc_scenario *s, int t, int a);

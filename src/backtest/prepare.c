@@ -5,80 +5,58 @@
  */
 #include "sendcast/backtest.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/stats.h"
 
 const char *const sc_backtest_metric_names[SC_BT_NMETRICS] = {
     "requests", "assessments", "new_plans", "plans_total", "ceased",
 };
 
-static int history_row(const sc_history *h, int year)
-{
-    for (int i = 0; i < h->nyears; i++)
-        if (h->year[i] == year)
-            return i;
-    return -1;
-}
-
-/* One stock cell to be rescaled: where it lives and its scaled share. */
-typedef struct stock_cell {
-    int64_t *at;
-    double exact;
-} stock_cell;
-
-static int by_remainder(const void *a, const void *b)
-{
-    const stock_cell *x = a, *y = b;
-    double rx = x->exact - floor(x->exact), ry = y->exact - floor(y->exact);
-    if (rx != ry)
-        return rx < ry ? 1 : -1;
-    return x->at < y->at ? -1 : x->at > y->at;   /* ties: the earlier cell first */
-}
-
-/* Scale every band and non-mainstream placement stock so the total is `total`,
- * by largest remainder (whole plans, adding up exactly). */
+/* Scale every band and non-mainstream placement stock so the total is `total`
+ * (history's plans_open, a count), by largest remainder (whole plans, adding
+ * up exactly; ties to the earlier cluster, band, placement). */
 static int rescale_stock(sc_scenario *s, double total, double *before, sc_error *e)
 {
-    int per = s->nbands + SC_NPLACEMENTS - 1, n = s->nclusters * per;
-    stock_cell *cells = sc_calloc((size_t)(n ? n : 1), sizeof *cells);
-    if (!cells)
-        return sc_error_set(e, SC_ENOMEM, "out of memory rescaling the base-year stock");
+    int per = s->nbands + SC_NPLACEMENTS - 1;
+    size_t n = (size_t)s->nclusters * (size_t)per;
+    uint64_t *w = sc_calloc(2 * (n ? n : 1), sizeof *w), *share = w + (n ? n : 1);
+    if (!w)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory rescaling the base-year stock");
     double sum = 0;
     for (int c = 0, k = 0; c < s->nclusters; c++) {
-        sc_cluster *cl = &s->clusters[c];
+        const sc_cluster *cl = &s->clusters[c];
         for (int b = 0; b < s->nbands; b++)
-            cells[k++].at = &cl->band_stock[b];
+            w[k++] = (uint64_t)cl->band_stock[b];
         for (int p = 1; p < SC_NPLACEMENTS; p++)
-            cells[k++].at = &cl->placement_stock[p];
+            w[k++] = (uint64_t)cl->placement_stock[p];
     }
-    for (int k = 0; k < n; k++)
-        sum += (double)*cells[k].at;
+    for (size_t k = 0; k < n; k++)
+        sum += (double)w[k];
     *before = sum;
-    if (!(sum > 0)) {
-        sc_free(cells);
-        return sc_error_set(e, SC_EINPUT, "%s: the scenario has no base-year plans to split "
-                            "history's plans_open by", s->path);
+    int err = sum > 0 ? sc_stats_largest_remainder(w, n, (uint64_t)llround(total), share) : EDOM;
+    for (int c = 0, k = 0; !err && c < s->nclusters; c++) {
+        sc_cluster *cl = &s->clusters[c];
+        cl->placement_stock[SC_PL_MAINSTREAM] = 0;
+        for (int b = 0; b < s->nbands; b++) {
+            cl->band_stock[b] = (int64_t)share[k++];
+            cl->placement_stock[SC_PL_MAINSTREAM] += cl->band_stock[b];
+        }
+        for (int p = 1; p < SC_NPLACEMENTS; p++)
+            cl->placement_stock[p] = (int64_t)share[k++];
     }
-    double given = 0;
-    for (int k = 0; k < n; k++) {
-        cells[k].exact = (double)*cells[k].at * total / sum;
-        given += floor(cells[k].exact);
-    }
-    qsort(cells, (size_t)n, sizeof *cells, by_remainder);
-    long extra = lround(total - given);
-    for (int k = 0; k < n; k++)
-        *cells[k].at = (int64_t)floor(cells[k].exact) + (k < extra);
-    sc_free(cells);
-    for (int c = 0; c < s->nclusters; c++) {
-        int64_t m = 0;
-        for (int b = 0; b < s->nbands; b++)
-            m += s->clusters[c].band_stock[b];
-        s->clusters[c].placement_stock[SC_PL_MAINSTREAM] = m;
-    }
-    return SC_OK;
+    sc_free(w);
+    if (err == EDOM)
+        return SC_ERROR(e, SC_EINPUT, "%s: the scenario has no base-year plans to split "
+                        "history's plans_open by", s->path);
+    if (err == ENOMEM)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory rescaling the base-year stock");
+    return err ? SC_ERROR(e, SC_EINPUT, "%s: history's plans_open %.0f is too large to split",
+                          s->path, total) : SC_OK;
 }
 
 /* The ramp of each back-test year is the scenario's for that calendar year. */
@@ -104,7 +82,7 @@ static int fit_budget_array(sc_scenario *s, int years, sc_error *e)
     size_t n = (size_t)(years + 1) * (size_t)s->nclusters;
     double *b = sc_realloc(s->cluster_budget, (n ? n : 1) * sizeof *b);
     if (!b)
-        return sc_error_set(e, SC_ENOMEM, "out of memory extending the budgets");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory extending the budgets");
     for (size_t i = (size_t)(s->horizon + 1) * (size_t)s->nclusters; i < n; i++)
         b[i] = NAN;
     s->cluster_budget = b;
@@ -130,7 +108,7 @@ static void observations(const sc_scenario *s, int until, sc_backtest *bt)
 {
     for (int m = 0; m < SC_BT_NMETRICS; m++)
         for (int y = 0; y < bt->years; y++) {
-            int row = history_row(&s->history, until + 1 + y);
+            int row = sc_history_row(&s->history, until + 1 + y);
             bt->obs[m][y] = row < 0 ? NAN : sc_history_get(&s->history, observed_col[m], row);
         }
 }
@@ -140,22 +118,22 @@ int sc_backtest_prepare(sc_scenario *s, int until, sc_backtest *bt, sc_error *e)
     memset(bt, 0, sizeof *bt);
     const sc_history *h = &s->history;
     if (h->nyears == 0)
-        return sc_error_set(e, SC_EINPUT, "%s: a back-test needs a history: section", s->path);
-    int row = history_row(h, until), last = h->year[h->nyears - 1];
+        return SC_ERROR(e, SC_EINPUT, "%s: a back-test needs a history: section", s->path);
+    int row = sc_history_row(h, until), last = h->year[h->nyears - 1];
     if (row < 0 || until >= last)
-        return sc_error_set(e, SC_EINPUT, "--until %d: expected a year of %s before its last "
-                            "(%d to %d), so that some years are held out", until, h->path,
-                            h->year[0], last);
+        return SC_ERROR(e, SC_EINPUT, "--until %d: expected a year of %s before its last "
+                        "(%d to %d), so that some years are held out", until, h->path,
+                        h->year[0], last);
     bt->base_plans = sc_history_get(h, SC_H_PLANS_OPEN, row);
     if (isnan(bt->base_plans))
-        return sc_error_at(e, h->path, h->row_line[row], 0, "column %s: the back-test needs "
+        return SC_ERROR_AT(e, h->path, h->row_line[row], 0, "column %s: the back-test needs "
                            "plans_open at %d (the base-year stock)", h->column[SC_H_PLANS_OPEN][0]
                            ? h->column[SC_H_PLANS_OPEN] : "plans_open", until);
     bt->until = until;
     bt->years = last - until;
     if (bt->years > SC_MAX_HORIZON)
-        return sc_error_set(e, SC_EINPUT, "--until %d: at most %d held-out years", until,
-                            SC_MAX_HORIZON);
+        return SC_ERROR(e, SC_EINPUT, "--until %d: at most %d held-out years", until,
+                        SC_MAX_HORIZON);
     int rc = fit_budget_array(s, bt->years, e);
     if (!rc)
         rc = rescale_stock(s, bt->base_plans, &bt->scenario_plans, e);
@@ -169,32 +147,17 @@ int sc_backtest_prepare(sc_scenario *s, int until, sc_backtest *bt, sc_error *e)
     return sc_fit_scenario(s, until, &bt->fit, e);
 }
 
-/* A distribution's mean as a fixed value (vectors: Dirichlet shares). */
+/* A distribution's mean as a fixed value (vectors: Dirichlet shares); fixed
+ * values, Poisson dispersion and parameters left out stay as they are. */
 static void fix_at_mean(sc_dist *d)
 {
-    switch (d->kind) {
-    case SC_DIST_BETA:
-        d->value[0] = d->p[0] / (d->p[0] + d->p[1]);
-        break;
-    case SC_DIST_NORMAL:
-        d->value[0] = d->p[0];
-        break;
-    case SC_DIST_GAMMA:
-        d->value[0] = d->p[0] * d->p[1];
-        break;
-    case SC_DIST_DIRICHLET: {
-        double sum = 0;
-        for (int j = 0; j < d->dim; j++)
-            sum += d->value[j];
-        for (int j = 0; j < d->dim; j++)
-            d->value[j] /= sum;
-        break;
-    }
-    case SC_DIST_BVNORMAL:
-        break;      /* value[0..1] is already the mean */
-    default:
-        return;     /* fixed, Poisson, left out: nothing to fix */
-    }
+    if (d->kind != SC_DIST_BETA && d->kind != SC_DIST_NORMAL && d->kind != SC_DIST_GAMMA
+        && d->kind != SC_DIST_DIRICHLET && d->kind != SC_DIST_BVNORMAL)
+        return;
+    double mean[SC_MAX_DIM];
+    sc_dist_mean(d, mean);
+    for (int j = 0; j < (d->dim >= 1 ? d->dim : 1); j++)
+        d->value[j] = mean[j];
     d->kind = SC_DIST_FIXED;
 }
 

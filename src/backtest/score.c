@@ -18,27 +18,12 @@
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/stats.h"
 
 static const int district_metric[SC_BT_NMETRICS] = {
     SC_D_REQUESTS, SC_D_ASSESSMENTS, SC_D_NEW_PLANS, SC_D_PLANS_TOTAL, SC_D_CEASED,
 };
 static const double quantile_p[SC_BT_NQ] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double type7(const double *x, long n, double p)
-{
-    double h = (double)(n - 1) * p;
-    long j = (long)floor(h);
-    if (j >= n - 1)
-        return x[n - 1];
-    double v = x[j] + (h - (double)j) * (x[j + 1] - x[j]);
-    return fmin(fmax(v, x[j]), x[j + 1]);
-}
 
 static void score_cell(const double *x, long n, double y, double *q, double *pit, double *crps)
 {
@@ -51,7 +36,7 @@ static void score_cell(const double *x, long n, double y, double *q, double *pit
         spread += (double)(2 * i - n + 1) * x[i];
     }
     for (int k = 0; k < SC_BT_NQ; k++)
-        q[k] = type7(x, n, quantile_p[k]);
+        q[k] = sc_stats_type7(x, (size_t)n, quantile_p[k]);
     *pit = ((double)below + 0.5 * (double)equal) / (double)n;
     *crps = abs_dev / (double)n - spread / ((double)n * (double)n);
 }
@@ -63,7 +48,7 @@ int sc_backtest_score(const sc_scenario *s, const sc_layout *l, const sc_summary
     long n = sc_summary_trajectories(sum);
     double *x = sc_malloc((size_t)n * sizeof *x);
     if (!x)
-        return sc_error_set(e, SC_ENOMEM, "out of memory scoring the back-test");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory scoring the back-test");
     bt->trajectories = n;
     int in50 = 0, in90 = 0;
     double crps = 0;
@@ -73,7 +58,7 @@ int sc_backtest_score(const sc_scenario *s, const sc_layout *l, const sc_summary
             size_t cell = sc_layout_cell(l, SC_LEVEL_DISTRICT, district_metric[m], y, 0);
             for (long i = 0; i < n; i++)
                 x[i] = sc_summary_value(sum, i, cell);
-            qsort(x, (size_t)n, sizeof *x, cmp_double);
+            sc_stats_sort(x, (size_t)n);
             double obs = bt->obs[m][y];
             score_cell(x, n, isnan(obs) ? 0 : obs, bt->q[m][y], &bt->pit[m][y], &bt->crps[m][y]);
             if (isnan(obs)) {

@@ -43,8 +43,8 @@ static int parse_option(int c, bt_options *o, char **argv, sc_error *e)
     case 'f': o->force = 1; break;
     case 'q': o->quiet = 1; break;
     case 'x': o->fixed = 1; break;
-    case ':': return sc_error_set(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
-    default: return sc_error_set(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
+    case ':': return SC_ERROR(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
+    default: return SC_ERROR(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
     }
     return st;
 }
@@ -64,11 +64,11 @@ static int parse_options(int argc, char **argv, bt_options *o, sc_error *e)
         if ((st = parse_option(c, o, argv, e)))
             return st;
     if (optind != argc - 1)
-        return sc_error_set(e, SC_EINPUT, "backtest: expected one scenario file%s",
-                            optind < argc - 1 ? ", got several" : "");
+        return SC_ERROR(e, SC_EINPUT, "backtest: expected one scenario file%s",
+                        optind < argc - 1 ? ", got several" : "");
     if (!o->until)
-        return sc_error_set(e, SC_EINPUT, "backtest: --until YEAR is required (the last "
-                            "history year the fit may see)");
+        return SC_ERROR(e, SC_EINPUT, "backtest: --until YEAR is required (the last "
+                        "history year the fit may see)");
     o->scenario = argv[optind];
     return SC_OK;
 }
@@ -128,7 +128,7 @@ int sc_cli_backtest(int argc, char **argv, sc_error *e)
     }
 done:
     if (st != SC_OK)
-        sc_error_push(e, "while back-testing %s to %ld", o.scenario, o.until);
+        SC_CONTEXT(e, "while back-testing %s to %ld", o.scenario, o.until);
     sc_scenario_free(s);
     return st;
 }

@@ -33,12 +33,12 @@ static int parse_compare_options(int argc, char **argv, compare_options *o, sc_e
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
         case 'i': o->independent = 1; break;
-        case ':': return sc_error_set(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
-        default: return sc_error_set(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
+        case ':': return SC_ERROR(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
+        default: return SC_ERROR(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
         }
     }
     if (optind != argc - 2)
-        return sc_error_set(e, SC_EINPUT, "compare: expected two result files, A.h5 and B.h5");
+        return SC_ERROR(e, SC_EINPUT, "compare: expected two result files, A.h5 and B.h5");
     o->a = argv[optind];
     o->b = argv[optind + 1];
     return SC_OK;

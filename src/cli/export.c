@@ -34,16 +34,16 @@ static int parse_export_options(int argc, char **argv, export_options *o, sc_err
         case 'x': o->xlsx = optarg; break;
         case 'g': o->charts = optarg; break;
         case 'q': o->quiet = 1; break;
-        case ':': return sc_error_set(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
-        default: return sc_error_set(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
+        case ':': return SC_ERROR(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
+        default: return SC_ERROR(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return sc_error_set(e, SC_EINPUT, "export: expected one result file%s",
-                            optind < argc - 1 ? ", got several" : "");
+        return SC_ERROR(e, SC_EINPUT, "export: expected one result file%s",
+                        optind < argc - 1 ? ", got several" : "");
     if (!o->csv && !o->xlsx && !o->charts)
-        return sc_error_set(e, SC_EINPUT, "export: say what to write: --csv FILE, --xlsx FILE "
-                            "and/or --charts DIR");
+        return SC_ERROR(e, SC_EINPUT, "export: say what to write: --csv FILE, --xlsx FILE "
+                        "and/or --charts DIR");
     o->result = argv[optind];
     return SC_OK;
 }
@@ -53,10 +53,10 @@ static int make_folder(const char *dir, sc_error *e)
     struct stat st;
     if (stat(dir, &st) == 0)
         return S_ISDIR(st.st_mode) ? SC_OK
-                                   : sc_error_set(e, SC_EINPUT, "--charts %s: not a folder", dir);
+                                   : SC_ERROR(e, SC_EINPUT, "--charts %s: not a folder", dir);
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return sc_error_set(e, SC_EFAIL, "--charts: cannot create folder %s: %s", dir,
-                            strerror(errno));
+        return SC_ERROR(e, SC_EFAIL, "--charts: cannot create folder %s: %s", dir,
+                        strerror(errno));
     return SC_OK;
 }
 
@@ -75,7 +75,7 @@ int sc_cli_export(int argc, char **argv, sc_error *e)
         && !(st = sc_export_charts(r, o.charts, e)) && !o.quiet)
         printf("Wrote %d charts (PNG and SVG) into %s\n", (int)SC_NCHARTS, o.charts);
     if (st && o.result)
-        sc_error_push(e, "while exporting %s", o.result);
+        SC_CONTEXT(e, "while exporting %s", o.result);
     sc_result_free(r);
     return st;
 }

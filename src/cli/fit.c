@@ -14,20 +14,20 @@
 int sc_cli_fit(int argc, char **argv, sc_error *e)
 {
     if (argc != 2 || argv[1][0] == '-')
-        return sc_error_set(e, SC_EINPUT, "fit: expected one scenario file (sendcast fit "
-                            "SCENARIO.yaml)");
+        return SC_ERROR(e, SC_EINPUT, "fit: expected one scenario file (sendcast fit "
+                        "SCENARIO.yaml)");
     sc_scenario *s = NULL;
     sc_fit_result res;
     int st = sc_scenario_read(argv[1], &s, e);
     if (!st && !sc_fit_needed(s))
-        st = sc_error_set(e, SC_EINPUT, "%s: no parameter is `dist: fit`; nothing to fit",
-                          argv[1]);
+        st = SC_ERROR(e, SC_EINPUT, "%s: no parameter is `dist: fit`; nothing to fit",
+                      argv[1]);
     if (!st)
         st = sc_fit_scenario(s, 0, &res, e);
     if (!st)
         sc_fit_print(stdout, s, &res);
     else
-        sc_error_push(e, "while fitting %s", argv[1]);
+        SC_CONTEXT(e, "while fitting %s", argv[1]);
     sc_scenario_free(s);
     return st;
 }

@@ -31,14 +31,14 @@ static int parse_report_options(int argc, char **argv, report_options *o, sc_err
         case 'c': o->other = optarg; break;
         case 'o': o->output = optarg; break;
         case 'q': o->quiet = 1; break;
-        case ':': return sc_error_set(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
-        default: return sc_error_set(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
+        case ':': return SC_ERROR(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
+        default: return SC_ERROR(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return sc_error_set(e, SC_EINPUT, "report: expected one result file");
+        return SC_ERROR(e, SC_EINPUT, "report: expected one result file");
     if (!o->output)
-        return sc_error_set(e, SC_EINPUT, "report: say where to write the page: -o REPORT.html");
+        return SC_ERROR(e, SC_EINPUT, "report: say where to write the page: -o REPORT.html");
     o->result = argv[optind];
     return SC_OK;
 }

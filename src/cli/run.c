@@ -47,8 +47,8 @@ int sc_cli_parse_long(const char *arg, const char *what, long min, long max, lon
     errno = 0;
     long v = strtol(arg, &end, 10);
     if (errno || end == arg || *end || v < min || v > max)
-        return sc_error_set(e, SC_EINPUT, "%s: expected a whole number from %ld to %ld, got \"%s\"",
-                            what, min, max, arg);
+        return SC_ERROR(e, SC_EINPUT, "%s: expected a whole number from %ld to %ld, got \"%s\"",
+                        what, min, max, arg);
     *out = v;
     return SC_OK;
 }
@@ -59,8 +59,8 @@ int sc_cli_parse_seed(const char *arg, uint64_t *out, sc_error *e)
     errno = 0;
     unsigned long long v = strtoull(arg, &end, 10);
     if (errno || end == arg || *end || arg[0] == '-')
-        return sc_error_set(e, SC_EINPUT,
-                            "-s: expected a seed from 0 to 18446744073709551615, got \"%s\"", arg);
+        return SC_ERROR(e, SC_EINPUT,
+                        "-s: expected a seed from 0 to 18446744073709551615, got \"%s\"", arg);
     *out = (uint64_t)v;
     return SC_OK;
 }
@@ -83,8 +83,8 @@ static int parse_rank_error(const char *arg, double *out, sc_error *e)
     errno = 0;
     double v = strtod(arg, &end);
     if (errno || end == arg || *end || !(v >= 0 && v <= 0.01))
-        return sc_error_set(e, SC_EINPUT, "--rank-error: expected a number from 0 (exact) to 0.01, "
-                            "got \"%s\"", arg);
+        return SC_ERROR(e, SC_EINPUT, "--rank-error: expected a number from 0 (exact) to 0.01, "
+                        "got \"%s\"", arg);
     *out = v;
     return SC_OK;
 }
@@ -145,17 +145,17 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
         case ':':
-            return sc_error_set(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
+            return SC_ERROR(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
         default:
-            return sc_error_set(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
+            return SC_ERROR(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return sc_error_set(e, SC_EINPUT, "run: expected one scenario file%s",
-                            optind < argc - 1 ? ", got several" : "");
+        return SC_ERROR(e, SC_EINPUT, "run: expected one scenario file%s",
+                        optind < argc - 1 ? ", got several" : "");
     o->scenario = argv[optind];
     if ((o->trajectory >= 0) != (o->trace != NULL))
-        return sc_error_set(e, SC_EINPUT, "--trajectory I and --trace FILE.csv go together");
+        return SC_ERROR(e, SC_EINPUT, "--trajectory I and --trace FILE.csv go together");
     return SC_OK;
 }
 
@@ -192,7 +192,7 @@ static int replay(const sc_scenario *s, const run_options *o, sc_error *e)
         return st;
     double *cells = sc_calloc(layout.ncells, sizeof *cells);
     if (!cells)
-        return sc_error_set(e, SC_ENOMEM, "out of memory for a trajectory");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory for a trajectory");
     sc_outfile out;
     st = sc_outfile_begin(&out, o->trace, 1, e);
     if (st == SC_OK) {
@@ -310,8 +310,8 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
         goto done;
     }
     if (s->trajectories < sc_ranks_size()) {
-        st = sc_error_set(e, SC_EINPUT, "%ld trajectories cannot be shared among %d MPI ranks",
-                          s->trajectories, sc_ranks_size());
+        st = SC_ERROR(e, SC_EINPUT, "%ld trajectories cannot be shared among %d MPI ranks",
+                      s->trajectories, sc_ranks_size());
         goto done;
     }
     if ((st = sc_ranks_agree(root ? sc_write_check_target(outpath, o.force, e) : SC_OK, e)))
@@ -345,7 +345,7 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
     }
 done:
     if (st != SC_OK)
-        sc_error_push(e, "while running %s", o.scenario);
+        SC_CONTEXT(e, "while running %s", o.scenario);
     sc_summary_free(sum);
     sc_scenario_free(s);
     return st;

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/text.h"
+#include "sendcast/stats.h"
 
 const double sc_compare_q[SC_COMPARE_NQ] = { 5, 50, 95 };
 
@@ -33,45 +35,39 @@ static int same_ids(const char *x, const char *y, int n)
 int sc_compare_check(const sc_result *a, const sc_result *b, int independent, sc_error *e)
 {
     if (!independent && a->seed != b->seed)
-        return sc_error_set(e, SC_EINPUT, "compare: cannot pair %s with %s: the seeds differ "
-                            "(%llu and %llu), so trajectory i is not the same world in both; "
-                            "re-run one with -s %llu", a->path, b->path,
-                            (unsigned long long)a->seed, (unsigned long long)b->seed,
-                            (unsigned long long)a->seed);
+        return SC_ERROR(e, SC_EINPUT, "compare: cannot pair %s with %s: the seeds differ "
+                        "(%llu and %llu), so trajectory i is not the same world in both; "
+                        "re-run one with -s %llu", a->path, b->path,
+                        (unsigned long long)a->seed, (unsigned long long)b->seed,
+                        (unsigned long long)a->seed);
     if (a->trajectories != b->trajectories)
-        return sc_error_set(e, SC_EINPUT, "compare: cannot pair %s with %s: they have %ld and "
-                            "%ld trajectories; re-run one with -n %ld", a->path, b->path,
-                            a->trajectories, b->trajectories, a->trajectories);
+        return SC_ERROR(e, SC_EINPUT, "compare: cannot pair %s with %s: they have %ld and "
+                        "%ld trajectories; re-run one with -n %ld", a->path, b->path,
+                        a->trajectories, b->trajectories, a->trajectories);
     if (a->years != b->years || a->base_year != b->base_year
         || memcmp(a->year, b->year, (size_t)a->years * sizeof *a->year))
-        return sc_error_set(e, SC_EINPUT, "compare: cannot pair %s with %s: the years differ "
-                            "(base year %d, %d years against base year %d, %d years)", a->path,
-                            b->path, a->base_year, a->years, b->base_year, b->years);
+        return SC_ERROR(e, SC_EINPUT, "compare: cannot pair %s with %s: the years differ "
+                        "(base year %d, %d years against base year %d, %d years)", a->path,
+                        b->path, a->base_year, a->years, b->base_year, b->years);
     if (a->nareas != b->nareas || !same_ids(a->area[0], b->area[0], a->nareas))
-        return sc_error_set(e, SC_EINPUT, "compare: cannot pair %s with %s: the areas differ",
-                            a->path, b->path);
+        return SC_ERROR(e, SC_EINPUT, "compare: cannot pair %s with %s: the areas differ",
+                        a->path, b->path);
     if (a->nclusters != b->nclusters || !same_ids(a->cluster[0], b->cluster[0], a->nclusters)
         || memcmp(a->cluster_area, b->cluster_area, (size_t)a->nclusters * sizeof(int)))
-        return sc_error_set(e, SC_EINPUT, "compare: cannot pair %s with %s: the clusters (or "
-                            "their areas) differ", a->path, b->path);
+        return SC_ERROR(e, SC_EINPUT, "compare: cannot pair %s with %s: the clusters (or "
+                        "their areas) differ", a->path, b->path);
     const sc_result_metric *ma = sc_result_metric_find(a, SC_LEVEL_DISTRICT, "hnb_spend");
     const sc_result_metric *mb = sc_result_metric_find(b, SC_LEVEL_DISTRICT, "hnb_spend");
     if (!ma || !ma->traj || !mb || !mb->traj)
-        return sc_error_set(e, SC_EINPUT, "compare: %s keeps no per-trajectory values "
-                            "(/trajectories): it was made before they were kept, or in bounded "
-                            "memory (too many trajectories for run --memory); re-run it with "
-                            "this version and enough --memory",
-                            !ma || !ma->traj ? a->path : b->path);
+        return SC_ERROR(e, SC_EINPUT, "compare: %s keeps no per-trajectory values "
+                        "(/trajectories): it was made before they were kept, or in bounded "
+                        "memory (too many trajectories for run --memory); re-run it with "
+                        "this version and enough --memory",
+                        !ma || !ma->traj ? a->path : b->path);
     return SC_OK;
 }
 
 /* ---- differences ------------------------------------------------------------ */
-
-static int cmp_double(const void *x, const void *y)
-{
-    double u = *(const double *)x, v = *(const double *)y;
-    return (u > v) - (u < v);
-}
 
 static void free_metric(sc_compare_metric *m)
 {
@@ -88,8 +84,8 @@ static double column_median(const double *v, long n, int years, int t, double *x
 {
     for (long i = 0; i < n; i++)
         x[i] = v[(size_t)i * (size_t)years + (size_t)t];
-    qsort(x, (size_t)n, sizeof *x, cmp_double);
-    return sc_result_type7(x, n, 50);
+    sc_stats_sort(x, (size_t)n);
+    return sc_stats_type7(x, (size_t)n, 0.5);
 }
 
 /* One year of one metric; d is n scratch. */
@@ -110,9 +106,9 @@ static void diff_year(const double *va, const double *vb, long n, int years, int
     m->mean[t] = mean;
     m->sd[t] = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
     m->p_lower[t] = (double)lower / (double)n;
-    qsort(d, (size_t)n, sizeof *d, cmp_double);
+    sc_stats_sort(d, (size_t)n);
     for (int k = 0; k < SC_COMPARE_NQ; k++)
-        m->q[(size_t)t * SC_COMPARE_NQ + (size_t)k] = sc_result_type7(d, n, sc_compare_q[k]);
+        m->q[(size_t)t * SC_COMPARE_NQ + (size_t)k] = sc_stats_type7(d, (size_t)n, sc_compare_q[k] / 100.0);
     m->median_a[t] = column_median(va, n, years, t, d);
     m->median_b[t] = column_median(vb, n, years, t, d);
 }
@@ -184,8 +180,8 @@ static int compute(sc_compare *c, sc_error *e)
     if (!rc)
         diff_targets(c);
     sc_free(scratch);
-    return rc ? sc_error_set(e, SC_ENOMEM, "out of memory comparing %s with %s", a->path,
-                             b->path)
+    return rc ? SC_ERROR(e, SC_ENOMEM, "out of memory comparing %s with %s", a->path,
+                         b->path)
               : SC_OK;
 }
 
@@ -198,7 +194,7 @@ int sc_compare_compute(const sc_result *a, const sc_result *b, int independent,
         return rc;
     sc_compare *c = sc_calloc(1, sizeof *c);
     if (!c)
-        return sc_error_set(e, SC_ENOMEM, "out of memory");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory");
     c->a = a;
     c->b = b;
     c->independent = independent;
@@ -246,8 +242,8 @@ static void print_metric(FILE *out, const sc_compare *c, const char *name, const
             lower_means);
     for (int t = 0; t < c->years; t++) {
         const double *q = m->q + (size_t)t * SC_COMPARE_NQ;
-        fprintf(out, "%d/%02d %10.2f %10.2f %10.2f | %19.2f   %.3f\n", c->a->year[t],
-                (c->a->year[t] + 1) % 100, q[0] / scale, q[1] / scale, q[2] / scale,
+        fprintf(out, "%s %10.2f %10.2f %10.2f | %19.2f   %.3f\n",
+                sc_year_label(c->a->year[t]).s, q[0] / scale, q[1] / scale, q[2] / scale,
                 (m->median_b[t] - m->median_a[t]) / scale, m->p_lower[t]);
     }
 }
@@ -265,8 +261,8 @@ void sc_compare_print(FILE *out, const sc_compare *c)
     print_metric(out, c, "plans_total", "EHC plans in place", 1, "P(B fewer)");
     fprintf(out, "\nSafety Valve: P(target met)\nyear           A        B    B - A (paired se)\n");
     for (int t = 0; t < c->years; t++)
-        fprintf(out, "%d/%02d %9.3f %8.3f   %+.3f (%.3f)\n", c->a->year[t],
-                (c->a->year[t] + 1) % 100, c->p_met_a[t], c->p_met_b[t], c->p_met_diff[t],
+        fprintf(out, "%s %9.3f %8.3f   %+.3f (%.3f)\n", sc_year_label(c->a->year[t]).s,
+                c->p_met_a[t], c->p_met_b[t], c->p_met_diff[t],
                 c->p_met_diff_mcse[t]);
     fprintf(out, "\nThe p5/p50/p95 are of the per-trajectory differences B_i - A_i; the median of "
             "the differences\nneed not equal the difference of the medians (docs/compare.md).\n");

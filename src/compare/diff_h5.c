@@ -79,7 +79,7 @@ static int write_all(sc_h5w *w, const sc_compare *c, sc_error *e)
     int32_t year[256];
     hsize_t ny = (hsize_t)c->years, nq = SC_COMPARE_NQ;
     if (c->years > 256)
-        return sc_error_set(e, SC_EFAIL, "compare: too many years (%d)", c->years);
+        return SC_ERROR(e, SC_EFAIL, "compare: too many years (%d)", c->years);
     for (int t = 0; t < c->years; t++)
         year[t] = c->a->year[t];
     static const char tg[] = "/targets/safety_valve_balance";

@@ -1,5 +1,6 @@
 /*
- * error.c — filling sc_error records. Messages are truncated, never overrun.
+ * error.c — filling sc_error records (error.h). Messages are truncated, never
+ * overrun.
  */
 #include "sendcast/error.h"
 
@@ -13,6 +14,7 @@ void sc_error_clear(sc_error *e)
         return;
     e->status = SC_OK;
     e->msg[0] = '\0';
+    e->where = (sc_where){NULL, 0, NULL};
 }
 
 static void vformat(sc_error *e, const char *prefix, const char *fmt, va_list ap)
@@ -23,19 +25,21 @@ static void vformat(sc_error *e, const char *prefix, const char *fmt, va_list ap
     vsnprintf(e->msg + n, sizeof e->msg - (size_t)n, fmt, ap);
 }
 
-int sc_error_set(sc_error *e, int status, const char *fmt, ...)
+int sc_error_raise(sc_error *e, int status, sc_where where, const char *fmt, ...)
 {
     if (!e)
         return status;
     va_list ap;
     va_start(ap, fmt);
     e->status = status;
+    e->where = where;
     vformat(e, "", fmt, ap);
     va_end(ap);
     return status;
 }
 
-int sc_error_at(sc_error *e, const char *file, int line, int col, const char *fmt, ...)
+int sc_error_raise_at(sc_error *e, sc_where where, const char *file, int line, int col,
+                      const char *fmt, ...)
 {
     if (!e)
         return SC_EINPUT;
@@ -49,12 +53,13 @@ int sc_error_at(sc_error *e, const char *file, int line, int col, const char *fm
     va_list ap;
     va_start(ap, fmt);
     e->status = SC_EINPUT;
+    e->where = where;
     vformat(e, prefix, fmt, ap);
     va_end(ap);
     return SC_EINPUT;
 }
 
-int sc_error_push(sc_error *e, const char *fmt, ...)
+int sc_error_context(sc_error *e, const char *fmt, ...)
 {
     if (!e)
         return SC_EFAIL;
@@ -68,6 +73,16 @@ int sc_error_push(sc_error *e, const char *fmt, ...)
         va_end(ap);
     }
     return e->status;
+}
+
+void sc_error_where(const sc_error *e, char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    if (e && e->where.file)
+        snprintf(buf, size, "%s, %s:%d", e->where.func ? e->where.func : "?", e->where.file,
+                 e->where.line);
 }
 
 int sc_error_exit_code(const sc_error *e)

@@ -23,6 +23,7 @@
 #include <plplot.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/text.h"
 
 const double sc_fan_q[SC_FAN_NQ] = { 5, 20, 35, 50, 65, 80, 95 };
 
@@ -80,8 +81,8 @@ static int device_exists(const char *device)
 static int open_stream(const char *device, const char *file, sc_error *e)
 {
     if (!device_exists(device))
-        return sc_error_set(e, SC_EFAIL, "PLplot has no %s device (install the Debian "
-                            "package plplot-driver-cairo)", device);
+        return SC_ERROR(e, SC_EFAIL, "PLplot has no %s device (install the Debian "
+                        "package plplot-driver-cairo)", device);
     PLINT strm;
     plmkstrm(&strm);
     plsdev(device);
@@ -106,7 +107,7 @@ static void fy_label(PLINT axis, PLFLT value, char *label, PLINT length, PLPoint
     if (axis == PL_X_AXIS && fabs(value - y) < 1e-6 && data)
         snprintf(label, (size_t)length, "%02d/%02d", y % 100, (y + 1) % 100);
     else if (axis == PL_X_AXIS && fabs(value - y) < 1e-6)
-        snprintf(label, (size_t)length, "%d/%02d", y, (y + 1) % 100);
+        snprintf(label, (size_t)length, "%s", sc_year_label(y).s);
     else if (axis == PL_X_AXIS)
         label[0] = '\0';
     else
@@ -205,10 +206,10 @@ static int fan_load(const sc_result *r, const char *metric, double scale, fan *f
 {
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric);
     if (!m)
-        return sc_error_set(e, SC_EINPUT, "%s: no district metric %s", r->path, metric);
+        return SC_ERROR(e, SC_EINPUT, "%s: no district metric %s", r->path, metric);
     if (r->years > MAXY)
-        return sc_error_set(e, SC_EFAIL, "charts: at most %d years, the result has %d", MAXY,
-                            r->years);
+        return SC_ERROR(e, SC_EFAIL, "charts: at most %d years, the result has %d", MAXY,
+                        r->years);
     int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, &f->q[0][0], e);
     for (int t = 0; t < r->years; t++) {
         f->x[t] = r->year[t];
@@ -397,7 +398,7 @@ static int draw_clusters(const sc_result *r, sc_error *e)
 {
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_CLUSTER, "overspend");
     if (!m)
-        return sc_error_set(e, SC_EINPUT, "%s: no cluster overspend to chart", r->path);
+        return SC_ERROR(e, SC_EINPUT, "%s: no cluster overspend to chart", r->path);
     int ys[3] = { 0, r->years / 2, r->years - 1 }, colours[3] = { C_BAR1, C_BAR2, C_BAR3 };
     char sub[256];
     snprintf(sub, sizeof sub, "%s, %ld trajectories; overspend = cluster spend above its budget%s",
@@ -431,7 +432,7 @@ static int draw_clusters(const sc_result *r, sc_error *e)
                 sc_result_p_positive(r, m, t, c, &exact), colours[j]);
         }
         char lab[32];
-        snprintf(lab, sizeof lab, "%d/%02d", r->year[t], (r->year[t] + 1) % 100);
+        snprintf(lab, sizeof lab, "%s", sc_year_label(r->year[t]).s);
         key_row(j, colours[j], lab);
     }
     return SC_OK;
@@ -444,7 +445,7 @@ static int area_stats(const sc_result *r, const char *name, int a, double q, dou
 {
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_AREA, name);
     if (!m)
-        return sc_error_set(e, SC_EINPUT, "%s: no area metric %s", r->path, name);
+        return SC_ERROR(e, SC_EINPUT, "%s: no area metric %s", r->path, name);
     return sc_result_quantiles(r, m, a, 1, &q, out, e);
 }
 
@@ -501,7 +502,7 @@ static int draw_areas(const sc_result *r, sc_error *e)
 {
     int cols = r->nareas <= 1 ? 1 : 2, rows = (r->nareas + cols - 1) / cols;
     if (rows < 1)
-        return sc_error_set(e, SC_EINPUT, "%s: no areas to chart", r->path);
+        return SC_ERROR(e, SC_EINPUT, "%s: no areas to chart", r->path);
     pladv(0);
     plvpor(0.02, 0.98, 0.02, 0.98);
     plwind(0, 1, 0, 1);
@@ -530,7 +531,7 @@ static int draw(const sc_result *r, enum sc_chart_kind k, sc_error *e)
     case SC_CHART_CLUSTER_OVERSPEND: return draw_clusters(r, e);
     case SC_CHART_AREA_CONTINGENCY: return draw_areas(r, e);
     case SC_CHART_SV_TARGETS: return draw_sv(r, e);
-    default: return sc_error_set(e, SC_EFAIL, "internal: chart %d", (int)k);
+    default: return SC_ERROR(e, SC_EFAIL, "internal: chart %d", (int)k);
     }
 }
 
@@ -548,7 +549,7 @@ int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
     }
     if (rc) {
         sc_outfile_abort(&o);
-        return sc_error_push(e, "while drawing %s", path);
+        return SC_CONTEXT(e, "while drawing %s", path);
     }
     return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
 }
@@ -563,7 +564,7 @@ int sc_export_charts(const sc_result *r, const char *dir, sc_error *e)
             char path[4096];
             if (snprintf(path, sizeof path, "%s/%s.%s", dir, charts[k].name, fmt[j].ext)
                 >= (int)sizeof path)
-                return sc_error_set(e, SC_EINPUT, "--charts: folder name too long");
+                return SC_ERROR(e, SC_EINPUT, "--charts: folder name too long");
             rc = sc_chart_draw(r, (enum sc_chart_kind)k, fmt[j].device, path, e);
         }
     return rc;

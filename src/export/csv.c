@@ -8,6 +8,7 @@
  * (the test checks this against the HDF5 file).
  */
 #include "sendcast/export.h"
+#include "sendcast/text.h"
 
 #include <math.h>
 #include <string.h>
@@ -41,7 +42,7 @@ static void row(FILE *f, const char *metric, const char *level, const char *unit
     fputc(',', f);
     field(f, measure);
     if (year > 0)
-        fprintf(f, ",%d,%d/%02d,", year, year, (year + 1) % 100);
+        fprintf(f, ",%d,%s,", year, sc_year_label(year).s);
     else
         fputs(",all,all,", f);
     fputs(stat, f);

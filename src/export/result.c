@@ -19,6 +19,7 @@
 #include <hdf5.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/stats.h"
 
 typedef struct rd {
     hid_t file;
@@ -28,8 +29,8 @@ typedef struct rd {
 
 static int bad(rd *f, const char *obj, const char *what)
 {
-    return sc_error_set(f->e, SC_EINPUT, "%s: %s %s (is it a sendcast result file?)", f->name,
-                        obj, what);
+    return SC_ERROR(f->e, SC_EINPUT, "%s: %s %s (is it a sendcast result file?)", f->name,
+                    obj, what);
 }
 
 static int exists(rd *f, const char *path)
@@ -74,7 +75,7 @@ static int attr_string(rd *f, const char *obj, const char *name, char *out, size
         size_t n = H5Tget_size(t);
         char *v = sc_calloc(n + 1, 1);
         if (!v || H5Aread(a, t, v) < 0)
-            rc = v ? bad(f, name, "cannot be read on") : sc_error_set(f->e, SC_ENOMEM, "out of memory");
+            rc = v ? bad(f, name, "cannot be read on") : SC_ERROR(f->e, SC_ENOMEM, "out of memory");
         else
             snprintf(out, size, "%s", v);
         sc_free(v);
@@ -113,7 +114,7 @@ static int doubles(rd *f, const char *path, size_t n, double **out)
         snprintf(what, sizeof what, "has %lld values, expected %zu", (long long)np, n);
         rc = bad(f, path, what);
     } else if (!(*out = sc_calloc(n ? n : 1, sizeof **out))) {
-        rc = sc_error_set(f->e, SC_ENOMEM, "out of memory reading %s", path);
+        rc = SC_ERROR(f->e, SC_ENOMEM, "out of memory reading %s", path);
     } else if (n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
         rc = bad(f, path, "cannot be read");
     }
@@ -176,7 +177,7 @@ static int strings(rd *f, const char *path, size_t n, char *out, size_t stride, 
     hssize_t np = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
     int rc = SC_OK;
     if (!v)
-        rc = sc_error_set(f->e, SC_ENOMEM, "out of memory reading %s", path);
+        rc = SC_ERROR(f->e, SC_ENOMEM, "out of memory reading %s", path);
     else if (np < 0 || (size_t)np != n)
         rc = bad(f, path, "has the wrong length");
     else if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
@@ -229,7 +230,7 @@ static int read_axes(rd *f, sc_result *r)
     r->years = r->horizon;
     int rc = doubles(f, "/axes/year", (size_t)r->years, &y);
     if (!rc && !(r->year = sc_calloc((size_t)r->years, sizeof *r->year)))
-        rc = sc_error_set(f->e, SC_ENOMEM, "out of memory");
+        rc = SC_ERROR(f->e, SC_ENOMEM, "out of memory");
     for (int t = 0; !rc && t < r->years; t++)
         r->year[t] = (int)y[t];
     sc_free(y);
@@ -245,7 +246,7 @@ static int read_axes(rd *f, sc_result *r)
     r->cluster_area = sc_calloc(nc ? nc : 1, sizeof *r->cluster_area);
     char (*ca)[64] = sc_calloc(nc ? nc : 1, sizeof *ca);
     if (!r->area || !r->area_name || !r->cluster || !r->cluster_area || !ca)
-        rc = sc_error_set(f->e, SC_ENOMEM, "out of memory");
+        rc = SC_ERROR(f->e, SC_ENOMEM, "out of memory");
     if (!rc) rc = strings(f, "/axes/area", na, r->area[0], sizeof *r->area, sizeof *r->area);
     if (!rc && exists(f, "/axes/area_name"))
         rc = strings(f, "/axes/area_name", na, r->area_name[0], sizeof *r->area_name,
@@ -299,7 +300,7 @@ static int read_metrics(rd *f, sc_result *r)
                                                                               : SC_C_NMETRICS;
         r->metric[v] = sc_calloc((size_t)n, sizeof *r->metric[v]);
         if (!r->metric[v])
-            return sc_error_set(f->e, SC_ENOMEM, "out of memory");
+            return SC_ERROR(f->e, SC_ENOMEM, "out of memory");
         for (int k = 0; !rc && k < n; k++) {
             char g[256];
             snprintf(g, sizeof g, "/%s/%s", sc_level_names[v], t[k].name);
@@ -342,7 +343,7 @@ static int read_inputs(rd *f, sc_result *r)
     int rc = length(f, "/inputs/name", &r->ninputs);
     size_t n = (size_t)r->ninputs, st = sizeof(sc_result_input);
     if (!rc && !(r->inputs = sc_calloc(n ? n : 1, st)))
-        return sc_error_set(f->e, SC_ENOMEM, "out of memory");
+        return SC_ERROR(f->e, SC_ENOMEM, "out of memory");
     sc_result_input *in = r->inputs;
     double *year = NULL, *value = NULL;
     if (!rc) rc = strings(f, "/inputs/name", n, in->name, st, sizeof in->name);
@@ -410,7 +411,7 @@ static int read_params(rd *f, sc_result *r)
         return bad(f, "/parameters", "cannot be read");
     }
     r->params = sc_calloc(gi.nlinks ? gi.nlinks : 1, sizeof *r->params);
-    int rc = r->params ? SC_OK : sc_error_set(f->e, SC_ENOMEM, "out of memory");
+    int rc = r->params ? SC_OK : SC_ERROR(f->e, SC_ENOMEM, "out of memory");
     for (hsize_t k = 0; !rc && k < gi.nlinks; k++) {
         sc_result_param *p = &r->params[r->nparams++];
         char group[300];
@@ -448,7 +449,7 @@ int sc_result_read(const char *path, sc_result **out, sc_error *e)
     sc_result *r = sc_calloc(1, sizeof *r);
     if (!r || !(r->path = sc_strdup(path))) {
         sc_free(r);
-        return sc_error_set(e, SC_ENOMEM, "out of memory reading %s", path);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s", path);
     }
     r->p_all_met = r->p_all_met_mcse = NAN;
     H5E_auto2_t old_func = NULL;
@@ -458,9 +459,9 @@ int sc_result_read(const char *path, sc_result **out, sc_error *e)
     int rc;
     rd f = { H5I_INVALID_HID, path, e };
     if (H5Fis_hdf5(path) <= 0) {
-        rc = sc_error_set(e, SC_EINPUT, "%s: not an HDF5 file (or cannot be read)", path);
+        rc = SC_ERROR(e, SC_EINPUT, "%s: not an HDF5 file (or cannot be read)", path);
     } else if ((f.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-        rc = sc_error_set(e, SC_EINPUT, "%s: cannot open the HDF5 file", path);
+        rc = SC_ERROR(e, SC_EINPUT, "%s: cannot open the HDF5 file", path);
     } else {
         rc = read_all(&f, r);
         H5Fclose(f.file);
@@ -529,24 +530,6 @@ int sc_result_year_index(const sc_result *r, int year)
     return -1;
 }
 
-/* The engine's own rule (src/summarise/summary.c), so a band computed here
- * equals the one the engine would have stored. */
-double sc_result_type7(const double *x, long n, double q)
-{
-    double rank = (double)(n - 1) * q / 100.0;
-    long j = (long)rank;
-    if (j + 1 >= n)
-        return x[n - 1];
-    double v = x[j] + (rank - (double)j) * (x[j + 1] - x[j]);
-    return fmin(fmax(v, x[j]), x[j + 1]);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static int stored_index(const sc_result *r, double q)
 {
     for (int k = 0; k < r->np; k++)
@@ -566,8 +549,8 @@ static double from_trajectories(const sc_result *r, const sc_result_metric *m, i
         if (isnan(x[i]))
             return NAN;
     }
-    qsort(x, (size_t)n, sizeof *x, cmp_double);
-    return sc_result_type7(x, n, q);
+    sc_stats_sort(x, (size_t)n);
+    return sc_stats_type7(x, (size_t)n, q / 100.0);
 }
 
 int sc_result_quantiles(const sc_result *r, const sc_result_metric *m, int u, int nq,
@@ -578,14 +561,14 @@ int sc_result_quantiles(const sc_result *r, const sc_result_metric *m, int u, in
     for (int k = 0; !rc && k < nq; k++) {
         int s = stored_index(r, q[k]);
         if (s < 0 && !m->traj) {
-            rc = sc_error_set(e, SC_EINPUT, "%s: %s/%s stores no %gth percentile and no "
-                              "per-trajectory values to compute it from (add %g to the "
-                              "scenario's percentiles)", r->path, sc_level_names[m->level],
-                              m->name, q[k], q[k]);
+            rc = SC_ERROR(e, SC_EINPUT, "%s: %s/%s stores no %gth percentile and no "
+                          "per-trajectory values to compute it from (add %g to the "
+                          "scenario's percentiles)", r->path, sc_level_names[m->level],
+                          m->name, q[k], q[k]);
             break;
         }
         if (s < 0 && !x && !(x = sc_calloc((size_t)r->trajectories, sizeof *x))) {
-            rc = sc_error_set(e, SC_ENOMEM, "out of memory");
+            rc = SC_ERROR(e, SC_ENOMEM, "out of memory");
             break;
         }
         for (int t = 0; t < r->years; t++) {

@@ -18,6 +18,7 @@
  * The workbook is written to NAME.tmp.PID and renamed when closed.
  */
 #include "sendcast/export.h"
+#include "sendcast/text.h"
 
 #include <math.h>
 #include <string.h>
@@ -45,11 +46,6 @@ static void num(lxw_worksheet *ws, int row, int col, double v, lxw_format *f)
 static void str(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
 {
     worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, f);
-}
-
-static void fy(char *buf, size_t size, int year)
-{
-    snprintf(buf, size, "%d/%02d", year, (year + 1) % 100);
 }
 
 static lxw_format *format_of(const book *b, const char *unit)
@@ -90,10 +86,9 @@ static int summary_table(const book *b, lxw_worksheet *ws, int row)
     for (int c = 0; c < (int)(sizeof head / sizeof head[0]); c++)
         str(ws, row, c, head[c], b->bold);
     for (int t = 0; t < r->years; t++) {
-        char y[16];
-        fy(y, sizeof y, r->year[t]);
+        sc_label y = sc_year_label(r->year[t]);
         int rr = row + 1 + t;
-        str(ws, rr, 0, y, NULL);
+        str(ws, rr, 0, y.s, NULL);
         num(ws, rr, 1, dpct(r, "hnb_spend", t, 5), b->money);
         num(ws, rr, 2, dpct(r, "hnb_spend", t, 50), b->money);
         num(ws, rr, 3, dpct(r, "hnb_spend", t, 95), b->money);
@@ -234,9 +229,8 @@ static void sheet_targets(const book *b)
     for (int c = 0; c < 9; c++)
         str(ws, 0, c, head[c], b->bold);
     for (int t = 0; t < r->years; t++) {
-        char y[16];
-        fy(y, sizeof y, r->year[t]);
-        str(ws, t + 1, 0, y, NULL);
+        sc_label y = sc_year_label(r->year[t]);
+        str(ws, t + 1, 0, y.s, NULL);
         num(ws, t + 1, 1, r->target[t], b->money);
         num(ws, t + 1, 2, r->p_met[t], b->prob);
         num(ws, t + 1, 3, r->p_met_mcse[t], b->prob);
@@ -275,13 +269,12 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
         for (int u = 0; u < m->units; u++)
             for (int t = 0; t < r->years; t++, row++) {
                 size_t c = (size_t)t * (size_t)m->units + (size_t)u;
-                char y[16];
-                fy(y, sizeof y, r->year[t]);
+                sc_label y = sc_year_label(r->year[t]);
                 str(ws, row, 0, m->name, NULL);
                 str(ws, row, 1, v == SC_LEVEL_DISTRICT ? "district"
                                  : v == SC_LEVEL_AREA ? r->area[u] : r->cluster[u], NULL);
                 str(ws, row, 2, m->unit, NULL);
-                str(ws, row, 3, y, NULL);
+                str(ws, row, 3, y.s, NULL);
                 num(ws, row, 4, m->mean[c], f);
                 num(ws, row, 5, m->sd[c], f);
                 num(ws, row, 6, m->mcse[c], f);
@@ -312,7 +305,7 @@ static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, s->metric);
     double q[64 * SC_FAN_NQ];
     if (!m || r->years > 64)
-        return -sc_error_set(e, SC_EINPUT, "%s: no district %s to chart", r->path, s->metric);
+        return -SC_ERROR(e, SC_EINPUT, "%s: no district %s to chart", r->path, s->metric);
     int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, q, e);
     if (rc)
         return -rc;
@@ -322,9 +315,8 @@ static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s
     for (int c = 0; c < 8; c++)
         str(ws, row + 1, c, head[c], b->bold);
     for (int t = 0; t < r->years; t++) {
-        char y[16];
-        fy(y, sizeof y, r->year[t]);
-        str(ws, row + 2 + t, 0, y, NULL);
+        sc_label y = sc_year_label(r->year[t]);
+        str(ws, row + 2 + t, 0, y.s, NULL);
         const double *qt = q + (size_t)t * SC_FAN_NQ;
         num(ws, row + 2 + t, 1, qt[0] / s->scale, NULL);
         for (int k = 1; k < SC_FAN_NQ; k++)
@@ -412,7 +404,7 @@ int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
     book b = { workbook_new(o.tmp), r, NULL, NULL, NULL, NULL, NULL, NULL };
     if (!b.wb) {
         sc_outfile_abort(&o);
-        return sc_error_set(e, SC_EFAIL, "cannot create workbook %s", path);
+        return SC_ERROR(e, SC_EFAIL, "cannot create workbook %s", path);
     }
     formats(&b);
     sheet_summary(&b);
@@ -425,8 +417,8 @@ int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
     sheet_parameters(&b);
     lxw_error err = workbook_close(b.wb);   /* writes the file; frees the workbook */
     if (!rc && err != LXW_NO_ERROR)
-        rc = sc_error_set(e, SC_EFAIL, "cannot write workbook %s: %s", path,
-                          lxw_strerror(err));
+        rc = SC_ERROR(e, SC_EFAIL, "cannot write workbook %s: %s", path,
+                      lxw_strerror(err));
     if (rc) {
         sc_outfile_abort(&o);
         return rc;

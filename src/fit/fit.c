@@ -68,7 +68,7 @@ static const char *colname(const sc_scenario *s, int col)
 /* "the parameter at scenario line L needs column C, which FILE lacks". */
 static int missing_column(const sc_scenario *s, int id, int col, sc_error *e)
 {
-    return sc_error_at(e, s->history.path, 0, 0, "has no column for %s, which "
+    return SC_ERROR_AT(e, s->history.path, 0, 0, "has no column for %s, which "
                        "parameters.%s (%s line %d, dist: fit) needs (map one with "
                        "history.columns.%s)", sc_history_roles[col], sc_param_table[id].name,
                        s->path, s->param[id].line, sc_history_roles[col]);
@@ -122,7 +122,7 @@ static int rate_year(const sc_scenario *s, rate_spec r, int i, rate_sum *acc, sc
     if (isnan(x) || isnan(n))
         return SC_OK;
     if (x > n)
-        return sc_error_at(e, h->path, h->row_line[i], 0, "column %s: %g is more than %s %g%s",
+        return SC_ERROR_AT(e, h->path, h->row_line[i], 0, "column %s: %g is more than %s %g%s",
                            colname(s, r.num), x, colname(s, r.den), n,
                            r.lag ? " of the year before" : " of the same year");
     acc->num += x;
@@ -159,7 +159,7 @@ static int fit_rate(sc_scenario *s, int id, int until, sc_fit_result *res, sc_er
                 return SC_EINPUT;
     }
     if (acc.n == 0 && !d->has_prior)
-        return sc_error_at(e, s->history.path, 0, 0, "columns %s and %s: no year in %d-%d has "
+        return SC_ERROR_AT(e, s->history.path, 0, 0, "columns %s and %s: no year in %d-%d has "
                            "both, so parameters.%s (%s line %d) cannot be fitted; give a "
                            "prior: or the distribution itself", colname(s, r.num),
                            colname(s, r.den), w.lo, w.hi, sc_param_table[id].name, s->path,
@@ -216,18 +216,12 @@ static int fit_mix(sc_scenario *s, int id, sc_fit_result *res, sc_error *e)
 
 /* ---- the trend (5.1) and the cluster effect ---- */
 
+/* The mean of a one-number distribution (sc_dist_mean's first component). */
 static double dist_mean(const sc_dist *d)
 {
-    switch (d->kind) {
-    case SC_DIST_BETA:
-        return d->p[0] / (d->p[0] + d->p[1]);
-    case SC_DIST_GAMMA:
-        return d->p[0] * d->p[1];
-    case SC_DIST_NORMAL:
-        return d->p[0];
-    default:
-        return d->value[0];
-    }
+    double m[SC_MAX_DIM];
+    sc_dist_mean(d, m);
+    return m[0];
 }
 
 static double base_send_support(const sc_scenario *s)
@@ -267,7 +261,7 @@ static int trend_data(const sc_scenario *s, int until, sc_fit_result *res, sc_er
     window w = window_of(s, conv, until);
     int col;
     if (!trend_column(s, w, &col))
-        return sc_error_at(e, s->history.path, 0, 0, "columns %s and %s: no counts in %d-%d, "
+        return SC_ERROR_AT(e, s->history.path, 0, 0, "columns %s and %s: no counts in %d-%d, "
                            "so parameters.conversion (%s line %d) cannot be fitted",
                            colname(s, SC_H_REQUESTS), colname(s, SC_H_PLANS_ISSUED), w.lo, w.hi,
                            s->path, conv->line);
@@ -291,7 +285,7 @@ static int trend_data(const sc_scenario *s, int until, sc_fit_result *res, sc_er
         d->n++;
     }
     if (d->n < 3)
-        return sc_error_at(e, s->history.path, 0, 0, "column %s: the trend needs at least 3 "
+        return SC_ERROR_AT(e, s->history.path, 0, 0, "column %s: the trend needs at least 3 "
                            "years with a count in %d-%d, got %d, so parameters.conversion (%s "
                            "line %d) cannot be fitted; write its distribution instead",
                            colname(s, col), w.lo, w.hi, d->n, s->path, conv->line);
@@ -388,7 +382,7 @@ static int fit_trend(sc_scenario *s, int until, sc_fit_result *res, sc_error *e)
 {
     if (s->param[SC_P_CONVERSION].kind != SC_DIST_FIT) {
         if (s->param[SC_P_DISPERSION].kind == SC_DIST_FIT)
-            return sc_error_at(e, s->path, s->param[SC_P_DISPERSION].line, 0,
+            return SC_ERROR_AT(e, s->path, s->param[SC_P_DISPERSION].line, 0,
                                "parameters.dispersion: dist: fit is fitted jointly with the "
                                "trend, so it needs conversion: {dist: fit} too");
         return SC_OK;
@@ -398,7 +392,7 @@ static int fit_trend(sc_scenario *s, int until, sc_fit_result *res, sc_error *e)
         return rc;
     trend_options(s, &res->trend_data);
     if ((rc = sc_fit_nb_trend(&res->trend_data, &res->trend, e))) {
-        sc_error_push(e, "while fitting parameters.conversion to %s", s->history.path);
+        SC_CONTEXT(e, "while fitting parameters.conversion to %s", s->history.path);
         return rc;
     }
     res->have_trend = 1;
@@ -427,10 +421,10 @@ int sc_fit_scenario(sc_scenario *s, int until, sc_fit_result *result, sc_error *
     if (!sc_fit_needed(s))
         return SC_OK;
     if (s->history.nyears == 0)
-        return sc_error_set(e, SC_EINPUT, "%s: dist: fit needs a history: section", s->path);
+        return SC_ERROR(e, SC_EINPUT, "%s: dist: fit needs a history: section", s->path);
     if (until && until < s->history.year[0])
-        return sc_error_set(e, SC_EINPUT, "%s: history starts in %d, after --until %d",
-                            s->history.path, s->history.year[0], until);
+        return SC_ERROR(e, SC_EINPUT, "%s: history starts in %d, after --until %d",
+                        s->history.path, s->history.year[0], until);
     int rc = SC_OK;
     for (int id = 0; !rc && id < SC_NPARAMS; id++)
         if (s->param[id].kind == SC_DIST_FIT && is_rate(id))

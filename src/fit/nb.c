@@ -25,6 +25,8 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 
+#include "sendcast/stats.h"
+
 #define MAXPAR 4
 #define LOGK_MAX 18.0           /* k = 6.6e7: beyond this the fit is Poisson */
 /* The objective where the likelihood is 0 or the parameters absurd: large but
@@ -104,7 +106,7 @@ static int simplex(const nb_problem *p, int np, double *x, double *fmin, sc_erro
         gsl_vector_free(x0);
         gsl_vector_free(step);
         gsl_multimin_fminimizer_free(m);
-        return sc_error_set(e, SC_ENOMEM, "out of memory in the trend fit");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory in the trend fit");
     }
     for (int i = 0; i < np; i++) {
         gsl_vector_set(x0, (size_t)i, x[i]);
@@ -125,7 +127,7 @@ static int simplex(const nb_problem *p, int np, double *x, double *fmin, sc_erro
     gsl_vector_free(x0);
     gsl_vector_free(step);
     gsl_multimin_fminimizer_free(m);
-    return rc ? sc_error_set(e, SC_EFAIL, "trend fit: the GSL simplex could not start") : SC_OK;
+    return rc ? SC_ERROR(e, SC_EFAIL, "trend fit: the GSL simplex could not start") : SC_OK;
 }
 
 static int polish(const nb_problem *p, int np, double *x, sc_error *e);
@@ -139,8 +141,8 @@ static int minimise(const nb_problem *p, int np, double *x, sc_error *e)
         if (rc)
             return rc;
         if (!(f < OUTSIDE))
-            return sc_error_set(e, SC_EFAIL, "trend fit: no parameters give the data a "
-                                "positive likelihood");
+            return SC_ERROR(e, SC_EFAIL, "trend fit: no parameters give the data a "
+                            "positive likelihood");
         if (round > 0 && prev - f < 1e-12 * (1 + fabs(f)))
             break;
     }
@@ -205,7 +207,7 @@ static int polish(const nb_problem *p, int np, double *x, sc_error *e)
     if (!x0 || !m) {
         gsl_vector_free(x0);
         gsl_multimin_fdfminimizer_free(m);
-        return sc_error_set(e, SC_ENOMEM, "out of memory in the trend fit");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory in the trend fit");
     }
     for (int i = 0; i < np; i++)
         gsl_vector_set(x0, (size_t)i, x[i]);
@@ -252,7 +254,7 @@ static int invert(int np, double h[MAXPAR][MAXPAR], double cov[MAXPAR][MAXPAR], 
 {
     gsl_matrix *m = gsl_matrix_alloc((size_t)np, (size_t)np);
     if (!m)
-        return sc_error_set(e, SC_ENOMEM, "out of memory in the trend fit");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory in the trend fit");
     for (int i = 0; i < np; i++)
         for (int j = 0; j < np; j++)
             gsl_matrix_set(m, (size_t)i, (size_t)j, h[i][j]);
@@ -261,9 +263,9 @@ static int invert(int np, double h[MAXPAR][MAXPAR], double cov[MAXPAR][MAXPAR], 
         for (int j = 0; j < np; j++)
             cov[i][j] = gsl_matrix_get(m, (size_t)i, (size_t)j);
     gsl_matrix_free(m);
-    return bad ? sc_error_set(e, SC_EFAIL, "trend fit: the observed information is not "
-                              "positive definite at the optimum (the data do not identify "
-                              "the parameters)")
+    return bad ? SC_ERROR(e, SC_EFAIL, "trend fit: the observed information is not "
+                          "positive definite at the optimum (the data do not identify "
+                          "the parameters)")
                : SC_OK;
 }
 
@@ -330,11 +332,10 @@ static void fill(const nb_problem *p, int np, const double *x, double cov[MAXPAR
     if (p->free_e) {
         double m, s;
         logit_normal_moments(x[p->ie], sqrt(cov[p->ie][p->ie]), &m, &s);
-        double n = m * (1 - m) / (s * s) - 1;
         o->effect = m;
         o->effect_sd = s;
-        o->effect_a = m * n;
-        o->effect_b = (1 - m) * n;
+        if (sc_stats_beta_from_mean_sd(m, s, &o->effect_a, &o->effect_b))
+            o->effect_a = o->effect_b = NAN;   /* no Beta has them: a logit-normal of sd 0 */
     } else {
         o->effect_sd = 0;
         o->effect_a = o->effect_b = NAN;
@@ -367,22 +368,22 @@ static int fit_once(nb_problem *p, sc_fit_nb *out, sc_error *e)
 static int check_data(const sc_fit_nb_data *d, sc_error *e)
 {
     if (d->n < 3)
-        return sc_error_set(e, SC_EINPUT, "the trend needs at least 3 years of counts, got %d",
-                            d->n);
+        return SC_ERROR(e, SC_EINPUT, "the trend needs at least 3 years of counts, got %d",
+                        d->n);
     if (d->n > SC_FIT_MAX_YEARS)
-        return sc_error_set(e, SC_EINPUT, "the trend takes at most %d years, got %d",
-                            SC_FIT_MAX_YEARS, d->n);
+        return SC_ERROR(e, SC_EINPUT, "the trend takes at most %d years, got %d",
+                        SC_FIT_MAX_YEARS, d->n);
     double sum = 0;
     for (int i = 0; i < d->n; i++) {
         if (!(d->y[i] >= 0) || !(d->exposure[i] > 0) || !(d->ramp[i] >= 0 && d->ramp[i] <= 1))
-            return sc_error_set(e, SC_EINPUT, "trend data %d: expected a count >= 0, "
-                                "SEND-support pupils > 0 and a ramp in [0, 1]", i);
+            return SC_ERROR(e, SC_EINPUT, "trend data %d: expected a count >= 0, "
+                            "SEND-support pupils > 0 and a ramp in [0, 1]", i);
         sum += d->y[i];
     }
     if (!(sum > 0))
-        return sc_error_set(e, SC_EINPUT, "the trend needs some counts above 0, got all 0");
+        return SC_ERROR(e, SC_EINPUT, "the trend needs some counts above 0, got all 0");
     if (d->fit_effect && !(d->prior_a > 0 && d->prior_b > 0))
-        return sc_error_set(e, SC_EINPUT, "the cluster effect needs a Beta prior (a, b > 0)");
+        return SC_ERROR(e, SC_EINPUT, "the cluster effect needs a Beta prior (a, b > 0)");
     return SC_OK;
 }
 
@@ -413,5 +414,5 @@ static int fit_poisson(const sc_fit_nb_data *d, sc_fit_nb *out, sc_error *e)
     rc = fit_once(&pp, out, e);
     if (rc == SC_OK)
         out->df = d->n - 3 - d->fit_effect;   /* k was estimated, at its boundary */
-    return rc == 1 ? sc_error_set(e, SC_EFAIL, "trend fit did not converge") : rc;
+    return rc == 1 ? SC_ERROR(e, SC_EFAIL, "trend fit did not converge") : rc;
 }

@@ -69,8 +69,8 @@ int sc_ranks_agree(int status, sc_error *e)
     if (status != SC_OK)
         return status;
     if (any)
-        return sc_error_set(e, SC_EFAIL, "rank %d: another rank failed (its message is above)",
-                            sc_ranks_rank());
+        return SC_ERROR(e, SC_EFAIL, "rank %d: another rank failed (its message is above)",
+                        sc_ranks_rank());
     return SC_OK;
 }
 
@@ -84,8 +84,8 @@ static int alloc_all(const sc_layout *l, long n, int np, const double *pcts, sc_
     int ok = st == SC_OK;
     MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (!ok && st == SC_OK)
-        st = sc_error_set(e, SC_ENOMEM, "rank %d: rank 0 ran out of memory for the records",
-                          sc_ranks_rank());
+        st = SC_ERROR(e, SC_ENOMEM, "rank %d: rank 0 ran out of memory for the records",
+                      sc_ranks_rank());
     return st;
 }
 
@@ -98,7 +98,7 @@ int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercenti
     int *counts = sc_calloc((size_t)size, sizeof *counts);
     int *displs = sc_calloc((size_t)size, sizeof *displs);
     st = sc_ranks_agree(st == SC_OK && (!counts || !displs)
-                            ? sc_error_set(e, SC_ENOMEM, "rank %d: out of memory", rank) : st, e);
+                            ? SC_ERROR(e, SC_ENOMEM, "rank %d: out of memory", rank) : st, e);
     if (st == SC_OK) {
         for (int r = 0; r < size; r++) {
             long first, count;
@@ -112,7 +112,7 @@ int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercenti
         double *into = rank == 0 ? sc_summary_records(*all) : NULL;
         if (MPI_Gatherv(sc_summary_records(local), counts[rank], row, into, counts, displs, row, 0,
                         MPI_COMM_WORLD) != MPI_SUCCESS)
-            st = sc_error_set(e, SC_EFAIL, "rank %d: gathering the records failed", rank);
+            st = SC_ERROR(e, SC_EFAIL, "rank %d: gathering the records failed", rank);
         MPI_Type_free(&row);
     }
     sc_free(counts);
@@ -129,8 +129,8 @@ int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercenti
 static int fits_int(size_t n, const char *what, sc_error *e)
 {
     return n <= (size_t)INT_MAX ? SC_OK
-                                : sc_error_set(e, SC_EFAIL, "%s: %zu items are too many for "
-                                               "one MPI message", what, n);
+                                : SC_ERROR(e, SC_EFAIL, "%s: %zu items are too many for "
+                                           "one MPI message", what, n);
 }
 
 int sc_ranks_sum_counts(uint32_t *v, size_t n, sc_error *e)
@@ -138,7 +138,7 @@ int sc_ranks_sum_counts(uint32_t *v, size_t n, sc_error *e)
     int st = fits_int(n, "bin counts", e);
     if (st == SC_OK && MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT32_T, MPI_SUM,
                                      MPI_COMM_WORLD) != MPI_SUCCESS)
-        st = sc_error_set(e, SC_EFAIL, "summing bin counts across ranks failed");
+        st = SC_ERROR(e, SC_EFAIL, "summing bin counts across ranks failed");
     return st;
 }
 
@@ -147,7 +147,7 @@ int sc_ranks_max_flags(unsigned char *v, size_t n, sc_error *e)
     int st = fits_int(n, "flags", e);
     if (st == SC_OK && MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UNSIGNED_CHAR, MPI_MAX,
                                      MPI_COMM_WORLD) != MPI_SUCCESS)
-        st = sc_error_set(e, SC_EFAIL, "combining flags across ranks failed");
+        st = SC_ERROR(e, SC_EFAIL, "combining flags across ranks failed");
     return st;
 }
 
@@ -156,11 +156,11 @@ int sc_ranks_share_rows(double *table, size_t len, long first, long mine, sc_err
     int size = sc_ranks_size();
     int *counts = sc_calloc((size_t)size, sizeof *counts), *displs = sc_calloc((size_t)size, sizeof *displs);
     int st = counts && displs ? fits_int(len, "a row", e)
-                              : sc_error_set(e, SC_ENOMEM, "out of memory sharing rows");
+                              : SC_ERROR(e, SC_ENOMEM, "out of memory sharing rows");
     int spec[2] = {(int)first, (int)mine};
     int *all = st == SC_OK ? sc_calloc(2 * (size_t)size, sizeof *all) : NULL;
     if (st == SC_OK && !all)
-        st = sc_error_set(e, SC_ENOMEM, "out of memory sharing rows");
+        st = SC_ERROR(e, SC_ENOMEM, "out of memory sharing rows");
     if (st == SC_OK)
         MPI_Allgather(spec, 2, MPI_INT, all, 2, MPI_INT, MPI_COMM_WORLD);
     if (st == SC_OK) {
@@ -173,7 +173,7 @@ int sc_ranks_share_rows(double *table, size_t len, long first, long mine, sc_err
         }
         if (MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, table, counts, displs, row,
                            MPI_COMM_WORLD) != MPI_SUCCESS)
-            st = sc_error_set(e, SC_EFAIL, "sharing rows across ranks failed");
+            st = SC_ERROR(e, SC_EFAIL, "sharing rows across ranks failed");
         MPI_Type_free(&row);
     }
     sc_free(all);
@@ -190,7 +190,7 @@ int sc_ranks_gather_values(const double *mine, size_t n, double **all, size_t **
     *all = NULL;
     *counts = NULL;
     if (st == SC_OK && (!cnt || !displs))
-        st = sc_error_set(e, SC_ENOMEM, "out of memory gathering values");
+        st = SC_ERROR(e, SC_ENOMEM, "out of memory gathering values");
     st = sc_ranks_agree(st, e);
     if (st == SC_OK)
         MPI_Gather(&my, 1, MPI_INT, cnt, 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -203,14 +203,14 @@ int sc_ranks_gather_values(const double *mine, size_t n, double **all, size_t **
         *all = sc_calloc(total ? total : 1, sizeof **all);
         *counts = sc_calloc((size_t)size, sizeof **counts);
         if (total > (size_t)INT_MAX)
-            st = sc_error_set(e, SC_EFAIL, "%zu values are too many for one MPI message", total);
+            st = SC_ERROR(e, SC_EFAIL, "%zu values are too many for one MPI message", total);
         else if (!*all || !*counts)
-            st = sc_error_set(e, SC_ENOMEM, "out of memory gathering %zu values", total);
+            st = SC_ERROR(e, SC_ENOMEM, "out of memory gathering %zu values", total);
     }
     st = sc_ranks_agree(st, e);
     if (st == SC_OK && MPI_Gatherv(mine, my, MPI_DOUBLE, *all, cnt, displs, MPI_DOUBLE, 0,
                                    MPI_COMM_WORLD) != MPI_SUCCESS)
-        st = sc_error_set(e, SC_EFAIL, "gathering values across ranks failed");
+        st = SC_ERROR(e, SC_EFAIL, "gathering values across ranks failed");
     for (int r = 0; st == SC_OK && rank == 0 && r < size; r++)
         (*counts)[r] = (size_t)cnt[r];
     if (st != SC_OK) {
@@ -306,7 +306,7 @@ int sc_ranks_gather_values(const double *mine, size_t n, double **all, size_t **
         sc_free(*counts);
         *all = NULL;
         *counts = NULL;
-        return sc_error_set(e, SC_ENOMEM, "out of memory gathering %zu values", n);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory gathering %zu values", n);
     }
     if (n)
         memcpy(*all, mine, n * sizeof *mine);

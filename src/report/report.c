@@ -12,6 +12,7 @@
  */
 #include "sendcast/report.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "sendcast/alloc.h"
 #include "sendcast/export.h"
+#include "sendcast/text.h"
 
 /* ---- text ------------------------------------------------------------------ */
 
@@ -37,7 +39,7 @@ static void esc(FILE *f, const char *s)
 
 static void fy(FILE *f, int year)
 {
-    fprintf(f, "%d/%02d", year, (year + 1) % 100);
+    fputs(sc_year_label(year).s, f);
 }
 
 /* A probability as the table shows it: 3 decimals, "–" when undefined. */
@@ -59,27 +61,15 @@ static void money(FILE *f, double v)
 
 /* ---- charts ------------------------------------------------------------------ */
 
-static int slurp(const char *path, char **out, sc_error *e)
+/* A chart file read back whole (at most 64 MB). */
+static int read_chart(const char *path, char **out, sc_error *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sc_error_set(e, SC_EFAIL, "cannot read back chart %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = n >= 0 ? sc_malloc((size_t)n + 1) : NULL;
-    int rc = SC_OK;
-    if (!buf)
-        rc = sc_error_set(e, SC_ENOMEM, "out of memory reading %s", path);
-    else if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-        rc = sc_error_set(e, SC_EFAIL, "cannot read back chart %s", path);
-    fclose(f);
-    if (rc) {
-        sc_free(buf);
-        return rc;
-    }
-    buf[n] = '\0';
-    *out = buf;
+    size_t len;
+    int err = sc_file_read(path, (size_t)64 << 20, out, &len);
+    if (err == ENOMEM)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s", path);
+    if (err)
+        return SC_ERROR(e, SC_EFAIL, "cannot read back chart %s: %s", path, strerror(err));
     return SC_OK;
 }
 
@@ -128,7 +118,7 @@ static int chart(FILE *f, const sc_result *r, enum sc_chart_kind kind, const cha
     char *svg = NULL;
     int rc = sc_chart_draw(r, kind, "svgcairo", path, e);
     if (!rc)
-        rc = slurp(path, &svg, e);
+        rc = read_chart(path, &svg, e);
     unlink(path);
     if (rc)
         return rc;
@@ -209,26 +199,26 @@ static void headline(FILE *f, const sc_result *r, const sc_compare *c)
     for (int t = 0; t < r->years; t++)
         if (!isnan(r->p_met[t])) {
             snprintf(v, sizeof v, "%.3f", r->p_met[t]);
-            snprintf(l, sizeof l, "chance of meeting the %d/%02d target (the first)", r->year[t],
-                     (r->year[t] + 1) % 100);
+            snprintf(l, sizeof l, "chance of meeting the %s target (the first)",
+                     sc_year_label(r->year[t]).s);
             card(f, v, l);
             break;
         }
     snprintf(v, sizeof v, "£%.1fm", district_pct(r, "hnb_spend", last, 50) / 1e6);
-    snprintf(l, sizeof l, "median High Needs spend in %d/%02d (90%% range £%.1fm to £%.1fm)",
-             r->year[last], (r->year[last] + 1) % 100,
+    snprintf(l, sizeof l, "median High Needs spend in %s (90%% range £%.1fm to £%.1fm)",
+             sc_year_label(r->year[last]).s,
              district_pct(r, "hnb_spend", last, 5) / 1e6,
              district_pct(r, "hnb_spend", last, 95) / 1e6);
     card(f, v, l);
     snprintf(v, sizeof v, "£%.1fm", district_pct(r, "cumulative_deficit", last, 50) / 1e6);
-    snprintf(l, sizeof l, "median cumulative deficit at the end of %d/%02d", r->year[last],
-             (r->year[last] + 1) % 100);
+    snprintf(l, sizeof l, "median cumulative deficit at the end of %s",
+             sc_year_label(r->year[last]).s);
     card(f, v, l);
     const sc_compare_metric *m = c ? sc_compare_find(c, "hnb_spend") : NULL;
     if (m) {
         snprintf(v, sizeof v, "%.3f", m->p_lower[last]);
-        snprintf(l, sizeof l, "chance this run spends less than %s in %d/%02d (paired)",
-                 c->a->scenario_name, r->year[last], (r->year[last] + 1) % 100);
+        snprintf(l, sizeof l, "chance this run spends less than %s in %s (paired)",
+                 c->a->scenario_name, sc_year_label(r->year[last]).s);
         card(f, v, l);
     }
     fputs("</div>\n", f);
@@ -481,7 +471,7 @@ int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc
     rc = body(o.f, r, c, path, e);
     if (rc) {
         sc_outfile_abort(&o);
-        return sc_error_push(e, "while writing %s", path);
+        return SC_CONTEXT(e, "while writing %s", path);
     }
     return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
 }

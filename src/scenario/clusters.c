@@ -12,12 +12,15 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/stats.h"
+#include "sendcast/text.h"
 
 static const scn_dom pupils_dom = { 0, SCN_MAX_COUNT, 0, 0, 0, "a number from 0 to 1e9 (pupils)" };
 
@@ -43,20 +46,15 @@ static void area_list(const sc_scenario *s, char *buf, size_t cap)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (int a = 0; a < s->nareas; a++) {
-        int n = snprintf(buf + used, cap - used, "%s%s", a ? ", " : "", s->areas[a].id);
-        if (n < 0 || (size_t)n >= cap - used) {
-            memcpy(buf + cap - 4, "...", 4);
-            return;
-        }
-        used += (size_t)n;
-    }
+    for (int a = 0; a < s->nareas; a++)
+        if (sc_text_append(buf, cap, &used, ", ", s->areas[a].id))
+            break;
 }
 
 static int alloc_areas(scn_ctx *r, int n)
 {
     r->s->areas = sc_calloc((size_t)n, sizeof *r->s->areas);
-    return r->s->areas ? SC_OK : scn_nomem(r);
+    return r->s->areas ? SC_OK : SCN_NOMEM(r);
 }
 
 static int areas_from_list(scn_ctx *r, const scn_val *v)
@@ -67,7 +65,7 @@ static int areas_from_list(scn_ctx *r, const scn_val *v)
         return scn_fail(r);
     int *lines = sc_calloc((size_t)n, sizeof *lines);
     if (!lines)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     void *it = NULL;
     int i, rc = SC_OK;
     scn_val item, k[2];
@@ -81,7 +79,7 @@ static int areas_from_list(scn_ctx *r, const scn_val *v)
             snprintf(a->name, sizeof a->name, "%s", a->id);
         int dup = area_index(r->s, a->id);
         if (dup >= 0)
-            rc = scn_err(r, &k[0], "duplicate area id '%s' (first on line %d)", a->id, lines[dup]);
+            rc = SCN_ERR(r, &k[0], "duplicate area id '%s' (first on line %d)", a->id, lines[dup]);
         lines[i] = k[0].line;
         r->s->nareas++;
     }
@@ -103,7 +101,7 @@ static int areas_from_csv(scn_ctx *r, const scn_val *v)
         || (ck[1].n && scn_csv_need(r, &ck[1], t, name, &ncol)))
         return scn_fail(r);
     if (t->nrows < 1)
-        return scn_err(r, &k[0], "%s has no rows: expected at least one area", t->path);
+        return SCN_ERR(r, &k[0], "%s has no rows: expected at least one area", t->path);
     if (alloc_areas(r, t->nrows))
         return scn_fail(r);
     for (int row = 0; row < t->nrows; row++) {
@@ -112,7 +110,7 @@ static int areas_from_csv(scn_ctx *r, const scn_val *v)
             || (ncol >= 0 && scn_csv_text(r, t, row, ncol, a->name, sizeof a->name, &ck[1])))
             return scn_fail(r);
         if (!a->id[0]) {
-            sc_error_at(r->e, t->path, t->line[row], 0, "column %s: expected an area id, got an "
+            SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: expected an area id, got an "
                         "empty cell", t->head[icol]);
             return scn_ref_context(r, &ck[0]);
         }
@@ -120,7 +118,7 @@ static int areas_from_csv(scn_ctx *r, const scn_val *v)
             snprintf(a->name, sizeof a->name, "%s", a->id);
         int dup = area_index(r->s, a->id);
         if (dup >= 0) {
-            sc_error_at(r->e, t->path, t->line[row], 0, "column %s: duplicate area id '%s' "
+            SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: duplicate area id '%s' "
                         "(first on line %d)", t->head[icol], a->id, t->line[dup]);
             return scn_ref_context(r, &ck[0]);
         }
@@ -135,7 +133,7 @@ int scn_areas(scn_ctx *r, const scn_val *v)
         return areas_from_list(r, v);
     if (scn_kind(v) == SCN_MAP)
         return areas_from_csv(r, v);
-    return scn_expected(r, v, "a list of areas ({id, name}) or {csv: FILE, columns: {id: ..., "
+    return SCN_EXPECTED(r, v, "a list of areas ({id, name}) or {csv: FILE, columns: {id: ..., "
                         "name: ...}}");
 }
 
@@ -194,7 +192,7 @@ static int alloc_clusters(scn_ctx *r, int n)
     r->s->clusters = sc_calloc((size_t)n, sizeof *r->s->clusters);
     r->cgiven = sc_calloc((size_t)n, sizeof *r->cgiven);
     r->cline = sc_calloc((size_t)n, sizeof *r->cline);
-    return r->s->clusters && r->cgiven && r->cline ? SC_OK : scn_nomem(r);
+    return r->s->clusters && r->cgiven && r->cline ? SC_OK : SCN_NOMEM(r);
 }
 
 /* Id and area of cluster c, and that the id is new; at/line for messages. */
@@ -205,9 +203,9 @@ static int check_id_area(scn_ctx *r, int c, const char *area, const scn_val *id_
     int dup = scn_cluster_index(r->s, cl->id);
     if (dup >= 0 && dup < c) {
         if (!t)
-            return scn_err(r, id_at, "duplicate cluster id '%s' (first on line %d)", cl->id,
+            return SCN_ERR(r, id_at, "duplicate cluster id '%s' (first on line %d)", cl->id,
                            r->cline[dup]);
-        sc_error_at(r->e, t->path, t->line[row], 0, "duplicate cluster id '%s' (first on line %d)",
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0, "duplicate cluster id '%s' (first on line %d)",
                     cl->id, r->cline[dup]);
         return scn_ref_context(r, id_at);
     }
@@ -217,8 +215,8 @@ static int check_id_area(scn_ctx *r, int c, const char *area, const scn_val *id_
     char areas[256];
     area_list(r->s, areas, sizeof areas);
     if (!t)
-        return scn_err(r, area_at, "unknown area '%s'; the areas are: %s", area, areas);
-    sc_error_at(r->e, t->path, t->line[row], 0, "column %s: unknown area '%s'; the areas are: %s",
+        return SCN_ERR(r, area_at, "unknown area '%s'; the areas are: %s", area, areas);
+    SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: unknown area '%s'; the areas are: %s",
                 t->head[acol], area, areas);
     return scn_ref_context(r, area_at);
 }
@@ -227,7 +225,7 @@ static int check_id_area(scn_ctx *r, int c, const char *area, const scn_val *id_
 static int open_band_list(scn_ctx *r, const scn_val *v, const char *what)
 {
     if (scn_kind(v) == SCN_SEQ && fy_node_sequence_item_count(v->n) != r->s->nbands)
-        return scn_err(r, v, "expected %d %s, one per band of bands.topup, got %d",
+        return SCN_ERR(r, v, "expected %d %s, one per band of bands.topup, got %d",
                        r->s->nbands, what, fy_node_sequence_item_count(v->n));
     int n;
     return scn_seq_open(r, v, r->s->nbands, r->s->nbands, &n) ? scn_fail(r) : SC_OK;
@@ -341,7 +339,7 @@ static int csv_id(scn_ctx *r, const colmap *m, int row, int f, char *buf)
         return scn_fail(r);
     if (buf[0])
         return SC_OK;
-    sc_error_at(r->e, m->t->path, m->t->line[row], 0, "column %s: expected an id, got an empty "
+    SC_ERROR_AT(r->e, m->t->path, m->t->line[row], 0, "column %s: expected an id, got an empty "
                 "cell", m->t->head[m->col[f]]);
     return scn_ref_context(r, &m->at[f]);
 }
@@ -399,9 +397,9 @@ static int clusters_from_csv(scn_ctx *r, const scn_val *v)
         || scn_csv_open(r, &k[0], &m.t) || map_columns(r, &k[2], &m))
         return scn_fail(r);
     if (m.t->nrows < 1)
-        return scn_err(r, &k[0], "%s has no rows: expected at least one cluster", m.t->path);
+        return SCN_ERR(r, &k[0], "%s has no rows: expected at least one cluster", m.t->path);
     if (m.t->nrows > SCN_MAX_CLUSTERS)
-        return scn_err(r, &k[0], "%s has %d rows: at most %d clusters", m.t->path, m.t->nrows,
+        return SCN_ERR(r, &k[0], "%s has %d rows: at most %d clusters", m.t->path, m.t->nrows,
                        SCN_MAX_CLUSTERS);
     if (alloc_clusters(r, m.t->nrows))
         return scn_fail(r);
@@ -421,7 +419,7 @@ int scn_clusters(scn_ctx *r, const scn_val *v)
     else if (scn_kind(v) == SCN_MAP)
         rc = clusters_from_csv(r, v);
     else
-        return scn_expected(r, v, "a list of clusters or {csv: FILE, columns: {...}}");
+        return SCN_EXPECTED(r, v, "a list of clusters or {csv: FILE, columns: {...}}");
     if (rc)
         return rc;
     for (int c = 0; c < r->s->nclusters; c++) {
@@ -449,7 +447,7 @@ int scn_population(scn_ctx *r, const scn_val *v)
         if (r->cgiven[c] & SCN_HAS_SS)
             continue;
         if (!k[1].n)
-            return scn_err(r, v, "missing required key 'send_support_share' (cluster '%s' gives "
+            return SCN_ERR(r, v, "missing required key 'send_support_share' (cluster '%s' gives "
                            "no send_support_share of its own)", r->s->clusters[c].id);
         r->s->clusters[c].send_support_share = r->sshare;
     }
@@ -458,47 +456,26 @@ int scn_population(scn_ctx *r, const scn_val *v)
 
 /* ---- placements and their stock ---- */
 
-typedef struct share {
-    uint64_t rem;
-    int c;
-} share;
-
-/* Largest remainder first; ties to the earlier cluster, so the result does
- * not depend on the sort. */
-static int by_remainder(const void *a, const void *b)
-{
-    const share *x = a, *y = b;
-    if (x->rem != y->rem)
-        return x->rem > y->rem ? -1 : 1;
-    return (x->c > y->c) - (x->c < y->c);
-}
-
-/* Share R plans among the clusters that give no stock of placement p, in
- * proportion to their mainstream plans W_c: floor(R W_c / W) each, and one
- * more to the clusters with the largest remainders. R W_c < 1e9 * 1.6e10 fits
- * in 64 bits, so the shares are exact. */
-static int largest_remainder(scn_ctx *r, int p, uint64_t R, uint64_t W, int k)
+/* Share R plans among the k clusters that give no stock of placement p, in
+ * proportion to their mainstream plans, by largest remainder (ties to the
+ * earlier cluster). R W_c < 1e9 * 1.6e10 fits in 64 bits, so the shares
+ * are exact. */
+static int largest_remainder(scn_ctx *r, int p, uint64_t R, int k)
 {
     sc_scenario *s = r->s;
-    share *list = sc_malloc((size_t)k * sizeof *list);
-    if (!list)
-        return scn_nomem(r);
-    uint64_t given = 0;
+    uint64_t *w = sc_malloc(2 * (size_t)k * sizeof *w);
+    if (!w)
+        return SCN_NOMEM(r);
     int n = 0;
-    for (int c = 0; c < s->nclusters; c++) {
-        if (r->cgiven[c] & (SCN_HAS_STOCK0 << p))
-            continue;
-        uint64_t w = (uint64_t)s->clusters[c].placement_stock[SC_PL_MAINSTREAM];
-        uint64_t q = R * w / W;
-        s->clusters[c].placement_stock[p] = (int64_t)q;
-        given += q;
-        list[n++] = (share){ R * w % W, c };
-    }
-    qsort(list, (size_t)n, sizeof *list, by_remainder);
-    for (uint64_t j = 0; j < R - given; j++)
-        s->clusters[list[j].c].placement_stock[p]++;
-    sc_free(list);
-    return SC_OK;
+    for (int c = 0; c < s->nclusters; c++)
+        if (!(r->cgiven[c] & (SCN_HAS_STOCK0 << p)))
+            w[n++] = (uint64_t)s->clusters[c].placement_stock[SC_PL_MAINSTREAM];
+    int err = sc_stats_largest_remainder(w, (size_t)n, R, w + k);
+    for (int c = 0, j = 0; !err && c < s->nclusters; c++)
+        if (!(r->cgiven[c] & (SCN_HAS_STOCK0 << p)))
+            s->clusters[c].placement_stock[p] = (int64_t)w[k + j++];
+    sc_free(w);
+    return err == ENOMEM ? SCN_NOMEM(r) : err ? SC_NEVER(r->e) : SC_OK;
 }
 
 static int apportion(scn_ctx *r, int p, const scn_val *at)
@@ -518,22 +495,22 @@ static int apportion(scn_ctx *r, int p, const scn_val *at)
     }
     if (isnan(r->dstock[p]))
         return k == 0 ? SC_OK
-                      : scn_err(r, at, "missing required key 'stock' (%d clusters give no %s "
+                      : SCN_ERR(r, at, "missing required key 'stock' (%d clusters give no %s "
                                 "stock of their own)", k, pn);
     int64_t total = (int64_t)r->dstock[p];
     if (k == 0 && total != own)
-        return scn_err(r, at, "expected the district stock to equal the clusters' own %s stocks, "
+        return SCN_ERR(r, at, "expected the district stock to equal the clusters' own %s stocks, "
                        "which add up to %lld, got %lld", pn, (long long)own, (long long)total);
     if (own > total)
-        return scn_err(r, at, "the clusters' own %s stocks add up to %lld, more than the "
+        return SCN_ERR(r, at, "the clusters' own %s stocks add up to %lld, more than the "
                        "district stock %lld", pn, (long long)own, (long long)total);
     uint64_t R = (uint64_t)(total - own);
     if (R == 0 || k == 0)
         return SC_OK;
     if (W == 0)
-        return scn_err(r, at, "cannot share %lld %s plans among the clusters by their "
+        return SCN_ERR(r, at, "cannot share %lld %s plans among the clusters by their "
                        "mainstream plans: they have none", (long long)R, pn);
-    return largest_remainder(r, p, R, W, k);
+    return largest_remainder(r, p, R, k);
 }
 
 static int placement(scn_ctx *r, int p, const scn_val *v)
@@ -578,7 +555,7 @@ int scn_early_support(scn_ctx *r, const scn_val *at)
         if (!(r->cgiven[c] & SCN_HAS_ES))
             pupils += s->clusters[c].pupils;
     if (r->es_total > 0 && pupils <= 0)
-        return scn_err(r, at, "cannot share the early-support total by pupils: the clusters that "
+        return SCN_ERR(r, at, "cannot share the early-support total by pupils: the clusters that "
                        "give no early_support of their own have no pupils");
     for (int c = 0; c < s->nclusters; c++)
         if (!(r->cgiven[c] & SCN_HAS_ES))

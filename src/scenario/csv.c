@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/text.h"
 
 /* Growing arrays while parsing: where each field starts in buf, and each
  * record's first field and line. */
@@ -52,7 +53,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 
 static int nomem(csv_parse *c)
 {
-    return sc_error_set(c->e, SC_ENOMEM, "%s: out of memory while reading", c->path);
+    return SC_ERROR(c->e, SC_ENOMEM, "%s: out of memory while reading", c->path);
 }
 
 static int add_field(csv_parse *c, size_t start)
@@ -71,7 +72,7 @@ static int quoted_field(csv_parse *c, int open_line)
     c->pos++;
     for (;;) {
         if (c->pos >= c->len)
-            return sc_error_at(c->e, c->path, open_line, 0,
+            return SC_ERROR_AT(c->e, c->path, open_line, 0,
                                "unterminated quoted field: the quote opened here is never closed");
         char ch = c->text[c->pos];
         if (ch == '"') {
@@ -90,7 +91,7 @@ static int quoted_field(csv_parse *c, int open_line)
     }
     if (c->pos < c->len && c->text[c->pos] != ',' && c->text[c->pos] != '\n'
         && !(c->text[c->pos] == '\r' && c->pos + 1 < c->len && c->text[c->pos + 1] == '\n'))
-        return sc_error_at(c->e, c->path, c->line, 0,
+        return SC_ERROR_AT(c->e, c->path, c->line, 0,
                            "unexpected character after a closing quote (a field that starts "
                            "with a quote must end with one)");
     return SC_OK;
@@ -167,18 +168,18 @@ static int split(csv_parse *c)
 static int check_shape(csv_parse *c, scn_csv *t)
 {
     if (c->nrec == 0)
-        return sc_error_at(c->e, c->path, 0, 0, "the file is empty: expected a header row");
+        return SC_ERROR_AT(c->e, c->path, 0, 0, "the file is empty: expected a header row");
     t->ncols = (int)(c->rec[1] - c->rec[0]);
     for (int i = 0; i < t->ncols; i++)
         for (int j = 0; j < i; j++)
             if (c->buf[c->field[i]] && strcmp(c->buf + c->field[i], c->buf + c->field[j]) == 0)
-                return sc_error_at(c->e, c->path, c->recline[0], 0,
+                return SC_ERROR_AT(c->e, c->path, c->recline[0], 0,
                                    "column '%s' appears twice in the header",
                                    c->buf + c->field[i]);
     for (size_t r = 1; r < c->nrec; r++) {
         size_t n = c->rec[r + 1] - c->rec[r];
         if (n != (size_t)t->ncols)
-            return sc_error_at(c->e, c->path, c->recline[r], 0,
+            return SC_ERROR_AT(c->e, c->path, c->recline[r], 0,
                                "row has %zu fields, but the header has %d (a %s row)", n,
                                t->ncols, n < (size_t)t->ncols ? "short" : "long");
     }
@@ -215,7 +216,7 @@ int scn_csv_parse(scn_csv *t, const char *path, const char *text, size_t len, sc
     c.buf = sc_malloc(2 * len + 2);
     int rc = c.buf ? SC_OK : nomem(&c);
     if (!rc && len > (size_t)1 << 30)
-        rc = sc_error_at(e, path, 0, 0, "the file is too large");
+        rc = SC_ERROR_AT(e, path, 0, 0, "the file is too large");
     if (!rc)
         rc = split(&c);
     if (!rc)
@@ -250,46 +251,6 @@ int scn_csv_col(const scn_csv *t, const char *name)
     return -1;
 }
 
-int scn_slurp(const char *path, char **text, size_t *len)
-{
-    *text = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno ? errno : EIO;
-    size_t cap = 0, used = 0;
-    char *buf = NULL;
-    int err = 0;
-    for (;;) {
-        if (used + 1 >= cap) {
-            size_t ncap = cap ? 2 * cap : 4096;
-            char *p = ncap > (size_t)SCN_MAX_FILE_BYTES ? NULL : sc_realloc(buf, ncap);
-            if (!p) {
-                err = ncap > (size_t)SCN_MAX_FILE_BYTES ? EFBIG : ENOMEM;
-                break;
-            }
-            buf = p;
-            cap = ncap;
-        }
-        size_t n = fread(buf + used, 1, cap - used - 1, f);
-        used += n;
-        if (n == 0) {
-            if (ferror(f))
-                err = errno ? errno : EIO;
-            break;
-        }
-    }
-    fclose(f);
-    if (err) {
-        sc_free(buf);
-        return err;
-    }
-    buf[used] = '\0';
-    *text = buf;
-    *len = used;
-    return 0;
-}
-
 /* The path as the user sees it: the scenario's folder joined with rel. */
 static char *display_path(const scn_ctx *r, const char *rel)
 {
@@ -309,7 +270,7 @@ static int add_file(scn_ctx *r, char *path, char *text, size_t len)
     if (!f) {
         sc_free(path);
         sc_free(text);
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     }
     s->files = f;
     s->files[s->nfiles++] = (sc_file){ .path = path, .text = text, .len = len };
@@ -322,10 +283,10 @@ int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out)
     if (scn_str(r, ref, rel, sizeof rel))
         return SC_EINPUT;
     if (!rel[0])
-        return scn_err(r, ref, "expected the path of a CSV file, got an empty string");
+        return SCN_ERR(r, ref, "expected the path of a CSV file, got an empty string");
     char *path = display_path(r, rel);
     if (!path)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     for (int i = 0; i < r->ncsv; i++)
         if (strcmp(r->csv[i]->path, path) == 0) {
             sc_free(path);
@@ -334,10 +295,10 @@ int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out)
         }
     char *text;
     size_t len;
-    int err = scn_slurp(path, &text, &len);
+    int err = sc_file_read(path, (size_t)SCN_MAX_FILE_BYTES, &text, &len);
     if (err) {
-        int rc = err == ENOMEM ? scn_nomem(r)
-                               : scn_err(r, ref, "cannot read %s: %s", path, strerror(err));
+        int rc = err == ENOMEM ? SCN_NOMEM(r)
+                               : SCN_ERR(r, ref, "cannot read %s: %s", path, strerror(err));
         sc_free(path);
         return rc;
     }
@@ -349,7 +310,7 @@ int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out)
         sc_free(t);
         sc_free(text);
         sc_free(path);
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     }
     if (add_file(r, path, text, len)) {
         sc_free(t);
@@ -369,7 +330,7 @@ int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out)
 int scn_ref_context(scn_ctx *r, const scn_val *at)
 {
     if (at)
-        sc_error_push(r->e, "read for %s:%d:%d (%s)", r->file, at->line, at->col, at->path);
+        SC_CONTEXT(r->e, "read for %s:%d:%d (%s)", r->file, at->line, at->col, at->path);
     return SC_EINPUT;
 }
 
@@ -381,15 +342,10 @@ int scn_csv_need(scn_ctx *r, const scn_val *at, const scn_csv *t, const char *na
     char cols[512];
     size_t used = 0;
     cols[0] = '\0';
-    for (int i = 0; i < t->ncols && used + 4 < sizeof cols; i++) {
-        int n = snprintf(cols + used, sizeof cols - used, "%s%s", i ? ", " : "", t->head[i]);
-        if (n < 0 || (size_t)n >= sizeof cols - used) {
-            memcpy(cols + sizeof cols - 4, "...", 4);
+    for (int i = 0; i < t->ncols; i++)
+        if (sc_text_append(cols, sizeof cols, &used, ", ", t->head[i]))
             break;
-        }
-        used += (size_t)n;
-    }
-    return scn_err(r, at, "%s has no column '%s' (its columns: %s)", t->path, name, cols);
+    return SCN_ERR(r, at, "%s has no column '%s' (its columns: %s)", t->path, name, cols);
 }
 
 /* "FILE:LINE" of a row, for sources; of a very long path only its end is
@@ -433,13 +389,13 @@ int scn_csv_number(scn_ctx *r, const scn_csv *t, int row, int col, const scn_dom
     const int show = len > 40 ? 37 : (int)len;
     const char *more = len > 40 ? "..." : "";
     if (len == 0)
-        sc_error_at(r->e, t->path, t->line[row], 0, "column %s: expected %s, got an empty cell",
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: expected %s, got an empty cell",
                     t->head[col], d->what);
     else if (rc == SCN_NUM_BAD)
-        sc_error_at(r->e, t->path, t->line[row], 0, "column %s: expected %s, got \"%.*s%s\"",
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: expected %s, got \"%.*s%s\"",
                     t->head[col], d->what, show, s, more);
     else
-        sc_error_at(r->e, t->path, t->line[row], 0, "column %s: expected %s, got %.*s%s",
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: expected %s, got %.*s%s",
                     t->head[col], rc == SCN_NUM_NONFINITE ? "a finite number" : d->what, show,
                     s, more);
     return scn_ref_context(r, at);
@@ -450,7 +406,7 @@ int scn_csv_text(scn_ctx *r, const scn_csv *t, int row, int col, char *buf, size
 {
     if (scn_copy(buf, cap, cell(t, row, col)) == 0)
         return SC_OK;
-    sc_error_at(r->e, t->path, t->line[row], 0, "column %s: expected at most %zu characters, got %zu",
+    SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: expected at most %zu characters, got %zu",
                 t->head[col], cap - 1, strlen(cell(t, row, col)));
     return scn_ref_context(r, at);
 }

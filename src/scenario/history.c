@@ -73,7 +73,7 @@ static int map_columns(scn_ctx *r, const scn_val *v, const scn_csv *t, int *col)
             int j = role_index(&key);
             char name[SC_ID_MAX];
             if (j < 0)
-                return scn_err(r, &key, "unknown history column role; expected year, "
+                return SCN_ERR(r, &key, "unknown history column role; expected year, "
                                "requests, agreed, refused, assessments, plans_issued, "
                                "plans_ceased, plans_open, send_support or ramp");
             if (scn_str(r, &val, name, sizeof name) || scn_csv_need(r, &val, t, name, &col[j]))
@@ -81,11 +81,11 @@ static int map_columns(scn_ctx *r, const scn_val *v, const scn_csv *t, int *col)
         }
     }
     if (col[SC_NHISTORY] < 0)
-        return scn_err(r, v->n ? v : &r->root, "%s has no column 'year' (map it with "
+        return SCN_ERR(r, v->n ? v : &r->root, "%s has no column 'year' (map it with "
                        "history.columns.year)", t->path);
     for (int j = 0; j < SC_NHISTORY; j++)
         if (col[j] >= 0 && scn_copy(h->column[j], SC_ID_MAX, t->head[col[j]]))
-            return scn_err(r, v, "history column name too long");
+            return SCN_ERR(r, v, "history column name too long");
     return SC_OK;
 }
 
@@ -102,7 +102,7 @@ static int alloc_rows(scn_ctx *r, int n)
     h->row_line = sc_calloc((size_t)n, sizeof *h->row_line);
     h->value = sc_calloc((size_t)n * SC_NHISTORY, sizeof *h->value);
     if (!h->year || !h->row_line || !h->value)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     return SC_OK;
 }
 
@@ -117,11 +117,11 @@ static int read_row(scn_ctx *r, const scn_csv *t, int row, const int *col, const
         return scn_fail(r);
     for (int j = 0; j < i; j++)
         if (h->year[j] == (int)y)
-            return sc_error_at(r->e, t->path, t->line[row], 0, "column %s: year %d is given "
+            return SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: year %d is given "
                                "twice (also on line %d)", t->head[col[SC_NHISTORY]], (int)y,
                                h->row_line[j]);
     if (i > 0 && (int)y < h->year[i - 1])
-        return sc_error_at(r->e, t->path, t->line[row], 0, "column %s: expected years in "
+        return SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: expected years in "
                            "ascending order, got %d after %d", t->head[col[SC_NHISTORY]],
                            (int)y, h->year[i - 1]);
     h->year[i] = (int)y;
@@ -145,7 +145,7 @@ static int read_row(scn_ctx *r, const scn_csv *t, int row, const int *col, const
     return SC_OK;
 }
 
-static int history_index(const sc_history *h, int year)
+int sc_history_row(const sc_history *h, int year)
 {
     for (int i = 0; i < h->nyears; i++)
         if (h->year[i] == year)
@@ -169,7 +169,7 @@ static int exclusion_columns(scn_ctx *r, const scn_val *v, unsigned *bits)
     while (scn_seq_next(v, &it, &k, &item)) {
         int j = role_index(&item);
         if (j < 0 || j == SC_NHISTORY)
-            return scn_expected(r, &item, "a history column role (requests, agreed, refused, "
+            return SCN_EXPECTED(r, &item, "a history column role (requests, agreed, refused, "
                                 "assessments, plans_issued, plans_ceased, plans_open, "
                                 "send_support, ramp)");
         *bits |= 1u << j;
@@ -187,12 +187,12 @@ static int read_exclusion(scn_ctx *r, const scn_val *v, sc_history_exclusion *x)
         || scn_str(r, &k[2], x->reason, sizeof x->reason))
         return scn_fail(r);
     if (!x->reason[0])
-        return scn_expected(r, &k[2], "the reason the cells are left out");
+        return SCN_EXPECTED(r, &k[2], "the reason the cells are left out");
     x->year = (int)year;
     sc_history *h = &r->s->history;
-    int i = history_index(h, x->year);
+    int i = sc_history_row(h, x->year);
     if (i < 0)
-        return scn_err(r, &k[0], "history has no year %d to exclude (%s)", x->year, h->path);
+        return SCN_ERR(r, &k[0], "history has no year %d to exclude (%s)", x->year, h->path);
     for (int j = 0; j < SC_NHISTORY; j++)
         if (x->columns & (1u << j))
             h->value[(size_t)j * (size_t)h->nyears + (size_t)i] = NAN;
@@ -209,7 +209,7 @@ static int read_exclusions(scn_ctx *r, const scn_val *v)
         return scn_fail(r);
     h->exclude = sc_calloc((size_t)(n ? n : 1), sizeof *h->exclude);
     if (!h->exclude)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     void *it = NULL;
     int k;
     scn_val item;
@@ -237,9 +237,9 @@ int scn_history(scn_ctx *r, const scn_val *v)
     sc_history *h = &r->s->history;
     h->path = sc_strdup(t->path);
     if (!h->path)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     if (t->nrows < 1)
-        return scn_err(r, &k[0], "%s has no rows of history", t->path);
+        return SCN_ERR(r, &k[0], "%s has no rows of history", t->path);
     if (alloc_rows(r, t->nrows))
         return scn_fail(r);
     for (int row = 0; row < t->nrows; row++)
@@ -263,19 +263,19 @@ static int check_window(scn_ctx *r, const sc_dist *d, const char *name)
 {
     const sc_history *h = &r->s->history;
     if (h->nyears == 0)
-        return sc_error_at(r->e, r->file, d->line, 0, "parameters.%s: dist: fit needs a "
+        return SC_ERROR_AT(r->e, r->file, d->line, 0, "parameters.%s: dist: fit needs a "
                            "history: section (the council's yearly counts)", name);
     int first = h->year[0], last = h->year[h->nyears - 1];
     if (d->fit_from && (d->fit_from < first || d->fit_from > last))
-        return sc_error_at(r->e, r->file, d->line, 0, "parameters.%s: the window starts in %d "
+        return SC_ERROR_AT(r->e, r->file, d->line, 0, "parameters.%s: the window starts in %d "
                            "but %s has years %d to %d only", name, d->fit_from, h->path, first,
                            last);
     if (d->fit_to && (d->fit_to < first || d->fit_to > last))
-        return sc_error_at(r->e, r->file, d->line, 0, "parameters.%s: the window ends in %d "
+        return SC_ERROR_AT(r->e, r->file, d->line, 0, "parameters.%s: the window ends in %d "
                            "but %s has years %d to %d only", name, d->fit_to, h->path, first,
                            last);
     if (d->fit_from && d->fit_to && d->fit_from > d->fit_to)
-        return sc_error_at(r->e, r->file, d->line, 0, "parameters.%s: the window runs from %d "
+        return SC_ERROR_AT(r->e, r->file, d->line, 0, "parameters.%s: the window runs from %d "
                            "to %d: expected from <= to", name, d->fit_from, d->fit_to);
     return SC_OK;
 }

@@ -107,12 +107,17 @@ int scn_text_is(const scn_val *v, const char *s);
 /* "got ..." for messages: a number as written, a quoted string, "a list", ... */
 void scn_describe(const scn_val *v, char *buf, size_t cap);
 
-/* A located problem: "FILE:LINE:COL: path: message"; returns SC_EINPUT. */
-int scn_err(scn_ctx *r, const scn_val *v, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* A located problem: "FILE:LINE:COL: path: message"; returns SC_EINPUT.
+ * (The macros record where in the code they were used, error.h.) */
+#define SCN_ERR(r, v, ...) scn_error_val((r), SC_HERE, (v), __VA_ARGS__)
 /* "path: expected WHAT, got ..."; returns SC_EINPUT. */
-int scn_expected(scn_ctx *r, const scn_val *v, const char *what);
-int scn_nomem(scn_ctx *r);
+#define SCN_EXPECTED(r, v, what) scn_error_expected((r), SC_HERE, (v), (what))
+/* Out of memory while reading; returns SC_ENOMEM. */
+#define SCN_NOMEM(r) scn_error_nomem((r), SC_HERE)
+int scn_error_val(scn_ctx *r, sc_where where, const scn_val *v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int scn_error_expected(scn_ctx *r, sc_where where, const scn_val *v, const char *what);
+int scn_error_nomem(scn_ctx *r, sc_where where);
 
 /* Check that m is a mapping of the given keys only (no repeats) and fill
  * out[i] for keys[i]; a missing required key is an error. */
@@ -183,9 +188,6 @@ int scn_csv_provenance(scn_ctx *r, const scn_csv *t, int row, const scn_val *at,
                        char *source);
 /* Append "read for FILE:LINE:COL (path)" below the message. */
 int scn_ref_context(scn_ctx *r, const scn_val *at);
-/* Read a whole file into a NUL-terminated buffer; 0, or errno (ENOMEM on
- * allocation failure). */
-int scn_slurp(const char *path, char **text, size_t *len);
 
 /* ---- params.c, clusters.c, money.c ---- */
 

@@ -37,13 +37,13 @@ static int budget_total(scn_ctx *r, const scn_val *v, double *part)
         return scn_fail(r);
     for (int t = 1; t <= s->horizon; t++)
         if (!y.have[t])
-            return scn_err(r, v, "no budget total for %d: every simulated year (%d..%d) needs one",
+            return SCN_ERR(r, v, "no budget total for %d: every simulated year (%d..%d) needs one",
                            s->base_year + t, s->base_year + 1, s->base_year + s->horizon);
     double all = 0;
     for (int c = 0; c < C; c++)
         all += topup_spend(s, c);
     if (!(all > 0))
-        return scn_err(r, v, "cannot share the total by base-year top-up spend: the clusters' "
+        return SCN_ERR(r, v, "cannot share the total by base-year top-up spend: the clusters' "
                        "top-up spend is zero");
     for (int t = 0; t <= s->horizon; t++) {
         s->cluster_budget_total[t] = y.have[t] ? y.v[t] : NAN;
@@ -92,7 +92,7 @@ static int budget_row(scn_ctx *r, const budget_csv *b, int row, double *part, un
     if (!problem && tt <= s->horizon && have[tt * s->nclusters + c])
         problem = "second budget for this cluster and year";
     if (problem) {
-        sc_error_at(r->e, t->path, t->line[row], 0, "%s (cluster '%s', year %d)", problem, id,
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0, "%s (cluster '%s', year %d)", problem, id,
                     (int)yr);
         return scn_ref_context(r, b->at);
     }
@@ -117,7 +117,7 @@ static int budget_rows(scn_ctx *r, const budget_csv *b, double *part, unsigned c
         s->cluster_budget_total[t] = 0;
         for (int c = 0; c < s->nclusters; c++) {
             if (!have[t * s->nclusters + c] && t > 0)
-                return scn_err(r, b->at, "%s has no budget for cluster '%s' in %d (every cluster "
+                return SCN_ERR(r, b->at, "%s has no budget for cluster '%s' in %d (every cluster "
                                "needs one for every simulated year)", b->t->path,
                                s->clusters[c].id, s->base_year + t);
             if (!have[t * s->nclusters + c])
@@ -141,7 +141,7 @@ static int budget_table(scn_ctx *r, const scn_val *v, double *part)
     size_t n = (size_t)(r->s->horizon + 1) * (size_t)r->s->nclusters;
     unsigned char *have = sc_calloc(n, 1);
     if (!have)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     int rc = budget_rows(r, &b, part, have);
     sc_free(have);
     return rc;
@@ -155,11 +155,11 @@ static int budgets(scn_ctx *r, const scn_val *v)
     if (scn_map(r, v, keys, 3, k))
         return scn_fail(r);
     if (!!k[0].n + !!k[1].n + !!k[2].n != 1)
-        return scn_err(r, v, "expected exactly one of total, uplift or table");
+        return SCN_ERR(r, v, "expected exactly one of total, uplift or table");
     const int C = s->nclusters;
     s->cluster_budget = sc_calloc((size_t)(s->horizon + 1) * (size_t)C, sizeof *s->cluster_budget);
     if (!s->cluster_budget)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     double *b = s->cluster_budget;
     int rc = k[0].n ? budget_total(r, &k[0], b)
                     : k[1].n ? budget_uplift(r, &k[1], b) : budget_table(r, &k[2], b);
@@ -230,7 +230,7 @@ static int grant(scn_ctx *r, const scn_val *v)
     if (scn_map(r, v, keys, 2, k) || scn_year_table(r, &k[0], &scn_nonneg, "finance.grant", &y))
         return scn_fail(r);
     if (!y.have[0])
-        return scn_err(r, &k[0], "expected a grant for the base year %d in the table (later "
+        return SCN_ERR(r, &k[0], "expected a grant for the base year %d in the table (later "
                        "years grow from it)", s->base_year);
     if (k[1].n && scn_number(r, &k[1], &scn_growth, "finance.grant.growth", "", 0, &g))
         return scn_fail(r);
@@ -241,7 +241,7 @@ static int grant(scn_ctx *r, const scn_val *v)
             continue;
         }
         if (!k[1].n)
-            return scn_err(r, v, "missing required key 'growth': the grant table has no %d, and "
+            return SCN_ERR(r, v, "missing required key 'growth': the grant table has no %d, and "
                            "growth fills the years it leaves out", s->base_year + t);
         s->grant[t] = s->grant[t - 1] * (1 + g);
         char source[SC_TEXT_MAX];

@@ -9,6 +9,8 @@
  * once, so the simulation only ever sees (a, b) and (shape, scale).
  */
 #include "internal.h"
+#include "sendcast/text.h"
+#include "sendcast/stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -106,14 +108,10 @@ static void list_allowed(unsigned allowed, int with_fit, char *buf, size_t cap)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (int k = SC_DIST_FIXED; k <= SC_DIST_FIT; k++) {
-        if (!(allowed & BIT(k)) || (k == SC_DIST_FIT && !with_fit))
-            continue;
-        int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", sc_dist_names[k]);
-        if (n < 0 || (size_t)n >= cap - used)
+    for (int k = SC_DIST_FIXED; k <= SC_DIST_FIT; k++)
+        if ((allowed & BIT(k)) && (k != SC_DIST_FIT || with_fit)
+            && sc_text_append(buf, cap, &used, ", ", sc_dist_names[k]))
             return;
-        used += (size_t)n;
-    }
 }
 
 static int record(param_read *p, const char *key, const char *item, double x)
@@ -183,19 +181,19 @@ static int vector(param_read *p, const scn_val *v, const scn_dom *dom, const cha
         char exp[160];
         snprintf(exp, sizeof exp, "a list of %d %s%s", dim, what,
                  p->info->shape == SC_SHAPE_PLACEMENTS ? " (or a mapping by placement)" : "");
-        return scn_expected(p->r, v, exp);
+        return SCN_EXPECTED(p->r, v, exp);
     }
     int n = fy_node_sequence_item_count(v->n);
     if (n != dim) {
         if (p->info->shape == SC_SHAPE_BANDS)
-            return scn_err(p->r, v, "expected %d %s, one per band of bands.topup, got %d", dim,
+            return SCN_ERR(p->r, v, "expected %d %s, one per band of bands.topup, got %d", dim,
                            what, n);
         if (p->info->shape == SC_SHAPE_PLACEMENTS)
-            return scn_err(p->r, v, "expected %d %s, one per placement (%s, %s, %s, %s, %s, %s), "
+            return SCN_ERR(p->r, v, "expected %d %s, one per placement (%s, %s, %s, %s, %s, %s), "
                            "got %d", dim, what, sc_placement_names[0], sc_placement_names[1],
                            sc_placement_names[2], sc_placement_names[3], sc_placement_names[4],
                            sc_placement_names[5], n);
-        return scn_err(p->r, v, "expected %d %s, got %d", dim, what, n);
+        return SCN_ERR(p->r, v, "expected %d %s, got %d", dim, what, n);
     }
     return scn_number_list(p->r, v, dom, dim, out);
 }
@@ -209,7 +207,7 @@ static int fixed_shares(param_read *p, const scn_val *v)
     for (int i = 0; i < p->d->dim; i++)
         sum += x[i];
     if (fabs(sum - 1.0) > 1e-9)
-        return scn_err(p->r, v, "expected shares that sum to 1 (within 1e-9), got a sum of %.12g",
+        return SCN_ERR(p->r, v, "expected shares that sum to 1 (within 1e-9), got a sum of %.12g",
                        sum);
     return SC_OK;
 }
@@ -263,7 +261,7 @@ static int pick_pair(param_read *p, const scn_val *k, const char *names)
     int any_first = k[3].n || k[4].n, any_second = k[5].n || k[6].n;
     if ((first && !any_second) || (second && !any_first))
         return first ? 1 : 2;
-    scn_err(p->r, p->at, "expected %s", names);
+    SCN_ERR(p->r, p->at, "expected %s", names);
     return 0;
 }
 
@@ -288,13 +286,10 @@ static int read_beta(param_read *p)
     if (scn_plain_number(p->r, &k[5], &beta_mean, &m)
         || scn_plain_number(p->r, &k[6], &scn_positive, &sd))
         return scn_fail(p->r);
-    if (sd * sd >= m * (1 - m))
-        return scn_err(p->r, &k[6],
+    if (sc_stats_beta_from_mean_sd(m, sd, a, b))
+        return SCN_ERR(p->r, &k[6],
                        "no Beta has mean %g and sd %g: expected sd < sqrt(m(1-m)) = %.6g", m, sd,
                        sqrt(m * (1 - m)));
-    double n = m * (1 - m) / (sd * sd) - 1;
-    *a = m * n;
-    *b = (1 - m) * n;
     return record2(p, "mean", m, "sd", sd);
 }
 
@@ -341,10 +336,10 @@ static int check_cov(param_read *p, const scn_val *at)
     double(*c)[2] = p->d->cov;
     double tol = 1e-12 * fmax(fabs(c[0][1]), fabs(c[1][0]));
     if (fabs(c[0][1] - c[1][0]) > tol)
-        return scn_err(p->r, at, "expected a symmetric covariance, got cov[0][1] = %g but "
+        return SCN_ERR(p->r, at, "expected a symmetric covariance, got cov[0][1] = %g but "
                        "cov[1][0] = %g", c[0][1], c[1][0]);
     if (!(c[0][0] > 0 && c[1][1] > 0 && c[0][0] * c[1][1] - c[0][1] * c[0][1] > 0))
-        return scn_err(p->r, at, "expected a positive definite covariance (variances > 0 and "
+        return SCN_ERR(p->r, at, "expected a positive definite covariance (variances > 0 and "
                        "v11*v22 > v12^2), got [[%g, %g], [%g, %g]]", c[0][0], c[0][1], c[1][0],
                        c[1][1]);
     return SC_OK;
@@ -397,10 +392,10 @@ static int read_dist_name(param_read *p, const scn_val *dv, int *kind)
     if (!*kind) {
         char what[256];
         snprintf(what, sizeof what, "a distribution (for %s: %s)", p->info->name, allowed);
-        return scn_expected(p->r, dv, what);
+        return SCN_EXPECTED(p->r, dv, what);
     }
     if (!(p->info->allowed & BIT(*kind)))
-        return scn_err(p->r, dv, "distribution '%s' is not allowed for %s; allowed: %s",
+        return SCN_ERR(p->r, dv, "distribution '%s' is not allowed for %s; allowed: %s",
                        sc_dist_names[*kind], p->info->name, allowed);
     return SC_OK;
 }
@@ -421,7 +416,7 @@ static int read_prior(param_read *p, const scn_val *v)
         || scn_plain_number(p->r, &k[form == 1 ? 4 : 6], &scn_positive, &y))
         return scn_fail(p->r);
     if (form == 2 && y * y >= x * (1 - x))
-        return scn_err(p->r, &k[6], "no Beta has mean %g and sd %g: expected sd < %.6g", x, y,
+        return SCN_ERR(p->r, &k[6], "no Beta has mean %g and sd %g: expected sd < %.6g", x, y,
                        sqrt(x * (1 - x)));
     double n = form == 2 ? x * (1 - x) / (y * y) - 1 : 0;
     p->d->prior[0] = form == 1 ? x : x * n;
@@ -444,12 +439,12 @@ static int read_fit(param_read *p)
     p->d->fit_to = (int)to;
     int beta_like = p->info->shape == SC_SHAPE_SCALAR && p->info->domain == SC_DOM_PROB;
     if (k[5].n && !beta_like)
-        return scn_err(p->r, &k[5], "a prior is taken only for fitted rates and the cluster "
+        return SCN_ERR(p->r, &k[5], "a prior is taken only for fitted rates and the cluster "
                        "effect (a Beta); %s has none", p->info->name);
     if (k[5].n && read_prior(p, &k[5]))
         return scn_fail(p->r);
     if (p->id == SC_P_CLUSTER_EFFECT && !p->d->has_prior)
-        return scn_err(p->r, p->at, "cluster_effect: dist: fit needs prior: {mean: M, sd: S} "
+        return SCN_ERR(p->r, p->at, "cluster_effect: dist: fit needs prior: {mean: M, sd: S} "
                        "(the expert prior the history updates)");
     if (!k[1].n)
         snprintf(p->d->status, sizeof p->d->status, "fitted");
@@ -470,7 +465,7 @@ static int read_mapping(param_read *p)
             found = 1;
         }
     if (!found)
-        return scn_err(p->r, p->at, "missing required key 'dist'");
+        return SCN_ERR(p->r, p->at, "missing required key 'dist'");
     int kind = 0;
     if (read_dist_name(p, &dv, &kind))
         return scn_fail(p->r);
@@ -493,7 +488,7 @@ static int read_mapping(param_read *p)
     case SC_DIST_FIT:
         return read_fit(p);
     default:
-        return scn_err(p->r, &dv, "unsupported distribution");
+        return SCN_ERR(p->r, &dv, "unsupported distribution");
     }
 }
 
@@ -505,7 +500,7 @@ static int read_plain(param_read *p)
         list_allowed(p->info->allowed, 0, allowed, sizeof allowed);
         char what[256];
         snprintf(what, sizeof what, "a mapping with dist: (one of %s)", allowed);
-        return scn_expected(p->r, p->at, what);
+        return SCN_EXPECTED(p->r, p->at, what);
     }
     p->d->kind = SC_DIST_FIXED;
     if (scn_plain_number(p->r, p->at, domain_of(p->info->domain), &p->d->value[0]))
@@ -544,7 +539,7 @@ static int read_param(scn_ctx *r, int id, const scn_val *v)
     case SCN_MAP:
         return read_mapping(&p);
     default:
-        return scn_expected(r, v, "a mapping with dist: ... (or a plain number)");
+        return SCN_EXPECTED(r, v, "a mapping with dist: ... (or a plain number)");
     }
 }
 

@@ -18,6 +18,7 @@
 
 #include "internal.h"
 #include "sendcast/alloc.h"
+#include "sendcast/text.h"
 
 enum {
     K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
@@ -101,7 +102,7 @@ static int read_name(scn_ctx *r, const scn_val *v)
     size_t n = strlen(name);
     if (n == 0 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
                       != n)
-        return scn_expected(r, v, "a name of letters, digits, '.', '_' and '-' only (it names "
+        return SCN_EXPECTED(r, v, "a name of letters, digits, '.', '_' and '-' only (it names "
                             "the result file)");
     return SC_OK;
 }
@@ -125,7 +126,7 @@ static int read_percentiles(scn_ctx *r, const scn_val *v)
         if (scn_plain_number(r, &item, &pct, &s->percentiles[i]))
             return scn_fail(r);
         if (i > 0 && !(s->percentiles[i] > s->percentiles[i - 1]))
-            return scn_err(r, &item, "expected percentiles in strictly ascending order, got %g "
+            return SCN_ERR(r, &item, "expected percentiles in strictly ascending order, got %g "
                            "after %g", s->percentiles[i], s->percentiles[i - 1]);
     }
     s->npercentiles = n;
@@ -168,7 +169,7 @@ static int read_bands(scn_ctx *r, const scn_val *v)
         if (scn_number(r, &item, &scn_nonneg, "bands.topup", band, 0, &s->topup[b]))
             return scn_fail(r);
         if (b > 0 && s->topup[b] < s->topup[b - 1])
-            return scn_err(r, &item, "expected bands in ascending cost, got %g after %g",
+            return SCN_ERR(r, &item, "expected bands in ascending cost, got %g after %g",
                            s->topup[b], s->topup[b - 1]);
     }
     s->nbands = n;
@@ -195,17 +196,17 @@ static int read_scenario_file(scn_ctx *r, const char *path)
     sc_scenario *s = r->s;
     char *text;
     size_t len;
-    int err = scn_slurp(path, &text, &len);
+    int err = sc_file_read(path, (size_t)SCN_MAX_FILE_BYTES, &text, &len);
     if (err == ENOMEM)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     if (err)
-        return sc_error_at(r->e, path, 0, 0, "cannot read the scenario: %s", strerror(err));
+        return SC_ERROR_AT(r->e, path, 0, 0, "cannot read the scenario: %s", strerror(err));
     char *copy = sc_strdup(path);
     s->files = sc_calloc(1, sizeof *s->files);
     if (!copy || !s->files) {
         sc_free(copy);
         sc_free(text);
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     }
     s->files[0] = (sc_file){ .path = copy, .text = text, .len = len };
     s->nfiles = 1;
@@ -219,7 +220,7 @@ static int set_dir(scn_ctx *r, const char *path)
     size_t n = slash ? (size_t)(slash - path) + 1 : 0;
     r->dir = sc_malloc(n + 1);
     if (!r->dir)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     memcpy(r->dir, path, n);
     r->dir[n] = '\0';
     return SC_OK;
@@ -232,7 +233,7 @@ static int read_into(scn_ctx *r, const char *path)
         s->target[t] = s->projection_topup[t] = s->cluster_budget_total[t] = NAN;
     s->path = sc_strdup(path);
     if (!s->path)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     r->file = s->path;
     if (set_dir(r, path) || read_scenario_file(r, path)
         || scn_yaml_open(r, s->files[0].text, s->files[0].len) || read_sections(r))
@@ -247,14 +248,14 @@ int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e)
         e = &local;
     sc_error_clear(e);
     if (!out || !path)
-        return sc_error_set(e, SC_EFAIL, "sc_scenario_read: no path or no result pointer");
+        return SC_ERROR(e, SC_EFAIL, "sc_scenario_read: no path or no result pointer");
     *out = NULL;
     scn_ctx r;
     memset(&r, 0, sizeof r);
     r.e = e;
     r.s = sc_calloc(1, sizeof *r.s);
     if (!r.s)
-        return sc_error_set(e, SC_ENOMEM, "%s: out of memory while reading the scenario", path);
+        return SC_ERROR(e, SC_ENOMEM, "%s: out of memory while reading the scenario", path);
     r.file = path;
     int rc = read_into(&r, path);
     sc_scenario *s = r.s;

@@ -137,13 +137,13 @@ int scn_record(scn_ctx *r, const char *name, const char *item, int year, double 
         int cap = r->cap_inputs ? 2 * r->cap_inputs : 64;
         sc_input *p = sc_realloc(s->inputs, (size_t)cap * sizeof *p);
         if (!p)
-            return scn_nomem(r);
+            return SCN_NOMEM(r);
         s->inputs = p;
         r->cap_inputs = cap;
     }
     if (fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
-        return sc_error_set(r->e, SC_EFAIL, "%s: provenance entry %s does not fit", r->file,
-                            name);
+        return SC_ERROR(r->e, SC_EFAIL, "%s: provenance entry %s does not fit", r->file,
+                        name);
     s->ninputs++;
     return SC_OK;
 }
@@ -154,10 +154,10 @@ int sc_scenario_add_input(sc_scenario *s, const char *name, const char *item, in
     /* The register grows one entry at a time here: the fit adds a handful. */
     sc_input *p = sc_realloc(s->inputs, (size_t)(s->ninputs + 1) * sizeof *p);
     if (!p)
-        return sc_error_set(e, SC_ENOMEM, "out of memory adding %s to the register", name);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory adding %s to the register", name);
     s->inputs = p;
     if (fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
-        return sc_error_set(e, SC_EFAIL, "provenance entry %s does not fit", name);
+        return SC_ERROR(e, SC_EFAIL, "provenance entry %s does not fit", name);
     s->ninputs++;
     return SC_OK;
 }
@@ -251,10 +251,10 @@ static int csv_value(scn_ctx *r, const scn_val *v, const scn_dom *d, const char 
     if (ref.year.n)
         snprintf(yeartext, sizeof yeartext, " and year %lld", want);
     if (nfound == 0)
-        return scn_err(r, &ref.item, "no row of %s has item '%s'%s", ref.t->path, ref.name,
+        return SCN_ERR(r, &ref.item, "no row of %s has item '%s'%s", ref.t->path, ref.name,
                        yeartext);
     if (nfound > 1)
-        return scn_err(r, &ref.item,
+        return SCN_ERR(r, &ref.item,
                        "item '%s'%s matches %d rows of %s (lines %d, %d%s); a single number "
                        "needs exactly one: add year: YEAR to pick one",
                        ref.name, yeartext, nfound, ref.t->path, lines[0], lines[1],
@@ -289,11 +289,11 @@ int scn_number(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
         break;
     }
     if (scn_kind(v) != SCN_MAP)
-        return scn_expected(r, v, d->what);
+        return SCN_EXPECTED(r, v, d->what);
     char what[256];
     snprintf(what, sizeof what, "%s, written plainly, as {value: ..., status: ...} or as "
              "{csv: FILE, item: NAME}", d->what);
-    return scn_expected(r, v, what);
+    return SCN_EXPECTED(r, v, what);
 }
 
 /* ---- year tables ---- */
@@ -302,7 +302,7 @@ static int put_year(scn_ctx *r, const scn_val *at, int year, double x, scn_years
 {
     int t = year - r->s->base_year;
     if (out->have[t])
-        return scn_err(r, at, "year %d is given twice", year);
+        return SCN_ERR(r, at, "year %d is given twice", year);
     out->have[t] = 1;
     out->v[t] = x;
     out->n++;
@@ -323,7 +323,7 @@ static int inline_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const ch
             return scn_fail(r);
         long long year = (long long)y;
         if (year < r->s->base_year)
-            return scn_err(r, &key, "year %lld is before the base year %d", year,
+            return SCN_ERR(r, &key, "year %lld is before the base year %d", year,
                            r->s->base_year);
         if (year > r->s->base_year + r->s->horizon)
             continue;   /* a table may run past the horizon (a longer agreement) */
@@ -344,7 +344,7 @@ static int row_in_years(scn_ctx *r, const item_ref *ref, const scn_val *v, const
     if (year == 0)
         return SC_OK;   /* rows without a year are not part of a year table */
     if (year < r->s->base_year) {
-        sc_error_at(r->e, t->path, t->line[row], 0,
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0,
                     "column year: year %d of item %s is before the base year %d", year,
                     ref->name, r->s->base_year);
         return scn_ref_context(r, v);
@@ -353,7 +353,7 @@ static int row_in_years(scn_ctx *r, const item_ref *ref, const scn_val *v, const
         return SC_OK;
     int tt = year - r->s->base_year;
     if (out->have[tt]) {
-        sc_error_at(r->e, t->path, t->line[row], 0, "item %s: year %d is given twice",
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0, "item %s: year %d is given twice",
                     ref->name, year);
         return scn_ref_context(r, v);
     }
@@ -383,7 +383,7 @@ static int csv_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const char 
             return scn_fail(r);
     }
     if (!matched)
-        return scn_err(r, &ref.item, "no row of %s has item '%s'", ref.t->path, ref.name);
+        return SCN_ERR(r, &ref.item, "no row of %s has item '%s'", ref.t->path, ref.name);
     return SC_OK;
 }
 
@@ -394,5 +394,5 @@ int scn_year_table(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *n
     if (scn_kind(v) == SCN_MAP)
         return scn_has_key(v, "csv") ? csv_years(r, v, d, name, out)
                                      : inline_years(r, v, d, name, out);
-    return scn_expected(r, v, "a year table: {YEAR: number, ...} or {csv: FILE, item: NAME}");
+    return SCN_EXPECTED(r, v, "a year table: {YEAR: number, ...} or {csv: FILE, item: NAME}");
 }

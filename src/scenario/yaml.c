@@ -11,6 +11,7 @@
  * first scalar, or at the key that introduced it.
  */
 #include "internal.h"
+#include "sendcast/text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -152,12 +153,12 @@ int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
      * rest empty, which would be a misleading thing to tell the user. */
     const char *nul = memchr(text, '\0', len);
     if (nul)
-        return sc_error_at(r->e, r->file, line_of_offset(text, (size_t)(nul - text)), 0,
+        return SC_ERROR_AT(r->e, r->file, line_of_offset(text, (size_t)(nul - text)), 0,
                            "not a text file (a NUL byte at offset %zu): expected a YAML "
                            "scenario", (size_t)(nul - text));
     size_t bad = utf8_bad_at((const unsigned char *)text, len);
     if (bad < len)
-        return sc_error_at(r->e, r->file, line_of_offset(text, bad), 0,
+        return SC_ERROR_AT(r->e, r->file, line_of_offset(text, bad), 0,
                            "not valid UTF-8 (byte 0x%02X at offset %zu): expected a YAML "
                            "scenario in UTF-8", (unsigned char)text[bad], bad);
     struct fy_diag_cfg dc;
@@ -168,7 +169,7 @@ int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
     dc.level = FYET_ERROR;
     r->diag = fy_diag_create(&dc);
     if (!r->diag)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     fy_diag_set_collect_errors(r->diag, true);
 
     /* Duplicate keys are found by scn_map(), which can say where the first was. */
@@ -178,18 +179,18 @@ int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
     };
     r->fyp = fy_parser_create(&cfg);
     if (!r->fyp || fy_parser_set_string(r->fyp, text, len) != 0)
-        return scn_nomem(r);
+        return SCN_NOMEM(r);
     r->doc = fy_parse_load_document(r->fyp);
 
     struct fy_diag_error *de = first_error(r->diag);
     if (de)
-        return sc_error_at(r->e, r->file, de->line, de->column, "YAML syntax error: %s",
+        return SC_ERROR_AT(r->e, r->file, de->line, de->column, "YAML syntax error: %s",
                            de->msg ? de->msg : "unreadable");
     r->root.n = r->doc ? resolve(fy_document_root(r->doc)) : NULL;
     r->root.line = r->root.col = 1;
     r->root.path[0] = '\0';
     if (scn_kind(&r->root) == SCN_ABSENT || scn_kind(&r->root) == SCN_NULL)
-        return sc_error_at(r->e, r->file, 0, 0,
+        return SC_ERROR_AT(r->e, r->file, 0, 0,
                            "the file is empty: expected a scenario (a mapping with name, "
                            "base_year, horizon, ...)");
     node_mark(r->root.n, &r->root.line, &r->root.col);
@@ -200,14 +201,14 @@ int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
         scn_val second = { .line = 0, .col = 0 };
         node_mark(fy_document_root(next), &second.line, &second.col);
         fy_parse_document_destroy(r->fyp, next);
-        return sc_error_at(r->e, r->file, second.line, second.col,
+        return SC_ERROR_AT(r->e, r->file, second.line, second.col,
                            "a second YAML document starts here: a scenario is one document");
     }
     if (de)
-        return sc_error_at(r->e, r->file, de->line, de->column, "YAML syntax error: %s",
+        return SC_ERROR_AT(r->e, r->file, de->line, de->column, "YAML syntax error: %s",
                            de->msg ? de->msg : "unreadable");
     if (scn_kind(&r->root) != SCN_MAP)
-        return scn_expected(r, &r->root, "a mapping of scenario keys (name, base_year, ...)");
+        return SCN_EXPECTED(r, &r->root, "a mapping of scenario keys (name, base_year, ...)");
     return SC_OK;
 }
 
@@ -294,7 +295,7 @@ void scn_describe(const scn_val *v, char *buf, size_t cap)
         snprintf(buf, cap, "\"%.*s%s\"", show, t, more);
 }
 
-int scn_err(scn_ctx *r, const scn_val *v, const char *fmt, ...)
+int scn_error_val(scn_ctx *r, sc_where where, const scn_val *v, const char *fmt, ...)
 {
     char msg[SC_ERROR_MSG_MAX];
     va_list ap;
@@ -302,20 +303,21 @@ int scn_err(scn_ctx *r, const scn_val *v, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (v->path[0])
-        return sc_error_at(r->e, r->file, v->line, v->col, "%s: %s", v->path, msg);
-    return sc_error_at(r->e, r->file, v->line, v->col, "%s", msg);
+        return sc_error_raise_at(r->e, where, r->file, v->line, v->col, "%s: %s", v->path, msg);
+    return sc_error_raise_at(r->e, where, r->file, v->line, v->col, "%s", msg);
 }
 
-int scn_expected(scn_ctx *r, const scn_val *v, const char *what)
+int scn_error_expected(scn_ctx *r, sc_where where, const scn_val *v, const char *what)
 {
     char got[160];
     scn_describe(v, got, sizeof got);
-    return scn_err(r, v, "expected %s, got %s", what, got);
+    return scn_error_val(r, where, v, "expected %s, got %s", what, got);
 }
 
-int scn_nomem(scn_ctx *r)
+int scn_error_nomem(scn_ctx *r, sc_where where)
 {
-    return sc_error_set(r->e, SC_ENOMEM, "%s: out of memory while reading the scenario", r->file);
+    return sc_error_raise(r->e, SC_ENOMEM, where, "%s: out of memory while reading the scenario",
+                          r->file);
 }
 
 /* A key must be a plain scalar; say so once, in one place. */
@@ -326,7 +328,7 @@ static int key_text(scn_ctx *r, const scn_val *m, struct fy_node *k, const char 
     snprintf(kv.path, sizeof kv.path, "%s", m->path);
     *s = scn_text(&kv, len);
     if (!*s)
-        return scn_expected(r, &kv, "a key (a word)");
+        return SCN_EXPECTED(r, &kv, "a key (a word)");
     return SC_OK;
 }
 
@@ -357,7 +359,7 @@ static int check_repeats(scn_ctx *r, const scn_val *m)
                 scn_val at;
                 child(m, fy_node_pair_key(p), NULL, s, len, 0, &at);
                 snprintf(at.path, sizeof at.path, "%s", m->path);
-                return scn_err(r, &at, "duplicate key '%.*s' (first given on line %d)",
+                return SCN_ERR(r, &at, "duplicate key '%.*s' (first given on line %d)",
                                (int)len, s, key_line(fy_node_pair_key(q)));
             }
         }
@@ -370,20 +372,15 @@ static void list_keys(const scn_key *keys, int nkeys, char *buf, size_t cap)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (int i = 0; i < nkeys; i++) {
-        int n = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", keys[i].name);
-        if (n < 0 || (size_t)n >= cap - used) {
-            snprintf(buf + (cap > 4 ? cap - 4 : 0), 4, "...");
-            return;
-        }
-        used += (size_t)n;
-    }
+    for (int i = 0; i < nkeys; i++)
+        if (sc_text_append(buf, cap, &used, ", ", keys[i].name))
+            break;
 }
 
 int scn_map(scn_ctx *r, const scn_val *m, const scn_key *keys, int nkeys, scn_val *out)
 {
     if (scn_kind(m) != SCN_MAP)
-        return scn_expected(r, m, "a mapping");
+        return SCN_EXPECTED(r, m, "a mapping");
     if (check_repeats(r, m))
         return SC_EINPUT;
     for (int i = 0; i < nkeys; i++) {
@@ -407,7 +404,7 @@ int scn_map(scn_ctx *r, const scn_val *m, const scn_key *keys, int nkeys, scn_va
             scn_val at;
             child(m, fy_node_pair_key(p), NULL, s, len, 0, &at);
             snprintf(at.path, sizeof at.path, "%s", m->path);
-            return scn_err(r, &at, "unknown key '%.*s'; allowed keys: %s", (int)len, s, allowed);
+            return SCN_ERR(r, &at, "unknown key '%.*s'; allowed keys: %s", (int)len, s, allowed);
         }
         /* "? key" with no value leaves n NULL: given, but reads as nothing. */
         child(m, fy_node_pair_key(p), fy_node_pair_value(p), keys[k].name,
@@ -417,14 +414,14 @@ int scn_map(scn_ctx *r, const scn_val *m, const scn_key *keys, int nkeys, scn_va
     }
     for (int i = 0; i < nkeys && i < (int)sizeof seen; i++)
         if (keys[i].required && !seen[i])
-            return scn_err(r, m, "missing required key '%s'", keys[i].name);
+            return SCN_ERR(r, m, "missing required key '%s'", keys[i].name);
     return SC_OK;
 }
 
 int scn_map_open(scn_ctx *r, const scn_val *m)
 {
     if (scn_kind(m) != SCN_MAP)
-        return scn_expected(r, m, "a mapping");
+        return SCN_EXPECTED(r, m, "a mapping");
     return check_repeats(r, m);
 }
 
@@ -459,15 +456,15 @@ int scn_has_key(const scn_val *m, const char *k)
 int scn_seq_open(scn_ctx *r, const scn_val *v, int min, int max, int *count)
 {
     if (scn_kind(v) != SCN_SEQ)
-        return scn_expected(r, v, "a list");
+        return SCN_EXPECTED(r, v, "a list");
     int n = fy_node_sequence_item_count(v->n);
     if (min == max && n != min)
-        return scn_err(r, v, "expected a list of %d items, got %d", min, n);
+        return SCN_ERR(r, v, "expected a list of %d items, got %d", min, n);
     if (n < min)
-        return scn_err(r, v, "expected a list of at least %d item%s, got %d", min,
+        return SCN_ERR(r, v, "expected a list of at least %d item%s, got %d", min,
                        min == 1 ? "" : "s", n);
     if (n > max)
-        return scn_err(r, v, "expected a list of at most %d items, got %d", max, n);
+        return SCN_ERR(r, v, "expected a list of at most %d items, got %d", max, n);
     *count = n;
     return SC_OK;
 }
@@ -489,11 +486,11 @@ int scn_str(scn_ctx *r, const scn_val *v, char *buf, size_t cap)
     size_t len;
     const char *s = scn_text(v, &len);
     if (!s)
-        return scn_expected(r, v, "a string");
+        return SCN_EXPECTED(r, v, "a string");
     if (memchr(s, '\0', len))
-        return scn_err(r, v, "expected a string without NUL characters");
+        return SCN_ERR(r, v, "expected a string without NUL characters");
     if (len >= cap)
-        return scn_err(r, v, "expected at most %zu characters, got %zu", cap - 1, len);
+        return SCN_ERR(r, v, "expected at most %zu characters, got %zu", cap - 1, len);
     memcpy(buf, s, len);
     buf[len] = '\0';
     return SC_OK;
@@ -504,7 +501,7 @@ int scn_id(scn_ctx *r, const scn_val *v, char *buf, size_t cap)
     if (scn_str(r, v, buf, cap))
         return SC_EINPUT;
     if (!buf[0])
-        return scn_err(r, v, "expected a non-empty id");
+        return SCN_ERR(r, v, "expected a non-empty id");
     return SC_OK;
 }
 
@@ -515,9 +512,9 @@ int scn_plain_number(scn_ctx *r, const scn_val *v, const scn_dom *d, double *out
     double x = 0;
     int rc = s ? scn_parse_number(s, len, &x) : SCN_NUM_BAD;
     if (rc == SCN_NUM_NONFINITE && !is_quoted(v))
-        return scn_expected(r, v, "a finite number");
+        return SCN_EXPECTED(r, v, "a finite number");
     if (rc != SCN_NUM_OK || is_quoted(v) || !scn_dom_ok(d, x))
-        return scn_expected(r, v, d->what);
+        return SCN_EXPECTED(r, v, d->what);
     *out = x;
     return SC_OK;
 }
@@ -541,16 +538,16 @@ int scn_u64(scn_ctx *r, const scn_val *v, uint64_t *out)
     const char *s = scn_text(v, &len);
     char buf[32];
     if (!s || is_quoted(v) || len == 0 || len >= sizeof buf)
-        return scn_expected(r, v, what);
+        return SCN_EXPECTED(r, v, what);
     for (size_t i = 0; i < len; i++)
         if (s[i] < '0' || s[i] > '9')
-            return scn_expected(r, v, what);
+            return SCN_EXPECTED(r, v, what);
     memcpy(buf, s, len);
     buf[len] = '\0';
     errno = 0;
     unsigned long long x = strtoull(buf, NULL, 10);
     if (errno == ERANGE)
-        return scn_expected(r, v, what);
+        return SCN_EXPECTED(r, v, what);
     *out = (uint64_t)x;
     return SC_OK;
 }
@@ -570,7 +567,7 @@ int scn_bool(scn_ctx *r, const scn_val *v, int *out)
                 return SC_OK;
             }
         }
-    return scn_expected(r, v, "true or false");
+    return SCN_EXPECTED(r, v, "true or false");
 }
 
 int scn_number_list(scn_ctx *r, const scn_val *v, const scn_dom *d, int n, double *out)

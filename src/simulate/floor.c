@@ -30,7 +30,7 @@ static int log_sample(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
     sc_sim_workspace *w = NULL;
     double *cells = sc_calloc(l->ncells, sizeof *cells);
     int st = cells ? sc_sim_workspace_alloc(s, l, &w, e)
-                   : sc_error_set(e, SC_ENOMEM, "out of memory for the draw log");
+                   : SC_ERROR(e, SC_ENOMEM, "out of memory for the draw log");
     if (st == SC_OK) {
         w->draws.log = log;
         for (long i = 0; i < sample && st == SC_OK; i++)
@@ -153,7 +153,7 @@ int sc_sim_draw_floor(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
     log.entry = sc_calloc((size_t)cap, sizeof *log.entry);
     floor_draw *draws = sc_calloc((size_t)cap, sizeof *draws);
     int st = (log.entry && draws) ? SC_OK
-                                  : sc_error_set(e, SC_ENOMEM, "out of memory for the draw log");
+                                  : SC_ERROR(e, SC_ENOMEM, "out of memory for the draw log");
     log.cap = cap;
     if (st == SC_OK)
         st = log_sample(s, l, seed, sample, &log, e);
@@ -178,7 +178,7 @@ int sc_sim_draw_floor(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
     omp_set_num_threads(saved);
     *seconds = omp_get_wtime() - t0;
     if (st == SC_OK && failed)
-        st = sc_error_set(e, SC_ENOMEM, "out of memory for the floor's samplers");
+        st = SC_ERROR(e, SC_ENOMEM, "out of memory for the floor's samplers");
     sc_free(draws);
     sc_free(log.entry);
     return st;

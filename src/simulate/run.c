@@ -37,7 +37,7 @@ int sc_sim_workspace_alloc(const sc_scenario *s, const sc_layout *l, sc_sim_work
     sc_sim_workspace *w = sc_calloc(1, sizeof *w);
     *out = NULL;
     if (!w)
-        return sc_error_set(e, SC_ENOMEM, "out of memory for a simulation workspace");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory for a simulation workspace");
     sc_rng_init(&w->rng);
     w->params.effect_c = sc_calloc(nc, sizeof(double));
     w->params.inflation = sc_calloc((size_t)s->horizon + 1, sizeof(double));
@@ -48,7 +48,7 @@ int sc_sim_workspace_alloc(const sc_scenario *s, const sc_layout *l, sc_sim_work
     if (!w->params.effect_c || !w->params.inflation || !w->open || !w->close || !w->flows ||
         !w->overspend) {
         sc_sim_workspace_free(w);
-        return sc_error_set(e, SC_ENOMEM, "out of memory for a simulation workspace");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory for a simulation workspace");
     }
     *out = w;
     return SC_OK;
@@ -90,9 +90,9 @@ static int trajectory(const sc_scenario *s, const sc_layout *l, sc_sim_workspace
     }
     sc_money_finish(l, &money, cells);
     if (w->overflow)
-        return sc_error_set(e, SC_EFAIL,
-                            "trajectory %ld: a count or mean passed 2^31 (parameters far outside "
-                            "the scenario's plausible range?); refusing to wrap around", i);
+        return SC_ERROR(e, SC_EFAIL,
+                        "trajectory %ld: a count or mean passed 2^31 (parameters far outside "
+                        "the scenario's plausible range?); refusing to wrap around", i);
     return SC_OK;
 }
 
@@ -112,7 +112,7 @@ int sc_sim_trace(const sc_scenario *s, const sc_layout *l, uint64_t seed, long i
         st = trajectory(s, l, w, seed, i, cells, out, e);
     }
     if (st == SC_OK && ferror(out))
-        st = sc_error_set(e, SC_EFAIL, "trajectory %ld: writing the trace failed", i);
+        st = SC_ERROR(e, SC_EFAIL, "trajectory %ld: writing the trace failed", i);
     sc_sim_workspace_free(w);
     return st;
 }
@@ -183,7 +183,7 @@ static int run_blocks(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
     block = block < n ? block : (n > 0 ? n : 1);
     double *rows = sc_malloc((size_t)block * l->ncells * sizeof *rows);
     if (!rows)
-        return sc_error_set(e, SC_ENOMEM, "out of memory for %ld trajectory records", block);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory for %ld trajectory records", block);
     int status = SC_OK, failed = 0;
     long done = 0, shown = 0, step = n / 200 > 0 ? n / 200 : 1;
 
@@ -260,7 +260,7 @@ int sc_sim_run(const sc_scenario *s, const sc_layout *l, uint64_t seed, long n,
         sc_error_clear(&err);
         double *rows = sc_malloc((size_t)block * l->ncells * sizeof *rows);
         int st = rows ? sc_sim_workspace_alloc(s, l, &w, &err)
-                      : sc_error_set(&err, SC_ENOMEM, "out of memory for trajectory records");
+                      : SC_ERROR(&err, SC_ENOMEM, "out of memory for trajectory records");
 
         /* Chunks of trajectories to threads; each thread hands its rows to
          * the summary a block at a time. */

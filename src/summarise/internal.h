@@ -32,10 +32,6 @@ struct sc_summary {
 
 void sc_summary_set_nan(sc_summary *s, size_t c);
 void sc_summary_targets(sc_summary *s);
-/* The type-7 step between order statistics a <= b at fraction frac of the
- * way: a + frac (b - a), kept within [a, b] (see summary.c). Both modes use
- * it, so their percentiles are the same numbers. */
-double sc_summary_between(double a, double b, double frac);
 
 int sc_twopass_alloc(sc_summary *s, sc_error *e);
 void sc_twopass_free(sc_twopass *tp);

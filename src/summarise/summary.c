@@ -36,6 +36,7 @@
 
 
 #include "sendcast/alloc.h"
+#include "sendcast/stats.h"
 #include "internal.h"
 
 void sc_summary_free(sc_summary *s)
@@ -58,20 +59,20 @@ void sc_summary_free(sc_summary *s)
 static int check_args(const sc_layout *l, long n, int np, const double *pcts, sc_error *e)
 {
     if (n < 1)
-        return sc_error_set(e, SC_EINPUT, "summary: need at least one trajectory, got %ld", n);
+        return SC_ERROR(e, SC_EINPUT, "summary: need at least one trajectory, got %ld", n);
     if (l->ncells == 0)
-        return sc_error_set(e, SC_EINPUT, "summary: the layout has no cells");
+        return SC_ERROR(e, SC_EINPUT, "summary: the layout has no cells");
     if (np < 0 || np > SC_MAX_PERCENTILES || (np > 0 && !pcts))
-        return sc_error_set(e, SC_EINPUT, "summary: bad percentile list (%d entries; at most %d)",
-                            np, SC_MAX_PERCENTILES);
+        return SC_ERROR(e, SC_EINPUT, "summary: bad percentile list (%d entries; at most %d)",
+                        np, SC_MAX_PERCENTILES);
     for (int k = 0; k < np; k++)
         if (!(pcts[k] >= 0.0 && pcts[k] <= 100.0))
-            return sc_error_set(e, SC_EINPUT,
-                                "summary: percentile %g is outside [0, 100]", pcts[k]);
+            return SC_ERROR(e, SC_EINPUT,
+                            "summary: percentile %g is outside [0, 100]", pcts[k]);
     for (int k = 1; k < np; k++)
         if (pcts[k] < pcts[k - 1])
-            return sc_error_set(e, SC_EINPUT, "summary: percentiles must be in ascending "
-                                "order (%g after %g)", pcts[k], pcts[k - 1]);
+            return SC_ERROR(e, SC_EINPUT, "summary: percentiles must be in ascending "
+                            "order (%g after %g)", pcts[k], pcts[k - 1]);
     return SC_OK;
 }
 
@@ -100,16 +101,16 @@ static int alloc_values(sc_summary *s, sc_error *e)
     size_t n = (size_t)s->n;
     double need = 8.0 * (double)cells * (double)n;
     if (n > SIZE_MAX / sizeof(double) / cells)
-        return sc_error_set(e, SC_ENOMEM,
-                            "summary: %zu cells x %ld trajectories need %.4g bytes, "
-                            "more than this machine can address", cells, s->n, need);
+        return SC_ERROR(e, SC_ENOMEM,
+                        "summary: %zu cells x %ld trajectories need %.4g bytes, "
+                        "more than this machine can address", cells, s->n, need);
     s->values = sc_malloc(cells * n * sizeof(double));
     if (!s->values)
-        return sc_error_set(e, SC_ENOMEM,
-                            "summary: out of memory: cannot allocate %.4g bytes (%.3g GiB) "
-                            "for %zu cells x %ld trajectories; use fewer trajectories or "
-                            "a smaller --memory",
-                            need, need / (1024.0 * 1024.0 * 1024.0), cells, s->n);
+        return SC_ERROR(e, SC_ENOMEM,
+                        "summary: out of memory: cannot allocate %.4g bytes (%.3g GiB) "
+                        "for %zu cells x %ld trajectories; use fewer trajectories or "
+                        "a smaller --memory",
+                        need, need / (1024.0 * 1024.0 * 1024.0), cells, s->n);
     advise_huge_pages(s->values, cells * n * sizeof(double));
     return SC_OK;
 }
@@ -126,8 +127,8 @@ static int alloc_results(sc_summary *s, sc_error *e)
     s->p_met = sc_calloc(years, sizeof(double));
     s->p_met_mcse = sc_calloc(years, sizeof(double));
     if (!s->mean || !s->sd || !s->mcse || !s->pct || !s->p_met || !s->p_met_mcse)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for the statistics of "
-                            "%zu cells", cells);
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory for the statistics of "
+                        "%zu cells", cells);
     return SC_OK;
 }
 
@@ -154,14 +155,14 @@ static int alloc_common(const sc_layout *l, long n, int npercentiles, const doub
         return rc;
     sc_summary *s = sc_calloc(1, sizeof *s);
     if (!s)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory");
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory");
     s->layout = *l;
     s->n = n;
     s->np = npercentiles;
     s->passes = 1;
     s->pcts = sc_calloc((size_t)npercentiles, sizeof(double));
     s->ranks = sc_calloc(2 * (size_t)npercentiles + 1, sizeof(size_t));
-    rc = s->pcts && s->ranks ? SC_OK : sc_error_set(e, SC_ENOMEM, "summary: out of memory");
+    rc = s->pcts && s->ranks ? SC_OK : SC_ERROR(e, SC_ENOMEM, "summary: out of memory");
     if (!rc && keep_records)
         rc = alloc_values(s, e);   /* first: its failure names the bytes asked for */
     if (!rc)
@@ -207,7 +208,7 @@ long sc_summary_pass_trajectories(const sc_summary *s, int pass)
 int sc_summary_end_pass(sc_summary *s, sc_error *e)
 {
     if (s->pass >= s->passes)
-        return sc_error_set(e, SC_EFAIL, "summary: all %d passes have ended", s->passes);
+        return SC_ERROR(e, SC_EFAIL, "summary: all %d passes have ended", s->passes);
     int rc = s->tp ? sc_twopass_end_pass(s, e) : SC_OK;
     if (!rc)
         s->pass++;
@@ -333,29 +334,6 @@ static void select_ranks(double *x, size_t lo, size_t hi, const size_t *ranks, i
     }
 }
 
-/* Type-7 quantile, x(j) + d (x(j+1) - x(j)) at rank (n-1)p = j + d, with the
- * order statistics found by selection rather than a full sort (the same two
- * values, in linear time). This form, clamped to [x(j), x(j+1)], is monotone
- * in p; GSL's gsl_stats_quantile_from_sorted_data computes (1-d) x(j) +
- * d x(j+1), which can land an ulp outside the bracket on a run of equal
- * values, so a row of percentiles of a constant could decrease. Percentiles
- * must come in ascending order (sc_summary_alloc checks). */
-double sc_summary_between(double a, double b, double frac)
-{
-    double v = a + frac * (b - a);
-    return fmin(fmax(v, a), b);
-}
-
-/* The type-7 percentile p of x once select_ranks has placed its two ranks. */
-static double quantile_placed(const double *x, size_t n, double p)
-{
-    double rank = (double)(n - 1) * p;
-    size_t j = (size_t)rank;
-    if (j + 1 >= n)
-        return x[n - 1];
-    return sc_summary_between(x[j], x[j + 1], rank - (double)j);
-}
-
 /* One cell: plain sums in trajectory order, the corrected two-pass algorithm
  * (the second pass removes the rounding of the first mean, so the sd loses no
  * digits to cancellation), then percentiles from a sorted copy. A cell that is
@@ -395,7 +373,7 @@ static void summarise_cell(sc_summary *s, size_t c, double *x)
         return;
     select_ranks(x, 0, n, s->ranks, s->nranks);
     for (int k = 0; k < s->np; k++)
-        s->pct[c * (size_t)s->np + (size_t)k] = quantile_placed(x, n, s->pcts[k] / 100.0);
+        s->pct[c * (size_t)s->np + (size_t)k] = sc_stats_type7(x, n, s->pcts[k] / 100.0);
 }
 
 /* P(target met) per year from the indicator cells' means. */
@@ -458,8 +436,8 @@ int sc_summary_compute(sc_summary *s, sc_error *e)
     }
 
     if (failed)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for %zu bytes of sorting "
-                            "scratch per thread", SC_GATHER * n * sizeof(double));
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory for %zu bytes of sorting "
+                        "scratch per thread", SC_GATHER * n * sizeof(double));
     sc_summary_targets(s);
     return SC_OK;
 }

@@ -43,6 +43,7 @@
 
 #include "sendcast/alloc.h"
 #include "sendcast/ranks.h"
+#include "sendcast/stats.h"
 #include "internal.h"
 
 /* One pass instead of two needs rank_error x n values a bin to work with;
@@ -156,12 +157,12 @@ int sc_twopass_alloc(sc_summary *s, sc_error *e)
     size_t nc = s->layout.ncells;
     sc_twopass *tp = sc_calloc(1, sizeof *tp);
     if (!tp)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory");
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory");
     s->tp = tp;
     s->passes = 3;
     if (s->n >= (long)UINT32_MAX)
-        return sc_error_set(e, SC_EINPUT, "summary: at most %lu trajectories in bounded memory",
-                            (unsigned long)UINT32_MAX - 1);
+        return SC_ERROR(e, SC_EINPUT, "summary: at most %lu trajectories in bounded memory",
+                        (unsigned long)UINT32_MAX - 1);
     tp->m = pilot_size(s->n, s->np);
     tp->chunk = sc_summary_chunk(s->n);
     tp->nchunks = (s->n + tp->chunk - 1) / tp->chunk;
@@ -179,8 +180,8 @@ int sc_twopass_alloc(sc_summary *s, sc_error *e)
     tp->fraction = sc_calloc(nc, 1);
     if (!tp->pilot || !tp->csum || !tp->csq || !tp->shift || !tp->cmin || !tp->cmax ||
         !tp->nan || !tp->whole || !tp->fraction)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for a pilot of %ld "
-                            "trajectories x %zu cells", tp->m, nc);
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory for a pilot of %ld "
+                        "trajectories x %zu cells", tp->m, nc);
     for (size_t k = 0; k < (size_t)tp->nchunks * nc; k++) {
         tp->cmin[k] = INFINITY;
         tp->cmax[k] = -INFINITY;
@@ -490,14 +491,14 @@ static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
     tp->grid_scale = sc_calloc(nc, sizeof *tp->grid_scale);
     tp->grid_top = sc_calloc(nc, sizeof *tp->grid_top);
     if (!tp->grid_at || !tp->grid_scale || !tp->grid_top)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin guides");
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory for bin guides");
     for (size_t c = 0; c < nc; c++) {
         size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
         tp->grid_at[c + 1] = tp->grid_at[c] + (u > 2 ? u / 2 : 1) + 1;
     }
     tp->grid = sc_calloc(tp->grid_at[nc], sizeof *tp->grid);
     if (!tp->grid)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin guides");
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory for bin guides");
 #pragma omp parallel for schedule(dynamic, 16)
     for (size_t c = 0; c < nc; c++)
         make_grid(tp, c);
@@ -550,7 +551,7 @@ static int make_edges(sc_summary *s, sc_error *e)
     size_t *npilot = sc_calloc(nc, sizeof *npilot), *size = sc_calloc(nc, sizeof *size);
     int rc = (tp->edge_at && tp->bin_at && tp->open_first && tp->open_scale && mult && single &&
               scratch && npilot && size)
-                 ? SC_OK : sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin edges");
+                 ? SC_OK : SC_ERROR(e, SC_ENOMEM, "summary: out of memory for bin edges");
     if (rc == SC_OK) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(nt)
         for (size_t c = 0; c < nc; c++)
@@ -559,7 +560,7 @@ static int make_edges(sc_summary *s, sc_error *e)
             tp->edge_at[c + 1] = tp->edge_at[c] + size[c];
         tp->edges = sc_calloc(tp->edge_at[nc] + 1, sizeof *tp->edges);
         if (!tp->edges)
-            rc = sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin edges");
+            rc = SC_ERROR(e, SC_ENOMEM, "summary: out of memory for bin edges");
     }
     for (size_t c = 0; rc == SC_OK && c < nc; c++) {   /* mult moves down, never past itself */
         memcpy(tp->edges + tp->edge_at[c], scratch + c * m, size[c] * sizeof *tp->edges);
@@ -590,7 +591,7 @@ static int make_edges(sc_summary *s, sc_error *e)
     if (rc == SC_OK) {
         tp->counts = sc_calloc(tp->bin_at[nc], sizeof *tp->counts);
         if (!tp->counts)
-            rc = sc_error_set(e, SC_ENOMEM, "summary: out of memory for bin counts");
+            rc = SC_ERROR(e, SC_ENOMEM, "summary: out of memory for bin counts");
     }
     return rc;
 }
@@ -673,7 +674,7 @@ static int plan_kept(sc_summary *s, sc_error *e)
     tp->slot_hi = sc_calloc(nc * ns, sizeof *tp->slot_hi);
     if (!tp->slot_bin || !tp->slot_open || !tp->slot_at || !tp->slot_fill || !tp->slot_lo ||
         !tp->slot_hi)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory planning pass 2");
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory planning pass 2");
     for (size_t c = 0; c < nc; c++) {
         long *want = tp->slot_bin + c * ns, counter[2 * SC_MAX_PERCENTILES + 1];
         long below[2 * SC_MAX_PERCENTILES + 1];
@@ -707,8 +708,8 @@ static int plan_kept(sc_summary *s, sc_error *e)
     }
     tp->kept = sc_calloc(tp->slot_at[nc * ns] ? tp->slot_at[nc * ns] : 1, sizeof(double));
     if (!tp->kept)
-        return sc_error_set(e, SC_ENOMEM, "summary: out of memory keeping %zu values for pass 2",
-                            tp->slot_at[nc * ns]);
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory keeping %zu values for pass 2",
+                        tp->slot_at[nc * ns]);
     return SC_OK;
 }
 
@@ -773,11 +774,11 @@ int sc_twopass_end_passes(sc_summary *s, sc_error *e)
     double *fills = sc_calloc(nslots, sizeof *fills), *packed = NULL;
     double *all_fills = NULL, *all_values = NULL;
     size_t *nf = NULL, *nv = NULL, used = 0;
-    int st = fills ? SC_OK : sc_error_set(e, SC_ENOMEM, "out of memory gathering kept values");
+    int st = fills ? SC_OK : SC_ERROR(e, SC_ENOMEM, "out of memory gathering kept values");
     for (size_t k = 0; st == SC_OK && k < nslots; k++)
         used += tp->slot_fill[k];
     if (st == SC_OK && !(packed = sc_calloc(used ? used : 1, sizeof *packed)))
-        st = sc_error_set(e, SC_ENOMEM, "out of memory gathering kept values");
+        st = SC_ERROR(e, SC_ENOMEM, "out of memory gathering kept values");
     for (size_t k = 0, at = 0; st == SC_OK && k < nslots; k++) {
         fills[k] = (double)tp->slot_fill[k];
         memcpy(packed + at, tp->kept + tp->slot_at[k], tp->slot_fill[k] * sizeof(double));
@@ -838,7 +839,7 @@ static double order_stat(const sc_summary *s, size_t c, long r, long counter, lo
         hi = sub_hi < hi ? sub_hi : hi;
     }
     double n_in = tp->counts[tp->bin_at[c] + (size_t)counter];
-    return sc_summary_between(lo, hi, ((double)(r - below) + 0.5) / n_in);
+    return sc_stats_between(lo, hi, ((double)(r - below) + 0.5) / n_in);
 }
 
 static void moments(const sc_summary *s, size_t c, double *lo_all, double *hi_all)
@@ -889,15 +890,15 @@ static void summarise_cell(sc_summary *s, size_t c)
         double rank = (double)(s->n - 1) * (s->pcts[k] / 100.0);
         double a = order_stat(s, c, j0, counter[i0], below[i0], lo_all, hi_all);
         double b = order_stat(s, c, j1, counter[i1], below[i1], lo_all, hi_all);
-        s->pct[c * (size_t)s->np + (size_t)k] = sc_summary_between(a, b, rank - (double)j0);
+        s->pct[c * (size_t)s->np + (size_t)k] = sc_stats_between(a, b, rank - (double)j0);
     }
 }
 
 int sc_twopass_compute(sc_summary *s, sc_error *e)
 {
     if (s->pass != s->passes)
-        return sc_error_set(e, SC_EFAIL, "summary: bounded summaries need all %d passes "
-                            "(%d ended)", s->passes, s->pass);
+        return SC_ERROR(e, SC_EFAIL, "summary: bounded summaries need all %d passes "
+                        "(%d ended)", s->passes, s->pass);
     long long nc = (long long)s->layout.ncells;
 #pragma omp parallel for schedule(dynamic, 16)
     for (long long c = 0; c < nc; c++)

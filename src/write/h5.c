@@ -56,7 +56,7 @@ static int folder_of(const char *path, char **out, sc_error *e)
     const char *slash = strrchr(path, '/');
     *out = sc_strdup(slash ? path : ".");
     if (!*out)
-        return sc_error_set(e, SC_ENOMEM, "out of memory");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory");
     if (slash)
         (*out)[slash == path ? 1 : (size_t)(slash - path)] = '\0';
     return SC_OK;
@@ -69,17 +69,17 @@ static int check_folder(const char *folder, sc_error *e)
     struct stat st;
     if (stat(folder, &st) != 0 && errno == ENOENT && strcmp(folder, "results") == 0) {
         if (mkdir(folder, 0777) != 0 && errno != EEXIST)
-            return sc_error_set(e, SC_EFAIL, "cannot create folder %s: %s", folder,
-                                strerror(errno));
+            return SC_ERROR(e, SC_EFAIL, "cannot create folder %s: %s", folder,
+                            strerror(errno));
     }
     if (stat(folder, &st) != 0)
-        return sc_error_set(e, SC_EFAIL, "cannot write into folder %s: %s", folder,
-                            errno == ENOENT ? "it does not exist" : strerror(errno));
+        return SC_ERROR(e, SC_EFAIL, "cannot write into folder %s: %s", folder,
+                        errno == ENOENT ? "it does not exist" : strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return sc_error_set(e, SC_EFAIL, "cannot write into %s: it is not a folder", folder);
+        return SC_ERROR(e, SC_EFAIL, "cannot write into %s: it is not a folder", folder);
     if (access(folder, W_OK | X_OK) != 0)
-        return sc_error_set(e, SC_EFAIL, "cannot write into folder %s: %s", folder,
-                            strerror(errno));
+        return SC_ERROR(e, SC_EFAIL, "cannot write into folder %s: %s", folder,
+                        strerror(errno));
     return SC_OK;
 }
 
@@ -91,15 +91,15 @@ void sc_write_library_init(void)
 int sc_write_check_target(const char *path, int force, sc_error *e)
 {
     if (!path || !*path)
-        return sc_error_set(e, SC_EFAIL, "no output file name given");
+        return SC_ERROR(e, SC_EFAIL, "no output file name given");
     if (path[strlen(path) - 1] == '/')
-        return sc_error_set(e, SC_EFAIL, "output %s names a folder, not a file", path);
+        return SC_ERROR(e, SC_EFAIL, "output %s names a folder, not a file", path);
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return sc_error_set(e, SC_EFAIL, "output %s is a folder, not a file", path);
+            return SC_ERROR(e, SC_EFAIL, "output %s is a folder, not a file", path);
         if (!force)
-            return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", path);
+            return SC_ERROR(e, SC_EEXIST, "%s exists; use --force to replace it", path);
     }
     char *folder = NULL;
     int rc = folder_of(path, &folder, e);
@@ -169,7 +169,7 @@ static int write_strided(sc_h5w *w, const char *path, size_t n, const char *firs
 {
     const char **v = sc_calloc(n, sizeof *v);
     if (!v)
-        return sc_error_set(e, SC_ENOMEM, "out of memory writing %s", path);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory writing %s", path);
     for (size_t k = 0; k < n; k++)
         v[k] = first + k * stride;
     int rc = sc_h5_strings(w, path, n, v, e);
@@ -191,7 +191,7 @@ static int write_input_numbers(sc_h5w *w, const sc_scenario *s, sc_error *e)
     double *value = sc_calloc(n, sizeof *value);
     int rc = SC_OK;
     if (!year || !value)
-        rc = sc_error_set(e, SC_ENOMEM, "out of memory writing /inputs");
+        rc = SC_ERROR(e, SC_ENOMEM, "out of memory writing /inputs");
     for (size_t k = 0; !rc && k < n; k++) {
         year[k] = s->inputs[k].year;
         value[k] = s->inputs[k].value;
@@ -312,8 +312,8 @@ static int write_dist(sc_h5w *w, const char *group, int id, const sc_dist *d, sc
 {
     /* Only vector values read d->dim; guard them against over-reading. */
     if (d->dim > SC_MAX_DIM || (d->kind == SC_DIST_DIRICHLET && d->dim < 1))
-        return sc_error_set(e, SC_EFAIL, "parameter %s: dimension %d out of range",
-                            group, d->dim);
+        return SC_ERROR(e, SC_EFAIL, "parameter %s: dimension %d out of range",
+                        group, d->dim);
     switch (d->kind) {
     case SC_DIST_FIXED: return write_fixed(w, group, d, e);
     case SC_DIST_BETA: return write_two(w, group, "beta", "a", "b", d, e);
@@ -328,9 +328,9 @@ static int write_dist(sc_h5w *w, const char *group, int id, const sc_dist *d, sc
                                      : write_default(w, group, &sc_param_table[id], e);
     case SC_DIST_FIT:
     default:
-        return sc_error_set(e, SC_EFAIL, "parameter %s: distribution kind %d cannot be "
-                            "written (fitted parameters are not supported yet)",
-                            group, (int)d->kind);
+        return SC_ERROR(e, SC_EFAIL, "parameter %s: distribution kind %d cannot be "
+                        "written (fitted parameters are not supported yet)",
+                        group, (int)d->kind);
     }
 }
 
@@ -360,13 +360,13 @@ static int write_cluster_area(sc_h5w *w, const sc_scenario *s, sc_error *e)
     size_t n = (size_t)s->nclusters;
     const char **v = sc_calloc(n, sizeof *v);
     if (!v)
-        return sc_error_set(e, SC_ENOMEM, "out of memory writing /axes/cluster_area");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory writing /axes/cluster_area");
     int rc = SC_OK;
     for (size_t c = 0; !rc && c < n; c++) {
         int a = s->clusters[c].area;
         if (a < 0 || a >= s->nareas)
-            rc = sc_error_set(e, SC_EFAIL, "cluster %s: area index %d out of range",
-                              s->clusters[c].id, a);
+            rc = SC_ERROR(e, SC_EFAIL, "cluster %s: area index %d out of range",
+                          s->clusters[c].id, a);
         else
             v[c] = s->areas[a].id;
     }
@@ -475,7 +475,7 @@ static int write_trajectory_block(sc_h5w *w, const sc_summary *sum, const char *
     size_t row = (size_t)years * (size_t)units;
     double *v = sc_calloc((size_t)n * row, sizeof *v);
     if (!v)
-        return sc_error_set(e, SC_ENOMEM, "out of memory writing %s", path);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory writing %s", path);
     for (long i = 0; i < n; i++)
         for (size_t k = 0; k < row; k++)
             v[(size_t)i * row + k] = sc_summary_value(sum, i, first + k);
@@ -527,14 +527,14 @@ static int check_consistent(const sc_scenario *s, const sc_layout *l, const sc_s
 {
     if (s->horizon < 1 || s->horizon > SC_MAX_HORIZON || l->years != s->horizon
         || l->units[SC_LEVEL_AREA] != s->nareas || l->units[SC_LEVEL_CLUSTER] != s->nclusters)
-        return sc_error_set(e, SC_EFAIL, "internal: the layout (%d years, %d areas, %d "
-                            "clusters) does not match the scenario (%d, %d, %d)", l->years,
-                            l->units[SC_LEVEL_AREA], l->units[SC_LEVEL_CLUSTER],
-                            s->horizon, s->nareas, s->nclusters);
+        return SC_ERROR(e, SC_EFAIL, "internal: the layout (%d years, %d areas, %d "
+                        "clusters) does not match the scenario (%d, %d, %d)", l->years,
+                        l->units[SC_LEVEL_AREA], l->units[SC_LEVEL_CLUSTER],
+                        s->horizon, s->nareas, s->nclusters);
     if (run->trajectories != sc_summary_trajectories(sum))
-        return sc_error_set(e, SC_EFAIL, "internal: the run says %ld trajectories, the "
-                            "summary holds %ld", run->trajectories,
-                            sc_summary_trajectories(sum));
+        return SC_ERROR(e, SC_EFAIL, "internal: the run says %ld trajectories, the "
+                        "summary holds %ld", run->trajectories,
+                        sc_summary_trajectories(sum));
     return SC_OK;
 }
 

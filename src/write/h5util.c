@@ -37,13 +37,16 @@ static herr_t keep_innermost(unsigned n, const H5E_error2_t *err, void *data)
     return 0;
 }
 
-static int h5_fail(sc_error *e, const char *what, const char *path)
+static int h5_fail(sc_error *e, sc_where where, const char *what, const char *path)
 {
     h5_msg m = { "no detail from HDF5" };
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &m);
     H5Eclear2(H5E_DEFAULT);
-    return sc_error_set(e, SC_EFAIL, "HDF5: cannot %s %s: %s", what, path, m.text);
+    return sc_error_raise(e, SC_EFAIL, where, "HDF5: cannot %s %s: %s", what, path, m.text);
 }
+
+/* A failed HDF5 call, recorded where it was made. */
+#define H5_FAIL(e, what, path) h5_fail((e), SC_HERE, (what), (path))
 
 /* ---- ids --------------------------------------------------------------- */
 
@@ -62,8 +65,8 @@ int sc_h5_path(char *buf, size_t size, sc_error *e, const char *fmt, ...)
     int n = vsnprintf(buf, size, fmt, ap);
     va_end(ap);
     if (n < 0 || (size_t)n >= size)
-        return sc_error_set(e, SC_EFAIL, "HDF5 object path too long (limit %zu): %s...",
-                            size - 1, buf);
+        return SC_ERROR(e, SC_EFAIL, "HDF5 object path too long (limit %zu): %s...",
+                        size - 1, buf);
     return SC_OK;
 }
 
@@ -74,7 +77,7 @@ static int make_string_type(sc_h5w *w, sc_error *e)
     w->str = H5Tcopy(H5T_C_S1);
     if (w->str < 0 || H5Tset_size(w->str, H5T_VARIABLE) < 0
         || H5Tset_cset(w->str, H5T_CSET_UTF8) < 0)
-        return h5_fail(e, "make the string type for", w->name);
+        return H5_FAIL(e, "make the string type for", w->name);
     return SC_OK;
 }
 
@@ -87,17 +90,17 @@ int sc_h5_create(sc_h5w *w, const char *filename, sc_error *e)
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
         close_any(&fapl, H5Pclose);
-        return h5_fail(e, "set up file access for", filename);
+        return H5_FAIL(e, "set up file access for", filename);
     }
     w->file = H5Fcreate(filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     close_any(&fapl, H5Pclose);
     if (w->file < 0)
-        return h5_fail(e, "create file", filename);
+        return H5_FAIL(e, "create file", filename);
 
     w->lcpl = H5Pcreate(H5P_LINK_CREATE);
     int rc = SC_OK;
     if (w->lcpl < 0 || H5Pset_create_intermediate_group(w->lcpl, 1) < 0)
-        rc = h5_fail(e, "set up link creation for", filename);
+        rc = H5_FAIL(e, "set up link creation for", filename);
     if (!rc)
         rc = make_string_type(w, e);
     if (rc)
@@ -109,12 +112,12 @@ int sc_h5_close(sc_h5w *w, sc_error *e)
 {
     int rc = SC_OK;
     if (w->str >= 0 && H5Tclose(w->str) < 0)
-        rc = h5_fail(e, "close the string type of", w->name);
+        rc = H5_FAIL(e, "close the string type of", w->name);
     if (w->lcpl >= 0 && H5Pclose(w->lcpl) < 0 && !rc)
-        rc = h5_fail(e, "close a property list of", w->name);
+        rc = H5_FAIL(e, "close a property list of", w->name);
     /* The file close flushes everything: its failure loses data. */
     if (w->file >= 0 && H5Fclose(w->file) < 0 && !rc)
-        rc = h5_fail(e, "close (flush) file", w->name);
+        rc = H5_FAIL(e, "close (flush) file", w->name);
     w->file = w->lcpl = w->str = H5I_INVALID_HID;
     return rc;
 }
@@ -131,9 +134,9 @@ int sc_h5_group(sc_h5w *w, const char *path, sc_error *e)
 {
     hid_t g = H5Gcreate2(w->file, path, w->lcpl, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
-        return h5_fail(e, "create group", path);
+        return H5_FAIL(e, "create group", path);
     if (H5Gclose(g) < 0)
-        return h5_fail(e, "close group", path);
+        return H5_FAIL(e, "close group", path);
     return SC_OK;
 }
 
@@ -151,15 +154,15 @@ static int write_dataset(sc_h5w *w, const char *path, hid_t ftype, hid_t mtype, 
 {
     hid_t d = H5Dcreate2(w->file, path, ftype, space, w->lcpl, H5P_DEFAULT, H5P_DEFAULT);
     if (d < 0)
-        return h5_fail(e, "create dataset", path);
+        return H5_FAIL(e, "create dataset", path);
     hssize_t npoints = H5Sget_simple_extent_npoints(space);
     int rc = SC_OK;
     if (npoints < 0)
-        rc = h5_fail(e, "size dataset", path);
+        rc = H5_FAIL(e, "size dataset", path);
     else if (npoints > 0 && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        rc = h5_fail(e, "write dataset", path);
+        rc = H5_FAIL(e, "write dataset", path);
     if (H5Dclose(d) < 0 && !rc)
-        rc = h5_fail(e, "close dataset", path);
+        rc = H5_FAIL(e, "close dataset", path);
     return rc;
 }
 
@@ -167,13 +170,13 @@ static int write_array(sc_h5w *w, const char *path, int rank, const hsize_t *dim
                        hid_t ftype, hid_t mtype, const void *data, sc_error *e)
 {
     if (rank < 0 || rank > 3)
-        return sc_error_set(e, SC_EFAIL, "HDF5: dataset %s: rank %d not supported", path, rank);
+        return SC_ERROR(e, SC_EFAIL, "HDF5: dataset %s: rank %d not supported", path, rank);
     hid_t space = make_space(rank, dims);
     if (space < 0)
-        return h5_fail(e, "make the dataspace of", path);
+        return H5_FAIL(e, "make the dataspace of", path);
     int rc = write_dataset(w, path, ftype, mtype, space, data, e);
     if (H5Sclose(space) < 0 && !rc)
-        rc = h5_fail(e, "close the dataspace of", path);
+        rc = H5_FAIL(e, "close the dataspace of", path);
     return rc;
 }
 
@@ -258,7 +261,7 @@ static int write_chunks(hid_t d, const char *path, int rank, const hsize_t *dims
         pc[b].shuffled = sc_malloc(bytes);
         pc[b].out = sc_malloc(bound);
         if (!pc[b].shuffled || !pc[b].out)
-            rc = sc_error_set(e, SC_ENOMEM, "out of memory compressing %s", path);
+            rc = SC_ERROR(e, SC_ENOMEM, "out of memory compressing %s", path);
     }
     for (hsize_t c0 = 0; c0 < nchunks && !rc; c0 += (hsize_t)most) {
         long batch = (long)(nchunks - c0 < (hsize_t)most ? nchunks - c0 : (hsize_t)most);
@@ -268,9 +271,9 @@ static int write_chunks(hid_t d, const char *path, int rank, const hsize_t *dims
         for (long b = 0; b < batch && !rc; b++) {
             hsize_t offset[3] = {(c0 + (hsize_t)b) * chunk[0], 0, 0};
             if (!pc[b].ok)
-                rc = sc_error_set(e, SC_EFAIL, "zlib could not compress a chunk of %s", path);
+                rc = SC_ERROR(e, SC_EFAIL, "zlib could not compress a chunk of %s", path);
             else if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, (size_t)pc[b].len, pc[b].out) < 0)
-                rc = h5_fail(e, "write a chunk of dataset", path);
+                rc = H5_FAIL(e, "write a chunk of dataset", path);
         }
     }
     for (int b = 0; b < SC_H5_BATCH; b++) {
@@ -294,21 +297,21 @@ int sc_h5_doubles_packed(sc_h5w *w, const char *path, int rank, const hsize_t *d
                          const hsize_t *chunk, int level, const double *data, sc_error *e)
 {
     if (rank < 1 || rank > 3 || level < 1 || level > 9)
-        return sc_error_set(e, SC_EFAIL, "HDF5: dataset %s: rank %d / deflate level %d not "
-                            "supported", path, rank, level);
+        return SC_ERROR(e, SC_EFAIL, "HDF5: dataset %s: rank %d / deflate level %d not "
+                        "supported", path, rank, level);
     hid_t space = H5Screate_simple(rank, dims, NULL);
     hid_t dcpl = packed_dcpl(rank, chunk, level);
     hid_t d = space < 0 || dcpl < 0 ? H5I_INVALID_HID
               : H5Dcreate2(w->file, path, H5T_IEEE_F64LE, space, w->lcpl, dcpl, H5P_DEFAULT);
     int rc = SC_OK;
     if (d < 0)
-        rc = h5_fail(e, "create dataset", path);
+        rc = H5_FAIL(e, "create dataset", path);
     else if (chunks_by_rows(rank, dims, chunk))
         rc = write_chunks(d, path, rank, dims, chunk, level, data, e);
     else if (H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        rc = h5_fail(e, "write dataset", path);
+        rc = H5_FAIL(e, "write dataset", path);
     if (d >= 0 && H5Dclose(d) < 0 && !rc)
-        rc = h5_fail(e, "close dataset", path);
+        rc = H5_FAIL(e, "close dataset", path);
     close_any(&dcpl, H5Pclose);
     close_any(&space, H5Sclose);
     return rc;
@@ -335,11 +338,11 @@ int sc_h5_text(sc_h5w *w, const char *path, const char *text, size_t len, sc_err
     if (t < 0 || H5Tset_size(t, len > 0 ? len : 1) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0
         || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
         close_any(&t, H5Tclose);
-        return h5_fail(e, "make the string type of", path);
+        return H5_FAIL(e, "make the string type of", path);
     }
     int rc = write_array(w, path, 0, NULL, t, t, len > 0 ? text : empty, e);
     if (H5Tclose(t) < 0 && !rc)
-        rc = h5_fail(e, "close the string type of", path);
+        rc = H5_FAIL(e, "close the string type of", path);
     return rc;
 }
 
@@ -352,18 +355,18 @@ static int write_attr(sc_h5w *w, const char *objpath, const char *name, hid_t ft
     snprintf(where, sizeof where, "attribute %s of %s", name, objpath);
     hid_t space = H5Screate(H5S_SCALAR);
     if (space < 0)
-        return h5_fail(e, "make the dataspace of", where);
+        return H5_FAIL(e, "make the dataspace of", where);
     hid_t a = H5Acreate_by_name(w->file, objpath, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT,
                                 H5P_DEFAULT);
     int rc = SC_OK;
     if (a < 0)
-        rc = h5_fail(e, "create", where);
+        rc = H5_FAIL(e, "create", where);
     else if (H5Awrite(a, mtype, value) < 0)
-        rc = h5_fail(e, "write", where);
+        rc = H5_FAIL(e, "write", where);
     if (a >= 0 && H5Aclose(a) < 0 && !rc)
-        rc = h5_fail(e, "close", where);
+        rc = H5_FAIL(e, "close", where);
     if (H5Sclose(space) < 0 && !rc)
-        rc = h5_fail(e, "close the dataspace of", where);
+        rc = H5_FAIL(e, "close the dataspace of", where);
     return rc;
 }
 
@@ -423,5 +426,5 @@ int sc_h5_write_file(const char *path, int replace, sc_h5_fill_fn fill, const vo
         sc_outfile_abort(&o);
     else
         rc = sc_outfile_commit(&o, replace, e);
-    return rc ? sc_error_push(e, "while writing %s", path) : SC_OK;
+    return rc ? SC_CONTEXT(e, "while writing %s", path) : SC_OK;
 }

@@ -58,14 +58,14 @@ int sc_outfile_begin(sc_outfile *o, const char *path, int stream, sc_error *e)
     o->tmp = sc_malloc(size);
     if (!o->path || !o->tmp) {
         sc_outfile_abort(o);
-        return sc_error_set(e, SC_ENOMEM, "out of memory writing %s", path);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory writing %s", path);
     }
     snprintf(o->tmp, size, "%s.tmp.%ld", path, (long)getpid());
     remove_stale(path);
     if (stream && !(o->f = fopen(o->tmp, "wb"))) {
         int err = errno;
         sc_outfile_abort(o);
-        return sc_error_set(e, SC_EFAIL, "cannot write %s: %s", path, strerror(err));
+        return SC_ERROR(e, SC_EFAIL, "cannot write %s: %s", path, strerror(err));
     }
     return SC_OK;
 }
@@ -84,10 +84,10 @@ static int sync_tmp(const sc_outfile *o, sc_error *e)
 {
     int fd = open(o->tmp, O_RDONLY);
     if (fd < 0)
-        return sc_error_set(e, SC_EFAIL, "cannot reopen %s: %s", o->tmp, strerror(errno));
+        return SC_ERROR(e, SC_EFAIL, "cannot reopen %s: %s", o->tmp, strerror(errno));
     int rc = fsync(fd) == 0 ? SC_OK
-                            : sc_error_set(e, SC_EFAIL, "cannot write %s: %s", o->path,
-                                           strerror(errno));
+                            : SC_ERROR(e, SC_EFAIL, "cannot write %s: %s", o->path,
+                                       strerror(errno));
     close(fd);
     return rc;
 }
@@ -103,15 +103,15 @@ static int publish(const sc_outfile *o, int replace, sc_error *e)
             return SC_OK;
         }
         if (errno == EEXIST)
-            return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", o->path);
+            return SC_ERROR(e, SC_EEXIST, "%s exists; use --force to replace it", o->path);
         if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS)
-            return sc_error_set(e, SC_EFAIL, "cannot create %s: %s", o->path, strerror(errno));
+            return SC_ERROR(e, SC_EFAIL, "cannot create %s: %s", o->path, strerror(errno));
         if (access(o->path, F_OK) == 0)
-            return sc_error_set(e, SC_EEXIST, "%s exists; use --force to replace it", o->path);
+            return SC_ERROR(e, SC_EEXIST, "%s exists; use --force to replace it", o->path);
     }
     if (rename(o->tmp, o->path) != 0)
-        return sc_error_set(e, SC_EFAIL, "cannot rename %s to %s: %s", o->tmp, o->path,
-                            strerror(errno));
+        return SC_ERROR(e, SC_EFAIL, "cannot rename %s to %s: %s", o->tmp, o->path,
+                        strerror(errno));
     return SC_OK;
 }
 
@@ -121,8 +121,8 @@ int sc_outfile_commit(sc_outfile *o, int replace, sc_error *e)
     if (o->f) {
         int bad = ferror(o->f);
         if (fclose(o->f) != 0 || bad)
-            rc = sc_error_set(e, SC_EFAIL, "cannot write %s: %s", o->path,
-                              bad ? "write error" : strerror(errno));
+            rc = SC_ERROR(e, SC_EFAIL, "cannot write %s: %s", o->path,
+                          bad ? "write error" : strerror(errno));
         o->f = NULL;
     }
     if (!rc)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sendcast/table.h"
+#include "sendcast/text.h"
 
 /* Index of the requested percentile closest to want. */
 static int nearest(const sc_summary *sum, double want)
@@ -18,11 +19,6 @@ static int nearest(const sc_summary *sum, double want)
         if (fabs(p[j] - want) < fabs(p[best] - want))
             best = j;
     return best;
-}
-
-static void year_label(char *buf, size_t n, int year)
-{
-    snprintf(buf, n, "%d/%02d", year, (year + 1) % 100);
 }
 
 /* A right-aligned column heading "p5", "p50", ... */
@@ -53,9 +49,7 @@ static void band_heading(FILE *out, const double *pv, int lo, int mid, int hi)
 /* One year of a band: its label, then the low, middle and high percentiles. */
 static void band_row(FILE *out, int year, const double *row, int lo, int mid, int hi)
 {
-    char y[16];
-    year_label(y, sizeof y, year);
-    fprintf(out, "%-8s", y);
+    fprintf(out, "%-8s", sc_year_label(year).s);
     money(out, row[lo]);
     money(out, row[mid]);
     money(out, row[hi]);
