@@ -10,7 +10,7 @@
  * are whole plans that add up to the district count exactly), and its
  * early-support allowance as a share of the total by pupils.
  */
-#include "internal.h"
+#include "scn_internal.h"
 
 #include <errno.h>
 #include <math.h>

@@ -17,7 +17,7 @@
  * the column. Excluded cells become missing (NaN) and keep their reason, so a
  * fit can say what it left out and why.
  */
-#include "internal.h"
+#include "scn_internal.h"
 
 #include <math.h>
 #include <stdio.h>

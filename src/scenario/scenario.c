@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "scn_internal.h"
 #include "sendcast/alloc.h"
 #include "sendcast/text.h"
 

@@ -9,7 +9,7 @@
  * was written (the YAML line or the CSV row) and recorded in s->inputs, so
  * the result file can show which numbers are published and which are guesses.
  */
-#include "internal.h"
+#include "scn_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,106 +19,9 @@
 
 #include "sendcast/alloc.h"
 
-const scn_dom scn_real = { -INFINITY, INFINITY, 0, 0, 0, "a number" };
-const scn_dom scn_prob = { 0, 1, 0, 0, 0, "a number in [0, 1]" };
-const scn_dom scn_nonneg = { 0, INFINITY, 0, 0, 0, "a number >= 0" };
-const scn_dom scn_positive = { 0, INFINITY, 1, 0, 0, "a number > 0" };
-const scn_dom scn_count = { 0, SCN_MAX_COUNT, 0, 0, 1, "a whole number from 0 to 1e9 (a count)" };
-const scn_dom scn_growth = { -1, INFINITY, 1, 0, 0, "a number > -1 (a yearly rate)" };
-const scn_dom scn_unit_open = { 0, 1, 1, 0, 0, "a number in (0, 1]" };
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static size_t digits(const char *s, size_t i, size_t len)
-{
-    size_t j = i;
-    while (j < len && is_digit(s[j]))
-        j++;
-    return j - i;
-}
-
-/* .inf / .nan in the spellings YAML 1.2 allows. */
-static int special(const char *s, size_t len, double *out)
-{
-    static const char *const infs[] = { ".inf", ".Inf", ".INF" };
-    static const char *const nans[] = { ".nan", ".NaN", ".NAN" };
-    size_t i = (len > 0 && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
-    for (int k = 0; k < 3; k++) {
-        if (len - i == 4 && memcmp(s + i, infs[k], 4) == 0) {
-            *out = s[0] == '-' ? -INFINITY : INFINITY;
-            return 1;
-        }
-        if (i == 0 && len == 4 && memcmp(s, nans[k], 4) == 0) {
-            *out = NAN;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-int scn_parse_number(const char *s, size_t len, double *out)
-{
-    if (len == 0 || len >= 128)
-        return SCN_NUM_BAD;
-    if (special(s, len, out))
-        return SCN_NUM_NONFINITE;
-    /* [-+]? ( .D+ | D+ ( . D* )? ) ( [eE] [-+]? D+ )? */
-    size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
-    size_t whole = digits(s, i, len);
-    i += whole;
-    size_t frac = 0;
-    if (i < len && s[i] == '.') {
-        frac = digits(s, i + 1, len);
-        i += 1 + frac;
-    }
-    if (whole + frac == 0)
-        return SCN_NUM_BAD;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            i++;
-        size_t ex = digits(s, i, len);
-        if (ex == 0)
-            return SCN_NUM_BAD;
-        i += ex;
-    }
-    if (i != len)
-        return SCN_NUM_BAD;
-    char buf[128];
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    errno = 0;
-    double x = strtod(buf, NULL);
-    *out = x;
-    return isfinite(x) ? SCN_NUM_OK : SCN_NUM_NONFINITE;
-}
-
-int scn_dom_ok(const scn_dom *d, double x)
-{
-    if (!isfinite(x))
-        return 0;
-    if (d->lo_open ? !(x > d->lo) : !(x >= d->lo))
-        return 0;
-    if (d->hi_open ? !(x < d->hi) : !(x <= d->hi))
-        return 0;
-    return !d->whole || x == floor(x);
-}
-
-int scn_copy(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap)
-        return -1;
-    memcpy(dst, src, n + 1);
-    return 0;
-}
-
 /* One register entry. Callers check user text against these sizes where it
  * is read; a failure here is a programming error, still not a silent cut. */
-static int fill_input(sc_input *in, const char *name, const char *item, int year, double value,
+int scn_fill_input(sc_input *in, const char *name, const char *item, int year, double value,
                       const char *status, const char *source)
 {
     memset(in, 0, sizeof *in);
@@ -141,7 +44,7 @@ int scn_record(scn_ctx *r, const char *name, const char *item, int year, double 
         s->inputs = p;
         r->cap_inputs = cap;
     }
-    if (fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
+    if (scn_fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
         return SC_ERROR(r->e, SC_EFAIL, "%s: provenance entry %s does not fit", r->file,
                         name);
     s->ninputs++;
@@ -156,7 +59,7 @@ int sc_scenario_add_input(sc_scenario *s, const char *name, const char *item, in
     if (!p)
         return SC_ERROR(e, SC_ENOMEM, "out of memory adding %s to the register", name);
     s->inputs = p;
-    if (fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
+    if (scn_fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
         return SC_ERROR(e, SC_EFAIL, "provenance entry %s does not fit", name);
     s->ninputs++;
     return SC_OK;

@@ -10,7 +10,7 @@
  * positions for scalar tokens only, so a list or mapping is placed at its
  * first scalar, or at the key that introduced it.
  */
-#include "internal.h"
+#include "scn_internal.h"
 #include "sendcast/text.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * params.c — the parameter table of MODEL.md 3.1 and the reading of each
+ * parameters.c — the parameter table of MODEL.md 3.1 and the reading of each
  * parameter's distribution.
  *
  * sc_param_table is the one place that says, for every parameter, its name
@@ -8,7 +8,7 @@
  * all work from it. A Beta or Gamma given by mean and sd is converted here,
  * once, so the simulation only ever sees (a, b) and (shape, scale).
  */
-#include "internal.h"
+#include "scn_internal.h"
 #include "sendcast/text.h"
 #include "sendcast/stats.h"
 

@@ -1,5 +1,5 @@
 /*
- * csv.c — a small, strict RFC 4180 reader for the CSV files a scenario names.
+ * csv_reader.c — a small, strict RFC 4180 reader for the CSV files a scenario names.
  *
  * Fields are separated by commas and rows by LF or CRLF; a field may be
  * quoted, and then holds commas, line breaks and doubled quotes (""); a
@@ -9,7 +9,7 @@
  * (so a broken row anywhere is reported, with its line), read once however
  * often it is named, and kept verbatim in the scenario's files[].
  */
-#include "internal.h"
+#include "scn_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * money.c — cluster working (ramp, early support, budgets, contingency) and
+ * finance.c — cluster working (ramp, early support, budgets, contingency) and
  * the finance section (fixed lines, grant, transfers, Safety Valve, the
  * council's own projection).
  *
@@ -9,7 +9,7 @@
  * grant grows from the year before, and cluster budgets must be given for
  * every simulated year.
  */
-#include "internal.h"
+#include "scn_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * internal.h — private to src/scenario: the reading context, YAML values that
+ * scn_internal.h — private to src/scenario (prefix scn_): the reading context, YAML values that
  * know where they were written, parsed CSV tables, number domains, and the
  * helpers the files of this module share.
  *
@@ -97,6 +97,22 @@ static inline int scn_fail(const scn_ctx *r)
     return r->e->status != SC_OK ? r->e->status : SC_EFAIL;
 }
 
+/* The files below stand in layers, each calling only those above it:
+ * number.c; yaml.c (the document, and the located errors every reader
+ * raises); csv_reader.c; values.c; then the sections (parameters.c,
+ * clusters.c, finance.c, history.c) and scenario.c, which reads them in order. */
+
+/* ---- number.c: numbers as written, domains, bounded copies ---- */
+
+enum { SCN_NUM_OK, SCN_NUM_BAD, SCN_NUM_NONFINITE };
+/* Parse a YAML 1.2 core-schema decimal number (also .inf/.nan, reported as
+ * non-finite). s need not be NUL-terminated. */
+int scn_parse_number(const char *s, size_t len, double *out);
+/* Whether x is finite and inside d. */
+int scn_dom_ok(const scn_dom *d, double x);
+/* Copy with a length check; 0 on success, -1 if it would not fit. */
+int scn_copy(char *dst, size_t cap, const char *src);
+
 /* ---- yaml.c: the document, located values, typed reads ---- */
 
 int scn_yaml_open(scn_ctx *r, const char *text, size_t len);
@@ -139,13 +155,7 @@ int scn_u64(scn_ctx *r, const scn_val *v, uint64_t *out);
 int scn_bool(scn_ctx *r, const scn_val *v, int *out);
 int scn_number_list(scn_ctx *r, const scn_val *v, const scn_dom *d, int n, double *out);
 
-/* ---- values.c: numbers, domains, the provenance register ---- */
-
-enum { SCN_NUM_OK, SCN_NUM_BAD, SCN_NUM_NONFINITE };
-/* Parse a YAML 1.2 core-schema decimal number (also .inf/.nan, reported as
- * non-finite). s need not be NUL-terminated. */
-int scn_parse_number(const char *s, size_t len, double *out);
-int scn_dom_ok(const scn_dom *d, double x);
+/* ---- values.c: the three forms of a number, the provenance register ---- */
 
 /* A year table as read: value and whether given, by t = year - base_year. */
 typedef struct scn_years {
@@ -162,10 +172,11 @@ int scn_year_table(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *n
                    scn_years *out);
 int scn_record(scn_ctx *r, const char *name, const char *item, int year, double value,
                const char *status, const char *source);
-/* Copy with a length check; 0 on success, -1 if it would not fit. */
-int scn_copy(char *dst, size_t cap, const char *src);
+/* One register entry; -1 when a text does not fit its field. */
+int scn_fill_input(sc_input *in, const char *name, const char *item, int year, double value,
+                   const char *status, const char *source);
 
-/* ---- csv.c ---- */
+/* ---- csv_reader.c: CSV files, parsed whole, and their cells ---- */
 
 int scn_csv_parse(scn_csv *t, const char *path, const char *text, size_t len, sc_error *e);
 void scn_csv_free(scn_csv *t);
@@ -189,7 +200,7 @@ int scn_csv_provenance(scn_ctx *r, const scn_csv *t, int row, const scn_val *at,
 /* Append "read for FILE:LINE:COL (path)" below the message. */
 int scn_ref_context(scn_ctx *r, const scn_val *at);
 
-/* ---- params.c, clusters.c, money.c ---- */
+/* ---- the sections: parameters.c, clusters.c, finance.c ---- */
 
 int scn_parameters(scn_ctx *r, const scn_val *v);
 int scn_areas(scn_ctx *r, const scn_val *v);
