@@ -20,7 +20,6 @@ MPI     ?=
 ifeq ($(MPI),1)
 CC       = mpicc
 BUILD    = build/mpi
-MPI_DEFS = -DSC_MPI
 endif
 PKGS     = gsl hdf5 libfyaml nettle xlsxwriter plplot zlib
 VERSION  = 0.2.0
@@ -41,13 +40,20 @@ GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(s
 
 CFLAGS_BASE = -std=c17 -Wall -Wextra -Werror -pedantic -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -fopenmp -Iinclude -D_POSIX_C_SOURCE=200809L \
-              -DSC_VERSION='"$(VERSION)"' -DSC_GIT_REV='"$(GIT_REV)"' $(MPI_DEFS)
+              -DSC_VERSION='"$(VERSION)"' -DSC_GIT_REV='"$(GIT_REV)"'
 OPT        ?= -O2 -g
 CFLAGS     += $(CFLAGS_BASE) $(OPT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS     += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 LDFLAGS    += -fopenmp
 
-LIB_SRC  = $(sort $(wildcard src/*/*.c))
+# src/parallel/ has one file for each build: ranks_mpi.c with MPI=1, else
+# ranks_single.c (the one process there is).
+ifeq ($(MPI),1)
+RANKS_OFF = src/parallel/ranks_single.c
+else
+RANKS_OFF = src/parallel/ranks_mpi.c
+endif
+LIB_SRC  = $(filter-out $(RANKS_OFF),$(sort $(wildcard src/*/*.c)))
 MAIN_SRC = src/main.c
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 

@@ -21,12 +21,14 @@
 
 #include <omp.h>
 
+#include "sendcast/engine.h"
 #include "sendcast/fit.h"
 #include "sendcast/layout.h"
+#include "sendcast/params.h"
 #include "sendcast/scenario.h"
-#include "sendcast/simulate.h"
 #include "sendcast/summary.h"
 #include "sendcast/write.h"
+#include "../src/engine/engine_bench.h"
 
 typedef struct timing {
     double simulate, summarise, write;
@@ -71,69 +73,42 @@ static double peak_rss_mb(void)
     return (double)ru.ru_maxrss / 1024.0;
 }
 
-/* The summary for n trajectories: every record kept up to 10^5, bounded
- * above (a pilot and one pass, percentiles within 1e-4 of their rank, or a
- * second pass when that is not met), as `sendcast run` chooses with its
- * default --memory. */
-static int summary_for(const sc_scenario *s, const sc_layout *l, long n, sc_summary **sum,
-                       sc_error *e)
-{
-    if (n <= 100000)
-        return sc_summary_alloc(l, n, s->npercentiles, s->percentiles, sum, e);
-    return sc_summary_alloc_bounded(l, n, s->npercentiles, s->percentiles, sum, e);
-}
-
-static void add_counts(sc_draw_counts *total, const sc_draw_counts *c)
-{
-    for (int k = 0; k < SC_NDRAW_KINDS; k++)
-        total->n[k] += c->n[k];
-}
-
-/* Simulate n trajectories with `threads` (every pass the summary needs); with
- * `full`, summarise and write too. `counts` gets the draws of all passes. */
-static int measure(const sc_scenario *s, const sc_layout *l, long n, int threads, int full,
+/* Simulate n trajectories with `threads` through the engine, as `sendcast
+ * run` does with its default --memory (every record kept up to 10^5 for
+ * Kirklees, bounded above: a pilot and one pass, percentiles within 1e-4 of
+ * their rank, or a second pass when that is not met); with `full`,
+ * summarise and write too, else simulate only. `counts` gets the draws of
+ * all passes. */
+static int measure(const sc_scenario *s, const sc_params *p, long n, int threads, int full,
                    timing *t, sc_draw_counts *counts, sc_error *e)
 {
     sc_summary *sum = NULL;
+    sc_engine_measures m;
+    sc_engine_options o;
+    sc_engine_options_init(&o, s);
+    o.trajectories = n;
+    o.threads = threads;
     memset(t, 0, sizeof *t);
-    memset(counts, 0, sizeof *counts);
-    if (full && summary_for(s, l, n, &sum, e))
-        return e->status;
-    sc_draw_counts pass_counts;
-    double binning = 0;    /* a bounded summary's binning, timed inside each run */
-    sc_sim_options opt = {.threads = threads, .draws = &pass_counts, .store_seconds = &binning};
-    omp_set_num_threads(threads);
-    int st = SC_OK;
-    for (int pass = 0; st == SC_OK && pass < (sum ? sc_summary_passes(sum) : 1); pass++) {
-        long k = sum ? sc_summary_pass_trajectories(sum, pass) : n;
-        double t0 = omp_get_wtime();
-        st = sc_sim_run(s, l, s->seed, k, &opt, sum, e);
-        if (st == SC_OK && sum)
-            st = sc_summary_end_pass(sum, e);
-        t->simulate += omp_get_wtime() - t0;
-        add_counts(counts, &pass_counts);
-    }
+    omp_set_num_threads(threads);   /* the writer's compression, as -t does */
+    int st = sc_engine_run_measured(s, p, &o, full, &sum, &m, e);
+    *counts = m.draws;
     /* Binning is the summary's work, done between blocks of simulation: it
      * counts as summarising, as sorting does when every record is kept. */
-    t->simulate -= binning;
-    t->binning = binning;
+    t->simulate = m.passes_s - m.sink_s;
+    t->binning = m.sink_s;
+    t->summarise = m.sink_s + m.compute_s;
     t->draws = total_draws(counts);
-    t->bounded = sum && sc_summary_bounded(sum);
-    t->passes = sum ? sc_summary_passes(sum) : 1;
-    double t0 = omp_get_wtime();
+    t->bounded = m.bounded;
+    t->passes = full ? m.passes : 1;
     if (st == SC_OK && full) {
-        st = sc_summary_compute(sum, e);
-        t->summarise = binning + omp_get_wtime() - t0;
         t->rank_error = sc_summary_rank_error(sum);
-    }
-    if (st == SC_OK && full) {
         char path[64];
         snprintf(path, sizeof path, "/tmp/sendcast-bench-%d.h5", (int)getpid());
         sc_run_info run = {.seed = s->seed, .trajectories = n, .threads = threads};
         snprintf(run.created_utc, sizeof run.created_utc, "bench");
         sc_sha256_hex(s->files[0].text, s->files[0].len, run.scenario_sha256);
-        t0 = omp_get_wtime();
-        st = sc_write_h5(path, 1, s, l, sum, &run, e);
+        double t0 = omp_get_wtime();
+        st = sc_write_h5(path, 1, s, p, sum, &run, e);
         t->write = omp_get_wtime() - t0;
         unlink(path);
     }
@@ -144,7 +119,7 @@ static int measure(const sc_scenario *s, const sc_layout *l, long n, int threads
 /* Time n trajectories at 1, 2, 4, ... threads, ending on the machine's
  * core count: simulation only, or (`full`) the whole run with its summary
  * and file. *t1 gets the one-thread seconds. */
-static int scaling(const sc_scenario *s, const sc_layout *l, long n, int full, int cores,
+static int scaling(const sc_scenario *s, const sc_params *p, long n, int full, int cores,
                    double *t1, sc_error *e)
 {
     timing t;
@@ -152,7 +127,7 @@ static int scaling(const sc_scenario *s, const sc_layout *l, long n, int full, i
     int st = SC_OK;
     printf("%8s %10s %12s %12s\n", "threads", "seconds", "speed-up", "efficiency");
     for (int th = 1; th <= cores && st == SC_OK; th *= 2) {
-        st = measure(s, l, n, th, full, &t, &counts, e);
+        st = measure(s, p, n, th, full, &t, &counts, e);
         double seconds = t.simulate + t.summarise + t.write;
         if (th == 1)
             *t1 = seconds;
@@ -173,9 +148,10 @@ static int scaling(const sc_scenario *s, const sc_layout *l, long n, int full, i
 static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
 {
     sc_scenario *s = NULL;
+    sc_params *p = NULL;
     int st = sc_scenario_read(path, &s, e);
     if (st == SC_OK)
-        st = sc_fit_scenario(s, 0, NULL, e);   /* as `sendcast run` does */
+        st = sc_fit_params(s, 0, &p, NULL, e);   /* as `sendcast run` does */
     if (st) {
         sc_scenario_free(s);
         return st;
@@ -200,13 +176,14 @@ static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
     sc_draw_counts counts;
     char mode[32];
     for (long n = 10000; n <= max_n && st == SC_OK; n *= 10) {
-        st = measure(s, &l, n, cores, 1, &t, &counts, e);
+        st = measure(s, p, n, cores, 1, &t, &counts, e);
         double gsl_s = 0, own_s = 0;
         if (st == SC_OK)
-            st = sc_sim_draw_floor(s, &l, s->seed, 64, &counts, cores, SC_FLOOR_GSL, &gsl_s, e);
-        if (st == SC_OK)
-            st = sc_sim_draw_floor(s, &l, s->seed, 64, &counts, cores, SC_FLOOR_ENGINE, &own_s,
+            st = sc_sim_draw_floor(s, p, &l, s->seed, 64, &counts, cores, SC_FLOOR_GSL, &gsl_s,
                                    e);
+        if (st == SC_OK)
+            st = sc_sim_draw_floor(s, p, &l, s->seed, 64, &counts, cores, SC_FLOOR_ENGINE,
+                                   &own_s, e);
         if (st == SC_OK)
             printf("%12ld %13s %10.3f %10.0f %12lld %9.3f %9.3f %11.2f %11.2f\n", n,
                    summary_mode(&t, mode, sizeof mode), t.simulate,
@@ -227,7 +204,7 @@ static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
     long ns = max_n < 100000 ? max_n : 100000;
     printf("\n2. Thread scaling, %ld trajectories, simulation only\n", ns);
     double t1 = 0;
-    st = st == SC_OK ? scaling(s, &l, ns, 0, cores, &t1, e) : st;
+    st = st == SC_OK ? scaling(s, p, ns, 0, cores, &t1, e) : st;
     if (st == SC_OK && numpy_rate > 0)
         printf("   per core: engine %.0f traj/s (1 thread, simulation only), vectorised NumPy "
                "%.0f traj/s\n   (bench/numpy_rate.py, one core): engine/NumPy %.2f\n",
@@ -238,9 +215,10 @@ static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
         double whole1 = 0;
         printf("\n   and a whole bounded run, %ld trajectories: pilot, edges, simulation and binning\n"
                "   between blocks, percentiles, file (what `sendcast run` does above --memory)\n", nb);
-        st = scaling(s, &l, nb, 1, cores, &whole1, e);
+        st = scaling(s, p, nb, 1, cores, &whole1, e);
     }
     printf("\n3. Peak resident memory of this process (all of the above): %.0f MB\n", peak_rss_mb());
+    sc_params_free(p);
     sc_scenario_free(s);
     return st;
 }

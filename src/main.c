@@ -42,10 +42,11 @@ static const sc_cli_command commands[] = {
      "      print estimates, standard errors or 95% intervals, data used, goodness of fit\n"},
     {"backtest", sc_cli_backtest,
      "sendcast backtest SCENARIO.yaml --until YEAR [-n N] [-s SEED] [-t THREADS]\n"
-     "                    [-o FILE.h5] [--force] [--quiet]\n"
+     "                    [-o FILE.h5] [--force] [--quiet] [--memory MB]\n"
      "      fit on history up to YEAR only, simulate the later years history has, and\n"
      "      score the forecast against them (p5/p50/p95, PIT, coverage, CRPS)\n"
-     "      --no-parameter-uncertainty   diagnostic: every parameter at its mean\n"},
+     "      --no-parameter-uncertainty   diagnostic: every parameter at its mean\n"
+     "      --memory MB  as for run: above it, bounded memory (the scores are the same)\n"},
     {"export", sc_cli_export,
      "sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR] [--quiet]\n"
      "      tidy CSV, an Excel workbook with fan charts, and PNG/SVG charts (docs/outputs.md)\n"},

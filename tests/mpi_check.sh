@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The same run with 1, 2 and 3 MPI ranks (and with 1 and 2 threads a rank)
 # gives bit-identical HDF5 files (tests/h5_same.py), and a rank count that
-# does not divide the trajectories evenly changes nothing. Prints the usual
+# does not divide the trajectories evenly changes nothing; so does a back-test.
+# Prints the usual
 # closing line "N passed, N failed".
 set -u
 bin=${1:-build/mpi/sendcast}
@@ -54,6 +55,18 @@ check "one pass, 1 rank runs" orun 1 "$dir/o1.h5"
 check "one pass, 3 ranks run" orun 3 "$dir/o3.h5"
 check "one pass taken" one_pass "$dir/o3.h5"
 check "one pass: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/o1.h5" "$dir/o3.h5"
+
+# A back-test goes through the same engine: the same file on 1 and 3 ranks, in
+# bounded memory too (the scored cells kept trajectory by trajectory).
+bt() {  # ranks output [options]
+    local r=$1 o=$2; shift 2
+    "${mpi[@]}" -np "$r" "$bin" backtest "$sc" --until 2020 -n 1001 -t 1 -o "$o" --quiet "$@"
+}
+check "back-test, 1 rank runs" bt 1 "$dir/t1.h5"
+check "back-test, 3 ranks run" bt 3 "$dir/t3.h5"
+check "back-test: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/t1.h5" "$dir/t3.h5"
+check "back-test, bounded, 3 ranks run" bt 3 "$dir/tb3.h5" --memory 1
+check "back-test: bounded = every record" /usr/bin/python3 tests/h5_same.py "$dir/t1.h5" "$dir/tb3.h5"
 
 # And the same as the plain (non-MPI) build, where there is one.
 if [ -x build/sendcast ]; then

@@ -29,28 +29,46 @@
 #include <sys/wait.h>
 
 #include "sendcast/backtest.h"
+#include "sendcast/engine.h"
+#include "sendcast/params.h"
 #include "sendcast/layout.h"
 #include "sendcast/scenario.h"
 #include "sendcast/summary.h"
 
 #define SMALL "tests/data/fit/small.yaml"
 
-static sc_scenario *prepared(int until, sc_backtest *bt)
+/* A scenario and its back-test: the back-test's own scenario and parameters. */
+typedef struct prepared {
+    sc_scenario *s, *b;
+    sc_params *p;
+    sc_backtest bt;
+} prepared;
+
+static prepared *prepare(int until)
 {
-    sc_scenario *s = NULL;
+    prepared *f = calloc(1, sizeof *f);
     sc_error e;
-    if (sc_scenario_read(SMALL, &s, &e) != SC_OK)
+    if (sc_scenario_read(SMALL, &f->s, &e) != SC_OK)
         fail_msg("%s", e.msg);
-    if (sc_backtest_prepare(s, until, bt, &e) != SC_OK)
+    if (sc_backtest_prepare(f->s, until, &f->b, &f->p, &f->bt, &e) != SC_OK)
         fail_msg("%s", e.msg);
-    return s;
+    return f;
+}
+
+static void unprepare(prepared *f)
+{
+    sc_params_free(f->p);
+    sc_scenario_free(f->b);
+    sc_scenario_free(f->s);
+    free(f);
 }
 
 static void test_prepare(void **state)
 {
     (void)state;
-    static sc_backtest bt;
-    sc_scenario *s = prepared(2021, &bt);
+    prepared *f = prepare(2021);
+    const sc_scenario *s = f->b;
+    const sc_backtest bt = f->bt;
     assert_int_equal(s->base_year, 2021);
     assert_int_equal(s->horizon, 2);
     assert_int_equal(bt.years, 2);
@@ -77,20 +95,50 @@ static void test_prepare(void **state)
     assert_close(bt.obs[SC_BT_CEASED][0], 44, 0);
     /* Fitted on 2016-2021 only; no targets. */
     assert_int_equal(bt.fit.n[SC_P_CONVERSION], 6);
+    assert_int_equal(sc_params_dist(f->p, SC_P_CONVERSION)->kind, SC_DIST_BVNORMAL);
     assert_true(isnan(s->target[1]));
-    sc_scenario_free(s);
+    unprepare(f);
+}
+
+/* The scenario a back-test is made from stays as read: the back-test has a
+ * scenario and parameters of its own (the scenario is documented read-only,
+ * and sweeps and calibrations run one scenario many times). */
+static void test_prepare_leaves_the_scenario(void **state)
+{
+    (void)state;
+    sc_scenario *fresh = NULL;
+    sc_error e;
+    assert_int_equal(sc_scenario_read(SMALL, &fresh, &e), SC_OK);
+    prepared *f = prepare(2021);
+    const sc_scenario *s = f->s;
+    assert_int_equal(s->base_year, fresh->base_year);
+    assert_int_equal(s->horizon, fresh->horizon);
+    assert_memory_equal(s->clusters, fresh->clusters, (size_t)s->nclusters * sizeof *s->clusters);
+    assert_memory_equal(s->param, fresh->param, sizeof s->param);
+    assert_memory_equal(s->ramp, fresh->ramp, sizeof s->ramp);
+    assert_memory_equal(s->target, fresh->target, sizeof s->target);
+    assert_int_equal(s->ninputs, fresh->ninputs);
+    assert_memory_equal(s->cluster_budget, fresh->cluster_budget,
+                        (size_t)(s->horizon + 1) * (size_t)s->nclusters * sizeof(double));
+    assert_int_equal(s->param[SC_P_CONVERSION].kind, SC_DIST_FIT);   /* still to be fitted */
+    assert_true(f->b->clusters != s->clusters && f->b->files != s->files);
+    unprepare(f);
+    sc_scenario_free(fresh);
 }
 
 static void test_prepare_refuses(void **state)
 {
     (void)state;
     static sc_backtest bt;
-    sc_scenario *s = NULL;
+    sc_scenario *s = NULL, *b = NULL;
+    sc_params *p = NULL;
     sc_error e;
     assert_int_equal(sc_scenario_read(SMALL, &s, &e), SC_OK);
-    assert_int_equal(sc_backtest_prepare(s, 2023, &bt, &e), SC_EINPUT);
+    assert_int_equal(sc_backtest_prepare(s, 2023, &b, &p, &bt, &e), SC_EINPUT);
     assert_non_null(strstr(e.msg, "held out"));
-    assert_int_equal(sc_backtest_prepare(s, 2010, &bt, &e), SC_EINPUT);
+    assert_int_equal(sc_backtest_prepare(s, 2010, &b, &p, &bt, &e), SC_EINPUT);
+    assert_null(b);
+    assert_null(p);
     sc_scenario_free(s);
 }
 
@@ -99,8 +147,8 @@ static void test_prepare_refuses(void **state)
 static void test_score_by_hand(void **state)
 {
     (void)state;
-    static sc_backtest bt;
-    sc_scenario *s = prepared(2021, &bt);
+    prepared *f = prepare(2021);
+    const sc_scenario *s = f->b;
     sc_layout l;
     sc_layout_init(&l, s);
     sc_summary *sum = NULL;
@@ -113,8 +161,9 @@ static void test_score_by_hand(void **state)
         sc_summary_store(sum, i, cells);
     }
     free(cells);
+    sc_backtest bt = f->bt;
     bt.obs[SC_BT_REQUESTS][0] = 2;
-    assert_int_equal(sc_backtest_score(s, &l, sum, &bt, &e), SC_OK);
+    assert_int_equal(sc_backtest_score(&l, sum, &bt, &e), SC_OK);
     /* PIT: 1 below, 2 equal: (1 + 1) / 7. */
     assert_close(bt.pit[SC_BT_REQUESTS][0], 2.0 / 7, 1e-15);
     /* type 7: p5 at rank 0.3 -> 1.3; p25 at 1.5 -> 2; p50 at 3 -> 3; p75 at 4.5 -> 6.5; p95 at 5.7 -> 11.5 */
@@ -134,24 +183,59 @@ static void test_score_by_hand(void **state)
     assert_close(bt.crps[SC_BT_REQUESTS][0], a / 7 - 0.5 * b / 49, 1e-12);
     /* The observation 2 is on p25, inside both bands. */
     sc_summary_free(sum);
-    sc_scenario_free(s);
+    unprepare(f);
+}
+
+/* The back-test scored from a run in bounded memory (the engine keeping the
+ * scored cells) is the one scored from every record, to the bit. */
+static void test_score_in_bounded_memory(void **state)
+{
+    (void)state;
+    prepared *f = prepare(2020);
+    sc_layout l;
+    sc_layout_init(&l, f->b);
+    size_t cells[SC_BT_NMETRICS * SC_MAX_HORIZON];
+    sc_engine_options o;
+    sc_engine_options_init(&o, f->b);
+    o.trajectories = 1500;
+    o.threads = 2;
+    o.keep_cells = cells;
+    o.nkeep_cells = sc_backtest_cells(&f->bt, &l, cells);
+    sc_backtest kept = f->bt, bounded = f->bt;
+    sc_summary *a = NULL, *b = NULL;
+    sc_error e;
+    assert_int_equal(sc_engine_run(f->b, f->p, &o, &a, &e), SC_OK);
+    o.memory_mb = 1;
+    assert_int_equal(sc_engine_run(f->b, f->p, &o, &b, &e), SC_OK);
+    assert_true(sc_summary_bounded(b));
+    assert_int_equal(sc_backtest_score(&l, a, &kept, &e), SC_OK);
+    assert_int_equal(sc_backtest_score(&l, b, &bounded, &e), SC_OK);
+    assert_memory_equal(kept.q, bounded.q, sizeof kept.q);
+    assert_memory_equal(kept.pit, bounded.pit, sizeof kept.pit);
+    assert_memory_equal(kept.crps, bounded.crps, sizeof kept.crps);
+    assert_true(kept.ncells > 0 && kept.crps_mean == bounded.crps_mean);
+    sc_summary_free(a);
+    sc_summary_free(b);
+    unprepare(f);
 }
 
 static void test_fix_parameters(void **state)
 {
     (void)state;
-    static sc_backtest bt;
-    sc_scenario *s = prepared(2022, &bt);
-    double m = s->param[SC_P_ASSESS].p[0] / (s->param[SC_P_ASSESS].p[0] + s->param[SC_P_ASSESS].p[1]);
-    sc_backtest_fix_parameters(s);
-    for (int i = 0; i < SC_NPARAMS; i++)
-        assert_true(s->param[i].kind == SC_DIST_FIXED || s->param[i].kind == SC_DIST_POISSON);
-    assert_close(s->param[SC_P_ASSESS].value[0], m, 1e-15);
+    prepared *f = prepare(2022);
+    const sc_dist *assess = sc_params_dist(f->p, SC_P_ASSESS);
+    double m = assess->p[0] / (assess->p[0] + assess->p[1]);
+    sc_params_fix_at_means(f->p);
+    for (int i = 0; i < SC_NPARAMS; i++) {
+        enum sc_dist_kind k = sc_params_dist(f->p, (enum sc_param_id)i)->kind;
+        assert_true(k == SC_DIST_FIXED || k == SC_DIST_POISSON);
+    }
+    assert_close(assess->value[0], m, 1e-15);
     double sum = 0;
     for (int j = 0; j < SC_NPLACEMENTS; j++)
-        sum += s->param[SC_P_PLACEMENT_MIX].value[j];
+        sum += sc_params_dist(f->p, SC_P_PLACEMENT_MIX)->value[j];
     assert_close(sum, 1, 1e-12);
-    sc_scenario_free(s);
+    unprepare(f);
 }
 
 /* ---- the commands ---- */
@@ -214,8 +298,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prepare),
+        cmocka_unit_test(test_prepare_leaves_the_scenario),
         cmocka_unit_test(test_prepare_refuses),
         cmocka_unit_test(test_score_by_hand),
+        cmocka_unit_test(test_score_in_bounded_memory),
         cmocka_unit_test(test_fix_parameters),
         cmocka_unit_test(test_fit_command),
         cmocka_unit_test(test_backtest_command),

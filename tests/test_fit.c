@@ -33,6 +33,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sendcast/fit.h"
+#include "sendcast/params.h"
 #include "sendcast/scenario.h"
 #include "test_util.h"
 
@@ -156,15 +157,27 @@ static void test_refuses_too_few_years(void **state)
     assert_non_null(strstr(e.msg, "at least 3 years"));
 }
 
-static sc_scenario *read_fit(const char *path, sc_fit_result *res)
+/* The fitted parameters of the scenario at path (the scenario itself is
+ * not needed after: the parameters are their own). */
+static sc_params *read_fit(const char *path, sc_fit_result *res)
 {
     sc_scenario *s = NULL;
+    sc_params *p = NULL;
     sc_error e;
     if (sc_scenario_read(path, &s, &e) != SC_OK)
         fail_msg("%s: %s", path, e.msg);
-    if (sc_fit_scenario(s, 0, res, &e) != SC_OK)
+    if (sc_fit_params(s, 0, &p, res, &e) != SC_OK)
         fail_msg("%s: fit: %s", path, e.msg);
-    return s;
+    assert_int_equal(s->param[SC_P_CONVERSION].kind, SC_DIST_FIT);   /* s stays as read */
+    sc_scenario_free(s);
+    return p;
+}
+
+/* Every parameter's fitted distribution. */
+static void dists(const sc_params *pr, sc_dist *out)
+{
+    for (int i = 0; i < SC_NPARAMS; i++)
+        out[i] = *sc_params_dist(pr, (enum sc_param_id)i);
 }
 
 /* Hand sums of tests/data/fit/history.csv. */
@@ -172,8 +185,9 @@ static void test_conjugate_posteriors_exact(void **state)
 {
     (void)state;
     sc_fit_result res;
-    sc_scenario *s = read_fit(SMALL, &res);
-    const sc_dist *p = s->param;
+    sc_params *pr = read_fit(SMALL, &res);
+    sc_dist p[SC_NPARAMS];
+    dists(pr, p);
     /* agreed/requests 2019-2023: 771 of 1297; Jeffreys prior */
     assert_int_equal(p[SC_P_ASSESS].kind, SC_DIST_BETA);
     assert_close(p[SC_P_ASSESS].p[0], 771.5, 0);
@@ -205,11 +219,12 @@ static void test_conjugate_posteriors_exact(void **state)
                 || p[SC_P_DISPERSION].kind == SC_DIST_POISSON);
     assert_string_equal(p[SC_P_CONVERSION].status, "fitted");
     int found = 0;
-    for (int i = 0; i < s->ninputs; i++)
-        found += !strcmp(s->inputs[i].name, "parameters.p_assess.a")
-                 && !strcmp(s->inputs[i].status, "fitted") && s->inputs[i].value == 771.5;
+    const sc_input *in = sc_params_inputs(pr);
+    for (int i = 0; i < sc_params_ninputs(pr); i++)
+        found += !strcmp(in[i].name, "parameters.p_assess.a")
+                 && !strcmp(in[i].status, "fitted") && in[i].value == 771.5;
     assert_int_equal(found, 1);
-    sc_scenario_free(s);
+    sc_params_free(pr);
 }
 
 /* Fit with `until`: only years up to it count. */
@@ -220,9 +235,11 @@ static void test_until_limits_data(void **state)
     sc_error e;
     sc_fit_result res;
     assert_int_equal(sc_scenario_read(SMALL, &s, &e), SC_OK);
-    assert_int_equal(sc_fit_scenario(s, 2021, &res, &e), SC_OK);
+    sc_params *p = NULL;
+    assert_int_equal(sc_fit_params(s, 2021, &p, &res, &e), SC_OK);
     assert_int_equal(res.n[SC_P_CONVERSION], 6);
-    assert_close(s->param[SC_P_ASSESS].p[0], 0.5 + 401, 0);   /* 2019-2021 */
+    assert_close(sc_params_dist(p, SC_P_ASSESS)->p[0], 0.5 + 401, 0);   /* 2019-2021 */
+    sc_params_free(p);
     sc_scenario_free(s);
 }
 
@@ -233,7 +250,9 @@ static void test_kirklees_against_independent_fit(void **state)
 {
     (void)state;
     sc_fit_result res;
-    sc_scenario *s = read_fit("scenarios/kirklees-clusters.yaml", &res);
+    sc_params *pr = read_fit("scenarios/kirklees-clusters.yaml", &res);
+    sc_dist p[SC_NPARAMS];
+    dists(pr, p);
     const sc_fit_nb *f = &res.trend;
     assert_close(f->alpha, -2.1498336, 2e-7);
     assert_close(f->beta, 0.1841126, 2e-7);
@@ -244,15 +263,15 @@ static void test_kirklees_against_independent_fit(void **state)
     assert_close(f->cov[1][1], 0.0002477393, 1e-9);
     assert_close(f->se_logk, 0.63808, 2e-4);
     /* The interim priors the scenario used to carry (issue 3). */
-    assert_close(s->param[SC_P_CONVERSION].value[0], -2.1499, 1e-4);
-    assert_close(s->param[SC_P_CONVERSION].value[1], 0.18411, 1e-5);
-    assert_close(s->param[SC_P_DISPERSION].value[0], 118.6, 0.05);
-    assert_close(s->param[SC_P_ASSESS].p[0], 607.5, 0);
-    assert_close(s->param[SC_P_ASSESS].p[1], 430.5, 0);
-    assert_close(s->param[SC_P_ISSUE].p[0], 593.5, 0);
-    assert_close(s->param[SC_P_ISSUE].p[1], 13.5, 0);
+    assert_close(p[SC_P_CONVERSION].value[0], -2.1499, 1e-4);
+    assert_close(p[SC_P_CONVERSION].value[1], 0.18411, 1e-5);
+    assert_close(p[SC_P_DISPERSION].value[0], 118.6, 0.05);
+    assert_close(p[SC_P_ASSESS].p[0], 607.5, 0);
+    assert_close(p[SC_P_ASSESS].p[1], 430.5, 0);
+    assert_close(p[SC_P_ISSUE].p[0], 593.5, 0);
+    assert_close(p[SC_P_ISSUE].p[1], 13.5, 0);
     assert_close(res.ss_base, 60999 * 0.15, 1e-9);   /* clusters.csv pupils x 0.150 */
-    sc_scenario_free(s);
+    sc_params_free(pr);
 }
 
 /* ---- bad history ---- */
@@ -299,7 +318,9 @@ static void expect_bad(const fixture *f, const char *yaml_from, const char *yaml
     sc_error e;
     int rc = sc_scenario_read(path, &s, &e);
     if (rc == SC_OK) {
-        rc = sc_fit_scenario(s, 0, NULL, &e);
+        sc_params *p = NULL;
+        rc = sc_fit_params(s, 0, &p, NULL, &e);
+        assert_null(p);
         sc_scenario_free(s);
     }
     const char *w[3] = { w1, w2, w3 };
@@ -350,14 +371,15 @@ static void test_fallback_on_plans_issued(void **state)
     assert_int_equal(system(cmd), 0);
     snprintf(path, sizeof path, "%s/case.yaml", f->dir);
     sc_fit_result res;
-    sc_scenario *s = read_fit(path, &res);
+    sc_params *p = read_fit(path, &res);
+    const sc_dist *conv = sc_params_dist(p, SC_P_CONVERSION);
     assert_int_equal(res.trend_on_plans, 1);
     assert_int_equal(res.trend_data.n, 5);              /* plans_issued 2019-2023 */
     assert_close(res.trend_data.y[0], 100, 0);
     assert_close(res.trend_data.exposure[0], 1500 * 0.6 * (663.5 / 737), 1e-9);
-    assert_non_null(strstr(s->param[SC_P_CONVERSION].fitted_from, "plans_issued"));
-    assert_non_null(strstr(s->param[SC_P_CONVERSION].fitted_from, "E[p_assess] E[p_issue]"));
-    sc_scenario_free(s);
+    assert_non_null(strstr(conv->fitted_from, "plans_issued"));
+    assert_non_null(strstr(conv->fitted_from, "E[p_assess] E[p_issue]"));
+    sc_params_free(p);
 }
 
 int main(void)

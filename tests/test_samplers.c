@@ -4,7 +4,7 @@
  *
  * For binomial means below 14 the prepared sampler runs GSL's algorithm
  * (BINV), and from 30 up it calls GSL; there the check is exact: from two
- * identically keyed streams, sc_binomial_draw and gsl_ran_binomial must
+ * identically keyed streams, sim_binomial_draw and gsl_ran_binomial must
  * return the same counts, draw after draw, and the streams must stay in step
  * (the same uniforms consumed). The only possible difference is rounding (the
  * table's q^n is a running product, GSL's a power by squaring): a draw could
@@ -36,7 +36,7 @@
 #include "../src/simulate/binomial.h"
 #include "../src/simulate/poisson.h"
 
-static sc_binomial sampler;   /* 5 KB: kept off cmocka's test stack */
+static sim_binomial sampler;   /* 5 KB: kept off cmocka's test stack */
 
 /* A pseudo-random order of trial counts, so the table is extended and reread
  * out of order. */
@@ -68,13 +68,13 @@ static void test_binomial_same_draws_as_gsl(void **state)
         sc_rng a, b;
         key_stream(&a, 7, (uint64_t)k, 1);
         key_stream(&b, 7, (uint64_t)k, 1);
-        sc_binomial_prepare(&sampler, probs[k]);
+        sim_binomial_prepare(&sampler, probs[k]);
         for (int rep = 0; rep < 400; rep++)
             for (int j = 0; j < NCOUNTS; j++) {
                 unsigned int n = counts[(j + rep) % NCOUNTS];
                 if (!same_method_as_gsl(probs[k], n))
                     continue;
-                unsigned int x = sc_binomial_draw(&sampler, &a.gsl, n);
+                unsigned int x = sim_binomial_draw(&sampler, &a.gsl, n);
                 unsigned int y = gsl_ran_binomial(&b.gsl, probs[k], n);
                 mismatches += x != y;
                 draws++;
@@ -116,10 +116,10 @@ static double binomial_p_value(enum binomial_way way, double p, unsigned int n, 
     assert_non_null(pmf);
     sc_rng r;
     key_stream(&r, 5, key, 9);
-    sc_binomial_prepare(&sampler, p);
+    sim_binomial_prepare(&sampler, p);
     for (long i = 0; i < draws; i++) {
-        unsigned int x = way == PREPARED ? sc_binomial_draw(&sampler, &r.gsl, n)
-                                         : sc_binomial_draw_once(&r.gsl, p, n);
+        unsigned int x = way == PREPARED ? sim_binomial_draw(&sampler, &r.gsl, n)
+                                         : sim_binomial_draw_once(&r.gsl, p, n);
         assert_true(x <= n);
         seen[x]++;
     }
@@ -167,7 +167,7 @@ static void test_binomial_once_same_draws_as_gsl(void **state)
                 unsigned int n = counts[(j + rep) % NCOUNTS];
                 if (!same_method_as_gsl(probs[k], n))
                     continue;
-                assert_int_equal(sc_binomial_draw_once(&a.gsl, probs[k], n),
+                assert_int_equal(sim_binomial_draw_once(&a.gsl, probs[k], n),
                                  gsl_ran_binomial(&b.gsl, probs[k], n));
             }
         assert_true(gsl_rng_uniform(&a.gsl) == gsl_rng_uniform(&b.gsl));
@@ -178,7 +178,7 @@ static void test_binomial_once_same_draws_as_gsl(void **state)
  * categories (n small enough to enumerate), against gsl_ran_multinomial_pdf. */
 static double multinomial_p_value(const double *w, unsigned int n, long draws, uint64_t key)
 {
-    static sc_multinomial m;
+    static sim_multinomial m;
     enum { K = 4, SIDE = 8 };   /* n < SIDE: outcome index x0 + 8 x1 + 64 x2 */
     assert_true(n < SIDE);
     static long seen[SIDE * SIDE * SIDE];
@@ -187,10 +187,10 @@ static double multinomial_p_value(const double *w, unsigned int n, long draws, u
         seen[i] = 0, pmf[i] = 0;
     sc_rng r;
     key_stream(&r, 13, key, 4);
-    sc_multinomial_prepare(&m, K, w);
+    sim_multinomial_prepare(&m, K, w);
     for (long i = 0; i < draws; i++) {
         unsigned int x[K];
-        sc_multinomial_draw(&m, &r.gsl, n, x);
+        sim_multinomial_draw(&m, &r.gsl, n, x);
         assert_int_equal(x[0] + x[1] + x[2] + x[3], n);
         for (int c = 0; c < K; c++)
             if (w[c] == 0)
@@ -245,7 +245,7 @@ static void test_poisson_distribution(void **state)
         key_stream(&r, 17, k, 6);
         double sum = 0, sum2 = 0;
         for (long i = 0; i < draws; i++) {
-            unsigned int x = sc_poisson_draw(&r.gsl, mu);
+            unsigned int x = sim_poisson_draw(&r.gsl, mu);
             seen[x < (unsigned int)ncat ? x : (unsigned int)ncat - 1]++;
             sum += x;
             sum2 += (double)x * x;

@@ -5,8 +5,10 @@
  * tolerance of 4 Monte Carlo standard errors of the quantity compared (the
  * standard error is stated beside each check): a correct engine fails a
  * single check with probability about 6e-5 for a new seed. The fixture is
- * tests/data/simulate/one-cluster.yaml; tests change the resolved scenario in
- * memory so each expectation has a closed form.
+ * tests/data/simulate/one-cluster.yaml; tests change the scenario in memory
+ * (before resolving its parameters) so each expectation has a closed form.
+ * Runs of many trajectories go through the engine (engine.h), which is how
+ * every command simulates; sc_sim_run is tested with a sink of its own.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -22,11 +24,14 @@
 #include <gsl/gsl_math.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/engine.h"
 #include "sendcast/fit.h"
 #include "sendcast/layout.h"
+#include "sendcast/params.h"
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
 #include "sendcast/summary.h"
+#include "test_util.h"
 
 #define FIXTURE "tests/data/simulate/one-cluster.yaml"
 #define NSIM 20000L
@@ -38,12 +43,38 @@ static sc_scenario *load(const char *path)
     sc_error e;
     sc_error_clear(&e);
     int st = sc_scenario_read(path, &s, &e);
-    if (st == SC_OK)
-        st = sc_fit_scenario(s, 0, NULL, &e);   /* as `run` does: every dist: fit */
     if (st != SC_OK)
         print_error("%s\n", e.msg);
     assert_int_equal(st, SC_OK);
     return s;
+}
+
+/* The run's parameters of s as it stands: every dist: fit fitted, as `run` does. */
+static sc_params *resolve(const sc_scenario *s)
+{
+    sc_params *p = NULL;
+    sc_error e;
+    sc_error_clear(&e);
+    if (sc_fit_params(s, 0, &p, NULL, &e) != SC_OK)
+        fail_msg("%s", e.msg);
+    return p;
+}
+
+/* n trajectories of s through the engine, every record kept. */
+static sc_summary *engine_run(const sc_scenario *s, long n, int threads)
+{
+    sc_params *p = resolve(s);
+    sc_engine_options o;
+    sc_engine_options_init(&o, s);
+    o.trajectories = n;
+    o.threads = threads;
+    sc_summary *sum = NULL;
+    sc_error e;
+    if (sc_engine_run(s, p, &o, &sum, &e) != SC_OK)
+        fail_msg("%s", e.msg);
+    assert_true(sc_summary_has_records(sum));
+    sc_params_free(p);
+    return sum;
 }
 
 /* Running mean and variance of one cell over trajectories 0..n-1 (Welford). */
@@ -73,16 +104,18 @@ static void simulate_moments(const sc_scenario *s, long n, const size_t *cell, i
     sc_sim_workspace *w = NULL;
     sc_error e;
     sc_layout_init(&l, s);
-    assert_int_equal(sc_sim_workspace_alloc(s, &l, &w, &e), SC_OK);
+    sc_params *p = resolve(s);
+    assert_int_equal(sc_sim_workspace_alloc(s, &w, &e), SC_OK);
     double *cells = sc_calloc(l.ncells, sizeof *cells);
     memset(out, 0, (size_t)ncell * sizeof *out);
     for (long i = 0; i < n; i++) {
-        assert_int_equal(sc_sim_trajectory(s, &l, w, s->seed, i, cells, &e), SC_OK);
+        assert_int_equal(sc_sim_trajectory(s, p, &l, w, s->seed, i, cells, &e), SC_OK);
         for (int k = 0; k < ncell; k++)
             moments_add(&out[k], cells[cell[k]]);
     }
     sc_free(cells);
     sc_sim_workspace_free(w);
+    sc_params_free(p);
 }
 
 static void fix(sc_scenario *s, enum sc_param_id id, double v)
@@ -91,13 +124,13 @@ static void fix(sc_scenario *s, enum sc_param_id id, double v)
     s->param[id].value[0] = v;
 }
 
-static void assert_close(double got, double want, double tol, const char *what)
-{
-    if (!(fabs(got - want) <= tol)) {
-        print_error("%s: got %.10g, expected %.10g, tolerance %.4g\n", what, got, want, tol);
-        fail();
-    }
-}
+/* assert_close with what the number is, for the message. */
+#define assert_close_what(got, want, tol, what)                                          \
+    do {                                                                                  \
+        if (!(fabs((got) - (want)) <= (tol)))                                             \
+            print_error("%s:\n", what);                                                   \
+        assert_close(got, want, tol);                                                     \
+    } while (0)
 
 /* Mean and variance of requests: NegBin(SS q0, k) with q0 = w exp(alpha + beta g_t). */
 static void test_requests_negative_binomial(void **state)
@@ -116,10 +149,10 @@ static void test_requests_negative_binomial(void **state)
         double mean = ss * 1.3 * exp(-2.385 + 0.1 * t);
         double var = mean + mean * mean / k;
         /* SE of the mean: sqrt(var/n). */
-        assert_close(m[t - 1].mean, mean, Z * sqrt(var / NSIM), "mean requests");
+        assert_close_what(m[t - 1].mean, mean, Z * sqrt(var / NSIM), "mean requests");
         /* SE of the sample variance ~ var sqrt((2 + excess kurtosis)/n); kurtosis of
          * this NB is below 0.2, so 4 SE < 0.043 var: a Poisson (var = mean) fails. */
-        assert_close(moments_var(&m[t - 1]), var, Z * var * sqrt(2.2 / NSIM), "var requests");
+        assert_close_what(moments_var(&m[t - 1]), var, Z * var * sqrt(2.2 / NSIM), "var requests");
     }
     sc_scenario_free(s);
 }
@@ -136,7 +169,7 @@ static void test_damped_trend(void **state)
     moments m;
     simulate_moments(s, NSIM, &cell, 1, &m);
     double mean = 1500 * 1.3 * exp(-2.385 + 0.1 * 1.35);
-    assert_close(m.mean, mean, Z * sqrt((mean + mean * mean / 40) / NSIM), "damped mean");
+    assert_close_what(m.mean, mean, Z * sqrt((mean + mean * mean / 40) / NSIM), "damped mean");
     sc_scenario_free(s);
 }
 
@@ -167,11 +200,11 @@ static void test_stock_after_one_year(void **state)
     double special = 500 * (1 - 0.03) + to_special;
     double post16 = 300 * (1 - 0.15) + to_post16;
     /* SE from the sample sd: sqrt(var/n). */
-    assert_close(m[0].mean, main_after, Z * sqrt(moments_var(&m[0]) / NSIM), "mainstream");
-    assert_close(m[1].mean, special, Z * sqrt(moments_var(&m[1]) / NSIM), "special");
-    assert_close(m[2].mean, post16, Z * sqrt(moments_var(&m[2]) / NSIM), "post16");
+    assert_close_what(m[0].mean, main_after, Z * sqrt(moments_var(&m[0]) / NSIM), "mainstream");
+    assert_close_what(m[1].mean, special, Z * sqrt(moments_var(&m[1]) / NSIM), "special");
+    assert_close_what(m[2].mean, post16, Z * sqrt(moments_var(&m[2]) / NSIM), "post16");
     double ceased = 900 * 0.05 + 40 * 0.04 + 500 * 0.03 + 10 * 0.06 + 300 * 0.15 + 20 * 0.1;
-    assert_close(m[3].mean, ceased, Z * sqrt(moments_var(&m[3]) / NSIM), "ceased");
+    assert_close_what(m[3].mean, ceased, Z * sqrt(moments_var(&m[3]) / NSIM), "ceased");
     sc_scenario_free(s);
 }
 
@@ -195,7 +228,7 @@ static void test_step_up_and_topup(void **state)
     double want = 0;
     for (int b = 0; b < 3; b++)
         want += 0.5 * (n[b] + close[b]) * topup[b] * 1.02;
-    assert_close(m.mean, want, Z * sqrt(moments_var(&m) / NSIM), "top-up spend");
+    assert_close_what(m.mean, want, Z * sqrt(moments_var(&m) / NSIM), "top-up spend");
     sc_scenario_free(s);
 }
 
@@ -232,12 +265,12 @@ static void test_money_exact(void **state)
     double spend2 = frozen_spend_base() * p2;
     double bal1 = 30e6 - frozen_spend_base() * p1, bal2 = 30e6 - spend2;
     double topup2 = (400 * 1000.0 + 300 * 2500.0 + 200 * 6000.0);
-    assert_close(m[0].mean, spend2, 1e-6, "HNB spend year 2");
-    assert_close(m[1].mean, bal2, 1e-6, "balance year 2");
-    assert_close(m[2].mean, 5e6 - bal1 - bal2, 1e-6, "cumulative deficit");
+    assert_close_what(m[0].mean, spend2, 1e-6, "HNB spend year 2");
+    assert_close_what(m[1].mean, bal2, 1e-6, "balance year 2");
+    assert_close_what(m[2].mean, 5e6 - bal1 - bal2, 1e-6, "cumulative deficit");
     /* Budget by uplift 0: the base-year top-up; spend has two years' inflation. */
-    assert_close(m[3].mean, topup2 * p2 - topup2, 1e-6, "budget gap");
-    assert_close(moments_var(&m[0]), 0, 1e-6, "no variance");
+    assert_close_what(m[3].mean, topup2 * p2 - topup2, 1e-6, "budget gap");
+    assert_close_what(moments_var(&m[0]), 0, 1e-6, "no variance");
     sc_scenario_free(s);
 }
 
@@ -260,28 +293,28 @@ static void test_safety_valve_payments(void **state)
     moments m[4];
 
     simulate_moments(s, 2, cell, 2, m);
-    assert_close(m[0].mean, bal1 + 2.3e6, 1e-6, "paid, unconditional");
-    assert_close(m[1].mean, bal2 + 1.7e6, 1e-6, "paid, unconditional");
+    assert_close_what(m[0].mean, bal1 + 2.3e6, 1e-6, "paid, unconditional");
+    assert_close_what(m[1].mean, bal2 + 1.7e6, 1e-6, "paid, unconditional");
 
     s->sv_conditional = 1;
     simulate_moments(s, 2, cell, 2, m);
-    assert_close(m[0].mean, bal1 + 2.3e6, 1e-6, "first year always paid");
-    assert_close(m[1].mean, bal2, 1e-6, "withheld after a missed target");
+    assert_close_what(m[0].mean, bal1 + 2.3e6, 1e-6, "first year always paid");
+    assert_close_what(m[1].mean, bal2, 1e-6, "withheld after a missed target");
     size_t sv[4] = {sc_layout_cell(&l, SC_LEVEL_DISTRICT, SC_D_SV_WITHHELD, 1, 0),
                     l.breach_offset, l.breach_offset + 1, l.all_met_offset};
     simulate_moments(s, 2, sv, 4, m);
-    assert_close(m[0].mean, 1.7e6, 1e-6, "withheld");
-    assert_close(m[1].mean, 1, 0, "first missed target in year 1");
-    assert_close(m[2].mean, 0, 0, "not first in year 2");
-    assert_close(m[3].mean, 0, 0, "not every target met");
+    assert_close_what(m[0].mean, 1.7e6, 1e-6, "withheld");
+    assert_close_what(m[1].mean, 1, 0, "first missed target in year 1");
+    assert_close_what(m[2].mean, 0, 0, "not first in year 2");
+    assert_close_what(m[3].mean, 0, 0, "not every target met");
 
     s->target[1] = -1e12;           /* met for sure */
     simulate_moments(s, 2, cell, 2, m);
-    assert_close(m[1].mean, bal2 + 1.7e6, 1e-6, "paid after a met target");
+    assert_close_what(m[1].mean, bal2 + 1.7e6, 1e-6, "paid after a met target");
     simulate_moments(s, 2, sv, 4, m);
-    assert_close(m[0].mean, 0, 0, "nothing withheld");
-    assert_close(m[1].mean + m[2].mean, 0, 0, "no target missed");
-    assert_close(m[3].mean, 1, 0, "every target met");
+    assert_close_what(m[0].mean, 0, 0, "nothing withheld");
+    assert_close_what(m[1].mean + m[2].mean, 0, 0, "no target missed");
+    assert_close_what(m[3].mean, 1, 0, "every target met");
     sc_scenario_free(s);
 }
 
@@ -300,17 +333,11 @@ static void test_target_at_known_quantile(void **state)
     const double q = 0.3, K = frozen_spend_base(), G = 30e6, mu = 0.02, sd = 0.01;
     s->target[1] = G - K * (1 + mu + sd * gsl_cdf_ugaussian_Pinv(q));
 
-    sc_layout l;
-    sc_layout_init(&l, s);
-    sc_summary *sum = NULL;
-    sc_error e;
-    assert_int_equal(sc_summary_alloc(&l, NSIM, s->npercentiles, s->percentiles, &sum, &e), SC_OK);
-    assert_int_equal(sc_sim_run(s, &l, s->seed, NSIM, &(sc_sim_options){.threads = 2}, sum, &e), SC_OK);
-    assert_int_equal(sc_summary_compute(sum, &e), SC_OK);
+    sc_summary *sum = engine_run(s, NSIM, 2);
 
     /* SE of a proportion: sqrt(q(1-q)/n). */
-    assert_close(sc_summary_p_met(sum)[0], q, Z * sqrt(q * (1 - q) / NSIM), "P(target met)");
-    assert_close(sc_summary_p_met_mcse(sum)[0], sqrt(q * (1 - q) / NSIM), 1e-4, "its mcse");
+    assert_close_what(sc_summary_p_met(sum)[0], q, Z * sqrt(q * (1 - q) / NSIM), "P(target met)");
+    assert_close_what(sc_summary_p_met_mcse(sum)[0], sqrt(q * (1 - q) / NSIM), 1e-4, "its mcse");
 
     const double *pct = sc_summary_pct(sum, SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE);
     for (int j = 0; j < s->npercentiles; j++) {
@@ -318,7 +345,7 @@ static void test_target_at_known_quantile(void **state)
         double want = G - K * (1 + mu + sd * z);
         /* SE of a sample quantile: sqrt(p(1-p)/n) / f(x_p), f the balance's density. */
         double f = exp(-0.5 * z * z) / sqrt(2 * M_PI) / (K * sd);
-        assert_close(pct[j], want, Z * sqrt(p * (1 - p) / NSIM) / f, "balance percentile");
+        assert_close_what(pct[j], want, Z * sqrt(p * (1 - p) / NSIM) / f, "balance percentile");
     }
     sc_summary_free(sum);
     sc_scenario_free(s);
@@ -340,43 +367,58 @@ static void test_diversion_share(void **state)
     simulate_moments(s, NSIM, cell, 2, m);
     double r0 = 1500 * 1.3 * exp(-2.385 + 0.1);
     /* SE of a mean count: sqrt(var/n) from the sample. */
-    assert_close(m[0].mean, 0.1 * r0, Z * sqrt(moments_var(&m[0]) / NSIM), "diverted");
-    assert_close(m[1].mean, 0.9 * r0, Z * sqrt(moments_var(&m[1]) / NSIM), "requests");
+    assert_close_what(m[0].mean, 0.1 * r0, Z * sqrt(moments_var(&m[0]) / NSIM), "diverted");
+    assert_close_what(m[1].mean, 0.9 * r0, Z * sqrt(moments_var(&m[1]) / NSIM), "requests");
     sc_scenario_free(s);
 }
 
-/* Same cells, bit for bit, with 1 and 3 threads, and trajectory i alone. */
+/* A sink of every record, [n][ncells], any thread at once (sink.h's
+ * SC_SINK_ANY_THREAD): what sc_sim_run is tested with, apart from summaries. */
+typedef struct records {
+    size_t ncells;
+    double *rows;
+} records;
+
+static void put_records(void *ctx, long first, long count, const double *rows)
+{
+    records *r = ctx;
+    memcpy(r->rows + (size_t)first * r->ncells, rows, (size_t)count * r->ncells * sizeof *rows);
+}
+
+/* Same rows, bit for bit, with 1 and 3 threads (sc_sim_run with a sink of its
+ * own), through the engine, and trajectory i alone. */
 static void test_threads_and_replay_identical(void **state)
 {
     (void)state;
     sc_scenario *s = load("scenarios/kirklees-clusters.yaml");
+    sc_params *p = resolve(s);
     const long n = 600;
     sc_layout l;
     sc_layout_init(&l, s);
-    sc_summary *a = NULL, *b = NULL;
     sc_error e;
-    assert_int_equal(sc_summary_alloc(&l, n, s->npercentiles, s->percentiles, &a, &e), SC_OK);
-    assert_int_equal(sc_summary_alloc(&l, n, s->npercentiles, s->percentiles, &b, &e), SC_OK);
-    assert_int_equal(sc_sim_run(s, &l, s->seed, n, &(sc_sim_options){.threads = 1}, a, &e), SC_OK);
-    assert_int_equal(sc_sim_run(s, &l, s->seed, n, &(sc_sim_options){.threads = 3}, b, &e), SC_OK);
-    for (long i = 0; i < n; i++)
-        for (size_t c = 0; c < l.ncells; c++) {
-            double x = sc_summary_value(a, i, c), y = sc_summary_value(b, i, c);
-            assert_memory_equal(&x, &y, sizeof x);
-        }
+    records a = {l.ncells, sc_calloc((size_t)n * l.ncells, sizeof(double))};
+    records b = {l.ncells, sc_calloc((size_t)n * l.ncells, sizeof(double))};
+    sc_sink sa = {SC_SINK_ANY_THREAD, put_records, &a}, sb = {SC_SINK_ANY_THREAD, put_records, &b};
+    assert_int_equal(sc_sim_run(s, p, &l, s->seed, n, &(sc_sim_options){.threads = 1}, &sa, &e),
+                     SC_OK);
+    assert_int_equal(sc_sim_run(s, p, &l, s->seed, n, &(sc_sim_options){.threads = 3}, &sb, &e),
+                     SC_OK);
+    assert_memory_equal(a.rows, b.rows, (size_t)n * l.ncells * sizeof(double));
+
+    sc_summary *sum = engine_run(s, n, 2);
+    assert_memory_equal(a.rows, sc_summary_records(sum), (size_t)n * l.ncells * sizeof(double));
 
     sc_sim_workspace *w = NULL;
     double *cells = sc_calloc(l.ncells, sizeof *cells);
-    assert_int_equal(sc_sim_workspace_alloc(s, &l, &w, &e), SC_OK);
-    assert_int_equal(sc_sim_trajectory(s, &l, w, s->seed, 437, cells, &e), SC_OK);
-    for (size_t c = 0; c < l.ncells; c++) {
-        double x = sc_summary_value(a, 437, c);
-        assert_memory_equal(&x, &cells[c], sizeof x);
-    }
+    assert_int_equal(sc_sim_workspace_alloc(s, &w, &e), SC_OK);
+    assert_int_equal(sc_sim_trajectory(s, p, &l, w, s->seed, 437, cells, &e), SC_OK);
+    assert_memory_equal(a.rows + 437 * l.ncells, cells, l.ncells * sizeof(double));
     sc_free(cells);
+    sc_free(a.rows);
+    sc_free(b.rows);
     sc_sim_workspace_free(w);
-    sc_summary_free(a);
-    sc_summary_free(b);
+    sc_summary_free(sum);
+    sc_params_free(p);
     sc_scenario_free(s);
 }
 
@@ -387,20 +429,19 @@ static void test_trace_matches_full_run(void **state)
 {
     (void)state;
     sc_scenario *s = load("scenarios/kirklees-clusters.yaml");
+    sc_params *p = resolve(s);
     sc_layout l;
     sc_layout_init(&l, s);
-    sc_summary *sum = NULL;
     sc_error e;
     const long n = 300, i = 217;
-    assert_int_equal(sc_summary_alloc(&l, n, s->npercentiles, s->percentiles, &sum, &e), SC_OK);
-    assert_int_equal(sc_sim_run(s, &l, s->seed, n, &(sc_sim_options){.threads = 2}, sum, &e), SC_OK);
+    sc_summary *sum = engine_run(s, n, 2);
 
     char path[] = "/tmp/sendcast-trace-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w+");
     double *cells = sc_calloc(l.ncells, sizeof *cells);
-    assert_int_equal(sc_sim_trace(s, &l, s->seed, i, f, cells, &e), SC_OK);
+    assert_int_equal(sc_sim_trace(s, p, &l, s->seed, i, f, cells, &e), SC_OK);
     for (size_t c = 0; c < l.ncells; c++) {
         double x = sc_summary_value(sum, i, c);
         assert_memory_equal(&x, &cells[c], sizeof x);
@@ -420,7 +461,8 @@ static void test_trace_matches_full_run(void **state)
         const sc_metric_info *m = sc_layout_metrics(SC_LEVEL_DISTRICT);
         for (int k = 0; k < l.nmetrics[SC_LEVEL_DISTRICT]; k++)
             if (!strcmp(m[k].name, quantity)) {
-                double want = cells[sc_layout_cell(&l, SC_LEVEL_DISTRICT, k, year - s->base_year - 1, 0)];
+                double want = cells[sc_layout_cell(&l, SC_LEVEL_DISTRICT, k,
+                                                   year - s->base_year - 1, 0)];
                 assert_memory_equal(&v, &want, sizeof v);
                 district++;
             }
@@ -431,154 +473,7 @@ static void test_trace_matches_full_run(void **state)
     remove(path);
     sc_free(cells);
     sc_summary_free(sum);
-    sc_scenario_free(s);
-}
-
-/* A bounded summary of n trajectories at the given rank error, through
- * every pass it asks for. */
-static sc_summary *run_bounded(const sc_scenario *s, const sc_layout *l, long n, int threads,
-                               double rank_error)
-{
-    sc_summary *sum = NULL;
-    sc_error e;
-    sc_sim_options opt = {.threads = threads};
-    assert_int_equal(sc_summary_alloc_bounded(l, n, s->npercentiles, s->percentiles, &sum, &e),
-                     SC_OK);
-    sc_summary_set_rank_error(sum, rank_error);
-    for (int pass = 0; pass < sc_summary_passes(sum); pass++) {
-        long k = sc_summary_pass_trajectories(sum, pass);
-        assert_int_equal(sc_sim_run(s, l, s->seed, k, &opt, sum, &e), SC_OK);
-        assert_int_equal(sc_summary_end_pass(sum, &e), SC_OK);
-    }
-    assert_int_equal(sc_summary_compute(sum, &e), SC_OK);
-    return sum;
-}
-
-static sc_summary *run_summary(const sc_scenario *s, const sc_layout *l, long n, int threads,
-                               int bounded)
-{
-    if (bounded) {
-        sc_summary *sum = run_bounded(s, l, n, threads, SC_SUMMARY_RANK_ERROR);
-        assert_int_equal(sc_summary_passes(sum), 3);   /* n x 1e-4 < 30: exact */
-        return sum;
-    }
-    sc_summary *sum = NULL;
-    sc_error e;
-    sc_sim_options opt = {.threads = threads};
-    assert_int_equal(sc_summary_alloc(l, n, s->npercentiles, s->percentiles, &sum, &e), SC_OK);
-    assert_int_equal(sc_sim_run(s, l, s->seed, n, &opt, sum, &e), SC_OK);
-    assert_int_equal(sc_summary_compute(sum, &e), SC_OK);
-    return sum;
-}
-
-/* Bounded-memory summaries (exact: three passes over the same trajectories)
- * give exactly the percentiles of keeping every record, means and sds to
- * rounding, and do not depend on the thread count. n is not a multiple of
- * the chunk. */
-static void test_bounded_summaries_exact(void **state)
-{
-    (void)state;
-    sc_scenario *s = load("scenarios/kirklees-clusters.yaml");
-    sc_layout l;
-    sc_layout_init(&l, s);
-    const long n = 2501;
-    sc_summary *full = run_summary(s, &l, n, 2, 0);
-    sc_summary *b1 = run_summary(s, &l, n, 1, 1), *b2 = run_summary(s, &l, n, 2, 1);
-    assert_false(sc_summary_has_records(b1));
-    const int np = s->npercentiles;
-    for (int lev = 0; lev < SC_NLEVELS; lev++)
-        for (int m = 0; m < l.nmetrics[lev]; m++) {
-            size_t cells = (size_t)l.years * (size_t)l.units[lev];
-            const double *pf = sc_summary_pct(full, (enum sc_level)lev, m);
-            const double *p1 = sc_summary_pct(b1, (enum sc_level)lev, m);
-            const double *p2 = sc_summary_pct(b2, (enum sc_level)lev, m);
-            assert_memory_equal(pf, p1, cells * (size_t)np * sizeof(double));
-            assert_memory_equal(p1, p2, cells * (size_t)np * sizeof(double));
-            const double *mf = sc_summary_mean(full, (enum sc_level)lev, m);
-            const double *m1 = sc_summary_mean(b1, (enum sc_level)lev, m);
-            assert_memory_equal(m1, sc_summary_mean(b2, (enum sc_level)lev, m), cells * sizeof(double));
-            assert_memory_equal(sc_summary_sd(b1, (enum sc_level)lev, m),
-                                sc_summary_sd(b2, (enum sc_level)lev, m), cells * sizeof(double));
-            for (size_t k = 0; k < cells; k++)
-                assert_close(m1[k], mf[k], 1e-12 * fmax(1.0, fabs(mf[k])), "bounded mean");
-        }
-    for (int y = 0; y < l.years; y++)
-        assert_close(sc_summary_p_met(b1)[y], sc_summary_p_met(full)[y], 1e-12, "bounded p_met");
-    sc_summary_free(full);
-    sc_summary_free(b1);
-    sc_summary_free(b2);
-    sc_scenario_free(s);
-}
-
-/* Whether `got` could be percentile q of cell c's n values (in `full`) to
- * within `slack` ranks: some rank it may take among the values (from the
- * count below it to the count at or below it) is within slack of the
- * order statistics j0, j1 that the type-7 percentile lies between. */
-static int within_ranks(const sc_summary *full, size_t c, double q, double got, long slack)
-{
-    long n = sc_summary_trajectories(full), less = 0, equal = 0;
-    for (long i = 0; i < n; i++) {
-        double x = sc_summary_value(full, i, c);
-        less += x < got;
-        equal += x == got;
-    }
-    long j0 = (long)((double)(n - 1) * q / 100.0), j1 = j0 + 1 < n ? j0 + 1 : j0;
-    long lowest = less, highest = less + (equal > 0 ? equal - 1 : 0);
-    return lowest <= j1 + slack && highest >= j0 - slack;
-}
-
-/* One pass (bounded, bins split): every percentile of every cell within the
- * rank error against the exact ones from every record, the achieved error
- * reported and below the allowed one, means to rounding, and the same
- * numbers for 1 and 2 threads. 12,000 trajectories at rank error 4e-3 (48
- * ranks) stand for 10^6 at 1e-4 (100 ranks): the same code, a test's time. */
-static void test_bounded_summaries_one_pass(void **state)
-{
-    (void)state;
-    sc_scenario *s = load("scenarios/kirklees-clusters.yaml");
-    sc_layout l;
-    sc_layout_init(&l, s);
-    const long n = 12000;
-    const double eps = 4e-3;
-    sc_summary *full = run_summary(s, &l, n, 2, 0);
-    sc_summary *b1 = run_bounded(s, &l, n, 1, eps), *b2 = run_bounded(s, &l, n, 2, eps);
-    assert_int_equal(sc_summary_passes(b1), 2);
-    assert_true(sc_summary_rank_error(b1) > 0 && sc_summary_rank_error(b1) <= eps);
-    const long slack = (long)ceil(sc_summary_rank_error(b1) * (double)n);
-    const int np = s->npercentiles;
-    long checked = 0, exact = 0;
-    for (int lev = 0; lev < SC_NLEVELS; lev++)
-        for (int m = 0; m < l.nmetrics[lev]; m++) {
-            size_t cells = (size_t)l.years * (size_t)l.units[lev];
-            const double *pf = sc_summary_pct(full, (enum sc_level)lev, m);
-            const double *p1 = sc_summary_pct(b1, (enum sc_level)lev, m);
-            assert_memory_equal(p1, sc_summary_pct(b2, (enum sc_level)lev, m),
-                                cells * (size_t)np * sizeof(double));
-            const double *mf = sc_summary_mean(full, (enum sc_level)lev, m);
-            const double *m1 = sc_summary_mean(b1, (enum sc_level)lev, m);
-            for (size_t k = 0; k < cells; k++) {
-                assert_close(m1[k], mf[k], 1e-12 * fmax(1.0, fabs(mf[k])), "one-pass mean");
-                size_t c = sc_layout_cell(&l, (enum sc_level)lev, m, (int)(k / (size_t)l.units[lev]),
-                                          (int)(k % (size_t)l.units[lev]));
-                for (int q = 0; q < np; q++) {
-                    double got = p1[k * (size_t)np + (size_t)q], want = pf[k * (size_t)np + (size_t)q];
-                    if (isnan(want)) {
-                        assert_true(isnan(got));
-                        continue;
-                    }
-                    if (!within_ranks(full, c, s->percentiles[q], got, slack))
-                        fail_msg("cell %zu, p%g: %.17g is not within %ld ranks (exact %.17g)", c,
-                                 s->percentiles[q], got, slack, want);
-                    checked++;
-                    exact += got == want;
-                }
-            }
-        }
-    /* Counts sit in point bins and come out exact; amounts are within the error. */
-    assert_true(checked > 10000 && exact > checked / 4 && exact < checked);
-    sc_summary_free(full);
-    sc_summary_free(b1);
-    sc_summary_free(b2);
+    sc_params_free(p);
     sc_scenario_free(s);
 }
 
@@ -590,16 +485,17 @@ static void test_policies_share_draws(void **state)
     (void)state;
     sc_scenario *on = load("scenarios/kirklees-clusters.yaml");
     sc_scenario *off = load("scenarios/kirklees-no-change.yaml");
+    sc_params *pon = resolve(on), *poff = resolve(off);
     sc_layout l;
     sc_layout_init(&l, on);
     sc_sim_workspace *w = NULL;
     sc_error e;
     double *a = sc_calloc(l.ncells, sizeof *a), *b = sc_calloc(l.ncells, sizeof *b);
-    assert_int_equal(sc_sim_workspace_alloc(on, &l, &w, &e), SC_OK);
+    assert_int_equal(sc_sim_workspace_alloc(on, &w, &e), SC_OK);
     long diverted = 0;
     for (long i = 0; i < 200; i++) {
-        assert_int_equal(sc_sim_trajectory(on, &l, w, on->seed, i, a, &e), SC_OK);
-        assert_int_equal(sc_sim_trajectory(off, &l, w, off->seed, i, b, &e), SC_OK);
+        assert_int_equal(sc_sim_trajectory(on, pon, &l, w, on->seed, i, a, &e), SC_OK);
+        assert_int_equal(sc_sim_trajectory(off, poff, &l, w, off->seed, i, b, &e), SC_OK);
         for (int y = 0; y < l.years; y++)
             for (int c = 0; c < on->nclusters; c++) {
                 double r_on = a[sc_layout_cell(&l, SC_LEVEL_CLUSTER, SC_C_REQUESTS, y, c)];
@@ -615,6 +511,8 @@ static void test_policies_share_draws(void **state)
     sc_free(a);
     sc_free(b);
     sc_sim_workspace_free(w);
+    sc_params_free(poff);
+    sc_params_free(pon);
     sc_scenario_free(off);
     sc_scenario_free(on);
 }
@@ -633,8 +531,6 @@ int main(void)
         cmocka_unit_test(test_threads_and_replay_identical),
         cmocka_unit_test(test_policies_share_draws),
         cmocka_unit_test(test_trace_matches_full_run),
-        cmocka_unit_test(test_bounded_summaries_exact),
-        cmocka_unit_test(test_bounded_summaries_one_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,11 +32,14 @@
 #include <hdf5.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/engine.h"
+#include "sendcast/fit.h"
+#include "sendcast/h5.h"
 #include "sendcast/layout.h"
+#include "sendcast/params.h"
 #include "sendcast/summary.h"
 #include "sendcast/version.h"
 #include "sendcast/write.h"
-#include "../src/write/h5util.h"
 
 #define NTRAJ 5
 #define SEED UINT64_C(0xFEDCBA9876543210)
@@ -53,6 +56,7 @@ typedef struct fixture {
     sc_file files[2];
     sc_input inputs[3];
     sc_layout l;
+    sc_params *p;
     sc_summary *sum;
     sc_run_info run;
 } fixture;
@@ -205,7 +209,10 @@ static void fill_param(sc_dist *d, int id, int nbands)
         break;
     case SC_P_ESCALATION: d->kind = SC_DIST_GAMMA, d->p[0] = 2, d->p[1] = 0.01; break;
     case SC_P_INFLATION: d->kind = SC_DIST_NORMAL, d->p[0] = 0.02, d->p[1] = 0.005; break;
-    case SC_P_SEND_SUPPORT_DRIFT: d->kind = SC_DIST_NONE; break;
+    case SC_P_SEND_SUPPORT_DRIFT:   /* left out of the scenario: its table default */
+        d->kind = SC_DIST_FIXED, d->is_default = 1;
+        d->value[0] = sc_param_table[id].default_value;
+        break;
     default: d->kind = SC_DIST_FIXED, d->value[0] = 0.05 * (id + 1); break;
     }
 }
@@ -320,6 +327,9 @@ static int setup(void **state)
     fill_scenario(f);
     fill_run(f);
     *state = f;
+    sc_error e;
+    if (sc_params_alloc(&f->s, &f->p, &e))
+        return -1;
     return fill_summary(f);
 }
 
@@ -330,6 +340,7 @@ static int teardown(void **state)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
     int rc = system(cmd);
     sc_summary_free(f->sum);
+    sc_params_free(f->p);
     free(f);
     return rc;
 }
@@ -339,7 +350,7 @@ static int teardown(void **state)
 static int write_out(fixture *f, const char *path, int force, sc_error *e)
 {
     sc_error_clear(e);
-    return sc_write_h5(path, force, &f->s, &f->l, f->sum, &f->run, e);
+    return sc_write_h5(path, force, &f->s, f->p, f->sum, &f->run, e);
 }
 
 static int exists(const char *path)
@@ -526,6 +537,66 @@ static void test_results_folder(void **state)
     assert_no_temp_files(f->dir);
 }
 
+/* A variable-length string attribute of obj into buf; "" when absent. */
+static void attr_text(hid_t file, const char *obj, const char *name, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
+        return;
+    hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t t = H5Aget_type(a);
+    char *v = NULL;
+    assert_true(H5Tis_variable_str(t) > 0 && H5Aread(a, t, &v) >= 0);
+    snprintf(buf, size, "%s", v);
+    H5free_memory(v);
+    H5Tclose(t);
+    H5Aclose(a);
+}
+
+/* A parameter a scenario leaves out runs at its table default, and the file
+ * says so (note "default", as the list atop src/write/result_h5.c and
+ * docs/outputs.md promise): a real scenario, read, fitted, run and written.
+ * minimal.yaml leaves out damping, cluster_effect and send_support_drift
+ * (and dispersion: Poisson, note "poisson"). */
+static void test_default_note_from_a_scenario(void **state)
+{
+    fixture *f = *state;
+    sc_scenario *s = NULL;
+    sc_params *p = NULL;
+    sc_summary *sum = NULL;
+    sc_error e;
+    assert_int_equal(sc_scenario_read("tests/data/scenario/minimal.yaml", &s, &e), SC_OK);
+    assert_int_equal(sc_fit_params(s, 0, &p, NULL, &e), SC_OK);
+    sc_engine_options o;
+    sc_engine_options_init(&o, s);
+    o.trajectories = 20;
+    o.threads = 1;
+    assert_int_equal(sc_engine_run(s, p, &o, &sum, &e), SC_OK);
+    sc_run_info run = f->run;
+    run.seed = s->seed;
+    run.trajectories = 20;
+    assert_int_equal(sc_write_h5(f->out, 0, s, p, sum, &run, &e), SC_OK);
+
+    hid_t file = H5Fopen(f->out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    char note[64];
+    static const char *const left_out[] = {"damping", "cluster_effect", "send_support_drift"};
+    for (int k = 0; k < 3; k++) {
+        char obj[64];
+        snprintf(obj, sizeof obj, "/parameters/%s", left_out[k]);
+        attr_text(file, obj, "note", note, sizeof note);
+        assert_string_equal(note, "default");
+    }
+    attr_text(file, "/parameters/dispersion", "note", note, sizeof note);
+    assert_string_equal(note, "poisson");
+    attr_text(file, "/parameters/p_assess", "note", note, sizeof note);
+    assert_string_equal(note, "");
+    H5Fclose(file);
+    sc_summary_free(sum);
+    sc_params_free(p);
+    sc_scenario_free(s);
+}
+
 /* ---- failures while writing ------------------------------------------ */
 
 /* A parameter the writer refuses stops it part-way through the file. */
@@ -533,7 +604,7 @@ static void test_failure_midway(void **state)
 {
     fixture *f = *state;
     sc_error e;
-    f->s.param[SC_P_STEP_UP].kind = SC_DIST_FIT;
+    sc_params_edit(f->p, SC_P_STEP_UP)->dim = SC_MAX_DIM + 1;
     assert_int_equal(write_out(f, f->out, 0, &e), SC_EFAIL);
     assert_non_null(strstr(e.msg, "step_up"));
     assert_non_null(strstr(e.msg, "while writing"));
@@ -549,8 +620,15 @@ static void test_inconsistent_inputs(void **state)
     assert_int_equal(write_out(f, f->out, 0, &e), SC_EFAIL);
     assert_non_null(strstr(e.msg, "internal"));
     f->run.trajectories = NTRAJ;
-    f->l.years = 2;
+    f->s.horizon = 2;
     assert_int_equal(write_out(f, f->out, 0, &e), SC_EFAIL);
+    f->s.horizon = 3;
+    sc_params *raw = NULL;
+    assert_int_equal(sc_params_alloc(&f->s, &raw, &e), SC_OK);
+    sc_params_edit(raw, SC_P_ASSESS)->kind = SC_DIST_FIT;   /* not resolved */
+    assert_int_equal(sc_write_h5(f->out, 0, &f->s, raw, f->sum, &f->run, &e), SC_EFAIL);
+    assert_non_null(strstr(e.msg, "dist: fit"));
+    sc_params_free(raw);
     assert_false(exists(f->out));
     assert_no_temp_files(f->dir);
 }
@@ -669,6 +747,7 @@ int main(void)
         FIXTURE_TEST(test_folder_is_a_file),
         FIXTURE_TEST(test_unwritable_folder),
         FIXTURE_TEST(test_results_folder),
+        FIXTURE_TEST(test_default_note_from_a_scenario),
         FIXTURE_TEST(test_failure_midway),
         FIXTURE_TEST(test_inconsistent_inputs),
         FIXTURE_TEST(test_allocation_failures),

@@ -2,7 +2,8 @@
  * backtest.h — how honest have the bands been? Fit on history up to a year,
  * forecast the later years history has, and score the forecast against them.
  *
- * sc_backtest_prepare() turns a scenario into its back-test: base year =
+ * sc_backtest_prepare() makes a scenario's back-test, a scenario of its own
+ * (the scenario itself is not changed): base year =
  * `until`, horizon = the history years after it; the base-year stock from
  * history's plans_open at `until`, split over clusters, bands and placements
  * in proportion to the scenario's own base stock (largest remainder, whole
@@ -10,9 +11,10 @@
  * send_support at `until` where history has it (else the scenario's); the
  * cluster working ramp of each calendar year as the scenario says (0 before
  * the scenario's base year); money targets dropped (money is not scored);
- * then every `dist: fit` fitted on history <= until.
+ * and its parameters, with every `dist: fit` fitted on history <= until.
  *
- * sc_backtest_score() reads every trajectory of a run of that scenario and,
+ * sc_backtest_score() reads every trajectory of a run of that scenario (the
+ * engine keeps the cells sc_backtest_cells names, in any memory mode) and,
  * per held-out year and observed metric, gives p5/p25/p50/p75/p95 (type 7),
  * the PIT (share of trajectories below the observation, ties counted half:
  * the mid-rank, since the counts are integers), and the empirical CRPS of
@@ -27,6 +29,7 @@
 #include "sendcast/error.h"
 #include "sendcast/fit.h"
 #include "sendcast/layout.h"
+#include "sendcast/params.h"
 #include "sendcast/scenario.h"
 #include "sendcast/summary.h"
 
@@ -56,23 +59,30 @@ typedef struct sc_backtest {
     sc_fit_result fit;
 } sc_backtest;
 
-/* Turn s into its back-test at `until` and fit it (see above). SC_EINPUT when
- * history has no year after until, or no plans_open at until. */
-int sc_backtest_prepare(sc_scenario *s, int until, sc_backtest *bt, sc_error *e);
+/* The back-test of s at `until` (see above): *out its scenario and *params
+ * its fitted parameters, both the caller's to free; bt its observations.
+ * s is not changed. SC_EINPUT when history has no year after until, or no
+ * plans_open at until; the fit's failures; SC_ENOMEM. *out and *params are
+ * NULL on failure. */
+int sc_backtest_prepare(const sc_scenario *s, int until, sc_scenario **out, sc_params **params,
+                        sc_backtest *bt, sc_error *e);
 
-/* Diagnostic: every parameter at its mean (no parameter uncertainty), so a
- * back-test shows how much of the band width is process variability alone. */
-void sc_backtest_fix_parameters(sc_scenario *s);
+/* The district cells the score reads, metric by metric, year by year, into
+ * cells[SC_BT_NMETRICS x bt->years] (of the back-test scenario's layout);
+ * returns how many. For the engine's keep_cells. */
+int sc_backtest_cells(const sc_backtest *bt, const sc_layout *l, size_t *cells);
 
-/* Score a run of the prepared scenario (every trajectory of sum). */
-int sc_backtest_score(const sc_scenario *s, const sc_layout *l, const sc_summary *sum,
-                      sc_backtest *bt, sc_error *e);
+/* Score a run of the back-test scenario: every trajectory of the cells
+ * sc_backtest_cells names (sc_summary_cell_values). */
+int sc_backtest_score(const sc_layout *l, const sc_summary *sum, sc_backtest *bt,
+                      sc_error *e);
 
-void sc_backtest_print(FILE *out, const sc_scenario *s, const sc_backtest *bt);
+void sc_backtest_print(FILE *out, const sc_scenario *s, const sc_params *p,
+                       const sc_backtest *bt);
 
-/* The same in HDF5 (/backtest/...), written whole or not at all; SC_EEXIST
- * when path exists and !force. */
-int sc_backtest_write_h5(const char *path, int force, const sc_scenario *s,
+/* The same in HDF5 (/backtest/..., layout atop src/backtest/backtest_h5.c),
+ * written whole or not at all; SC_EEXIST when path exists and !force. */
+int sc_backtest_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
                          const sc_backtest *bt, sc_error *e);
 
 #endif

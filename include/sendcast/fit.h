@@ -1,8 +1,9 @@
 /*
  * fit.h — fitting parameters from the council's history (MODEL.md 5).
  *
- * The fit stage runs between reading the scenario and simulating it: every
- * parameter the scenario gives as `dist: fit` is replaced, in place, by the
+ * The fit stage runs between reading the scenario and simulating it. It makes
+ * the run's parameters (params.h) from the scenario, which it leaves as read:
+ * every parameter the scenario gives as `dist: fit` is resolved to the
  * distribution its history supports, and each such sc_dist gets its
  * `fitted_from` text (the columns and years it came from):
  *
@@ -29,6 +30,7 @@
 #include <stdio.h>
 
 #include "sendcast/error.h"
+#include "sendcast/params.h"
 #include "sendcast/scenario.h"
 
 #define SC_FIT_MAX_YEARS 64
@@ -81,19 +83,23 @@ typedef struct sc_fit_result {
     double ss_base;                 /* base-year SEND-support pupils used otherwise */
 } sc_fit_result;
 
-/* Fit every `dist: fit` of s on history years <= until (0: no limit) (a
- * rate with no year <= until and no prior is fitted on all its years and
- * flagged in after_until, rather than refused: see docs/validation.md), replace
- * them in s, record the fitted numbers in s's /inputs with status "fitted".
- * result may be NULL. Returns SC_OK (also when nothing is to be fitted);
- * SC_EINPUT naming the history file, row and column when the data cannot
- * support a fit; SC_EFAIL, SC_ENOMEM. */
-int sc_fit_scenario(sc_scenario *s, int until, sc_fit_result *result, sc_error *e);
+/* The parameters of a run of s (*out, the caller's to sc_params_free): the
+ * scenario's distributions with every `dist: fit` fitted on history years
+ * <= until (0: no limit) (a rate with no year <= until and no prior is fitted
+ * on all its years and flagged in after_until, rather than refused: see
+ * docs/validation.md), and the fitted numbers in the parameters' register
+ * (the result file's /inputs) with the parameter's status. s is not changed.
+ * result may be NULL. Returns SC_OK (also when nothing is to be fitted: *out
+ * is then the scenario's own distributions); SC_EINPUT naming the history
+ * file, row and column when the data cannot support a fit; SC_EFAIL,
+ * SC_ENOMEM. *out is NULL on failure. */
+int sc_fit_params(const sc_scenario *s, int until, sc_params **out, sc_fit_result *result,
+                  sc_error *e);
 
 /* Does the scenario have any `dist: fit`? */
 int sc_fit_needed(const sc_scenario *s);
 
 /* The readable table of `sendcast fit`. */
-void sc_fit_print(FILE *out, const sc_scenario *s, const sc_fit_result *r);
+void sc_fit_print(FILE *out, const sc_scenario *s, const sc_params *p, const sc_fit_result *r);
 
 #endif

@@ -4,7 +4,9 @@
  *
  * sc_scenario_read() parses and validates everything before any simulation:
  * on bad input it returns SC_EINPUT with "file:line:col: what was expected".
- * The resolved struct is read-only afterwards and shared by all threads.
+ * The struct is read-only afterwards and shared by all threads and runs; a
+ * parameter given as `dist: fit` stays so here, and the fit stage resolves it
+ * in a separate object (params.h), never in the scenario.
  *
  * Units: money in pounds; base-year pounds unless said otherwise; rates per
  * year. Arrays "by year" are indexed t = 0..horizon, t = 0 the base year.
@@ -70,7 +72,8 @@ enum sc_dist_kind {
     SC_DIST_DIRICHLET,      /* value[0..dim-1] = alpha */
     SC_DIST_BVNORMAL,       /* value[0..1] = mean, cov[2][2] */
     SC_DIST_POISSON,        /* dispersion only: k infinite, requests Poisson */
-    SC_DIST_FIT             /* fitted from history (refused until fitting lands) */
+    SC_DIST_FIT             /* fitted from history by the fit stage, which resolves it in
+                               the run's parameters (params.h, fit.h); never drawn as such */
 };
 extern const char *const sc_dist_names[];   /* indexed by enum sc_dist_kind */
 
@@ -109,6 +112,7 @@ typedef struct sc_dist {
     char status[SC_ID_MAX];       /* published, derived, estimate, illustrative, ... */
     char source[SC_TEXT_MAX];
     int line;                     /* scenario line it was given on (0: default) */
+    int is_default;               /* left out of the scenario: the table's default */
     /* dist: fit only (MODEL.md 5): the window of history years (0: from the
      * first / to the last year history has) and an optional Beta prior (a, b)
      * for rates and the cluster effect (has_prior 0: Beta(0.5, 0.5) for rates). */
@@ -238,10 +242,9 @@ typedef struct sc_scenario {
 int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e);
 void sc_scenario_free(sc_scenario *s);
 
-/* Add one number to the provenance register (the fit stage records what it
- * fitted). SC_OK, SC_ENOMEM, or SC_EFAIL when a text does not fit. */
-int sc_scenario_add_input(sc_scenario *s, const char *name, const char *item, int year,
-                          double value, const char *status, const char *source, sc_error *e);
+/* A deep copy of s, which the copy does not share anything with (a
+ * back-test makes its own scenario from one this way). SC_OK or SC_ENOMEM. */
+int sc_scenario_copy(const sc_scenario *s, sc_scenario **out, sc_error *e);
 
 /* History value of role col in row i (NaN when missing or excluded). */
 double sc_history_get(const sc_history *h, int col, int i);

@@ -3,9 +3,9 @@
  *
  * sc_write_h5() writes the whole file beside its target (PATH.tmp.PID) and
  * puts it in place (rename with force, link without) only when every dataset
- * is written and the file is closed, so a result appears whole or not at all. Without `force` an existing
- * file is never replaced (SC_EEXIST); sc_write_check_target() lets main refuse
- * before any simulation.
+ * is written and the file is closed, so a result appears whole or not at
+ * all. Without `force` an existing file is never replaced (SC_EEXIST);
+ * sc_write_check_target() lets a command refuse before any simulation.
  */
 #ifndef SENDCAST_WRITE_H
 #define SENDCAST_WRITE_H
@@ -15,6 +15,7 @@
 
 #include "sendcast/error.h"
 #include "sendcast/layout.h"
+#include "sendcast/params.h"
 #include "sendcast/scenario.h"
 #include "sendcast/summary.h"
 
@@ -46,12 +47,14 @@ int sc_write_check_target(const char *path, int force, sc_error *e);
  * Returns SC_OK; it cannot fail. */
 int sc_sha256_hex(const void *data, size_t len, char out[65]);
 
-/* Write the result file (CONTRACT.md layout; extras listed atop src/write/h5.c).
- * Returns SC_OK; SC_EEXIST if path exists (or appears meanwhile) and !force;
- * SC_EFAIL for I/O or HDF5 failures and for s, l, sum and run that disagree
- * (horizon, units, trajectories); SC_ENOMEM. On failure no file is at path
- * and no temporary file remains; an existing file is untouched. */
-int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_layout *l,
+/* Write the result file of a run of s with parameters p (CONTRACT.md layout;
+ * extras listed atop src/write/result_h5.c): the scenario's own provenance
+ * register then p's, the parameters as p has them. Returns SC_OK; SC_EEXIST
+ * if path exists (or appears meanwhile) and !force; SC_EFAIL for I/O or HDF5
+ * failures and for s, sum and run that disagree (trajectories); SC_ENOMEM.
+ * On failure no file is at path and no temporary file remains; an existing
+ * file is untouched. */
+int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
                 const sc_summary *sum, const sc_run_info *run, sc_error *e);
 
 #endif

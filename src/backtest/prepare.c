@@ -113,20 +113,23 @@ static void observations(const sc_scenario *s, int until, sc_backtest *bt)
         }
 }
 
-int sc_backtest_prepare(sc_scenario *s, int until, sc_backtest *bt, sc_error *e)
+/* Where the back-test starts: history's base-year stock and the years it
+ * holds out. */
+static int check_until(const sc_scenario *s, int until, sc_backtest *bt, int *row,
+                       sc_error *e)
 {
-    memset(bt, 0, sizeof *bt);
     const sc_history *h = &s->history;
     if (h->nyears == 0)
         return SC_ERROR(e, SC_EINPUT, "%s: a back-test needs a history: section", s->path);
-    int row = sc_history_row(h, until), last = h->year[h->nyears - 1];
-    if (row < 0 || until >= last)
+    int last = h->year[h->nyears - 1];
+    *row = sc_history_row(h, until);
+    if (*row < 0 || until >= last)
         return SC_ERROR(e, SC_EINPUT, "--until %d: expected a year of %s before its last "
                         "(%d to %d), so that some years are held out", until, h->path,
                         h->year[0], last);
-    bt->base_plans = sc_history_get(h, SC_H_PLANS_OPEN, row);
+    bt->base_plans = sc_history_get(h, SC_H_PLANS_OPEN, *row);
     if (isnan(bt->base_plans))
-        return SC_ERROR_AT(e, h->path, h->row_line[row], 0, "column %s: the back-test needs "
+        return SC_ERROR_AT(e, h->path, h->row_line[*row], 0, "column %s: the back-test needs "
                            "plans_open at %d (the base-year stock)", h->column[SC_H_PLANS_OPEN][0]
                            ? h->column[SC_H_PLANS_OPEN] : "plans_open", until);
     bt->until = until;
@@ -134,35 +137,42 @@ int sc_backtest_prepare(sc_scenario *s, int until, sc_backtest *bt, sc_error *e)
     if (bt->years > SC_MAX_HORIZON)
         return SC_ERROR(e, SC_EINPUT, "--until %d: at most %d held-out years", until,
                         SC_MAX_HORIZON);
-    int rc = fit_budget_array(s, bt->years, e);
+    return SC_OK;
+}
+
+/* The back-test's own scenario b (a copy of the scenario) made into its
+ * back-test at `until`. */
+static int make_backtest(sc_scenario *b, int until, int row, sc_backtest *bt, sc_error *e)
+{
+    int rc = fit_budget_array(b, bt->years, e);
     if (!rc)
-        rc = rescale_stock(s, bt->base_plans, &bt->scenario_plans, e);
+        rc = rescale_stock(b, bt->base_plans, &bt->scenario_plans, e);
     if (rc)
         return rc;
-    scale_send_support(s, row);
-    shift_years(s, until, bt->years);
-    s->base_year = until;
-    s->horizon = bt->years;
-    observations(s, until, bt);
-    return sc_fit_scenario(s, until, &bt->fit, e);
+    scale_send_support(b, row);
+    shift_years(b, until, bt->years);
+    b->base_year = until;
+    b->horizon = bt->years;
+    observations(b, until, bt);
+    return SC_OK;
 }
 
-/* A distribution's mean as a fixed value (vectors: Dirichlet shares); fixed
- * values, Poisson dispersion and parameters left out stay as they are. */
-static void fix_at_mean(sc_dist *d)
+int sc_backtest_prepare(const sc_scenario *s, int until, sc_scenario **out, sc_params **params,
+                        sc_backtest *bt, sc_error *e)
 {
-    if (d->kind != SC_DIST_BETA && d->kind != SC_DIST_NORMAL && d->kind != SC_DIST_GAMMA
-        && d->kind != SC_DIST_DIRICHLET && d->kind != SC_DIST_BVNORMAL)
-        return;
-    double mean[SC_MAX_DIM];
-    sc_dist_mean(d, mean);
-    for (int j = 0; j < (d->dim >= 1 ? d->dim : 1); j++)
-        d->value[j] = mean[j];
-    d->kind = SC_DIST_FIXED;
-}
-
-void sc_backtest_fix_parameters(sc_scenario *s)
-{
-    for (int i = 0; i < SC_NPARAMS; i++)
-        fix_at_mean(&s->param[i]);
+    memset(bt, 0, sizeof *bt);
+    *out = NULL;
+    *params = NULL;
+    int row = -1, rc = check_until(s, until, bt, &row, e);
+    if (!rc)
+        rc = sc_scenario_copy(s, out, e);
+    if (!rc)
+        rc = make_backtest(*out, until, row, bt, e);
+    if (!rc)
+        rc = sc_fit_params(*out, until, params, &bt->fit, e);
+    if (rc) {
+        sc_scenario_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }

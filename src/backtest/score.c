@@ -41,23 +41,30 @@ static void score_cell(const double *x, long n, double y, double *q, double *pit
     *crps = abs_dev / (double)n - spread / ((double)n * (double)n);
 }
 
-int sc_backtest_score(const sc_scenario *s, const sc_layout *l, const sc_summary *sum,
-                      sc_backtest *bt, sc_error *e)
+int sc_backtest_cells(const sc_backtest *bt, const sc_layout *l, size_t *cells)
 {
-    (void)s;
+    int k = 0;
+    for (int m = 0; m < SC_BT_NMETRICS; m++)
+        for (int y = 0; y < bt->years; y++)
+            cells[k++] = sc_layout_cell(l, SC_LEVEL_DISTRICT, district_metric[m], y, 0);
+    return k;
+}
+
+int sc_backtest_score(const sc_layout *l, const sc_summary *sum, sc_backtest *bt, sc_error *e)
+{
     long n = sc_summary_trajectories(sum);
     double *x = sc_malloc((size_t)n * sizeof *x);
     if (!x)
         return SC_ERROR(e, SC_ENOMEM, "out of memory scoring the back-test");
     bt->trajectories = n;
-    int in50 = 0, in90 = 0;
+    int in50 = 0, in90 = 0, rc = SC_OK;
     double crps = 0;
     bt->ncells = 0;
-    for (int m = 0; m < SC_BT_NMETRICS; m++)
-        for (int y = 0; y < bt->years; y++) {
+    for (int m = 0; m < SC_BT_NMETRICS && !rc; m++)
+        for (int y = 0; y < bt->years && !rc; y++) {
             size_t cell = sc_layout_cell(l, SC_LEVEL_DISTRICT, district_metric[m], y, 0);
-            for (long i = 0; i < n; i++)
-                x[i] = sc_summary_value(sum, i, cell);
+            if ((rc = sc_summary_cell_values(sum, cell, x, e)))
+                break;
             sc_stats_sort(x, (size_t)n);
             double obs = bt->obs[m][y];
             score_cell(x, n, isnan(obs) ? 0 : obs, bt->q[m][y], &bt->pit[m][y], &bt->crps[m][y]);
@@ -75,10 +82,11 @@ int sc_backtest_score(const sc_scenario *s, const sc_layout *l, const sc_summary
     bt->cover50 = bt->ncells ? (double)in50 / bt->ncells : NAN;
     bt->cover90 = bt->ncells ? (double)in90 / bt->ncells : NAN;
     bt->crps_mean = bt->ncells ? crps / bt->ncells : NAN;
-    return SC_OK;
+    return rc;
 }
 
-void sc_backtest_print(FILE *out, const sc_scenario *s, const sc_backtest *bt)
+void sc_backtest_print(FILE *out, const sc_scenario *s, const sc_params *p,
+                       const sc_backtest *bt)
 {
     fprintf(out, "Back-test of %s: fitted on history to %d, forecast %d-%d (%ld trajectories)\n",
             s->name, bt->until, bt->until + 1, bt->until + bt->years, bt->trajectories);
@@ -92,7 +100,8 @@ void sc_backtest_print(FILE *out, const sc_scenario *s, const sc_backtest *bt)
     for (int id = 0; id < SC_NPARAMS; id++)
         if (bt->fit.after_until[id])
             fprintf(out, "NOTE: %s uses history after %d (none before): %s\n",
-                    sc_param_table[id].name, bt->until, s->param[id].fitted_from);
+                    sc_param_table[id].name, bt->until,
+                    sc_params_dist(p, (enum sc_param_id)id)->fitted_from);
     fputc('\n', out);
     fprintf(out, "%-12s %5s %9s %9s %9s %9s %6s %5s %5s %8s\n", "metric", "year", "observed",
             "p5", "p50", "p95", "PIT", "50%", "90%", "CRPS");

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../write/h5util.h"
+#include "sendcast/h5.h"
 #include "sendcast/export.h"
 #include "sendcast/version.h"
 

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/params.h"
 
 /* ---- windows and history cells ---- */
 
@@ -74,13 +75,13 @@ static int missing_column(const sc_scenario *s, int id, int col, sc_error *e)
                        s->path, s->param[id].line, sc_history_roles[col]);
 }
 
-static int record(sc_scenario *s, int id, const char *key, const char *item, double x,
+static int record(sc_params *p, int id, const char *key, const char *item, double x,
                   sc_error *e)
 {
     char name[SC_ID_MAX];
     snprintf(name, sizeof name, "parameters.%s.%s", sc_param_table[id].name, key);
-    return sc_scenario_add_input(s, name, item, 0, x, s->param[id].status,
-                                 s->param[id].source, e);
+    const sc_dist *d = sc_params_dist(p, (enum sc_param_id)id);
+    return sc_params_add_input(p, name, item, 0, x, d->status, d->source, e);
 }
 
 static void set_source(sc_dist *d, const char *fitted_from)
@@ -134,9 +135,10 @@ static int rate_year(const sc_scenario *s, rate_spec r, int i, rate_sum *acc, sc
     return SC_OK;
 }
 
-static int fit_rate(sc_scenario *s, int id, int until, sc_fit_result *res, sc_error *e)
+static int fit_rate(const sc_scenario *s, sc_params *p, int id, int until, sc_fit_result *res,
+                    sc_error *e)
 {
-    sc_dist *d = &s->param[id];
+    sc_dist *d = sc_params_edit(p, (enum sc_param_id)id);
     rate_spec r = rate_of(s, id);
     if (!has_column(s, r.num))
         return missing_column(s, id, r.num, e);
@@ -180,15 +182,16 @@ static int fit_rate(sc_scenario *s, int id, int until, sc_fit_result *res, sc_er
     set_source(d, from);
     res->fitted[id] = 1;
     res->n[id] = acc.n;
-    int rc = record(s, id, "a", "", d->p[0], e);
-    return rc ? rc : record(s, id, "b", "", d->p[1], e);
+    int rc = record(p, id, "a", "", d->p[0], e);
+    return rc ? rc : record(p, id, "b", "", d->p[1], e);
 }
 
 /* ---- mixes: Dirichlet(0.5 + base-year stock) (5.3) ---- */
 
-static int fit_mix(sc_scenario *s, int id, sc_fit_result *res, sc_error *e)
+static int fit_mix(const sc_scenario *s, sc_params *p, int id, sc_fit_result *res,
+                   sc_error *e)
 {
-    sc_dist *d = &s->param[id];
+    sc_dist *d = sc_params_edit(p, (enum sc_param_id)id);
     int bands = id == SC_P_BAND_MIX;
     d->kind = SC_DIST_DIRICHLET;
     d->dim = bands ? s->nbands : SC_NPLACEMENTS;
@@ -207,7 +210,7 @@ static int fit_mix(sc_scenario *s, int id, sc_fit_result *res, sc_error *e)
     for (int j = 0; j < d->dim; j++) {
         char item[16];
         snprintf(item, sizeof item, "%d", j + 1);
-        int rc = record(s, id, "alpha", bands ? item : sc_placement_names[j], d->value[j], e);
+        int rc = record(p, id, "alpha", bands ? item : sc_placement_names[j], d->value[j], e);
         if (rc)
             return rc;
     }
@@ -255,7 +258,8 @@ static int trend_column(const sc_scenario *s, window w, int *col)
     return 0;
 }
 
-static int trend_data(const sc_scenario *s, int until, sc_fit_result *res, sc_error *e)
+static int trend_data(const sc_scenario *s, const sc_params *p, int until, sc_fit_result *res,
+                      sc_error *e)
 {
     const sc_dist *conv = &s->param[SC_P_CONVERSION];
     window w = window_of(s, conv, until);
@@ -270,7 +274,8 @@ static int trend_data(const sc_scenario *s, int until, sc_fit_result *res, sc_er
     res->trend_on_plans = col == SC_H_PLANS_ISSUED;
     res->ss_base = base_send_support(s);
     double mult = res->trend_on_plans
-                      ? dist_mean(&s->param[SC_P_ASSESS]) * dist_mean(&s->param[SC_P_ISSUE]) : 1;
+                      ? dist_mean(sc_params_dist(p, SC_P_ASSESS)) * dist_mean(sc_params_dist(p, SC_P_ISSUE))
+                      : 1;
     for (int i = 0; i < s->history.nyears && d->n < SC_FIT_MAX_YEARS; i++) {
         double y = cell(s, col, i), ss = cell(s, SC_H_SEND_SUPPORT, i);
         if (!in_window(w, s->history.year[i]) || isnan(y))
@@ -292,9 +297,10 @@ static int trend_data(const sc_scenario *s, int until, sc_fit_result *res, sc_er
     return SC_OK;
 }
 
-static void trend_options(const sc_scenario *s, sc_fit_nb_data *d)
+static void trend_options(const sc_params *p, sc_fit_nb_data *d)
 {
-    const sc_dist *k = &s->param[SC_P_DISPERSION], *eff = &s->param[SC_P_CLUSTER_EFFECT];
+    const sc_dist *k = sc_params_dist(p, SC_P_DISPERSION);
+    const sc_dist *eff = sc_params_dist(p, SC_P_CLUSTER_EFFECT);
     d->k_fixed = k->kind == SC_DIST_FIT ? 0 : k->kind == SC_DIST_POISSON ? INFINITY : dist_mean(k);
     int ramped = 0;
     for (int i = 0; i < d->n; i++)
@@ -318,12 +324,12 @@ static void trend_text(const sc_scenario *s, const sc_fit_result *res, char *buf
                                    "x E[p_assess] E[p_issue] (MODEL.md 5.1 fallback)" : "");
 }
 
-static int apply_trend(sc_scenario *s, sc_fit_result *res, sc_error *e)
+static int apply_trend(const sc_scenario *s, sc_params *p, sc_fit_result *res, sc_error *e)
 {
     const sc_fit_nb *f = &res->trend;
     char from[SC_TEXT_MAX];
     trend_text(s, res, from, sizeof from);
-    sc_dist *c = &s->param[SC_P_CONVERSION];
+    sc_dist *c = sc_params_edit(p, SC_P_CONVERSION);
     c->kind = SC_DIST_BVNORMAL;
     c->value[0] = f->alpha;
     c->value[1] = f->beta;
@@ -331,27 +337,27 @@ static int apply_trend(sc_scenario *s, sc_fit_result *res, sc_error *e)
     set_source(c, from);
     res->fitted[SC_P_CONVERSION] = 1;
     res->n[SC_P_CONVERSION] = res->trend_data.n;
-    int rc = record(s, SC_P_CONVERSION, "mean", "1", f->alpha, e);
-    if (!rc) rc = record(s, SC_P_CONVERSION, "mean", "2", f->beta, e);
-    if (!rc) rc = record(s, SC_P_CONVERSION, "cov", "1,1", f->cov[0][0], e);
-    if (!rc) rc = record(s, SC_P_CONVERSION, "cov", "1,2", f->cov[0][1], e);
-    if (!rc) rc = record(s, SC_P_CONVERSION, "cov", "2,2", f->cov[1][1], e);
-    sc_dist *k = &s->param[SC_P_DISPERSION];
+    int rc = record(p, SC_P_CONVERSION, "mean", "1", f->alpha, e);
+    if (!rc) rc = record(p, SC_P_CONVERSION, "mean", "2", f->beta, e);
+    if (!rc) rc = record(p, SC_P_CONVERSION, "cov", "1,1", f->cov[0][0], e);
+    if (!rc) rc = record(p, SC_P_CONVERSION, "cov", "1,2", f->cov[0][1], e);
+    if (!rc) rc = record(p, SC_P_CONVERSION, "cov", "2,2", f->cov[1][1], e);
+    sc_dist *k = sc_params_edit(p, SC_P_DISPERSION);
     if (!rc && k->kind == SC_DIST_FIT) {
         k->kind = f->poisson ? SC_DIST_POISSON : SC_DIST_FIXED;
         k->value[0] = f->k;
         set_source(k, from);
         res->fitted[SC_P_DISPERSION] = 1;
         res->n[SC_P_DISPERSION] = res->trend_data.n;
-        rc = record(s, SC_P_DISPERSION, "value", "", f->k, e);
+        rc = record(p, SC_P_DISPERSION, "value", "", f->k, e);
     }
     return rc;
 }
 
 /* E: the joint MAP where history had cluster working, else its prior. */
-static int apply_effect(sc_scenario *s, sc_fit_result *res, sc_error *e)
+static int apply_effect(const sc_scenario *s, sc_params *p, sc_fit_result *res, sc_error *e)
 {
-    sc_dist *d = &s->param[SC_P_CLUSTER_EFFECT];
+    sc_dist *d = sc_params_edit(p, SC_P_CLUSTER_EFFECT);
     if (d->kind != SC_DIST_FIT)
         return SC_OK;
     int joint = res->have_trend && res->trend_data.fit_effect;
@@ -374,11 +380,12 @@ static int apply_effect(sc_scenario *s, sc_fit_result *res, sc_error *e)
     res->fitted[SC_P_CLUSTER_EFFECT] = 1;
     for (int i = 0; joint && i < res->trend_data.n; i++)
         res->n[SC_P_CLUSTER_EFFECT] += res->trend_data.ramp[i] > 0;
-    int rc = record(s, SC_P_CLUSTER_EFFECT, "a", "", d->p[0], e);
-    return rc ? rc : record(s, SC_P_CLUSTER_EFFECT, "b", "", d->p[1], e);
+    int rc = record(p, SC_P_CLUSTER_EFFECT, "a", "", d->p[0], e);
+    return rc ? rc : record(p, SC_P_CLUSTER_EFFECT, "b", "", d->p[1], e);
 }
 
-static int fit_trend(sc_scenario *s, int until, sc_fit_result *res, sc_error *e)
+static int fit_trend(const sc_scenario *s, sc_params *p, int until, sc_fit_result *res,
+                     sc_error *e)
 {
     if (s->param[SC_P_CONVERSION].kind != SC_DIST_FIT) {
         if (s->param[SC_P_DISPERSION].kind == SC_DIST_FIT)
@@ -387,16 +394,16 @@ static int fit_trend(sc_scenario *s, int until, sc_fit_result *res, sc_error *e)
                                "trend, so it needs conversion: {dist: fit} too");
         return SC_OK;
     }
-    int rc = trend_data(s, until, res, e);
+    int rc = trend_data(s, p, until, res, e);
     if (rc)
         return rc;
-    trend_options(s, &res->trend_data);
+    trend_options(p, &res->trend_data);
     if ((rc = sc_fit_nb_trend(&res->trend_data, &res->trend, e))) {
         SC_CONTEXT(e, "while fitting parameters.conversion to %s", s->history.path);
         return rc;
     }
     res->have_trend = 1;
-    return apply_trend(s, res, e);
+    return apply_trend(s, p, res, e);
 }
 
 int sc_fit_needed(const sc_scenario *s)
@@ -413,13 +420,10 @@ static int is_rate(int id)
            || (id >= SC_P_CEASE_MAINSTREAM && id <= SC_P_CEASE_OTHER);
 }
 
-int sc_fit_scenario(sc_scenario *s, int until, sc_fit_result *result, sc_error *e)
+/* Fit every `dist: fit` of s into p, in the order the fits need. */
+static int fit_all(const sc_scenario *s, sc_params *p, int until, sc_fit_result *res,
+                   sc_error *e)
 {
-    sc_fit_result local;
-    sc_fit_result *res = result ? result : &local;
-    memset(res, 0, sizeof *res);
-    if (!sc_fit_needed(s))
-        return SC_OK;
     if (s->history.nyears == 0)
         return SC_ERROR(e, SC_EINPUT, "%s: dist: fit needs a history: section", s->path);
     if (until && until < s->history.year[0])
@@ -428,13 +432,29 @@ int sc_fit_scenario(sc_scenario *s, int until, sc_fit_result *result, sc_error *
     int rc = SC_OK;
     for (int id = 0; !rc && id < SC_NPARAMS; id++)
         if (s->param[id].kind == SC_DIST_FIT && is_rate(id))
-            rc = fit_rate(s, id, until, res, e);
+            rc = fit_rate(s, p, id, until, res, e);
     if (!rc)
-        rc = fit_trend(s, until, res, e);
+        rc = fit_trend(s, p, until, res, e);
     if (!rc)
-        rc = apply_effect(s, res, e);
+        rc = apply_effect(s, p, res, e);
     for (int id = SC_P_PLACEMENT_MIX; !rc && id <= SC_P_BAND_MIX; id++)
         if (s->param[id].kind == SC_DIST_FIT)
-            rc = fit_mix(s, id, res, e);
+            rc = fit_mix(s, p, id, res, e);
+    return rc;
+}
+
+int sc_fit_params(const sc_scenario *s, int until, sc_params **out, sc_fit_result *result,
+                  sc_error *e)
+{
+    sc_fit_result local;
+    sc_fit_result *res = result ? result : &local;
+    memset(res, 0, sizeof *res);
+    int rc = sc_params_alloc(s, out, e);
+    if (!rc && sc_fit_needed(s))
+        rc = fit_all(s, *out, until, res, e);
+    if (rc) {
+        sc_params_free(*out);
+        *out = NULL;
+    }
     return rc;
 }

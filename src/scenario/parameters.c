@@ -510,6 +510,7 @@ static int read_plain(param_read *p)
 
 static int read_default(param_read *p)
 {
+    p->d->is_default = 1;
     snprintf(p->d->status, sizeof p->d->status, "default");
     snprintf(p->d->source, sizeof p->d->source, "not given in the scenario: the default");
     if (p->id == SC_P_DISPERSION) {

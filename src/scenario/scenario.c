@@ -74,6 +74,63 @@ void sc_scenario_free(sc_scenario *s)
     sc_free(s);
 }
 
+/* n bytes of p in a new block (NULL for none: p NULL or n 0); *failed set
+ * when the block was wanted and not had. */
+static void *dup_bytes(const void *p, size_t n, int *failed)
+{
+    if (!p || n == 0)
+        return NULL;
+    void *q = sc_malloc(n);
+    if (q)
+        memcpy(q, p, n);
+    else
+        *failed = 1;
+    return q;
+}
+
+static char *dup_text(const char *p, int *failed)
+{
+    return p ? dup_bytes(p, strlen(p) + 1, failed) : NULL;
+}
+
+int sc_scenario_copy(const sc_scenario *s, sc_scenario **out, sc_error *e)
+{
+    sc_scenario *c = sc_malloc(sizeof *c);
+    *out = NULL;
+    if (!c)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory copying scenario %s", s->name);
+    *c = *s;
+    int failed = 0;
+    const sc_history *h = &s->history;
+    size_t ny = h->nyears > 0 ? (size_t)h->nyears : 0;
+    c->path = dup_text(s->path, &failed);
+    c->areas = dup_bytes(s->areas, (size_t)s->nareas * sizeof *s->areas, &failed);
+    c->clusters = dup_bytes(s->clusters, (size_t)s->nclusters * sizeof *s->clusters, &failed);
+    c->cluster_budget = dup_bytes(s->cluster_budget, (size_t)(s->horizon + 1)
+                                  * (size_t)s->nclusters * sizeof *s->cluster_budget, &failed);
+    c->inputs = dup_bytes(s->inputs, (size_t)s->ninputs * sizeof *s->inputs, &failed);
+    c->history.year = dup_bytes(h->year, ny * sizeof *h->year, &failed);
+    c->history.row_line = dup_bytes(h->row_line, ny * sizeof *h->row_line, &failed);
+    c->history.value = dup_bytes(h->value, SC_NHISTORY * ny * sizeof *h->value, &failed);
+    c->history.path = dup_text(h->path, &failed);
+    c->history.exclude = dup_bytes(h->exclude, (size_t)h->nexclude * sizeof *h->exclude,
+                                   &failed);
+    c->files = s->nfiles > 0 ? sc_calloc((size_t)s->nfiles, sizeof *c->files) : NULL;
+    failed |= s->nfiles > 0 && !c->files;
+    c->nfiles = c->files ? s->nfiles : 0;
+    for (int i = 0; i < c->nfiles; i++) {
+        c->files[i].path = dup_text(s->files[i].path, &failed);
+        c->files[i].text = dup_bytes(s->files[i].text, s->files[i].len + 1, &failed);
+        c->files[i].len = c->files[i].text ? s->files[i].len : 0;
+    }
+    if (failed) {
+        sc_scenario_free(c);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory copying scenario %s", s->name);
+    }
+    *out = c;
+    return SC_OK;
+}
+
 double sc_scenario_budget(const sc_scenario *s, int t, int c)
 {
     if (t < 0 || t > s->horizon || c < 0 || c >= s->nclusters)

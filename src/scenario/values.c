@@ -51,20 +51,6 @@ int scn_record(scn_ctx *r, const char *name, const char *item, int year, double 
     return SC_OK;
 }
 
-int sc_scenario_add_input(sc_scenario *s, const char *name, const char *item, int year,
-                          double value, const char *status, const char *source, sc_error *e)
-{
-    /* The register grows one entry at a time here: the fit adds a handful. */
-    sc_input *p = sc_realloc(s->inputs, (size_t)(s->ninputs + 1) * sizeof *p);
-    if (!p)
-        return SC_ERROR(e, SC_ENOMEM, "out of memory adding %s to the register", name);
-    s->inputs = p;
-    if (scn_fill_input(&s->inputs[s->ninputs], name, item, year, value, status, source))
-        return SC_ERROR(e, SC_EFAIL, "provenance entry %s does not fit", name);
-    s->ninputs++;
-    return SC_OK;
-}
-
 /* ---- the three forms of a number ---- */
 
 static int inline_value(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,

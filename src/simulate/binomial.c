@@ -9,7 +9,7 @@
 
 #include "philox.h"
 
-void sc_binomial_prepare(sc_binomial *b, double p)
+void sim_binomial_prepare(sim_binomial *b, double p)
 {
     b->p = p;
     b->flipped = p > 0.5;
@@ -22,7 +22,7 @@ void sc_binomial_prepare(sc_binomial *b, double p)
     b->steps = SC_BINOMIAL_HEAD;
 }
 
-static void fill_to(sc_binomial *b, unsigned int n)
+static void fill_to(sim_binomial *b, unsigned int n)
 {
     const double q = 1 - b->small;
     for (unsigned int k = b->filled; k <= n; k++)
@@ -30,7 +30,7 @@ static void fill_to(sc_binomial *b, unsigned int n)
     b->filled = n + 1;
 }
 
-static double step_factor(sc_binomial *b, unsigned int x)
+static double step_factor(sim_binomial *b, unsigned int x)
 {
     while (b->steps <= x) {
         b->step[b->steps] = b->ratio / (b->steps + 1);
@@ -40,7 +40,7 @@ static double step_factor(sc_binomial *b, unsigned int x)
 }
 
 /* The tail of GSL's inversion, from step x with u and f = P(X = x) left. */
-static unsigned int walk_on(sc_binomial *b, const gsl_rng *r, unsigned int n, unsigned int x,
+static unsigned int walk_on(sim_binomial *b, const gsl_rng *r, unsigned int n, unsigned int x,
                             double u, double f)
 {
     for (;;) {
@@ -50,7 +50,7 @@ static unsigned int walk_on(sc_binomial *b, const gsl_rng *r, unsigned int n, un
             u -= f;
             f *= ((double)n - x) * step_factor(b, x);
         }
-        u = sc_rng_uniform(r);
+        u = sim_rng_uniform(r);
         f = b->qn[n];
         x = 0;
     }
@@ -63,7 +63,7 @@ static unsigned int walk_on(sc_binomial *b, const gsl_rng *r, unsigned int n, un
  * rest of the draw. But once u_x < f_x, u stays negative, so the first
  * SC_BINOMIAL_HEAD steps can be taken without a branch, x counting those
  * where u_x >= f_x. Same arithmetic, same x; most draws end there. */
-static unsigned int walk(sc_binomial *b, const gsl_rng *r, unsigned int n, double u)
+static unsigned int walk(sim_binomial *b, const gsl_rng *r, unsigned int n, double u)
 {
     double f = b->qn[n];
     unsigned int x = 0;
@@ -77,7 +77,7 @@ static unsigned int walk(sc_binomial *b, const gsl_rng *r, unsigned int n, doubl
     return walk_on(b, r, n, x, u, f);
 }
 
-unsigned int sc_binomial_draw(sc_binomial *b, const gsl_rng *r, unsigned int n)
+unsigned int sim_binomial_draw(sim_binomial *b, const gsl_rng *r, unsigned int n)
 {
     if (n == 0)
         return 0;
@@ -85,11 +85,11 @@ unsigned int sc_binomial_draw(sc_binomial *b, const gsl_rng *r, unsigned int n)
         return gsl_ran_binomial(r, b->p, n);
     if (n >= b->filled)
         fill_to(b, n);
-    unsigned int x = walk(b, r, n, sc_rng_uniform(r));
+    unsigned int x = walk(b, r, n, sim_rng_uniform(r));
     return b->flipped ? n - x : x;
 }
 
-unsigned int sc_binomial_draw_once(const gsl_rng *r, double p, unsigned int n)
+unsigned int sim_binomial_draw_once(const gsl_rng *r, double p, unsigned int n)
 {
     const double small = p > 0.5 ? 1 - p : p;
     if (n == 0)
@@ -98,7 +98,7 @@ unsigned int sc_binomial_draw_once(const gsl_rng *r, double p, unsigned int n)
         return gsl_ran_binomial(r, p, n);
     const double ratio = small / (1 - small), qn = pow(1 - small, n);
     for (;;) {    /* walk(), with the step factors computed as it goes */
-        double u = sc_rng_uniform(r), f = qn;
+        double u = sim_rng_uniform(r), f = qn;
         for (unsigned int x = 0; x <= SC_BINOMIAL_WALK_MAX; x++) {
             if (u < f)
                 return p > 0.5 ? n - x : x;
@@ -108,7 +108,7 @@ unsigned int sc_binomial_draw_once(const gsl_rng *r, double p, unsigned int n)
     }
 }
 
-void sc_multinomial_prepare(sc_multinomial *m, int k, const double *p)
+void sim_multinomial_prepare(sim_multinomial *m, int k, const double *p)
 {
     double norm = 0, before = 0;
     for (int j = 0; j < k; j++)
@@ -120,12 +120,12 @@ void sc_multinomial_prepare(sc_multinomial *m, int k, const double *p)
         m->positive[j] = p[j] > 0;
         if (m->positive[j])
             m->last = j;
-        sc_binomial_prepare(&m->step[j], m->positive[j] ? p[j] / (norm - before) : 0);
+        sim_binomial_prepare(&m->step[j], m->positive[j] ? p[j] / (norm - before) : 0);
         before += p[j];
     }
 }
 
-void sc_multinomial_draw(sc_multinomial *m, const gsl_rng *r, unsigned int n, unsigned int *out)
+void sim_multinomial_draw(sim_multinomial *m, const gsl_rng *r, unsigned int n, unsigned int *out)
 {
     unsigned int drawn = 0;
     for (int j = 0; j < m->k; j++)
@@ -133,7 +133,7 @@ void sc_multinomial_draw(sc_multinomial *m, const gsl_rng *r, unsigned int n, un
     if (m->last < 0)
         return;
     for (int j = 0; j < m->last; j++) {
-        out[j] = m->positive[j] ? sc_binomial_draw(&m->step[j], r, n - drawn) : 0;
+        out[j] = m->positive[j] ? sim_binomial_draw(&m->step[j], r, n - drawn) : 0;
         drawn += out[j];
     }
     out[m->last] = n - drawn;   /* its conditional probability is 1 */

@@ -36,7 +36,7 @@
  * branching walk's trajectories a second), 4 and 12 slower. */
 #define SC_BINOMIAL_HEAD 8
 
-typedef struct sc_binomial {
+typedef struct sim_binomial {
     double p;              /* the probability prepared for */
     double small;          /* min(p, 1 - p): inversion counts the rarer outcome */
     double ratio;          /* small / (1 - small), for P(x + 1) / P(x) */
@@ -45,33 +45,33 @@ typedef struct sc_binomial {
     unsigned steps;        /* step[0 .. steps - 1] are known */
     double qn[SC_BINOMIAL_TABLE];   /* (1 - small)^n */
     double step[SC_BINOMIAL_WALK_MAX + 1];   /* ratio / (x + 1) */
-} sc_binomial;
+} sim_binomial;
 
 /* Set b up for probability p. The year step skips draws with p <= 0 or
  * p >= 1; a multinomial's chain prepares its last link with p = 1 (or an ulp
  * either side), which draws like gsl_ran_binomial: n, after one uniform. */
-void sc_binomial_prepare(sc_binomial *b, double p);
+void sim_binomial_prepare(sim_binomial *b, double p);
 
 /* One Binomial(n, p) draw; fills the table up to n when needed. */
-unsigned int sc_binomial_draw(sc_binomial *b, const gsl_rng *r, unsigned int n);
+unsigned int sim_binomial_draw(sim_binomial *b, const gsl_rng *r, unsigned int n);
 
 /* One Binomial(n, p) draw by the same inversion with nothing prepared, for
  * a probability used once (diversion: each cluster and year has its own). */
-unsigned int sc_binomial_draw_once(const gsl_rng *r, double p, unsigned int n);
+unsigned int sim_binomial_draw_once(const gsl_rng *r, double p, unsigned int n);
 
 /* Multinomial(n, p[0..k-1]) as GSL draws it, a chain of binomials with the
  * conditional probabilities p_j / (p_j + ... + p_{k-1}), each one a prepared
  * sampler, except that the last category of positive probability takes what
  * is left without a draw (GSL draws it, with probability 1). */
-typedef struct sc_multinomial {
+typedef struct sim_multinomial {
     int k;
     int last;                      /* the last j with p_j > 0; -1 if none */
     double p[SC_MAX_DIM];          /* the probabilities prepared for */
     int positive[SC_MAX_DIM];      /* p_j > 0: categories of zero weight draw nothing */
-    sc_binomial step[SC_MAX_DIM];
-} sc_multinomial;
+    sim_binomial step[SC_MAX_DIM];
+} sim_multinomial;
 
-void sc_multinomial_prepare(sc_multinomial *m, int k, const double *p);
-void sc_multinomial_draw(sc_multinomial *m, const gsl_rng *r, unsigned int n, unsigned int *out);
+void sim_multinomial_prepare(sim_multinomial *m, int k, const double *p);
+void sim_multinomial_draw(sim_multinomial *m, const gsl_rng *r, unsigned int n, unsigned int *out);
 
 #endif

@@ -10,12 +10,12 @@ const char *const sc_draw_kind_names[SC_NDRAW_KINDS] = {
     "bivariate_gaussian"
 };
 
-sc_draw_entry *sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double a,
+sim_draw_entry *sim_draw_log_add(sim_draw_log *log, int kind, int dim, unsigned int n, double a,
                                double b, double rho, const double *vec)
 {
     if (log->len >= log->cap)
         return NULL;
-    sc_draw_entry *e = &log->entry[log->len++];
+    sim_draw_entry *e = &log->entry[log->len++];
     e->kind = kind;
     e->sampler = 0;
     e->dim = dim;
@@ -28,7 +28,7 @@ sc_draw_entry *sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int
     return e;
 }
 
-void sc_draw_replay(const sc_draw_entry *e, const gsl_rng *r)
+void sim_draw_replay(const sim_draw_entry *e, const gsl_rng *r)
 {
     unsigned int counts[SC_MAX_DIM];
     double theta[SC_MAX_DIM], x, y;

@@ -14,126 +14,127 @@
 
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
+#include "sim_bench.h"
 #include "binomial.h"
 #include "poisson.h"
 
 /* One logged draw: its kind and the arguments it was made with. */
-typedef struct sc_draw_entry {
+typedef struct sim_draw_entry {
     int kind;
-    int sampler;                /* binomial from a prepared sc_binomial */
+    int sampler;                /* binomial from a prepared sim_binomial */
     int dim;                    /* multinomial / Dirichlet categories */
     unsigned int n;             /* binomial / multinomial trials */
     double a, b;                /* shape,scale / mu / p / a,b / sd / sx,sy */
     double rho;                 /* bivariate gaussian */
     double vec[SC_MAX_DIM];     /* multinomial probabilities / Dirichlet alpha */
-} sc_draw_entry;
+} sim_draw_entry;
 
-typedef struct sc_draw_log {
-    sc_draw_entry *entry;
+typedef struct sim_draw_log {
+    sim_draw_entry *entry;
     long len, cap;              /* draws past cap are counted, not logged */
-} sc_draw_log;
+} sim_draw_log;
 
-typedef struct sc_draws {
+typedef struct sim_draws {
     sc_draw_counts counts;
-    sc_draw_log *log;           /* NULL: not logging */
-} sc_draws;
+    sim_draw_log *log;           /* NULL: not logging */
+} sim_draws;
 
 /* Log one draw; NULL when the log is full (the draw is then only counted). */
-sc_draw_entry *sc_draw_log_add(sc_draw_log *log, int kind, int dim, unsigned int n, double a,
+sim_draw_entry *sim_draw_log_add(sim_draw_log *log, int kind, int dim, unsigned int n, double a,
                                double b, double rho, const double *vec);
 
-static inline void sc_draw_note(sc_draws *d, int kind, int dim, unsigned int n, double a,
+static inline void sim_draw_note(sim_draws *d, int kind, int dim, unsigned int n, double a,
                                 double b, double rho, const double *vec)
 {
     d->counts.n[kind]++;
     if (d->log)
-        (void)sc_draw_log_add(d->log, kind, dim, n, a, b, rho, vec);
+        (void)sim_draw_log_add(d->log, kind, dim, n, a, b, rho, vec);
 }
 
 /* Log a draw made by one of the engine's prepared samplers (the engine floor
  * replays it with the same kind of sampler). */
-static inline void sc_draw_note_sampler(sc_draws *d, int kind, int dim, unsigned int n, double p,
+static inline void sim_draw_note_sampler(sim_draws *d, int kind, int dim, unsigned int n, double p,
                                         const double *vec)
 {
     d->counts.n[kind]++;
-    sc_draw_entry *e = d->log ? sc_draw_log_add(d->log, kind, dim, n, p, 0, 0, vec) : NULL;
+    sim_draw_entry *e = d->log ? sim_draw_log_add(d->log, kind, dim, n, p, 0, 0, vec) : NULL;
     if (e)
         e->sampler = 1;
 }
 
 /* A binomial from a prepared sampler: counted as a binomial (the GSL floor
  * replays it with gsl_ran_binomial), logged as the sampler's. */
-static inline unsigned int sc_draw_binomial_from(sc_draws *d, sc_binomial *b, const gsl_rng *r,
+static inline unsigned int sim_draw_binomial_from(sim_draws *d, sim_binomial *b, const gsl_rng *r,
                                                  unsigned int n)
 {
-    sc_draw_note_sampler(d, SC_DRAW_BINOMIAL, 0, n, b->p, NULL);
-    return sc_binomial_draw(b, r, n);
+    sim_draw_note_sampler(d, SC_DRAW_BINOMIAL, 0, n, b->p, NULL);
+    return sim_binomial_draw(b, r, n);
 }
 
-static inline void sc_draw_multinomial_from(sc_draws *d, sc_multinomial *m, const gsl_rng *r,
+static inline void sim_draw_multinomial_from(sim_draws *d, sim_multinomial *m, const gsl_rng *r,
                                             unsigned int n, unsigned int *out)
 {
-    sc_draw_note_sampler(d, SC_DRAW_MULTINOMIAL, m->k, n, 0, m->p);
-    sc_multinomial_draw(m, r, n, out);
+    sim_draw_note_sampler(d, SC_DRAW_MULTINOMIAL, m->k, n, 0, m->p);
+    sim_multinomial_draw(m, r, n, out);
 }
 
-static inline double sc_draw_gamma(sc_draws *d, const gsl_rng *r, double shape, double scale)
+static inline double sim_draw_gamma(sim_draws *d, const gsl_rng *r, double shape, double scale)
 {
-    sc_draw_note(d, SC_DRAW_GAMMA, 0, 0, shape, scale, 0, NULL);
+    sim_draw_note(d, SC_DRAW_GAMMA, 0, 0, shape, scale, 0, NULL);
     return gsl_ran_gamma(r, shape, scale);
 }
 
 /* The engine's Poisson sampler (the engine floor replays it with the same,
  * the GSL floor with gsl_ran_poisson). */
-static inline unsigned int sc_draw_poisson(sc_draws *d, const gsl_rng *r, double mu)
+static inline unsigned int sim_draw_poisson(sim_draws *d, const gsl_rng *r, double mu)
 {
-    sc_draw_note(d, SC_DRAW_POISSON, 0, 0, mu, 0, 0, NULL);
-    return sc_poisson_draw(r, mu);
+    sim_draw_note(d, SC_DRAW_POISSON, 0, 0, mu, 0, 0, NULL);
+    return sim_poisson_draw(r, mu);
 }
 
 /* A binomial whose probability is used once (the floors replay it with
- * sc_binomial_draw_once and gsl_ran_binomial). */
-static inline unsigned int sc_draw_binomial(sc_draws *d, const gsl_rng *r, double p,
+ * sim_binomial_draw_once and gsl_ran_binomial). */
+static inline unsigned int sim_draw_binomial(sim_draws *d, const gsl_rng *r, double p,
                                             unsigned int n)
 {
-    sc_draw_note(d, SC_DRAW_BINOMIAL, 0, n, p, 0, 0, NULL);
-    return sc_binomial_draw_once(r, p, n);
+    sim_draw_note(d, SC_DRAW_BINOMIAL, 0, n, p, 0, 0, NULL);
+    return sim_binomial_draw_once(r, p, n);
 }
 
-static inline void sc_draw_multinomial(sc_draws *d, const gsl_rng *r, int k, unsigned int n,
+static inline void sim_draw_multinomial(sim_draws *d, const gsl_rng *r, int k, unsigned int n,
                                        const double *p, unsigned int *out)
 {
-    sc_draw_note(d, SC_DRAW_MULTINOMIAL, k, n, 0, 0, 0, p);
+    sim_draw_note(d, SC_DRAW_MULTINOMIAL, k, n, 0, 0, 0, p);
     gsl_ran_multinomial(r, (size_t)k, n, p, out);
 }
 
-static inline double sc_draw_beta(sc_draws *d, const gsl_rng *r, double a, double b)
+static inline double sim_draw_beta(sim_draws *d, const gsl_rng *r, double a, double b)
 {
-    sc_draw_note(d, SC_DRAW_BETA, 0, 0, a, b, 0, NULL);
+    sim_draw_note(d, SC_DRAW_BETA, 0, 0, a, b, 0, NULL);
     return gsl_ran_beta(r, a, b);
 }
 
-static inline void sc_draw_dirichlet(sc_draws *d, const gsl_rng *r, int k, const double *alpha,
+static inline void sim_draw_dirichlet(sim_draws *d, const gsl_rng *r, int k, const double *alpha,
                                      double *out)
 {
-    sc_draw_note(d, SC_DRAW_DIRICHLET, k, 0, 0, 0, 0, alpha);
+    sim_draw_note(d, SC_DRAW_DIRICHLET, k, 0, 0, 0, 0, alpha);
     gsl_ran_dirichlet(r, (size_t)k, alpha, out);
 }
 
-static inline double sc_draw_gaussian(sc_draws *d, const gsl_rng *r, double sd)
+static inline double sim_draw_gaussian(sim_draws *d, const gsl_rng *r, double sd)
 {
-    sc_draw_note(d, SC_DRAW_GAUSSIAN, 0, 0, sd, 0, 0, NULL);
+    sim_draw_note(d, SC_DRAW_GAUSSIAN, 0, 0, sd, 0, 0, NULL);
     return gsl_ran_gaussian_ziggurat(r, sd);
 }
 
-static inline void sc_draw_bvgaussian(sc_draws *d, const gsl_rng *r, double sx, double sy,
+static inline void sim_draw_bvgaussian(sim_draws *d, const gsl_rng *r, double sx, double sy,
                                       double rho, double *x, double *y)
 {
-    sc_draw_note(d, SC_DRAW_BVGAUSSIAN, 0, 0, sx, sy, rho, NULL);
+    sim_draw_note(d, SC_DRAW_BVGAUSSIAN, 0, 0, sx, sy, rho, NULL);
     gsl_ran_bivariate_gaussian(r, sx, sy, rho, x, y);
 }
 
 /* Make one logged draw again (the floor). */
-void sc_draw_replay(const sc_draw_entry *e, const gsl_rng *r);
+void sim_draw_replay(const sim_draw_entry *e, const gsl_rng *r);
 
 #endif

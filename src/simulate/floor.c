@@ -22,19 +22,19 @@
 #include <omp.h>
 
 #include "sendcast/alloc.h"
-#include "internal.h"
+#include "sim_internal.h"
 
-static int log_sample(const sc_scenario *s, const sc_layout *l, uint64_t seed, long sample,
-                      sc_draw_log *log, sc_error *e)
+static int log_sample(const sc_scenario *s, const sc_params *p, const sc_layout *l,
+                      uint64_t seed, long sample, sim_draw_log *log, sc_error *e)
 {
     sc_sim_workspace *w = NULL;
     double *cells = sc_calloc(l->ncells, sizeof *cells);
-    int st = cells ? sc_sim_workspace_alloc(s, l, &w, e)
+    int st = cells ? sc_sim_workspace_alloc(s, &w, e)
                    : SC_ERROR(e, SC_ENOMEM, "out of memory for the draw log");
     if (st == SC_OK) {
         w->draws.log = log;
         for (long i = 0; i < sample && st == SC_OK; i++)
-            st = sc_sim_trajectory(s, l, w, seed, i, cells, e);
+            st = sc_sim_trajectory(s, p, l, w, seed, i, cells, e);
         w->draws.log = NULL;
     }
     sc_sim_workspace_free(w);
@@ -50,7 +50,7 @@ typedef struct floor_draw {
     double p;
     unsigned int n;
     int sampler;                  /* made by a prepared sampler in the engine */
-    const sc_draw_entry *entry;
+    const sim_draw_entry *entry;
 } floor_draw;
 
 /* A thread's prepared samplers for the engine floor, found by probability in
@@ -60,8 +60,8 @@ typedef struct floor_draw {
 enum { FLOOR_SLOTS = 64, FLOOR_MULTINOMIALS = 8 };
 
 typedef struct floor_samplers {
-    sc_binomial binomial[FLOOR_SLOTS];
-    sc_multinomial multinomial[FLOOR_MULTINOMIALS];
+    sim_binomial binomial[FLOOR_SLOTS];
+    sim_multinomial multinomial[FLOOR_MULTINOMIALS];
     int next_multinomial;
 } floor_samplers;
 
@@ -72,24 +72,24 @@ static unsigned int slot_of(double p)
     return (unsigned int)((bits * 0x9E3779B97F4A7C15u) >> 58);   /* top 6 bits: 64 slots */
 }
 
-static sc_binomial *binomial_for(floor_samplers *fs, double p)
+static sim_binomial *binomial_for(floor_samplers *fs, double p)
 {
-    sc_binomial *b = &fs->binomial[slot_of(p)];
+    sim_binomial *b = &fs->binomial[slot_of(p)];
     if (b->p != p || b->filled == 0)
-        sc_binomial_prepare(b, p);
+        sim_binomial_prepare(b, p);
     return b;
 }
 
-static sc_multinomial *multinomial_for(floor_samplers *fs, int k, const double *p)
+static sim_multinomial *multinomial_for(floor_samplers *fs, int k, const double *p)
 {
     for (int j = 0; j < FLOOR_MULTINOMIALS; j++) {
-        sc_multinomial *m = &fs->multinomial[j];
+        sim_multinomial *m = &fs->multinomial[j];
         if (m->k == k && memcmp(m->p, p, (size_t)k * sizeof *p) == 0)
             return m;
     }
-    sc_multinomial *m = &fs->multinomial[fs->next_multinomial];
+    sim_multinomial *m = &fs->multinomial[fs->next_multinomial];
     fs->next_multinomial = (fs->next_multinomial + 1) % FLOOR_MULTINOMIALS;
-    sc_multinomial_prepare(m, k, p);
+    sim_multinomial_prepare(m, k, p);
     return m;
 }
 
@@ -101,18 +101,18 @@ static void replay_one(const floor_draw *d, int kind, const gsl_rng *r, floor_sa
         if (kind == SC_DRAW_BINOMIAL)
             (void)gsl_ran_binomial(r, d->p, d->n);
         else
-            sc_draw_replay(d->entry, r);
+            sim_draw_replay(d->entry, r);
     } else if (kind == SC_DRAW_BINOMIAL) {
         if (d->sampler)
-            (void)sc_binomial_draw(binomial_for(fs, d->p), r, d->n);
+            (void)sim_binomial_draw(binomial_for(fs, d->p), r, d->n);
         else
-            (void)sc_binomial_draw_once(r, d->p, d->n);
+            (void)sim_binomial_draw_once(r, d->p, d->n);
     } else if (kind == SC_DRAW_POISSON) {
-        (void)sc_poisson_draw(r, d->p);
+        (void)sim_poisson_draw(r, d->p);
     } else if (kind == SC_DRAW_MULTINOMIAL && d->sampler) {
-        sc_multinomial_draw(multinomial_for(fs, d->entry->dim, d->entry->vec), r, d->n, counts);
+        sim_multinomial_draw(multinomial_for(fs, d->entry->dim, d->entry->vec), r, d->n, counts);
     } else {
-        sc_draw_replay(d->entry, r);
+        sim_draw_replay(d->entry, r);
     }
 }
 
@@ -144,11 +144,11 @@ static void replay_kind(const floor_draw *draws, long nd, long long count, uint6
     }
 }
 
-int sc_sim_draw_floor(const sc_scenario *s, const sc_layout *l, uint64_t seed, long sample,
-                      const sc_draw_counts *counts, int threads, enum sc_floor_kind kind,
-                      double *seconds, sc_error *e)
+int sc_sim_draw_floor(const sc_scenario *s, const sc_params *p, const sc_layout *l,
+                      uint64_t seed, long sample, const sc_draw_counts *counts, int threads,
+                      enum sc_floor_kind kind, double *seconds, sc_error *e)
 {
-    sc_draw_log log = {NULL, 0, 0};
+    sim_draw_log log = {NULL, 0, 0};
     long cap = sample * (long)(s->nclusters * s->horizon * 40 + 64);
     log.entry = sc_calloc((size_t)cap, sizeof *log.entry);
     floor_draw *draws = sc_calloc((size_t)cap, sizeof *draws);
@@ -156,7 +156,7 @@ int sc_sim_draw_floor(const sc_scenario *s, const sc_layout *l, uint64_t seed, l
                                   : SC_ERROR(e, SC_ENOMEM, "out of memory for the draw log");
     log.cap = cap;
     if (st == SC_OK)
-        st = log_sample(s, l, seed, sample, &log, e);
+        st = log_sample(s, p, l, seed, sample, &log, e);
 
     /* Group the log by kind before the clock starts. */
     long start[SC_NDRAW_KINDS + 1] = {0};

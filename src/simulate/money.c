@@ -7,7 +7,7 @@
  */
 #include <math.h>
 
-#include "internal.h"
+#include "sim_internal.h"
 
 static void put(const sc_layout *l, double *cells, enum sc_level level, int metric, int t, int u,
                 double v)
@@ -30,8 +30,8 @@ static double avg(int64_t open, int64_t close)
 static double cluster_year(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
                            int c, double price, double *cells)
 {
-    const sc_stock *o = &w->open[c], *z = &w->close[c];
-    const sc_flows *f = &w->flows[c];
+    const sim_stock *o = &w->open[c], *z = &w->close[c];
+    const sim_flows *f = &w->flows[c];
     const int a = s->clusters[c].area;
 
     double topup = 0;
@@ -113,7 +113,7 @@ static void zero_year(const sc_layout *l, int t, double *cells)
                 put(l, cells, (enum sc_level)lev, m, t, u, 0.0);
 }
 
-void sc_money_start(const sc_scenario *s, sc_money_state *m)
+void sim_money_start(const sc_scenario *s, sim_money_state *m)
 {
     m->price = 1.0;
     m->deficit = s->opening_deficit;
@@ -122,8 +122,8 @@ void sc_money_start(const sc_scenario *s, sc_money_state *m)
     m->targets = m->met = 0;
 }
 
-void sc_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
-                   sc_money_state *m, double *cells)
+void sim_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
+                   sim_money_state *m, double *cells)
 {
     m->price *= 1 + w->params.inflation[t];
     zero_year(l, t, cells);
@@ -160,7 +160,7 @@ void sc_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w
     cells[l->breach_offset + (size_t)(t - 1)] = first_breach;
 }
 
-void sc_money_finish(const sc_layout *l, const sc_money_state *m, double *cells)
+void sim_money_finish(const sc_layout *l, const sim_money_state *m, double *cells)
 {
     cells[l->all_met_offset] = m->targets ? (m->met == m->targets ? 1.0 : 0.0) : NAN;
 }

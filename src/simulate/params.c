@@ -1,5 +1,6 @@
 /*
- * params.c — a trajectory's parameter draws, MODEL.md 3.1, in the table's order.
+ * params.c — a trajectory's parameter draws, MODEL.md 3.1, in the table's order,
+ * from the run's resolved parameters (params.h).
  *
  * Each parameter has its own stream (purpose = its enum sc_param_id), so a
  * scenario that changes one parameter's distribution leaves every other
@@ -7,19 +8,19 @@
  */
 #include <math.h>
 
-#include "internal.h"
+#include "sim_internal.h"
 
-static double draw_scalar(sc_draws *dr, const sc_dist *d, int id, gsl_rng *r)
+static double draw_scalar(sim_draws *dr, const sc_dist *d, int id, gsl_rng *r)
 {
     switch (d->kind) {
     case SC_DIST_FIXED:
         return d->value[0];
     case SC_DIST_BETA:
-        return sc_draw_beta(dr, r, d->p[0], d->p[1]);
+        return sim_draw_beta(dr, r, d->p[0], d->p[1]);
     case SC_DIST_NORMAL:
-        return d->p[1] > 0 ? d->p[0] + sc_draw_gaussian(dr, r, d->p[1]) : d->p[0];
+        return d->p[1] > 0 ? d->p[0] + sim_draw_gaussian(dr, r, d->p[1]) : d->p[0];
     case SC_DIST_GAMMA:
-        return sc_draw_gamma(dr, r, d->p[0], d->p[1]);
+        return sim_draw_gamma(dr, r, d->p[0], d->p[1]);
     case SC_DIST_POISSON:
         return INFINITY;
     default:   /* left out: the table's default (validation allowed it) */
@@ -27,10 +28,10 @@ static double draw_scalar(sc_draws *dr, const sc_dist *d, int id, gsl_rng *r)
     }
 }
 
-static void draw_vector(sc_draws *dr, const sc_dist *d, gsl_rng *r, double *out)
+static void draw_vector(sim_draws *dr, const sc_dist *d, gsl_rng *r, double *out)
 {
     if (d->kind == SC_DIST_DIRICHLET) {
-        sc_draw_dirichlet(dr, r, d->dim, d->value, out);
+        sim_draw_dirichlet(dr, r, d->dim, d->value, out);
         return;
     }
     for (int j = 0; j < d->dim; j++)
@@ -38,7 +39,7 @@ static void draw_vector(sc_draws *dr, const sc_dist *d, gsl_rng *r, double *out)
 }
 
 /* (alpha, beta) from a bivariate normal; a zero variance makes that margin fixed. */
-static void draw_conversion(sc_draws *dr, const sc_dist *d, gsl_rng *r, double *alpha,
+static void draw_conversion(sim_draws *dr, const sc_dist *d, gsl_rng *r, double *alpha,
                             double *beta)
 {
     *alpha = d->value[0];
@@ -48,10 +49,10 @@ static void draw_conversion(sc_draws *dr, const sc_dist *d, gsl_rng *r, double *
     double sx = sqrt(d->cov[0][0]), sy = sqrt(d->cov[1][1]);
     double x = 0, y = 0;
     if (sx > 0 && sy > 0) {
-        sc_draw_bvgaussian(dr, r, sx, sy, d->cov[0][1] / (sx * sy), &x, &y);
+        sim_draw_bvgaussian(dr, r, sx, sy, d->cov[0][1] / (sx * sy), &x, &y);
     } else {
-        x = sx > 0 ? sc_draw_gaussian(dr, r, sx) : 0;
-        y = sy > 0 ? sc_draw_gaussian(dr, r, sy) : 0;
+        x = sx > 0 ? sim_draw_gaussian(dr, r, sx) : 0;
+        y = sy > 0 ? sim_draw_gaussian(dr, r, sy) : 0;
     }
     *alpha += x;
     *beta += y;
@@ -63,40 +64,41 @@ static gsl_rng *param_stream(sc_sim_workspace *w, uint64_t seed, long i, enum sc
     return &w->rng.gsl;
 }
 
-static double scalar(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i,
+static double scalar(const sc_params *params, sc_sim_workspace *w, uint64_t seed, long i,
                      enum sc_param_id id)
 {
-    return draw_scalar(&w->draws, &s->param[id], id, param_stream(w, seed, i, id));
+    return draw_scalar(&w->draws, sc_params_dist(params, id), id, param_stream(w, seed, i, id));
 }
 
-void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i)
+void sim_params_draw(const sc_scenario *s, const sc_params *params, sc_sim_workspace *w,
+                     uint64_t seed, long i)
 {
-    sc_params *p = &w->params;
+    sim_params *p = &w->params;
 
-    draw_conversion(&w->draws, &s->param[SC_P_CONVERSION],
+    draw_conversion(&w->draws, sc_params_dist(params, SC_P_CONVERSION),
                     param_stream(w, seed, i, SC_P_CONVERSION), &p->alpha, &p->beta);
-    p->k = scalar(s, w, seed, i, SC_P_DISPERSION);
-    p->phi = scalar(s, w, seed, i, SC_P_DAMPING);
-    p->p_assess = scalar(s, w, seed, i, SC_P_ASSESS);
-    p->p_issue = scalar(s, w, seed, i, SC_P_ISSUE);
-    draw_vector(&w->draws, &s->param[SC_P_PLACEMENT_MIX],
+    p->k = scalar(params, w, seed, i, SC_P_DISPERSION);
+    p->phi = scalar(params, w, seed, i, SC_P_DAMPING);
+    p->p_assess = scalar(params, w, seed, i, SC_P_ASSESS);
+    p->p_issue = scalar(params, w, seed, i, SC_P_ISSUE);
+    draw_vector(&w->draws, sc_params_dist(params, SC_P_PLACEMENT_MIX),
                 param_stream(w, seed, i, SC_P_PLACEMENT_MIX), p->mix);
-    draw_vector(&w->draws, &s->param[SC_P_BAND_MIX], param_stream(w, seed, i, SC_P_BAND_MIX),
+    draw_vector(&w->draws, sc_params_dist(params, SC_P_BAND_MIX), param_stream(w, seed, i, SC_P_BAND_MIX),
                 p->band_mix);
     for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
-        p->cease[pl] = scalar(s, w, seed, i, (enum sc_param_id)(SC_P_CEASE_MAINSTREAM + pl));
-    p->p_up = scalar(s, w, seed, i, SC_P_STEP_UP);
-    p->p_esc = scalar(s, w, seed, i, SC_P_ESCALATION);
-    p->p_post16 = scalar(s, w, seed, i, SC_P_POST16_TRANSFER);
-    p->effect = scalar(s, w, seed, i, SC_P_CLUSTER_EFFECT);
+        p->cease[pl] = scalar(params, w, seed, i, (enum sc_param_id)(SC_P_CEASE_MAINSTREAM + pl));
+    p->p_up = scalar(params, w, seed, i, SC_P_STEP_UP);
+    p->p_esc = scalar(params, w, seed, i, SC_P_ESCALATION);
+    p->p_post16 = scalar(params, w, seed, i, SC_P_POST16_TRANSFER);
+    p->effect = scalar(params, w, seed, i, SC_P_CLUSTER_EFFECT);
 
     /* h_c ~ Gamma(mean 1, cv): shape 1/cv^2, scale cv^2. One stream per cluster. */
-    p->cv = scalar(s, w, seed, i, SC_P_HETEROGENEITY_CV);
+    p->cv = scalar(params, w, seed, i, SC_P_HETEROGENEITY_CV);
     for (int c = 0; c < s->nclusters; c++) {
         double h = 1.0;
         if (p->cv > 0) {
             sc_rng_key(&w->rng, seed, (uint64_t)i, SC_PURPOSE_HETEROGENEITY, (uint64_t)c);
-            h = sc_draw_gamma(&w->draws, &w->rng.gsl, 1.0 / (p->cv * p->cv), p->cv * p->cv);
+            h = sim_draw_gamma(&w->draws, &w->rng.gsl, 1.0 / (p->cv * p->cv), p->cv * p->cv);
         }
         p->effect_c[c] = fmin(p->effect * h, 0.95);
     }
@@ -104,24 +106,24 @@ void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lo
     /* i_t independent by year, drawn in year order from one stream. */
     gsl_rng *r = param_stream(w, seed, i, SC_P_INFLATION);
     for (int t = 1; t <= s->horizon; t++)
-        p->inflation[t] = draw_scalar(&w->draws, &s->param[SC_P_INFLATION], SC_P_INFLATION, r);
+        p->inflation[t] = draw_scalar(&w->draws, sc_params_dist(params, SC_P_INFLATION), SC_P_INFLATION, r);
 
-    p->drift = scalar(s, w, seed, i, SC_P_SEND_SUPPORT_DRIFT);
+    p->drift = scalar(params, w, seed, i, SC_P_SEND_SUPPORT_DRIFT);
 
-    sc_sim_prepare_samplers(s, w);
+    sim_prepare_samplers(s, w);
 }
 
 /* The probabilities every cluster and year of the trajectory reuses. */
-void sc_sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w)
+void sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w)
 {
-    const sc_params *p = &w->params;
+    const sim_params *p = &w->params;
     for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
-        sc_binomial_prepare(&w->cease[pl], p->cease[pl]);
-    sc_binomial_prepare(&w->escalate, p->p_esc);
-    sc_binomial_prepare(&w->post16, p->p_post16);
-    sc_binomial_prepare(&w->step_up, p->p_up);
-    sc_binomial_prepare(&w->assess, p->p_assess);
-    sc_binomial_prepare(&w->issue, p->p_issue);
-    sc_multinomial_prepare(&w->placement, SC_NPLACEMENTS, p->mix);
-    sc_multinomial_prepare(&w->band, s->nbands, p->band_mix);
+        sim_binomial_prepare(&w->cease[pl], p->cease[pl]);
+    sim_binomial_prepare(&w->escalate, p->p_esc);
+    sim_binomial_prepare(&w->post16, p->p_post16);
+    sim_binomial_prepare(&w->step_up, p->p_up);
+    sim_binomial_prepare(&w->assess, p->p_assess);
+    sim_binomial_prepare(&w->issue, p->p_issue);
+    sim_multinomial_prepare(&w->placement, SC_NPLACEMENTS, p->mix);
+    sim_multinomial_prepare(&w->band, s->nbands, p->band_mix);
 }

@@ -13,37 +13,37 @@
 
 #include "sendcast/rng.h"
 
-typedef struct sc_philox_state {
+typedef struct sim_philox_state {
     philox4x64_ctr_t ctr;     /* v[0] block counter, v[1] 0, v[2] purpose, v[3] unit */
     philox4x64_key_t key;     /* v[0] seed, v[1] trajectory */
     philox4x64_ctr_t out;     /* the current block of four outputs */
     int left;                 /* outputs of `out` not yet used */
-} sc_philox_state;
+} sim_philox_state;
 
 /* The first output of the next block of four (rng.c): out of line, so that
  * the common case below, an output already in the block, inlines to a few
  * instructions. */
-uint64_t sc_philox_refill(sc_philox_state *st);
+uint64_t sim_philox_refill(sim_philox_state *st);
 
-static inline uint64_t sc_philox_next64(sc_philox_state *st)
+static inline uint64_t sim_philox_next64(sim_philox_state *st)
 {
     if (st->left == 0)
-        return sc_philox_refill(st);
+        return sim_philox_refill(st);
     return st->out.v[--st->left];
 }
 
 /* The top 53 bits of one output: uniforms in [0, 1) at full double resolution. */
-static inline double sc_philox_uniform(sc_philox_state *st)
+static inline double sim_philox_uniform(sim_philox_state *st)
 {
-    return (double)(sc_philox_next64(st) >> 11) * 0x1.0p-53;
+    return (double)(sim_philox_next64(st) >> 11) * 0x1.0p-53;
 }
 
 /* gsl_rng_uniform(r), inline when r is a sendcast stream (always, in a run;
  * tests may pass other generators). The same number either way. */
-static inline double sc_rng_uniform(const gsl_rng *r)
+static inline double sim_rng_uniform(const gsl_rng *r)
 {
     if (r->type == sc_rng_philox)
-        return sc_philox_uniform((sc_philox_state *)r->state);
+        return sim_philox_uniform((sim_philox_state *)r->state);
     return gsl_rng_uniform(r);
 }
 

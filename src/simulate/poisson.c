@@ -27,8 +27,8 @@ static unsigned int ptrs(const gsl_rng *r, double mu)
     double log_mu = 0;     /* computed on the first slow acceptance test */
 
     for (;;) {
-        double u = sc_rng_uniform(r) - 0.5;
-        double v = sc_rng_uniform(r);
+        double u = sim_rng_uniform(r) - 0.5;
+        double v = sim_rng_uniform(r);
         double us = 0.5 - fabs(u);
         double kd = floor((2 * a / us + b) * u + mu + 0.43);
         if (us >= 0.07 && v <= v_r)
@@ -43,7 +43,7 @@ static unsigned int ptrs(const gsl_rng *r, double mu)
     }
 }
 
-unsigned int sc_poisson_draw(const gsl_rng *r, double mu)
+unsigned int sim_poisson_draw(const gsl_rng *r, double mu)
 {
     if (mu < SC_POISSON_PTRS_MIN)
         return gsl_ran_poisson(r, mu);

@@ -20,6 +20,6 @@
 #define SC_POISSON_PTRS_MIN 10.0   /* Hörmann's method holds for means >= 10 */
 
 /* One Poisson(mu) draw, mu >= 0 and below 2^31. */
-unsigned int sc_poisson_draw(const gsl_rng *r, double mu);
+unsigned int sim_poisson_draw(const gsl_rng *r, double mu);
 
 #endif

@@ -11,11 +11,11 @@
 
 #include "philox.h"
 
-typedef sc_philox_state philox_state;
+typedef sim_philox_state philox_state;
 
 _Static_assert(sizeof(philox_state) <= sizeof(((sc_rng *)0)->state), "sc_rng state too small");
 
-uint64_t sc_philox_refill(sc_philox_state *st)
+uint64_t sim_philox_refill(sim_philox_state *st)
 {
     philox4x64_ctr_t out = philox4x64(st->ctr, st->key);
     st->out = out;
@@ -26,12 +26,12 @@ uint64_t sc_philox_refill(sc_philox_state *st)
 
 static unsigned long philox_get(void *vstate)
 {
-    return (unsigned long)(sc_philox_next64(vstate) >> 32);
+    return (unsigned long)(sim_philox_next64(vstate) >> 32);
 }
 
 static double philox_get_double(void *vstate)
 {
-    return sc_philox_uniform(vstate);
+    return sim_philox_uniform(vstate);
 }
 
 /* gsl_rng_set semantics: a plain seed, trajectory 0, purpose 0 (tests only). */

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim_internal.h"
 
 #define SC_COUNT_MAX 2147483647.0
 
@@ -41,20 +41,20 @@ static int64_t binomial(sc_sim_workspace *w, gsl_rng *r, double p, int64_t n)
     int64_t x;
     if (binomial_certain(w, p, n, &x))
         return x;
-    return (int64_t)sc_draw_binomial(&w->draws, r, p, (unsigned int)n);
+    return (int64_t)sim_draw_binomial(&w->draws, r, p, (unsigned int)n);
 }
 
 /* The same draw from a sampler prepared for this trajectory's probability. */
-static int64_t binomial_from(sc_sim_workspace *w, gsl_rng *r, sc_binomial *b, int64_t n)
+static int64_t binomial_from(sc_sim_workspace *w, gsl_rng *r, sim_binomial *b, int64_t n)
 {
     int64_t x;
     if (binomial_certain(w, b->p, n, &x))
         return x;
-    return (int64_t)sc_draw_binomial_from(&w->draws, b, r, (unsigned int)n);
+    return (int64_t)sim_draw_binomial_from(&w->draws, b, r, (unsigned int)n);
 }
 
 /* Multinomial(n, prob) from a prepared sampler into out; a zero count skips the draw. */
-static void multinomial(sc_sim_workspace *w, gsl_rng *r, sc_multinomial *m, int64_t n,
+static void multinomial(sc_sim_workspace *w, gsl_rng *r, sim_multinomial *m, int64_t n,
                         int64_t *out)
 {
     unsigned int tmp[SC_MAX_DIM];
@@ -63,7 +63,7 @@ static void multinomial(sc_sim_workspace *w, gsl_rng *r, sc_multinomial *m, int6
         memset(out, 0, (size_t)m->k * sizeof *out);
         return;
     }
-    sc_draw_multinomial_from(&w->draws, m, r, (unsigned int)n, tmp);
+    sim_draw_multinomial_from(&w->draws, m, r, (unsigned int)n, tmp);
     for (int j = 0; j < m->k; j++)
         out[j] = tmp[j];
 }
@@ -76,13 +76,13 @@ static int64_t would_be_requests(sc_sim_workspace *w, gsl_rng *r, double mean, d
     *lambda_out = 0;
     if (!(mean > 0))
         return 0;
-    double lambda = isinf(k) ? mean : sc_draw_gamma(&w->draws, r, k, mean / k);
+    double lambda = isinf(k) ? mean : sim_draw_gamma(&w->draws, r, k, mean / k);
     *lambda_out = lambda;
     if (!(lambda < SC_COUNT_MAX)) {
         w->overflow = 1;
         return 0;
     }
-    return lambda > 0 ? (int64_t)sc_draw_poisson(&w->draws, r, lambda) : 0;
+    return lambda > 0 ? (int64_t)sim_draw_poisson(&w->draws, r, lambda) : 0;
 }
 
 /* g_t = 1 + phi + ... + phi^(t-1): the damped trend (= t when phi = 1). */
@@ -98,13 +98,13 @@ static double damped_trend(double phi, int t)
 
 /* 8. Existing stock changes: ceasing, then escalation and post-16, then step-up. */
 static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int c,
-                         int t, sc_stock *st)
+                         int t, sim_stock *st)
 {
     const int nb = s->nbands;
 
-    sc_flows *f = &w->flows[c];
+    sim_flows *f = &w->flows[c];
 
-    gsl_rng *r = sc_sim_stream(w, seed, i, SC_PURPOSE_CEASING, c, t);
+    gsl_rng *r = sim_stream(w, seed, i, SC_PURPOSE_CEASING, c, t);
     f->ceased = f->ceased_place[SC_PL_MAINSTREAM] = 0;
     for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++) {
         st->place[pl] -= f->ceased_place[pl] = binomial_from(w, r, &w->cease[pl], st->place[pl]);
@@ -116,7 +116,7 @@ static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t see
     }
     f->ceased += f->ceased_place[SC_PL_MAINSTREAM];
 
-    r = sc_sim_stream(w, seed, i, SC_PURPOSE_ESCALATION, c, t);
+    r = sim_stream(w, seed, i, SC_PURPOSE_ESCALATION, c, t);
     for (int b = 0; b < nb; b++) {
         f->to_special[b] = binomial_from(w, r, &w->escalate, st->band[b]);
         f->to_post16[b] = binomial_from(w, r, &w->post16, st->band[b] - f->to_special[b]);
@@ -126,7 +126,7 @@ static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t see
     }
 
     /* Every u_b is drawn from the counts after escalation, then all move at once. */
-    r = sc_sim_stream(w, seed, i, SC_PURPOSE_STEP_UP, c, t);
+    r = sim_stream(w, seed, i, SC_PURPOSE_STEP_UP, c, t);
     f->step_up[nb - 1] = 0;
     for (int b = 0; b + 1 < nb; b++)
         f->step_up[b] = binomial_from(w, r, &w->step_up, st->band[b]);
@@ -136,9 +136,9 @@ static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t see
     }
 }
 
-void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t)
+void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t)
 {
-    const sc_params *p = &w->params;
+    const sim_params *p = &w->params;
     const double g_t = damped_trend(p->phi, t);
     /* The year's factors of 1-3, the same for every cluster. */
     const double growth = pow(1 + s->pupil_growth, t);
@@ -147,8 +147,8 @@ void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long
 
     for (int c = 0; c < s->nclusters; c++) {
         const sc_cluster *cl = &s->clusters[c];
-        sc_flows *f = &w->flows[c];
-        sc_stock *st = &w->close[c];
+        sim_flows *f = &w->flows[c];
+        sim_stock *st = &w->close[c];
         *st = w->open[c];
 
         /* 1-3. Pupils, SEND-support pupils, would-be conversion rate. */
@@ -157,22 +157,22 @@ void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long
         f->q0 = cl->need_index * rate;
 
         /* 4. Would-be requests. */
-        f->requests0 = would_be_requests(w, sc_sim_stream(w, seed, i, SC_PURPOSE_REQUESTS, c, t),
+        f->requests0 = would_be_requests(w, sim_stream(w, seed, i, SC_PURPOSE_REQUESTS, c, t),
                                          f->send_support * f->q0, p->k, &f->lambda);
 
         /* 5. Diverted by cluster working. */
-        f->diverted = binomial(w, sc_sim_stream(w, seed, i, SC_PURPOSE_DIVERSION, c, t),
+        f->diverted = binomial(w, sim_stream(w, seed, i, SC_PURPOSE_DIVERSION, c, t),
                                p->effect_c[c] * s->ramp[t], f->requests0);
         f->requests = f->requests0 - f->diverted;
 
         /* 6. Assessments and new plans. */
-        f->assessments = binomial_from(w, sc_sim_stream(w, seed, i, SC_PURPOSE_ASSESSMENT, c, t),
+        f->assessments = binomial_from(w, sim_stream(w, seed, i, SC_PURPOSE_ASSESSMENT, c, t),
                                        &w->assess, f->requests);
-        f->issued = binomial_from(w, sc_sim_stream(w, seed, i, SC_PURPOSE_ISSUE, c, t),
+        f->issued = binomial_from(w, sim_stream(w, seed, i, SC_PURPOSE_ISSUE, c, t),
                                   &w->issue, f->assessments);
 
         /* 7. New plans by placement, new mainstream plans by band. */
-        gsl_rng *r = sc_sim_stream(w, seed, i, SC_PURPOSE_PLACEMENT, c, t);
+        gsl_rng *r = sim_stream(w, seed, i, SC_PURPOSE_PLACEMENT, c, t);
         multinomial(w, r, &w->placement, f->issued, f->new_place);
         multinomial(w, r, &w->band, f->new_place[SC_PL_MAINSTREAM], f->new_band);
 

@@ -1,13 +1,13 @@
 /*
  * trace.c — one trajectory, every draw and state, as CSV (year,unit,quantity,
  * value): what an analyst needs to follow a surprising trajectory by hand.
- * Written after each step from what the step kept (sc_flows), so the year
+ * Written after each step from what the step kept (sim_flows), so the year
  * step itself carries no tracing code. Numbers are printed with 17
  * significant digits: they read back to the same doubles.
  */
 #include <stdio.h>
 
-#include "internal.h"
+#include "sim_internal.h"
 
 static void row(FILE *out, int year, const char *unit, const char *quantity, double v)
 {
@@ -19,7 +19,7 @@ static void row_i(FILE *out, int year, const char *unit, const char *quantity, i
     fprintf(out, "%d,%s,%s%d,%.17g\n", year, unit, quantity, index, v);
 }
 
-static void stock_rows(const sc_scenario *s, const sc_stock *st, int year, const char *unit,
+static void stock_rows(const sc_scenario *s, const sim_stock *st, int year, const char *unit,
                        FILE *out)
 {
     for (int b = 0; b < s->nbands; b++)
@@ -31,9 +31,9 @@ static void stock_rows(const sc_scenario *s, const sc_stock *st, int year, const
     }
 }
 
-void sc_trace_start(const sc_scenario *s, const sc_sim_workspace *w, FILE *out)
+void sim_trace_start(const sc_scenario *s, const sc_sim_workspace *w, FILE *out)
 {
-    const sc_params *p = &w->params;
+    const sim_params *p = &w->params;
     const int y = s->base_year;
     row(out, y, "parameters", "alpha", p->alpha);
     row(out, y, "parameters", "beta", p->beta);
@@ -67,7 +67,7 @@ void sc_trace_start(const sc_scenario *s, const sc_sim_workspace *w, FILE *out)
 static void cluster_rows(const sc_scenario *s, const sc_sim_workspace *w, int c, int year,
                          FILE *out)
 {
-    const sc_flows *f = &w->flows[c];
+    const sim_flows *f = &w->flows[c];
     const char *u = s->clusters[c].id;
     row(out, year, u, "send_support", f->send_support);
     row(out, year, u, "q0", f->q0);
@@ -94,7 +94,7 @@ static void cluster_rows(const sc_scenario *s, const sc_sim_workspace *w, int c,
     stock_rows(s, &w->close[c], year, u, out);
 }
 
-void sc_trace_year(const sc_scenario *s, const sc_layout *l, const sc_sim_workspace *w, int t,
+void sim_trace_year(const sc_scenario *s, const sc_layout *l, const sc_sim_workspace *w, int t,
                    const double *cells, FILE *out)
 {
     const int year = s->base_year + t;

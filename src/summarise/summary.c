@@ -1,5 +1,6 @@
 /*
- * summary.c — statistics across trajectories (MODEL.md section 4).
+ * summary.c — statistics across trajectories (MODEL.md section 4): the
+ * summary's public face, and the kind that keeps every record.
  *
  * Every trajectory's cells are kept in one array laid out [trajectory][cell]:
  * a trajectory arrives as a whole record and is stored with one memcpy (an
@@ -17,8 +18,8 @@
  *
  * Statistics of a cell: mean; sample sd (divisor n-1; 0 when n = 1); Monte
  * Carlo standard error of the mean sd/sqrt(n); percentiles by Hyndman-Fan
- * type 7 (linear interpolation between
- * order statistics at (n-1)p, numpy's default). A cell holding NaN in any
+ * type 7 (sc_stats_type7, on order statistics placed by selection rather
+ * than a full sort). A cell holding NaN in any
  * trajectory gets NaN for every statistic: NaN marks "not defined" (a year
  * with no target), and sorting with NaN would give meaningless percentiles.
  * For the Safety Valve indicators (1 met, 0 not, NaN no target) P(met) is the
@@ -37,7 +38,7 @@
 
 #include "sendcast/alloc.h"
 #include "sendcast/stats.h"
-#include "internal.h"
+#include "summ_internal.h"
 
 void sc_summary_free(sc_summary *s)
 {
@@ -52,7 +53,9 @@ void sc_summary_free(sc_summary *s)
     sc_free(s->pct);
     sc_free(s->p_met);
     sc_free(s->p_met_mcse);
-    sc_twopass_free(s->tp);
+    sc_free(s->keep);
+    sc_free(s->kept_cells);
+    summ_twopass_free(s->tp);
     sc_free(s);
 }
 
@@ -188,7 +191,7 @@ int sc_summary_alloc_bounded(const sc_layout *l, long n, int npercentiles,
                              const double *percentiles, sc_summary **out, sc_error *e)
 {
     int rc = alloc_common(l, n, npercentiles, percentiles, 0, out, e);
-    if (!rc && (rc = sc_twopass_alloc(*out, e))) {
+    if (!rc && (rc = summ_twopass_alloc(*out, e))) {
         sc_summary_free(*out);
         *out = NULL;
     }
@@ -202,14 +205,14 @@ int sc_summary_passes(const sc_summary *s)
 
 long sc_summary_pass_trajectories(const sc_summary *s, int pass)
 {
-    return s->tp && pass == 0 ? sc_twopass_pilot(s) : s->n;
+    return s->tp && pass == 0 ? summ_twopass_pilot(s) : s->n;
 }
 
 int sc_summary_end_pass(sc_summary *s, sc_error *e)
 {
     if (s->pass >= s->passes)
         return SC_ERROR(e, SC_EFAIL, "summary: all %d passes have ended", s->passes);
-    int rc = s->tp ? sc_twopass_end_pass(s, e) : SC_OK;
+    int rc = s->tp ? summ_twopass_end_pass(s, e) : SC_OK;
     if (!rc)
         s->pass++;
     return rc;
@@ -218,23 +221,70 @@ int sc_summary_end_pass(sc_summary *s, sc_error *e)
 void sc_summary_set_rank_error(sc_summary *s, double rank_error)
 {
     if (s->tp && s->pass == 0)
-        sc_twopass_set_rank_error(s, rank_error > 0 ? rank_error : 0);
+        summ_twopass_set_rank_error(s, rank_error > 0 ? rank_error : 0);
+}
+
+void sc_summary_set_threads(sc_summary *s, int threads)
+{
+    s->threads = threads > 0 ? threads : 0;
 }
 
 double sc_summary_rank_error(const sc_summary *s)
 {
-    return s->tp ? sc_twopass_rank_error(s) : 0.0;
+    return s->tp ? summ_twopass_rank_error(s) : 0.0;
 }
 
 void sc_summary_set_slice(sc_summary *s, long first, long count)
 {
     if (s->tp)
-        sc_twopass_set_slice(s, first, count);
+        summ_twopass_set_slice(s, first, count);
 }
 
-int sc_summary_end_passes(sc_summary *s, sc_error *e)
+int sc_summary_keep_cells(sc_summary *s, const size_t *cells, int k, sc_error *e)
 {
-    return s->tp ? sc_twopass_end_passes(s, e) : SC_OK;
+    for (int j = 0; j < k; j++)
+        if (cells[j] >= s->layout.ncells)
+            return SC_ERROR(e, SC_EINPUT, "summary: cell %zu to keep is outside the layout's "
+                            "%zu", cells[j], s->layout.ncells);
+    if (!s->tp || k <= 0)
+        return SC_OK;    /* every record is kept: every cell's values are there */
+    size_t *keep = sc_calloc((size_t)k, sizeof *keep);
+    double *kept = sc_calloc((size_t)s->n, (size_t)k * sizeof *kept);
+    if (!keep || !kept) {
+        sc_free(keep);
+        sc_free(kept);
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory keeping %d cells of %ld "
+                        "trajectories", k, s->n);
+    }
+    memcpy(keep, cells, (size_t)k * sizeof *keep);
+    sc_free(s->keep);
+    sc_free(s->kept_cells);
+    s->keep = keep;
+    s->kept_cells = kept;
+    s->nkeep = k;
+    return SC_OK;
+}
+
+void sc_summary_shared_state(sc_summary *s, sc_summary_shared *sh)
+{
+    memset(sh, 0, sizeof *sh);
+    if (s->tp)
+        summ_twopass_shared(s, sh);
+}
+
+int sc_summary_pack_kept(const sc_summary *s, double **fills, size_t *nfills, double **values,
+                         size_t *nvalues, sc_error *e)
+{
+    *fills = *values = NULL;
+    *nfills = *nvalues = 0;
+    return s->tp ? summ_twopass_pack_kept(s, fills, nfills, values, nvalues, e) : SC_OK;
+}
+
+void sc_summary_unpack_kept(sc_summary *s, int nprocs, const double *fills,
+                            const double *values)
+{
+    if (s->tp)
+        summ_twopass_unpack_kept(s, nprocs, fills, values);
 }
 
 int sc_summary_bounded(const sc_summary *s)
@@ -247,23 +297,23 @@ int sc_summary_has_records(const sc_summary *s)
     return s->values != NULL;
 }
 
-/* Chunks hand trajectories to threads, and the bounded mode accumulates
- * moments per chunk: a chunk is always one thread's, in order, and its size
- * depends on n alone, so the sums do not depend on the thread count. At most
- * about 512 chunks, so per-chunk moments stay small. */
-long sc_summary_chunk(long n)
-{
-    long c = (n + 511) / 512;
-    return c < 64 ? 64 : c;
-}
-
 void sc_summary_store_rows(sc_summary *s, long first, long count, const double *rows)
 {
     if (s->tp)
-        sc_twopass_store(s, first, count, rows);
+        summ_twopass_store(s, first, count, rows);
     else
         memcpy(s->values + (size_t)first * s->layout.ncells, rows,
                (size_t)count * s->layout.ncells * sizeof *rows);
+}
+
+static void put_rows(void *ctx, long first, long count, const double *rows)
+{
+    sc_summary_store_rows(ctx, first, count, rows);
+}
+
+sc_sink sc_summary_sink(sc_summary *s)
+{
+    return (sc_sink){s->tp ? SC_SINK_TEAM : SC_SINK_ANY_THREAD, put_rows, s};
 }
 
 void sc_summary_store(sc_summary *s, long i, const double *cells)
@@ -271,12 +321,6 @@ void sc_summary_store(sc_summary *s, long i, const double *cells)
     sc_summary_store_rows(s, i, 1, cells);
 }
 
-void sc_summary_set_nan(sc_summary *s, size_t c)
-{
-    s->mean[c] = s->sd[c] = s->mcse[c] = NAN;
-    for (int k = 0; k < s->np; k++)
-        s->pct[c * (size_t)s->np + (size_t)k] = NAN;
-}
 
 
 static void swap(double *a, double *b)
@@ -346,7 +390,7 @@ static void summarise_cell(sc_summary *s, size_t c, double *x)
     int constant = 1;
     for (size_t i = 0; i < n; i++) {
         if (isnan(x[i])) {
-            sc_summary_set_nan(s, c);
+            summ_set_nan(s, c);
             return;
         }
         sum += x[i];
@@ -376,17 +420,6 @@ static void summarise_cell(sc_summary *s, size_t c, double *x)
         s->pct[c * (size_t)s->np + (size_t)k] = sc_stats_type7(x, n, s->pcts[k] / 100.0);
 }
 
-/* P(target met) per year from the indicator cells' means. */
-void sc_summary_targets(sc_summary *s)
-{
-    double n = (double)s->n;
-    for (int y = 0; y < s->layout.years; y++) {
-        double p = s->mean[s->layout.target_offset + (size_t)y];
-        s->p_met[y] = p;
-        s->p_met_mcse[y] = isnan(p) ? NAN : sqrt(p * (1.0 - p) / n);
-    }
-}
-
 /* Copy cells c0..c0+nb-1 of every trajectory into nb contiguous columns.
  * Rows are read a cache line at a time (SC_GATHER cells), not a value at a
  * time: storing whole rows and gathering blocks is far cheaper than
@@ -406,13 +439,13 @@ static void gather(const sc_summary *s, size_t c0, size_t nb, double *cols)
 int sc_summary_compute(sc_summary *s, sc_error *e)
 {
     if (s->tp)
-        return sc_twopass_compute(s, e);
+        return summ_twopass_compute(s, e);
     size_t ncells = s->layout.ncells;
     size_t n = (size_t)s->n;
     long long nblocks = (long long)((ncells + SC_GATHER - 1) / SC_GATHER);
-    int failed = 0;
+    int failed = 0, nt = summ_threads(s);
 
-#pragma omp parallel default(none) shared(s, ncells, n, nblocks, failed)
+#pragma omp parallel default(none) shared(s, ncells, n, nblocks, failed) num_threads(nt)
     {
         double *cols = sc_malloc(SC_GATHER * n * sizeof(double));
         if (!cols) {
@@ -438,13 +471,18 @@ int sc_summary_compute(sc_summary *s, sc_error *e)
     if (failed)
         return SC_ERROR(e, SC_ENOMEM, "summary: out of memory for %zu bytes of sorting "
                         "scratch per thread", SC_GATHER * n * sizeof(double));
-    sc_summary_targets(s);
+    summ_targets(s);
     return SC_OK;
 }
 
 long sc_summary_trajectories(const sc_summary *s)
 {
     return s->n;
+}
+
+const sc_layout *sc_summary_layout(const sc_summary *s)
+{
+    return &s->layout;
 }
 
 int sc_summary_npercentiles(const sc_summary *s)
@@ -503,6 +541,24 @@ double sc_summary_p_all_met(const sc_summary *s, double *mcse)
     if (mcse)
         *mcse = isnan(p) ? NAN : sqrt(p * (1.0 - p) / (double)s->n);
     return p;
+}
+
+int sc_summary_cell_values(const sc_summary *s, size_t cell, double *out, sc_error *e)
+{
+    size_t nc = s->layout.ncells, n = (size_t)s->n;
+    if (s->values && cell < nc) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = s->values[i * nc + cell];
+        return SC_OK;
+    }
+    for (int j = 0; j < s->nkeep; j++)
+        if (s->keep[j] == cell) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = s->kept_cells[i * (size_t)s->nkeep + (size_t)j];
+            return SC_OK;
+        }
+    return SC_ERROR(e, SC_EINPUT, "summary: cell %zu was not kept trajectory by trajectory "
+                    "(bounded memory keeps only the cells asked for)", cell);
 }
 
 double *sc_summary_records(sc_summary *s)

@@ -31,7 +31,7 @@
  * So percentiles are exactly those of the full sort (three passes), or
  * within rank error rank_error (two; the summary says which and how much);
  * means and sds agree with the keep-everything mode to rounding. Rows are
- * binned a cell at a time, each cell by one thread (sc_twopass_store): no
+ * binned a cell at a time, each cell by one thread (summ_twopass_store): no
  * atomics, and the numbers do not depend on the thread count.
  */
 #include <math.h>
@@ -42,9 +42,8 @@
 #include <omp.h>
 
 #include "sendcast/alloc.h"
-#include "sendcast/ranks.h"
 #include "sendcast/stats.h"
-#include "internal.h"
+#include "summ_internal.h"
 
 /* One pass instead of two needs rank_error x n values a bin to work with;
  * below this many, bins are not split and pass 2 always runs. */
@@ -63,7 +62,7 @@
 #define PREFETCH_ROWS 16
 #define BIN_BATCH 256     /* values whose counters are found before any is added to */
 
-struct sc_twopass {
+struct summ_twopass {
     long m;               /* pilot trajectories */
     long chunk, nchunks;
     long first, count;    /* the trajectories this process stores in passes 1 and 2 */
@@ -87,9 +86,11 @@ struct sc_twopass {
     uint32_t *grid_top;   /* [ncells] the highest power of two <= the fullest bucket's edges */
     size_t *bin_at;       /* [ncells + 1] offsets into counts */
     uint32_t *counts;
-    unsigned char *nan;   /* [ncells] */
+    unsigned char *flags; /* [2][ncells]: nan, then fraction (one block, to combine) */
+    unsigned char *nan;   /* [ncells] a value was NaN (= flags) */
+    unsigned char *fraction;   /* [ncells] pass 1 met a value that is not a whole number
+                                  (= flags + ncells) */
     unsigned char *whole; /* [ncells] every pilot value a whole number: gaps split per unit */
-    unsigned char *fraction;   /* [ncells] pass 1 met a value that is not a whole number */
     /* [nchunks][ncells] sums of x - shift and its square over each chunk:
      * adds, where Welford's update divides (a 20-cycle chain a value), and
      * shifted by a pilot value of the cell so the squares do not cancel. */
@@ -105,7 +106,7 @@ struct sc_twopass {
     double *kept;
 };
 
-void sc_twopass_free(sc_twopass *tp)
+void summ_twopass_free(summ_twopass *tp)
 {
     if (!tp)
         return;
@@ -120,9 +121,8 @@ void sc_twopass_free(sc_twopass *tp)
     sc_free(tp->grid_top);
     sc_free(tp->bin_at);
     sc_free(tp->counts);
-    sc_free(tp->nan);
+    sc_free(tp->flags);
     sc_free(tp->whole);
-    sc_free(tp->fraction);
     sc_free(tp->csum);
     sc_free(tp->csq);
     sc_free(tp->shift);
@@ -138,7 +138,7 @@ void sc_twopass_free(sc_twopass *tp)
     sc_free(tp);
 }
 
-long sc_twopass_pilot(const sc_summary *s)
+long summ_twopass_pilot(const sc_summary *s)
 {
     return s->tp->m;
 }
@@ -152,10 +152,10 @@ static long pilot_size(long n, int np)
     return m > (double)n ? n : (long)m;
 }
 
-int sc_twopass_alloc(sc_summary *s, sc_error *e)
+int summ_twopass_alloc(sc_summary *s, sc_error *e)
 {
     size_t nc = s->layout.ncells;
-    sc_twopass *tp = sc_calloc(1, sizeof *tp);
+    summ_twopass *tp = sc_calloc(1, sizeof *tp);
     if (!tp)
         return SC_ERROR(e, SC_ENOMEM, "summary: out of memory");
     s->tp = tp;
@@ -175,7 +175,9 @@ int sc_twopass_alloc(sc_summary *s, sc_error *e)
     tp->shift = sc_calloc(nc, sizeof(double));
     tp->cmin = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
     tp->cmax = sc_calloc((size_t)tp->nchunks, nc * sizeof(double));
-    tp->nan = sc_calloc(nc, 1);
+    tp->flags = sc_calloc(nc, 2);
+    tp->nan = tp->flags;
+    tp->fraction = tp->flags ? tp->flags + nc : NULL;
     tp->whole = sc_calloc(nc, 1);
     tp->fraction = sc_calloc(nc, 1);
     if (!tp->pilot || !tp->csum || !tp->csq || !tp->shift || !tp->cmin || !tp->cmax ||
@@ -190,12 +192,12 @@ int sc_twopass_alloc(sc_summary *s, sc_error *e)
     return SC_OK;
 }
 
-void sc_twopass_set_rank_error(sc_summary *s, double rank_error)
+void summ_twopass_set_rank_error(sc_summary *s, double rank_error)
 {
     s->tp->rank_error = rank_error;
 }
 
-double sc_twopass_rank_error(const sc_summary *s)
+double summ_twopass_rank_error(const sc_summary *s)
 {
     return s->tp->achieved;
 }
@@ -221,7 +223,7 @@ typedef struct cell_bins {
     double grid_scale;
 } cell_bins;
 
-static cell_bins bins_of(const sc_twopass *tp, size_t c)
+static cell_bins bins_of(const summ_twopass *tp, size_t c)
 {
     size_t open = tp->edge_at[c] + c;
     return (cell_bins){tp->edges + tp->edge_at[c], tp->edge_at[c + 1] - tp->edge_at[c],
@@ -319,7 +321,7 @@ static size_t open_of_counter(const cell_bins *b, uint32_t counter, int *point)
  * chunk's moments are the same as one trajectory at a time would make them. */
 static void store_counts(sc_summary *s, long first, long count, const double *rows)
 {
-    sc_twopass *tp = s->tp;
+    summ_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
 #pragma omp for schedule(dynamic, 8)
     for (size_t c = 0; c < nc; c++) {
@@ -373,7 +375,7 @@ static void store_counts(sc_summary *s, long first, long count, const double *ro
  * cell's edges (most values are not kept). */
 static void store_kept(sc_summary *s, long count, const double *rows)
 {
-    sc_twopass *tp = s->tp;
+    summ_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
 #pragma omp for schedule(dynamic, 8)
     for (size_t c = 0; c < nc; c++) {
@@ -394,9 +396,22 @@ static void store_kept(sc_summary *s, long count, const double *rows)
     }
 }
 
+/* Pass 1: the values of the cells kept trajectory by trajectory
+ * (sc_summary_keep_cells), rows shared among the team. */
+static void store_kept_cells(sc_summary *s, long first, long count, const double *rows)
+{
+    size_t nc = s->layout.ncells, k = (size_t)s->nkeep;
+    if (k == 0)
+        return;
+#pragma omp for schedule(static)
+    for (long r = 0; r < count; r++)
+        for (size_t j = 0; j < k; j++)
+            s->kept_cells[(size_t)(first + r) * k + j] = rows[(size_t)r * nc + s->keep[j]];
+}
+
 /* A block of rows for the pass under way, from every thread of the calling
  * team (or from one thread outside a parallel region). */
-void sc_twopass_store(sc_summary *s, long first, long count, const double *rows)
+void summ_twopass_store(sc_summary *s, long first, long count, const double *rows)
 {
     size_t nc = s->layout.ncells;
     if (s->pass == 0) {
@@ -406,6 +421,7 @@ void sc_twopass_store(sc_summary *s, long first, long count, const double *rows)
                    nc * sizeof *rows);
     } else if (s->pass == 1) {
         store_counts(s, first, count, rows);
+        store_kept_cells(s, first, count, rows);
     } else {
         store_kept(s, count, rows);
     }
@@ -431,7 +447,7 @@ static uint32_t sub_bins_for(const double *d, const uint32_t *single, size_t u, 
 
 /* Lay out cell c's counters: open bin k's sub-bins, then point bin k, and so
  * on; returns the cell's number of counters. */
-static size_t lay_out_cell(sc_twopass *tp, size_t c, const uint32_t *mult, uint32_t *single,
+static size_t lay_out_cell(summ_twopass *tp, size_t c, const uint32_t *mult, uint32_t *single,
                            size_t m, int split)
 {
     const double *d = tp->edges + tp->edge_at[c];
@@ -461,7 +477,7 @@ static size_t lay_out_cell(sc_twopass *tp, size_t c, const uint32_t *mult, uint3
 
 /* Cell c's guide to its edges (its place in grid laid out): bucket j
  * starts at the count of edges in buckets below it. */
-static void make_grid(sc_twopass *tp, size_t c)
+static void make_grid(summ_twopass *tp, size_t c)
 {
     const double *d = tp->edges + tp->edge_at[c];
     size_t u = tp->edge_at[c + 1] - tp->edge_at[c];
@@ -485,7 +501,7 @@ static void make_grid(sc_twopass *tp, size_t c)
 }
 
 /* Each cell's guide to its edges: about two edges a bucket. */
-static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
+static int make_grids(summ_twopass *tp, size_t nc, int nt, sc_error *e)
 {
     tp->grid_at = sc_calloc(nc + 1, sizeof *tp->grid_at);
     tp->grid_scale = sc_calloc(nc, sizeof *tp->grid_scale);
@@ -499,7 +515,7 @@ static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
     tp->grid = sc_calloc(tp->grid_at[nc], sizeof *tp->grid);
     if (!tp->grid)
         return SC_ERROR(e, SC_ENOMEM, "summary: out of memory for bin guides");
-#pragma omp parallel for schedule(dynamic, 16)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(nt)
     for (size_t c = 0; c < nc; c++)
         make_grid(tp, c);
     return SC_OK;
@@ -507,7 +523,7 @@ static int make_grids(sc_twopass *tp, size_t nc, sc_error *e)
 
 /* Cell c's distinct pilot values, ascending, at d = scratch + c x m, and
  * how often each was seen, at mult + c x m. Returns how many there are. */
-static size_t distinct_values(sc_twopass *tp, size_t nc, size_t c, double *scratch,
+static size_t distinct_values(summ_twopass *tp, size_t nc, size_t c, double *scratch,
                               uint32_t *mult, size_t *npilot)
 {
     size_t m = (size_t)tp->m, v = 0;
@@ -537,9 +553,9 @@ static size_t distinct_values(sc_twopass *tp, size_t nc, size_t c, double *scrat
  * place in scratch space, and the edges are packed after, in cell order. */
 static int make_edges(sc_summary *s, sc_error *e)
 {
-    sc_twopass *tp = s->tp;
+    summ_twopass *tp = s->tp;
     size_t nc = s->layout.ncells, m = (size_t)tp->m;
-    int nt = omp_get_max_threads();
+    int nt = summ_threads(s);
     tp->edge_at = sc_calloc(nc + 1, sizeof *tp->edge_at);
     tp->bin_at = sc_calloc(nc + 1, sizeof *tp->bin_at);
     tp->open_first = sc_calloc(nc, (m + 1) * sizeof(uint32_t));
@@ -570,7 +586,7 @@ static int make_edges(sc_summary *s, sc_error *e)
     sc_free(tp->pilot);
     tp->pilot = NULL;
     if (rc == SC_OK)
-        rc = make_grids(tp, nc, e);
+        rc = make_grids(tp, nc, nt, e);
     tp->split = tp->rank_error > 0 && tp->rank_error * (double)s->n >= ONE_PASS_MIN_COUNT;
     for (int attempt = 0; rc == SC_OK && attempt < 2; attempt++) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(nt)
@@ -598,7 +614,7 @@ static int make_edges(sc_summary *s, sc_error *e)
 
 /* The counter holding each order statistic ranks[0..nr) (0-based,
  * ascending) of cell c, and how many values lie in the counters below it. */
-static void locate_ranks(const sc_twopass *tp, size_t c, const size_t *ranks, int nr,
+static void locate_ranks(const summ_twopass *tp, size_t c, const size_t *ranks, int nr,
                          long *counter, long *below)
 {
     const uint32_t *cnt = tp->counts + tp->bin_at[c];
@@ -630,7 +646,7 @@ static int rank_index(const sc_summary *s, long r)
 
 /* Whether every value in a sub-bin of open bin k is one and the same: a
  * cell of whole numbers, split per unit. */
-static int one_value(const sc_twopass *tp, size_t c, const cell_bins *b, size_t k)
+static int one_value(const summ_twopass *tp, size_t c, const cell_bins *b, size_t k)
 {
     return tp->whole[c] && !tp->fraction[c] && b->scale[k] == 1.0;
 }
@@ -640,10 +656,10 @@ static int one_value(const sc_twopass *tp, size_t c, const cell_bins *b, size_t 
  * exact). */
 static double one_pass_rank_error(const sc_summary *s)
 {
-    const sc_twopass *tp = s->tp;
+    const summ_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
     double worst = 0;
-#pragma omp parallel for schedule(dynamic, 16) reduction(max : worst)
+#pragma omp parallel for schedule(dynamic, 16) reduction(max : worst) num_threads(summ_threads(s))
     for (size_t c = 0; c < nc; c++) {
         long counter[2 * SC_MAX_PERCENTILES + 1], below[2 * SC_MAX_PERCENTILES + 1];
         if (tp->nan[c])
@@ -664,7 +680,7 @@ static double one_pass_rank_error(const sc_summary *s)
 /* After pass 1: which bins each cell must keep in pass 2, and room for them. */
 static int plan_kept(sc_summary *s, sc_error *e)
 {
-    sc_twopass *tp = s->tp;
+    summ_twopass *tp = s->tp;
     size_t nc = s->layout.ncells, ns = (size_t)tp->nslots;
     tp->slot_bin = sc_calloc(nc * ns, sizeof *tp->slot_bin);
     tp->slot_open = sc_calloc(nc * ns, sizeof *tp->slot_open);
@@ -713,40 +729,44 @@ static int plan_kept(sc_summary *s, sc_error *e)
     return SC_OK;
 }
 
-/* With several processes, each counted its own chunks in pass 1: add up the
- * bin counts, combine the NaN flags, and copy each chunk's moments and
- * extremes from the process that made them (copied, not summed, so they
- * stay bit for bit). */
-static int combine_pass1(sc_summary *s, sc_error *e)
+/* With several processes, each counted its own chunks in pass 1, so after it
+ * the bin counts are to be added up, the NaN and fraction flags combined,
+ * and each chunk's moments and extremes (and the kept cells' values) copied
+ * from the process that made them (copied, not summed, so they stay bit for
+ * bit). The caller moves them (sc_summary_shared_state) before ending pass 1;
+ * every process then decides alike whether pass 2 is needed. */
+void summ_twopass_shared(sc_summary *s, sc_summary_shared *sh)
 {
-    sc_twopass *tp = s->tp;
+    summ_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
+    if (s->pass != 1)
+        return;
     long c0 = tp->first / tp->chunk, c1 = (tp->first + tp->count + tp->chunk - 1) / tp->chunk;
     long mine = tp->count ? c1 - c0 : 0;
-    int st = sc_ranks_sum_counts(tp->counts, tp->bin_at[nc], e);
-    if (st == SC_OK)
-        st = sc_ranks_max_flags(tp->nan, nc, e);
-    if (st == SC_OK)
-        st = sc_ranks_max_flags(tp->fraction, nc, e);
+    sh->sums = tp->counts;
+    sh->nsums = tp->bin_at[nc];
+    sh->flags = tp->flags;
+    sh->nflags = 2 * nc;
     double *tables[] = {tp->csum, tp->csq, tp->cmin, tp->cmax};
-    for (int t = 0; st == SC_OK && t < 4; t++)
-        st = sc_ranks_share_rows(tables[t], nc, c0, mine, e);
-    return st;
+    for (int t = 0; t < 4; t++)
+        sh->table[sh->ntables++] = (sc_summary_table){tables[t], nc, c0, mine};
+    if (s->nkeep > 0)
+        sh->table[sh->ntables++] = (sc_summary_table){s->kept_cells, (size_t)s->nkeep,
+                                                      tp->first, tp->count};
 }
 
 /* End pass 0 (lay out the bins) or pass 1: when every wanted order
  * statistic can be read within the allowed rank error, there is no pass 2;
- * otherwise plan what it keeps. Every process decides alike: the counts are
- * combined first. */
-int sc_twopass_end_pass(sc_summary *s, sc_error *e)
+ * otherwise plan what it keeps. With several processes, the caller has
+ * combined their shared state first, so every process decides alike. */
+int summ_twopass_end_pass(sc_summary *s, sc_error *e)
 {
-    sc_twopass *tp = s->tp;
+    summ_twopass *tp = s->tp;
     if (s->pass == 0)
         return make_edges(s, e);
     if (s->pass == 2)
         return SC_OK;
-    int st = sc_ranks_size() > 1 ? combine_pass1(s, e) : SC_OK;
-    if (st == SC_OK && tp->split) {
+    if (tp->split) {
         double worst = one_pass_rank_error(s);
         if (worst <= tp->rank_error) {
             tp->achieved = worst;
@@ -754,59 +774,64 @@ int sc_twopass_end_pass(sc_summary *s, sc_error *e)
             return SC_OK;
         }
     }
-    return st == SC_OK ? plan_kept(s, e) : st;
+    return plan_kept(s, e);
 }
 
-void sc_twopass_set_slice(sc_summary *s, long first, long count)
+void summ_twopass_set_slice(sc_summary *s, long first, long count)
 {
     s->tp->first = first;
     s->tp->count = count;
 }
 
-/* With several processes, each kept the values of its own trajectories:
- * bring them all to rank 0, slot by slot, in rank order. */
-int sc_twopass_end_passes(sc_summary *s, sc_error *e)
+/* With several processes, each kept the values of its own trajectories in
+ * pass 2: its pack is how many each slot holds (as doubles, so one kind of
+ * array moves) and the values, slot after slot. */
+int summ_twopass_pack_kept(const sc_summary *s, double **fills, size_t *nfills,
+                           double **values, size_t *nvalues, sc_error *e)
 {
-    sc_twopass *tp = s->tp;
-    if (sc_ranks_size() == 1 || s->passes == 2)    /* nothing kept */
+    const summ_twopass *tp = s->tp;
+    if (s->passes == 2)    /* nothing kept */
         return SC_OK;
-    size_t nslots = s->layout.ncells * (size_t)tp->nslots;
-    double *fills = sc_calloc(nslots, sizeof *fills), *packed = NULL;
-    double *all_fills = NULL, *all_values = NULL;
-    size_t *nf = NULL, *nv = NULL, used = 0;
-    int st = fills ? SC_OK : SC_ERROR(e, SC_ENOMEM, "out of memory gathering kept values");
-    for (size_t k = 0; st == SC_OK && k < nslots; k++)
+    size_t nslots = s->layout.ncells * (size_t)tp->nslots, used = 0;
+    for (size_t k = 0; k < nslots; k++)
         used += tp->slot_fill[k];
-    if (st == SC_OK && !(packed = sc_calloc(used ? used : 1, sizeof *packed)))
-        st = SC_ERROR(e, SC_ENOMEM, "out of memory gathering kept values");
-    for (size_t k = 0, at = 0; st == SC_OK && k < nslots; k++) {
-        fills[k] = (double)tp->slot_fill[k];
-        memcpy(packed + at, tp->kept + tp->slot_at[k], tp->slot_fill[k] * sizeof(double));
+    double *f = sc_calloc(nslots ? nslots : 1, sizeof *f);
+    double *v = sc_calloc(used ? used : 1, sizeof *v);
+    if (!f || !v) {
+        sc_free(f);
+        sc_free(v);
+        return SC_ERROR(e, SC_ENOMEM, "summary: out of memory packing %zu kept values", used);
+    }
+    for (size_t k = 0, at = 0; k < nslots; k++) {
+        f[k] = (double)tp->slot_fill[k];
+        memcpy(v + at, tp->kept + tp->slot_at[k], tp->slot_fill[k] * sizeof(double));
         at += tp->slot_fill[k];
     }
-    st = sc_ranks_agree(st, e);
-    if (st == SC_OK)
-        st = sc_ranks_gather_values(fills, nslots, &all_fills, &nf, e);
-    if (st == SC_OK)
-        st = sc_ranks_gather_values(packed, used, &all_values, &nv, e);
-    if (st == SC_OK && sc_ranks_rank() == 0) {
-        const double *v = all_values;
-        memset(tp->slot_fill, 0, nslots * sizeof *tp->slot_fill);
-        for (int r = 0; r < sc_ranks_size(); r++)
-            for (size_t k = 0; k < nslots; k++) {
-                size_t f = (size_t)all_fills[(size_t)r * nslots + k];
-                memcpy(tp->kept + tp->slot_at[k] + tp->slot_fill[k], v, f * sizeof *v);
-                tp->slot_fill[k] += (uint32_t)f;
-                v += f;
-            }
-    }
-    sc_free(fills);
-    sc_free(packed);
-    sc_free(all_fills);
-    sc_free(all_values);
-    sc_free(nf);
-    sc_free(nv);
-    return st;
+    *fills = f;
+    *nfills = nslots;
+    *values = v;
+    *nvalues = used;
+    return SC_OK;
+}
+
+/* Every process's pack, in process order, into the slots: each slot's values
+ * then come in trajectory order, as one process would have kept them. */
+void summ_twopass_unpack_kept(sc_summary *s, int nprocs, const double *fills,
+                              const double *values)
+{
+    summ_twopass *tp = s->tp;
+    if (s->passes == 2)
+        return;
+    size_t nslots = s->layout.ncells * (size_t)tp->nslots;
+    const double *v = values;
+    memset(tp->slot_fill, 0, nslots * sizeof *tp->slot_fill);
+    for (int r = 0; r < nprocs; r++)
+        for (size_t k = 0; k < nslots; k++) {
+            size_t f = (size_t)fills[(size_t)r * nslots + k];
+            memcpy(tp->kept + tp->slot_at[k] + tp->slot_fill[k], v, f * sizeof *v);
+            tp->slot_fill[k] += (uint32_t)f;
+            v += f;
+        }
 }
 
 /* Order statistic r of cell c, found in `counter` with `below` values
@@ -816,7 +841,7 @@ int sc_twopass_end_passes(sc_summary *s, sc_error *e)
 static double order_stat(const sc_summary *s, size_t c, long r, long counter, long below,
                          double lo_all, double hi_all)
 {
-    const sc_twopass *tp = s->tp;
+    const summ_twopass *tp = s->tp;
     cell_bins b = bins_of(tp, c);
     int point;
     size_t k = open_of_counter(&b, (uint32_t)counter, &point);
@@ -844,7 +869,7 @@ static double order_stat(const sc_summary *s, size_t c, long r, long counter, lo
 
 static void moments(const sc_summary *s, size_t c, double *lo_all, double *hi_all)
 {
-    const sc_twopass *tp = s->tp;
+    const summ_twopass *tp = s->tp;
     size_t nc = s->layout.ncells;
     double mean = 0, m2 = 0, lo = INFINITY, hi = -INFINITY;
     long n = 0;
@@ -870,9 +895,9 @@ static void moments(const sc_summary *s, size_t c, double *lo_all, double *hi_al
 
 static void summarise_cell(sc_summary *s, size_t c)
 {
-    sc_twopass *tp = s->tp;
+    summ_twopass *tp = s->tp;
     if (tp->nan[c]) {
-        sc_summary_set_nan(s, c);
+        summ_set_nan(s, c);
         return;
     }
     double lo_all, hi_all;
@@ -894,15 +919,15 @@ static void summarise_cell(sc_summary *s, size_t c)
     }
 }
 
-int sc_twopass_compute(sc_summary *s, sc_error *e)
+int summ_twopass_compute(sc_summary *s, sc_error *e)
 {
     if (s->pass != s->passes)
         return SC_ERROR(e, SC_EFAIL, "summary: bounded summaries need all %d passes "
                         "(%d ended)", s->passes, s->pass);
     long long nc = (long long)s->layout.ncells;
-#pragma omp parallel for schedule(dynamic, 16)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(summ_threads(s))
     for (long long c = 0; c < nc; c++)
         summarise_cell(s, (size_t)c);
-    sc_summary_targets(s);
+    summ_targets(s);
     return SC_OK;
 }

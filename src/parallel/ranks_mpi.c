@@ -1,9 +1,9 @@
 /*
- * ranks.c — one job as several processes (Open MPI), or as the one process
- * there is when built without MPI. See include/sendcast/ranks.h.
+ * ranks_mpi.c — one job as several processes with Open MPI (`make MPI=1`;
+ * ranks_single.c otherwise). See include/sendcast/ranks.h.
  *
- * Records move as rows of ncells doubles (an MPI contiguous type), so the
- * counts MPI takes as int are counts of trajectories, not of doubles.
+ * Records and table rows move as rows of len doubles (an MPI contiguous
+ * type), so the counts MPI takes as int are counts of rows, not of doubles.
  */
 #include "sendcast/ranks.h"
 
@@ -11,20 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifdef SC_MPI
 #include <mpi.h>
-#endif
 
 #include "sendcast/alloc.h"
-
-static void slice_of(long n, int rank, int size, long *first, long *count)
-{
-    long long a = (long long)n * rank / size, b = (long long)n * (rank + 1) / size;
-    *first = (long)a;
-    *count = (long)(b - a);
-}
-
-#ifdef SC_MPI
 
 int sc_ranks_init(int *argc, char ***argv)
 {
@@ -74,57 +63,6 @@ int sc_ranks_agree(int status, sc_error *e)
     return SC_OK;
 }
 
-/* Rank 0 makes the full summary; every rank learns whether it could. */
-static int alloc_all(const sc_layout *l, long n, int np, const double *pcts, sc_summary **all,
-                     sc_error *e)
-{
-    int st = SC_OK;
-    if (sc_ranks_rank() == 0)
-        st = sc_summary_alloc(l, n, np, pcts, all, e);
-    int ok = st == SC_OK;
-    MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (!ok && st == SC_OK)
-        st = SC_ERROR(e, SC_ENOMEM, "rank %d: rank 0 ran out of memory for the records",
-                      sc_ranks_rank());
-    return st;
-}
-
-int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercentiles,
-                    const double *percentiles, sc_summary **all, sc_error *e)
-{
-    int rank = sc_ranks_rank(), size = sc_ranks_size();
-    *all = NULL;
-    int st = alloc_all(l, n, npercentiles, percentiles, all, e);
-    int *counts = sc_calloc((size_t)size, sizeof *counts);
-    int *displs = sc_calloc((size_t)size, sizeof *displs);
-    st = sc_ranks_agree(st == SC_OK && (!counts || !displs)
-                            ? SC_ERROR(e, SC_ENOMEM, "rank %d: out of memory", rank) : st, e);
-    if (st == SC_OK) {
-        for (int r = 0; r < size; r++) {
-            long first, count;
-            slice_of(n, r, size, &first, &count);
-            counts[r] = (int)count;
-            displs[r] = (int)first;
-        }
-        MPI_Datatype row;
-        MPI_Type_contiguous((int)l->ncells, MPI_DOUBLE, &row);
-        MPI_Type_commit(&row);
-        double *into = rank == 0 ? sc_summary_records(*all) : NULL;
-        if (MPI_Gatherv(sc_summary_records(local), counts[rank], row, into, counts, displs, row, 0,
-                        MPI_COMM_WORLD) != MPI_SUCCESS)
-            st = SC_ERROR(e, SC_EFAIL, "rank %d: gathering the records failed", rank);
-        MPI_Type_free(&row);
-    }
-    sc_free(counts);
-    sc_free(displs);
-    sc_summary_free(local);
-    if (st != SC_OK) {
-        sc_summary_free(*all);
-        *all = NULL;
-    }
-    return st;
-}
-
 /* MPI takes int counts: refuse what does not fit rather than truncate. */
 static int fits_int(size_t n, const char *what, sc_error *e)
 {
@@ -133,7 +71,7 @@ static int fits_int(size_t n, const char *what, sc_error *e)
                                            "one MPI message", what, n);
 }
 
-int sc_ranks_sum_counts(uint32_t *v, size_t n, sc_error *e)
+int sc_ranks_sum_u32(uint32_t *v, size_t n, sc_error *e)
 {
     int st = fits_int(n, "bin counts", e);
     if (st == SC_OK && MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT32_T, MPI_SUM,
@@ -142,10 +80,10 @@ int sc_ranks_sum_counts(uint32_t *v, size_t n, sc_error *e)
     return st;
 }
 
-int sc_ranks_max_flags(unsigned char *v, size_t n, sc_error *e)
+int sc_ranks_max_u8(unsigned char *flags, size_t n, sc_error *e)
 {
     int st = fits_int(n, "flags", e);
-    if (st == SC_OK && MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UNSIGNED_CHAR, MPI_MAX,
+    if (st == SC_OK && MPI_Allreduce(MPI_IN_PLACE, flags, (int)n, MPI_UNSIGNED_CHAR, MPI_MAX,
                                      MPI_COMM_WORLD) != MPI_SUCCESS)
         st = SC_ERROR(e, SC_EFAIL, "combining flags across ranks failed");
     return st;
@@ -224,99 +162,37 @@ int sc_ranks_gather_values(const double *mine, size_t n, double **all, size_t **
     return st;
 }
 
-#else /* one process */
-
-int sc_ranks_init(int *argc, char ***argv)
+int sc_ranks_gather_rows(const double *mine, long count, size_t len, double *all, long n,
+                         sc_error *e)
 {
-    (void)argc;
-    (void)argv;
-    return SC_OK;
-}
-
-void sc_ranks_finalize(void)
-{
-}
-
-int sc_ranks_rank(void)
-{
-    return 0;
-}
-
-int sc_ranks_size(void)
-{
-    return 1;
-}
-
-void sc_ranks_library(char *buf, size_t size)
-{
-    snprintf(buf, size, "none");
-}
-
-int sc_ranks_agree(int status, sc_error *e)
-{
-    (void)e;
-    return status;
-}
-
-int sc_ranks_gather(sc_summary *local, const sc_layout *l, long n, int npercentiles,
-                    const double *percentiles, sc_summary **all, sc_error *e)
-{
-    (void)l;
-    (void)n;
-    (void)npercentiles;
-    (void)percentiles;
-    (void)e;
-    *all = local;
-    return SC_OK;
-}
-
-int sc_ranks_sum_counts(uint32_t *v, size_t n, sc_error *e)
-{
-    (void)v;
-    (void)n;
-    (void)e;
-    return SC_OK;
-}
-
-int sc_ranks_max_flags(unsigned char *v, size_t n, sc_error *e)
-{
-    (void)v;
-    (void)n;
-    (void)e;
-    return SC_OK;
-}
-
-int sc_ranks_share_rows(double *table, size_t len, long first, long mine, sc_error *e)
-{
-    (void)table;
-    (void)len;
-    (void)first;
-    (void)mine;
-    (void)e;
-    return SC_OK;
-}
-
-int sc_ranks_gather_values(const double *mine, size_t n, double **all, size_t **counts,
-                           sc_error *e)
-{
-    *all = sc_calloc(n ? n : 1, sizeof **all);
-    *counts = sc_calloc(1, sizeof **counts);
-    if (!*all || !*counts) {
-        sc_free(*all);
-        sc_free(*counts);
-        *all = NULL;
-        *counts = NULL;
-        return SC_ERROR(e, SC_ENOMEM, "out of memory gathering %zu values", n);
+    int rank = sc_ranks_rank(), size = sc_ranks_size();
+    int *counts = sc_calloc((size_t)size, sizeof *counts);
+    int *displs = sc_calloc((size_t)size, sizeof *displs);
+    int st = counts && displs ? fits_int(len, "a record", e)
+                              : SC_ERROR(e, SC_ENOMEM, "rank %d: out of memory", rank);
+    if (st == SC_OK && n > (long)INT_MAX)
+        st = SC_ERROR(e, SC_EFAIL, "%ld records are too many for one MPI message", n);
+    st = sc_ranks_agree(st, e);
+    if (st == SC_OK) {
+        for (int r = 0; r < size; r++) {
+            long first, c;
+            sc_ranks_slice_of(n, r, size, &first, &c);
+            counts[r] = (int)c;
+            displs[r] = (int)first;
+        }
+        MPI_Datatype row;
+        MPI_Type_contiguous((int)len, MPI_DOUBLE, &row);
+        MPI_Type_commit(&row);
+        int rc = rank == 0
+                     ? MPI_Gatherv(MPI_IN_PLACE, 0, row, all, counts, displs, row, 0,
+                                   MPI_COMM_WORLD)
+                     : MPI_Gatherv(mine, (int)count, row, NULL, NULL, NULL, row, 0,
+                                   MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS)
+            st = SC_ERROR(e, SC_EFAIL, "rank %d: gathering the records failed", rank);
+        MPI_Type_free(&row);
     }
-    if (n)
-        memcpy(*all, mine, n * sizeof *mine);
-    (*counts)[0] = n;
-    return SC_OK;
-}
-
-#endif
-
-void sc_ranks_slice(long n, long *first, long *count)
-{
-    slice_of(n, sc_ranks_rank(), sc_ranks_size(), first, count);
+    sc_free(counts);
+    sc_free(displs);
+    return sc_ranks_agree(st, e);
 }

@@ -1,5 +1,5 @@
 /*
- * report.c — the table of `sendcast fit`: for every fitted parameter its
+ * fit_print.c — the table of `sendcast fit`: for every fitted parameter its
  * estimate, standard error or 95% interval, and the data it came from; for
  * the trend also the goodness of fit (deviance and Pearson chi-square per
  * degree of freedom) and the Pearson residual of every year.
@@ -22,7 +22,8 @@ static void beta_line(FILE *out, const char *label, double a, double b)
             gsl_cdf_beta_Pinv(0.025, a, b), gsl_cdf_beta_Pinv(0.975, a, b), a, b);
 }
 
-static void print_trend(FILE *out, const sc_scenario *s, const sc_fit_result *r)
+static void print_trend(FILE *out, const sc_scenario *s, const sc_params *p,
+                        const sc_fit_result *r)
 {
     const sc_fit_nb *f = &r->trend;
     const sc_fit_nb_data *d = &r->trend_data;
@@ -47,7 +48,7 @@ static void print_trend(FILE *out, const sc_scenario *s, const sc_fit_result *r)
     if (d->fit_effect)
         fprintf(out, "  %-12s %9.4f   sd %.4f   (MAP with prior Beta(%g, %g), Laplace on logit)\n",
                 "E", f->effect, f->effect_sd, d->prior_a, d->prior_b);
-    fprintf(out, "  data: %s\n", s->param[SC_P_CONVERSION].fitted_from);
+    fprintf(out, "  data: %s\n", sc_params_dist(p, SC_P_CONVERSION)->fitted_from);
     if (!r->ss_from_history)
         fprintf(out, "  SEND-support pupils: %.2f every year (the base year's: history has "
                 "none)\n", r->ss_base);
@@ -60,9 +61,9 @@ static void print_trend(FILE *out, const sc_scenario *s, const sc_fit_result *r)
                 f->resid[i], d->ramp[i]);
 }
 
-static void print_dirichlet(FILE *out, const sc_scenario *s, int id)
+static void print_dirichlet(FILE *out, const sc_params *p, int id)
 {
-    const sc_dist *d = &s->param[id];
+    const sc_dist *d = sc_params_dist(p, (enum sc_param_id)id);
     double sum = 0;
     for (int j = 0; j < d->dim; j++)
         sum += d->value[j];
@@ -78,22 +79,23 @@ static void print_dirichlet(FILE *out, const sc_scenario *s, int id)
     fprintf(out, "  data: %s\n", d->fitted_from);
 }
 
-void sc_fit_print(FILE *out, const sc_scenario *s, const sc_fit_result *r)
+void sc_fit_print(FILE *out, const sc_scenario *s, const sc_params *p, const sc_fit_result *r)
 {
     fprintf(out, "Parameters fitted from history (MODEL.md 5), scenario %s, base year %d\n\n",
             s->name, s->base_year);
     if (r->have_trend) {
-        print_trend(out, s, r);
+        print_trend(out, s, p, r);
         if (r->fitted[SC_P_DISPERSION])
-            fprintf(out, "  dispersion: fixed at k = %.6g in the simulation\n", s->param[SC_P_DISPERSION].value[0]);
+            fprintf(out, "  dispersion: fixed at k = %.6g in the simulation\n",
+                    sc_params_dist(p, SC_P_DISPERSION)->value[0]);
         fputc('\n', out);
     }
     for (int id = 0; id < SC_NPARAMS; id++) {
-        const sc_dist *d = &s->param[id];
+        const sc_dist *d = sc_params_dist(p, (enum sc_param_id)id);
         if (!r->fitted[id] || id == SC_P_CONVERSION || id == SC_P_DISPERSION)
             continue;
         if (d->kind == SC_DIST_DIRICHLET) {
-            print_dirichlet(out, s, id);
+            print_dirichlet(out, p, id);
         } else {
             fprintf(out, "%s: Beta posterior\n", sc_param_table[id].name);
             beta_line(out, "estimate", d->p[0], d->p[1]);

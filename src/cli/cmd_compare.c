@@ -1,10 +1,9 @@
 /*
- * compare.c — `sendcast compare A.h5 B.h5 [-o DIFF.h5] [--force] [--quiet]
+ * cmd_compare.c — `sendcast compare A.h5 B.h5 [-o DIFF.h5] [--force] [--quiet]
  * [--independent]`: read both results → check they pair → paired differences
  * → table (and DIFF.h5) → free. --independent pairs runs with different seeds
  * on purpose, only to measure what common random numbers gain (docs/compare.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,30 +16,32 @@ typedef struct compare_options {
     int force, quiet, independent;
 } compare_options;
 
+static int take_option(int c, const char *arg, void *ctx, sc_error *e)
+{
+    compare_options *o = ctx;
+    switch (c) {
+    case 'o': o->output = arg; return SC_OK;
+    case 'f': o->force = 1; return SC_OK;
+    case 'q': o->quiet = 1; return SC_OK;
+    case 'i': o->independent = 1; return SC_OK;
+    default: return SC_NEVER(e);
+    }
+}
+
 static int parse_compare_options(int argc, char **argv, compare_options *o, sc_error *e)
 {
-    static const struct option longopts[] = {
+    static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'}, {"independent", no_argument, NULL, 'i'},
         {NULL, 0, NULL, 0}};
-    int c;
     memset(o, 0, sizeof *o);
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': o->output = optarg; break;
-        case 'f': o->force = 1; break;
-        case 'q': o->quiet = 1; break;
-        case 'i': o->independent = 1; break;
-        case ':': return SC_ERROR(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
-        default: return SC_ERROR(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 2)
+    int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
+    if (st)
+        return st;
+    if (first != argc - 2)
         return SC_ERROR(e, SC_EINPUT, "compare: expected two result files, A.h5 and B.h5");
-    o->a = argv[optind];
-    o->b = argv[optind + 1];
+    o->a = argv[first];
+    o->b = argv[first + 1];
     return SC_OK;
 }
 

@@ -1,5 +1,5 @@
 /*
- * h5.c — the HDF5 result file of CONTRACT.md, written whole or not at all.
+ * result_h5.c — the HDF5 result file of CONTRACT.md, written whole or not at all.
  *
  * sc_write_h5() writes everything to PATH.tmp.PID in the target's folder
  * (same file system, so the final step is atomic), closes and fsyncs it, and
@@ -15,14 +15,17 @@
  *     scenario_path;
  *   /scenario/text has attribute `path`; the other files the scenario read
  *     are /scenario/files/<n> (n = their index, 1..), each with `path`;
- *   /inputs: the provenance register as parallel datasets of equal length,
+ *   /inputs: the provenance register (the scenario's, then what fitting
+ *     added: sc_params_inputs) as parallel datasets of equal length,
  *     name (string), item (the cluster, band or placement a number is for;
  *     "" for district numbers), year (int32, 0 when not by year), value
  *     (float64), status and source (strings) — parallel rather than one compound
  *     dataset because h5py, pandas and h5dump read plain columns directly;
- *   /parameters/<name> also has attribute `doc`; a Poisson dispersion is
- *     written as distribution "fixed", value +inf, with attribute note
- *     "poisson"; a parameter left at its default gets note "default";
+ *   /parameters/<name>: the run's parameters (fitted where the scenario said
+ *     `dist: fit`), with attributes status, source and doc; a Poisson
+ *     dispersion is written as distribution "fixed", value +inf, with
+ *     attribute note "poisson"; a parameter the scenario left out, at its
+ *     table default, gets note "default";
  *   /axes/area_name [A] and /axes/cluster_area [C] (the area id of each
  *     cluster);
  *   metric groups and target groups carry attributes unit and doc;
@@ -41,7 +44,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "h5util.h"
+#include "sendcast/h5.h"
 #include "sendcast/alloc.h"
 #include "sendcast/version.h"
 
@@ -179,22 +182,16 @@ static int write_strided(sc_h5w *w, const char *path, size_t n, const char *firs
 
 /* ---- inputs ---------------------------------------------------------- */
 
-static size_t count_inputs(const sc_scenario *s)
+static int write_input_numbers(sc_h5w *w, const sc_input *in, size_t n, sc_error *e)
 {
-    return s->ninputs > 0 && s->inputs ? (size_t)s->ninputs : 0;
-}
-
-static int write_input_numbers(sc_h5w *w, const sc_scenario *s, sc_error *e)
-{
-    size_t n = count_inputs(s);
     int32_t *year = sc_calloc(n, sizeof *year);
     double *value = sc_calloc(n, sizeof *value);
     int rc = SC_OK;
     if (!year || !value)
         rc = SC_ERROR(e, SC_ENOMEM, "out of memory writing /inputs");
     for (size_t k = 0; !rc && k < n; k++) {
-        year[k] = s->inputs[k].year;
-        value[k] = s->inputs[k].value;
+        year[k] = in[k].year;
+        value[k] = in[k].value;
     }
     hsize_t dim = (hsize_t)n;
     if (!rc)
@@ -206,10 +203,18 @@ static int write_input_numbers(sc_h5w *w, const sc_scenario *s, sc_error *e)
     return rc;
 }
 
-static int write_inputs(sc_h5w *w, const sc_scenario *s, sc_error *e)
+/* The scenario's register, then the parameters' (what fitting added). */
+static int write_inputs(sc_h5w *w, const sc_scenario *s, const sc_params *p, sc_error *e)
 {
-    size_t n = count_inputs(s);
-    const sc_input *in = s->inputs;
+    size_t ns = s->ninputs > 0 && s->inputs ? (size_t)s->ninputs : 0;
+    size_t np = (size_t)sc_params_ninputs(p), n = ns + np;
+    sc_input *in = sc_calloc(n ? n : 1, sizeof *in);
+    if (!in)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory writing /inputs");
+    if (ns)
+        memcpy(in, s->inputs, ns * sizeof *in);
+    if (np)
+        memcpy(in + ns, sc_params_inputs(p), np * sizeof *in);
     size_t stride = sizeof(sc_input);
     int rc = sc_h5_group(w, "/inputs", e);
     if (!rc)
@@ -220,11 +225,12 @@ static int write_inputs(sc_h5w *w, const sc_scenario *s, sc_error *e)
     if (!rc)
         rc = write_strided(w, "/inputs/item", n, n ? in->item : NULL, stride, e);
     if (!rc)
-        rc = write_input_numbers(w, s, e);
+        rc = write_input_numbers(w, in, n, e);
     if (!rc)
         rc = write_strided(w, "/inputs/status", n, n ? in->status : NULL, stride, e);
     if (!rc)
         rc = write_strided(w, "/inputs/source", n, n ? in->source : NULL, stride, e);
+    sc_free(in);
     return rc;
 }
 
@@ -253,17 +259,6 @@ static int write_fixed(sc_h5w *w, const char *group, const sc_dist *d, sc_error 
     if (!rc)
         rc = d->dim <= 1 ? write_scalar(w, group, "value", d->value[0], e)
                          : write_vector(w, group, "value", 1, &dim, d->value, e);
-    return rc;
-}
-
-/* A parameter left out of the scenario: its table default, said so. */
-static int write_default(sc_h5w *w, const char *group, const sc_param_info *info, sc_error *e)
-{
-    int rc = sc_h5_attr_string(w, group, "distribution", "fixed", e);
-    if (!rc)
-        rc = sc_h5_attr_string(w, group, "note", "default", e);
-    if (!rc)
-        rc = write_scalar(w, group, "value", info->default_value, e);
     return rc;
 }
 
@@ -308,7 +303,7 @@ static int write_dirichlet(sc_h5w *w, const char *group, const sc_dist *d, sc_er
     return rc;
 }
 
-static int write_dist(sc_h5w *w, const char *group, int id, const sc_dist *d, sc_error *e)
+static int write_dist(sc_h5w *w, const char *group, const sc_dist *d, sc_error *e)
 {
     /* Only vector values read d->dim; guard them against over-reading. */
     if (d->dim > SC_MAX_DIM || (d->kind == SC_DIST_DIRICHLET && d->dim < 1))
@@ -322,28 +317,23 @@ static int write_dist(sc_h5w *w, const char *group, int id, const sc_dist *d, sc
     case SC_DIST_DIRICHLET: return write_dirichlet(w, group, d, e);
     case SC_DIST_BVNORMAL: return write_bvnormal(w, group, d, e);
     case SC_DIST_POISSON: return write_poisson(w, group, e);
-    case SC_DIST_NONE:
-        /* Dispersion left out means Poisson requests (scenario.h). */
-        return id == SC_P_DISPERSION ? write_poisson(w, group, e)
-                                     : write_default(w, group, &sc_param_table[id], e);
-    case SC_DIST_FIT:
-    default:
-        return SC_ERROR(e, SC_EFAIL, "parameter %s: distribution kind %d cannot be "
-                        "written (fitted parameters are not supported yet)",
-                        group, (int)d->kind);
+    default:    /* none and fit: the reader fills in defaults and the fit stage resolves */
+        return SC_NEVER(e);
     }
 }
 
-static int write_parameters(sc_h5w *w, const sc_scenario *s, sc_error *e)
+static int write_parameters(sc_h5w *w, const sc_params *p, sc_error *e)
 {
     int rc = sc_h5_group(w, "/parameters", e);
     for (int i = 0; !rc && i < SC_NPARAMS; i++) {
         const sc_param_info *info = &sc_param_table[i];
-        const sc_dist *d = &s->param[i];
+        const sc_dist *d = sc_params_dist(p, (enum sc_param_id)i);
         char group[PATH_MAX_H5];
         rc = sc_h5_path(group, sizeof group, e, "/parameters/%s", info->name);
         if (!rc) rc = sc_h5_group(w, group, e);
-        if (!rc) rc = write_dist(w, group, i, d, e);
+        if (!rc) rc = write_dist(w, group, d, e);
+        if (!rc && d->is_default && d->kind == SC_DIST_FIXED)   /* left out: the table's */
+            rc = sc_h5_attr_string(w, group, "note", "default", e);
         if (!rc) rc = sc_h5_attr_string(w, group, "status", d->status, e);
         if (!rc) rc = sc_h5_attr_string(w, group, "source", d->source, e);
         if (!rc) rc = sc_h5_attr_string(w, group, "doc", info->doc, e);
@@ -521,15 +511,20 @@ static int write_trajectories(sc_h5w *w, const sc_layout *l, const sc_summary *s
 
 /* ---- the whole file -------------------------------------------------- */
 
-/* The three inputs must describe the same run; a mismatch is a caller bug. */
-static int check_consistent(const sc_scenario *s, const sc_layout *l, const sc_summary *sum,
-                            const sc_run_info *run, sc_error *e)
+/* The inputs must describe the same run; a mismatch is a caller bug. */
+static int check_consistent(const sc_scenario *s, const sc_layout *l, const sc_params *p,
+                            const sc_summary *sum, const sc_run_info *run, sc_error *e)
 {
-    if (s->horizon < 1 || s->horizon > SC_MAX_HORIZON || l->years != s->horizon
-        || l->units[SC_LEVEL_AREA] != s->nareas || l->units[SC_LEVEL_CLUSTER] != s->nclusters)
-        return SC_ERROR(e, SC_EFAIL, "internal: the layout (%d years, %d areas, %d "
-                        "clusters) does not match the scenario (%d, %d, %d)", l->years,
-                        l->units[SC_LEVEL_AREA], l->units[SC_LEVEL_CLUSTER],
+    if (!sc_params_resolved(p))
+        return SC_ERROR(e, SC_EFAIL, "internal: the parameters of %s still have a dist: fit",
+                        s->name);
+    const sc_layout *sl = sc_summary_layout(sum);
+    if (s->horizon < 1 || s->horizon > SC_MAX_HORIZON || sl->years != l->years
+        || sl->ncells != l->ncells || sl->units[SC_LEVEL_AREA] != l->units[SC_LEVEL_AREA]
+        || sl->units[SC_LEVEL_CLUSTER] != l->units[SC_LEVEL_CLUSTER])
+        return SC_ERROR(e, SC_EFAIL, "internal: the summary's layout (%d years, %d areas, %d "
+                        "clusters) does not match the scenario (%d, %d, %d)", sl->years,
+                        sl->units[SC_LEVEL_AREA], sl->units[SC_LEVEL_CLUSTER],
                         s->horizon, s->nareas, s->nclusters);
     if (run->trajectories != sc_summary_trajectories(sum))
         return SC_ERROR(e, SC_EFAIL, "internal: the run says %ld trajectories, the "
@@ -539,12 +534,13 @@ static int check_consistent(const sc_scenario *s, const sc_layout *l, const sc_s
 }
 
 static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
-                          const sc_summary *sum, const sc_run_info *run, sc_error *e)
+                          const sc_params *p, const sc_summary *sum, const sc_run_info *run,
+                          sc_error *e)
 {
     int rc = write_root(w, s, sum, run, e);
     if (!rc) rc = write_scenario(w, s, e);
-    if (!rc) rc = write_inputs(w, s, e);
-    if (!rc) rc = write_parameters(w, s, e);
+    if (!rc) rc = write_inputs(w, s, p, e);
+    if (!rc) rc = write_parameters(w, p, e);
     if (!rc) rc = write_axes(w, s, sum, e);
     if (!rc) rc = write_levels(w, l, sum, e);
     if (!rc) rc = write_targets(w, s, sum, e);
@@ -557,24 +553,27 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
 typedef struct result_parts {
     const sc_scenario *s;
     const sc_layout *l;
+    const sc_params *p;
     const sc_summary *sum;
     const sc_run_info *run;
 } result_parts;
 
 static int fill_result(sc_h5w *w, const void *ctx, sc_error *e)
 {
-    const result_parts *p = ctx;
-    return write_contents(w, p->s, p->l, p->sum, p->run, e);
+    const result_parts *r = ctx;
+    return write_contents(w, r->s, r->l, r->p, r->sum, r->run, e);
 }
 
-int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_layout *l,
+int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
                 const sc_summary *sum, const sc_run_info *run, sc_error *e)
 {
+    sc_layout l;
+    sc_layout_init(&l, s);
     int rc = sc_write_check_target(path, force, e);
     if (!rc)
-        rc = check_consistent(s, l, sum, run, e);
+        rc = check_consistent(s, &l, p, sum, run, e);
     if (rc)
         return rc;
-    const result_parts parts = {s, l, sum, run};
+    const result_parts parts = {s, &l, p, sum, run};
     return sc_h5_write_file(path, force, fill_result, &parts, e);
 }

@@ -1,6 +1,7 @@
 /*
  * backtest_h5.c — the back-test result file (`sendcast backtest -o`), written
- * beside its target and put in place whole, as the run's result file is.
+ * beside its target and put in place whole, as the run's result file is,
+ * through the checked HDF5 layer (h5.h).
  *
  *   /                      attrs scenario_name, until, trajectories, seed,
  *                          cover50, cover90, crps_mean, ncells, pit_definition
@@ -20,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "h5util.h"
+#include "sendcast/h5.h"
 #include "sendcast/write.h"
 
 static int write_arrays(sc_h5w *w, const sc_backtest *bt, sc_error *e)
@@ -52,11 +53,11 @@ static int write_arrays(sc_h5w *w, const sc_backtest *bt, sc_error *e)
     return rc;
 }
 
-static int write_fitted(sc_h5w *w, const sc_scenario *s, sc_error *e)
+static int write_fitted(sc_h5w *w, const sc_params *p, sc_error *e)
 {
     int rc = SC_OK;
     for (int i = 0; !rc && i < SC_NPARAMS; i++) {
-        const sc_dist *d = &s->param[i];
+        const sc_dist *d = sc_params_dist(p, (enum sc_param_id)i);
         if (!d->fitted_from[0])
             continue;
         char group[256];
@@ -68,7 +69,8 @@ static int write_fitted(sc_h5w *w, const sc_scenario *s, sc_error *e)
     return rc;
 }
 
-static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_backtest *bt, sc_error *e)
+static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_params *p,
+                          const sc_backtest *bt, sc_error *e)
 {
     int rc = sc_h5_attr_string(w, "/", "scenario_name", s->name, e);
     if (!rc) rc = sc_h5_attr_int(w, "/", "until", bt->until, e);
@@ -81,27 +83,28 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_backtest *bt
     if (!rc) rc = sc_h5_attr_double(w, "/", "base_plans", bt->base_plans, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "pit_definition", "(#below + #equal/2) / n (mid-rank)", e);
     if (!rc) rc = write_arrays(w, bt, e);
-    if (!rc) rc = write_fitted(w, s, e);
+    if (!rc) rc = write_fitted(w, p, e);
     return rc;
 }
 
 typedef struct backtest_parts {
     const sc_scenario *s;
+    const sc_params *p;
     const sc_backtest *bt;
 } backtest_parts;
 
 static int fill_backtest(sc_h5w *w, const void *ctx, sc_error *e)
 {
-    const backtest_parts *p = ctx;
-    return write_contents(w, p->s, p->bt, e);
+    const backtest_parts *b = ctx;
+    return write_contents(w, b->s, b->p, b->bt, e);
 }
 
-int sc_backtest_write_h5(const char *path, int force, const sc_scenario *s,
+int sc_backtest_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
                          const sc_backtest *bt, sc_error *e)
 {
     int rc = sc_write_check_target(path, force, e);
     if (rc)
         return rc;
-    const backtest_parts parts = {s, bt};
+    const backtest_parts parts = {s, p, bt};
     return sc_h5_write_file(path, force, fill_backtest, &parts, e);
 }

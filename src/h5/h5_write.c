@@ -8,7 +8,7 @@
  * "Permission denied" from the file driver rather than "unable to create
  * file" from the API layer). The caller turns automatic error printing off.
  */
-#include "h5util.h"
+#include "sendcast/h5.h"
 
 #include "sendcast/outfile.h"
 

@@ -1,9 +1,10 @@
 /*
- * internal.h — what the simulation's own files share: a trajectory's drawn
- * parameters, its state, and the per-thread workspace that holds both.
+ * sim_internal.h — private to src/simulate (prefix sim_): what its files
+ * share: a trajectory's drawn parameters, its state, and the per-thread
+ * workspace that holds both, and the steps of a trajectory.
  */
-#ifndef SENDCAST_SIMULATE_INTERNAL_H
-#define SENDCAST_SIMULATE_INTERNAL_H
+#ifndef SENDCAST_SIMULATE_SIM_INTERNAL_H
+#define SENDCAST_SIMULATE_SIM_INTERNAL_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -12,11 +13,13 @@
 #include "sendcast/rng.h"
 #include "sendcast/scenario.h"
 #include "sendcast/simulate.h"
+#include "sim_bench.h"
 #include "binomial.h"
 #include "draws.h"
 
-/* One trajectory's parameters (MODEL.md 3.1). */
-typedef struct sc_params {
+/* One trajectory's parameters (MODEL.md 3.1): its draw from the run's
+ * resolved parameters (sc_params). */
+typedef struct sim_params {
     double alpha, beta;            /* log conversion at base year, yearly trend */
     double k;                      /* NB dispersion; INFINITY = Poisson */
     double phi;                    /* damping of the trend */
@@ -30,17 +33,17 @@ typedef struct sc_params {
     double drift;                  /* d */
     double *effect_c;              /* [C] E_c = min(E h_c, 0.95) */
     double *inflation;             /* [H+1], [0] unused */
-} sc_params;
+} sim_params;
 
 /* Plans in place in one cluster: mainstream by band and the other placements. */
-typedef struct sc_stock {
+typedef struct sim_stock {
     int64_t band[SC_MAX_BANDS];
     int64_t place[SC_NPLACEMENTS];   /* [SC_PL_MAINSTREAM] unused: bands hold it */
-} sc_stock;
+} sim_stock;
 
 /* One cluster's flows in one year: every draw of the year step, kept so a
  * trace (sendcast run --trajectory I --trace) can show them afterwards. */
-typedef struct sc_flows {
+typedef struct sim_flows {
     double send_support, q0, lambda;   /* SS, q0, and the Gamma draw L (= mean when Poisson) */
     int64_t requests0, diverted, requests, assessments, issued;
     int64_t ceased;                    /* all placements, step 8a */
@@ -49,55 +52,59 @@ typedef struct sc_flows {
     int64_t to_special[SC_MAX_BANDS], to_post16[SC_MAX_BANDS], step_up[SC_MAX_BANDS];
     int64_t new_place[SC_NPLACEMENTS];
     int64_t new_band[SC_MAX_BANDS];
-} sc_flows;
+} sim_flows;
 
 struct sc_sim_workspace {
     sc_rng rng;
-    sc_draws draws;          /* counts (and, for the floor, a log) of every draw */
-    sc_params params;
-    sc_stock *open;          /* [C] stock at the end of the previous year */
-    sc_stock *close;         /* [C] stock at the end of this year */
-    sc_flows *flows;         /* [C] */
+    sim_draws draws;          /* counts (and, for the floor, a log) of every draw */
+    sim_params params;
+    sim_stock *open;          /* [C] stock at the end of the previous year */
+    sim_stock *close;         /* [C] stock at the end of this year */
+    sim_flows *flows;         /* [C] */
     double *overspend;       /* [C] */
     /* Samplers for the probabilities every cluster and year reuses, prepared
-     * once a trajectory (sc_sim_prepare_samplers). */
-    sc_binomial cease[SC_NPLACEMENTS], escalate, post16, step_up, assess, issue;
-    sc_multinomial placement, band;
+     * once a trajectory (sim_prepare_samplers). */
+    sim_binomial cease[SC_NPLACEMENTS], escalate, post16, step_up, assess, issue;
+    sim_multinomial placement, band;
     int overflow;            /* a count left the exact range of the samplers */
 };
 
 /* The keyed stream for a process draw of cluster c in year t. */
-static inline gsl_rng *sc_sim_stream(sc_sim_workspace *w, uint64_t seed, long i,
-                                     enum sc_purpose purpose, int c, int t)
+static inline gsl_rng *sim_stream(sc_sim_workspace *w, uint64_t seed, long i,
+                                  enum sc_purpose purpose, int c, int t)
 {
     sc_rng_key(&w->rng, seed, (uint64_t)i, purpose, sc_rng_unit(c, t));
     return &w->rng.gsl;
 }
 
-void sc_params_draw(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i);
-void sc_sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w);
+/* The steps of one trajectory, in order (run.c): its parameters (params.c),
+ * then each year's step (step.c) and money (money.c), then the whole
+ * agreement's cells; a trace (trace.c) is written between them. */
+void sim_params_draw(const sc_scenario *s, const sc_params *p, sc_sim_workspace *w,
+                     uint64_t seed, long i);
+void sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w);
 
-void sc_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t);
+void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t);
 
 /* What the money of one trajectory carries from year to year. */
-typedef struct sc_money_state {
+typedef struct sim_money_state {
     double price;        /* P_t */
     double deficit;      /* Def_t */
     int prev_met;        /* last year's target met (or none): this year's payment is due */
     int breached;        /* some target already missed */
     int targets, met;    /* years with a target, and how many were met */
-} sc_money_state;
+} sim_money_state;
 
-void sc_money_start(const sc_scenario *s, sc_money_state *m);
-void sc_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
-                   sc_money_state *m, double *cells);
+void sim_money_start(const sc_scenario *s, sim_money_state *m);
+void sim_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *w, int t,
+                    sim_money_state *m, double *cells);
 /* The trace of one trajectory (trace.c): its parameters and base-year stock,
  * then each year's draws, states and cells, as CSV rows year,unit,quantity,value. */
-void sc_trace_start(const sc_scenario *s, const sc_sim_workspace *w, FILE *out);
-void sc_trace_year(const sc_scenario *s, const sc_layout *l, const sc_sim_workspace *w, int t,
+void sim_trace_start(const sc_scenario *s, const sc_sim_workspace *w, FILE *out);
+void sim_trace_year(const sc_scenario *s, const sc_layout *l, const sc_sim_workspace *w, int t,
                    const double *cells, FILE *out);
 
 /* The trajectory's whole-agreement cells, after its last year. */
-void sc_money_finish(const sc_layout *l, const sc_money_state *m, double *cells);
+void sim_money_finish(const sc_layout *l, const sim_money_state *m, double *cells);
 
 #endif

@@ -1,9 +1,8 @@
 /*
- * report.c — `sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html
+ * cmd_report.c — `sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html
  * [--quiet]`: read the result (and the other run) → pair them (RESULT − OTHER,
  * OTHER being the baseline) → write the page → free.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,29 +16,31 @@ typedef struct report_options {
     int quiet;
 } report_options;
 
+static int take_option(int c, const char *arg, void *ctx, sc_error *e)
+{
+    report_options *o = ctx;
+    switch (c) {
+    case 'c': o->other = arg; return SC_OK;
+    case 'o': o->output = arg; return SC_OK;
+    case 'q': o->quiet = 1; return SC_OK;
+    default: return SC_NEVER(e);
+    }
+}
+
 static int parse_report_options(int argc, char **argv, report_options *o, sc_error *e)
 {
-    static const struct option longopts[] = {
+    static const struct option longs[] = {
         {"compare", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
-    int c;
     memset(o, 0, sizeof *o);
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c': o->other = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'q': o->quiet = 1; break;
-        case ':': return SC_ERROR(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
-        default: return SC_ERROR(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
+    int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
+    if (st)
+        return st;
+    if (first != argc - 1)
         return SC_ERROR(e, SC_EINPUT, "report: expected one result file");
     if (!o->output)
         return SC_ERROR(e, SC_EINPUT, "report: say where to write the page: -o REPORT.html");
-    o->result = argv[optind];
+    o->result = argv[first];
     return SC_OK;
 }
 

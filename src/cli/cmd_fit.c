@@ -1,5 +1,5 @@
 /*
- * fit.c — `sendcast fit SCENARIO.yaml`: read the scenario, fit every
+ * cmd_fit.c — `sendcast fit SCENARIO.yaml`: read the scenario, fit every
  * `dist: fit` parameter to its history (MODEL.md 5) and print the table of
  * estimates, uncertainties, data used and goodness of fit. Nothing is
  * simulated and nothing is written.
@@ -9,6 +9,7 @@
 
 #include "sendcast/cli.h"
 #include "sendcast/fit.h"
+#include "sendcast/params.h"
 #include "sendcast/scenario.h"
 
 int sc_cli_fit(int argc, char **argv, sc_error *e)
@@ -17,17 +18,19 @@ int sc_cli_fit(int argc, char **argv, sc_error *e)
         return SC_ERROR(e, SC_EINPUT, "fit: expected one scenario file (sendcast fit "
                         "SCENARIO.yaml)");
     sc_scenario *s = NULL;
+    sc_params *p = NULL;
     sc_fit_result res;
     int st = sc_scenario_read(argv[1], &s, e);
     if (!st && !sc_fit_needed(s))
         st = SC_ERROR(e, SC_EINPUT, "%s: no parameter is `dist: fit`; nothing to fit",
                       argv[1]);
     if (!st)
-        st = sc_fit_scenario(s, 0, &res, e);
+        st = sc_fit_params(s, 0, &p, &res, e);
     if (!st)
-        sc_fit_print(stdout, s, &res);
+        sc_fit_print(stdout, s, p, &res);
     else
         SC_CONTEXT(e, "while fitting %s", argv[1]);
+    sc_params_free(p);
     sc_scenario_free(s);
     return st;
 }

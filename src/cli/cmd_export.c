@@ -1,10 +1,9 @@
 /*
- * export.c — `sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR]`:
+ * cmd_export.c — `sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR]`:
  * read the result file → write each output asked for → free. At least one
  * output must be asked for. A missing --charts folder is made (one level).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,33 +17,35 @@ typedef struct export_options {
     int quiet;
 } export_options;
 
+static int take_option(int c, const char *arg, void *ctx, sc_error *e)
+{
+    export_options *o = ctx;
+    switch (c) {
+    case 'c': o->csv = arg; return SC_OK;
+    case 'x': o->xlsx = arg; return SC_OK;
+    case 'g': o->charts = arg; return SC_OK;
+    case 'q': o->quiet = 1; return SC_OK;
+    default: return SC_NEVER(e);
+    }
+}
+
 static int parse_export_options(int argc, char **argv, export_options *o, sc_error *e)
 {
-    static const struct option longopts[] = {
+    static const struct option longs[] = {
         {"csv", required_argument, NULL, 'c'}, {"xlsx", required_argument, NULL, 'x'},
         {"charts", required_argument, NULL, 'g'}, {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0}};
-    int c;
     memset(o, 0, sizeof *o);
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c': o->csv = optarg; break;
-        case 'x': o->xlsx = optarg; break;
-        case 'g': o->charts = optarg; break;
-        case 'q': o->quiet = 1; break;
-        case ':': return SC_ERROR(e, SC_EINPUT, "option %s needs a value", argv[optind - 1]);
-        default: return SC_ERROR(e, SC_EINPUT, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
+    int first, st = sc_cli_getopt(argc, argv, "", longs, take_option, o, &first, e);
+    if (st)
+        return st;
+    if (first != argc - 1)
         return SC_ERROR(e, SC_EINPUT, "export: expected one result file%s",
-                        optind < argc - 1 ? ", got several" : "");
+                        first < argc - 1 ? ", got several" : "");
     if (!o->csv && !o->xlsx && !o->charts)
         return SC_ERROR(e, SC_EINPUT, "export: say what to write: --csv FILE, --xlsx FILE "
                         "and/or --charts DIR");
-    o->result = argv[optind];
+    o->result = argv[first];
     return SC_OK;
 }
 
