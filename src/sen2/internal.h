@@ -19,6 +19,7 @@
 #include "sendcast/sen2.h"
 
 #define S2_MAXRAW 24                /* columns a layout gathers per (entity, year) */
+#define S2_MAXFILES 8               /* files of a layout */
 #define S2_REASON_MAX 320           /* a flag's reason, before it is copied */
 #define S2_YEAR_MIN 1990            /* activity years accepted */
 #define S2_YEAR_MAX 2100
@@ -35,7 +36,8 @@ typedef struct s2_source {
 /* Open path: SC_EINPUT when missing, not a zip and not a folder with data/. */
 int s2_source_open(s2_source *s, const char *path, sc_error *e);
 void s2_source_close(s2_source *s);
-/* Does the release hold data/<name>? (In a zip, also under one top folder.) */
+/* Does the release hold data/<name>? (In a zip, also under one top
+ * folder.) 1 or 0; -1 when out of memory. */
 int s2_source_has(const s2_source *s, const char *name);
 /* Read data/<name> whole: *text (NUL-terminated, sc_free) and *display, the
  * path shown in messages and cells ("PATH/data/<name>", sc_free). */

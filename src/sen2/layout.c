@@ -211,3 +211,5 @@ const s2_layout s2_layouts[] = {
 const int s2_nlayouts = NCOLS(s2_layouts);
 
 _Static_assert(N2022 <= S2_MAXRAW && N2025 <= S2_MAXRAW, "raise S2_MAXRAW");
+_Static_assert(NCOLS(files2022) <= S2_MAXFILES && NCOLS(files2025) <= S2_MAXFILES,
+               "raise S2_MAXFILES");

@@ -443,13 +443,13 @@ static int read_file(s2_ctx *c, const s2_source *src, const s2_filespec *spec, r
 
 /* ---- one release ---- */
 
-static void list_files(char *buf, size_t cap, const s2_layout *l, const s2_source *src,
-                       int present)
+/* "data/a.csv, data/b.csv": the files of l whose present[] is `want`. */
+static void list_files(char *buf, size_t cap, const s2_layout *l, const int *present, int want)
 {
     size_t used = 0;
     buf[0] = '\0';
     for (int i = 0; i < l->nfiles; i++) {
-        if (src && s2_source_has(src, l->files[i].name) != present)
+        if (present[i] != want)
             continue;
         int n = snprintf(buf + used, cap - used, "%sdata/%s", used ? ", " : "",
                          l->files[i].name);
@@ -462,18 +462,23 @@ static void list_files(char *buf, size_t cap, const s2_layout *l, const s2_sourc
 static int pick_layout(s2_ctx *c, const s2_source *src, const s2_layout **out)
 {
     int full = -1, nfull = 0;
+    int present[S2_MAXFILES];
     char have[512], lack[512];
     for (int i = 0; i < s2_nlayouts; i++) {
         const s2_layout *l = &s2_layouts[i];
         int n = 0;
-        for (int k = 0; k < l->nfiles; k++)
-            n += s2_source_has(src, l->files[k].name);
+        for (int k = 0; k < l->nfiles; k++) {
+            present[k] = s2_source_has(src, l->files[k].name);
+            if (present[k] < 0)
+                return s2_nomem(c);
+            n += present[k];
+        }
         if (n == l->nfiles) {
             full = i;
             nfull++;
         } else if (n > 0) {
-            list_files(have, sizeof have, l, src, 1);
-            list_files(lack, sizeof lack, l, src, 0);
+            list_files(have, sizeof have, l, present, 1);
+            list_files(lack, sizeof lack, l, present, 0);
             return sc_error_at(c->e, src->path, 0, 0,
                                "has %s of a %s-style SEN2 release but lacks %s", have, l->name,
                                lack);
@@ -487,8 +492,10 @@ static int pick_layout(s2_ctx *c, const s2_source *src, const s2_layout **out)
         return sc_error_at(c->e, src->path, 0, 0,
                            "holds the files of more than one SEN2 release layout: give each "
                            "release on its own");
-    list_files(have, sizeof have, &s2_layouts[0], NULL, 0);
-    list_files(lack, sizeof lack, &s2_layouts[1], NULL, 0);
+    for (int k = 0; k < S2_MAXFILES; k++)
+        present[k] = 0;
+    list_files(have, sizeof have, &s2_layouts[0], present, 0);
+    list_files(lack, sizeof lack, &s2_layouts[1], present, 0);
     return sc_error_at(c->e, src->path, 0, 0,
                        "no SEN2 files: expected %s (a 2022-style release) or %s (2025-style)",
                        have, lack);

@@ -116,8 +116,10 @@ int s2_source_has(const s2_source *s, const char *name)
     if (s->zip)
         return member(s, name) >= 0;
     char *p = folder_path(s, name);
+    if (!p)
+        return -1;
     struct stat st;
-    int ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    int ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
     sc_free(p);
     return ok;
 }

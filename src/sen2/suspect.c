@@ -254,8 +254,8 @@ static int rule_break(sc_sen2 *p, int k, int role, sc_error *e)
                      y0 + worst, sc_sen2_role_name(role), y0 + wa, xa, y0 + wb, xb, least);
         else
             snprintf(why, sizeof why,
-                     "%d %s %s is %.3g times %s, the geometric mean of %d (%s) and %d (%s): "
-                     "outside [%.3g, %.3g]", y0 + worst, sc_sen2_role_name(role), x,
+                     "%d %s %s is %.4g times %s, the geometric mean of %d (%s) and %d (%s): "
+                     "outside [%.4g, %.4g]", y0 + worst, sc_sen2_role_name(role), x,
                      v[worst] / sqrt(v[wa] * v[wb]), g, y0 + wa, xa, y0 + wb, xb, lo, hi);
         int rc = flag(&cl[worst], SC_SEN2_RULE_BREAK, why, e);
         if (rc)
@@ -323,7 +323,7 @@ static int rule_ratio(sc_sen2 *p, int which, double *scratch, sc_error *e)
             char x[32], why[S2_REASON_MAX];
             s2_format_count(x, sizeof x, vals(p, k, role)[i]);
             snprintf(why, sizeof why,
-                     "%d %s %s gives %s %.3g, outside the national range [%.3g, %.3g] "
+                     "%d %s %s gives %s %.4g, outside the national range [%.4g, %.4g] "
                      "(percentiles %g-%g of %s council-years, widened %gx)",
                      p->la[k].first_year + i, sc_sen2_role_name(role), x, ratios[which].label, r,
                      lo, hi, s2_param(S2P_RATIO_PCT_LO), s2_param(S2P_RATIO_PCT_HI), count,
