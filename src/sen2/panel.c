@@ -401,6 +401,8 @@ static int not_found(const sc_sen2 *p, const char *q, sc_error *err)
 int sc_sen2_find(const sc_sen2 *p, const char *la, int *index, sc_error *err)
 {
     char q[NAME_CAP * 2];
+    if (!p || !la)
+        return sc_error_set(err, SC_EINPUT, "no SEN2 panel or no council given");
     while (*la && isspace((unsigned char)*la))
         la++;
     size_t n = strlen(la);

@@ -9,7 +9,7 @@ byte for byte, with fixed dates, so the zips only change when the CSVs do).
 The output is committed; rerun this after editing it, and test_sen2.c checks
 that the zip and the folder of each release read identically.
 
-Seventeen made-up councils in four regions, every series a smooth trend
+Eighteen made-up councils in four regions, every series a smooth trend
 (2% wiggles) except for these planted traits, each of which a test looks for:
 
   format  r2025 files start with a UTF-8 byte-order mark; r2022's sen2_mi.csv
@@ -53,8 +53,9 @@ REGIONS = {
     "E12000004": "Isle Testshire",
 }
 
-# old code, new code in r2022, new code in r2025, name, region, base requests,
-# growth, activity years in r2022 (None: absent), in r2025
+# old code, new code in r2022 (None: not in it), new code in r2025 (None: not
+# in it), name, region, requests in 2016, yearly growth; years_of() says which
+# activity years each release has
 A_YEARS = range(2015, 2022)         # activity years of r2022 (stock: census + 1)
 B_YEARS = range(2018, 2024)         # activity years of r2025
 COUNCILS = [
