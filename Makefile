@@ -21,13 +21,13 @@ ifeq ($(MPI),1)
 CC       = mpicc
 BUILD    = build/mpi
 endif
-PKGS     = gsl hdf5 libfyaml nettle xlsxwriter plplot zlib
+PKGS     = gsl hdf5 libfyaml nettle xlsxwriter plplot zlib libzip
 VERSION  = 0.2.0
 
 # Debian packages the build, the tests and the model check need. `make deps`
 # installs the ones that are missing (as root, on a fresh Debian 12 machine).
 DEB_PKGS = build-essential pkg-config libgsl-dev libhdf5-dev hdf5-tools zlib1g-dev \
-           libfyaml-dev libcmocka-dev nettle-dev librandom123-dev \
+           libfyaml-dev libcmocka-dev nettle-dev librandom123-dev libzip-dev \
            python3 python3-numpy python3-h5py python3-yaml git ca-certificates \
            libxlsxwriter-dev libplplot-dev plplot-driver-cairo chromium fonts-dejavu-core \
            python3-pil unzip time valgrind clang libclang-rt-14-dev

@@ -8,7 +8,8 @@
  * result file (nor a temporary one) left behind; under `make asan`,
  * LeakSanitizer also checks that nothing allocated before the failure leaks.
  * It stops at the first k beyond the run's last allocation, where the run
- * must succeed.
+ * must succeed. The same sweep goes over reading two SEN2 releases (a folder
+ * and a zip: sc_sen2_read), which must fail with SC_ENOMEM and no panel.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 #include "sendcast/alloc.h"
 #include "sendcast/cli.h"
 #include "sendcast/error.h"
+#include "sendcast/sen2.h"
 
 static int exists(const char *path)
 {
@@ -93,11 +95,43 @@ static void test_every_allocation_of_a_bounded_run(void **state)
     sweep("tests/data/scenario/minimal.yaml", "600", "--memory=1");
 }
 
+static void test_every_allocation_of_a_sen2_read(void **state)
+{
+    (void)state;
+    const char *paths[2] = { "tests/data/sen2/r2022", "tests/data/sen2/r2025.zip" };
+    long k;
+    for (k = 1;; k++) {
+        sc_error e;
+        sc_error_clear(&e);
+        sc_sen2 *p = (sc_sen2 *)1;
+        sc_alloc_fail_at(k);
+        int st = sc_sen2_read(paths, 2, &p, &e);
+        long made = sc_alloc_count();
+        sc_alloc_fail_at(0);
+        if (made < k) {
+            assert_int_equal(st, SC_OK);
+            assert_true(sc_sen2_la_count(p) > 10);
+            sc_sen2_free(p);
+            break;
+        }
+        if (st != SC_ENOMEM || !strstr(e.msg, "memory") || p)
+            print_error("allocation %ld: status %d, panel %p, message: %s\n", k, st, (void *)p,
+                        e.msg);
+        assert_int_equal(st, SC_ENOMEM);
+        assert_int_equal(sc_error_exit_code(&e), 1);
+        assert_non_null(strstr(e.msg, "memory"));
+        assert_null(p);
+    }
+    print_message("SEN2 releases: %ld allocations, each failed in turn\n", k - 1);
+    assert_true(k > 50);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_of_a_run),
         cmocka_unit_test(test_every_allocation_of_a_bounded_run),
+        cmocka_unit_test(test_every_allocation_of_a_sen2_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
