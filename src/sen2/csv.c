@@ -7,11 +7,11 @@
  * header column refused, errors as FILE:LINE). Should that reader move, only
  * this file changes: the rest of src/sen2 sees an s2_table.
  */
-#include "internal.h"
+#include "s2_internal.h"
 
 #include <string.h>
 
-#include "../scenario/internal.h"
+#include "../scenario/scn_internal.h"
 #include "sendcast/alloc.h"
 
 int s2_table_parse(s2_table *t, const char *path, const char *text, size_t len, sc_error *e)
@@ -19,7 +19,7 @@ int s2_table_parse(s2_table *t, const char *path, const char *text, size_t len, 
     memset(t, 0, sizeof *t);
     scn_csv *c = sc_calloc(1, sizeof *c);
     if (!c)
-        return sc_error_set(e, SC_ENOMEM, "%s: out of memory while reading", path);
+        return SC_ERROR(e, SC_ENOMEM, "%s: out of memory while reading", path);
     int rc = scn_csv_parse(c, path, text, len, e);
     if (rc) {
         sc_free(c);

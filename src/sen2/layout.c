@@ -10,7 +10,7 @@
  * ceased sum a "z" (not applicable: no EHC plans in 2014, no statements from
  * 2019) counts 0. A difference below zero ("parts exceed the total") is NaN.
  */
-#include "internal.h"
+#include "s2_internal.h"
 
 #include <math.h>
 #include <string.h>

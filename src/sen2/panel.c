@@ -9,7 +9,7 @@
  * series span every activity year any of its rows gave, contiguously (years
  * no row spoke to are NaN, "no row").
  */
-#include "internal.h"
+#include "s2_internal.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -392,7 +392,7 @@ static int not_found(const sc_sen2 *p, const char *q, sc_error *err)
         describe(&p->la[best[k]], one, sizeof one);
         append(list, sizeof list, &used, one);
     }
-    return sc_error_set(err, SC_EINPUT,
+    return SC_ERROR(err, SC_EINPUT,
                         "no council \"%s\" in the SEN2 panel (give a 3-digit old code, a "
                         "9-character new code or the name as DfE spells it)%s%s",
                         q, nbest ? "; did you mean " : "", list);
@@ -402,14 +402,14 @@ int sc_sen2_find(const sc_sen2 *p, const char *la, int *index, sc_error *err)
 {
     char q[NAME_CAP * 2];
     if (!p || !la)
-        return sc_error_set(err, SC_EINPUT, "no SEN2 panel or no council given");
+        return SC_ERROR(err, SC_EINPUT, "no SEN2 panel or no council given");
     while (*la && isspace((unsigned char)*la))
         la++;
     size_t n = strlen(la);
     while (n && isspace((unsigned char)la[n - 1]))
         n--;
     if (n == 0 || n >= sizeof q)
-        return sc_error_set(err, SC_EINPUT, "expected a council's code or name, got \"%.*s\"",
+        return SC_ERROR(err, SC_EINPUT, "expected a council's code or name, got \"%.*s\"",
                             (int)(n < 64 ? n : 64), la);
     memcpy(q, la, n);
     q[n] = '\0';
@@ -436,7 +436,7 @@ int sc_sen2_find(const sc_sen2 *p, const char *la, int *index, sc_error *err)
         describe(&p->la[found[k]], one, sizeof one);
         append(list, sizeof list, &used, one);
     }
-    return sc_error_set(err, SC_EINPUT,
+    return SC_ERROR(err, SC_EINPUT,
                         "\"%s\" names %d councils in the SEN2 panel: %s; give the old code", q,
                         nfound, list);
 }

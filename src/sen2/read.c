@@ -9,7 +9,7 @@
  * that a row spoke to, and rule 1 is applied within the release, where the
  * council's number and its region's total come from the same files.
  */
-#include "internal.h"
+#include "s2_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@
 
 int s2_nomem(s2_ctx *c)
 {
-    return sc_error_set(c->e, SC_ENOMEM, "out of memory while reading the SEN2 releases");
+    return SC_ERROR(c->e, SC_ENOMEM, "out of memory while reading the SEN2 releases");
 }
 
 static int has_code(const s2_ent *t, const char *code)
@@ -316,7 +316,7 @@ static int check_columns(file_read *f)
     }
     if (!nmiss)
         return SC_OK;
-    return sc_error_at(f->c->e, f->t->path, 1, 0,
+    return SC_ERROR_AT(f->c->e, f->t->path, 1, 0,
                        "the header lacks the column%s %s, which this file of a SEN2 release "
                        "(%s) must have", nmiss > 1 ? "s" : "", miss, f->spec->name);
 }
@@ -325,7 +325,7 @@ static int bad_cell(file_read *f, int row, int col, const char *what)
 {
     const char *s = s2_cell(f->t, row, col);
     size_t len = strlen(s);
-    return sc_error_at(f->c->e, f->t->path, f->t->line[row], col + 1,
+    return SC_ERROR_AT(f->c->e, f->t->path, f->t->line[row], col + 1,
                        "column %s: expected %s, got \"%.*s%s\"", f->t->head[col], what,
                        len > 40 ? 37 : (int)len, s, len > 40 ? "..." : "");
 }
@@ -368,7 +368,7 @@ static int gather_row(file_read *f, recset *s, int row)
         if (old[0] && (strlen(old) != 3 || strspn(old, "0123456789") != 3))
             return bad_cell(f, row, f->id[C_OLD], "a 3-digit code or an empty cell");
         if (!old[0] && !newc[0])
-            return sc_error_at(c->e, t->path, t->line[row], 0,
+            return SC_ERROR_AT(c->e, t->path, t->line[row], 0,
                                "a local authority row with neither old_la_code nor new_la_code");
         if ((rcode[0] || rname[0])
             && (rc = s2_entity(c, S2_REGION, "", rcode, rname, rcode, rname, &region)))
@@ -376,7 +376,7 @@ static int gather_row(file_read *f, recset *s, int row)
         rc = s2_entity(c, S2_LA, old, newc, name, rcode, rname, &ent);
     } else {
         if (!rcode[0] && !rname[0])
-            return sc_error_at(c->e, t->path, t->line[row], 0,
+            return SC_ERROR_AT(c->e, t->path, t->line[row], 0,
                                "a regional row with neither region_code nor region_name");
         rc = s2_entity(c, S2_REGION, "", rcode, rname, rcode, rname, &ent);
     }
@@ -392,7 +392,7 @@ static int gather_row(file_read *f, recset *s, int row)
         s2_raw *raw = &r->raw[cs->raw];
         int col = f->val[want[w]];
         if (raw->file == f->file)
-            return sc_error_at(c->e, t->path, t->line[row], 0,
+            return SC_ERROR_AT(c->e, t->path, t->line[row], 0,
                                "a second row for %s, time_period %s%s%s: the first is line %d",
                                lv == S2_LA ? name : rname, s2_cell(t, row, f->id[C_TIME]),
                                cs->type ? ", establishment type " : "", cs->type ? cs->type : "",
@@ -433,7 +433,7 @@ static int read_file(s2_ctx *c, const s2_source *src, const s2_filespec *spec, r
         rc = gather_row(&f, s, r);
     }
     if (!rc && spec->total && totals == 0)
-        rc = sc_error_at(c->e, t.path, 0, 0,
+        rc = SC_ERROR_AT(c->e, t.path, 0, 0,
                          "no row has the breakdown \"%s\" (the total this file must give)",
                          spec->total);
     s2_table_free(&t);
@@ -478,7 +478,7 @@ static int pick_layout(s2_ctx *c, const s2_source *src, const s2_layout **out)
         } else if (n > 0) {
             list_files(have, sizeof have, l, present, 1);
             list_files(lack, sizeof lack, l, present, 0);
-            return sc_error_at(c->e, src->path, 0, 0,
+            return SC_ERROR_AT(c->e, src->path, 0, 0,
                                "has %s of a %s-style SEN2 release but lacks %s", have, l->name,
                                lack);
         }
@@ -488,14 +488,14 @@ static int pick_layout(s2_ctx *c, const s2_source *src, const s2_layout **out)
         return SC_OK;
     }
     if (nfull > 1)
-        return sc_error_at(c->e, src->path, 0, 0,
+        return SC_ERROR_AT(c->e, src->path, 0, 0,
                            "holds the files of more than one SEN2 release layout: give each "
                            "release on its own");
     for (int k = 0; k < S2_MAXFILES; k++)
         present[k] = 0;
     list_files(have, sizeof have, &s2_layouts[0], present, 0);
     list_files(lack, sizeof lack, &s2_layouts[1], present, 0);
-    return sc_error_at(c->e, src->path, 0, 0,
+    return SC_ERROR_AT(c->e, src->path, 0, 0,
                        "no SEN2 files: expected %s (a 2022-style release) or %s (2025-style)",
                        have, lack);
 }
@@ -568,16 +568,16 @@ int sc_sen2_read(const char *const *paths, int npaths, sc_sen2 **out, sc_error *
 {
     *out = NULL;
     if (npaths < 1 || !paths)
-        return sc_error_set(err, SC_EINPUT, "no SEN2 release given: expected at least one "
+        return SC_ERROR(err, SC_EINPUT, "no SEN2 release given: expected at least one "
                                             "zip or folder");
     s2_ctx c = { .e = err };
     int rc = SC_OK;
     for (int i = 0; !rc && i < npaths; i++) {
         rc = paths[i] ? s2_read_release(&c, paths[i], i)
-                      : sc_error_set(err, SC_EINPUT, "SEN2 release %d of %d: no path given",
+                      : SC_ERROR(err, SC_EINPUT, "SEN2 release %d of %d: no path given",
                                      i + 1, npaths);
         if (rc == SC_EINPUT || rc == SC_EFAIL)
-            sc_error_push(err, "while reading SEN2 release %d of %d, %s", i + 1, npaths,
+            SC_CONTEXT(err, "while reading SEN2 release %d of %d, %s", i + 1, npaths,
                           paths[i]);
     }
     if (!rc)

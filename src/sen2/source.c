@@ -7,7 +7,7 @@
  * Paths shown in messages and cells name the member inside the release as
  * if the zip were a folder: "releases/ehcp_2022.zip/data/sen2_mi.csv".
  */
-#include "internal.h"
+#include "s2_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@
 
 static int nomem(sc_error *e, const char *path)
 {
-    return sc_error_set(e, SC_ENOMEM, "%s: out of memory while reading", path);
+    return SC_ERROR(e, SC_ENOMEM, "%s: out of memory while reading", path);
 }
 
 int s2_source_open(s2_source *s, const char *path, sc_error *e)
@@ -33,8 +33,8 @@ int s2_source_open(s2_source *s, const char *path, sc_error *e)
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
-            return sc_error_at(e, path, 0, 0, "no such file or folder");
-        return sc_error_set(e, SC_EFAIL, "%s: cannot open: %s", path, strerror(errno));
+            return SC_ERROR_AT(e, path, 0, 0, "no such file or folder");
+        return SC_ERROR(e, SC_EFAIL, "%s: cannot open: %s", path, strerror(errno));
     }
     if (S_ISDIR(st.st_mode)) {
         size_t n = strlen(path) + 8;
@@ -45,7 +45,7 @@ int s2_source_open(s2_source *s, const char *path, sc_error *e)
         int ok = stat(data, &st) == 0 && S_ISDIR(st.st_mode);
         sc_free(data);
         if (!ok)
-            return sc_error_at(e, path, 0, 0,
+            return SC_ERROR_AT(e, path, 0, 0,
                                "a folder without data/: expected a DfE release, a .zip or the "
                                "folder it unpacks to, holding CSV files under data/");
         return SC_OK;
@@ -54,14 +54,14 @@ int s2_source_open(s2_source *s, const char *path, sc_error *e)
     zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
     if (!z) {
         if (zerr == ZIP_ER_NOZIP)
-            return sc_error_at(e, path, 0, 0,
+            return SC_ERROR_AT(e, path, 0, 0,
                                "neither a zip archive nor a folder: expected a DfE release, a "
                                ".zip or the folder it unpacks to, holding CSV files under data/");
         if (zerr == ZIP_ER_MEMORY)
             return nomem(e, path);
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        int rc = sc_error_at(e, path, 0, 0, "cannot read the zip archive: %s",
+        int rc = SC_ERROR_AT(e, path, 0, 0, "cannot read the zip archive: %s",
                              zip_error_strerror(&ze));
         zip_error_fini(&ze);
         return rc;
@@ -129,8 +129,8 @@ static int read_folder_file(const char *path, char **text, size_t *len, sc_error
     FILE *f = fopen(path, "rb");
     if (!f) {
         if (errno == ENOENT)
-            return sc_error_at(e, path, 0, 0, "no such file");
-        return sc_error_set(e, SC_EFAIL, "%s: cannot open: %s", path, strerror(errno));
+            return SC_ERROR_AT(e, path, 0, 0, "no such file");
+        return SC_ERROR(e, SC_EFAIL, "%s: cannot open: %s", path, strerror(errno));
     }
     size_t cap = 0, used = 0;
     char *buf = NULL;
@@ -139,7 +139,7 @@ static int read_folder_file(const char *path, char **text, size_t *len, sc_error
         if (used + 1 >= cap) {
             size_t ncap = cap ? 2 * cap : 65536;
             if (ncap > S2_MAX_MEMBER_BYTES) {
-                rc = sc_error_at(e, path, 0, 0, "larger than %zu MB: not a SEN2 file",
+                rc = SC_ERROR_AT(e, path, 0, 0, "larger than %zu MB: not a SEN2 file",
                                  S2_MAX_MEMBER_BYTES >> 20);
                 break;
             }
@@ -155,7 +155,7 @@ static int read_folder_file(const char *path, char **text, size_t *len, sc_error
         used += n;
         if (n == 0) {
             if (ferror(f))
-                rc = sc_error_set(e, SC_EFAIL, "%s: cannot read: %s", path, strerror(errno));
+                rc = SC_ERROR(e, SC_EFAIL, "%s: cannot read: %s", path, strerror(errno));
             break;
         }
     }
@@ -176,9 +176,9 @@ static int read_member(const s2_source *s, zip_int64_t i, const char *display, c
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(s->zip, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
-        return sc_error_at(e, display, 0, 0, "cannot read the member's size in the zip archive");
+        return SC_ERROR_AT(e, display, 0, 0, "cannot read the member's size in the zip archive");
     if (st.size >= S2_MAX_MEMBER_BYTES)
-        return sc_error_at(e, display, 0, 0, "larger than %zu MB: not a SEN2 file",
+        return SC_ERROR_AT(e, display, 0, 0, "larger than %zu MB: not a SEN2 file",
                            S2_MAX_MEMBER_BYTES >> 20);
     char *buf = sc_malloc((size_t)st.size + 1);
     if (!buf)
@@ -187,12 +187,12 @@ static int read_member(const s2_source *s, zip_int64_t i, const char *display, c
     zip_uint64_t used = 0;
     int rc = SC_OK;
     if (!f)
-        rc = sc_error_at(e, display, 0, 0, "cannot open the member: %s",
+        rc = SC_ERROR_AT(e, display, 0, 0, "cannot open the member: %s",
                          zip_strerror(s->zip));
     while (!rc && used < st.size) {
         zip_int64_t n = zip_fread(f, buf + used, st.size - used);
         if (n <= 0)
-            rc = sc_error_at(e, display, 0, 0, "damaged member: %s",
+            rc = SC_ERROR_AT(e, display, 0, 0, "damaged member: %s",
                              n < 0 ? zip_file_strerror(f) : "shorter than its stated size");
         else
             used += (zip_uint64_t)n;
@@ -228,7 +228,7 @@ int s2_source_read(const s2_source *s, const char *name, char **text, size_t *le
     }
     zip_int64_t i = member(s, name);
     if (i < 0)
-        return sc_error_at(e, s->path, 0, 0, "the zip archive has no data/%s", name);
+        return SC_ERROR_AT(e, s->path, 0, 0, "the zip archive has no data/%s", name);
     const char *m = zip_get_name(s->zip, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
     size_t n = strlen(s->path) + strlen(m) + 2;
     char *p = sc_malloc(n);

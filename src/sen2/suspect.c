@@ -9,7 +9,7 @@
  * councils' series, in that order, each ignoring cells already flagged. The
  * rules are documented in include/sendcast/sen2.h and docs/sen2.md.
  */
-#include "internal.h"
+#include "s2_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -178,7 +178,7 @@ static int flag(sc_sen2_cell *cl, int rule, const char *why, sc_error *e)
 {
     char *r = sc_strdup(why);
     if (!r)
-        return sc_error_set(e, SC_ENOMEM, "out of memory while checking the SEN2 panel");
+        return SC_ERROR(e, SC_ENOMEM, "out of memory while checking the SEN2 panel");
     cl->rule = rule;
     cl->reason = r;
     return SC_OK;
@@ -349,7 +349,7 @@ static int list_lags(sc_sen2 *p, sc_error *e)
                 cap = cap ? 2 * cap : 64;
                 sc_sen2_lag *l = sc_realloc(p->lags, (size_t)cap * sizeof *l);
                 if (!l)
-                    return sc_error_set(e, SC_ENOMEM,
+                    return SC_ERROR(e, SC_ENOMEM,
                                         "out of memory while checking the SEN2 panel");
                 p->lags = l;
             }
@@ -371,7 +371,7 @@ int s2_rules_panel(sc_sen2 *p, sc_error *e)
     }
     double *scratch = rc ? NULL : sc_malloc((most ? most : 1) * sizeof *scratch);
     if (!rc && !scratch)
-        rc = sc_error_set(e, SC_ENOMEM, "out of memory while checking the SEN2 panel");
+        rc = SC_ERROR(e, SC_ENOMEM, "out of memory while checking the SEN2 panel");
     for (int which = 0; !rc && which < SC_SEN2_NRATIOS; which++)
         rc = rule_ratio(p, which, scratch, e);
     sc_free(scratch);
