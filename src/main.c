@@ -79,8 +79,8 @@ static int version(void)
     sc_version_libraries(libs, sizeof libs);
     char mpi[256];
     sc_ranks_library(mpi, sizeof mpi);
-    printf("sendcast %s (git %s), model v%s, result format %d\n%s\nMPI: %s\n", SC_VERSION,
-           SC_GIT_REV, SC_MODEL_VERSION, SC_FORMAT_VERSION, libs, mpi);
+    printf("sendcast %s (git %s), models %s, result format %d\n%s\nMPI: %s\n", SC_VERSION,
+           SC_GIT_REV, SC_MODEL_VERSIONS, SC_FORMAT_VERSION, libs, mpi);
     return 0;
 }
 

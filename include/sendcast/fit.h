@@ -81,6 +81,13 @@ typedef struct sc_fit_result {
     int trend_on_plans;             /* 1: the 5.1 fallback on plans_issued */
     int ss_from_history;            /* 1: SEND-support pupils from history */
     double ss_base;                 /* base-year SEND-support pupils used otherwise */
+    /* Model 2 (fit_v2.c): the council's filtered series and pooled parameters. */
+    int have_model2;
+    double m2_level, m2_trend_dev, m2_level_sd;     /* conversion at the base year */
+    double m2_netleave, m2_cease_mean;  /* the council's net leaving and cease rates */
+    int m2_years[2];                    /* first and last year of requests used */
+    int m2_nrequests;
+    int m2_priors_origin, m2_priors_councils;
 } sc_fit_result;
 
 /* The parameters of a run of s (*out, the caller's to sc_params_free): the
@@ -95,6 +102,12 @@ typedef struct sc_fit_result {
  * SC_ENOMEM. *out is NULL on failure. */
 int sc_fit_params(const sc_scenario *s, int until, sc_params **out, sc_fit_result *result,
                   sc_error *e);
+
+/* The same with the national priors of model 2 given (NULL: the scenario's
+ * own `priors:`): how a rolling-origin back-test fits each origin on priors
+ * that saw nothing after it. */
+int sc_fit_params_with(const sc_scenario *s, const struct sc_priors *priors, int until,
+                       sc_params **out, sc_fit_result *result, sc_error *e);
 
 /* Does the scenario have any `dist: fit`? */
 int sc_fit_needed(const sc_scenario *s);

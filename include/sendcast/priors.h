@@ -76,12 +76,16 @@ void sc_priors_request_series(const sc_priors *p, const sc_panel_series *s, doub
 void sc_priors_ratio_series(const sc_priors *p, const sc_panel_series *s, double *x, double *var);
 void sc_priors_netleave_series(const sc_priors *p, const sc_panel_series *s, double *x, double *var);
 
-/* Write the priors as YAML (data/national/priors.yaml) with a header saying
- * where they came from (`provenance`, one or more comment lines). */
-int sc_priors_write(const sc_priors *p, FILE *f, const char *provenance, sc_error *e);
+/* An empty priors object with nyears national years (every array NaN), for
+ * a reader to fill; SC_OK or SC_ENOMEM. */
+int sc_priors_alloc(int nyears, sc_priors **out, sc_error *e);
+/* A deep copy. SC_OK or SC_ENOMEM. */
+int sc_priors_copy(const sc_priors *p, sc_priors **out, sc_error *e);
 
-/* Read a file sc_priors_write made; SC_EINPUT naming the file and line of
- * what is missing or out of range. */
-int sc_priors_read(const char *path, sc_priors **out, sc_error *e);
+/* Write the priors as YAML (scenarios/data/national/priors.yaml), after a
+ * header of comment lines saying where they came from (`provenance`, lines
+ * separated by '\n'). A scenario's `priors:` key reads such a file
+ * (src/scenario/priors_file.c). SC_OK, or SC_EFAIL when writing fails. */
+int sc_priors_write(const sc_priors *p, FILE *f, const char *provenance, sc_error *e);
 
 #endif

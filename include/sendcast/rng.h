@@ -33,7 +33,9 @@ enum sc_purpose {
     SC_PURPOSE_CEASING,
     SC_PURPOSE_ESCALATION,
     SC_PURPOSE_STEP_UP,
-    SC_PURPOSE_HETEROGENEITY   /* h_c, unit = cluster */
+    SC_PURPOSE_HETEROGENEITY,  /* h_c, unit = cluster */
+    SC_PURPOSE_DISTRICT,       /* model 2: the year's district factors, unit = (factor, year) */
+    SC_PURPOSE_NET_FLOW        /* model 2: the stock's net flow, unit = (cluster, year) */
 };
 
 /* A gsl_rng whose state lives in the caller's memory (no allocation). */

@@ -38,11 +38,13 @@ enum sc_placement {
 };
 extern const char *const sc_placement_names[SC_NPLACEMENTS];
 
-/* Parameters of MODEL.md 3.1, in draw order; names are CONTRACT.md's groups. */
+/* Parameters of MODEL.md 3.1 (model 1) and docs/model.md 2 (model 2); names
+ * are CONTRACT.md's groups. The numbers key each parameter's random stream,
+ * so a new parameter is added at the end, never in between. */
 enum sc_param_id {
-    SC_P_CONVERSION,        /* (alpha, beta) */
-    SC_P_DISPERSION,        /* k */
-    SC_P_DAMPING,           /* phi */
+    SC_P_CONVERSION,        /* v1 (alpha, beta); v2 (level, trend deviation) */
+    SC_P_DISPERSION,        /* k (model 1 only) */
+    SC_P_DAMPING,           /* phi: of the trend (v1), of the trend deviation (v2) */
     SC_P_ASSESS,
     SC_P_ISSUE,
     SC_P_PLACEMENT_MIX,
@@ -60,6 +62,20 @@ enum sc_param_id {
     SC_P_HETEROGENEITY_CV,
     SC_P_INFLATION,
     SC_P_SEND_SUPPORT_DRIFT,
+    /* Model 2 only (docs/model.md 2). */
+    SC_P_NATIONAL_TREND,        /* beta: national yearly growth of log requests */
+    SC_P_NATIONAL_SHOCK,        /* sigma_delta^2: variance of the national yearly shock */
+    SC_P_SHOCK_SD,              /* sigma: sd of the council's yearly shock */
+    SC_P_SHOCK_PERSISTENCE,     /* pi: persistent share of sigma^2 */
+    SC_P_ASSESS_DEVIATION,      /* u0: deviation of log plans per request in the base year */
+    SC_P_ASSESS_PERSISTENCE,    /* rho_u */
+    SC_P_ASSESS_SD,             /* sigma_u: stationary sd of the deviation */
+    SC_P_NATIONAL_ASSESS_SD,    /* sigma_psi */
+    SC_P_ASSESS_RESPONSE,       /* kappa */
+    SC_P_NET_TRANSFER,          /* tau-bar: net flow into the stock, share a year */
+    SC_P_TRANSFER_PERSISTENCE,  /* rho_w */
+    SC_P_TRANSFER_SD,           /* sigma_w */
+    SC_P_NATIONAL_TRANSFER_SD,  /* sigma_chi */
     SC_NPARAMS
 };
 
@@ -72,8 +88,9 @@ enum sc_dist_kind {
     SC_DIST_DIRICHLET,      /* value[0..dim-1] = alpha */
     SC_DIST_BVNORMAL,       /* value[0..1] = mean, cov[2][2] */
     SC_DIST_POISSON,        /* dispersion only: k infinite, requests Poisson */
-    SC_DIST_FIT             /* fitted from history by the fit stage, which resolves it in
+    SC_DIST_FIT,            /* fitted from history by the fit stage, which resolves it in
                                the run's parameters (params.h, fit.h); never drawn as such */
+    SC_DIST_SCALED_INV_CHI2 /* p[0] = nu, p[1] = s^2: nu s^2 / X, X ~ chi^2(nu) */
 };
 extern const char *const sc_dist_names[];   /* indexed by enum sc_dist_kind */
 
@@ -92,6 +109,11 @@ enum sc_param_shape { SC_SHAPE_SCALAR, SC_SHAPE_PAIR, SC_SHAPE_PLACEMENTS, SC_SH
 
 /* One row of the parameter table: everything the parser, the checks, the
  * docs and the HDF5 writer need to know about a parameter. */
+/* Which model versions use a parameter (sc_param_info.models). */
+#define SC_MODEL_1 1u
+#define SC_MODEL_2 2u
+#define SC_MODEL_BOTH (SC_MODEL_1 | SC_MODEL_2)
+
 typedef struct sc_param_info {
     const char *name;       /* YAML key and HDF5 group name */
     unsigned allowed;       /* bit (1u << kind) for each allowed enum sc_dist_kind */
@@ -100,8 +122,13 @@ typedef struct sc_param_info {
     int required;           /* 0: may be left out (dispersion → Poisson, others → see default_value) */
     double default_value;   /* fixed value used when left out and not required */
     const char *doc;
+    unsigned models;        /* SC_MODEL_1 | SC_MODEL_2: the versions that use it */
 } sc_param_info;
 extern const sc_param_info sc_param_table[SC_NPARAMS];
+
+/* Whether parameter id belongs to model version `model` (1 or 2): the others
+ * are neither read from, drawn for, written for nor reported on its scenarios. */
+int sc_param_in_model(int id, int model);
 
 typedef struct sc_dist {
     enum sc_dist_kind kind;
@@ -199,6 +226,8 @@ typedef struct sc_scenario {
     sc_file *files;             /* files[0] is the scenario itself */
     int nfiles;
 
+    int model;                  /* 1: MODEL.md v1 (default); 2: docs/model.md */
+    struct sc_priors *priors;   /* model 2: the national priors (`priors:`); NULL: none given */
     int base_year;
     int horizon;                /* H: years simulated, t = 1..H */
     long trajectories;

@@ -11,7 +11,8 @@
 #define SC_GIT_REV "unknown"
 #endif
 
-#define SC_MODEL_VERSION "1"       /* MODEL.md v1 */
+#define SC_MODEL_VERSIONS "1, 2"   /* the models a scenario may ask for (`model:`): MODEL.md v1
+                                      (docs/model-v1.md) and docs/model.md v2 */
 #define SC_FORMAT_VERSION 1        /* CONTRACT.md HDF5 layout */
 
 /* "GSL 2.7.1, HDF5 1.10.8, libfyaml 0.7.12, nettle 3.8, gcc 12.2.0" into buf. */

@@ -29,6 +29,7 @@
 
 #include "sendcast/alloc.h"
 #include "sendcast/params.h"
+#include "fit_internal.h"
 
 /* ---- windows and history cells ---- */
 
@@ -75,8 +76,7 @@ static int missing_column(const sc_scenario *s, int id, int col, sc_error *e)
                        s->path, s->param[id].line, sc_history_roles[col]);
 }
 
-static int record(sc_params *p, int id, const char *key, const char *item, double x,
-                  sc_error *e)
+int fit_record(sc_params *p, int id, const char *key, const char *item, double x, sc_error *e)
 {
     char name[SC_ID_MAX];
     snprintf(name, sizeof name, "parameters.%s.%s", sc_param_table[id].name, key);
@@ -84,7 +84,7 @@ static int record(sc_params *p, int id, const char *key, const char *item, doubl
     return sc_params_add_input(p, name, item, 0, x, d->status, d->source, e);
 }
 
-static void set_source(sc_dist *d, const char *fitted_from)
+void fit_set_source(sc_dist *d, const char *fitted_from)
 {
     snprintf(d->fitted_from, sizeof d->fitted_from, "%s", fitted_from);
     /* The source is the same text, cut to fit (fitted_from keeps it whole). */
@@ -179,11 +179,11 @@ static int fit_rate(const sc_scenario *s, sc_params *p, int id, int until, sc_fi
     d->kind = SC_DIST_BETA;
     d->p[0] = a0 + acc.num;
     d->p[1] = b0 + (acc.den - acc.num);
-    set_source(d, from);
+    fit_set_source(d, from);
     res->fitted[id] = 1;
     res->n[id] = acc.n;
-    int rc = record(p, id, "a", "", d->p[0], e);
-    return rc ? rc : record(p, id, "b", "", d->p[1], e);
+    int rc = fit_record(p, id, "a", "", d->p[0], e);
+    return rc ? rc : fit_record(p, id, "b", "", d->p[1], e);
 }
 
 /* ---- mixes: Dirichlet(0.5 + base-year stock) (5.3) ---- */
@@ -201,7 +201,7 @@ static int fit_mix(const sc_scenario *s, sc_params *p, int id, sc_fit_result *re
             n += (double)(bands ? s->clusters[c].band_stock[j] : s->clusters[c].placement_stock[j]);
         d->value[j] = 0.5 + n;
     }
-    set_source(d, bands ? "base-year mainstream plans by band (clusters), 0.5 + counts: history "
+    fit_set_source(d, bands ? "base-year mainstream plans by band (clusters), 0.5 + counts: history "
                           "has no new plans by band"
                         : "base-year plans by placement, 0.5 + counts: history has no new "
                           "plans by placement");
@@ -210,7 +210,7 @@ static int fit_mix(const sc_scenario *s, sc_params *p, int id, sc_fit_result *re
     for (int j = 0; j < d->dim; j++) {
         char item[16];
         snprintf(item, sizeof item, "%d", j + 1);
-        int rc = record(p, id, "alpha", bands ? item : sc_placement_names[j], d->value[j], e);
+        int rc = fit_record(p, id, "alpha", bands ? item : sc_placement_names[j], d->value[j], e);
         if (rc)
             return rc;
     }
@@ -219,8 +219,7 @@ static int fit_mix(const sc_scenario *s, sc_params *p, int id, sc_fit_result *re
 
 /* ---- the trend (5.1) and the cluster effect ---- */
 
-/* The mean of a one-number distribution (sc_dist_mean's first component). */
-static double dist_mean(const sc_dist *d)
+double fit_dist_mean(const sc_dist *d)
 {
     double m[SC_MAX_DIM];
     sc_dist_mean(d, m);
@@ -274,7 +273,7 @@ static int trend_data(const sc_scenario *s, const sc_params *p, int until, sc_fi
     res->trend_on_plans = col == SC_H_PLANS_ISSUED;
     res->ss_base = base_send_support(s);
     double mult = res->trend_on_plans
-                      ? dist_mean(sc_params_dist(p, SC_P_ASSESS)) * dist_mean(sc_params_dist(p, SC_P_ISSUE))
+                      ? fit_dist_mean(sc_params_dist(p, SC_P_ASSESS)) * fit_dist_mean(sc_params_dist(p, SC_P_ISSUE))
                       : 1;
     for (int i = 0; i < s->history.nyears && d->n < SC_FIT_MAX_YEARS; i++) {
         double y = cell(s, col, i), ss = cell(s, SC_H_SEND_SUPPORT, i);
@@ -301,7 +300,7 @@ static void trend_options(const sc_params *p, sc_fit_nb_data *d)
 {
     const sc_dist *k = sc_params_dist(p, SC_P_DISPERSION);
     const sc_dist *eff = sc_params_dist(p, SC_P_CLUSTER_EFFECT);
-    d->k_fixed = k->kind == SC_DIST_FIT ? 0 : k->kind == SC_DIST_POISSON ? INFINITY : dist_mean(k);
+    d->k_fixed = k->kind == SC_DIST_FIT ? 0 : k->kind == SC_DIST_POISSON ? INFINITY : fit_dist_mean(k);
     int ramped = 0;
     for (int i = 0; i < d->n; i++)
         ramped |= d->ramp[i] > 0;
@@ -309,7 +308,7 @@ static void trend_options(const sc_params *p, sc_fit_nb_data *d)
     d->prior_a = eff->prior[0];
     d->prior_b = eff->prior[1];
     d->effect_fixed = eff->kind == SC_DIST_FIT ? eff->prior[0] / (eff->prior[0] + eff->prior[1])
-                                               : dist_mean(eff);
+                                               : fit_dist_mean(eff);
 }
 
 static void trend_text(const sc_scenario *s, const sc_fit_result *res, char *buf, size_t cap)
@@ -334,22 +333,22 @@ static int apply_trend(const sc_scenario *s, sc_params *p, sc_fit_result *res, s
     c->value[0] = f->alpha;
     c->value[1] = f->beta;
     memcpy(c->cov, f->cov, sizeof c->cov);
-    set_source(c, from);
+    fit_set_source(c, from);
     res->fitted[SC_P_CONVERSION] = 1;
     res->n[SC_P_CONVERSION] = res->trend_data.n;
-    int rc = record(p, SC_P_CONVERSION, "mean", "1", f->alpha, e);
-    if (!rc) rc = record(p, SC_P_CONVERSION, "mean", "2", f->beta, e);
-    if (!rc) rc = record(p, SC_P_CONVERSION, "cov", "1,1", f->cov[0][0], e);
-    if (!rc) rc = record(p, SC_P_CONVERSION, "cov", "1,2", f->cov[0][1], e);
-    if (!rc) rc = record(p, SC_P_CONVERSION, "cov", "2,2", f->cov[1][1], e);
+    int rc = fit_record(p, SC_P_CONVERSION, "mean", "1", f->alpha, e);
+    if (!rc) rc = fit_record(p, SC_P_CONVERSION, "mean", "2", f->beta, e);
+    if (!rc) rc = fit_record(p, SC_P_CONVERSION, "cov", "1,1", f->cov[0][0], e);
+    if (!rc) rc = fit_record(p, SC_P_CONVERSION, "cov", "1,2", f->cov[0][1], e);
+    if (!rc) rc = fit_record(p, SC_P_CONVERSION, "cov", "2,2", f->cov[1][1], e);
     sc_dist *k = sc_params_edit(p, SC_P_DISPERSION);
     if (!rc && k->kind == SC_DIST_FIT) {
         k->kind = f->poisson ? SC_DIST_POISSON : SC_DIST_FIXED;
         k->value[0] = f->k;
-        set_source(k, from);
+        fit_set_source(k, from);
         res->fitted[SC_P_DISPERSION] = 1;
         res->n[SC_P_DISPERSION] = res->trend_data.n;
-        rc = record(p, SC_P_DISPERSION, "value", "", f->k, e);
+        rc = fit_record(p, SC_P_DISPERSION, "value", "", f->k, e);
     }
     return rc;
 }
@@ -376,12 +375,12 @@ static int apply_effect(const sc_scenario *s, sc_params *p, sc_fit_result *res, 
         snprintf(from, sizeof from, "no history year in the fit had cluster working (ramp > "
                  "0): the prior Beta(%.4g, %.4g) unchanged", d->prior[0], d->prior[1]);
     }
-    set_source(d, from);
+    fit_set_source(d, from);
     res->fitted[SC_P_CLUSTER_EFFECT] = 1;
     for (int i = 0; joint && i < res->trend_data.n; i++)
         res->n[SC_P_CLUSTER_EFFECT] += res->trend_data.ramp[i] > 0;
-    int rc = record(p, SC_P_CLUSTER_EFFECT, "a", "", d->p[0], e);
-    return rc ? rc : record(p, SC_P_CLUSTER_EFFECT, "b", "", d->p[1], e);
+    int rc = fit_record(p, SC_P_CLUSTER_EFFECT, "a", "", d->p[0], e);
+    return rc ? rc : fit_record(p, SC_P_CLUSTER_EFFECT, "b", "", d->p[1], e);
 }
 
 static int fit_trend(const sc_scenario *s, sc_params *p, int until, sc_fit_result *res,
@@ -421,8 +420,8 @@ static int is_rate(int id)
 }
 
 /* Fit every `dist: fit` of s into p, in the order the fits need. */
-static int fit_all(const sc_scenario *s, sc_params *p, int until, sc_fit_result *res,
-                   sc_error *e)
+static int fit_all(const sc_scenario *s, const sc_priors *priors, sc_params *p, int until,
+                   sc_fit_result *res, sc_error *e)
 {
     if (s->history.nyears == 0)
         return SC_ERROR(e, SC_EINPUT, "%s: dist: fit needs a history: section", s->path);
@@ -431,9 +430,15 @@ static int fit_all(const sc_scenario *s, sc_params *p, int until, sc_fit_result 
                         s->history.path, s->history.year[0], until);
     int rc = SC_OK;
     for (int id = 0; !rc && id < SC_NPARAMS; id++)
-        if (s->param[id].kind == SC_DIST_FIT && is_rate(id))
+        if (s->param[id].kind == SC_DIST_FIT && is_rate(id) && !(s->model == 2 && id == SC_P_ASSESS))
             rc = fit_rate(s, p, id, until, res, e);
-    if (!rc)
+    if (!rc && s->model == 2)
+        rc = fit_model2(s, priors, p, until, res, e);
+    else if (!rc && s->param[SC_P_DAMPING].kind == SC_DIST_FIT)
+        rc = SC_ERROR_AT(e, s->path, s->param[SC_P_DAMPING].line, 0, "parameters.damping: "
+                         "dist: fit is model 2's (national priors); in model 1 give the damping "
+                         "as a Beta or a fixed value");
+    else if (!rc)
         rc = fit_trend(s, p, until, res, e);
     if (!rc)
         rc = apply_effect(s, p, res, e);
@@ -446,12 +451,18 @@ static int fit_all(const sc_scenario *s, sc_params *p, int until, sc_fit_result 
 int sc_fit_params(const sc_scenario *s, int until, sc_params **out, sc_fit_result *result,
                   sc_error *e)
 {
+    return sc_fit_params_with(s, NULL, until, out, result, e);
+}
+
+int sc_fit_params_with(const sc_scenario *s, const sc_priors *priors, int until, sc_params **out,
+                       sc_fit_result *result, sc_error *e)
+{
     sc_fit_result local;
     sc_fit_result *res = result ? result : &local;
     memset(res, 0, sizeof *res);
     int rc = sc_params_alloc(s, out, e);
     if (!rc && sc_fit_needed(s))
-        rc = fit_all(s, *out, until, res, e);
+        rc = fit_all(s, priors ? priors : s->priors, *out, until, res, e);
     if (rc) {
         sc_params_free(*out);
         *out = NULL;

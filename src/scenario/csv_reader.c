@@ -277,6 +277,31 @@ static int add_file(scn_ctx *r, char *path, char *text, size_t len)
     return SC_OK;
 }
 
+int scn_file_open(scn_ctx *r, const scn_val *ref, const char *what, const sc_file **out)
+{
+    char rel[1024];
+    if (scn_str(r, ref, rel, sizeof rel))
+        return SC_EINPUT;
+    if (!rel[0])
+        return SCN_ERR(r, ref, "expected the path of %s, got an empty string", what);
+    char *path = display_path(r, rel);
+    if (!path)
+        return SCN_NOMEM(r);
+    char *text;
+    size_t len;
+    int err = sc_file_read(path, (size_t)SCN_MAX_FILE_BYTES, &text, &len);
+    if (err) {
+        int rc = err == ENOMEM ? SCN_NOMEM(r)
+                               : SCN_ERR(r, ref, "cannot read %s: %s", path, strerror(err));
+        sc_free(path);
+        return rc;
+    }
+    if (add_file(r, path, text, len))
+        return SC_ENOMEM;
+    *out = &r->s->files[r->s->nfiles - 1];
+    return SC_OK;
+}
+
 int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out)
 {
     char rel[1024];

@@ -20,38 +20,41 @@
 #define FIXED BIT(SC_DIST_FIXED)
 #define BETA BIT(SC_DIST_BETA)
 #define FIT BIT(SC_DIST_FIT)
+#define NORMAL BIT(SC_DIST_NORMAL)
+#define GAMMA BIT(SC_DIST_GAMMA)
 
 const char *const sc_placement_names[SC_NPLACEMENTS] = {
     "mainstream", "arp", "special", "independent", "post16", "other",
 };
 
-const char *const sc_dist_names[SC_DIST_FIT + 1] = {
+const char *const sc_dist_names[SC_DIST_SCALED_INV_CHI2 + 1] = {
     "none", "fixed", "beta", "normal", "gamma", "dirichlet", "bivariate_normal", "poisson", "fit",
+    "scaled_inv_chi2",
 };
 
 #define CEASE(name, what)                                                                    \
     { name, BETA | FIXED | FIT, SC_DOM_PROB, SC_SHAPE_SCALAR, 1, 0.0,                         \
-      "yearly chance that a plan in " what " ceases" }
+      "yearly chance that a plan in " what " ceases", SC_MODEL_BOTH }
 
 const sc_param_info sc_param_table[SC_NPARAMS] = {
     [SC_P_CONVERSION] = { "conversion", BIT(SC_DIST_BVNORMAL) | FIXED | FIT, SC_DOM_REAL,
                           SC_SHAPE_PAIR, 1, 0.0,
                           "(alpha, beta): log requests per SEND-support pupil at the base year, "
-                          "and its yearly trend" },
+                          "and its yearly trend", SC_MODEL_BOTH },
     [SC_P_DISPERSION] = { "dispersion", FIXED | BIT(SC_DIST_GAMMA) | BIT(SC_DIST_POISSON) | FIT,
                           SC_DOM_POSITIVE, SC_SHAPE_SCALAR, 0, INFINITY,
-                          "k: negative-binomial dispersion of requests (left out: Poisson)" },
-    [SC_P_DAMPING] = { "damping", BETA | FIXED, SC_DOM_UNIT_OPEN, SC_SHAPE_SCALAR, 0, 1.0,
-                       "phi: damping of the trend in forecast years (1: no damping)" },
+                          "k: negative-binomial dispersion of requests (left out: Poisson)", SC_MODEL_1 },
+    [SC_P_DAMPING] = { "damping", BETA | FIXED | FIT, SC_DOM_UNIT_OPEN, SC_SHAPE_SCALAR, 0, 1.0,
+                       "phi: damping of the trend in forecast years (1: no damping)", SC_MODEL_BOTH },
     [SC_P_ASSESS] = { "p_assess", BETA | FIXED | FIT, SC_DOM_PROB, SC_SHAPE_SCALAR, 1, 0.0,
-                      "share of requests agreed for assessment" },
+                      "share of requests agreed for assessment", SC_MODEL_BOTH },
     [SC_P_ISSUE] = { "p_issue", BETA | FIXED | FIT, SC_DOM_PROB, SC_SHAPE_SCALAR, 1, 0.0,
-                     "share of assessments that end in a plan" },
+                     "share of assessments that end in a plan", SC_MODEL_BOTH },
     [SC_P_PLACEMENT_MIX] = { "placement_mix", BIT(SC_DIST_DIRICHLET) | FIXED | FIT,
                              SC_DOM_SIMPLEX, SC_SHAPE_PLACEMENTS, 1, 0.0,
-                             "placement mix of new plans" },
+                             "placement mix of new plans", SC_MODEL_BOTH },
     [SC_P_BAND_MIX] = { "band_mix", BIT(SC_DIST_DIRICHLET) | FIXED | FIT, SC_DOM_SIMPLEX,
-                        SC_SHAPE_BANDS, 1, 0.0, "band mix of new mainstream plans" },
+                        SC_SHAPE_BANDS, 1, 0.0, "band mix of new mainstream plans", SC_MODEL_BOTH },
     [SC_P_CEASE_MAINSTREAM] = CEASE("cease_mainstream", "a mainstream school (any band)"),
     [SC_P_CEASE_ARP] = CEASE("cease_arp", "additionally resourced provision"),
     [SC_P_CEASE_SPECIAL] = CEASE("cease_special", "a special school"),
@@ -59,21 +62,68 @@ const sc_param_info sc_param_table[SC_NPARAMS] = {
     [SC_P_CEASE_POST16] = CEASE("cease_post16", "a post-16 setting"),
     [SC_P_CEASE_OTHER] = CEASE("cease_other", "another setting"),
     [SC_P_STEP_UP] = { "step_up", BETA | FIXED, SC_DOM_PROB, SC_SHAPE_SCALAR, 1, 0.0,
-                       "yearly chance that a mainstream plan moves up one band" },
+                       "yearly chance that a mainstream plan moves up one band", SC_MODEL_BOTH },
     [SC_P_ESCALATION] = { "escalation", BETA | FIXED, SC_DOM_PROB, SC_SHAPE_SCALAR, 1, 0.0,
-                          "yearly chance that a mainstream plan moves to a special school" },
+                          "yearly chance that a mainstream plan moves to a special school", SC_MODEL_BOTH },
     [SC_P_POST16_TRANSFER] = { "post16_transfer", BETA | FIXED, SC_DOM_PROB, SC_SHAPE_SCALAR, 1,
-                               0.0, "yearly chance that a mainstream plan moves to post-16" },
+                               0.0, "yearly chance that a mainstream plan moves to post-16", SC_MODEL_BOTH },
     [SC_P_CLUSTER_EFFECT] = { "cluster_effect", BETA | FIXED | FIT, SC_DOM_PROB, SC_SHAPE_SCALAR, 0,
-                              0.0, "E: share of would-be requests cluster working diverts" },
+                              0.0, "E: share of would-be requests cluster working diverts", SC_MODEL_BOTH },
     [SC_P_HETEROGENEITY_CV] = { "heterogeneity_cv", FIXED | BIT(SC_DIST_GAMMA), SC_DOM_NONNEG,
                                 SC_SHAPE_SCALAR, 0, 0.0,
-                                "cv of the cluster multipliers h_c of the effect (0: none)" },
+                                "cv of the cluster multipliers h_c of the effect (0: none)", SC_MODEL_BOTH },
     [SC_P_INFLATION] = { "inflation", BIT(SC_DIST_NORMAL) | FIXED, SC_DOM_REAL, SC_SHAPE_SCALAR,
-                         1, 0.0, "yearly cost inflation, independent by year" },
+                         1, 0.0, "yearly cost inflation, independent by year", SC_MODEL_BOTH },
     [SC_P_SEND_SUPPORT_DRIFT] = { "send_support_drift", BIT(SC_DIST_NORMAL) | FIXED,
                                   SC_DOM_REAL, SC_SHAPE_SCALAR, 0, 0.0,
-                                  "d: yearly drift of SEND-support prevalence, log scale" },
+                                  "d: yearly drift of SEND-support prevalence, log scale", SC_MODEL_BOTH },
+    /* Model 2 (docs/model.md 2): each may be fitted from history and the
+     * national priors; left out, a movement parameter is 0 (that part of the
+     * model is switched off) and the persistent share is 1. */
+    [SC_P_NATIONAL_TREND] = { "national_trend", NORMAL | FIXED | FIT, SC_DOM_REAL, SC_SHAPE_SCALAR, 1,
+                              0.0, "beta: national yearly growth of log requests", SC_MODEL_2 },
+    [SC_P_NATIONAL_SHOCK] = { "national_shock", BIT(SC_DIST_SCALED_INV_CHI2) | FIXED | FIT,
+                              SC_DOM_NONNEG, SC_SHAPE_SCALAR, 0, 0.0,
+                              "sigma_delta^2: variance of the national yearly shock to log requests",
+                              SC_MODEL_2 },
+    [SC_P_SHOCK_SD] = { "shock_sd", FIXED | GAMMA | FIT, SC_DOM_NONNEG, SC_SHAPE_SCALAR, 1, 0.0,
+                        "sigma: sd of the council's yearly shock to log requests", SC_MODEL_2 },
+    [SC_P_SHOCK_PERSISTENCE] = { "shock_persistence", BETA | FIXED | FIT, SC_DOM_PROB,
+                                 SC_SHAPE_SCALAR, 0, 1.0,
+                                 "pi: persistent share of the council's shock variance (the rest "
+                                 "is the year's transient, negative-binomial dispersion)",
+                                 SC_MODEL_2 },
+    [SC_P_ASSESS_DEVIATION] = { "assess_deviation", NORMAL | FIXED | FIT, SC_DOM_REAL,
+                                SC_SHAPE_SCALAR, 0, 0.0,
+                                "u0: the base year's deviation of log plans per request from "
+                                "its level", SC_MODEL_2 },
+    [SC_P_ASSESS_PERSISTENCE] = { "assess_persistence", BETA | FIXED | FIT, SC_DOM_PROB,
+                                  SC_SHAPE_SCALAR, 0, 0.0,
+                                  "rho_u: AR(1) coefficient of that deviation", SC_MODEL_2 },
+    [SC_P_ASSESS_SD] = { "assess_sd", FIXED | GAMMA | FIT, SC_DOM_NONNEG, SC_SHAPE_SCALAR, 0, 0.0,
+                         "sigma_u: stationary sd of that deviation", SC_MODEL_2 },
+    [SC_P_NATIONAL_ASSESS_SD] = { "national_assess_sd", FIXED | GAMMA | FIT, SC_DOM_NONNEG,
+                                  SC_SHAPE_SCALAR, 0, 0.0,
+                                  "sigma_psi: sd of the national yearly shock to log plans per "
+                                  "request", SC_MODEL_2 },
+    [SC_P_ASSESS_RESPONSE] = { "assess_response", FIXED | NORMAL | FIT, SC_DOM_NONNEG,
+                               SC_SHAPE_SCALAR, 0, 0.0,
+                               "kappa: plans per request fall by kappa times a request surprise",
+                               SC_MODEL_2 },
+    [SC_P_NET_TRANSFER] = { "net_transfer", NORMAL | FIXED | FIT, SC_DOM_REAL, SC_SHAPE_SCALAR, 0,
+                            0.0, "tau-bar: net flow into the stock (transfers in less out, "
+                            "recording), share of the stock a year", SC_MODEL_2 },
+    [SC_P_TRANSFER_PERSISTENCE] = { "transfer_persistence", BETA | FIXED | FIT, SC_DOM_PROB,
+                                    SC_SHAPE_SCALAR, 0, 0.0,
+                                    "rho_w: AR(1) coefficient of the net flow's yearly deviation",
+                                    SC_MODEL_2 },
+    [SC_P_TRANSFER_SD] = { "transfer_sd", FIXED | GAMMA | FIT, SC_DOM_NONNEG, SC_SHAPE_SCALAR, 0,
+                           0.0, "sigma_w: stationary sd of the net flow's yearly deviation",
+                           SC_MODEL_2 },
+    [SC_P_NATIONAL_TRANSFER_SD] = { "national_transfer_sd", FIXED | GAMMA | FIT, SC_DOM_NONNEG,
+                                    SC_SHAPE_SCALAR, 0, 0.0,
+                                    "sigma_chi: sd of the national yearly shock to the net flow",
+                                    SC_MODEL_2 },
 };
 
 /* What one parameter reads into, and where it is written. */
@@ -108,7 +158,7 @@ static void list_allowed(unsigned allowed, int with_fit, char *buf, size_t cap)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (int k = SC_DIST_FIXED; k <= SC_DIST_FIT; k++)
+    for (int k = SC_DIST_FIXED; k <= SC_DIST_SCALED_INV_CHI2; k++)
         if ((allowed & BIT(k)) && (k != SC_DIST_FIT || with_fit)
             && sc_text_append(buf, cap, &used, ", ", sc_dist_names[k]))
             return;
@@ -371,6 +421,16 @@ static int read_bvnormal(param_read *p)
     return record_vec(p, "mean", p->d->value, 2, 0);
 }
 
+static int read_scaled_inv_chi2(param_read *p)
+{
+    static const scn_key extra[] = { { "nu", 1 }, { "s2", 1 } };
+    scn_val k[5];
+    if (keys_of(p, extra, 2, k) || scn_plain_number(p->r, &k[3], &scn_positive, &p->d->p[0])
+        || scn_plain_number(p->r, &k[4], &scn_positive, &p->d->p[1]))
+        return scn_fail(p->r);
+    return record2(p, "nu", p->d->p[0], "s2", p->d->p[1]);
+}
+
 static int read_poisson(param_read *p)
 {
     scn_val k[3];
@@ -384,7 +444,7 @@ static int read_dist_name(param_read *p, const scn_val *dv, int *kind)
 {
     char allowed[160];
     list_allowed(p->info->allowed, 1, allowed, sizeof allowed);
-    for (int k = SC_DIST_FIXED; k <= SC_DIST_FIT; k++)
+    for (int k = SC_DIST_FIXED; k <= SC_DIST_SCALED_INV_CHI2; k++)
         if (scn_text_is(dv, sc_dist_names[k])) {
             *kind = k;
             break;
@@ -487,6 +547,8 @@ static int read_mapping(param_read *p)
         return read_poisson(p);
     case SC_DIST_FIT:
         return read_fit(p);
+    case SC_DIST_SCALED_INV_CHI2:
+        return read_scaled_inv_chi2(p);
     default:
         return SCN_ERR(p->r, &dv, "unsupported distribution");
     }
@@ -529,6 +591,13 @@ static int read_param(scn_ctx *r, int id, const scn_val *v)
     memset(d, 0, sizeof *d);
     param_read p = { r, id, &sc_param_table[id], d, v };
     d->dim = dim_of(&p);
+    if (!v->n && !sc_param_in_model(id, r->s->model)) {
+        /* Not this model's: never drawn, written or registered. */
+        d->is_default = 1;
+        d->kind = id == SC_P_DISPERSION ? SC_DIST_POISSON : SC_DIST_FIXED;
+        d->value[0] = id == SC_P_DISPERSION ? INFINITY : p.info->default_value;
+        return SC_OK;
+    }
     if (!v->n)
         return read_default(&p);
     d->line = v->line;
@@ -544,15 +613,26 @@ static int read_param(scn_ctx *r, int id, const scn_val *v)
     }
 }
 
+int sc_param_in_model(int id, int model)
+{
+    return (sc_param_table[id].models & (model == 2 ? SC_MODEL_2 : SC_MODEL_1)) != 0;
+}
+
 int scn_parameters(scn_ctx *r, const scn_val *v)
 {
     scn_key keys[SC_NPARAMS];
     scn_val k[SC_NPARAMS];
+    const int model = r->s->model;
     for (int i = 0; i < SC_NPARAMS; i++)
-        keys[i] = (scn_key){ sc_param_table[i].name, sc_param_table[i].required };
+        keys[i] = (scn_key){ sc_param_table[i].name,
+                             sc_param_table[i].required && sc_param_in_model(i, model) };
     if (scn_map(r, v, keys, SC_NPARAMS, k))
         return scn_fail(r);
     for (int i = 0; i < SC_NPARAMS; i++) {
+        if (k[i].n && !sc_param_in_model(i, model))
+            return SCN_ERR(r, &k[i], "%s is a parameter of model %d; this scenario is model %d "
+                           "(top-level `model:`; docs/model.md)", sc_param_table[i].name,
+                           model == 2 ? 1 : 2, model);
         int rc = read_param(r, i, &k[i]);
         if (rc)
             return rc;

@@ -18,12 +18,13 @@
 
 #include "scn_internal.h"
 #include "sendcast/alloc.h"
+#include "sendcast/priors.h"
 #include "sendcast/text.h"
 
 enum {
     K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
     K_AREAS, K_CLUSTERS, K_POPULATION, K_BANDS, K_PLACEMENTS, K_PARAMETERS, K_CLUSTER_WORKING,
-    K_FINANCE, K_HISTORY, K_N
+    K_FINANCE, K_HISTORY, K_MODEL, K_PRIORS, K_N
 };
 
 static const scn_key top_keys[K_N] = {
@@ -31,6 +32,7 @@ static const scn_key top_keys[K_N] = {
     { "trajectories", 1 }, { "seed", 1 }, { "percentiles", 0 }, { "areas", 1 },
     { "clusters", 1 }, { "population", 1 }, { "bands", 1 }, { "placements", 1 },
     { "parameters", 1 }, { "cluster_working", 1 }, { "finance", 1 }, { "history", 0 },
+    { "model", 0 }, { "priors", 0 },
 };
 
 #define MAX_TRAJECTORIES (LONG_MAX < 1000000000000LL ? (long long)LONG_MAX : 1000000000000LL)
@@ -71,6 +73,7 @@ void sc_scenario_free(sc_scenario *s)
     sc_free(s->cluster_budget);
     sc_free(s->inputs);
     scn_history_free(&s->history);
+    sc_priors_free(s->priors);
     sc_free(s);
 }
 
@@ -115,6 +118,9 @@ int sc_scenario_copy(const sc_scenario *s, sc_scenario **out, sc_error *e)
     c->history.path = dup_text(h->path, &failed);
     c->history.exclude = dup_bytes(h->exclude, (size_t)h->nexclude * sizeof *h->exclude,
                                    &failed);
+    c->priors = NULL;
+    if (s->priors && sc_priors_copy(s->priors, &c->priors, e))
+        failed = 1;
     c->files = s->nfiles > 0 ? sc_calloc((size_t)s->nfiles, sizeof *c->files) : NULL;
     failed |= s->nfiles > 0 && !c->files;
     c->nfiles = c->files ? s->nfiles : 0;
@@ -205,6 +211,13 @@ static int read_settings(scn_ctx *r, const scn_val *k)
     s->base_year = (int)base;
     s->horizon = (int)horizon;
     s->trajectories = (long)traj;
+    long long model = 1;
+    if (k[K_MODEL].n && scn_int(r, &k[K_MODEL], 1, 2, &model))
+        return scn_fail(r);
+    s->model = (int)model;
+    if (k[K_PRIORS].n && s->model != 2)
+        return SCN_ERR(r, &k[K_PRIORS], "national priors are read by model 2 only; this "
+                       "scenario is model 1 (add `model: 2`, docs/model.md)");
     return SC_OK;
 }
 
@@ -241,7 +254,8 @@ static int read_sections(scn_ctx *r)
         || scn_clusters(r, &k[K_CLUSTERS]) || scn_population(r, &k[K_POPULATION])
         || scn_placements(r, &k[K_PLACEMENTS]) || scn_parameters(r, &k[K_PARAMETERS])
         || scn_cluster_working(r, &k[K_CLUSTER_WORKING]) || scn_finance(r, &k[K_FINANCE])
-        || scn_history(r, &k[K_HISTORY]) || scn_history_check_fits(r))
+        || scn_history(r, &k[K_HISTORY]) || scn_priors_file(r, &k[K_PRIORS])
+        || scn_history_check_fits(r))
         return scn_fail(r);
     return SC_OK;
 }

@@ -183,6 +183,11 @@ void scn_csv_free(scn_csv *t);
 int scn_csv_col(const scn_csv *t, const char *name);
 /* Open the CSV named by the scalar ref (a path relative to the scenario). */
 int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out);
+/* Read the file `ref` names (relative to the scenario) and keep it verbatim in
+ * the scenario's files; *out points at it. `what` names it in messages. */
+int scn_file_open(scn_ctx *r, const scn_val *ref, const char *what, const sc_file **out);
+/* ---- priors_file.c: model 2's national priors file (`priors:`) ---- */
+int scn_priors_file(scn_ctx *r, const scn_val *v);
 /* The column `name` of t, as named by the scenario value `at` (which the
  * message then points to); -1 with the error set when absent. */
 int scn_csv_need(scn_ctx *r, const scn_val *at, const scn_csv *t, const char *name, int *col);
@@ -203,6 +208,7 @@ int scn_ref_context(scn_ctx *r, const scn_val *at);
 /* ---- the sections: parameters.c, clusters.c, finance.c ---- */
 
 int scn_parameters(scn_ctx *r, const scn_val *v);
+
 int scn_areas(scn_ctx *r, const scn_val *v);
 int scn_clusters(scn_ctx *r, const scn_val *v);
 int scn_population(scn_ctx *r, const scn_val *v);

@@ -23,6 +23,8 @@ static double draw_scalar(sim_draws *dr, const sc_dist *d, int id, gsl_rng *r)
         return sim_draw_gamma(dr, r, d->p[0], d->p[1]);
     case SC_DIST_POISSON:
         return INFINITY;
+    case SC_DIST_SCALED_INV_CHI2:   /* nu s^2 / X, X ~ chi^2(nu) = Gamma(nu/2, 2) */
+        return d->p[0] * d->p[1] / sim_draw_gamma(dr, r, 0.5 * d->p[0], 2.0);
     default:   /* left out: the table's default (validation allowed it) */
         return id == SC_P_DISPERSION ? INFINITY : sc_param_table[id].default_value;
     }
@@ -70,6 +72,26 @@ static double scalar(const sc_params *params, sc_sim_workspace *w, uint64_t seed
     return draw_scalar(&w->draws, sc_params_dist(params, id), id, param_stream(w, seed, i, id));
 }
 
+/* docs/model.md 2, rows 2-6, 9-13 and 16-19, and the district state they start. */
+static void draw_model2(const sc_params *params, sc_sim_workspace *w, uint64_t seed, long i)
+{
+    sim_params *p = &w->params;
+    p->national_trend = scalar(params, w, seed, i, SC_P_NATIONAL_TREND);
+    p->national_var = scalar(params, w, seed, i, SC_P_NATIONAL_SHOCK);
+    p->shock_sd = scalar(params, w, seed, i, SC_P_SHOCK_SD);
+    p->persistence = scalar(params, w, seed, i, SC_P_SHOCK_PERSISTENCE);
+    p->assess_dev0 = scalar(params, w, seed, i, SC_P_ASSESS_DEVIATION);
+    p->assess_rho = scalar(params, w, seed, i, SC_P_ASSESS_PERSISTENCE);
+    p->assess_sd = scalar(params, w, seed, i, SC_P_ASSESS_SD);
+    p->national_assess_sd = scalar(params, w, seed, i, SC_P_NATIONAL_ASSESS_SD);
+    p->kappa = scalar(params, w, seed, i, SC_P_ASSESS_RESPONSE);
+    p->net_transfer = scalar(params, w, seed, i, SC_P_NET_TRANSFER);
+    p->transfer_rho = scalar(params, w, seed, i, SC_P_TRANSFER_PERSISTENCE);
+    p->transfer_sd = scalar(params, w, seed, i, SC_P_TRANSFER_SD);
+    p->national_transfer_sd = scalar(params, w, seed, i, SC_P_NATIONAL_TRANSFER_SD);
+    sim_district_start(w, seed, i);
+}
+
 void sim_params_draw(const sc_scenario *s, const sc_params *params, sc_sim_workspace *w,
                      uint64_t seed, long i)
 {
@@ -110,6 +132,8 @@ void sim_params_draw(const sc_scenario *s, const sc_params *params, sc_sim_works
 
     p->drift = scalar(params, w, seed, i, SC_P_SEND_SUPPORT_DRIFT);
 
+    if (s->model == 2)
+        draw_model2(params, w, seed, i);
     sim_prepare_samplers(s, w);
 }
 

@@ -33,7 +33,27 @@ typedef struct sim_params {
     double drift;                  /* d */
     double *effect_c;              /* [C] E_c = min(E h_c, 0.95) */
     double *inflation;             /* [H+1], [0] unused */
+    /* Model 2 (docs/model.md 2); alpha, beta above are (level, trend deviation). */
+    double national_trend;         /* beta */
+    double national_var;           /* sigma_delta^2 */
+    double shock_sd;               /* sigma */
+    double persistence;            /* pi */
+    double assess_dev0;            /* u0 */
+    double assess_rho, assess_sd, national_assess_sd, kappa;
+    double net_transfer;           /* tau-bar */
+    double transfer_rho, transfer_sd, national_transfer_sd;
 } sim_params;
+
+/* Model 2's district state, carried from year to year (docs/model.md 3). */
+typedef struct sim_district {
+    double level, trend_dev;       /* l_t, b_t */
+    double log_g;                  /* ln G_t of the year (G_0 before year 1) */
+    double u, w;                   /* the deviations of plans per request and of the net flow */
+    /* The year's factors, for the clusters' step and the trace. */
+    double delta, eta, omega, psi, chi;
+    double p_assess;               /* p_assess,t */
+    double tau;                    /* tau_t */
+} sim_district;
 
 /* Plans in place in one cluster: mainstream by band and the other placements. */
 typedef struct sim_stock {
@@ -52,12 +72,14 @@ typedef struct sim_flows {
     int64_t to_special[SC_MAX_BANDS], to_post16[SC_MAX_BANDS], step_up[SC_MAX_BANDS];
     int64_t new_place[SC_NPLACEMENTS];
     int64_t new_band[SC_MAX_BANDS];
+    int64_t net_flow;                  /* model 2, step 10d: plans gained (lost < 0) */
 } sim_flows;
 
 struct sc_sim_workspace {
     sc_rng rng;
     sim_draws draws;          /* counts (and, for the floor, a log) of every draw */
     sim_params params;
+    sim_district district;    /* model 2 */
     sim_stock *open;          /* [C] stock at the end of the previous year */
     sim_stock *close;         /* [C] stock at the end of this year */
     sim_flows *flows;         /* [C] */
@@ -85,6 +107,8 @@ void sim_params_draw(const sc_scenario *s, const sc_params *p, sc_sim_workspace 
 void sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w);
 
 void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t);
+/* Model 2: the district state at the base year (G_0 drawn), from the drawn parameters. */
+void sim_district_start(sc_sim_workspace *w, uint64_t seed, long i);
 
 /* What the money of one trajectory carries from year to year. */
 typedef struct sim_money_state {

@@ -85,6 +85,75 @@ static int64_t would_be_requests(sc_sim_workspace *w, gsl_rng *r, double mean, d
     return lambda > 0 ? (int64_t)sim_draw_poisson(&w->draws, r, lambda) : 0;
 }
 
+/* ---- model 2's district factors (docs/model.md 3, steps 1-6) ---------- */
+
+/* Each factor has a stream of its own, keyed by (factor, year), so that a
+ * change to one factor's distribution leaves every other draw as it was. */
+enum { D_NATIONAL, D_LEVEL, D_TRANSIENT, D_ASSESS, D_NATIONAL_ASSESS, D_TRANSFER,
+       D_NATIONAL_TRANSFER };
+
+static gsl_rng *district_stream(sc_sim_workspace *w, uint64_t seed, long i, int factor, int t)
+{
+    return sim_stream(w, seed, i, SC_PURPOSE_DISTRICT, factor, t);
+}
+
+static double std_normal(sc_sim_workspace *w, gsl_rng *r)
+{
+    return sim_draw_gaussian(&w->draws, r, 1.0);
+}
+
+/* ln G, G ~ Gamma(k, 1/k) with k = 1 / transient variance; 0 when there is none. */
+static double log_transient(sc_sim_workspace *w, uint64_t seed, long i, int t)
+{
+    const sim_params *p = &w->params;
+    double var = p->shock_sd * p->shock_sd * (1 - p->persistence);
+    if (!(var > 0))
+        return 0;
+    double k = 1 / var;
+    return log(sim_draw_gamma(&w->draws, district_stream(w, seed, i, D_TRANSIENT, t), k, 1 / k));
+}
+
+void sim_district_start(sc_sim_workspace *w, uint64_t seed, long i)
+{
+    const sim_params *p = &w->params;
+    sim_district *d = &w->district;
+    *d = (sim_district){ .level = p->alpha, .trend_dev = p->beta, .u = p->assess_dev0 };
+    d->log_g = log_transient(w, seed, i, 0);
+}
+
+/* The year's district factors: level and trend, the transient multiplier, the
+ * request surprise, p_assess,t and tau_t. */
+static void district_year(sc_sim_workspace *w, uint64_t seed, long i, int t)
+{
+    const sim_params *p = &w->params;
+    sim_district *d = &w->district;
+    d->delta = sqrt(p->national_var) * std_normal(w, district_stream(w, seed, i, D_NATIONAL, t));
+    d->eta = p->shock_sd * sqrt(p->persistence)
+           * std_normal(w, district_stream(w, seed, i, D_LEVEL, t));
+    d->level += p->national_trend + d->trend_dev + d->delta + d->eta;
+    d->trend_dev *= p->phi;
+    double log_g = log_transient(w, seed, i, t);
+    /* The council's own surprise: the national shock's effect on plans per
+     * request is in the national shock psi (kappa is fitted on year-demeaned
+     * data, docs/model.md 5). */
+    d->omega = d->eta + log_g - d->log_g;
+    d->log_g = log_g;
+
+    double rho = p->assess_rho;
+    d->u = rho * d->u + p->assess_sd * sqrt(1 - rho * rho)
+                          * std_normal(w, district_stream(w, seed, i, D_ASSESS, t));
+    d->psi = p->national_assess_sd * std_normal(w, district_stream(w, seed, i, D_NATIONAL_ASSESS, t));
+    d->p_assess = fmin(1.0, p->p_assess * exp(d->u + d->psi - p->kappa * d->omega));
+
+    rho = p->transfer_rho;
+    d->w = rho * d->w + p->transfer_sd * sqrt(1 - rho * rho)
+                          * std_normal(w, district_stream(w, seed, i, D_TRANSFER, t));
+    d->chi = p->national_transfer_sd
+           * std_normal(w, district_stream(w, seed, i, D_NATIONAL_TRANSFER, t));
+    d->tau = p->net_transfer - d->w - d->chi;
+    sim_binomial_prepare(&w->assess, d->p_assess);
+}
+
 /* g_t = 1 + phi + ... + phi^(t-1): the damped trend (= t when phi = 1). */
 static double damped_trend(double phi, int t)
 {
@@ -136,14 +205,55 @@ static void change_stock(const sc_scenario *s, sc_sim_workspace *w, uint64_t see
     }
 }
 
+/* Model 2, step 10d: the net flow tau_t n into (or out of) every count n. */
+static int64_t net_flow_of(sc_sim_workspace *w, gsl_rng *r, double tau, int64_t n)
+{
+    if (n <= 0 || tau == 0)
+        return 0;
+    if (tau < 0)
+        return -binomial(w, r, fmin(1.0, -tau), n);
+    double mean = tau * (double)n;
+    if (!(mean < SC_COUNT_MAX)) {
+        w->overflow = 1;
+        return 0;
+    }
+    return (int64_t)sim_draw_poisson(&w->draws, r, mean);
+}
+
+static void net_flow(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int c,
+                     int t, sim_stock *st)
+{
+    gsl_rng *r = sim_stream(w, seed, i, SC_PURPOSE_NET_FLOW, c, t);
+    double tau = w->district.tau;
+    int64_t total = 0;
+    for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++) {
+        int64_t x = net_flow_of(w, r, tau, st->place[pl]);
+        st->place[pl] += x;
+        total += x;
+    }
+    for (int b = 0; b < s->nbands; b++) {
+        int64_t x = net_flow_of(w, r, tau, st->band[b]);
+        st->band[b] += x;
+        total += x;
+    }
+    w->flows[c].net_flow = total;
+}
+
 void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t)
 {
     const sim_params *p = &w->params;
-    const double g_t = damped_trend(p->phi, t);
-    /* The year's factors of 1-3, the same for every cluster. */
+    const int v2 = s->model == 2;
+    /* The year's factors, the same for every cluster: model 1's steps 1-3;
+     * model 2's district factors (requests per SEND-support pupil exp(l_t),
+     * with the year's transient multiplier G_t in place of model 1's
+     * per-cluster Gamma: k infinite below). */
+    if (v2)
+        district_year(w, seed, i, t);
     const double growth = pow(1 + s->pupil_growth, t);
     const double drift = exp(p->drift * t);
-    const double rate = exp(p->alpha + p->beta * g_t);
+    const double rate = v2 ? exp(w->district.level + w->district.log_g)
+                           : exp(p->alpha + p->beta * damped_trend(p->phi, t));
+    const double k = v2 ? INFINITY : p->k;
 
     for (int c = 0; c < s->nclusters; c++) {
         const sc_cluster *cl = &s->clusters[c];
@@ -158,7 +268,7 @@ void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lon
 
         /* 4. Would-be requests. */
         f->requests0 = would_be_requests(w, sim_stream(w, seed, i, SC_PURPOSE_REQUESTS, c, t),
-                                         f->send_support * f->q0, p->k, &f->lambda);
+                                         f->send_support * f->q0, k, &f->lambda);
 
         /* 5. Diverted by cluster working. */
         f->diverted = binomial(w, sim_stream(w, seed, i, SC_PURPOSE_DIVERSION, c, t),
@@ -176,8 +286,12 @@ void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lon
         multinomial(w, r, &w->placement, f->issued, f->new_place);
         multinomial(w, r, &w->band, f->new_place[SC_PL_MAINSTREAM], f->new_band);
 
-        /* 8. Existing stock changes. */
+        /* 8. Existing stock changes (model 2: then the net flow, its step 10d). */
         change_stock(s, w, seed, i, c, t, st);
+        if (v2)
+            net_flow(s, w, seed, i, c, t, st);
+        else
+            f->net_flow = 0;
 
         /* 9. Stock at the end of the year. */
         for (int b = 0; b < s->nbands; b++)

@@ -121,7 +121,7 @@ static int write_root(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     sc_version_libraries(libs, sizeof libs);
     int rc = sc_h5_attr_int(w, "/", "format_version", SC_FORMAT_VERSION, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "engine_version", SC_VERSION, e);
-    if (!rc) rc = sc_h5_attr_string(w, "/", "model_version", SC_MODEL_VERSION, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "model_version", s->model == 2 ? "2" : "1", e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_name", s->name, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_sha256", run->scenario_sha256, e);
     if (!rc) rc = sc_h5_attr_uint64(w, "/", "seed", run->seed, e);
@@ -317,15 +317,18 @@ static int write_dist(sc_h5w *w, const char *group, const sc_dist *d, sc_error *
     case SC_DIST_DIRICHLET: return write_dirichlet(w, group, d, e);
     case SC_DIST_BVNORMAL: return write_bvnormal(w, group, d, e);
     case SC_DIST_POISSON: return write_poisson(w, group, e);
+    case SC_DIST_SCALED_INV_CHI2: return write_two(w, group, "scaled_inv_chi2", "nu", "s2", d, e);
     default:    /* none and fit: the reader fills in defaults and the fit stage resolves */
         return SC_NEVER(e);
     }
 }
 
-static int write_parameters(sc_h5w *w, const sc_params *p, sc_error *e)
+static int write_parameters(sc_h5w *w, const sc_scenario *s, const sc_params *p, sc_error *e)
 {
     int rc = sc_h5_group(w, "/parameters", e);
     for (int i = 0; !rc && i < SC_NPARAMS; i++) {
+        if (!sc_param_in_model(i, s->model))
+            continue;
         const sc_param_info *info = &sc_param_table[i];
         const sc_dist *d = sc_params_dist(p, (enum sc_param_id)i);
         char group[PATH_MAX_H5];
@@ -540,7 +543,7 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
     int rc = write_root(w, s, sum, run, e);
     if (!rc) rc = write_scenario(w, s, e);
     if (!rc) rc = write_inputs(w, s, p, e);
-    if (!rc) rc = write_parameters(w, p, e);
+    if (!rc) rc = write_parameters(w, s, p, e);
     if (!rc) rc = write_axes(w, s, sum, e);
     if (!rc) rc = write_levels(w, l, sum, e);
     if (!rc) rc = write_targets(w, s, sum, e);

@@ -493,23 +493,13 @@ int sc_priors_fit(const sc_panel_series *series, int n, int last_year, sc_priors
     if (users < 10)
         return SC_ERROR(e, SC_EINPUT, "national priors need at least 10 councils with requests "
                         "up to %d; the panel has %d", last_year, users);
-    sc_priors *p = sc_calloc(1, sizeof *p);
-    if (!p)
-        return SC_ERROR(e, SC_ENOMEM, "out of memory for the national priors");
+    sc_priors *p;
+    int rc = sc_priors_alloc(last_year - first + 1, &p, e);
+    if (rc)
+        return rc;
     p->origin = last_year;
     p->first_year = first;
-    p->nyears = last_year - first + 1;
     p->ncouncils = users;
-    size_t ny = (size_t)p->nyears;
-    p->growth = sc_calloc(ny, sizeof(double));
-    p->index = sc_calloc(ny, sizeof(double));
-    p->ratio = sc_calloc(ny, sizeof(double));
-    p->netleave = sc_calloc(ny, sizeof(double));
-    int rc = SC_OK;
-    if (!p->growth || !p->index || !p->ratio || !p->netleave) {
-        rc = SC_ERROR(e, SC_ENOMEM, "out of memory for the national priors");
-        goto done;
-    }
     national_mean(series, n, p, growth_value, p->growth);
     national_mean(series, n, p, log_ratio, p->ratio);
     national_mean(series, n, p, netleave, p->netleave);
@@ -556,6 +546,49 @@ done:
         return rc;
     }
     *out = p;
+    return SC_OK;
+}
+
+int sc_priors_alloc(int nyears, sc_priors **out, sc_error *e)
+{
+    *out = NULL;
+    sc_priors *p = sc_calloc(1, sizeof *p);
+    size_t ny = nyears > 0 ? (size_t)nyears : 1;
+    if (p) {
+        p->nyears = nyears;
+        p->growth = sc_calloc(ny, sizeof(double));
+        p->index = sc_calloc(ny, sizeof(double));
+        p->ratio = sc_calloc(ny, sizeof(double));
+        p->netleave = sc_calloc(ny, sizeof(double));
+    }
+    if (!p || !p->growth || !p->index || !p->ratio || !p->netleave) {
+        sc_priors_free(p);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory for the national priors");
+    }
+    for (size_t i = 0; i < ny; i++)
+        p->growth[i] = p->index[i] = p->ratio[i] = p->netleave[i] = NAN;
+    *out = p;
+    return SC_OK;
+}
+
+int sc_priors_copy(const sc_priors *p, sc_priors **out, sc_error *e)
+{
+    sc_priors *c;
+    int rc = sc_priors_alloc(p->nyears, &c, e);
+    if (rc)
+        return rc;
+    double *arrays[4] = { c->growth, c->index, c->ratio, c->netleave };
+    *c = *p;
+    c->growth = arrays[0];
+    c->index = arrays[1];
+    c->ratio = arrays[2];
+    c->netleave = arrays[3];
+    size_t bytes = (size_t)p->nyears * sizeof(double);
+    memcpy(c->growth, p->growth, bytes);
+    memcpy(c->index, p->index, bytes);
+    memcpy(c->ratio, p->ratio, bytes);
+    memcpy(c->netleave, p->netleave, bytes);
+    *out = c;
     return SC_OK;
 }
 
