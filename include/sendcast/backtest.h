@@ -67,6 +67,14 @@ typedef struct sc_backtest {
 int sc_backtest_prepare(const sc_scenario *s, int until, sc_scenario **out, sc_params **params,
                         sc_backtest *bt, sc_error *e);
 
+/* The same, holding out at most max_years years (0: every later year history
+ * has) and fitting model 2 on `priors` (NULL: the scenario's own): how a
+ * rolling-origin calibration forecasts each origin on priors that saw
+ * nothing after it. */
+int sc_backtest_prepare_with(const sc_scenario *s, int until, int max_years,
+                             const struct sc_priors *priors, sc_scenario **out,
+                             sc_params **params, sc_backtest *bt, sc_error *e);
+
 /* The district cells the score reads, metric by metric, year by year, into
  * cells[SC_BT_NMETRICS x bt->years] (of the back-test scenario's layout);
  * returns how many. For the engine's keep_cells. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/priors.h"
 #include "sendcast/stats.h"
 
 const char *const sc_backtest_metric_names[SC_BT_NMETRICS] = {
@@ -115,8 +116,8 @@ static void observations(const sc_scenario *s, int until, sc_backtest *bt)
 
 /* Where the back-test starts: history's base-year stock and the years it
  * holds out. */
-static int check_until(const sc_scenario *s, int until, sc_backtest *bt, int *row,
-                       sc_error *e)
+static int check_until(const sc_scenario *s, int until, int max_years, sc_backtest *bt,
+                       int *row, sc_error *e)
 {
     const sc_history *h = &s->history;
     if (h->nyears == 0)
@@ -134,6 +135,8 @@ static int check_until(const sc_scenario *s, int until, sc_backtest *bt, int *ro
                            ? h->column[SC_H_PLANS_OPEN] : "plans_open", until);
     bt->until = until;
     bt->years = last - until;
+    if (max_years > 0 && bt->years > max_years)
+        bt->years = max_years;
     if (bt->years > SC_MAX_HORIZON)
         return SC_ERROR(e, SC_EINPUT, "--until %d: at most %d held-out years", until,
                         SC_MAX_HORIZON);
@@ -160,16 +163,23 @@ static int make_backtest(sc_scenario *b, int until, int row, sc_backtest *bt, sc
 int sc_backtest_prepare(const sc_scenario *s, int until, sc_scenario **out, sc_params **params,
                         sc_backtest *bt, sc_error *e)
 {
+    return sc_backtest_prepare_with(s, until, 0, NULL, out, params, bt, e);
+}
+
+int sc_backtest_prepare_with(const sc_scenario *s, int until, int max_years,
+                             const sc_priors *priors, sc_scenario **out, sc_params **params,
+                             sc_backtest *bt, sc_error *e)
+{
     memset(bt, 0, sizeof *bt);
     *out = NULL;
     *params = NULL;
-    int row = -1, rc = check_until(s, until, bt, &row, e);
+    int row = -1, rc = check_until(s, until, max_years, bt, &row, e);
     if (!rc)
         rc = sc_scenario_copy(s, out, e);
     if (!rc)
         rc = make_backtest(*out, until, row, bt, e);
     if (!rc)
-        rc = sc_fit_params(*out, until, params, &bt->fit, e);
+        rc = sc_fit_params_with(*out, priors, until, params, &bt->fit, e);
     if (rc) {
         sc_scenario_free(*out);
         *out = NULL;
