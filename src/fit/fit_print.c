@@ -79,10 +79,62 @@ static void print_dirichlet(FILE *out, const sc_params *p, int id)
     fprintf(out, "  data: %s\n", d->fitted_from);
 }
 
+/* Model 2's fitted parameters, by what they are (docs/model.md 2). */
+static void print_model2(FILE *out, const sc_scenario *s, const sc_params *p,
+                         const sc_fit_result *r)
+{
+    const sc_dist *c = sc_params_dist(p, SC_P_CONVERSION);
+    fprintf(out, "Model 2, pooled towards the national priors (origin %d, %d councils)\n",
+            r->m2_priors_origin, r->m2_priors_councils);
+    fprintf(out, "  requests %d-%d (%d years); data: %s\n\n", r->m2_years[0], r->m2_years[1],
+            r->m2_nrequests, c->fitted_from);
+    if (r->fitted[SC_P_CONVERSION]) {
+        double sl = sqrt(c->cov[0][0]), sb = sqrt(c->cov[1][1]);
+        fprintf(out, "conversion: filtered level and trend deviation at %d\n", s->base_year);
+        fprintf(out, "  %-20s %9.5f   sd %.5f   95%% [%.5f, %.5f]   log requests per "
+                "SEND-support pupil\n", "level", c->value[0], sl, c->value[0] - 1.96 * sl,
+                c->value[0] + 1.96 * sl);
+        fprintf(out, "  %-20s %+9.5f   sd %.5f   95%% [%+.5f, %+.5f]   beside the national "
+                "trend\n\n", "trend deviation", c->value[1], sb, c->value[1] - 1.96 * sb,
+                c->value[1] + 1.96 * sb);
+    }
+    for (int id = 0; id < SC_NPARAMS; id++) {
+        const sc_dist *d = sc_params_dist(p, (enum sc_param_id)id);
+        if (!r->fitted[id] || id == SC_P_CONVERSION || !sc_param_in_model(id, 2)
+            || d->kind == SC_DIST_DIRICHLET || (sc_param_in_model(id, 1) && id != SC_P_DAMPING
+                                                && id != SC_P_ASSESS))
+            continue;
+        const char *name = sc_param_table[id].name;
+        switch (d->kind) {
+        case SC_DIST_BETA:
+            fprintf(out, "%s\n", name);
+            beta_line(out, "estimate", d->p[0], d->p[1]);
+            break;
+        case SC_DIST_NORMAL:
+            fprintf(out, "%s\n  %-12s %9.5f   sd %.5f   95%% [%.5f, %.5f]   Normal\n", name,
+                    "estimate", d->p[0], d->p[1], d->p[0] - 1.96 * d->p[1], d->p[0] + 1.96 * d->p[1]);
+            break;
+        case SC_DIST_SCALED_INV_CHI2:
+            fprintf(out, "%s\n  %-12s %9.5f   (a shock sd of about %.4f)   Scaled-Inv-chi2(nu %.4g, s2 %.6g)\n",
+                    name, "median", d->p[0] * d->p[1] / gsl_cdf_chisq_Pinv(0.5, d->p[0]),
+                    sqrt(d->p[1]), d->p[0], d->p[1]);
+            break;
+        default:
+            fprintf(out, "%s\n  %-12s %9.5f   (national prior)\n", name, "value", d->value[0]);
+            break;
+        }
+    }
+    fprintf(out, "\n  the council's net leaving rate %.4f a year, its cease rates' mean %.4f: "
+            "net transfer in %.4f\n\n", r->m2_netleave, r->m2_cease_mean,
+            sc_params_dist(p, SC_P_NET_TRANSFER)->p[0]);
+}
+
 void sc_fit_print(FILE *out, const sc_scenario *s, const sc_params *p, const sc_fit_result *r)
 {
-    fprintf(out, "Parameters fitted from history (MODEL.md 5), scenario %s, base year %d\n\n",
-            s->name, s->base_year);
+    fprintf(out, "Parameters fitted from history (%s), scenario %s, base year %d\n\n",
+            s->model == 2 ? "docs/model.md 4" : "MODEL.md 5", s->name, s->base_year);
+    if (r->have_model2)
+        print_model2(out, s, p, r);
     if (r->have_trend) {
         print_trend(out, s, p, r);
         if (r->fitted[SC_P_DISPERSION])
@@ -92,7 +144,9 @@ void sc_fit_print(FILE *out, const sc_scenario *s, const sc_params *p, const sc_
     }
     for (int id = 0; id < SC_NPARAMS; id++) {
         const sc_dist *d = sc_params_dist(p, (enum sc_param_id)id);
-        if (!r->fitted[id] || id == SC_P_CONVERSION || id == SC_P_DISPERSION)
+        if (!r->fitted[id] || id == SC_P_CONVERSION || id == SC_P_DISPERSION
+            || (r->have_model2 && (!sc_param_in_model(id, 1) || id == SC_P_DAMPING
+                                   || id == SC_P_ASSESS)))
             continue;
         if (d->kind == SC_DIST_DIRICHLET) {
             print_dirichlet(out, p, id);
@@ -105,7 +159,7 @@ void sc_fit_print(FILE *out, const sc_scenario *s, const sc_params *p, const sc_
     }
     int others = 0;
     for (int id = 0; id < SC_NPARAMS; id++)
-        if (!r->fitted[id])
+        if (!r->fitted[id] && sc_param_in_model(id, s->model))
             fprintf(out, "%s%s", others++ ? ", " : "Not fitted (the scenario's own distribution): ",
                     sc_param_table[id].name);
     if (others)
