@@ -223,22 +223,64 @@ static int bench(const char *path, long max_n, double numpy_rate, sc_error *e)
     return st;
 }
 
+/* Model 2's cost a trajectory against model 1's on the same council: both
+ * scenarios simulated on one thread, interleaved, best of three each. */
+static int model_cost(const char *v1_path, const char *v2_path, long n, sc_error *e)
+{
+    const char *paths[2] = { v1_path, v2_path };
+    sc_scenario *s[2] = { NULL, NULL };
+    sc_params *p[2] = { NULL, NULL };
+    int st = SC_OK;
+    for (int k = 0; st == SC_OK && k < 2; k++) {
+        st = sc_scenario_read(paths[k], &s[k], e);
+        if (st == SC_OK)
+            st = sc_fit_params(s[k], 0, &p[k], NULL, e);
+    }
+    double best[2] = { 1e300, 1e300 };
+    for (int rep = 0; st == SC_OK && rep < 3; rep++)
+        for (int k = 0; st == SC_OK && k < 2; k++) {
+            timing t;
+            sc_draw_counts counts;
+            st = measure(s[k], p[k], n, 1, 0, &t, &counts, e);
+            best[k] = t.simulate < best[k] ? t.simulate : best[k];
+        }
+    if (st == SC_OK) {
+        printf("\n5. Model 2 against model 1, %ld trajectories, one thread, simulation only "
+               "(best of 3, interleaved)\n", n);
+        printf("   model 1 (%s): %.3f s, %.0f traj/s\n", v1_path, best[0], (double)n / best[0]);
+        printf("   model 2 (%s): %.3f s, %.0f traj/s\n", v2_path, best[1], (double)n / best[1]);
+        printf("   model 2 / model 1 cost a trajectory: %.2f (goal: at most 1.5)\n",
+               best[1] / best[0]);
+    }
+    for (int k = 0; k < 2; k++) {
+        sc_params_free(p[k]);
+        sc_scenario_free(s[k]);
+    }
+    return st;
+}
+
 int main(int argc, char **argv)
 {
     const char *path = "scenarios/kirklees-clusters.yaml";
     long max_n = 1000000;
     double numpy_rate = 0;   /* trajectories a second of bench/numpy_rate.py, if given */
+    const char *v1 = NULL, *v2 = NULL;   /* --models V1 V2: model 2's cost against model 1's */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--max") && i + 1 < argc)
             max_n = atol(argv[++i]);
         else if (!strcmp(argv[i], "--numpy-rate") && i + 1 < argc)
             numpy_rate = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--models") && i + 2 < argc) {
+            v1 = argv[++i];
+            v2 = argv[++i];
+        }
         else
             path = argv[i];
     }
     sc_error e;
     sc_error_clear(&e);
-    if (bench(path, max_n, numpy_rate, &e) != SC_OK) {
+    if (bench(path, max_n, numpy_rate, &e) != SC_OK
+        || (v1 && model_cost(v1, v2, max_n < 20000 ? max_n : 20000, &e) != SC_OK)) {
         fprintf(stderr, "bench: %s\n", e.msg);
         return 1;
     }
