@@ -1018,12 +1018,88 @@ static void test_allocation_failures(void **state)
     sc_scenario_free(NULL);
 }
 
+/* ---- demand-only scenarios and model: ---- */
+
+#define DEMAND "tests/data/scenario/demand.yaml"
+
+static void test_demand_only(void **state)
+{
+    (void)state;
+    sc_scenario *s = read_ok(DEMAND);
+    assert_int_equal(s->model, 1);
+    assert_false(s->has_costs);
+    assert_false(s->has_finance);
+    assert_false(s->has_cluster_working);
+    assert_int_equal(s->nbands, 1);
+    assert_int_equal(s->clusters[0].band_stock[0], 412);
+    assert_int_equal(s->clusters[0].placement_stock[SC_PL_MAINSTREAM], 412);
+    assert_int_equal(s->clusters[0].placement_stock[SC_PL_SPECIAL], 287);
+    for (int p = 0; p < SC_NPLACEMENTS; p++)
+        assert_close(s->unit_cost[p], 0, 0);
+    assert_close(s->topup[0], 0, 0);
+    /* inflation left out: the default, 0 */
+    assert_int_equal(s->param[SC_P_INFLATION].kind, SC_DIST_FIXED);
+    assert_true(s->param[SC_P_INFLATION].is_default);
+    assert_close(s->param[SC_P_INFLATION].value[0], 0, 0);
+    for (int t = 0; t <= s->horizon; t++) {
+        assert_close(s->ramp[t], 0, 0);
+        assert_close(s->grant[t], 0, 0);
+        assert_true(isnan(s->target[t]));
+        assert_close(sc_scenario_budget(s, t, 0), 0, 0);
+    }
+    sc_scenario_free(s);
+    /* the money scenarios have every part */
+    s = read_ok(MINIMAL);
+    assert_true(s->has_costs && s->has_finance && s->has_cluster_working);
+    assert_int_equal(s->model, 1);
+    sc_scenario_free(s);
+}
+
+/* Money comes whole: unit costs, finance and cluster working each need
+ * bands.topup; a scenario with money still needs inflation. */
+static void test_demand_only_refusals(void **state)
+{
+    fixture *f = *state;
+    char *demand = read_text(DEMAND);
+    assert_non_null(demand);
+    char *t = replace(demand, "  special: {stock: 287}", "  special: {unit_cost: 25000, stock: 287}");
+    expect_bad(f, t, "case.yaml", line_of(t, "unit_cost"), "placements.special.unit_cost",
+               "a unit cost needs bands.topup too", NULL);
+    free(t);
+    t = replace(demand, "parameters:", "finance:\n  fixed_lines: 1\nparameters:");
+    expect_bad(f, t, "case.yaml", line_of(t, "finance:"), "finance needs the scenario's costs",
+               "bands.topup", NULL);
+    free(t);
+    t = replace(demand, "parameters:", "cluster_working:\n  ramp: {}\nparameters:");
+    expect_bad(f, t, "case.yaml", line_of(t, "cluster_working:"),
+               "cluster_working needs the scenario's costs", NULL);
+    free(t);
+    t = replace(demand, "seed: 2385", "seed: 2385\nmodel: 2");
+    expect_bad(f, t, "case.yaml", line_of(t, "model:"), "model 2 is not in this engine",
+               "expected model: 1", NULL);
+    free(t);
+    t = replace(demand, "seed: 2385", "seed: 2385\nmodel: 1");
+    sc_scenario *s = read_text_ok(f, t);
+    assert_int_equal(s->model, 1);
+    sc_scenario_free(s);
+    free(t);
+    free(demand);
+    /* a scenario with money: bands without unit costs, and inflation, are required */
+    expect_edit(f, "  inflation: {dist: normal, mean: 0.02, sd: 0.01, status: assumption, "
+                "source: \"a guess\"}\n", "", "parameters:",
+                "parameters: missing required key 'inflation'", NULL);
+    expect_edit(f, "  arp: {unit_cost: 15000, stock: 9}", "  arp: {stock: 9}", "arp: {stock",
+                "placements.arp: missing required key 'unit_cost'", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kirklees_clusters),
         cmocka_unit_test(test_kirklees_no_change),
         cmocka_unit_test(test_minimal_resolves),
+        cmocka_unit_test(test_demand_only),
+        cmocka_unit_test(test_demand_only_refusals),
         cmocka_unit_test(test_files_and_inputs),
         cmocka_unit_test(test_percentiles_given),
         cmocka_unit_test(test_budget_uplift),

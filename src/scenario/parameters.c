@@ -70,7 +70,7 @@ const sc_param_info sc_param_table[SC_NPARAMS] = {
                                 SC_SHAPE_SCALAR, 0, 0.0,
                                 "cv of the cluster multipliers h_c of the effect (0: none)" },
     [SC_P_INFLATION] = { "inflation", BIT(SC_DIST_NORMAL) | FIXED, SC_DOM_REAL, SC_SHAPE_SCALAR,
-                         1, 0.0, "yearly cost inflation, independent by year" },
+                         SC_REQUIRED_WITH_MONEY, 0.0, "yearly cost inflation, independent by year" },
     [SC_P_SEND_SUPPORT_DRIFT] = { "send_support_drift", BIT(SC_DIST_NORMAL) | FIXED,
                                   SC_DOM_REAL, SC_SHAPE_SCALAR, 0, 0.0,
                                   "d: yearly drift of SEND-support prevalence, log scale" },
@@ -549,7 +549,10 @@ int scn_parameters(scn_ctx *r, const scn_val *v)
     scn_key keys[SC_NPARAMS];
     scn_val k[SC_NPARAMS];
     for (int i = 0; i < SC_NPARAMS; i++)
-        keys[i] = (scn_key){ sc_param_table[i].name, sc_param_table[i].required };
+        keys[i] = (scn_key){ sc_param_table[i].name,
+                             sc_param_table[i].required == SC_REQUIRED
+                             || (sc_param_table[i].required == SC_REQUIRED_WITH_MONEY
+                                 && r->s->has_costs) };
     if (scn_map(r, v, keys, SC_NPARAMS, k))
         return scn_fail(r);
     for (int i = 0; i < SC_NPARAMS; i++) {

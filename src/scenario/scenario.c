@@ -19,18 +19,22 @@
 #include "scn_internal.h"
 #include "sendcast/alloc.h"
 #include "sendcast/text.h"
+#include "sendcast/version.h"
 
 enum {
     K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
     K_AREAS, K_CLUSTERS, K_POPULATION, K_BANDS, K_PLACEMENTS, K_PARAMETERS, K_CLUSTER_WORKING,
-    K_FINANCE, K_HISTORY, K_N
+    K_FINANCE, K_HISTORY, K_MODEL, K_N
 };
 
+/* bands, cluster_working and finance are the money: a scenario without them
+ * is demand-only (docs/scenario.md). */
 static const scn_key top_keys[K_N] = {
     { "name", 1 }, { "description", 0 }, { "base_year", 1 }, { "horizon", 1 },
     { "trajectories", 1 }, { "seed", 1 }, { "percentiles", 0 }, { "areas", 1 },
-    { "clusters", 1 }, { "population", 1 }, { "bands", 1 }, { "placements", 1 },
-    { "parameters", 1 }, { "cluster_working", 1 }, { "finance", 1 }, { "history", 0 },
+    { "clusters", 1 }, { "population", 1 }, { "bands", 0 }, { "placements", 1 },
+    { "parameters", 1 }, { "cluster_working", 0 }, { "finance", 0 }, { "history", 0 },
+    { "model", 0 },
 };
 
 #define MAX_TRAJECTORIES (LONG_MAX < 1000000000000LL ? (long long)LONG_MAX : 1000000000000LL)
@@ -190,11 +194,25 @@ static int read_percentiles(scn_ctx *r, const scn_val *v)
     return SC_OK;
 }
 
+/* `model:` names the model the scenario is written for; this engine runs
+ * MODEL.md v1 (docs/model.md's v2 is still being built). */
+static int read_model(scn_ctx *r, const scn_val *v)
+{
+    long long m = 1;
+    if (v->n && scn_int(r, v, 1, 99, &m))
+        return scn_fail(r);
+    if (m != 1)
+        return SCN_ERR(r, v, "model %lld is not in this engine (sendcast %s runs model 1, "
+                       "MODEL.md v1): expected model: 1, or no model: key", m, SC_VERSION);
+    r->s->model = (int)m;
+    return SC_OK;
+}
+
 static int read_settings(scn_ctx *r, const scn_val *k)
 {
     sc_scenario *s = r->s;
     long long base, horizon, traj;
-    if (read_name(r, &k[K_NAME])
+    if (read_name(r, &k[K_NAME]) || read_model(r, &k[K_MODEL])
         || (k[K_DESCRIPTION].n && scn_str(r, &k[K_DESCRIPTION], s->description,
                                           sizeof s->description))
         || scn_int(r, &k[K_BASE_YEAR], 1000, 9999, &base)
@@ -208,13 +226,20 @@ static int read_settings(scn_ctx *r, const scn_val *k)
     return SC_OK;
 }
 
-/* Tariffs per plan per year, by band in ascending cost. */
+/* Tariffs per plan per year, by band in ascending cost. Without bands: the
+ * scenario has no costs, and its mainstream plans are one band. */
 static int read_bands(scn_ctx *r, const scn_val *v)
 {
     static const scn_key keys[] = { { "topup", 1 } };
     sc_scenario *s = r->s;
     scn_val k[1];
     int n;
+    if (!v->n) {
+        s->nbands = 1;
+        s->topup[0] = 0;
+        return SC_OK;
+    }
+    s->has_costs = 1;
     if (scn_map(r, v, keys, 1, k) || scn_seq_open(r, &k[0], 1, SC_MAX_BANDS, &n))
         return scn_fail(r);
     void *it = NULL;
