@@ -430,6 +430,53 @@ static void test_rate_above_one_in_a_year(void **state)
     sc_scenario_free(s);
 }
 
+/* A SEN2 history (tests/data/scenario/sen2.yaml, la: Ickworth): its 2020 has
+ * more assessments (330) than requests (275), and more agreed than
+ * requests, a lag across the calendar year. It is fitted, not refused; the
+ * report lists the year, and the 2022 new plans the region rule flagged with
+ * their reason. */
+static void test_sen2_lag_years_fitted(void **state)
+{
+    fixture *f = *state;
+    char cmd[1024], path[256], cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(cmd, sizeof cmd, "sed -e 's|la: \"101\"|la: Ickworth|' -e 's|\\.\\./sen2/|%s/tests/data/sen2/|g' "
+             "tests/data/scenario/sen2.yaml > %s/sen2.yaml", cwd, f->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/sen2.yaml", f->dir);
+    sc_scenario *s = NULL;
+    sc_params *p = NULL;
+    sc_fit_result res;
+    sc_error e;
+    if (sc_scenario_read(path, &s, &e) || sc_fit_params(s, 0, &p, &res, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(res.nover[SC_P_ASSESS], 1);
+    assert_int_equal(res.over_year[SC_P_ASSESS][0], 2020);
+    assert_false(res.capped[SC_P_ASSESS]);
+    assert_int_equal(res.n[SC_P_CONVERSION], 8);
+    assert_int_equal(sc_params_resolved(p), 1);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    sc_fit_print(out, s, p, &res);
+    fclose(out);
+    static const char *const want[] = {
+        "History: DfE SEN2, Ickworth (204, E06000204), E12000002 South Testshire; years 2015-2023",
+        "more assessments than requests (a lag across the calendar year, not an error; rates are "
+        "fitted on sums over years): 2020 (330 > 275)",
+        "2022 new_plans (1918): SEN2 rule 1: 2022 new_plans 1,918 equals the South Testshire "
+        "regional total",
+        "p_assess: Beta posterior", "above 1 in 1 year, fitted on the sums: 2020",
+        "data: SEN2 Ickworth (204): new_plans/assessments",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        if (!strstr(buf, want[k]))
+            fail_msg("expected \"%s\" in:\n%s", want[k], buf);
+    free(buf);
+    sc_params_free(p);
+    sc_scenario_free(s);
+}
+
 /* MODEL.md 5.1's fallback: no request counts, so the trend is fitted to
  * plans_issued with the mean multiplied by E[p_assess] E[p_issue]. */
 static void test_fallback_on_plans_issued(void **state)
@@ -465,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_kirklees_against_independent_fit),
         cmocka_unit_test_setup_teardown(test_bad_history, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_above_one_in_a_year, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sen2_lag_years_fitted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fallback_on_plans_issued, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "sendcast/error.h"
+#include "sendcast/sen2.h"
 
 #define SC_MAX_BANDS 16
 #define SC_MAX_DIM 16          /* largest vector parameter (bands) */
@@ -273,6 +274,28 @@ typedef struct sc_scenario {
 
 /* Read, check and resolve a scenario. On failure *out is NULL and e says why. */
 int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e);
+
+/* What a caller may hand sc_scenario_read_with() beyond the path. */
+typedef struct sc_scenario_read_options {
+    /* A panel the caller has read already (sc_sen2_read) from the very
+     * releases the scenario's `history: sen2:` names, in the same order (the
+     * same files: compared by their real paths), so that a caller reading
+     * many scenarios of the same releases (calibration, one scenario per
+     * council) reads the zips once. Only read, never kept or freed: it need
+     * outlive the call only, and being read-only it may serve reads in
+     * several threads at once. A scenario naming other releases is refused
+     * (SC_EINPUT) rather than read from the wrong panel; one whose history is
+     * a CSV, or that has none, ignores it. NULL: the reader reads the
+     * releases itself. */
+    const sc_sen2 *sen2;
+} sc_scenario_read_options;
+
+/* Every option at its default (no pre-read panel). */
+void sc_scenario_read_options_init(sc_scenario_read_options *o);
+
+/* sc_scenario_read() with options (o may be NULL: the defaults). */
+int sc_scenario_read_with(const char *path, const sc_scenario_read_options *o,
+                          sc_scenario **out, sc_error *e);
 void sc_scenario_free(sc_scenario *s);
 
 /* A deep copy of s, which the copy does not share anything with (a

@@ -57,6 +57,7 @@ void scn_ctx_clear(scn_ctx *r)
     sc_free(r->dir);
     sc_free(r->cgiven);
     sc_free(r->cline);
+    sc_sen2_free(r->sen2_own);
     memset(r, 0, sizeof *r);
 }
 
@@ -119,6 +120,14 @@ int sc_scenario_copy(const sc_scenario *s, sc_scenario **out, sc_error *e)
     c->history.path = dup_text(h->path, &failed);
     c->history.exclude = dup_bytes(h->exclude, (size_t)h->nexclude * sizeof *h->exclude,
                                    &failed);
+    int nrel = h->sen2.nreleases;
+    c->history.sen2.sha256 = dup_bytes(h->sen2.sha256, (size_t)nrel * sizeof *h->sen2.sha256,
+                                       &failed);
+    c->history.sen2.release = nrel ? sc_calloc((size_t)nrel, sizeof(char *)) : NULL;
+    failed |= nrel && !c->history.sen2.release;
+    c->history.sen2.nreleases = c->history.sen2.release ? nrel : 0;
+    for (int k = 0; k < c->history.sen2.nreleases; k++)
+        c->history.sen2.release[k] = dup_text(h->sen2.release[k], &failed);
     c->files = s->nfiles > 0 ? sc_calloc((size_t)s->nfiles, sizeof *c->files) : NULL;
     failed |= s->nfiles > 0 && !c->files;
     c->nfiles = c->files ? s->nfiles : 0;
@@ -323,7 +332,18 @@ static int read_into(scn_ctx *r, const char *path)
     return SC_OK;
 }
 
+void sc_scenario_read_options_init(sc_scenario_read_options *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
 int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e)
+{
+    return sc_scenario_read_with(path, NULL, out, e);
+}
+
+int sc_scenario_read_with(const char *path, const sc_scenario_read_options *o,
+                          sc_scenario **out, sc_error *e)
 {
     sc_error local;
     if (!e)
@@ -335,6 +355,7 @@ int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e)
     scn_ctx r;
     memset(&r, 0, sizeof r);
     r.e = e;
+    r.sen2_given = o ? o->sen2 : NULL;
     r.s = sc_calloc(1, sizeof *r.s);
     if (!r.s)
         return SC_ERROR(e, SC_ENOMEM, "%s: out of memory while reading the scenario", path);
