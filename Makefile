@@ -141,12 +141,12 @@ valgrind: all
 # land in build/fuzz/ (crash-*, timeout-*, ...), and each one found becomes a
 # regression case in fuzz/regressions/, which `make test` replays.
 FUZZ_SECONDS ?= 1800
-FUZZ_SRC = fuzz/fuzz_scenario.c $(sort $(wildcard src/core/*.c src/scenario/*.c))
-build/fuzz/fuzz_scenario: $(FUZZ_SRC) $(wildcard include/sendcast/*.h src/scenario/*.h)
+FUZZ_SRC = fuzz/fuzz_scenario.c $(sort $(wildcard src/core/*.c src/scenario/*.c src/sen2/*.c))
+build/fuzz/fuzz_scenario: $(FUZZ_SRC) $(wildcard include/sendcast/*.h src/scenario/*.h src/sen2/*.h)
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_POSIX_C_SOURCE=200809L \
 	  -D_DEFAULT_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_SRC) \
-	  $(shell pkg-config --libs libfyaml gsl hdf5 nettle 2>/dev/null) -lm -o $@
+	  $(shell pkg-config --libs libfyaml gsl hdf5 nettle libzip 2>/dev/null) -lm -o $@
 
 fuzz: check-deps build/fuzz/fuzz_scenario
 	@mkdir -p build/fuzz/corpus

@@ -31,6 +31,7 @@
 #include "sendcast/alloc.h"
 #include "sendcast/export.h"
 #include "sendcast/result.h"
+#include "sendcast/text.h"
 
 #define NTRAJ 300
 
@@ -264,6 +265,64 @@ static void test_overspend_without_trajectories(void **state)
     assert_non_null(strstr(out, "per-trajectory"));
 }
 
+/* A demand-only scenario's result: read without money, exported without
+ * targets, money sheets or money charts; the page and compare say "no money". */
+static void test_demand_only(void **state)
+{
+    (void)state;
+    char out[16384], d[400];
+    snprintf(d, sizeof d, "%s/demand.h5", dir);
+    assert_int_equal(run(out, sizeof out, "%s run tests/data/scenario/demand.yaml -n 200 -o %s",
+                         bin(), d), 0);
+    assert_non_null(strstr(out, "demand-only scenario: no money"));
+    assert_null(strstr(out, "High Needs Block"));
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(d, &r, &e), SC_OK);
+    assert_false(r->has_costs || r->has_finance || r->has_cluster_working);
+    assert_non_null(sc_result_metric_find(r, SC_LEVEL_DISTRICT, "requests"));
+    assert_non_null(sc_result_metric_find(r, SC_LEVEL_DISTRICT, "new_plans"));
+    assert_non_null(sc_result_metric_find(r, SC_LEVEL_DISTRICT, "plans_total"));
+    assert_null(sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_spend"));
+    assert_int_equal(r->years, 3);
+    for (int t = 0; t < r->years; t++)
+        assert_true(isnan(r->target[t]) && isnan(r->p_met[t]));
+    for (int k = 0; k < SC_NCHARTS; k++)
+        assert_int_equal(sc_chart_applies(r, (enum sc_chart_kind)k), k == SC_CHART_PLANS);
+    sc_result_free(r);
+    /* every export */
+    assert_int_equal(run(out, sizeof out, "%s export %s --csv %s/d.csv --xlsx %s/d.xlsx "
+                         "--charts %s/dcharts", bin(), d, dir, dir, dir), 0);
+    assert_non_null(strstr(out, "Wrote 1 chart"));
+    assert_int_equal(run(out, sizeof out, "/usr/bin/python3 tests/csv_check.py %s %s/d.csv", d,
+                         dir), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'safety_valve\\|GBP' %s/d.csv", dir), 1);
+    assert_int_equal(run(out, sizeof out, "ls %s/dcharts", dir), 0);
+    assert_string_equal(out, "plans_fan.png\nplans_fan.svg\n");
+    assert_int_equal(run(out, sizeof out, "unzip -p %s/d.xlsx xl/workbook.xml", dir), 0);
+    assert_null(strstr(out, "name=\"Targets\""));
+    assert_non_null(strstr(out, "name=\"Charts\""));
+    assert_int_equal(run(out, sizeof out, "unzip -l %s/d.xlsx | grep -c 'xl/charts/chart'", dir),
+                     0);
+    assert_int_equal(atoi(out), 3);   /* requests, new plans, plans in place */
+    /* the page and a comparison */
+    assert_int_equal(run(out, sizeof out, "%s report %s --compare %s -o %s/d.html", bin(), d, d,
+                         dir), 0);
+    char html[400];
+    snprintf(html, sizeof html, "%s/d.html", dir);
+    char *text = NULL;
+    size_t len;
+    assert_int_equal(sc_file_read(html, 1 << 26, &text, &len), 0);
+    assert_non_null(strstr(text, "SEND demand forecast"));
+    assert_non_null(strstr(text, "demand-only scenario: no money"));
+    assert_null(strstr(text, "Safety Valve"));
+    assert_non_null(strstr(text, "<svg"));
+    sc_free(text);
+    assert_int_equal(run(out, sizeof out, "%s compare %s %s -o %s/diff.h5", bin(), d, d, dir), 0);
+    assert_non_null(strstr(out, "demand-only scenarios: no money to compare"));
+    assert_null(strstr(out, "Safety Valve"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_xlsx_has_sheets_and_charts),
         cmocka_unit_test(test_charts_exist_and_are_drawn),
         cmocka_unit_test(test_overspend_without_trajectories),
+        cmocka_unit_test(test_demand_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -354,9 +354,127 @@ static void test_bad_history(void **state)
     /* a column a fitted parameter needs but the file lacks */
     expect_bad(f, "x", "x", "plans_issued,", "issued,", "history.csv", "no column for plans_issued",
                "parameters.p_issue");
-    /* a rate above its denominator names the row */
-    expect_bad(f, "x", "x", "2022,281,170,160,150", "2022,281,170,160,180", "history.csv:8:",
-               "column plans_issued: 180 is more than assessments_completed 160", NULL);
+}
+
+/* Copy small.yaml and history.csv with one edit each, read and fit: SC_OK. */
+static sc_params *fit_edited(const fixture *f, const char *yaml_from, const char *yaml_to,
+                             const char *csv_from, const char *csv_to, sc_fit_result *res,
+                             sc_scenario **sp)
+{
+    char cmd[2048], path[128];
+    snprintf(cmd, sizeof cmd,
+             "sed 's|%s|%s|' " SMALL " > %s/case.yaml && sed 's|%s|%s|' " SMALL_HISTORY
+             " > %s/history.csv", yaml_from, yaml_to, f->dir, csv_from, csv_to, f->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/case.yaml", f->dir);
+    sc_error e;
+    if (sc_scenario_read(path, sp, &e) != SC_OK)
+        fail_msg("%s", e.msg);
+    sc_params *p = NULL;
+    if (sc_fit_params(*sp, 0, &p, res, &e) != SC_OK)
+        fail_msg("%s", e.msg);
+    return p;
+}
+
+/* A year whose count is above its denominator (more assessments than
+ * requests: a lag across the calendar year) is fitted, not refused: the rate
+ * is fitted on the sums over the window, and the year is listed. Only when
+ * the sums too are above is the rate counted as every one. */
+static void test_rate_above_one_in_a_year(void **state)
+{
+    fixture *f = *state;
+    sc_fit_result res;
+    sc_scenario *s = NULL;
+    /* 2022: 180 plans issued of 160 assessments; 2019-2023: 691 of 733 */
+    sc_params *p = fit_edited(f, "x", "x", "2022,281,170,160,150", "2022,281,170,160,180", &res,
+                              &s);
+    const sc_dist *d = sc_params_dist(p, SC_P_ISSUE);
+    assert_close(d->p[0], 2.5 + 691, 0);
+    assert_close(d->p[1], 1.5 + 42, 0);
+    assert_int_equal(res.nover[SC_P_ISSUE], 1);
+    assert_int_equal(res.over_year[SC_P_ISSUE][0], 2022);
+    assert_false(res.capped[SC_P_ISSUE]);
+    assert_int_equal(res.nover[SC_P_ASSESS], 0);
+    /* the report lists the year */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    sc_fit_print(out, s, p, &res);
+    fclose(out);
+    assert_non_null(strstr(buf, "p_issue: Beta posterior"));
+    assert_non_null(strstr(buf, "above 1 in 1 year, fitted on the sums: 2022\n"));
+    free(buf);
+    sc_params_free(p);
+    sc_scenario_free(s);
+    /* a window of that year alone: the sums are above too, so every one counts */
+    p = fit_edited(f, "p_issue: {dist: fit, prior", "p_issue: {dist: fit, from: 2022, to: 2022, prior",
+                   "2022,281,170,160,150", "2022,281,170,160,180", &res, &s);
+    d = sc_params_dist(p, SC_P_ISSUE);
+    assert_close(d->p[0], 2.5 + 160, 0);
+    assert_close(d->p[1], 1.5, 0);
+    assert_true(res.capped[SC_P_ISSUE]);
+    assert_non_null(strstr(d->fitted_from, "180 of 160, more than all: counted as all"));
+    sc_params_free(p);
+    sc_scenario_free(s);
+    /* more assessments than requests in 2021 (p_assess from agreed): listed by the report */
+    p = fit_edited(f, "x", "x", "2021,260,150,140", "2021,130,120,140", &res, &s);
+    out = open_memstream(&buf, &len);
+    sc_fit_print(out, s, p, &res);
+    fclose(out);
+    assert_non_null(strstr(buf, "more assessments_completed than requests (a lag across the "
+                                "calendar year, not an error; rates are fitted on sums over "
+                                "years): 2021 (140 > 130)"));
+    free(buf);
+    sc_params_free(p);
+    sc_scenario_free(s);
+}
+
+/* A SEN2 history (tests/data/scenario/sen2.yaml, la: Ickworth): its 2020 has
+ * more assessments (330) than requests (275), and more agreed than
+ * requests, a lag across the calendar year. It is fitted, not refused; the
+ * report lists the year, and the 2022 new plans the region rule flagged with
+ * their reason. */
+static void test_sen2_lag_years_fitted(void **state)
+{
+    fixture *f = *state;
+    char cmd[1024], path[256], cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(cmd, sizeof cmd, "sed -e 's|la: \"101\"|la: Ickworth|' -e 's|\\.\\./sen2/|%s/tests/data/sen2/|g' "
+             "tests/data/scenario/sen2.yaml > %s/sen2.yaml", cwd, f->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/sen2.yaml", f->dir);
+    sc_scenario *s = NULL;
+    sc_params *p = NULL;
+    sc_fit_result res;
+    sc_error e;
+    if (sc_scenario_read(path, &s, &e) || sc_fit_params(s, 0, &p, &res, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(res.nover[SC_P_ASSESS], 1);
+    assert_int_equal(res.over_year[SC_P_ASSESS][0], 2020);
+    assert_false(res.capped[SC_P_ASSESS]);
+    assert_int_equal(res.n[SC_P_CONVERSION], 8);
+    assert_int_equal(sc_params_resolved(p), 1);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    sc_fit_print(out, s, p, &res);
+    fclose(out);
+    static const char *const want[] = {
+        "History: DfE SEN2, Ickworth (204, E06000204), E12000002 South Testshire; years 2015-2023",
+        "more assessments than requests (a lag across the calendar year, not an error; rates are "
+        "fitted on sums over years): 2020 (330 > 275)",
+        "2022 new_plans (1918): SEN2 rule 1: 2022 new_plans 1,918 equals the South Testshire "
+        "regional total",
+        "p_assess: Beta posterior", "above 1 in 1 year, fitted on the sums: 2020",
+        "data: SEN2 Ickworth (204): new_plans/assessments",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        if (!strstr(buf, want[k]))
+            fail_msg("expected \"%s\" in:\n%s", want[k], buf);
+    free(buf);
+    sc_params_free(p);
+    sc_scenario_free(s);
 }
 
 /* MODEL.md 5.1's fallback: no request counts, so the trend is fitted to
@@ -393,6 +511,8 @@ int main(void)
         cmocka_unit_test(test_until_limits_data),
         cmocka_unit_test(test_kirklees_against_independent_fit),
         cmocka_unit_test_setup_teardown(test_bad_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_above_one_in_a_year, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sen2_lag_years_fitted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fallback_on_plans_issued, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

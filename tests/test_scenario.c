@@ -24,6 +24,8 @@
 #include "sendcast/alloc.h"
 #include "sendcast/error.h"
 #include "sendcast/scenario.h"
+#include "sendcast/sen2.h"
+#include "sendcast/sha256.h"
 #include "test_util.h"
 
 #define MINIMAL "tests/data/scenario/minimal.yaml"
@@ -1018,12 +1020,347 @@ static void test_allocation_failures(void **state)
     sc_scenario_free(NULL);
 }
 
+/* ---- demand-only scenarios and model: ---- */
+
+#define DEMAND "tests/data/scenario/demand.yaml"
+
+static void test_demand_only(void **state)
+{
+    (void)state;
+    sc_scenario *s = read_ok(DEMAND);
+    assert_int_equal(s->model, 1);
+    assert_false(s->has_costs);
+    assert_false(s->has_finance);
+    assert_false(s->has_cluster_working);
+    assert_int_equal(s->nbands, 1);
+    assert_int_equal(s->clusters[0].band_stock[0], 412);
+    assert_int_equal(s->clusters[0].placement_stock[SC_PL_MAINSTREAM], 412);
+    assert_int_equal(s->clusters[0].placement_stock[SC_PL_SPECIAL], 287);
+    for (int p = 0; p < SC_NPLACEMENTS; p++)
+        assert_close(s->unit_cost[p], 0, 0);
+    assert_close(s->topup[0], 0, 0);
+    /* inflation left out: the default, 0 */
+    assert_int_equal(s->param[SC_P_INFLATION].kind, SC_DIST_FIXED);
+    assert_true(s->param[SC_P_INFLATION].is_default);
+    assert_close(s->param[SC_P_INFLATION].value[0], 0, 0);
+    for (int t = 0; t <= s->horizon; t++) {
+        assert_close(s->ramp[t], 0, 0);
+        assert_close(s->grant[t], 0, 0);
+        assert_true(isnan(s->target[t]));
+        assert_close(sc_scenario_budget(s, t, 0), 0, 0);
+    }
+    sc_scenario_free(s);
+    /* the money scenarios have every part */
+    s = read_ok(MINIMAL);
+    assert_true(s->has_costs && s->has_finance && s->has_cluster_working);
+    assert_int_equal(s->model, 1);
+    sc_scenario_free(s);
+}
+
+/* Money comes whole: unit costs, finance and cluster working each need
+ * bands.topup; a scenario with money still needs inflation. */
+static void test_demand_only_refusals(void **state)
+{
+    fixture *f = *state;
+    char *demand = read_text(DEMAND);
+    assert_non_null(demand);
+    char *t = replace(demand, "  special: {stock: 287}", "  special: {unit_cost: 25000, stock: 287}");
+    expect_bad(f, t, "case.yaml", line_of(t, "unit_cost"), "placements.special.unit_cost",
+               "a unit cost needs bands.topup too", NULL);
+    free(t);
+    t = replace(demand, "parameters:", "finance:\n  fixed_lines: 1\nparameters:");
+    expect_bad(f, t, "case.yaml", line_of(t, "finance:"), "finance needs the scenario's costs",
+               "bands.topup", NULL);
+    free(t);
+    t = replace(demand, "parameters:", "cluster_working:\n  ramp: {}\nparameters:");
+    expect_bad(f, t, "case.yaml", line_of(t, "cluster_working:"),
+               "cluster_working needs the scenario's costs", NULL);
+    free(t);
+    t = replace(demand, "seed: 2385", "seed: 2385\nmodel: 3");
+    expect_bad(f, t, "case.yaml", line_of(t, "model:"), "expected", "from 1 to 2", NULL);
+    free(t);
+    t = replace(demand, "seed: 2385", "seed: 2385\nmodel: 2");   /* v2 needs its trend */
+    expect_bad(f, t, "case.yaml", line_of(t, "parameters:"),
+               "parameters: missing required key 'national_trend'", NULL);
+    free(t);
+    t = replace(demand, "seed: 2385", "seed: 2385\npriors: p.yaml");
+    expect_bad(f, t, "case.yaml", line_of(t, "priors:"), "national priors are read by model 2 "
+               "only", NULL);
+    free(t);
+    t = replace(demand, "seed: 2385", "seed: 2385\nmodel: 1");
+    sc_scenario *s = read_text_ok(f, t);
+    assert_int_equal(s->model, 1);
+    sc_scenario_free(s);
+    free(t);
+    free(demand);
+    /* a scenario with money: bands without unit costs, and inflation, are required */
+    expect_edit(f, "  inflation: {dist: normal, mean: 0.02, sd: 0.01, status: assumption, "
+                "source: \"a guess\"}\n", "", "parameters:",
+                "parameters: missing required key 'inflation'", NULL);
+    expect_edit(f, "  arp: {unit_cost: 15000, stock: 9}", "  arp: {stock: 9}", "arp: {stock",
+                "placements.arp: missing required key 'unit_cost'", NULL);
+}
+
+/* ---- a history read from SEN2 releases ---- */
+
+#define SEN2_SCENARIO "tests/data/scenario/sen2.yaml"
+#define R2022 "tests/data/sen2/r2022.zip"
+#define R2025 "tests/data/sen2/r2025.zip"
+
+/* sen2.yaml with la: set to la and the releases' paths made absolute (so
+ * that the copy in the fixture's folder reads them). */
+static char *sen2_text(const char *la)
+{
+    char *text = read_text(SEN2_SCENARIO), cwd[1024], releases[2400], lap[128];
+    assert_non_null(text);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(releases, sizeof releases, "  sen2: [%s/" R2022 ", %s/" R2025 "]", cwd, cwd);
+    char *t = replace(text, "  sen2: [../sen2/r2022.zip, ../sen2/r2025.zip]", releases);
+    free(text);
+    snprintf(lap, sizeof lap, "  la: \"%s\"", la);
+    text = replace(t, "  la: \"101\"", lap);
+    free(t);
+    return text;
+}
+
+static sc_sen2 *read_panel(void)
+{
+    const char *paths[] = { R2022, R2025 };
+    sc_sen2 *p = NULL;
+    sc_error e;
+    if (sc_sen2_read(paths, 2, &p, &e))
+        fail_msg("%s", e.msg);
+    return p;
+}
+
+static const sc_history_exclusion *find_exclusion(const sc_history *h, int year, int role)
+{
+    for (int k = 0; k < h->nexclude; k++)
+        if (h->exclude[k].year == year && h->exclude[k].columns == (1u << role))
+            return &h->exclude[k];
+    return NULL;
+}
+
+/* Every history role is the council's SEN2 series of its role, year by year;
+ * the council and the releases (with their SHA-256) are kept; every value is
+ * recorded with the release file and line it came from. */
+static void test_history_sen2_mapping(void **state)
+{
+    (void)state;
+    static const struct { int role, sen2; const char *column; } map[] = {
+        { SC_H_REQUESTS, SC_SEN2_REQUESTS, "requests" }, { SC_H_AGREED, SC_SEN2_AGREED, "agreed" },
+        { SC_H_REFUSED, SC_SEN2_REFUSED, "refused" },
+        { SC_H_ASSESSMENTS, SC_SEN2_ASSESSMENTS, "assessments" },
+        { SC_H_PLANS_ISSUED, SC_SEN2_NEW_PLANS, "new_plans" },
+        { SC_H_PLANS_CEASED, SC_SEN2_CEASED, "ceased" }, { SC_H_PLANS_OPEN, SC_SEN2_PLANS, "plans" },
+    };
+    sc_scenario *s = read_ok(SEN2_SCENARIO);
+    sc_sen2 *p = read_panel();
+    int k;
+    sc_error e;
+    assert_int_equal(sc_sen2_find(p, "101", &k, &e), SC_OK);
+    const sc_sen2_la *la = sc_sen2_la_at(p, k);
+    const sc_history *h = &s->history;
+    assert_true(h->from_sen2);
+    assert_string_equal(h->path, "SEN2 Alderley (101)");
+    assert_int_equal(h->nyears, la->nyears);
+    assert_int_equal(h->year[0], la->first_year);
+    assert_int_equal(h->year[0], 2015);
+    assert_int_equal(h->year[h->nyears - 1], 2023);
+    assert_int_equal(h->nexclude, 0);   /* Alderley has no suspect cell */
+    for (size_t j = 0; j < sizeof map / sizeof map[0]; j++) {
+        assert_string_equal(h->column[map[j].role], map[j].column);
+        for (int i = 0; i < h->nyears; i++) {
+            double want = sc_sen2_value(la, map[j].sen2, h->year[i]);
+            double got = sc_history_get(h, map[j].role, i);
+            assert_true((isnan(want) && isnan(got)) || want == got);
+        }
+    }
+    assert_string_equal(h->column[SC_H_SEND_SUPPORT], "");
+    assert_true(isnan(sc_history_get(h, SC_H_SEND_SUPPORT, 3)));
+    assert_close(sc_history_get(h, SC_H_REQUESTS, sc_history_row(h, 2020)),
+                 sc_sen2_value(la, SC_SEN2_REQUESTS, 2020), 0);
+    /* the council and the releases */
+    const sc_history_sen2 *x = &h->sen2;
+    assert_string_equal(x->la_query, "101");
+    assert_string_equal(x->la_old_code, "101");
+    assert_string_equal(x->la_new_codes, "E06000101");
+    assert_string_equal(x->la_name, "Alderley");
+    assert_string_equal(x->region, "E12000001 North Testshire");
+    assert_int_equal(x->nreleases, 2);
+    assert_string_equal(x->release[1], "tests/data/scenario/../sen2/r2025.zip");
+    char sha[65];
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(sc_sha256_file(r ? R2025 : R2022, sha), 0);
+        assert_string_equal(x->sha256[r], sha);
+        assert_string_equal(x->sha256[r], sc_sen2_release_sha256(p, r));
+    }
+    /* provenance of a value: the release's file and line */
+    const sc_input *in = find_input(s, "history.requests", "", 2022);
+    assert_close(in->value, sc_sen2_value(la, SC_SEN2_REQUESTS, 2022), 0);
+    assert_string_equal(in->status, "published");
+    const sc_sen2_cell *c = sc_sen2_cell_at(la, SC_SEN2_REQUESTS, 2022);
+    char want[512];
+    snprintf(want, sizeof want, "tests/data/scenario/../sen2/r2025.zip/data/requests.csv:%d",
+             c->line);
+    assert_string_equal(in->source, want);
+    /* a deep copy keeps it all */
+    sc_scenario *copy = NULL;
+    assert_int_equal(sc_scenario_copy(s, &copy, &e), SC_OK);
+    assert_string_equal(copy->history.sen2.release[0], x->release[0]);
+    assert_string_equal(copy->history.sen2.sha256[1], x->sha256[1]);
+    assert_true(copy->history.sen2.release[0] != x->release[0]);
+    sc_scenario_free(copy);
+    sc_sen2_free(p);
+    sc_scenario_free(s);
+}
+
+/* Cells the SEN2 rules flagged are left out of every fit, as exclusions with
+ * the rule and its reason; the scenario's own exclude: entries follow. */
+static void test_history_sen2_exclusions(void **state)
+{
+    fixture *f = *state;
+    char *t = sen2_text("Brockton"), *u;
+    sc_scenario *s = read_text_ok(f, t);
+    const sc_history *h = &s->history;
+    const sc_history_exclusion *x = find_exclusion(h, 2017, SC_H_REQUESTS);
+    assert_non_null(x);
+    assert_int_equal(x->rule, SC_SEN2_RULE_BREAK);
+    assert_close(x->value, 44, 0);
+    assert_non_null(strstr(x->reason, "2017 requests 44 is 0.0965 times 456"));
+    assert_true(isnan(sc_history_get(h, SC_H_REQUESTS, sc_history_row(h, 2017))));
+    assert_close(sc_history_get(h, SC_H_REQUESTS, sc_history_row(h, 2018)), 495, 0);
+    sc_scenario_free(s);
+    free(t);
+    /* rule 1: every South Testshire council's 2022 new plans are the regional total */
+    t = sen2_text("E06000205");
+    u = replace(t, "  la: \"E06000205\"", "  la: \"E06000205\"\n  exclude:\n    - {year: 2019, "
+                "columns: [refused], reason: \"a test's own exclusion\"}");
+    s = read_text_ok(f, u);
+    h = &s->history;
+    x = find_exclusion(h, 2022, SC_H_PLANS_ISSUED);
+    assert_non_null(x);
+    assert_int_equal(x->rule, SC_SEN2_RULE_REGION);
+    assert_non_null(strstr(x->reason, "equals the South Testshire regional total"));
+    assert_true(isnan(sc_history_get(h, SC_H_PLANS_ISSUED, sc_history_row(h, 2022))));
+    const sc_history_exclusion *own = &h->exclude[h->nexclude - 1];
+    assert_int_equal(own->rule, 0);
+    assert_int_equal(own->year, 2019);
+    assert_string_equal(own->reason, "a test's own exclusion");
+    assert_true(isnan(sc_history_get(h, SC_H_REFUSED, sc_history_row(h, 2019))));
+    assert_string_equal(h->sen2.la_name, "Jarrow, City of");
+    sc_scenario_free(s);
+    free(u);
+    free(t);
+}
+
+/* Every allocation of reading a SEN2 history (the releases too) failed in turn. */
+static void test_history_sen2_allocation_failures(void **state)
+{
+    (void)state;
+    fail_each_allocation(SEN2_SCENARIO);
+}
+
+/* A panel read once serves every scenario of the same releases (and gives
+ * the same history); one of other releases is refused; a CSV history or a
+ * demand-only scenario without history ignores it. */
+static void test_history_sen2_preread(void **state)
+{
+    fixture *f = *state;
+    sc_sen2 *p = read_panel();
+    sc_scenario_read_options o;
+    sc_scenario_read_options_init(&o);
+    assert_null(o.sen2);
+    o.sen2 = p;
+    sc_scenario *a = read_ok(SEN2_SCENARIO), *b = NULL;
+    sc_error e;
+    if (sc_scenario_read_with(SEN2_SCENARIO, &o, &b, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(a->history.nyears, b->history.nyears);
+    assert_memory_equal(a->history.value, b->history.value,
+                        (size_t)a->history.nyears * SC_NHISTORY * sizeof(double));
+    assert_int_equal(a->ninputs, b->ninputs);
+    assert_string_equal(a->history.sen2.sha256[0], b->history.sen2.sha256[0]);
+    sc_scenario_free(b);
+    b = NULL;
+    for (const char *path = "scenarios/kirklees-clusters.yaml"; path; path = NULL) {
+        assert_int_equal(sc_scenario_read_with(path, &o, &b, &e), SC_OK);   /* CSV: ignored */
+        sc_scenario_free(b);
+    }
+    assert_int_equal(sc_scenario_read_with(DEMAND, &o, &b, &e), SC_OK);
+    sc_scenario_free(b);
+    /* a panel of other releases (r2025 alone) */
+    const char *one[] = { R2025 };
+    sc_sen2 *q = NULL;
+    assert_int_equal(sc_sen2_read(one, 1, &q, &e), SC_OK);
+    o.sen2 = q;
+    char *t = sen2_text("101");
+    write_text(f->path, t);
+    b = (sc_scenario *)1;
+    assert_int_equal(sc_scenario_read_with(f->path, &o, &b, &e), SC_EINPUT);
+    assert_null(b);
+    assert_non_null(strstr(e.msg, "history.sen2: the SEN2 panel handed in was read from "
+                                  "tests/data/sen2/r2025.zip, not from the releases named here"));
+    free(t);
+    sc_sen2_free(q);
+    sc_scenario_free(a);
+    sc_sen2_free(p);
+}
+
+static void test_history_sen2_errors(void **state)
+{
+    fixture *f = *state;
+    char *t = sen2_text("Alderly"), *u;
+    expect_bad(f, t, "case.yaml", line_of(t, "  la:"), "history.la: no council \"Alderly\"",
+               "did you mean 101 Alderley", NULL);
+    free(t);
+    t = sen2_text("Oldshire");
+    expect_bad(f, t, "case.yaml", line_of(t, "  la:"), "names 2 councils", "give the old code", NULL);
+    u = replace(t, "  la: \"Oldshire\"\n", "");
+    expect_bad(f, u, "case.yaml", line_of(u, "history:"), "missing required key 'la'", NULL);
+    free(u);
+    u = replace(t, "  la: \"Oldshire\"", "  la: \"303\"\n  csv: data/money.csv");
+    expect_bad(f, u, "case.yaml", line_of(u, "  sen2:"), "expected csv: or sen2:, not both", NULL);
+    free(u);
+    u = replace(t, "  la: \"Oldshire\"", "  la: \"303\"\n  columns: {requests: r}");
+    expect_bad(f, u, "case.yaml", line_of(u, "columns:"), "a SEN2 history has its own", NULL);
+    free(u);
+    /* a missing release, and a file that is not a SEN2 release: the release's
+     * message, then the scenario line that named it */
+    static const struct { const char *to, *what; } bad[] = {
+        { "r2099.zip", "r2099.zip: no such file or folder" },
+        { "../scenario/minimal.yaml", "minimal.yaml: neither a zip archive nor a folder" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        u = replace(t, "r2025.zip", bad[k].to);
+        write_text(f->path, u);
+        sc_scenario *s = (sc_scenario *)1;
+        sc_error e;
+        assert_int_equal(sc_scenario_read(f->path, &s, &e), SC_EINPUT);
+        assert_null(s);
+        char at[256];
+        snprintf(at, sizeof at, "read for %s:%d:", f->path, line_of(u, "  sen2:"));
+        if (!strstr(e.msg, bad[k].what) || !strstr(e.msg, at)
+            || !strstr(e.msg, "while reading SEN2 release 2 of 2"))
+            fail_msg("unexpected message: %s", e.msg);
+        free(u);
+    }
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kirklees_clusters),
         cmocka_unit_test(test_kirklees_no_change),
         cmocka_unit_test(test_minimal_resolves),
+        cmocka_unit_test(test_demand_only),
+        cmocka_unit_test(test_demand_only_refusals),
+        cmocka_unit_test(test_history_sen2_mapping),
+        cmocka_unit_test(test_history_sen2_exclusions),
+        cmocka_unit_test(test_history_sen2_preread),
+        cmocka_unit_test(test_history_sen2_errors),
+        cmocka_unit_test(test_history_sen2_allocation_failures),
         cmocka_unit_test(test_files_and_inputs),
         cmocka_unit_test(test_percentiles_given),
         cmocka_unit_test(test_budget_uplift),

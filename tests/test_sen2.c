@@ -7,9 +7,9 @@
  * error path gives SC_EINPUT and a message naming the file, the line and
  * what was expected.
  *
- * The last test reads DfE's real releases when ../shared/data/sen2 (or
+ * The last test reads DfE's real releases when scenarios/data/sen2 (or
  * $SC_SEN2_DATA) holds them, checks Kirklees against
- * ../shared/data/kirklees/history.csv, and prints what docs/sen2.md reports:
+ * scenarios/data/kirklees/history.csv, and prints what docs/sen2.md reports:
  * timing, the count of cells each rule flags, example reasons, and the
  * councils with fewer than three years of requests. It is skipped otherwise.
  * Run from the repository root.
@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,9 @@
 
 #include "sendcast/error.h"
 #include "sendcast/sen2.h"
+#include "sendcast/alloc.h"
+#include "sendcast/sha256.h"
+#include "sendcast/text.h"
 
 #define FIX "tests/data/sen2/"
 #define A_DIR FIX "r2022"
@@ -281,6 +285,49 @@ static void test_folder_and_zip_identical(void **state)
     assert_string_equal(c->file, B_DIR "/data/requests.csv");
     sc_sen2_free(f);
     sc_sen2_free(z);
+}
+
+/* Each release's path, layout and fingerprint: a zip's SHA-256 is the file's
+ * (as sha256sum prints it); a folder's is that of its manifest, the lines
+ * "HEX  data/NAME" of the files read in the layout's order. The zip and the
+ * folder of one release differ, but each is stable. */
+static void test_release_fingerprints(void **state)
+{
+    (void)state;
+    sc_sen2 *z = read_ok(A_ZIP, B_ZIP), *f = fixture();
+    assert_int_equal(sc_sen2_release_count(z), 2);
+    assert_string_equal(sc_sen2_release_path(z, 0), A_ZIP);
+    assert_string_equal(sc_sen2_release_path(z, 1), B_ZIP);
+    assert_null(sc_sen2_release_path(z, 2));
+    assert_null(sc_sen2_release_sha256(z, -1));
+    assert_string_equal(sc_sen2_release_layout(z, 0), "2022");
+    assert_string_equal(sc_sen2_release_layout(f, 1), "2025");
+    char sha[65];
+    assert_int_equal(sc_sha256_file(B_ZIP, sha), 0);
+    assert_string_equal(sc_sen2_release_sha256(z, 1), sha);
+    /* the folder's manifest, as sha256sum would print it from inside the folder */
+    static const char *const files[] = { "requests.csv", "assessments.csv", "newplans.csv",
+                                         "ceased_plans.csv", "caseload.csv" };
+    char manifest[2048] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        char path[256], *text = NULL;
+        size_t len;
+        snprintf(path, sizeof path, B_DIR "/data/%s", files[k]);
+        assert_int_equal(sc_file_read(path, (size_t)1 << 30, &text, &len), 0);
+        sc_sha256_hex(text, len, sha);
+        sc_free(text);
+        used += (size_t)snprintf(manifest + used, sizeof manifest - used, "%s  data/%s\n", sha,
+                                 files[k]);
+    }
+    sc_sha256_hex(manifest, used, sha);
+    assert_string_equal(sc_sen2_release_sha256(f, 1), sha);
+    assert_string_not_equal(sc_sen2_release_sha256(f, 0), sc_sen2_release_sha256(z, 0));
+    assert_int_equal(sc_sha256_file(FIX "no-such.zip", sha), ENOENT);
+    assert_string_equal(sha, "");
+    assert_int_equal(sc_sen2_release_count(NULL), 0);
+    sc_sen2_free(z);
+    sc_sen2_free(f);
 }
 
 /* ---- formats and codes ---- */
@@ -773,7 +820,7 @@ static void test_bad_cell_in_zip(void **state)
 static const char *real_dir(void)
 {
     const char *env = getenv("SC_SEN2_DATA");
-    static const char *const tries[] = { "../shared/data/sen2", "/work/shared/data/sen2" };
+    static const char *const tries[] = { "scenarios/data/sen2" };   /* the project's copy */
     struct stat st;
     if (env && *env)
         return stat(env, &st) == 0 ? env : NULL;
@@ -811,7 +858,7 @@ static void test_real_releases(void **state)
     (void)state;
     const char *dir = real_dir();
     if (!dir) {
-        print_message("no SEN2 releases at ../shared/data/sen2 (or $SC_SEN2_DATA): skipped\n");
+        print_message("no SEN2 releases at scenarios/data/sen2 (or $SC_SEN2_DATA): skipped\n");
         skip();
     }
     char a[512], b[512], hist[512];
@@ -945,6 +992,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_folder_and_zip_identical),
+        cmocka_unit_test(test_release_fingerprints),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_suppression_codes),
         cmocka_unit_test(test_overlap_later_release_wins),

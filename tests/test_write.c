@@ -269,6 +269,7 @@ static void fill_scenario(fixture *f)
     s->npercentiles = 3;
     s->percentiles[0] = 5, s->percentiles[1] = 50, s->percentiles[2] = 95;
     s->nbands = 2;
+    s->has_costs = s->has_finance = s->has_cluster_working = 1;
     fill_places(f);
     fill_inputs(f);
     for (int i = 0; i < SC_NPARAMS; i++)
@@ -438,6 +439,66 @@ static void test_contract_layout(void **state)
     assert_true(H5Fis_hdf5(f->out) > 0);
     run_checker(f, f->out);
     assert_no_temp_files(f->dir);
+}
+
+static void attr_text(hid_t file, const char *obj, const char *name, char *buf, size_t size);
+
+static int h5_has(hid_t file, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = strchr(buf + 1, '/');; p = strchr(p + 1, '/')) {
+        if (p)
+            *p = '\0';
+        if (H5Lexists(file, buf, H5P_DEFAULT) <= 0)
+            return 0;
+        if (!p)
+            return 1;
+        *p = '/';
+    }
+}
+
+/* What a scenario leaves out, its file leaves out: a demand-only one has no
+ * money metric, no target and says so; one without cluster working has no
+ * budget; with finance but no targets' sections all else stays. */
+static void test_sections_left_out(void **state)
+{
+    fixture *f = *state;
+    sc_error e;
+    f->s.has_costs = f->s.has_finance = f->s.has_cluster_working = 0;
+    if (write_out(f, f->out, 0, &e))
+        fail_msg("sc_write_h5: %s", e.msg);
+    hid_t h = H5Fopen(f->out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(h >= 0);
+    static const char *const kept[] = {
+        "/district/requests/mean", "/district/new_plans/percentiles", "/district/plans_total/sd",
+        "/district/assessments/mcse", "/district/ceased/mean", "/district/plans_special/mean",
+        "/area/requests/mean", "/cluster/plans_total/mean", "/trajectories/district/requests",
+        "/trajectories/district/plans_total", "/inputs/name", "/parameters/conversion" };
+    static const char *const gone[] = {
+        "/district/hnb_spend", "/district/topup_spend", "/district/cumulative_deficit",
+        "/district/budget_gap", "/area/contingency", "/cluster/overspend", "/cluster/topup_spend",
+        "/targets", "/trajectories/district/hnb_spend", "/trajectories/targets",
+        "/trajectories/cluster/overspend", "/history" };
+    for (size_t k = 0; k < sizeof kept / sizeof kept[0]; k++)
+        if (!h5_has(h, kept[k]))
+            fail_msg("a demand-only file lacks %s", kept[k]);
+    for (size_t k = 0; k < sizeof gone / sizeof gone[0]; k++)
+        if (h5_has(h, gone[k]))
+            fail_msg("a demand-only file has %s", gone[k]);
+    char money[256];
+    attr_text(h, "/", "money", money, sizeof money);
+    assert_non_null(strstr(money, "demand-only"));
+    H5Fclose(h);
+    /* costs and finance, no cluster working: spend and targets, no budgets */
+    f->s.has_costs = f->s.has_finance = 1;
+    assert_int_equal(write_out(f, f->out, 1, &e), SC_OK);
+    h = H5Fopen(f->out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(h5_has(h, "/district/hnb_spend/mean") && h5_has(h, "/district/topup_spend/mean"));
+    assert_true(h5_has(h, "/targets/safety_valve_balance/p_met"));
+    assert_false(h5_has(h, "/district/budget_gap") || h5_has(h, "/cluster/budget"));
+    assert_true(H5Aexists(h, "money") == 0);
+    H5Fclose(h);
 }
 
 /* ---- placing the file ------------------------------------------------ */
@@ -741,6 +802,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         FIXTURE_TEST(test_contract_layout),
+        FIXTURE_TEST(test_sections_left_out),
         FIXTURE_TEST(test_refuses_existing),
         FIXTURE_TEST(test_force_replaces),
         FIXTURE_TEST(test_missing_folder),

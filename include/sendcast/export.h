@@ -28,15 +28,18 @@
  * ("district" at district level), measure the unit of measure (GBP, plans,
  * ...), statistic mean/sd/mcse/pN (the stored percentiles) or, for targets,
  * target/p_met/p_met_mcse/p_first_breach and p_all_met/p_all_met_mcse (year
- * "all"). Values are written with 17 significant digits, so they read back
- * to exactly the stored doubles; NaN is an empty field. */
+ * "all"; only when the result has finance). Values are written with 17
+ * significant digits, so they read back to exactly the stored doubles; NaN is
+ * an empty field. */
 int sc_export_csv(const sc_result *r, const char *path, sc_error *e);
 
 /* ---- Excel ---------------------------------------------------------------- */
 
 /* Workbook (libxlsxwriter): Summary (key table, Safety Valve view,
  * provenance, count of inputs by status), Inputs, District, Areas, Clusters
- * (bands), Targets, Parameters, and Charts (native Excel fan charts). */
+ * (bands), Targets, Parameters, and Charts (native Excel fan charts). A
+ * result without finance has no Targets sheet, and its Summary and Charts
+ * show demand (requests, new plans, plans in place) instead of money. */
 int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e);
 
 /* ---- charts --------------------------------------------------------------- */
@@ -58,13 +61,20 @@ const char *sc_chart_name(enum sc_chart_kind k);
 /* Title a reader sees. */
 const char *sc_chart_title(enum sc_chart_kind k);
 
+/* Whether result r can have chart k: the plans fan chart always; spend fans
+ * need costs, the balance, deficit and Safety Valve charts finance, the
+ * cluster and area charts cluster working (result.h's has_*). A demand-only
+ * result has the plans chart alone. */
+int sc_chart_applies(const sc_result *r, enum sc_chart_kind k);
+
 /* Draw chart k into path with PLplot's device "pngcairo" or "svgcairo".
  * SC_EFAIL when the device is missing or the file cannot be made. */
 int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
                   const char *path, sc_error *e);
 
-/* Every chart as DIR/<name>.png and DIR/<name>.svg (DIR must exist). */
-int sc_export_charts(const sc_result *r, const char *dir, sc_error *e);
+/* Every chart r can have (sc_chart_applies) as DIR/<name>.png and
+ * DIR/<name>.svg (DIR must exist); *ndrawn (may be NULL) says how many. */
+int sc_export_charts(const sc_result *r, const char *dir, int *ndrawn, sc_error *e);
 
 /* The fan-chart bands: percentiles 5, 20, 35, 50, 65, 80, 95 (the 90%, 60%
  * and 30% central intervals and the median). */

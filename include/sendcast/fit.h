@@ -74,6 +74,14 @@ typedef struct sc_fit_result {
     int n[SC_NPARAMS];              /* years of data used */
     int after_until[SC_NPARAMS];    /* 1: a rate history has no year of up to `until`,
                                        fitted on the later years instead (back-tests) */
+    /* Years where a rate's count was above its denominator (more assessments
+     * than requests: a lag across the calendar year, not an error). Rates
+     * are fitted on sums over the window's years (MODEL.md 5.2), so such a
+     * year counts like any other; when even the sums are above, the rate is
+     * fitted as though every one of the denominator was counted (capped). */
+    int nover[SC_NPARAMS];
+    int over_year[SC_NPARAMS][SC_FIT_MAX_YEARS];
+    int capped[SC_NPARAMS];
     int have_trend;
     sc_fit_nb trend;
     sc_fit_nb_data trend_data;

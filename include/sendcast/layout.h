@@ -23,10 +23,19 @@
 enum sc_level { SC_LEVEL_DISTRICT, SC_LEVEL_AREA, SC_LEVEL_CLUSTER, SC_NLEVELS };
 extern const char *const sc_level_names[SC_NLEVELS];   /* "district", "area", "cluster" */
 
+/* What a metric needs the scenario to have, to mean anything: demand metrics
+ * nothing; spend the costs (bands.topup and unit costs); the High Needs Block
+ * and the Safety Valve the finance section; budgets and contingency the
+ * cluster_working section. Cells of a metric the scenario cannot give are
+ * still simulated (as zeros), but no result, table or chart shows them. */
+enum sc_metric_needs { SC_NEEDS_NOTHING, SC_NEEDS_COSTS, SC_NEEDS_FINANCE,
+                       SC_NEEDS_CLUSTER_WORKING };
+
 typedef struct sc_metric_info {
     const char *name;     /* HDF5 dataset group name, CONTRACT.md */
     const char *unit;     /* "plans", "requests", "GBP", ... */
     const char *doc;
+    enum sc_metric_needs needs;
 } sc_metric_info;
 
 /* District metrics (one unit). */
@@ -74,6 +83,12 @@ typedef struct sc_layout {
 
 void sc_layout_init(sc_layout *l, const sc_scenario *s);
 const sc_metric_info *sc_layout_metrics(enum sc_level level);
+
+/* Whether scenario s gives what the metric needs (sc_metric_needs): only such
+ * metrics are written, printed and charted. */
+int sc_layout_applies(const sc_scenario *s, enum sc_level level, int metric);
+/* Whether s has the Safety Valve's cells (its finance section): /targets. */
+int sc_layout_has_targets(const sc_scenario *s);
 
 /* First cell of the [year][unit] block of one metric. */
 static inline size_t sc_layout_block(const sc_layout *l, enum sc_level level, int metric)

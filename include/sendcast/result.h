@@ -72,10 +72,23 @@ typedef struct sc_result {
     /* metrics, in the engine's order (layout.h) */
     int nmetrics[SC_NLEVELS];
     sc_result_metric *metric[SC_NLEVELS];
-    /* Safety Valve (/targets/safety_valve_balance) */
+    /* What the scenario gave, from the metrics the file holds (a demand-only
+     * scenario's file has no money metric, docs/outputs.md): top-up spend
+     * (costs), HNB spend and the Safety Valve (finance), budgets (cluster
+     * working). Sections and charts of what a file lacks are left out. */
+    int has_costs, has_finance, has_cluster_working;
+    /* Safety Valve (/targets/safety_valve_balance; all NaN when the file has
+     * no finance) */
     double *target, *p_met, *p_met_mcse, *p_first_breach;   /* [Y] */
     double p_all_met, p_all_met_mcse;
     double *met_traj;               /* [N][Y], NULL when not stored */
+    /* a history read from SEN2 releases (/history): the council and each
+     * release with its SHA-256; history_la "" and nreleases 0 otherwise */
+    char history_la[SC_RESULT_STR];     /* "Kirklees (382, E08000034)" */
+    int nreleases;
+    char (*release)[SC_RESULT_STR];
+    char (*release_sha256)[80];
+    int nexclusions;                    /* cells the SEN2 rules left out of the fit */
     /* provenance register and parameters */
     int ninputs;
     sc_result_input *inputs;

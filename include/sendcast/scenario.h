@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "sendcast/error.h"
+#include "sendcast/sen2.h"
 
 #define SC_MAX_BANDS 16
 #define SC_MAX_DIM 16          /* largest vector parameter (bands) */
@@ -107,6 +108,9 @@ enum sc_domain {
 /* Which of the six placements / how many bands a vector parameter spans. */
 enum sc_param_shape { SC_SHAPE_SCALAR, SC_SHAPE_PAIR, SC_SHAPE_PLACEMENTS, SC_SHAPE_BANDS };
 
+/* sc_param_info.required: 1 always; 2 only in a scenario with money (has_costs). */
+enum { SC_REQUIRED = 1, SC_REQUIRED_WITH_MONEY = 2 };
+
 /* One row of the parameter table: everything the parser, the checks, the
  * docs and the HDF5 writer need to know about a parameter. */
 /* Which model versions use a parameter (sc_param_info.models). */
@@ -119,7 +123,8 @@ typedef struct sc_param_info {
     unsigned allowed;       /* bit (1u << kind) for each allowed enum sc_dist_kind */
     enum sc_domain domain;
     enum sc_param_shape shape;
-    int required;           /* 0: may be left out (dispersion → Poisson, others → see default_value) */
+    int required;           /* SC_REQUIRED, SC_REQUIRED_WITH_MONEY, or 0: may be left out
+                               (dispersion → Poisson, others → see default_value) */
     double default_value;   /* fixed value used when left out and not required */
     const char *doc;
     unsigned models;        /* SC_MODEL_1 | SC_MODEL_2: the versions that use it */
@@ -200,12 +205,29 @@ enum sc_history_col {
 };
 extern const char *const sc_history_roles[SC_NHISTORY];
 
-/* A year (or some of its columns) left out of every fit, with the reason. */
+/* A year (or some of its columns) left out of every fit, with the reason:
+ * an `exclude:` entry of the scenario (rule 0), or a cell of a SEN2 history
+ * that a suspect rule of sen2.h flagged (rule 1-3, one column, its value). */
 typedef struct sc_history_exclusion {
     int year;
     unsigned columns;       /* bit (1u << enum sc_history_col); all bits: the whole year */
-    char reason[SC_TEXT_MAX];
+    int rule;               /* 0: the scenario's exclude:; 1-3: enum sc_sen2_rule */
+    double value;           /* the value left out (NaN for the scenario's own entries) */
+    char reason[2 * SC_TEXT_MAX];
 } sc_history_exclusion;
+
+/* Where a history read from DfE's SEN2 releases (`history: {sen2: [...], la:
+ * ...}`) came from: the releases, their fingerprints and the council. */
+typedef struct sc_history_sen2 {
+    int nreleases;
+    char **release;         /* [nreleases] paths, resolved against the scenario's folder */
+    char (*sha256)[65];     /* [nreleases] hex SHA-256 (sen2.h: sc_sen2_release_sha256) */
+    char la_query[SC_ID_MAX];       /* `la:` as written */
+    char la_old_code[8];            /* "382"; "" when the council has none */
+    char la_new_codes[SC_TEXT_MAX]; /* "E08000034" (every code it had, comma-separated) */
+    char la_name[SC_TEXT_MAX];
+    char region[SC_TEXT_MAX];       /* "E12000003 Yorkshire and The Humber" */
+} sc_history_sen2;
 
 /* The council's history, district level, one row per year (ascending). */
 typedef struct sc_history {
@@ -214,9 +236,12 @@ typedef struct sc_history {
     int *row_line;          /* [nyears] file line of each row, for messages */
     double *value;          /* [col * nyears + i]; NaN: missing or excluded */
     char column[SC_NHISTORY][SC_ID_MAX];   /* file column of each role; "" absent */
-    char *path;             /* the CSV as displayed in messages */
+    char *path;             /* the CSV as displayed in messages; for SEN2, "SEN2 <council>
+                             * (<code>)" */
     sc_history_exclusion *exclude;
     int nexclude;
+    int from_sen2;          /* 1: read from SEN2 releases (sen2 below), 0: from a CSV */
+    sc_history_sen2 sen2;
 } sc_history;
 
 typedef struct sc_scenario {
@@ -261,6 +286,14 @@ typedef struct sc_scenario {
 
     double *cluster_budget;                   /* [t * nclusters + c], nominal pounds */
 
+    /* Which money the scenario has (docs/scenario.md, "Demand-only
+     * scenarios"): without costs it is demand-only, and every money metric,
+     * target and chart is left out of its result. finance and cluster
+     * working need costs. */
+    int has_costs;                            /* bands.topup and unit costs given */
+    int has_finance;                          /* finance: given (HNB spend, targets) */
+    int has_cluster_working;                  /* cluster_working: given (budgets) */
+
     sc_input *inputs;                         /* provenance register */
     int ninputs;
 
@@ -269,6 +302,28 @@ typedef struct sc_scenario {
 
 /* Read, check and resolve a scenario. On failure *out is NULL and e says why. */
 int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e);
+
+/* What a caller may hand sc_scenario_read_with() beyond the path. */
+typedef struct sc_scenario_read_options {
+    /* A panel the caller has read already (sc_sen2_read) from the very
+     * releases the scenario's `history: sen2:` names, in the same order (the
+     * same files: compared by their real paths), so that a caller reading
+     * many scenarios of the same releases (calibration, one scenario per
+     * council) reads the zips once. Only read, never kept or freed: it need
+     * outlive the call only, and being read-only it may serve reads in
+     * several threads at once. A scenario naming other releases is refused
+     * (SC_EINPUT) rather than read from the wrong panel; one whose history is
+     * a CSV, or that has none, ignores it. NULL: the reader reads the
+     * releases itself. */
+    const sc_sen2 *sen2;
+} sc_scenario_read_options;
+
+/* Every option at its default (no pre-read panel). */
+void sc_scenario_read_options_init(sc_scenario_read_options *o);
+
+/* sc_scenario_read() with options (o may be NULL: the defaults). */
+int sc_scenario_read_with(const char *path, const sc_scenario_read_options *o,
+                          sc_scenario **out, sc_error *e);
 void sc_scenario_free(sc_scenario *s);
 
 /* A deep copy of s, which the copy does not share anything with (a

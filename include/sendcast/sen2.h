@@ -181,6 +181,17 @@ typedef struct sc_sen2 sc_sen2;
 int sc_sen2_read(const char *const *paths, int npaths, sc_sen2 **out, sc_error *err);
 void sc_sen2_free(sc_sen2 *p);      /* NULL is fine */
 
+/* The releases the panel was read from, in sc_sen2_read()'s order: the path
+ * as given, its fingerprint and its layout ("2022" or "2025"); NULL out of
+ * range. The fingerprint is the lower-case hex SHA-256 of a zip (what
+ * `sha256sum RELEASE.zip` prints), or of a folder's manifest: the lines
+ * "HEX  data/NAME" of the CSV files read, in the layout's order (what
+ * `cd FOLDER && sha256sum data/NAME...` prints). */
+int sc_sen2_release_count(const sc_sen2 *p);
+const char *sc_sen2_release_path(const sc_sen2 *p, int i);
+const char *sc_sen2_release_sha256(const sc_sen2 *p, int i);
+const char *sc_sen2_release_layout(const sc_sen2 *p, int i);
+
 /* Councils, ordered by old code (those with none last, by new code). */
 int sc_sen2_la_count(const sc_sen2 *p);
 const sc_sen2_la *sc_sen2_la_at(const sc_sen2 *p, int index);   /* NULL out of range */

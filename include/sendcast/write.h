@@ -17,6 +17,7 @@
 #include "sendcast/layout.h"
 #include "sendcast/params.h"
 #include "sendcast/scenario.h"
+#include "sendcast/sha256.h"
 #include "sendcast/summary.h"
 
 /* How the run was made, for the file's provenance attributes. */
@@ -43,9 +44,7 @@ void sc_write_library_init(void);
  * -o folder). */
 int sc_write_check_target(const char *path, int force, sc_error *e);
 
-/* Lower-case hex SHA-256 of len bytes (nettle) into out (64 digits + NUL).
- * Returns SC_OK; it cannot fail. */
-int sc_sha256_hex(const void *data, size_t len, char out[65]);
+/* sc_sha256_hex(), the scenario's fingerprint, is in sha256.h. */
 
 /* Write the result file of a run of s with parameters p (CONTRACT.md layout;
  * extras listed atop src/write/result_h5.c): the scenario's own provenance

@@ -72,9 +72,11 @@ int sc_cli_export(int argc, char **argv, sc_error *e)
         printf("Wrote %s\n", o.csv);
     if (!st && o.xlsx && !(st = sc_export_xlsx(r, o.xlsx, e)) && !o.quiet)
         printf("Wrote %s\n", o.xlsx);
+    int ncharts = 0;
     if (!st && o.charts && !(st = make_folder(o.charts, e))
-        && !(st = sc_export_charts(r, o.charts, e)) && !o.quiet)
-        printf("Wrote %d charts (PNG and SVG) into %s\n", (int)SC_NCHARTS, o.charts);
+        && !(st = sc_export_charts(r, o.charts, &ncharts, e)) && !o.quiet)
+        printf("Wrote %d chart%s (PNG and SVG) into %s%s\n", ncharts, ncharts == 1 ? "" : "s",
+               o.charts, r->has_costs ? "" : " (demand-only scenario: no money charts)");
     if (st && o.result)
         SC_CONTEXT(e, "while exporting %s", o.result);
     sc_result_free(r);

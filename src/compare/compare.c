@@ -56,8 +56,9 @@ int sc_compare_check(const sc_result *a, const sc_result *b, int independent, sc
         || memcmp(a->cluster_area, b->cluster_area, (size_t)a->nclusters * sizeof(int)))
         return SC_ERROR(e, SC_EINPUT, "compare: cannot pair %s with %s: the clusters (or "
                         "their areas) differ", a->path, b->path);
-    const sc_result_metric *ma = sc_result_metric_find(a, SC_LEVEL_DISTRICT, "hnb_spend");
-    const sc_result_metric *mb = sc_result_metric_find(b, SC_LEVEL_DISTRICT, "hnb_spend");
+    /* requests: every result has them (a demand-only one has no money) */
+    const sc_result_metric *ma = sc_result_metric_find(a, SC_LEVEL_DISTRICT, "requests");
+    const sc_result_metric *mb = sc_result_metric_find(b, SC_LEVEL_DISTRICT, "requests");
     if (!ma || !ma->traj || !mb || !mb->traj)
         return SC_ERROR(e, SC_EINPUT, "compare: %s keeps no per-trajectory values "
                         "(/trajectories): it was made before they were kept, or in bounded "
@@ -259,11 +260,20 @@ void sc_compare_print(FILE *out, const sc_compare *c)
     print_metric(out, c, "topup_spend", "Mainstream top-up spend", 1e6, "P(B cheaper)");
     print_metric(out, c, "hnb_balance", "In-year balance", 1e6, "P(B lower)");
     print_metric(out, c, "plans_total", "EHC plans in place", 1, "P(B fewer)");
-    fprintf(out, "\nSafety Valve: P(target met)\nyear           A        B    B - A (paired se)\n");
-    for (int t = 0; t < c->years; t++)
+    if (!c->a->has_costs || !c->b->has_costs) {
+        print_metric(out, c, "requests", "Requests for assessment", 1, "P(B fewer)");
+        print_metric(out, c, "new_plans", "New EHC plans", 1, "P(B fewer)");
+        fprintf(out, "\n%s: no money to compare.\n", !c->a->has_costs && !c->b->has_costs
+                ? "demand-only scenarios" : "one is a demand-only scenario");
+    }
+    if (c->a->has_finance && c->b->has_finance) {
+        fprintf(out, "\nSafety Valve: P(target met)\nyear           A        B    B - A "
+                "(paired se)\n");
+        for (int t = 0; t < c->years; t++)
         fprintf(out, "%s %9.3f %8.3f   %+.3f (%.3f)\n", sc_year_label(c->a->year[t]).s,
                 c->p_met_a[t], c->p_met_b[t], c->p_met_diff[t],
                 c->p_met_diff_mcse[t]);
+    }
     fprintf(out, "\nThe p5/p50/p95 are of the per-trajectory differences B_i - A_i; the median of "
             "the differences\nneed not equal the difference of the medians (docs/compare.md).\n");
 }

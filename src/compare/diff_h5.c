@@ -10,7 +10,8 @@
  *   /difference/<metric>/percentiles [Y][3]   of B_i - A_i
  *                        mean, sd, p_b_lower, median_a, median_b  [Y]
  *                        attrs unit, doc
- *   /targets/safety_valve_balance/{p_met_a, p_met_b, diff, diff_mcse} [Y]
+ *   /targets/safety_valve_balance/{p_met_a, p_met_b, diff, diff_mcse} [Y] (when both
+ *                     runs have finance: a demand-only scenario has no targets)
  * It reuses src/write's checked HDF5 wrappers (h5util.h) rather than a second
  * copy of them, and the whole-or-nothing placement of exports (outfile.c).
  */
@@ -88,6 +89,8 @@ static int write_all(sc_h5w *w, const sc_compare *c, sc_error *e)
     if (!rc) rc = sc_h5_doubles(w, "/axes/percentile", 1, &nq, sc_compare_q, e);
     for (int k = 0; !rc && k < c->nmetrics; k++)
         rc = write_metric(w, c, &c->metric[k], e);
+    if (!c->a->has_finance || !c->b->has_finance)   /* no targets to compare */
+        return rc;
     if (!rc) rc = sc_h5_group(w, tg, e);
     if (!rc) rc = vec(w, tg, "p_met_a", 1, &ny, c->p_met_a, e);
     if (!rc) rc = vec(w, tg, "p_met_b", 1, &ny, c->p_met_b, e);

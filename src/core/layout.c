@@ -40,36 +40,41 @@ const sc_metric_info sc_district_metrics[SC_D_NMETRICS] = {
     [SC_D_PLANS_OTHER] = { "plans_other", "plans",
         "plans in other placements at the end of the year" },
     [SC_D_TOPUP_SPEND] = { "topup_spend", "GBP",
-        "mainstream top-up spend in the year, nominal pounds" },
+        "mainstream top-up spend in the year, nominal pounds", SC_NEEDS_COSTS },
     [SC_D_EARLY_SUPPORT_SPEND] = { "early_support_spend", "GBP",
-        "early-support spend of the clusters in the year, nominal pounds" },
+        "early-support spend of the clusters in the year, nominal pounds", SC_NEEDS_COSTS },
     [SC_D_CLUSTER_SPEND] = { "cluster_spend", "GBP",
-        "cluster spend (top-up + early support) in the year, nominal pounds" },
+        "cluster spend (top-up + early support) in the year, nominal pounds", SC_NEEDS_COSTS },
     [SC_D_PLACEMENT_SPEND] = { "placement_spend", "GBP",
-        "spend on placements other than mainstream top-up in the year, nominal pounds" },
+        "spend on placements other than mainstream top-up in the year, nominal pounds",
+        SC_NEEDS_COSTS },
     [SC_D_FIXED_SPEND] = { "fixed_spend", "GBP",
-        "fixed high-needs lines in the year, nominal pounds" },
+        "fixed high-needs lines in the year, nominal pounds", SC_NEEDS_FINANCE },
     [SC_D_HNB_SPEND] = { "hnb_spend", "GBP",
-        "high-needs block spend in the year, nominal pounds" },
+        "high-needs block spend in the year, nominal pounds", SC_NEEDS_FINANCE },
     [SC_D_INCOME] = { "income", "GBP",
-        "high-needs income in the year (grant + transfers), nominal pounds" },
+        "high-needs income in the year (grant + transfers), nominal pounds", SC_NEEDS_FINANCE },
     [SC_D_SV_PAYMENT] = { "sv_payment", "GBP",
-        "Safety Valve payment received in the year, nominal pounds" },
+        "Safety Valve payment received in the year, nominal pounds", SC_NEEDS_FINANCE },
     [SC_D_HNB_BALANCE] = { "hnb_balance", "GBP",
-        "in-year balance = income + sv_payment - hnb_spend, nominal pounds" },
+        "in-year balance = income + sv_payment - hnb_spend, nominal pounds", SC_NEEDS_FINANCE },
     [SC_D_CUMULATIVE_DEFICIT] = { "cumulative_deficit", "GBP",
-        "cumulative high-needs deficit at the end of the year, nominal pounds" },
+        "cumulative high-needs deficit at the end of the year, nominal pounds", SC_NEEDS_FINANCE },
     [SC_D_BUDGET_GAP] = { "budget_gap", "GBP",
-        "cluster spend - cluster budgets over all clusters in the year, signed, nominal pounds" },
+        "cluster spend - cluster budgets over all clusters in the year, signed, nominal pounds",
+        SC_NEEDS_CLUSTER_WORKING },
     [SC_D_CONTINGENCY_USED] = { "contingency_used", "GBP",
-        "area contingency used over all areas in the year, nominal pounds" },
+        "area contingency used over all areas in the year, nominal pounds",
+        SC_NEEDS_CLUSTER_WORKING },
     [SC_D_UNCOVERED_OVERSPEND] = { "uncovered_overspend", "GBP",
-        "cluster overspend not covered by area contingency in the year, nominal pounds" },
+        "cluster overspend not covered by area contingency in the year, nominal pounds",
+        SC_NEEDS_CLUSTER_WORKING },
     [SC_D_CEASED] = { "ceased", "plans",
                       "plans that ceased in the year, all placements (step 8a)" },
     [SC_D_SV_WITHHELD] = { "sv_withheld", "GBP",
                            "Safety Valve payment withheld in the year because the previous "
-                           "year's target was missed (conditional agreements only)" },
+                           "year's target was missed (conditional agreements only)",
+                           SC_NEEDS_FINANCE },
 };
 
 const sc_metric_info sc_area_metrics[SC_A_NMETRICS] = {
@@ -81,19 +86,22 @@ const sc_metric_info sc_area_metrics[SC_A_NMETRICS] = {
     [SC_A_PLANS_MAINSTREAM] = { "plans_mainstream", "plans",
         "mainstream top-up plans in the area at the end of the year" },
     [SC_A_TOPUP_SPEND] = { "topup_spend", "GBP",
-        "mainstream top-up spend in the area in the year, nominal pounds" },
+        "mainstream top-up spend in the area in the year, nominal pounds", SC_NEEDS_COSTS },
     [SC_A_CLUSTER_SPEND] = { "cluster_spend", "GBP",
-        "cluster spend (top-up + early support) in the area in the year, nominal pounds" },
+        "cluster spend (top-up + early support) in the area in the year, nominal pounds",
+        SC_NEEDS_COSTS },
     [SC_A_BUDGET] = { "budget", "GBP",
-        "sum of the area's cluster budgets in the year, nominal pounds" },
+        "sum of the area's cluster budgets in the year, nominal pounds", SC_NEEDS_CLUSTER_WORKING },
     [SC_A_OVERSPEND] = { "overspend", "GBP",
-        "sum of the area's cluster overspends max(0, spend - budget) in the year, nominal pounds" },
+        "sum of the area's cluster overspends max(0, spend - budget) in the year, nominal pounds",
+        SC_NEEDS_CLUSTER_WORKING },
     [SC_A_CONTINGENCY] = { "contingency", "GBP",
-        "area contingency available in the year, nominal pounds" },
+        "area contingency available in the year, nominal pounds", SC_NEEDS_CLUSTER_WORKING },
     [SC_A_CONTINGENCY_USED] = { "contingency_used", "GBP",
-        "contingency used = min(contingency, overspend) in the year, nominal pounds" },
+        "contingency used = min(contingency, overspend) in the year, nominal pounds",
+        SC_NEEDS_CLUSTER_WORKING },
     [SC_A_UNCOVERED_OVERSPEND] = { "uncovered_overspend", "GBP",
-        "overspend - contingency_used in the year, nominal pounds" },
+        "overspend - contingency_used in the year, nominal pounds", SC_NEEDS_CLUSTER_WORKING },
 };
 
 const sc_metric_info sc_cluster_metrics[SC_C_NMETRICS] = {
@@ -109,16 +117,17 @@ const sc_metric_info sc_cluster_metrics[SC_C_NMETRICS] = {
     [SC_C_PLANS_TOTAL] = { "plans_total", "plans",
         "plans in every placement from the cluster at the end of the year" },
     [SC_C_TOPUP_SPEND] = { "topup_spend", "GBP",
-        "mainstream top-up spend of the cluster in the year, nominal pounds" },
+        "mainstream top-up spend of the cluster in the year, nominal pounds", SC_NEEDS_COSTS },
     [SC_C_EARLY_SUPPORT_SPEND] = { "early_support_spend", "GBP",
-        "early-support spend of the cluster in the year, nominal pounds" },
+        "early-support spend of the cluster in the year, nominal pounds", SC_NEEDS_COSTS },
     [SC_C_CLUSTER_SPEND] = { "cluster_spend", "GBP",
-        "cluster spend (top-up + early support) in the year, nominal pounds" },
-    [SC_C_BUDGET] = { "budget", "GBP", "cluster budget in the year, nominal pounds" },
+        "cluster spend (top-up + early support) in the year, nominal pounds", SC_NEEDS_COSTS },
+    [SC_C_BUDGET] = { "budget", "GBP", "cluster budget in the year, nominal pounds",
+        SC_NEEDS_CLUSTER_WORKING },
     [SC_C_BUDGET_GAP] = { "budget_gap", "GBP",
-        "cluster_spend - budget in the year, signed, nominal pounds" },
+        "cluster_spend - budget in the year, signed, nominal pounds", SC_NEEDS_CLUSTER_WORKING },
     [SC_C_OVERSPEND] = { "overspend", "GBP",
-        "max(0, budget_gap) in the year, nominal pounds" },
+        "max(0, budget_gap) in the year, nominal pounds", SC_NEEDS_CLUSTER_WORKING },
 };
 
 /* A forgotten row would leave a NULL name for the writer to trip on. */
@@ -128,6 +137,25 @@ static_assert(sizeof sc_area_metrics / sizeof sc_area_metrics[0] == SC_A_NMETRIC
               "area metric table");
 static_assert(sizeof sc_cluster_metrics / sizeof sc_cluster_metrics[0] == SC_C_NMETRICS,
               "cluster metric table");
+
+int sc_layout_has_targets(const sc_scenario *s)
+{
+    return s->has_finance;
+}
+
+int sc_layout_applies(const sc_scenario *s, enum sc_level level, int metric)
+{
+    const sc_metric_info *m = sc_layout_metrics(level);
+    if (!m || metric < 0)
+        return 0;
+    switch (m[metric].needs) {
+    case SC_NEEDS_COSTS: return s->has_costs;
+    case SC_NEEDS_FINANCE: return s->has_finance;
+    case SC_NEEDS_CLUSTER_WORKING: return s->has_cluster_working;
+    case SC_NEEDS_NOTHING: break;
+    }
+    return 1;
+}
 
 const sc_metric_info *sc_layout_metrics(enum sc_level level)
 {

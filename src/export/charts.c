@@ -554,12 +554,33 @@ int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
     return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
 }
 
-int sc_export_charts(const sc_result *r, const char *dir, sc_error *e)
+int sc_chart_applies(const sc_result *r, enum sc_chart_kind k)
+{
+    switch (k) {
+    case SC_CHART_PLANS: return 1;
+    case SC_CHART_TOPUP: return r->has_costs;
+    case SC_CHART_HNB_SPEND:
+    case SC_CHART_BALANCE:
+    case SC_CHART_DEFICIT:
+    case SC_CHART_SV_TARGETS: return r->has_finance;
+    case SC_CHART_CLUSTER_OVERSPEND:
+    case SC_CHART_AREA_CONTINGENCY: return r->has_cluster_working;
+    default: return 0;
+    }
+}
+
+int sc_export_charts(const sc_result *r, const char *dir, int *ndrawn, sc_error *e)
 {
     static const struct { const char *device, *ext; } fmt[] = {
         { "pngcairo", "png" }, { "svgcairo", "svg" } };
     int rc = SC_OK;
-    for (int k = 0; !rc && k < SC_NCHARTS; k++)
+    if (ndrawn)
+        *ndrawn = 0;
+    for (int k = 0; !rc && k < SC_NCHARTS; k++) {
+        if (!sc_chart_applies(r, (enum sc_chart_kind)k))
+            continue;
+        if (ndrawn)
+            ++*ndrawn;
         for (size_t j = 0; !rc && j < sizeof fmt / sizeof fmt[0]; j++) {
             char path[4096];
             if (snprintf(path, sizeof path, "%s/%s.%s", dir, charts[k].name, fmt[j].ext)
@@ -567,5 +588,6 @@ int sc_export_charts(const sc_result *r, const char *dir, sc_error *e)
                 return SC_ERROR(e, SC_EINPUT, "--charts: folder name too long");
             rc = sc_chart_draw(r, (enum sc_chart_kind)k, fmt[j].device, path, e);
         }
+    }
     return rc;
 }

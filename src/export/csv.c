@@ -102,6 +102,7 @@ int sc_export_csv(const sc_result *r, const char *path, sc_error *e)
     for (int v = 0; v < SC_NLEVELS; v++)
         for (int k = 0; k < r->nmetrics[v]; k++)
             write_metric(o.f, r, &r->metric[v][k]);
-    write_targets(o.f, r);
+    if (r->has_finance)     /* a demand-only scenario has no targets */
+        write_targets(o.f, r);
     return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
 }

@@ -308,9 +308,32 @@ static int read_metrics(rd *f, sc_result *r)
                 rc = read_metric(f, r, (enum sc_level)v, &t[k], &r->metric[v][r->nmetrics[v]++]);
         }
     }
-    if (!rc && !sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_spend"))
-        rc = bad(f, "/district/hnb_spend", "is missing");
+    static const char *const demand[] = { "requests", "new_plans", "plans_total" };
+    for (size_t k = 0; !rc && k < sizeof demand / sizeof demand[0]; k++)
+        if (!sc_result_metric_find(r, SC_LEVEL_DISTRICT, demand[k])) {
+            char g[64];
+            snprintf(g, sizeof g, "/district/%s", demand[k]);
+            rc = bad(f, g, "is missing");
+        }
+    r->has_costs = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "topup_spend") != NULL;
+    r->has_finance = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_spend") != NULL;
+    r->has_cluster_working = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "budget_gap") != NULL;
     return rc;
+}
+
+/* A file without finance (a demand-only scenario's) has no targets: every
+ * year's is NaN, as in a year without a target. */
+static int no_targets(rd *f, sc_result *r)
+{
+    size_t ny = (size_t)r->years;
+    r->target = sc_calloc(ny ? ny : 1, sizeof *r->target);
+    r->p_met = sc_calloc(ny ? ny : 1, sizeof *r->p_met);
+    r->p_met_mcse = sc_calloc(ny ? ny : 1, sizeof *r->p_met_mcse);
+    if (!r->target || !r->p_met || !r->p_met_mcse)
+        return SC_ERROR(f->e, SC_ENOMEM, "out of memory");
+    for (size_t t = 0; t < ny; t++)
+        r->target[t] = r->p_met[t] = r->p_met_mcse[t] = NAN;
+    return SC_OK;
 }
 
 static int read_targets(rd *f, sc_result *r)
@@ -318,6 +341,8 @@ static int read_targets(rd *f, sc_result *r)
     static const char g[] = "/targets/safety_valve_balance";
     size_t ny = (size_t)r->years;
     char p[128];
+    if (!r->has_finance && !exists(f, g))
+        return no_targets(f, r);
     snprintf(p, sizeof p, "%s/target", g);
     int rc = doubles(f, p, ny, &r->target);
     snprintf(p, sizeof p, "%s/p_met", g);
@@ -430,6 +455,35 @@ static int read_params(rd *f, sc_result *r)
     return rc;
 }
 
+/* ---- a history read from SEN2 ---------------------------------------- */
+
+static int read_history(rd *f, sc_result *r)
+{
+    if (!exists(f, "/history/releases/path"))
+        return SC_OK;
+    char name[96], old[16], codes[128];
+    int rc = attr_string(f, "/history", "la_name", name, sizeof name, 0);
+    if (!rc) rc = attr_string(f, "/history", "la_old_code", old, sizeof old, 0);
+    if (!rc) rc = attr_string(f, "/history", "la_new_codes", codes, sizeof codes, 0);
+    if (!rc)
+        snprintf(r->history_la, sizeof r->history_la, "%s (%s%s%s)", name, old,
+                 old[0] && codes[0] ? ", " : "", codes);
+    if (!rc) rc = length(f, "/history/releases/path", &r->nreleases);
+    size_t n = (size_t)r->nreleases;
+    if (!rc && (!(r->release = sc_calloc(n ? n : 1, sizeof *r->release))
+                || !(r->release_sha256 = sc_calloc(n ? n : 1, sizeof *r->release_sha256))))
+        return SC_ERROR(f->e, SC_ENOMEM, "out of memory");
+    if (!rc)
+        rc = strings(f, "/history/releases/path", n, r->release[0], sizeof *r->release,
+                     sizeof *r->release);
+    if (!rc)
+        rc = strings(f, "/history/releases/sha256", n, r->release_sha256[0],
+                     sizeof *r->release_sha256, sizeof *r->release_sha256);
+    if (!rc && exists(f, "/history/exclusions/year"))
+        rc = length(f, "/history/exclusions/year", &r->nexclusions);
+    return rc;
+}
+
 /* ---- the whole file -------------------------------------------------- */
 
 static int read_all(rd *f, sc_result *r)
@@ -438,6 +492,7 @@ static int read_all(rd *f, sc_result *r)
     if (!rc) rc = read_axes(f, r);
     if (!rc) rc = read_metrics(f, r);
     if (!rc) rc = read_targets(f, r);
+    if (!rc) rc = read_history(f, r);
     if (!rc) rc = read_inputs(f, r);
     if (!rc) rc = read_params(f, r);
     return rc;
@@ -506,6 +561,8 @@ void sc_result_free(sc_result *r)
     sc_free(r->p_met_mcse);
     sc_free(r->p_first_breach);
     sc_free(r->met_traj);
+    sc_free(r->release);
+    sc_free(r->release_sha256);
     sc_free(r->inputs);
     sc_free(r->params);
     sc_free(r);

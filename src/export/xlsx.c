@@ -109,6 +109,34 @@ static int summary_table(const book *b, lxw_worksheet *ws, int row)
     return row + 2;
 }
 
+/* Without finance: requests, new plans and plans in place (p5, p50, p95). */
+static int demand_table(const book *b, lxw_worksheet *ws, int row)
+{
+    const sc_result *r = b->r;
+    static const char *const metric[] = { "requests", "new_plans", "plans_total" };
+    static const char *const head[] = {
+        "year", "requests p5", "requests p50", "requests p95", "new plans p5", "new plans p50",
+        "new plans p95", "plans in place p5", "plans in place p50", "plans in place p95" };
+    for (int c = 0; c < (int)(sizeof head / sizeof head[0]); c++)
+        str(ws, row, c, head[c], b->bold);
+    for (int t = 0; t < r->years; t++) {
+        sc_label y = sc_year_label(r->year[t]);
+        int rr = row + 1 + t;
+        str(ws, rr, 0, y.s, NULL);
+        for (int m = 0; m < 3; m++) {
+            num(ws, rr, 1 + 3 * m, dpct(r, metric[m], t, 5), b->count);
+            num(ws, rr, 2 + 3 * m, dpct(r, metric[m], t, 50), b->count);
+            num(ws, rr, 3 + 3 * m, dpct(r, metric[m], t, 95), b->count);
+        }
+    }
+    row += r->years + 1;
+    str(ws, row, 0, r->has_costs ? "No finance section: no High Needs Block spend, balance or "
+                                   "Safety Valve target."
+                                 : "demand-only scenario: no money (no costs, finance or "
+                                   "cluster working).", NULL);
+    return row + 2;
+}
+
 static int provenance(const book *b, lxw_worksheet *ws, int row)
 {
     const sc_result *r = b->r;
@@ -128,6 +156,17 @@ static int provenance(const book *b, lxw_worksheet *ws, int row)
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++, row++) {
         str(ws, row, 0, rows[k][0], b->bold);
         str(ws, row, 1, rows[k][1], NULL);
+    }
+    if (r->history_la[0]) {
+        str(ws, row, 0, "history: SEN2, council", b->bold);
+        str(ws, row++, 1, r->history_la, NULL);
+    }
+    for (int k = 0; k < r->nreleases; k++, row++) {
+        char sha[96];
+        snprintf(sha, sizeof sha, "SHA-256 %s", r->release_sha256[k]);
+        str(ws, row, 0, "SEN2 release", b->bold);
+        str(ws, row, 1, r->release[k], NULL);
+        str(ws, row, 2, sha, NULL);
     }
     return row + 1;
 }
@@ -166,7 +205,7 @@ static void sheet_summary(const book *b)
         "95th percentiles over trajectories.", NULL);
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 11, 17, NULL);
-    int row = summary_table(b, ws, 3);
+    int row = b->r->has_finance ? summary_table(b, ws, 3) : demand_table(b, ws, 3);
     row = status_counts(b, ws, row);
     provenance(b, ws, row);
 }
@@ -355,20 +394,32 @@ static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec 
     worksheet_insert_chart_opt(ws, (lxw_row_t)row, 9, ch, &opt);
 }
 
+/* The money fans the result has (each needs its metric), or, for a
+ * demand-only result, requests, new plans and plans in place. */
 static int sheet_charts(const book *b, sc_error *e)
 {
-    static const fan_spec specs[] = {
+    static const fan_spec money[] = {
         { "hnb_spend", "High Needs Block spend (£m)", "£m", 1e6 },
         { "hnb_balance", "In-year HNB balance (£m)", "£m", 1e6 },
         { "topup_spend", "Mainstream top-up spend (£m)", "£m", 1e6 },
         { "plans_total", "EHC plans in place", "plans", 1 },
         { "cumulative_deficit", "Cumulative deficit (£m)", "£m", 1e6 },
     };
+    static const fan_spec demand[] = {
+        { "requests", "Requests for an EHC needs assessment", "requests", 1 },
+        { "new_plans", "New EHC plans", "plans", 1 },
+        { "plans_total", "EHC plans in place", "plans", 1 },
+    };
+    const fan_spec *specs = b->r->has_costs ? money : demand;
+    size_t nspecs = b->r->has_costs ? sizeof money / sizeof money[0]
+                                    : sizeof demand / sizeof demand[0];
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Charts");
     worksheet_set_column(ws, 0, 0, 34, NULL);
     worksheet_set_column(ws, 1, 7, 12, NULL);
     int row = 0;
-    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+    for (size_t k = 0; k < nspecs; k++) {
+        if (!sc_result_metric_find(b->r, SC_LEVEL_DISTRICT, specs[k].metric))
+            continue;       /* costs without finance: no HNB fans */
         int used = fan_data(b, ws, row, &specs[k], e);
         if (used < 0)
             return -used;
@@ -408,7 +459,8 @@ int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
     }
     formats(&b);
     sheet_summary(&b);
-    sheet_targets(&b);
+    if (r->has_finance)
+        sheet_targets(&b);
     rc = sheet_charts(&b, e);
     sheet_level(&b, SC_LEVEL_DISTRICT, "District");
     sheet_level(&b, SC_LEVEL_AREA, "Areas");

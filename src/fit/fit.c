@@ -111,28 +111,29 @@ static rate_spec rate_of(const sc_scenario *s, int id)
 typedef struct rate_sum {
     double num, den;
     int n, first, last;
+    int nover, over[SC_FIT_MAX_YEARS];  /* years with num > den */
 } rate_sum;
 
-static int rate_year(const sc_scenario *s, rate_spec r, int i, rate_sum *acc, sc_error *e)
+/* Add year i to the sums. A year whose count is above its denominator (more
+ * assessments than requests: requests of one year assessed in the next) is
+ * kept: only the sums over the window must hold num <= den. */
+static void rate_year(const sc_scenario *s, rate_spec r, int i, rate_sum *acc)
 {
     const sc_history *h = &s->history;
     int j = r.lag ? i - 1 : i;
     if (j < 0 || (r.lag && h->year[j] != h->year[i] - 1))
-        return SC_OK;
+        return;
     double x = cell(s, r.num, i), n = cell(s, r.den, j);
     if (isnan(x) || isnan(n))
-        return SC_OK;
-    if (x > n)
-        return SC_ERROR_AT(e, h->path, h->row_line[i], 0, "column %s: %g is more than %s %g%s",
-                           colname(s, r.num), x, colname(s, r.den), n,
-                           r.lag ? " of the year before" : " of the same year");
+        return;
+    if (x > n && acc->nover < SC_FIT_MAX_YEARS)
+        acc->over[acc->nover++] = h->year[i];
     acc->num += x;
     acc->den += n;
     if (!acc->n)
         acc->first = h->year[i];
     acc->last = h->year[i];
     acc->n++;
-    return SC_OK;
 }
 
 static int fit_rate(const sc_scenario *s, sc_params *p, int id, int until, sc_fit_result *res,
@@ -145,10 +146,11 @@ static int fit_rate(const sc_scenario *s, sc_params *p, int id, int until, sc_fi
     if (!has_column(s, r.den))
         return missing_column(s, id, r.den, e);
     window w = window_of(s, d, until);
-    rate_sum acc = { 0, 0, 0, 0, 0 };
+    rate_sum acc;
+    memset(&acc, 0, sizeof acc);
     for (int i = 0; i < s->history.nyears; i++)
-        if (in_window(w, s->history.year[i]) && rate_year(s, r, i, &acc, e))
-            return SC_EINPUT;
+        if (in_window(w, s->history.year[i]))
+            rate_year(s, r, i, &acc);
     double a0 = d->has_prior ? d->prior[0] : 0.5, b0 = d->has_prior ? d->prior[1] : 0.5;
     if (acc.n == 0 && !d->has_prior && until) {
         /* A back-test before history has this rate at all: fit it on the later
@@ -157,8 +159,8 @@ static int fit_rate(const sc_scenario *s, sc_params *p, int id, int until, sc_fi
         res->after_until[id] = 1;
         w = window_of(s, d, 0);
         for (int i = 0; i < s->history.nyears; i++)
-            if (in_window(w, s->history.year[i]) && rate_year(s, r, i, &acc, e))
-                return SC_EINPUT;
+            if (in_window(w, s->history.year[i]))
+                rate_year(s, r, i, &acc);
     }
     if (acc.n == 0 && !d->has_prior)
         return SC_ERROR_AT(e, s->history.path, 0, 0, "columns %s and %s: no year in %d-%d has "
@@ -171,14 +173,21 @@ static int fit_rate(const sc_scenario *s, sc_params *p, int id, int until, sc_fi
         snprintf(span, sizeof span, "%d", acc.first);
     else
         snprintf(span, sizeof span, "%d-%d", acc.first, acc.last);
-    snprintf(from, sizeof from, "%s: %s/%s%s, %s (%d year%s: %.0f of %.0f), prior Beta(%g, %g)%s",
-             s->history.path, colname(s, r.num), colname(s, r.den),
+    /* Sums above their denominator: the binomial's best rate is 1, so count
+     * every one of the denominator (and say so). */
+    res->nover[id] = acc.nover;
+    memcpy(res->over_year[id], acc.over, (size_t)acc.nover * sizeof acc.over[0]);
+    res->capped[id] = acc.num > acc.den;
+    double num = acc.num > acc.den ? acc.den : acc.num;
+    snprintf(from, sizeof from, "%s: %s/%s%s, %s (%d year%s: %.0f of %.0f%s), prior Beta(%g, "
+             "%g)%s", s->history.path, colname(s, r.num), colname(s, r.den),
              r.lag ? " of the year before" : "", span, acc.n,
-             acc.n == 1 ? "" : "s", acc.num, acc.den, a0, b0,
+             acc.n == 1 ? "" : "s", acc.num, acc.den,
+             res->capped[id] ? ", more than all: counted as all" : "", a0, b0,
              res->after_until[id] ? "; AFTER the back-test year: history has none before" : "");
     d->kind = SC_DIST_BETA;
-    d->p[0] = a0 + acc.num;
-    d->p[1] = b0 + (acc.den - acc.num);
+    d->p[0] = a0 + num;
+    d->p[1] = b0 + (acc.den - num);
     fit_set_source(d, from);
     res->fitted[id] = 1;
     res->n[id] = acc.n;

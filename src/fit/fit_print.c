@@ -15,6 +15,8 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "sendcast/text.h"
+
 static void beta_line(FILE *out, const char *label, double a, double b)
 {
     double m = a / (a + b), sd = sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
@@ -129,10 +131,87 @@ static void print_model2(FILE *out, const sc_scenario *s, const sc_params *p,
             sc_params_dist(p, SC_P_NET_TRANSFER)->p[0]);
 }
 
+/* The file column of a history role (the role's own name when unmapped). */
+static const char *column_of(const sc_history *h, int role)
+{
+    return h->column[role][0] ? h->column[role] : sc_history_roles[role];
+}
+
+/* "requests" or "all columns" for an exclusion's column bits. */
+static void columns_text(const sc_history *h, unsigned bits, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (bits == (1u << SC_NHISTORY) - 1) {
+        snprintf(buf, cap, "the whole year");
+        return;
+    }
+    for (int j = 0; j < SC_NHISTORY; j++)
+        if ((bits & (1u << j)) && sc_text_append(buf, cap, &used, ", ", column_of(h, j)))
+            return;
+}
+
+/* Where the history came from, what was left out of every fit and why, and
+ * the years with more assessments than requests. */
+static void print_history(FILE *out, const sc_history *h)
+{
+    if (h->nyears == 0)
+        return;
+    if (h->from_sen2) {
+        const sc_history_sen2 *x = &h->sen2;
+        fprintf(out, "History: DfE SEN2, %s (%s%s%s), %s; years %d-%d\n", x->la_name,
+                x->la_old_code, x->la_old_code[0] && x->la_new_codes[0] ? ", " : "",
+                x->la_new_codes, x->region, h->year[0], h->year[h->nyears - 1]);
+        for (int k = 0; k < x->nreleases; k++)
+            fprintf(out, "  release %d: %s (SHA-256 %s)\n", k + 1, x->release[k], x->sha256[k]);
+    } else {
+        fprintf(out, "History: %s; years %d-%d\n", h->path, h->year[0], h->year[h->nyears - 1]);
+    }
+    if (h->nexclude)
+        fprintf(out, "  left out of every fit (%d):\n", h->nexclude);
+    for (int k = 0; k < h->nexclude; k++) {
+        const sc_history_exclusion *x = &h->exclude[k];
+        char cols[SC_TEXT_MAX];
+        columns_text(h, x->columns, cols, sizeof cols);
+        if (x->rule)
+            fprintf(out, "    %d %s (%g): SEN2 rule %d: %s\n", x->year, cols, x->value, x->rule,
+                    x->reason);
+        else
+            fprintf(out, "    %d %s: %s\n", x->year, cols, x->reason);
+    }
+    int nlag = 0;
+    for (int i = 0; i < h->nyears; i++) {
+        double req = sc_history_get(h, SC_H_REQUESTS, i), ass = sc_history_get(h, SC_H_ASSESSMENTS, i);
+        if (isnan(req) || isnan(ass) || !(ass > req))
+            continue;
+        if (!nlag++)
+            fprintf(out, "  more %s than %s (a lag across the calendar year, not an error; "
+                    "rates are fitted on sums over years):", column_of(h, SC_H_ASSESSMENTS),
+                    column_of(h, SC_H_REQUESTS));
+        fprintf(out, "%s %d (%.0f > %.0f)", nlag > 1 ? "," : "", h->year[i], ass, req);
+    }
+    if (nlag)
+        fputc('\n', out);
+    fputc('\n', out);
+}
+
+/* The years a rate's count was above its denominator, fitted on the sums. */
+static void print_over(FILE *out, const sc_fit_result *r, int id)
+{
+    if (!r->nover[id])
+        return;
+    fprintf(out, "  above 1 in %d year%s, fitted on the sums:", r->nover[id],
+            r->nover[id] == 1 ? "" : "s");
+    for (int k = 0; k < r->nover[id]; k++)
+        fprintf(out, "%s %d", k ? "," : "", r->over_year[id][k]);
+    fputs(r->capped[id] ? "; the sums too: counted as every one\n" : "\n", out);
+}
+
 void sc_fit_print(FILE *out, const sc_scenario *s, const sc_params *p, const sc_fit_result *r)
 {
     fprintf(out, "Parameters fitted from history (%s), scenario %s, base year %d\n\n",
             s->model == 2 ? "docs/model.md 4" : "MODEL.md 5", s->name, s->base_year);
+    print_history(out, &s->history);
     if (r->have_model2)
         print_model2(out, s, p, r);
     if (r->have_trend) {
@@ -154,6 +233,7 @@ void sc_fit_print(FILE *out, const sc_scenario *s, const sc_params *p, const sc_
             fprintf(out, "%s: Beta posterior\n", sc_param_table[id].name);
             beta_line(out, "estimate", d->p[0], d->p[1]);
             fprintf(out, "  data: %s\n", d->fitted_from);
+            print_over(out, r, id);
         }
         fputc('\n', out);
     }

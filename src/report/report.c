@@ -154,15 +154,17 @@ static void head(FILE *f, const sc_result *r)
     esc(f, r->scenario_name);
     fputs("</title>\n", f);
     fputs(style, f);
-    fputs("</head><body>\n<h1>SEND and High Needs forecast: ", f);
+    fputs(r->has_costs ? "</head><body>\n<h1>SEND and High Needs forecast: "
+                       : "</head><body>\n<h1>SEND demand forecast: ", f);
     esc(f, r->scenario_name);
     fprintf(f, "</h1>\n<p class=\"note\">%ld trajectories, seed %llu, made ", r->trajectories,
             (unsigned long long)r->seed);
     esc(f, r->created_utc);
     fputs(" by sendcast ", f);
     esc(f, r->engine_version);
-    fputs(". Money in nominal pounds (£m, after inflation). Bands carry both what we do not "
-          "know about the rates and year-to-year chance.</p>\n", f);
+    fputs(r->has_costs ? ". Money in nominal pounds (£m, after inflation)." : ".", f);
+    fputs(" Bands carry both what we do not know about the rates and year-to-year "
+          "chance.</p>\n", f);
 }
 
 static int count_status(const sc_result *r, const char *status)
@@ -189,11 +191,47 @@ static double district_pct(const sc_result *r, const char *metric, int t, double
     return NAN;
 }
 
+/* Requests, new plans and plans in place in the last year: the headline of a
+ * result without money. */
+static void demand_cards(FILE *f, const sc_result *r, const sc_compare *c)
+{
+    static const struct { const char *metric, *what; } m[] = {
+        { "requests", "requests for an EHC needs assessment" },
+        { "new_plans", "new EHC plans" },
+        { "plans_total", "EHC plans in place at the end of" },
+    };
+    int last = r->years - 1;
+    char v[64], l[256];
+    for (size_t k = 0; k < sizeof m / sizeof m[0]; k++) {
+        snprintf(v, sizeof v, "%.0f", district_pct(r, m[k].metric, last, 50));
+        snprintf(l, sizeof l, "median %s %s (90%% range %.0f to %.0f)", m[k].what,
+                 sc_year_label(r->year[last]).s, district_pct(r, m[k].metric, last, 5),
+                 district_pct(r, m[k].metric, last, 95));
+        card(f, v, l);
+    }
+    const sc_compare_metric *p = c ? sc_compare_find(c, "plans_total") : NULL;
+    if (p) {
+        snprintf(v, sizeof v, "%.3f", p->p_lower[last]);
+        snprintf(l, sizeof l, "chance this run has fewer plans than %s in %s (paired)",
+                 c->a->scenario_name, sc_year_label(r->year[last]).s);
+        card(f, v, l);
+    }
+}
+
 static void headline(FILE *f, const sc_result *r, const sc_compare *c)
 {
     int last = r->years - 1;
     char v[64], l[256];
     fputs("<h2>Headline</h2>\n<div class=\"cards\">\n", f);
+    if (!r->has_finance) {
+        demand_cards(f, r, c);
+        fputs("</div>\n<p class=\"note\">", f);
+        fputs(r->has_costs ? "No finance section: no High Needs Block spend, balance or "
+                             "Safety Valve target.</p>\n"
+                           : "demand-only scenario: no money (it gives no costs, finance or "
+                             "cluster working).</p>\n", f);
+        return;
+    }
     snprintf(v, sizeof v, "%.3f", r->p_all_met);
     card(f, isnan(r->p_all_met) ? "&ndash;" : v, "chance of meeting every Safety Valve target");
     for (int t = 0; t < r->years; t++)
@@ -343,6 +381,8 @@ static void compare_section(FILE *f, const sc_compare *c)
         }
         fputs("</table>\n", f);
     }
+    if (!c->a->has_finance || !c->b->has_finance)
+        return;
     fputs("<h3>Safety Valve: P(target met)</h3>\n<table><tr><th class=\"t\">year</th><th>", f);
     esc(f, c->a->scenario_name);
     fputs("</th><th>", f);
@@ -404,6 +444,26 @@ static void inputs_section(FILE *f, const sc_result *r)
     fputs("</table></details>\n", f);
 }
 
+/* Requests, new plans and plans in place by year: p5, p50, p95. */
+static void demand_table(FILE *f, const sc_result *r)
+{
+    static const char *const metric[] = { "requests", "new_plans", "plans_total" };
+    fputs("<table><tr><th class=\"t\">year</th><th>requests p5</th><th>p50</th><th>p95</th>"
+          "<th>new plans p5</th><th>p50</th><th>p95</th><th>plans in place p5</th><th>p50</th>"
+          "<th>p95</th></tr>\n", f);
+    for (int t = 0; t < r->years; t++) {
+        fputs("<tr><td class=\"t\">", f);
+        fy(f, r->year[t]);
+        fputs("</td>", f);
+        for (int m = 0; m < 3; m++)
+            for (int q = 0; q < 3; q++)
+                fprintf(f, "<td>%.0f</td>", district_pct(r, metric[m], t, q == 0 ? 5
+                                                                          : q == 1 ? 50 : 95));
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
 static void provenance_section(FILE *f, const sc_result *r)
 {
     char seed[32], n[32];
@@ -423,6 +483,19 @@ static void provenance_section(FILE *f, const sc_result *r)
         esc(f, rows[k][1]);
         fputs("</td></tr>\n", f);
     }
+    if (r->history_la[0]) {
+        fputs("<tr><th class=\"t\">history (DfE SEN2), council</th><td class=\"t\">", f);
+        esc(f, r->history_la);
+        fprintf(f, "; %d cell%s left out of the fit by the SEN2 rules</td></tr>\n",
+                r->nexclusions, r->nexclusions == 1 ? "" : "s");
+    }
+    for (int k = 0; k < r->nreleases; k++) {
+        fputs("<tr><th class=\"t\">SEN2 release</th><td class=\"t\">", f);
+        esc(f, r->release[k]);
+        fputs(" (SHA-256 ", f);
+        esc(f, r->release_sha256[k]);
+        fputs(")</td></tr>\n", f);
+    }
     fputs("</table>\n<p class=\"note\">The same scenario file and seed give bit-identical "
           "results.</p>\n", f);
 }
@@ -433,24 +506,32 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c, const char *pa
 {
     head(f, r);
     headline(f, r, c);
-    sv_table(f, r);
-    int rc = chart(f, r, SC_CHART_BALANCE, path, e);
-    if (!rc) rc = chart(f, r, SC_CHART_SV_TARGETS, path, e);
-    if (!rc) {
-        fputs("<h2>Spending and plans</h2>\n<p>Fan charts: the darkest band holds the central "
-              "30% of outcomes, the next 60%, the palest 90%; the line is the median.</p>\n", f);
-        rc = chart(f, r, SC_CHART_HNB_SPEND, path, e);
+    int rc = SC_OK;
+    if (r->has_finance) {
+        sv_table(f, r);
+        rc = chart(f, r, SC_CHART_BALANCE, path, e);
+        if (!rc) rc = chart(f, r, SC_CHART_SV_TARGETS, path, e);
     }
-    if (!rc) rc = chart(f, r, SC_CHART_TOPUP, path, e);
-    if (!rc) rc = chart(f, r, SC_CHART_PLANS, path, e);
-    if (!rc) rc = chart(f, r, SC_CHART_DEFICIT, path, e);
     if (!rc) {
+        fputs(r->has_costs ? "<h2>Spending and plans</h2>\n" : "<h2>Demand</h2>\n", f);
+        if (!r->has_costs)
+            demand_table(f, r);
+        fputs("<p>Fan charts: the darkest band holds the central 30% of outcomes, the next "
+              "60%, the palest 90%; the line is the median.</p>\n", f);
+    }
+    /* each chart the result can have (sc_chart_applies), in the page's order */
+    static const enum sc_chart_kind spending[] = { SC_CHART_HNB_SPEND, SC_CHART_TOPUP,
+                                                   SC_CHART_PLANS, SC_CHART_DEFICIT };
+    for (size_t k = 0; !rc && k < sizeof spending / sizeof spending[0]; k++)
+        if (sc_chart_applies(r, spending[k]))
+            rc = chart(f, r, spending[k], path, e);
+    if (!rc && r->has_cluster_working) {
         fputs("<h2>Clusters and areas</h2>\n", f);
         rc = chart(f, r, SC_CHART_CLUSTER_OVERSPEND, path, e);
-    }
-    if (!rc) {
-        cluster_table(f, r);
-        rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, path, e);
+        if (!rc) {
+            cluster_table(f, r);
+            rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, path, e);
+        }
     }
     if (rc)
         return rc;

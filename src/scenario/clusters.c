@@ -513,16 +513,22 @@ static int apportion(scn_ctx *r, int p, const scn_val *at)
     return largest_remainder(r, p, R, k);
 }
 
+/* A placement's unit cost and district stock. The cost is the money: required
+ * with bands.topup, refused without (a demand-only scenario has none). */
 static int placement(scn_ctx *r, int p, const scn_val *v)
 {
-    static const scn_key keys[] = { { "unit_cost", 1 }, { "stock", 0 } };
+    const scn_key keys[] = { { "unit_cost", r->s->has_costs }, { "stock", 0 } };
     scn_val k[2];
     char name[SC_ID_MAX];
     r->dstock[p] = NAN;
     if (scn_map(r, v, keys, 2, k))
         return scn_fail(r);
+    if (k[0].n && !r->s->has_costs)
+        return SCN_ERR(r, &k[0], "a unit cost needs bands.topup too: the scenario's money is "
+                       "both (give bands: {topup: [...]}), or neither in a demand-only "
+                       "scenario (leave unit_cost out)");
     snprintf(name, sizeof name, "placements.%s.unit_cost", sc_placement_names[p]);
-    if (scn_number(r, &k[0], &scn_nonneg, name, "", 0, &r->s->unit_cost[p]))
+    if (k[0].n && scn_number(r, &k[0], &scn_nonneg, name, "", 0, &r->s->unit_cost[p]))
         return scn_fail(r);
     snprintf(name, sizeof name, "placements.%s.stock", sc_placement_names[p]);
     if (k[1].n && scn_number(r, &k[1], &scn_count, name, "", 0, &r->dstock[p]))

@@ -187,11 +187,40 @@ static int ramp(scn_ctx *r, const scn_val *v)
     return SC_OK;
 }
 
+/* Money sections need the costs they spend: top-up tariffs and unit costs. */
+static int needs_costs(scn_ctx *r, const scn_val *v, const char *section)
+{
+    if (r->s->has_costs)
+        return SC_OK;
+    return SCN_ERR(r, v, "%s needs the scenario's costs: bands.topup (top-up tariffs) and "
+                   "placements.<p>.unit_cost; a demand-only scenario leaves out bands, "
+                   "cluster_working and finance altogether", section);
+}
+
+/* Without the section: no ramp, no early support, budgets of 0 (never
+ * written: the result leaves cluster working's metrics out). */
+static int no_cluster_working(scn_ctx *r, const scn_val *at)
+{
+    sc_scenario *s = r->s;
+    r->es_total = 0;
+    s->contingency_share = 0;
+    s->cluster_budget = sc_calloc((size_t)(s->horizon + 1) * (size_t)s->nclusters,
+                                  sizeof *s->cluster_budget);
+    if (!s->cluster_budget)
+        return SCN_NOMEM(r);
+    return scn_early_support(r, at);
+}
+
 int scn_cluster_working(scn_ctx *r, const scn_val *v)
 {
     static const scn_key keys[] = { { "ramp", 1 }, { "early_support_total", 0 },
                                     { "contingency_share", 0 }, { "budgets", 1 } };
     scn_val k[4];
+    if (!v->n)
+        return no_cluster_working(r, &r->root);
+    if (needs_costs(r, v, "cluster_working"))
+        return scn_fail(r);
+    r->s->has_cluster_working = 1;
     if (scn_map(r, v, keys, 4, k) || ramp(r, &k[0]))
         return scn_fail(r);
     r->es_total = 0;
@@ -287,6 +316,11 @@ int scn_finance(scn_ctx *r, const scn_val *v)
                                     { "safety_valve", 0 }, { "council_projection", 0 } };
     sc_scenario *s = r->s;
     scn_val k[6];
+    if (!v->n)      /* no money in or out: grant, transfers, payments 0, no targets */
+        return SC_OK;
+    if (needs_costs(r, v, "finance"))
+        return scn_fail(r);
+    s->has_finance = 1;
     if (scn_map(r, v, keys, 6, k)
         || scn_number(r, &k[0], &scn_nonneg, "finance.fixed_lines", "", 0, &s->fixed_lines)
         || scn_number(r, &k[1], &scn_real, "finance.opening_deficit", "", 0, &s->opening_deficit)

@@ -3,7 +3,7 @@
  * counts that `dist: fit` parameters are fitted to.
  *
  *   history:
- *     csv: data/kirklees/history.csv
+ *     csv: data/kirklees/history.csv    # or sen2: [RELEASE, ...] with la: (history_sen2.c)
  *     status: published                 # optional; else each row's status column
  *     columns: {assessments: assessments_completed}   # optional role -> column
  *     exclude:                          # optional: cells known to be wrong
@@ -49,7 +49,7 @@ static const scn_dom *role_dom(int role)
     return &scn_count;
 }
 
-static int role_index(const scn_val *key)
+int scn_history_role(const scn_val *key)
 {
     for (int j = 0; j < SC_NHISTORY; j++)
         if (scn_text_is(key, sc_history_roles[j]))
@@ -70,7 +70,7 @@ static int map_columns(scn_ctx *r, const scn_val *v, const scn_csv *t, int *col)
         void *it = NULL;
         scn_val key, val;
         while (scn_map_next(v, &it, &key, &val)) {
-            int j = role_index(&key);
+            int j = scn_history_role(&key);
             char name[SC_ID_MAX];
             if (j < 0)
                 return SCN_ERR(r, &key, "unknown history column role; expected year, "
@@ -167,7 +167,7 @@ static int exclusion_columns(scn_ctx *r, const scn_val *v, unsigned *bits)
     int k;
     scn_val item;
     while (scn_seq_next(v, &it, &k, &item)) {
-        int j = role_index(&item);
+        int j = scn_history_role(&item);
         if (j < 0 || j == SC_NHISTORY)
             return SCN_EXPECTED(r, &item, "a history column role (requests, agreed, refused, "
                                 "assessments, plans_issued, plans_ceased, plans_open, "
@@ -199,6 +199,7 @@ static int read_exclusion(scn_ctx *r, const scn_val *v, sc_history_exclusion *x)
     return SC_OK;
 }
 
+/* The scenario's own exclusions, after those a SEN2 history has already. */
 static int read_exclusions(scn_ctx *r, const scn_val *v)
 {
     sc_history *h = &r->s->history;
@@ -207,45 +208,83 @@ static int read_exclusions(scn_ctx *r, const scn_val *v)
         return SC_OK;
     if (scn_seq_open(r, v, 0, 1000, &n))
         return scn_fail(r);
-    h->exclude = sc_calloc((size_t)(n ? n : 1), sizeof *h->exclude);
-    if (!h->exclude)
+    int first = h->nexclude;
+    sc_history_exclusion *x = sc_realloc(h->exclude, (size_t)(first + n + 1) * sizeof *x);
+    if (!x)
         return SCN_NOMEM(r);
+    h->exclude = x;
     void *it = NULL;
     int k;
     scn_val item;
     while (scn_seq_next(v, &it, &k, &item)) {
-        if (read_exclusion(r, &item, &h->exclude[k]))
+        memset(&h->exclude[first + k], 0, sizeof h->exclude[first + k]);
+        h->exclude[first + k].value = NAN;
+        if (read_exclusion(r, &item, &h->exclude[first + k]))
             return scn_fail(r);
-        h->nexclude = k + 1;
+        h->nexclude = first + k + 1;
     }
     return SC_OK;
 }
 
+enum { HK_CSV, HK_SEN2, HK_LA, HK_STATUS, HK_COLUMNS, HK_EXCLUDE, HK_N };
+
+/* history: is a CSV (csv:, columns:) or DfE's SEN2 releases (sen2:, la:),
+ * never both; either may have status: and exclude:. */
+static int pick_source(scn_ctx *r, const scn_val *v, const scn_val *k)
+{
+    if (!k[HK_CSV].n && !k[HK_SEN2].n)
+        return SCN_ERR(r, v, "expected csv: FILE (a table of yearly counts) or sen2: [RELEASE, "
+                       "...] with la: COUNCIL (DfE's SEN2 release files)");
+    if (k[HK_CSV].n && k[HK_SEN2].n)
+        return SCN_ERR(r, &k[HK_SEN2], "expected csv: or sen2:, not both (one history)");
+    if (k[HK_SEN2].n && !k[HK_LA].n)
+        return SCN_ERR(r, v, "missing required key 'la' (the council whose SEN2 series to read: "
+                       "its 3-digit old code, its 9-character new code or its name)");
+    if (k[HK_CSV].n && k[HK_LA].n)
+        return SCN_ERR(r, &k[HK_LA], "la: goes with sen2: (a CSV history is one council's "
+                       "already)");
+    if (k[HK_SEN2].n && k[HK_COLUMNS].n)
+        return SCN_ERR(r, &k[HK_COLUMNS], "columns: maps a CSV's columns; a SEN2 history has "
+                       "its own (docs/scenario.md)");
+    return SC_OK;
+}
+
+static int history_csv(scn_ctx *r, const scn_val *k, const char *status);
+
 int scn_history(scn_ctx *r, const scn_val *v)
 {
-    static const scn_key keys[] = { { "csv", 1 }, { "status", 0 }, { "columns", 0 },
-                                    { "exclude", 0 } };
+    static const scn_key keys[HK_N] = { { "csv", 0 }, { "sen2", 0 }, { "la", 0 },
+                                        { "status", 0 }, { "columns", 0 }, { "exclude", 0 } };
     if (!v->n)
         return SC_OK;
-    scn_val k[4];
-    scn_csv *t;
+    scn_val k[HK_N];
     char status[SC_ID_MAX] = "";
+    if (scn_map(r, v, keys, HK_N, k) || pick_source(r, v, k)
+        || (k[HK_STATUS].n && scn_str(r, &k[HK_STATUS], status, sizeof status)))
+        return scn_fail(r);
+    int rc = k[HK_CSV].n ? history_csv(r, k, status)
+                         : scn_history_sen2(r, &k[HK_SEN2], &k[HK_LA], status);
+    return rc ? rc : read_exclusions(r, &k[HK_EXCLUDE]);
+}
+
+static int history_csv(scn_ctx *r, const scn_val *k, const char *status)
+{
+    scn_csv *t;
     int col[SC_NHISTORY + 1];
-    if (scn_map(r, v, keys, 4, k) || (k[1].n && scn_str(r, &k[1], status, sizeof status))
-        || scn_csv_open(r, &k[0], &t) || map_columns(r, &k[2], t, col))
+    if (scn_csv_open(r, &k[HK_CSV], &t) || map_columns(r, &k[HK_COLUMNS], t, col))
         return scn_fail(r);
     sc_history *h = &r->s->history;
     h->path = sc_strdup(t->path);
     if (!h->path)
         return SCN_NOMEM(r);
     if (t->nrows < 1)
-        return SCN_ERR(r, &k[0], "%s has no rows of history", t->path);
+        return SCN_ERR(r, &k[HK_CSV], "%s has no rows of history", t->path);
     if (alloc_rows(r, t->nrows))
         return scn_fail(r);
     for (int row = 0; row < t->nrows; row++)
-        if (read_row(r, t, row, col, status, &k[0]))
+        if (read_row(r, t, row, col, status, &k[HK_CSV]))
             return scn_fail(r);
-    return read_exclusions(r, &k[3]);
+    return SC_OK;
 }
 
 void scn_history_free(sc_history *h)
@@ -255,6 +294,10 @@ void scn_history_free(sc_history *h)
     sc_free(h->value);
     sc_free(h->path);
     sc_free(h->exclude);
+    for (int k = 0; h->sen2.release && k < h->sen2.nreleases; k++)
+        sc_free(h->sen2.release[k]);
+    sc_free(h->sen2.release);
+    sc_free(h->sen2.sha256);
     memset(h, 0, sizeof *h);
 }
 

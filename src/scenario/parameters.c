@@ -73,7 +73,8 @@ const sc_param_info sc_param_table[SC_NPARAMS] = {
                                 SC_SHAPE_SCALAR, 0, 0.0,
                                 "cv of the cluster multipliers h_c of the effect (0: none)", SC_MODEL_BOTH },
     [SC_P_INFLATION] = { "inflation", BIT(SC_DIST_NORMAL) | FIXED, SC_DOM_REAL, SC_SHAPE_SCALAR,
-                         1, 0.0, "yearly cost inflation, independent by year", SC_MODEL_BOTH },
+                         SC_REQUIRED_WITH_MONEY, 0.0, "yearly cost inflation, independent by year",
+                         SC_MODEL_BOTH },
     [SC_P_SEND_SUPPORT_DRIFT] = { "send_support_drift", BIT(SC_DIST_NORMAL) | FIXED,
                                   SC_DOM_REAL, SC_SHAPE_SCALAR, 0, 0.0,
                                   "d: yearly drift of SEND-support prevalence, log scale", SC_MODEL_BOTH },
@@ -625,7 +626,10 @@ int scn_parameters(scn_ctx *r, const scn_val *v)
     const int model = r->s->model;
     for (int i = 0; i < SC_NPARAMS; i++)
         keys[i] = (scn_key){ sc_param_table[i].name,
-                             sc_param_table[i].required && sc_param_in_model(i, model) };
+                             (sc_param_table[i].required == SC_REQUIRED
+                              || (sc_param_table[i].required == SC_REQUIRED_WITH_MONEY
+                                  && r->s->has_costs))
+                             && sc_param_in_model(i, model) };
     if (scn_map(r, v, keys, SC_NPARAMS, k))
         return scn_fail(r);
     for (int i = 0; i < SC_NPARAMS; i++) {

@@ -20,6 +20,7 @@
 #include "sendcast/alloc.h"
 #include "sendcast/priors.h"
 #include "sendcast/text.h"
+#include "sendcast/version.h"
 
 enum {
     K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
@@ -27,11 +28,13 @@ enum {
     K_FINANCE, K_HISTORY, K_MODEL, K_PRIORS, K_N
 };
 
+/* bands, cluster_working and finance are the money: a scenario without them
+ * is demand-only (docs/scenario.md). */
 static const scn_key top_keys[K_N] = {
     { "name", 1 }, { "description", 0 }, { "base_year", 1 }, { "horizon", 1 },
     { "trajectories", 1 }, { "seed", 1 }, { "percentiles", 0 }, { "areas", 1 },
-    { "clusters", 1 }, { "population", 1 }, { "bands", 1 }, { "placements", 1 },
-    { "parameters", 1 }, { "cluster_working", 1 }, { "finance", 1 }, { "history", 0 },
+    { "clusters", 1 }, { "population", 1 }, { "bands", 0 }, { "placements", 1 },
+    { "parameters", 1 }, { "cluster_working", 0 }, { "finance", 0 }, { "history", 0 },
     { "model", 0 }, { "priors", 0 },
 };
 
@@ -55,6 +58,7 @@ void scn_ctx_clear(scn_ctx *r)
     sc_free(r->dir);
     sc_free(r->cgiven);
     sc_free(r->cline);
+    sc_sen2_free(r->sen2_own);
     memset(r, 0, sizeof *r);
 }
 
@@ -121,6 +125,14 @@ int sc_scenario_copy(const sc_scenario *s, sc_scenario **out, sc_error *e)
     c->priors = NULL;
     if (s->priors && sc_priors_copy(s->priors, &c->priors, e))
         failed = 1;
+    int nrel = h->sen2.nreleases;
+    c->history.sen2.sha256 = dup_bytes(h->sen2.sha256, (size_t)nrel * sizeof *h->sen2.sha256,
+                                       &failed);
+    c->history.sen2.release = nrel ? sc_calloc((size_t)nrel, sizeof(char *)) : NULL;
+    failed |= nrel && !c->history.sen2.release;
+    c->history.sen2.nreleases = c->history.sen2.release ? nrel : 0;
+    for (int k = 0; k < c->history.sen2.nreleases; k++)
+        c->history.sen2.release[k] = dup_text(h->sen2.release[k], &failed);
     c->files = s->nfiles > 0 ? sc_calloc((size_t)s->nfiles, sizeof *c->files) : NULL;
     failed |= s->nfiles > 0 && !c->files;
     c->nfiles = c->files ? s->nfiles : 0;
@@ -196,11 +208,26 @@ static int read_percentiles(scn_ctx *r, const scn_val *v)
     return SC_OK;
 }
 
+/* `model:` names the model the scenario is written for: 1 (MODEL.md v1,
+ * docs/model-v1.md; the default) or 2 (docs/model.md). It is read first, as
+ * it decides which parameters the scenario has. */
+static int read_model(scn_ctx *r, const scn_val *v, const scn_val *priors)
+{
+    long long m = 1;
+    if (v->n && scn_int(r, v, 1, 2, &m))
+        return scn_fail(r);
+    r->s->model = (int)m;
+    if (priors->n && m != 2)
+        return SCN_ERR(r, priors, "national priors are read by model 2 only; this scenario is "
+                       "model 1 (add `model: 2`, docs/model.md)");
+    return SC_OK;
+}
+
 static int read_settings(scn_ctx *r, const scn_val *k)
 {
     sc_scenario *s = r->s;
     long long base, horizon, traj;
-    if (read_name(r, &k[K_NAME])
+    if (read_name(r, &k[K_NAME]) || read_model(r, &k[K_MODEL], &k[K_PRIORS])
         || (k[K_DESCRIPTION].n && scn_str(r, &k[K_DESCRIPTION], s->description,
                                           sizeof s->description))
         || scn_int(r, &k[K_BASE_YEAR], 1000, 9999, &base)
@@ -211,23 +238,23 @@ static int read_settings(scn_ctx *r, const scn_val *k)
     s->base_year = (int)base;
     s->horizon = (int)horizon;
     s->trajectories = (long)traj;
-    long long model = 1;
-    if (k[K_MODEL].n && scn_int(r, &k[K_MODEL], 1, 2, &model))
-        return scn_fail(r);
-    s->model = (int)model;
-    if (k[K_PRIORS].n && s->model != 2)
-        return SCN_ERR(r, &k[K_PRIORS], "national priors are read by model 2 only; this "
-                       "scenario is model 1 (add `model: 2`, docs/model.md)");
     return SC_OK;
 }
 
-/* Tariffs per plan per year, by band in ascending cost. */
+/* Tariffs per plan per year, by band in ascending cost. Without bands: the
+ * scenario has no costs, and its mainstream plans are one band. */
 static int read_bands(scn_ctx *r, const scn_val *v)
 {
     static const scn_key keys[] = { { "topup", 1 } };
     sc_scenario *s = r->s;
     scn_val k[1];
     int n;
+    if (!v->n) {
+        s->nbands = 1;
+        s->topup[0] = 0;
+        return SC_OK;
+    }
+    s->has_costs = 1;
     if (scn_map(r, v, keys, 1, k) || scn_seq_open(r, &k[0], 1, SC_MAX_BANDS, &n))
         return scn_fail(r);
     void *it = NULL;
@@ -312,7 +339,18 @@ static int read_into(scn_ctx *r, const char *path)
     return SC_OK;
 }
 
+void sc_scenario_read_options_init(sc_scenario_read_options *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
 int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e)
+{
+    return sc_scenario_read_with(path, NULL, out, e);
+}
+
+int sc_scenario_read_with(const char *path, const sc_scenario_read_options *o,
+                          sc_scenario **out, sc_error *e)
 {
     sc_error local;
     if (!e)
@@ -324,6 +362,7 @@ int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e)
     scn_ctx r;
     memset(&r, 0, sizeof r);
     r.e = e;
+    r.sen2_given = o ? o->sen2 : NULL;
     r.s = sc_calloc(1, sizeof *r.s);
     if (!r.s)
         return SC_ERROR(e, SC_ENOMEM, "%s: out of memory while reading the scenario", path);

@@ -85,6 +85,8 @@ typedef struct scn_ctx {
     double sshare;              /* population.send_support_share */
     double es_total;            /* cluster_working.early_support_total */
     double dstock[SC_NPLACEMENTS];      /* district stock; NaN when not given */
+    const sc_sen2 *sen2_given;          /* a pre-read panel (sc_scenario_read_options) */
+    sc_sen2 *sen2_own;                  /* the panel this read read itself */
     scn_val root;
 } scn_ctx;
 
@@ -223,6 +225,12 @@ int scn_finance(scn_ctx *r, const scn_val *v);
 /* ---- history.c: the history: section (MODEL.md 5) ---- */
 
 int scn_history(scn_ctx *r, const scn_val *v);
+/* history_sen2.c: the history from SEN2 releases (`sen2:` and `la:`, their
+ * values at k_sen2 and k_la), before any `exclude:` entry. */
+int scn_history_sen2(scn_ctx *r, const scn_val *k_sen2, const scn_val *k_la, const char *status);
+/* The role of a history column name ("requests", ...), SC_NHISTORY for
+ * "year", -1 for none. */
+int scn_history_role(const scn_val *key);
 /* Every dist: fit has a history and a window inside its years. */
 int scn_history_check_fits(scn_ctx *r);
 void scn_history_free(sc_history *h);

@@ -147,7 +147,11 @@ int s2_panel_build(s2_ctx *c, sc_sen2 **out)
     sc_sen2 *p = sc_calloc(1, sizeof *p);
     if (!p)
         return s2_nomem(c);
-    /* the panel owns the entities and file names from here on */
+    /* the panel owns the releases, entities and file names from here on */
+    p->rel = c->rel;
+    p->nrel = c->nrel;
+    c->rel = NULL;
+    c->nrel = 0;
     p->ent = c->ent;
     p->nent = c->nent;
     p->files = c->files;
@@ -227,6 +231,9 @@ void sc_sen2_free(sc_sen2 *p)
         sc_free(t->region_name);
     }
     sc_free(p->ent);
+    for (int i = 0; i < p->nrel; i++)
+        sc_free(p->rel[i].path);
+    sc_free(p->rel);
     for (int i = 0; i < p->nfiles; i++)
         sc_free(p->files[i]);
     sc_free(p->files);
@@ -244,6 +251,34 @@ void sc_sen2_free(sc_sen2 *p)
 }
 
 /* ---- accessors ---- */
+
+int sc_sen2_release_count(const sc_sen2 *p)
+{
+    return p ? p->nrel : 0;
+}
+
+static const s2_release *release_at(const sc_sen2 *p, int i)
+{
+    return p && i >= 0 && i < p->nrel ? &p->rel[i] : NULL;
+}
+
+const char *sc_sen2_release_path(const sc_sen2 *p, int i)
+{
+    const s2_release *r = release_at(p, i);
+    return r ? r->path : NULL;
+}
+
+const char *sc_sen2_release_sha256(const sc_sen2 *p, int i)
+{
+    const s2_release *r = release_at(p, i);
+    return r ? r->sha256 : NULL;
+}
+
+const char *sc_sen2_release_layout(const sc_sen2 *p, int i)
+{
+    const s2_release *r = release_at(p, i);
+    return r ? r->layout : NULL;
+}
 
 int sc_sen2_la_count(const sc_sen2 *p)
 {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/sha256.h"
 
 /* ---- entities ---- */
 
@@ -406,13 +407,30 @@ static int gather_row(file_read *f, recset *s, int row)
     return SC_OK;
 }
 
-static int read_file(s2_ctx *c, const s2_source *src, const s2_filespec *spec, recset *s)
+/* A folder release's manifest line for one file it read: "HEX  data/NAME\n". */
+static int add_manifest(char *manifest, size_t cap, const char *name, const char *text,
+                        size_t len)
+{
+    char hex[65];
+    sc_sha256_hex(text, len, hex);
+    size_t used = strlen(manifest);
+    int n = snprintf(manifest + used, cap - used, "%s  data/%s\n", hex, name);
+    return n < 0 || (size_t)n >= cap - used ? -1 : 0;
+}
+
+static int read_file(s2_ctx *c, const s2_source *src, const s2_filespec *spec, recset *s,
+                     char *manifest, size_t mcap)
 {
     char *text, *display;
     size_t len;
     int rc = s2_source_read(src, spec->name, &text, &len, &display, c->e);
     if (rc)
         return rc;
+    if (!src->zip && add_manifest(manifest, mcap, spec->name, text, len)) {
+        sc_free(text);
+        sc_free(display);
+        return SC_NEVER(c->e);      /* the names are the layouts' own, and short */
+    }
     int file = s2_add_file(c, display);
     if (file < 0) {
         sc_free(text);
@@ -515,6 +533,21 @@ static int add_obs(s2_ctx *c, const s2_rec *r, int release, int role, const s2_v
     return SC_OK;
 }
 
+/* The release's fingerprint (s2_release): a zip's own SHA-256, as sha256sum
+ * prints it; a folder's, the SHA-256 of its manifest. */
+static int fingerprint(s2_ctx *c, const s2_source *src, const char *manifest, s2_release *r)
+{
+    if (!src->zip) {
+        sc_sha256_hex(manifest, strlen(manifest), r->sha256);
+        return SC_OK;
+    }
+    int err = sc_sha256_file(src->path, r->sha256);
+    if (err)
+        return SC_ERROR_AT(c->e, src->path, 0, 0, "cannot read the zip archive to take its "
+                           "SHA-256: %s", strerror(err));
+    return SC_OK;
+}
+
 int s2_read_release(s2_ctx *c, const char *path, int release)
 {
     s2_source src;
@@ -523,9 +556,15 @@ int s2_read_release(s2_ctx *c, const char *path, int release)
         return rc;
     const s2_layout *l = NULL;
     recset s = { 0 };
+    char manifest[S2_MAXFILES * 160] = "";
     rc = pick_layout(c, &src, &l);
     for (int i = 0; !rc && l && i < l->nfiles; i++)
-        rc = read_file(c, &src, &l->files[i], &s);
+        rc = read_file(c, &src, &l->files[i], &s, manifest, sizeof manifest);
+    if (!rc && l) {
+        s2_release *r = &c->rel[release];
+        r->layout = l->name;
+        rc = fingerprint(c, &src, manifest, r);
+    }
     s2_source_close(&src);
     size_t first = c->nobs;
     for (int i = 0; !rc && i < s.n; i++) {
@@ -561,6 +600,9 @@ static void ctx_clear(s2_ctx *c)
     for (int i = 0; i < c->nfiles; i++)
         sc_free(c->files[i]);
     sc_free(c->files);
+    for (int i = 0; i < c->nrel; i++)
+        sc_free(c->rel[i].path);
+    sc_free(c->rel);
     memset(c, 0, sizeof *c);
 }
 
@@ -572,6 +614,15 @@ int sc_sen2_read(const char *const *paths, int npaths, sc_sen2 **out, sc_error *
                                             "zip or folder");
     s2_ctx c = { .e = err };
     int rc = SC_OK;
+    c.rel = sc_calloc((size_t)npaths, sizeof *c.rel);
+    if (!c.rel)
+        return SC_ERROR(err, SC_ENOMEM, "out of memory while reading the SEN2 releases");
+    c.nrel = npaths;
+    for (int i = 0; i < npaths; i++)
+        if (paths[i] && !(c.rel[i].path = sc_strdup(paths[i]))) {
+            ctx_clear(&c);
+            return SC_ERROR(err, SC_ENOMEM, "out of memory while reading the SEN2 releases");
+        }
     for (int i = 0; !rc && i < npaths; i++) {
         rc = paths[i] ? s2_read_release(&c, paths[i], i)
                       : SC_ERROR(err, SC_EINPUT, "SEN2 release %d of %d: no path given",

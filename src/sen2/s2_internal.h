@@ -136,9 +136,20 @@ typedef struct s2_obs {
     char *reason;           /* owned; NULL unless flagged */
 } s2_obs;
 
+/* A release as read: its path, its fingerprint (a zip's SHA-256; a folder's,
+ * the SHA-256 of the manifest "HEX  data/NAME\n" of the files read, in the
+ * layout's order) and its layout's name. */
+typedef struct s2_release {
+    char *path;
+    char sha256[65];
+    const char *layout;     /* static: "2022" or "2025" */
+} s2_release;
+
 /* The reading context: everything sc_sen2_read() builds before the panel. */
 typedef struct s2_ctx {
     sc_error *e;
+    s2_release *rel;        /* [nrel], one per path given */
+    int nrel;
     s2_ent *ent;
     int nent, capent;
     s2_obs *obs;
@@ -160,6 +171,8 @@ int s2_read_release(s2_ctx *c, const char *path, int release);
 /* ---- panel.c: the public panel ---- */
 
 struct sc_sen2 {
+    s2_release *rel;        /* from the reading context */
+    int nrel;
     s2_ent *ent;            /* from the reading context */
     int nent;
     char **files;

@@ -419,12 +419,16 @@ static int write_metric(sc_h5w *w, const sc_layout *l, const sc_summary *sum,
     return rc;
 }
 
-static int write_levels(sc_h5w *w, const sc_layout *l, const sc_summary *sum, sc_error *e)
+/* Every metric the scenario can give (sc_layout_applies): a demand-only
+ * scenario's file has no money metric, one without cluster working no budget. */
+static int write_levels(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
+                        const sc_summary *sum, sc_error *e)
 {
     int rc = SC_OK;
     for (int v = 0; !rc && v < SC_NLEVELS; v++)
         for (int m = 0; !rc && m < l->nmetrics[v]; m++)
-            rc = write_metric(w, l, sum, (enum sc_level)v, m, e);
+            if (sc_layout_applies(s, (enum sc_level)v, m))
+                rc = write_metric(w, l, sum, (enum sc_level)v, m, e);
     return rc;
 }
 
@@ -450,6 +454,98 @@ static int write_targets(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     if (!rc) rc = write_vector(w, group, "p_first_breach", 1, &ny, sc_summary_p_first_breach(sum), e);
     if (!rc) rc = write_scalar(w, group, "p_all_met", all, e);
     if (!rc) rc = write_scalar(w, group, "p_all_met_mcse", mcse, e);
+    return rc;
+}
+
+/* ---- a history read from SEN2 ------------------------------------------- */
+
+/* Where the history came from and what it left out, for a history read from
+ * DfE's SEN2 releases (a CSV history is in /scenario/files and its exclude:
+ * entries in the scenario text):
+ *   /history                attrs source ("sen2"), la_query, la_name,
+ *                           la_old_code, la_new_codes, region
+ *   /history/releases/{path, sha256}   [R] strings, in the order given
+ *   /history/year [Y] int32, /history/<role> [Y] float64 (requests, agreed,
+ *                           refused, assessments, plans_issued, plans_ceased,
+ *                           plans_open), NaN where missing or left out
+ *   /history/exclusions/{year int32, column string, rule int32, value
+ *                           float64, reason string} [X]: the cells left out
+ *                           of every fit, each with the suspect rule that
+ *                           flagged it (sen2.h) and why */
+static int write_exclusions(sc_h5w *w, const sc_history *h, sc_error *e)
+{
+    size_t n = (size_t)h->nexclude;
+    int32_t *year = sc_calloc(n ? n : 1, sizeof *year), *rule = sc_calloc(n ? n : 1, sizeof *rule);
+    double *value = sc_calloc(n ? n : 1, sizeof *value);
+    const char **column = sc_calloc(n ? n : 1, sizeof *column);
+    const char **reason = sc_calloc(n ? n : 1, sizeof *reason);
+    int rc = year && rule && value && column && reason
+                 ? SC_OK : SC_ERROR(e, SC_ENOMEM, "out of memory writing /history");
+    for (size_t k = 0; !rc && k < n; k++) {
+        const sc_history_exclusion *x = &h->exclude[k];
+        year[k] = x->year;
+        rule[k] = x->rule;
+        value[k] = x->value;
+        reason[k] = x->reason;
+        column[k] = "all";
+        for (int j = 0; j < SC_NHISTORY; j++)
+            if (x->columns == (1u << j))
+                column[k] = sc_history_roles[j];
+    }
+    hsize_t dim = (hsize_t)n;
+    if (!rc) rc = sc_h5_int32s(w, "/history/exclusions/year", 1, &dim, year, e);
+    if (!rc) rc = sc_h5_strings(w, "/history/exclusions/column", n, column, e);
+    if (!rc) rc = sc_h5_int32s(w, "/history/exclusions/rule", 1, &dim, rule, e);
+    if (!rc) rc = sc_h5_doubles(w, "/history/exclusions/value", 1, &dim, value, e);
+    if (!rc) rc = sc_h5_strings(w, "/history/exclusions/reason", n, reason, e);
+    sc_free(year);
+    sc_free(rule);
+    sc_free(value);
+    sc_free(column);
+    sc_free(reason);
+    return rc;
+}
+
+static int write_history(sc_h5w *w, const sc_scenario *s, sc_error *e)
+{
+    const sc_history *h = &s->history;
+    const sc_history_sen2 *x = &h->sen2;
+    int rc = sc_h5_group(w, "/history", e);
+    if (!rc) rc = sc_h5_attr_string(w, "/history", "source", "sen2", e);
+    if (!rc)
+        rc = sc_h5_attr_string(w, "/history", "doc", "the council's history as read from "
+                               "DfE's SEN2 releases (docs/scenario.md, History from SEN2): "
+                               "releases with their SHA-256, the council, the yearly values "
+                               "(NaN: missing or left out) and the cells left out of every "
+                               "fit with the reason", e);
+    if (!rc) rc = sc_h5_attr_string(w, "/history", "la_query", x->la_query, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/history", "la_name", x->la_name, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/history", "la_old_code", x->la_old_code, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/history", "la_new_codes", x->la_new_codes, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/history", "region", x->region, e);
+    const char **sha = sc_calloc((size_t)(x->nreleases ? x->nreleases : 1), sizeof *sha);
+    if (!rc && !sha)
+        rc = SC_ERROR(e, SC_ENOMEM, "out of memory writing /history");
+    for (int k = 0; !rc && k < x->nreleases; k++)
+        sha[k] = x->sha256[k];
+    if (!rc)
+        rc = sc_h5_strings(w, "/history/releases/path", (size_t)x->nreleases,
+                           (const char *const *)x->release, e);
+    if (!rc)
+        rc = sc_h5_strings(w, "/history/releases/sha256", (size_t)x->nreleases, sha, e);
+    sc_free(sha);
+    hsize_t ny = (hsize_t)h->nyears;
+    if (!rc) rc = sc_h5_int32s(w, "/history/year", 1, &ny, h->year, e);
+    for (int j = 0; !rc && j < SC_NHISTORY; j++) {
+        char path[PATH_MAX_H5];
+        if (!h->column[j][0])
+            continue;
+        rc = sc_h5_path(path, sizeof path, e, "/history/%s", sc_history_roles[j]);
+        if (!rc)
+            rc = sc_h5_doubles(w, path, 1, &ny, h->value + (size_t)j * (size_t)h->nyears, e);
+    }
+    if (!rc)
+        rc = write_exclusions(w, h, e);
     return rc;
 }
 
@@ -479,7 +575,8 @@ static int write_trajectory_block(sc_h5w *w, const sc_summary *sum, const char *
     return rc;
 }
 
-static int write_trajectories(sc_h5w *w, const sc_layout *l, const sc_summary *sum, sc_error *e)
+static int write_trajectories(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
+                              const sc_summary *sum, sc_error *e)
 {
     static const struct { enum sc_level level; int metric; } kept[] = {
         { SC_LEVEL_DISTRICT, SC_D_REQUESTS }, { SC_LEVEL_DISTRICT, SC_D_DIVERTED },
@@ -499,6 +596,8 @@ static int write_trajectories(sc_h5w *w, const sc_layout *l, const sc_summary *s
     for (size_t k = 0; !rc && k < sizeof kept / sizeof kept[0]; k++) {
         char path[PATH_MAX_H5];
         enum sc_level v = kept[k].level;
+        if (!sc_layout_applies(s, v, kept[k].metric))
+            continue;
         rc = sc_h5_path(path, sizeof path, e, "/trajectories/%s/%s", sc_level_names[v],
                         sc_layout_metrics(v)[kept[k].metric].name);
         if (!rc)
@@ -506,7 +605,7 @@ static int write_trajectories(sc_h5w *w, const sc_layout *l, const sc_summary *s
                                         l->years, l->units[v],
                                         v == SC_LEVEL_DISTRICT ? 2 : 3, e);
     }
-    if (!rc)
+    if (!rc && sc_layout_has_targets(s))
         rc = write_trajectory_block(w, sum, "/trajectories/targets/met", l->target_offset,
                                     l->years, 1, 2, e);
     return rc;
@@ -545,10 +644,17 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
     if (!rc) rc = write_inputs(w, s, p, e);
     if (!rc) rc = write_parameters(w, s, p, e);
     if (!rc) rc = write_axes(w, s, sum, e);
-    if (!rc) rc = write_levels(w, l, sum, e);
-    if (!rc) rc = write_targets(w, s, sum, e);
+    if (!rc) rc = write_levels(w, s, l, sum, e);
+    if (!rc && sc_layout_has_targets(s))
+        rc = write_targets(w, s, sum, e);
+    if (!rc && !s->has_costs)
+        rc = sc_h5_attr_string(w, "/", "money", "none: a demand-only scenario (no costs, "
+                               "finance or cluster working), so no money metric, target or "
+                               "budget is in this file", e);
+    if (!rc && s->history.from_sen2)
+        rc = write_history(w, s, e);
     if (!rc && sc_summary_has_records(sum))   /* bounded summaries keep no records */
-        rc = write_trajectories(w, l, sum, e);
+        rc = write_trajectories(w, s, l, sum, e);
     return rc;
 }
 

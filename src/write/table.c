@@ -76,7 +76,76 @@ static const char *target_status(const sc_scenario *s)
     return NULL;
 }
 
+static void money_tables(FILE *out, const sc_scenario *s, const sc_layout *l,
+                         const sc_summary *sum);
+
+/* A count, or "-" for NaN. */
+static void count(FILE *out, double v)
+{
+    if (isnan(v))
+        fprintf(out, " %7s", "-");
+    else
+        fprintf(out, " %7.0f", v);
+}
+
+/* Requests, new plans and plans in place: the demand every scenario has, and
+ * all a demand-only scenario has. */
+static void demand_table(FILE *out, const sc_scenario *s, const sc_layout *l,
+                         const sc_summary *sum)
+{
+    static const struct { int metric; const char *title; } cols[] = {
+        { SC_D_REQUESTS, "requests" }, { SC_D_NEW_PLANS, "new plans" },
+        { SC_D_PLANS_TOTAL, "plans in place" },
+    };
+    const int np = sc_summary_npercentiles(sum);
+    const double *pv = sc_summary_percentiles(sum);
+    const int lo = nearest(sum, 5), mid = nearest(sum, 50), hi = nearest(sum, 95);
+    fprintf(out, "\nDemand: requests for assessment, new EHC plans and plans in place\n");
+    fprintf(out, "%-8s", "");
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+        fprintf(out, "%s %-23.23s", k ? " |" : "", cols[k].title);
+    fprintf(out, "\n%-8s", "year");
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+        fprintf(out, "%s", k ? " |" : "");
+        for (int j = 0; j < 3; j++) {
+            char buf[16];
+            snprintf(buf, sizeof buf, "p%g", pv[j == 0 ? lo : j == 1 ? mid : hi]);
+            fprintf(out, " %7s", buf);
+        }
+    }
+    fputc('\n', out);
+    for (int t = 1; t <= l->years; t++) {
+        fprintf(out, "%-8s", sc_year_label(s->base_year + t).s);
+        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+            const double *row = sc_summary_pct(sum, SC_LEVEL_DISTRICT, cols[k].metric)
+                                + (size_t)(t - 1) * (size_t)np;
+            fprintf(out, "%s", k ? " |" : "");
+            count(out, row[lo]);
+            count(out, row[mid]);
+            count(out, row[hi]);
+        }
+        fputc('\n', out);
+    }
+}
+
 void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const sc_summary *sum)
+{
+    if (!s->has_costs) {
+        fprintf(out, "\n%s: %ld trajectories.\n", s->name, sc_summary_trajectories(sum));
+        demand_table(out, s, l, sum);
+        fprintf(out, "\ndemand-only scenario: no money (it gives no costs, finance or cluster "
+                "working, so the result holds no spend, balance or Safety Valve target).\n");
+        fprintf(out, "\nBands are Monte Carlo percentiles over trajectories: parameter "
+                "uncertainty and year-to-year variability together.\n");
+        return;
+    }
+    money_tables(out, s, l, sum);
+}
+
+/* The High Needs Block with the Safety Valve (when the scenario has finance),
+ * then top-up spend. */
+static void money_tables(FILE *out, const sc_scenario *s, const sc_layout *l,
+                         const sc_summary *sum)
 {
     const int np = sc_summary_npercentiles(sum);
     const double *pv = sc_summary_percentiles(sum);
@@ -89,6 +158,11 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
 
     fprintf(out, "\n%s: %ld trajectories. Money in £m, nominal (after inflation).\n", s->name,
             sc_summary_trajectories(sum));
+    if (!s->has_finance) {
+        fprintf(out, "\nNo finance section: no High Needs Block spend, balance or Safety Valve "
+                "target.\n");
+        goto topup;
+    }
     fprintf(out, "\nHigh Needs Block: spend, in-year balance and the Safety Valve target\n");
     fprintf(out, "%-8s %26s | %8s %8s %14s\n", "", "HNB spend", "balance", "target", "");
     band_heading(out, pv, lo, mid, hi);
@@ -116,6 +190,7 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
         fprintf(out, "Safety Valve targets' status in the scenario: %s%s\n", status,
                 strstr(status, "illustrative") ? "; P(target met) is only as good as them" : "");
 
+topup:
     fprintf(out, "\nMainstream top-up spend (the part devolved to clusters under cluster working)\n");
     band_heading(out, pv, lo, mid, hi);
     fprintf(out, "   council's own projection\n");
@@ -128,6 +203,8 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
             fprintf(out, "   %8.2f (council)\n", s->projection_topup[t] / 1e6);
     }
     fprintf(out, "\nBands are Monte Carlo percentiles over trajectories: parameter uncertainty and "
-                 "year-to-year variability together.\n± is the Monte Carlo standard error; where no "
-                 "trajectory (or every one) met the target, the bracket gives the 95%% bound.\n");
+                 "year-to-year variability together.\n");
+    if (s->has_finance)
+        fprintf(out, "± is the Monte Carlo standard error; where no trajectory (or every one) met "
+                "the target, the bracket gives the 95%% bound.\n");
 }
