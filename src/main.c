@@ -5,6 +5,8 @@
  */
 #include <signal.h>
 #include <stdio.h>
+
+#include <gsl/gsl_errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -151,6 +153,10 @@ static void handle_signals(void)
 int main(int argc, char **argv)
 {
     handle_signals();
+    /* GSL's default handler aborts the process on any domain error (a Beta
+     * quantile that does not converge, say): every GSL call's status is
+     * checked where it matters, and a NaN is printed where it does not. */
+    gsl_set_error_handler_off();
     sc_write_library_init();
     if (sc_ranks_init(&argc, &argv) != SC_OK) {
         fputs("sendcast: MPI could not start\n", stderr);
