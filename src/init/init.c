@@ -457,7 +457,7 @@ static void write_settings(FILE *out, const sc_init_plan *plan, const sc_init_op
     snprintf(text, sizeof text, "model: %d", o->model);
     line(out, text, "the model this scenario is written for (docs/model.md)");
     if (m->priors) {
-        char q[512];
+        char q[400];
         quoted(q, sizeof q, m->priors);
         snprintf(text, sizeof text, "priors: %s", q);
         line(out, text, "the national priors the `dist: fit` rates are pooled towards");
