@@ -29,6 +29,7 @@
 #include "sendcast/params.h"
 #include "sendcast/scenario.h"
 #include "sendcast/sen2.h"
+#include "sendcast/text.h"
 #include "sendcast/write.h"
 
 #define MAX_RELEASES 16
@@ -231,10 +232,15 @@ int sc_cli_init(int argc, char **argv, sc_error *e)
     io.horizon = (int)o.horizon;
     io.base_year = (int)o.base_year;
     sc_init_plan plan;
+    char releases[1024] = "";
+    size_t used = 0;
+    for (int k = 0; k < o.nreleases; k++)
+        sc_text_append(releases, sizeof releases, &used, ", ", o.release[k]);
     if ((st = sc_sen2_find(panel, o.la, &io.la, e)))
-        SC_CONTEXT(e, "--la %s: expected a council the releases have", o.la);
-    else
-        st = sc_init_plan_make(panel, &io, &plan, e);
+        SC_CONTEXT(e, "--la %s: expected a council that %s %s", o.la, releases,
+                   o.nreleases > 1 ? "have" : "has");
+    else if ((st = sc_init_plan_make(panel, &io, &plan, e)))
+        SC_CONTEXT(e, "while writing a scenario for --la %s from %s", o.la, releases);
 
     /* 3. The scenario, written and checked, or printed. */
     char target[4096];
