@@ -123,7 +123,8 @@ test: all $(TEST_BIN)
 	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \
 	exit $$fail
 
-# A small run under valgrind memcheck: no error and no leak (libgomp's thread
+# Small runs under valgrind memcheck (a money scenario, bounded, export, and
+# init + run of a demand-only one from SEN2): no error and no leak (libgomp's thread
 # pool, kept until exit, is suppressed: tests/valgrind.supp).
 VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
            --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
@@ -133,7 +134,10 @@ valgrind: all
 	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 50 -t 2 -o $$tmp/v.h5 --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 600 -t 2 --memory 1 -o $$tmp/b.h5 --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast export $$tmp/v.h5 --csv $$tmp/v.csv --quiet && \
-	rm -rf $$tmp && echo "valgrind: 3 passed, 0 failed"
+	$(VALGRIND) $(BUILD)/sendcast init --sen2 tests/data/sen2/r2022.zip --sen2 tests/data/sen2/r2025.zip \
+	  --la Ickworth -o $$tmp/i.yaml --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast run $$tmp/i.yaml -n 50 -t 2 -o $$tmp/i.h5 --quiet && \
+	rm -rf $$tmp && echo "valgrind: 5 passed, 0 failed"
 
 # libFuzzer over the scenario reader, its CSV reader and validation
 # (fuzz/fuzz_scenario.c), seeded from every scenario the project has. It runs

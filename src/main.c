@@ -61,6 +61,22 @@ static const sc_cli_command commands[] = {
     {"report", sc_cli_report,
      "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--quiet]\n"
      "      one self-contained HTML page for the steering group (charts as inline SVG)\n"},
+    {"init", sc_cli_init,
+     "sendcast init --sen2 RELEASE [--sen2 RELEASE...] --la LA [--horizon H]\n"
+     "                    [--base-year Y] [-o FILE.yaml | -o -] [--force] [--quiet]\n"
+     "      write a commented, runnable demand-only scenario for one council from DfE's\n"
+     "      SEN2 release files (docs/scenario.md, \"sendcast init\")\n"
+     "      --sen2 RELEASE  a release zip as DfE publishes it, or its folder; repeat for\n"
+     "                   several, the later winning where they overlap\n"
+     "      --la LA      the council: 3-digit old LA code, 9-character new code or name\n"
+     "      --horizon H  years to forecast after the base year (default 4)\n"
+     "      --base-year Y   the last observed year (default: the council's latest year\n"
+     "                   with requests; it must have requests)\n"
+     "      -o FILE      the scenario (default: scenarios/<council>.yaml; -o - prints it);\n"
+     "                   release paths in it are relative to its folder\n"
+     "      --force      replace an existing file\n"
+     "      --quiet      print nothing but errors\n"
+     "      A council needs at least three years of requests in the releases.\n"},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 
@@ -112,6 +128,10 @@ static int dispatch(int argc, char **argv)
     for (int i = 0; i < ncommands; i++) {
         if (strcmp(argv[1], commands[i].name))
             continue;
+        if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+            printf("usage:\n  %s", commands[i].usage);    /* sendcast COMMAND --help */
+            return 0;
+        }
         sc_error e;
         sc_error_clear(&e);
         if (commands[i].fn(argc - 1, argv + 1, &e) == SC_OK)

@@ -1307,6 +1307,46 @@ static void test_history_sen2_preread(void **state)
     sc_sen2_free(p);
 }
 
+/* One panel shared by threads reading scenarios of several councils at once
+ * (as calibration will): each read is the same as alone. */
+static void test_history_sen2_threads(void **state)
+{
+    fixture *f = *state;
+    static const char *const las[] = { "101", "102", "103", "104", "105", "201", "202", "203",
+                                       "204", "205", "301", "302", "Newtown", "307", "401", "304" };
+    enum { N = sizeof las / sizeof las[0] };
+    char path[N][256];
+    int nyears[N], ninputs[N], bad = 0;
+    for (int k = 0; k < N; k++) {
+        char *t = sen2_text(las[k]);
+        snprintf(path[k], sizeof path[k], "%s/thread%d.yaml", f->dir, k);
+        write_text(path[k], t);
+        free(t);
+        sc_scenario *s = read_ok(path[k]);
+        nyears[k] = s->history.nyears;
+        ninputs[k] = s->ninputs;
+        sc_scenario_free(s);
+    }
+    sc_sen2 *p = read_panel();
+    sc_scenario_read_options o;
+    sc_scenario_read_options_init(&o);
+    o.sen2 = p;
+#pragma omp parallel for num_threads(4) schedule(dynamic) reduction(+ : bad)
+    for (int i = 0; i < 4 * N; i++) {
+        sc_scenario *s = NULL;
+        sc_error e;
+        int k = i % N;
+        if (sc_scenario_read_with(path[k], &o, &s, &e) != SC_OK || s->history.nyears != nyears[k]
+            || s->ninputs != ninputs[k])
+            bad++;
+        sc_scenario_free(s);
+    }
+    assert_int_equal(bad, 0);
+    for (int k = 0; k < N; k++)
+        unlink(path[k]);
+    sc_sen2_free(p);
+}
+
 static void test_history_sen2_errors(void **state)
 {
     fixture *f = *state;
@@ -1359,6 +1399,7 @@ int main(void)
         cmocka_unit_test(test_history_sen2_mapping),
         cmocka_unit_test(test_history_sen2_exclusions),
         cmocka_unit_test(test_history_sen2_preread),
+        cmocka_unit_test(test_history_sen2_threads),
         cmocka_unit_test(test_history_sen2_errors),
         cmocka_unit_test(test_history_sen2_allocation_failures),
         cmocka_unit_test(test_files_and_inputs),

@@ -13,7 +13,12 @@
  *                information (finite-difference Hessian, GSL Cholesky);
  *   dispersion   fixed at the fitted k (Poisson when the fit runs to k = inf);
  *   p_assess, p_issue, cease_*   conjugate Beta posteriors (prior Beta(0.5,
- *                0.5) unless the scenario gives one);
+ *                0.5) unless the scenario gives one) on the counts summed
+ *                over the window's years: a year whose count is above its
+ *                denominator (more assessments than requests, a lag across
+ *                the calendar year) is kept and listed (nover, over_year);
+ *                p_assess is agreed/requests where some year has both, else
+ *                completed assessments/requests;
  *   placement_mix, band_mix      Dirichlet(0.5 + base-year stock);
  *   cluster_effect   MAP of the joint trend + E likelihood (factor 1 - E r_y
  *                in years with cluster working) with the scenario's Beta

@@ -8,6 +8,11 @@
  * parameter given as `dist: fit` stays so here, and the fit stage resolves it
  * in a separate object (params.h), never in the scenario.
  *
+ * The money is optional: a scenario without bands.topup, cluster_working
+ * and finance is demand-only (has_costs etc. below). The history is a CSV or
+ * DfE's SEN2 releases (sen2.h) for one council; sc_scenario_read_with() can
+ * be handed a panel read once for many scenarios of the same releases.
+ *
  * Units: money in pounds; base-year pounds unless said otherwise; rates per
  * year. Arrays "by year" are indexed t = 0..horizon, t = 0 the base year.
  */

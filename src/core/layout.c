@@ -7,6 +7,10 @@
  * follow the enums of layout.h one for one (the static asserts keep them in
  * step), and the names are CONTRACT.md's, which outside scripts rely on.
  *
+ * Each metric also says what it needs of the scenario (costs, finance,
+ * cluster working): every cell is simulated alike, but only the metrics a
+ * scenario can give are written and shown (sc_layout_applies).
+ *
  * Conventions stated in the docs: money is nominal pounds (after inflation);
  * plan counts are the stock at the end of the year; flows (requests,
  * assessments, new plans, spend) are totals over the year.

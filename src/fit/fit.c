@@ -98,11 +98,28 @@ typedef struct rate_spec {
     int lag;                    /* 1: denominator from the year before */
 } rate_spec;
 
+/* Whether some year of the window has both columns. */
+static int any_year_with(const sc_scenario *s, window w, int a, int b)
+{
+    for (int i = 0; i < s->history.nyears; i++)
+        if (in_window(w, s->history.year[i]) && !isnan(cell(s, a, i)) && !isnan(cell(s, b, i)))
+            return 1;
+    return 0;
+}
+
+/* p_assess is agreed/requests where history has agreed counts beside requests
+ * in the parameter's window (before any back-test limit), else completed
+ * assessments/requests: a SEN2 history has agreed for the person-level years
+ * only, none for a council whose requests those years are suppressed. */
 static rate_spec rate_of(const sc_scenario *s, int id)
 {
-    if (id == SC_P_ASSESS)
-        return (rate_spec){ has_column(s, SC_H_AGREED) ? SC_H_AGREED : SC_H_ASSESSMENTS,
-                            SC_H_REQUESTS, 0 };
+    if (id == SC_P_ASSESS) {
+        window w = window_of(s, &s->param[id], 0);
+        int agreed = has_column(s, SC_H_AGREED)
+                     && (!has_column(s, SC_H_ASSESSMENTS)
+                         || any_year_with(s, w, SC_H_AGREED, SC_H_REQUESTS));
+        return (rate_spec){ agreed ? SC_H_AGREED : SC_H_ASSESSMENTS, SC_H_REQUESTS, 0 };
+    }
     if (id == SC_P_ISSUE)
         return (rate_spec){ SC_H_PLANS_ISSUED, SC_H_ASSESSMENTS, 0 };
     return (rate_spec){ SC_H_PLANS_CEASED, SC_H_PLANS_OPEN, 1 };

@@ -26,6 +26,18 @@ static int nomem(sc_error *e, const char *path)
     return SC_ERROR(e, SC_ENOMEM, "%s: out of memory while reading", path);
 }
 
+/* Whether the file begins with a zip's local-file signature "PK\3\4". */
+static int starts_as_zip(const char *path)
+{
+    unsigned char sig[4] = { 0 };
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(sig, 1, sizeof sig, f);
+    fclose(f);
+    return n == 4 && sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
+}
+
 int s2_source_open(s2_source *s, const char *path, sc_error *e)
 {
     s->path = path;
@@ -34,7 +46,7 @@ int s2_source_open(s2_source *s, const char *path, sc_error *e)
     if (stat(path, &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return SC_ERROR_AT(e, path, 0, 0, "no such file or folder");
-        return SC_ERROR(e, SC_EFAIL, "%s: cannot open: %s", path, strerror(errno));
+        return SC_ERROR_AT(e, path, 0, 0, "cannot open: %s", strerror(errno));
     }
     if (S_ISDIR(st.st_mode)) {
         size_t n = strlen(path) + 8;
@@ -53,6 +65,11 @@ int s2_source_open(s2_source *s, const char *path, sc_error *e)
     int zerr = 0;
     zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
     if (!z) {
+        if (zerr == ZIP_ER_NOZIP && starts_as_zip(path))
+            return SC_ERROR_AT(e, path, 0, 0,
+                               "cannot read the zip archive: it starts as one but its table of "
+                               "contents is missing (cut short or damaged): expected the whole "
+                               "release as DfE publishes it (download it again)");
         if (zerr == ZIP_ER_NOZIP)
             return SC_ERROR_AT(e, path, 0, 0,
                                "neither a zip archive nor a folder: expected a DfE release, a "
@@ -130,7 +147,7 @@ static int read_folder_file(const char *path, char **text, size_t *len, sc_error
     if (!f) {
         if (errno == ENOENT)
             return SC_ERROR_AT(e, path, 0, 0, "no such file");
-        return SC_ERROR(e, SC_EFAIL, "%s: cannot open: %s", path, strerror(errno));
+        return SC_ERROR_AT(e, path, 0, 0, "cannot open: %s", strerror(errno));
     }
     size_t cap = 0, used = 0;
     char *buf = NULL;

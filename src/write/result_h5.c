@@ -30,7 +30,12 @@
  *     cluster);
  *   metric groups and target groups carry attributes unit and doc;
  *   /trajectories/<level>/<metric> and /trajectories/targets/met: some cells
- *     trajectory by trajectory, for paired comparisons (write_trajectories).
+ *     trajectory by trajectory, for paired comparisons (write_trajectories);
+ *   /history: where a history read from SEN2 releases came from (write_history).
+ * A scenario without money leaves out what it cannot give (sc_layout_applies):
+ * no spend metric without costs, no High Needs Block metric and no /targets
+ * without finance, no budget or contingency without cluster working; a
+ * demand-only scenario's file says so in the root attribute `money`.
  * Strings are variable-length UTF-8 except the verbatim scenario files.
  */
 #include "sendcast/write.h"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The catalogue of bad inputs: every tests/bad/*.yaml is wrong in one way.
 # Each must make `sendcast run` exit with status 2, without a crash or a
-# result file, and say what was expected: the file's header gives the words
+# result file, and say what was expected (tests/bad/init/*.args: the same
+# for `sendcast init`, below): the file's header gives the words
 # the message must contain (# expect:) and where it must point (# at:
 # FILE:LINE, relative to tests/bad/). Files without a header (empty, binary
 # junk) must still be refused with their name in the message.
@@ -22,6 +23,30 @@ for f in tests/bad/*.yaml; do
     [ -z "$why" ] && [ -n "$expect" ] && ! grep -qF -- "$expect" <<<"$msg" && why="message lacks \"$expect\""
     [ -z "$why" ] && [ -n "$at" ] && [ "$at" != "-" ] && ! grep -qF -- "tests/bad/$at:" <<<"$msg" \
         && why="message does not point at $at"
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        printf 'FAILED %s: %s\n  message: %s\n' "$f" "$why" "$(head -c 400 <<<"$msg")"
+    fi
+done
+# The init catalogue: every tests/bad/init/*.args holds the arguments of a
+# `sendcast init` that must be refused with status 2, without a crash, a
+# scenario or a temporary file left behind, with a message that holds the
+# words of `# expect:` and names what `# names:` gives (the file, with its
+# line where there is one, or the council).
+for f in tests/bad/init/*.args; do
+    expect=$(sed -n 's/^# expect: //p' "$f" | head -1)
+    names=$(sed -n 's/^# names: //p' "$f" | head -1)
+    args=$(grep -v '^#' "$f")
+    msg=$(eval "timeout 60 \"$bin\" init $args -o \"$out/init.yaml\" --quiet" 2>&1)
+    st=$?
+    why=""
+    [ "$st" -eq 2 ] || why="exit $st, expected 2"
+    [ -z "$why" ] && [ -e "$out/init.yaml" ] && why="a scenario was written"
+    [ -z "$why" ] && ls "$out" | grep -q tmp && why="a temporary file was left"
+    [ -z "$why" ] && ! grep -qF -- "$expect" <<<"$msg" && why="message lacks \"$expect\""
+    [ -z "$why" ] && ! grep -qF -- "$names" <<<"$msg" && why="message does not name \"$names\""
     if [ -z "$why" ]; then
         pass=$((pass + 1))
     else
