@@ -61,6 +61,23 @@ static const sc_cli_command commands[] = {
     {"report", sc_cli_report,
      "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--quiet]\n"
      "      one self-contained HTML page for the steering group (charts as inline SVG)\n"},
+    {"calibrate", sc_cli_calibrate,
+     "sendcast calibrate [--sen2 RELEASE...] [--origins FIRST-LAST] [--horizon H]\n"
+     "                    [-n N] [-s SEED] [-t THREADS] [-o FILE.h5] [--priors FILE.yaml]\n"
+     "                    [--force] [--quiet]\n"
+     "      the national priors of model 2 and the rolling-origin back-test of every\n"
+     "      council in DfE's SEN2 releases (docs/validation.md): for each origin, priors\n"
+     "      fitted on the years up to it only, every council with three years of requests\n"
+     "      forecast from it and scored against what followed (coverage of the 50% and 90%\n"
+     "      bands, PIT, CRPS, the median's error beside two naive rules)\n"
+     "      --sen2 RELEASE  a release zip or folder, repeatable (default: the two shipped in\n"
+     "                   scenarios/data/sen2/)\n"
+     "      --origins A-B   the origin years (default 2018 to the files' last year but one)\n"
+     "      --horizon H  years scored after each origin (default 4)\n"
+     "      -n N         trajectories a forecast (default 4000)\n"
+     "      -o FILE      the scores (default results/calibrate.h5)\n"
+     "      --priors FILE   also write the priors fitted on every year (what model 2\n"
+     "                   scenarios read; the project ships scenarios/data/national/priors.yaml)\n"},
     {"init", sc_cli_init,
      "sendcast init --sen2 RELEASE [--sen2 RELEASE...] --la LA [--horizon H]\n"
      "                    [--base-year Y] [-o FILE.yaml | -o -] [--force] [--quiet]\n"

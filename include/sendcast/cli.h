@@ -31,6 +31,7 @@ int sc_cli_report(int argc, char **argv, sc_error *e);
 int sc_cli_fit(int argc, char **argv, sc_error *e);
 int sc_cli_backtest(int argc, char **argv, sc_error *e);
 int sc_cli_init(int argc, char **argv, sc_error *e);
+int sc_cli_calibrate(int argc, char **argv, sc_error *e);
 
 /* ---- progress.c: progress on stderr ---- */
 

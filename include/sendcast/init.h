@@ -33,6 +33,7 @@
 #define SC_INIT_HORIZON 4
 #define SC_INIT_TRAJECTORIES 4000
 #define SC_INIT_SEED 20240709u
+#define SC_INIT_PRIORS "scenarios/data/national/priors.yaml"   /* the shipped priors */
 
 typedef struct sc_init_options {
     int la;                     /* the council: an index for sc_sen2_la_at() (sc_sen2_find) */
@@ -40,14 +41,18 @@ typedef struct sc_init_options {
     int base_year;              /* 0: the latest activity year with requests */
     long trajectories;
     uint64_t seed;
-    int model;                  /* the model the scenario is for (1: the engine's) */
+    int model;                  /* the model the scenario is for: 2 (docs/model.md), or 1 */
+    /* Model 2: the national priors file as the scenario names it (relative to
+     * its folder, or absolute); NULL: no `priors:` line (a caller that fits
+     * with priors of its own, as calibrate does). */
+    const char *priors_path;
     /* How the scenario names each release of the panel (relative to its own
      * folder, or absolute), [sc_sen2_release_count]; NULL: the panel's paths. */
     const char *const *release_paths;
 } sc_init_options;
 
 /* The defaults: horizon 4, the latest base year, 4000 trajectories, seed
- * SC_INIT_SEED, model 1; la -1 (none). */
+ * SC_INIT_SEED, model 2 with no priors path; la -1 (none). */
 void sc_init_options_init(sc_init_options *o);
 
 /* What init chose for the council. */

@@ -8,6 +8,8 @@
  * the threads (and ranks), and each block depends only on its (council,
  * origin), so the result never depends on either.
  */
+#define _XOPEN_SOURCE 700      /* realpath() */
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -62,6 +64,18 @@ static int council_scenarios(const sc_sen2 *panel, const sc_calibrate_series *cs
                              const sc_calibrate_options *o, const char *dir, const int *wanted,
                              sc_scenario **scen, sc_error *e)
 {
+    char(*abs)[PATH_MAX] = sc_calloc((size_t)o->nsen2, sizeof *abs);
+    const char **abs_paths = sc_calloc((size_t)o->nsen2, sizeof *abs_paths);
+    if (!abs || !abs_paths) {
+        sc_free(abs);
+        sc_free(abs_paths);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory for the councils' scenarios");
+    }
+    for (int k = 0; k < o->nsen2; k++) {
+        if (!realpath(o->sen2[k], abs[k]))
+            snprintf(abs[k], sizeof abs[k], "%s", o->sen2[k]);
+        abs_paths[k] = abs[k];
+    }
     int failed = 0;
     sc_error first;
     sc_error_clear(&first);
@@ -75,12 +89,19 @@ static int council_scenarios(const sc_sen2 *panel, const sc_calibrate_series *cs
         snprintf(path, sizeof path, "%s/council-%d.yaml", dir, k);
         sc_init_options io;
         sc_init_options_init(&io);
-        io.releases = o->sen2;
-        io.nreleases = o->nsen2;
+        io.la = k;
         io.horizon = o->max_horizon;
-        io.model = 2;
-        io.absolute_paths = 1;
-        int rc = sc_init_write_file(panel, cs->series[k].id, &io, path, &ek);
+        io.release_paths = abs_paths;   /* the scenario lives in a temporary folder */
+        sc_init_plan plan;
+        int rc = sc_init_plan_make(panel, &io, &plan, &ek);
+        FILE *f = rc ? NULL : fopen(path, "w");
+        if (!rc && !f)
+            rc = SC_ERROR(&ek, SC_EFAIL, "cannot write %s", path);
+        if (f) {
+            sc_init_write(f, panel, &plan, &io);
+            if (fclose(f) != 0)
+                rc = SC_ERROR(&ek, SC_EFAIL, "cannot write %s", path);
+        }
         if (!rc) {
             sc_scenario_read_options ro;
             sc_scenario_read_options_init(&ro);
@@ -94,6 +115,8 @@ static int council_scenarios(const sc_sen2 *panel, const sc_calibrate_series *cs
                 first = ek;
         }
     }
+    sc_free(abs);
+    sc_free(abs_paths);
     if (failed) {
         *e = first;
         return SC_CONTEXT(e, "while writing the councils' scenarios (%d failed)", failed);

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +41,8 @@ typedef struct init_cli {
     const char *la;
     long horizon, base_year;
     const char *output;     /* NULL: scenarios/<council>.yaml; "-": standard output */
+    long model;             /* 2 (default) or 1 */
+    const char *priors;     /* model 2's national priors file */
     int force, quiet;
 } init_cli;
 
@@ -56,6 +59,8 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'H': return sc_cli_parse_long(arg, "--horizon", 1, SC_MAX_HORIZON, &o->horizon, e);
     case 'B': return sc_cli_parse_long(arg, "--base-year", 1000, 9999, &o->base_year, e);
     case 'o': o->output = arg; return SC_OK;
+    case 'M': return sc_cli_parse_long(arg, "--model", 1, 2, &o->model, e);
+    case 'P': o->priors = arg; return SC_OK;
     case 'f': o->force = 1; return SC_OK;
     case 'q': o->quiet = 1; return SC_OK;
     default: return SC_NEVER(e);
@@ -68,9 +73,12 @@ static int parse_init_options(int argc, char **argv, init_cli *o, sc_error *e)
         {"sen2", required_argument, NULL, 'S'}, {"la", required_argument, NULL, 'L'},
         {"horizon", required_argument, NULL, 'H'}, {"base-year", required_argument, NULL, 'B'},
         {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
-        {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'}, {"model", required_argument, NULL, 'M'},
+        {"priors", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->horizon = SC_INIT_HORIZON;
+    o->model = 2;
+    o->priors = SC_INIT_PRIORS;
     int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
     if (st)
         return st;
@@ -83,6 +91,10 @@ static int parse_init_options(int argc, char **argv, init_cli *o, sc_error *e)
     if (!o->la)
         return SC_ERROR(e, SC_EINPUT, "init: expected --la LA (the council: its 3-digit old "
                         "code, its 9-character new code or its name)");
+    if (o->model == 2 && access(o->priors, R_OK) != 0)
+        return SC_ERROR(e, SC_EINPUT, "init: --priors %s: no such file (model 2 pools the "
+                        "council towards the national priors `sendcast calibrate` writes; "
+                        "the project ships them as %s)", o->priors, SC_INIT_PRIORS);
     return SC_OK;
 }
 
@@ -142,6 +154,14 @@ static int write_file(const init_cli *o, const char *target, const sc_sen2 *pane
     for (int k = 0; !st && k < o->nreleases; k++)
         paths[k] = names[k];
     io->release_paths = paths;
+    char priors[4096];
+    if (!st && io->model == 2) {
+        char dir[4096];
+        folder_of(target, dir, sizeof dir);
+        if (sc_init_relative_path(dir, o->priors, priors, sizeof priors))
+            st = SC_ERROR(e, SC_EINPUT, "--priors %s: the path is too long", o->priors);
+        io->priors_path = priors;
+    }
     sc_outfile out;
     if (!st)
         st = sc_outfile_begin(&out, target, 1, e);
@@ -157,6 +177,7 @@ static int write_file(const init_cli *o, const char *target, const sc_sen2 *pane
             sc_outfile_abort(&out);
     }
     io->release_paths = NULL;
+    io->priors_path = NULL;
     sc_free(names);
     sc_free(paths);
     return st;
@@ -174,6 +195,7 @@ static int write_stdout(const init_cli *o, const sc_sen2 *panel, const sc_init_p
     if (st)
         return st;
     io->release_paths = o->release;
+    io->priors_path = io->model == 2 ? o->priors : NULL;
     sc_init_write(out.f, panel, plan, io);
     if (fflush(out.f) != 0)
         st = SC_ERROR(e, SC_EFAIL, "cannot write %s: %s", out.tmp, strerror(errno));
@@ -231,6 +253,7 @@ int sc_cli_init(int argc, char **argv, sc_error *e)
     sc_init_options_init(&io);
     io.horizon = (int)o.horizon;
     io.base_year = (int)o.base_year;
+    io.model = (int)o.model;
     sc_init_plan plan;
     char releases[1024] = "";
     size_t used = 0;

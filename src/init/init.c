@@ -29,45 +29,80 @@
 /* ---- the parameters init writes ---- */
 
 typedef struct init_param {
-    int model;              /* the model the row belongs to */
+    unsigned models;        /* SC_MODEL_1 | SC_MODEL_2: the models the row belongs to */
     const char *key;        /* under parameters: */
     const char *value;      /* as written: a flow mapping or a number */
     const char *comment;
 } init_param;
 
 static const init_param init_params[] = {
-    { 1, "conversion", "{dist: fit}",
+    { SC_MODEL_1, "conversion", "{dist: fit}",
       "requests a year: their level in the base year and yearly trend, fitted to the "
       "council's published requests (MODEL.md 5.1)" },
-    { 1, "dispersion", "{dist: fit}",
+    { SC_MODEL_1, "dispersion", "{dist: fit}",
       "how far requests stray from the trend from year to year, fitted with it" },
-    { 1, "damping", "{dist: beta, mean: 0.75, sd: 0.12, status: expert prior}",
+    { SC_MODEL_1, "damping", "{dist: beta, mean: 0.75, sd: 0.12, status: expert prior}",
       "share of the trend's growth kept each forecast year (1: undamped); an assumption, "
       "as in the Kirklees scenarios: lower it for slower growth" },
-    { 1, "p_assess", "{dist: fit}",
+    { SC_MODEL_2, "conversion", "{dist: fit}",
+      "requests a year: their filtered level in the base year, and how far the council's "
+      "trend runs from England's, from its own requests and the national priors" },
+    { SC_MODEL_2, "national_trend", "{dist: fit}",
+      "England's yearly growth of requests, and how sure we are of it (national priors)" },
+    { SC_MODEL_2, "national_shock", "{dist: fit}",
+      "how far England's growth swings from year to year (2020 fell, 2021-23 rose ~20%)" },
+    { SC_MODEL_2, "damping", "{dist: fit}",
+      "how fast the council's own trend fades into England's (estimated on every council)" },
+    { SC_MODEL_2, "shock_sd", "{dist: fit}",
+      "how far a council's requests swing from year to year beyond England's" },
+    { SC_MODEL_2, "shock_persistence", "{dist: fit}",
+      "the share of that swing that lasts (the rest is one year's noise)" },
+    { SC_MODEL_1, "p_assess", "{dist: fit}",
       "share of requests the council agrees to assess: agreed / requests over the years "
       "SEN2 has both (else completed assessments / requests)" },
-    { 1, "p_issue", "{dist: fit}",
+    { SC_MODEL_2, "p_assess", "{dist: fit}",
+      "share of requests assessed: the council's new plans per request (pooled) / p_issue" },
+    { SC_MODEL_1 | SC_MODEL_2, "p_issue", "{dist: fit}",
       "share of completed assessments that end in a new EHC plan: new plans / assessments" },
-    { 1, "placement_mix", "{dist: fit}",
+    { SC_MODEL_1 | SC_MODEL_2, "placement_mix", "{dist: fit}",
       "settings of new plans: the base-year stock's shares (SEN2 has no new plans by "
       "setting); write {dist: dirichlet, alpha: [...]} where you know better" },
-    { 1, "band_mix", "{dist: fixed, value: [1]}",
+    { SC_MODEL_2, "assess_deviation", "{dist: fit}",
+      "how far this year's plans per request sit from the council's usual (filtered)" },
+    { SC_MODEL_2, "assess_persistence", "{dist: fit}",
+      "how much of that lasts into the next year" },
+    { SC_MODEL_2, "assess_sd", "{dist: fit}", "how far plans per request move in a year" },
+    { SC_MODEL_2, "national_assess_sd", "{dist: fit}",
+      "how far England's plans per request move in a year" },
+    { SC_MODEL_2, "assess_response", "{dist: fit}",
+      "how much plans per request fall in a year requests surge (assessments lag)" },
+    { SC_MODEL_2, "net_transfer", "{dist: fit}",
+      "plans arriving from other councils less leaving, and recording effects, a share of the "
+      "stock a year: what the published stock shows beyond new plans less ceased" },
+    { SC_MODEL_2, "transfer_persistence", "{dist: fit}", "how much a year's net flow lasts" },
+    { SC_MODEL_2, "transfer_sd", "{dist: fit}", "how far the council's net flow moves in a year" },
+    { SC_MODEL_2, "national_transfer_sd", "{dist: fit}",
+      "how far England's net flow moves in a year" },
+    { SC_MODEL_1 | SC_MODEL_2, "band_mix", "{dist: fixed, value: [1]}",
       "one band: this scenario has no top-up bands" },
-    { 1, "cease_mainstream", "{dist: fit}",
+    { SC_MODEL_1 | SC_MODEL_2, "cease_mainstream", "{dist: fit}",
       "yearly chance a plan ceases: ceased / plans at the January before, every setting "
       "together (SEN2 does not split ceasing by setting)" },
-    { 1, "cease_arp", "{dist: fit}", "the same fit for every setting" },
-    { 1, "cease_special", "{dist: fit}", "the same fit" },
-    { 1, "cease_independent", "{dist: fit}", "the same fit" },
-    { 1, "cease_post16", "{dist: fit}", "the same fit" },
-    { 1, "cease_other", "{dist: fit}", "the same fit" },
-    { 1, "step_up", "0", "moves between top-up bands: none, with one band" },
-    { 1, "escalation", "0",
+    { SC_MODEL_1 | SC_MODEL_2, "cease_arp", "{dist: fit}", "the same fit for every setting" },
+    { SC_MODEL_1 | SC_MODEL_2, "cease_special", "{dist: fit}", "the same fit" },
+    { SC_MODEL_1 | SC_MODEL_2, "cease_independent", "{dist: fit}", "the same fit" },
+    { SC_MODEL_1 | SC_MODEL_2, "cease_post16", "{dist: fit}", "the same fit" },
+    { SC_MODEL_1 | SC_MODEL_2, "cease_other", "{dist: fit}", "the same fit" },
+    { SC_MODEL_1 | SC_MODEL_2, "step_up", "0",
+      "moves between top-up bands: none, with one band" },
+    { SC_MODEL_1 | SC_MODEL_2, "escalation", "0",
       "yearly chance a mainstream plan moves to special: 0, placement_mix carries the mix" },
-    { 1, "post16_transfer", "0", "yearly chance a mainstream plan moves to post-16: 0, likewise" },
-    { 1, "inflation", "0", "yearly cost inflation: nothing to inflate without money" },
-    { 1, "send_support_drift", "0", "drift of SEND-support prevalence: 0, the trend carries it" },
+    { SC_MODEL_1 | SC_MODEL_2, "post16_transfer", "0",
+      "yearly chance a mainstream plan moves to post-16: 0, likewise" },
+    { SC_MODEL_1 | SC_MODEL_2, "inflation", "0",
+      "yearly cost inflation: nothing to inflate without money" },
+    { SC_MODEL_1 | SC_MODEL_2, "send_support_drift", "0",
+      "drift of SEND-support prevalence: 0, the trend carries it" },
 };
 #define NPARAMS_INIT ((int)(sizeof init_params / sizeof init_params[0]))
 
@@ -102,7 +137,7 @@ void sc_init_options_init(sc_init_options *o)
     o->horizon = SC_INIT_HORIZON;
     o->trajectories = SC_INIT_TRAJECTORIES;
     o->seed = SC_INIT_SEED;
-    o->model = 1;
+    o->model = 2;
 }
 
 void sc_init_slug(const char *name, char *buf, size_t cap)
@@ -456,9 +491,9 @@ static void write_settings(FILE *out, const sc_init_plan *plan, const sc_init_op
     fy(yb, sizeof yb, plan->base_year);
     snprintf(text, sizeof text, "model: %d", o->model);
     line(out, text, "the model this scenario is written for (docs/model.md)");
-    if (m->priors) {
+    if (m->priors && o->priors_path) {
         char q[400];
-        quoted(q, sizeof q, m->priors);
+        quoted(q, sizeof q, o->priors_path);
         snprintf(text, sizeof text, "priors: %s", q);
         line(out, text, "the national priors the `dist: fit` rates are pooled towards");
     }
@@ -571,7 +606,7 @@ static void write_parameters(FILE *out, int model)
     line(out, "parameters:", "how plans flow; `dist: fit` = fitted to the history below");
     for (int k = 0; k < NPARAMS_INIT; k++) {
         const init_param *r = &init_params[k];
-        if (r->model != model)
+        if (!(r->models & (model == 2 ? SC_MODEL_2 : SC_MODEL_1)))
             continue;
         char text[256];
         snprintf(text, sizeof text, "  %s: %s", r->key, r->value);
