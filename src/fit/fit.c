@@ -1,12 +1,15 @@
 /*
- * fit.c — sc_fit_scenario(): replace every `dist: fit` of a scenario by the
- * distribution its history supports (MODEL.md 5), and say where it came from.
+ * fit.c — sc_fit_params(): the run's parameters from a scenario, every
+ * `dist: fit` resolved to the distribution its history supports (MODEL.md 5),
+ * saying where it came from. The scenario is only read: its own entries stay
+ * `dist: fit`, and the fits live in the sc_params (params.h).
  *
  * Order matters: the rates first (the 5.1 fallback on plans_issued needs
  * E[p_assess] E[p_issue]), then the trend with the cluster effect, then the
  * mixes. Each fitted sc_dist keeps the scenario's status when one was written,
  * else "fitted"; its source and fitted_from name the history file, columns and
- * years; its numbers go to /inputs with that status.
+ * years; its numbers go to the parameters' register (the file's /inputs)
+ * with that status.
  *
  * Choices where MODEL.md 5 leaves room (docs/validation.md and
  * docs/scenario.md say the same):

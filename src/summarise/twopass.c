@@ -179,7 +179,6 @@ int summ_twopass_alloc(sc_summary *s, sc_error *e)
     tp->nan = tp->flags;
     tp->fraction = tp->flags ? tp->flags + nc : NULL;
     tp->whole = sc_calloc(nc, 1);
-    tp->fraction = sc_calloc(nc, 1);
     if (!tp->pilot || !tp->csum || !tp->csq || !tp->shift || !tp->cmin || !tp->cmax ||
         !tp->nan || !tp->whole || !tp->fraction)
         return SC_ERROR(e, SC_ENOMEM, "summary: out of memory for a pilot of %ld "
