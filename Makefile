@@ -112,7 +112,9 @@ run: all
 	@mkdir -p results
 	$(BUILD)/sendcast run scenarios/kirklees-clusters.yaml -n 10000 --force $(if $(THREADS),-t $(THREADS))
 
-# Unit tests (one cmocka program per module), then the independent model check.
+# Unit tests (one cmocka program per module), then the independent model check,
+# the catalogue of bad inputs, and the check that no files call each other round
+# a circle.
 test: all $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; SC_BIN=$(BUILD)/sendcast $$t || fail=1; \
@@ -120,6 +122,7 @@ test: all $(TEST_BIN)
 	echo "== tests/model_check.py"; \
 	/usr/bin/python3 tests/model_check.py --bin $(BUILD)/sendcast || fail=1; \
 	echo "== tests/bad/run.sh"; tests/bad/run.sh $(BUILD)/sendcast || fail=1; \
+	echo "== tests/deps_check.py"; /usr/bin/python3 tests/deps_check.py $(BUILD) || fail=1; \
 	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \
 	exit $$fail
 

@@ -7,7 +7,8 @@
  * h5py check (tests/csv_check.py); the workbook is unpacked with `unzip` to
  * see its sheets and native charts; every chart must exist in both formats
  * and hold a real drawing. The reader is checked for shapes, for refusing
- * files that are not results (exit 2 at the command line), for percentiles
+ * files that are not results, or results of a newer format (exit 2 at the
+ * command line, for export, compare and report alike), for percentiles
  * it computes from the trajectories agreeing with the stored ones, and for
  * freeing everything when any allocation fails.
  */
@@ -28,10 +29,13 @@
 
 #include <math.h>
 
+#include <hdf5.h>
+
 #include "sendcast/alloc.h"
 #include "sendcast/export.h"
 #include "sendcast/result.h"
 #include "sendcast/text.h"
+#include "sendcast/version.h"
 
 #define NTRAJ 300
 
@@ -108,8 +112,8 @@ static void test_computed_percentiles_match_stored(void **state)
     assert_int_equal(sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, stored, &e), SC_OK);
     r->np = 0;   /* forget the stored percentiles: computed from trajectories */
     assert_int_equal(sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, computed, &e), SC_OK);
-    for (int k = 0; k < 6 * SC_FAN_NQ; k++)
-        assert_true(fabs(stored[k] - computed[k]) <= 1e-9 * fabs(stored[k]));
+    for (int k = 0; k < 6 * SC_FAN_NQ; k++)   /* the engine's rule, to the bit */
+        assert_memory_equal(&stored[k], &computed[k], sizeof stored[k]);
     double *keep = m->traj;
     m->traj = NULL;   /* neither stored nor computable: a clear refusal */
     assert_int_equal(sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, computed, &e), SC_EINPUT);
@@ -136,6 +140,62 @@ static void test_read_refuses_non_results(void **state)
     assert_non_null(strstr(out, path));
     assert_int_equal(run(out, sizeof out, "%s export %s", bin(), h5), 2);
     assert_non_null(strstr(out, "--csv"));
+}
+
+/* The result file's format_version set to v in place. */
+static void set_format_version(const char *path, int v)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t a = H5Aopen(f, "format_version", H5P_DEFAULT);
+    assert_true(a >= 0);
+    assert_true(H5Awrite(a, H5T_NATIVE_INT, &v) >= 0);
+    H5Aclose(a);
+    H5Fclose(f);
+}
+
+/* export, compare and report read result files, of a format this sendcast
+ * reads: a comparison or a back-test file, or a result of a newer
+ * format_version, is refused with exit 2 and a message that says which. */
+static void test_refuses_other_kinds_and_newer_formats(void **state)
+{
+    (void)state;
+    static char out[16384];
+    char cmp[400], bt[400], newer[400];
+    snprintf(cmp, sizeof cmp, "%s/cmp.h5", dir);
+    snprintf(bt, sizeof bt, "%s/bt.h5", dir);
+    snprintf(newer, sizeof newer, "%s/newer.h5", dir);
+    assert_int_equal(run(out, sizeof out, "%s compare %s %s -o %s --quiet", bin(), h5, h5, cmp), 0);
+    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters.yaml --until "
+                         "2021 -n 50 -o %s --quiet", bin(), bt), 0);
+    assert_int_equal(run(out, sizeof out, "cp %s %s", h5, newer), 0);
+    set_format_version(newer, SC_FORMAT_VERSION + 1);
+    static const char *const cmds[3] = {"export %s --csv /dev/null", "report %s -o /dev/null",
+                                        "compare %s %s"};
+    const char *files[3] = {cmp, bt, newer};
+    static const char *const says[3] = {"a sendcast comparison file", "a sendcast back-test file",
+                                        "newer than this sendcast"};
+    for (int f = 0; f < 3; f++) {
+        sc_result *r = NULL;
+        sc_error e;
+        assert_int_equal(sc_result_read(files[f], &r, &e), SC_EINPUT);
+        assert_null(r);
+        if (!strstr(e.msg, says[f]) || !strstr(e.msg, files[f]))
+            fail_msg("expected \"%s\" about %s in: %s", says[f], files[f], e.msg);
+        for (int c = 0; c < 3; c++) {
+            char args[1024];
+            snprintf(args, sizeof args, cmds[c], files[f], h5);
+            assert_int_equal(run(out, sizeof out, "%s %s", bin(), args), 2);
+            if (!strstr(out, says[f]))
+                fail_msg("%s: expected \"%s\" in: %s", args, says[f], out);
+        }
+    }
+    /* The file this sendcast writes says what it is. */
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    assert_int_equal(r->format_version, SC_FORMAT_VERSION);
+    sc_result_free(r);
 }
 
 /* Every allocation failing in turn: a clean SC_ENOMEM, nothing leaked
@@ -329,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_read_shapes),
         cmocka_unit_test(test_computed_percentiles_match_stored),
         cmocka_unit_test(test_read_refuses_non_results),
+        cmocka_unit_test(test_refuses_other_kinds_and_newer_formats),
         cmocka_unit_test(test_read_allocation_failures),
         cmocka_unit_test(test_csv_pivots_back),
         cmocka_unit_test(test_xlsx_has_sheets_and_charts),

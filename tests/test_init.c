@@ -120,7 +120,8 @@ static void test_plan(void **state)
     sc_init_options_init(&o);
     assert_int_equal(o.horizon, 4);
     assert_int_equal(o.trajectories, 4000);
-    assert_int_equal(o.model, 1);
+    assert_int_equal(o.model, 2);
+    assert_null(o.priors_path);
     o.la = council(p, "Alderley");
     sc_init_plan plan;
     sc_error e;
@@ -226,6 +227,7 @@ static void test_scenario_parses_fits_runs(void **state)
     o.la = council(p, "Ickworth");      /* a lag year and a region-rule flag */
     o.horizon = 3;
     o.trajectories = 300;
+    o.model = 1;
     const char *names[] = { "r2022.zip", "r2025.zip" };
     o.release_paths = names;
     const char *path = "tests/data/sen2/init-test.yaml";
@@ -288,6 +290,47 @@ static void test_scenario_parses_fits_runs(void **state)
     sc_scenario_free(s);
     sc_sen2_free(p);
     unlink(path);
+}
+
+/* Model 2 (the default): its parameters, all `dist: fit`, and the priors
+ * file the scenario names, fitted and run like model 1's. */
+static void test_model2_scenario(void **state)
+{
+    (void)state;
+    sc_sen2 *p = panel();
+    sc_init_options o;
+    sc_init_options_init(&o);
+    o.la = council(p, "Ickworth");
+    o.horizon = 3;
+    const char *names[] = { "r2022.zip", "r2025.zip" };
+    o.release_paths = names;
+    o.priors_path = "../../../scenarios/data/national/priors.yaml";
+    const char *path = "tests/data/sen2/init-test-v2.yaml";
+    write_scenario(p, &o, path);
+    char *text = read_text(path);
+    assert_non_null(text);
+    assert_every_line_commented(text);
+    static const char *const want[] = {
+        "model: 2 ", "priors: \"../../../scenarios/data/national/priors.yaml\"",
+        "  national_trend: {dist: fit}", "  shock_persistence: {dist: fit}",
+        "  net_transfer: {dist: fit}", "  damping: {dist: fit}",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        if (!strstr(text, want[k]))
+            fail_msg("expected \"%s\" in:\n%s", want[k], text);
+    assert_null(strstr(text, "dispersion"));
+    sc_scenario *s = NULL;
+    sc_params *par = NULL;
+    sc_error e;
+    if (sc_scenario_read(path, &s, &e) || sc_fit_params(s, 0, &par, NULL, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(s->model, 2);
+    assert_non_null(s->priors);
+    sc_params_free(par);
+    sc_scenario_free(s);
+    free(text);
+    unlink(path);
+    sc_sen2_free(p);
 }
 
 static int h5_has(hid_t f, const char *path)
@@ -365,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_slug_and_relative_paths),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_scenario_parses_fits_runs),
+        cmocka_unit_test(test_model2_scenario),
         cmocka_unit_test(test_cli_init_then_run),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

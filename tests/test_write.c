@@ -743,7 +743,7 @@ static void test_version_libraries(void **state)
 }
 
 /* The per-trajectory datasets are shuffled and deflated chunk by chunk on all
- * threads and stored with H5Dwrite_chunk (src/write/h5util.c). What comes
+ * threads and stored with H5Dwrite_chunk (src/h5/h5_write.c). What comes
  * back must be the values written, through HDF5's own filter pipeline on
  * reading, and the stored bytes exactly as many as HDF5's pipeline makes when
  * it filters the same data itself (a dataset written by plain H5Dwrite with

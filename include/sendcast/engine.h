@@ -70,9 +70,13 @@ typedef struct sc_engine_options {
     void *progress_ctx;
 } sc_engine_options;
 
+/* The default memory_mb: every record kept up to 2 GB (Kirklees: 10^5
+ * trajectories). */
+#define SC_ENGINE_MEMORY_MB 2048
+
 /* The defaults for scenario s: its trajectories and seed, all cores,
- * memory_mb 2048, rank_error SC_SUMMARY_RANK_ERROR, no MPI, no kept cells,
- * no progress. */
+ * memory_mb SC_ENGINE_MEMORY_MB, rank_error SC_SUMMARY_RANK_ERROR, no MPI, no
+ * kept cells, no progress. */
 void sc_engine_options_init(sc_engine_options *o, const sc_scenario *s);
 
 /* Simulate o->trajectories trajectories of s, drawing parameters from p (which

@@ -68,9 +68,14 @@ typedef struct sc_fit_nb {
     int poisson;            /* 1: k ran to infinity (or was held there) */
 } sc_fit_nb;
 
-/* Maximum likelihood (MAP when fit_effect) of the trend. Returns SC_OK;
- * SC_EINPUT with fewer than 3 years or no positive count; SC_EFAIL when the
- * minimiser or the information matrix fails (not positive definite). */
+/* Maximum likelihood (MAP when fit_effect) of the trend; when k's maximum is
+ * at infinity, the Poisson fit (out->poisson). Returns SC_OK; SC_EINPUT with
+ * fewer than 3 or more than SC_FIT_MAX_YEARS years, a negative count, pupils
+ * <= 0 or a ramp outside [0, 1], no positive count, or an effect to fit
+ * without its prior; SC_EFAIL when no parameters give the data a positive
+ * likelihood, or the information matrix at the optimum is not positive
+ * definite (the data do not identify the parameters); SC_ENOMEM. Each with
+ * its own message (tests/test_fit.c). */
 int sc_fit_nb_trend(const sc_fit_nb_data *d, sc_fit_nb *out, sc_error *e);
 
 /* What one fit did, for the report. */

@@ -1,19 +1,30 @@
 /*
- * h5util.h — private to src/write: thin, checked HDF5 wrappers.
+ * h5.h — the one checked HDF5 layer every sendcast file goes through: the
+ * result file (src/write), the comparison (src/compare), the back-test
+ * (src/backtest), and reading a result back (src/export).
  *
  * Every wrapper checks every HDF5 return value, closes what it opened on all
- * paths, and on failure fills sc_error with the object's path and HDF5's own
- * innermost message (the automatic error printing is off while writing). As
- * in SWIFT's common_io.c, the writer then reads as a list of "write this
- * dataset here" calls with no error handling noise of its own.
+ * paths, and on failure fills sc_error with the file, the object's path and
+ * HDF5's own innermost message (automatic error printing is off meanwhile).
+ * As in SWIFT's common_io.c, writers and readers then read as a list of
+ * "this dataset here" calls with no error handling noise of their own.
  *
- * Paths are absolute ("/district/requests/mean"); missing parent groups are
- * created on the way. Numbers are stored little-endian IEEE / two's complement
- * whatever the host; strings are variable-length UTF-8 (h5py reads them as
- * str), except sc_h5_text, which keeps a file's bytes verbatim.
+ * Writing: paths are absolute ("/district/requests/mean"); missing parent
+ * groups are created on the way. Numbers are stored little-endian IEEE / two's
+ * complement whatever the host; strings are variable-length UTF-8 (h5py reads
+ * them as str), except sc_h5_text, which keeps a file's bytes verbatim.
+ *
+ * Reading is strict about shapes (a dataset must hold exactly the count the
+ * caller expects) and names the file and the dataset when something is
+ * missing or misshapen: SC_EINPUT, "is it a sendcast <kind> file?".
+ *
+ * Kinds: every file says what it is (root attribute file_kind: "result",
+ * "comparison" or "back-test") and in which format (format_version); a
+ * reader refuses a file of another kind, or of a newer format than it
+ * knows, with SC_EINPUT and a message saying which.
  */
-#ifndef SENDCAST_WRITE_H5UTIL_H
-#define SENDCAST_WRITE_H5UTIL_H
+#ifndef SENDCAST_H5_H
+#define SENDCAST_H5_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +32,14 @@
 #include <hdf5.h>
 
 #include "sendcast/error.h"
+
+/* The kinds of file sendcast writes (root attribute file_kind). */
+#define SC_FILE_RESULT "result"          /* sendcast run */
+#define SC_FILE_COMPARISON "comparison"  /* sendcast compare -o */
+#define SC_FILE_BACKTEST "back-test"     /* sendcast backtest -o */
+#define SC_FILE_CALIBRATION "calibration"   /* sendcast calibrate -o */
+
+/* ---- writing ----------------------------------------------------------- */
 
 /* An open file being written, with the property list and string type every
  * call shares. All ids are H5I_INVALID_HID when not open. */
@@ -45,6 +64,10 @@ void sc_h5_abort(sc_h5w *w);
 typedef int (*sc_h5_fill_fn)(sc_h5w *w, const void *ctx, sc_error *e);
 int sc_h5_write_file(const char *path, int replace, sc_h5_fill_fn fill, const void *ctx,
                      sc_error *e);
+
+/* The root attributes file_kind (one of SC_FILE_*) and format_version
+ * (SC_FORMAT_VERSION): what the file is, for readers to check. */
+int sc_h5_write_kind(sc_h5w *w, const char *kind, sc_error *e);
 
 /* Build a path into buf with printf rules; SC_EFAIL if it does not fit. */
 int sc_h5_path(char *buf, size_t size, sc_error *e, const char *fmt, ...)
@@ -77,5 +100,63 @@ int sc_h5_attr_uint64(sc_h5w *w, const char *objpath, const char *name, uint64_t
                       sc_error *e);
 int sc_h5_attr_double(sc_h5w *w, const char *objpath, const char *name, double value,
                       sc_error *e);
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* An open file being read, and the error its calls fill. */
+typedef struct sc_h5r {
+    hid_t file;
+    const char *name;      /* file name, for messages */
+    const char *kind;      /* the kind wanted (SC_FILE_*), for messages */
+    sc_error *e;
+    H5E_auto2_t old_func;  /* HDF5's error printing, put back on close */
+    void *old_data;
+} sc_h5r;
+
+/* Open path read-only as a sendcast file of kind `kind`, checking that it is
+ * one: its file_kind (or, in files written before it, what it holds) and its
+ * format_version (at most SC_FORMAT_VERSION). SC_OK; SC_EINPUT when it is not
+ * an HDF5 file, cannot be opened, is of another kind or of a newer format (the
+ * message says which). Every later call's error goes to e. On failure nothing
+ * stays open. */
+int sc_h5_read_open(sc_h5r *r, const char *path, const char *kind, sc_error *e);
+void sc_h5_read_close(sc_h5r *r);
+
+/* "FILE: OBJ WHAT (is it a sendcast KIND file?)"; returns SC_EINPUT. */
+int sc_h5_read_bad(sc_h5r *r, const char *obj, const char *what);
+
+/* Whether the object at path exists (its parents too). */
+int sc_h5_read_exists(sc_h5r *r, const char *path);
+
+/* A string attribute into out[size]: "" and SC_OK when absent and not
+ * required. */
+int sc_h5_read_attr_string(sc_h5r *r, const char *obj, const char *name, char *out, size_t size,
+                           int required);
+/* A numeric attribute, converted to int, int64 or uint64; SC_EINPUT when
+ * missing or unreadable. */
+int sc_h5_read_attr_int(sc_h5r *r, const char *obj, const char *name, int *out);
+int sc_h5_read_attr_int64(sc_h5r *r, const char *obj, const char *name, int64_t *out);
+int sc_h5_read_attr_uint64(sc_h5r *r, const char *obj, const char *name, uint64_t *out);
+
+/* A numeric dataset that must hold exactly n values, into a new array
+ * (*out, sc_free it); _opt gives NULL without error when it is absent. */
+int sc_h5_read_doubles(sc_h5r *r, const char *path, size_t n, double **out);
+int sc_h5_read_doubles_opt(sc_h5r *r, const char *path, size_t n, double **out);
+/* A scalar dataset, NaN when absent. */
+int sc_h5_read_scalar_opt(sc_h5r *r, const char *path, double *out);
+/* The number of values of a one-dimensional dataset (at most 10^6). */
+int sc_h5_read_length(sc_h5r *r, const char *path, int *n);
+/* n strings into fixed fields of `size` bytes at out, out + stride, ... */
+int sc_h5_read_strings(sc_h5r *r, const char *path, size_t n, char *out, size_t stride,
+                       size_t size);
+/* The names of group path's members in name order: each(name, ctx) for each,
+ * stopping at a failure, which it returns. SC_EINPUT when the group cannot be
+ * read. */
+typedef int (*sc_h5_member_fn)(const char *name, void *ctx);
+int sc_h5_read_members(sc_h5r *r, const char *path, sc_h5_member_fn each, void *ctx);
+/* The values of dataset path when it holds 1 to max numbers, into v: how
+ * many; 0 when it is not such a dataset (a group, a larger one): not an
+ * error. */
+int sc_h5_read_small(sc_h5r *r, const char *path, double *v, int max);
 
 #endif

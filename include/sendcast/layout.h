@@ -66,9 +66,11 @@ enum sc_cluster_metric {
     SC_C_NMETRICS
 };
 
-extern const sc_metric_info sc_district_metrics[SC_D_NMETRICS];
-extern const sc_metric_info sc_area_metrics[SC_A_NMETRICS];
-extern const sc_metric_info sc_cluster_metrics[SC_C_NMETRICS];
+/* One row per enum value, in its order: SC_D_NMETRICS, SC_A_NMETRICS and
+ * SC_C_NMETRICS rows (layout.c checks). */
+extern const sc_metric_info sc_district_metrics[];
+extern const sc_metric_info sc_area_metrics[];
+extern const sc_metric_info sc_cluster_metrics[];
 
 typedef struct sc_layout {
     int years;                        /* Y = horizon */

@@ -3,7 +3,8 @@
  * beside its target and put in place whole, as the run's result file is,
  * through the checked HDF5 layer (h5.h).
  *
- *   /                      attrs scenario_name, until, trajectories, seed,
+ *   /                      attrs file_kind = "back-test" and format_version (h5.h),
+ *                          scenario_name, until, trajectories, seed,
  *                          cover50, cover90, crps_mean, ncells, pit_definition
  *   /backtest/year         int32 [Y]    held-out years
  *   /backtest/metric       string [M]   requests, assessments, new_plans, plans_total, ceased
@@ -72,7 +73,8 @@ static int write_fitted(sc_h5w *w, const sc_params *p, sc_error *e)
 static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_params *p,
                           const sc_backtest *bt, sc_error *e)
 {
-    int rc = sc_h5_attr_string(w, "/", "scenario_name", s->name, e);
+    int rc = sc_h5_write_kind(w, SC_FILE_BACKTEST, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_name", s->name, e);
     if (!rc) rc = sc_h5_attr_int(w, "/", "until", bt->until, e);
     if (!rc) rc = sc_h5_attr_int64(w, "/", "trajectories", bt->trajectories, e);
     if (!rc) rc = sc_h5_attr_uint64(w, "/", "seed", s->seed, e);

@@ -12,8 +12,8 @@
  *            mdape_line, mape_line}   [M][H]
  *   /scores/pit_histogram             [M][H][10]
  *   /cases/council   [N] council code of each forecast; /cases/origin [N]; /cases/status [N]
- *   /cases/values    [N][M][H][10]: obs, q5, q25, q50, q75, q95, pit, crps, naive growth,
- *                    naive line (NaN where no case)
+ *   /cases/values    [N][M x H][10] (metric-major): obs, q5, q25, q50, q75, q95, pit,
+ *                    crps, naive growth, naive line (NaN where no case)
  *   /priors/<origin> and /priors/final: the priors file's numbers, as text
  */
 #include <math.h>
@@ -242,13 +242,14 @@ static int write_cases(sc_h5w *w, const sc_calibrate *c, sc_error *e)
                                  + (size_t)(h - 1)) * CASE_LEN,
                        case_at(c->blocks + k * CAL_BLOCK, m, h), CASE_LEN * sizeof(double));
     }
-    hsize_t d1[1] = { n }, d4[4] = { n, SC_CAL_NMETRICS, (hsize_t)c->o.max_horizon, CASE_LEN };
+    hsize_t d1[1] = { n }, d3[3] = { n, SC_CAL_NMETRICS * (hsize_t)c->o.max_horizon, CASE_LEN };
     if (!rc) rc = sc_h5_strings(w, "/cases/council", n, code, e);
     if (!rc) rc = sc_h5_int32s(w, "/cases/origin", 1, d1, origin, e);
     if (!rc) rc = sc_h5_int32s(w, "/cases/status", 1, d1, status, e);
-    if (!rc) rc = sc_h5_doubles(w, "/cases/values", 4, d4, values, e);
-    if (!rc) rc = sc_h5_attr_string(w, "/cases/values", "fields", "obs, q5, q25, q50, q75, q95, "
-                                    "pit, crps, naive_growth, naive_line", e);
+    if (!rc) rc = sc_h5_doubles(w, "/cases/values", 3, d3, values, e);
+    if (!rc) rc = sc_h5_attr_string(w, "/cases/values", "fields", "[case][metric x horizon, "
+                                    "metric-major][obs, q5, q25, q50, q75, q95, pit, crps, "
+                                    "naive_growth, naive_line]", e);
     sc_free(code);
     sc_free(origin);
     sc_free(status);
@@ -281,8 +282,7 @@ static int fill(sc_h5w *w, const void *ctx, sc_error *e)
     for (int j = 0; j < c->norigins && j < 64; j++)
         origins[j] = c->o.first_origin + j;
     hsize_t dm[1] = { (hsize_t)M }, dh[1] = { (hsize_t)H }, dor[1] = { (hsize_t)c->norigins };
-    int rc = sc_h5_attr_string(w, "/", "file_kind", "calibration", e);
-    if (!rc) rc = sc_h5_attr_int(w, "/", "format_version", SC_FORMAT_VERSION, e);
+    int rc = sc_h5_write_kind(w, SC_FILE_CALIBRATION, e);   /* file_kind, format_version */
     if (!rc) rc = sc_h5_attr_string(w, "/", "engine_version", SC_VERSION, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "model_version", "2", e);
     if (!rc) rc = sc_h5_attr_int(w, "/", "max_horizon", H, e);

@@ -54,7 +54,7 @@ static int parse_options(int argc, char **argv, bt_options *o, sc_error *e)
         {"memory", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
-    o->memory_mb = 2048;
+    o->memory_mb = SC_ENGINE_MEMORY_MB;
     int first, st = sc_cli_getopt(argc, argv, SC_CLI_COMMON_SHORTS, longs, take_option, o,
                                   &first, e);
     if (st)

@@ -43,6 +43,7 @@ typedef struct init_cli {
     const char *output;     /* NULL: scenarios/<council>.yaml; "-": standard output */
     long model;             /* 2 (default) or 1 */
     const char *priors;     /* model 2's national priors file */
+    char priors_found[4096];    /* where the shipped priors were found */
     int force, quiet;
 } init_cli;
 
@@ -67,6 +68,30 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     }
 }
 
+/* The shipped priors: from the current folder, else from the repository the
+ * running binary was built in (build/sendcast, build/mpi/sendcast), so that
+ * init works from any folder. */
+static const char *shipped_priors(char *buf, size_t cap)
+{
+    if (access(SC_INIT_PRIORS, R_OK) == 0)
+        return SC_INIT_PRIORS;
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return SC_INIT_PRIORS;
+    exe[n] = '\0';
+    for (int up = 0; up < 4; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        snprintf(buf, cap, "%s/%s", exe, SC_INIT_PRIORS);
+        if (access(buf, R_OK) == 0)
+            return buf;
+    }
+    return SC_INIT_PRIORS;
+}
+
 static int parse_init_options(int argc, char **argv, init_cli *o, sc_error *e)
 {
     static const struct option longs[] = {
@@ -78,7 +103,7 @@ static int parse_init_options(int argc, char **argv, init_cli *o, sc_error *e)
     memset(o, 0, sizeof *o);
     o->horizon = SC_INIT_HORIZON;
     o->model = 2;
-    o->priors = SC_INIT_PRIORS;
+    o->priors = shipped_priors(o->priors_found, sizeof o->priors_found);
     int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
     if (st)
         return st;

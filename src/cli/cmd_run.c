@@ -80,7 +80,7 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->trajectory = -1;
-    o->memory_mb = 2048;
+    o->memory_mb = SC_ENGINE_MEMORY_MB;
     o->rank_error = SC_SUMMARY_RANK_ERROR;
     int first, st = sc_cli_getopt(argc, argv, SC_CLI_COMMON_SHORTS, longs, take_option, o,
                                   &first, e);

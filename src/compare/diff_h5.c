@@ -2,7 +2,8 @@
  * diff_h5.c — `compare -o DIFF.h5`: the paired differences as an HDF5 file.
  *
  * Layout (all money in nominal pounds, [Y] = years of the runs):
- *   /                 attrs: kind = "sendcast compare", format_version,
+ *   /                 attrs: file_kind = "comparison" (h5.h), format_version,
+ *                     kind = "sendcast compare" (as files before file_kind said),
  *                     engine_version, created_utc, a_path, b_path,
  *                     a_scenario, b_scenario, seed_a, seed_b, trajectories,
  *                     independent (1 when seeds differ on purpose)
@@ -12,8 +13,7 @@
  *                        attrs unit, doc
  *   /targets/safety_valve_balance/{p_met_a, p_met_b, diff, diff_mcse} [Y] (when both
  *                     runs have finance: a demand-only scenario has no targets)
- * It reuses src/write's checked HDF5 wrappers (h5util.h) rather than a second
- * copy of them, and the whole-or-nothing placement of exports (outfile.c).
+ * It is written through the checked HDF5 layer (h5.h), whole or not at all.
  */
 #include "sendcast/compare.h"
 
@@ -32,8 +32,8 @@ static int write_root(sc_h5w *w, const sc_compare *c, sc_error *e)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    int rc = sc_h5_attr_string(w, "/", "kind", "sendcast compare", e);
-    if (!rc) rc = sc_h5_attr_int(w, "/", "format_version", SC_FORMAT_VERSION, e);
+    int rc = sc_h5_write_kind(w, SC_FILE_COMPARISON, e);   /* file_kind, format_version */
+    if (!rc) rc = sc_h5_attr_string(w, "/", "kind", "sendcast compare", e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "engine_version", SC_VERSION, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "created_utc", now, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "a_path", c->a->path, e);

@@ -4,8 +4,9 @@
  * The three tables below are the single declaration of every output metric:
  * the simulation writes cells by enum, the summary treats every cell alike,
  * and the HDF5 writer takes group names, units and docs from here. Their rows
- * follow the enums of layout.h one for one (the static asserts keep them in
- * step), and the names are CONTRACT.md's, which outside scripts rely on.
+ * follow the enums of layout.h one for one (the static asserts below and a
+ * test keep them in step), and the names are CONTRACT.md's, which outside
+ * scripts rely on.
  *
  * Each metric also says what it needs of the scenario (costs, finance,
  * cluster working): every cell is simulated alike, but only the metrics a
@@ -21,7 +22,7 @@
 
 const char *const sc_level_names[SC_NLEVELS] = { "district", "area", "cluster" };
 
-const sc_metric_info sc_district_metrics[SC_D_NMETRICS] = {
+const sc_metric_info sc_district_metrics[] = {
     [SC_D_REQUESTS] = { "requests", "requests",
         "EHC needs assessment requests in the year, after diversion" },
     [SC_D_DIVERTED] = { "diverted", "requests",
@@ -81,7 +82,7 @@ const sc_metric_info sc_district_metrics[SC_D_NMETRICS] = {
                            SC_NEEDS_FINANCE },
 };
 
-const sc_metric_info sc_area_metrics[SC_A_NMETRICS] = {
+const sc_metric_info sc_area_metrics[] = {
     [SC_A_REQUESTS] = { "requests", "requests",
         "requests in the area's clusters in the year, after diversion" },
     [SC_A_DIVERTED] = { "diverted", "requests",
@@ -108,7 +109,7 @@ const sc_metric_info sc_area_metrics[SC_A_NMETRICS] = {
         "overspend - contingency_used in the year, nominal pounds", SC_NEEDS_CLUSTER_WORKING },
 };
 
-const sc_metric_info sc_cluster_metrics[SC_C_NMETRICS] = {
+const sc_metric_info sc_cluster_metrics[] = {
     [SC_C_REQUESTS] = { "requests", "requests",
         "requests in the cluster in the year, after diversion" },
     [SC_C_DIVERTED] = { "diverted", "requests",
@@ -134,7 +135,10 @@ const sc_metric_info sc_cluster_metrics[SC_C_NMETRICS] = {
         "max(0, budget_gap) in the year, nominal pounds", SC_NEEDS_CLUSTER_WORKING },
 };
 
-/* A forgotten row would leave a NULL name for the writer to trip on. */
+/* The tables are sized by their rows, so these fail to compile when the last
+ * row of an enum has no row here, or a row outlives its enum value; a row
+ * forgotten in the middle leaves a NULL name, which test_layout_tables in
+ * tests/test_summary.c finds (a NULL name, unit or doc). */
 static_assert(sizeof sc_district_metrics / sizeof sc_district_metrics[0] == SC_D_NMETRICS,
               "district metric table");
 static_assert(sizeof sc_area_metrics / sizeof sc_area_metrics[0] == SC_A_NMETRICS,

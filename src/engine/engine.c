@@ -32,7 +32,7 @@ typedef struct engine_run {
 void sc_engine_options_init(sc_engine_options *o, const sc_scenario *s)
 {
     *o = (sc_engine_options){.trajectories = s->trajectories, .seed = s->seed,
-                             .memory_mb = 2048, .rank_error = SC_SUMMARY_RANK_ERROR};
+                             .memory_mb = SC_ENGINE_MEMORY_MB, .rank_error = SC_SUMMARY_RANK_ERROR};
 }
 
 /* Every rank's status, when the run is distributed. */

@@ -1,12 +1,15 @@
 /*
- * fit.c — sc_fit_scenario(): replace every `dist: fit` of a scenario by the
- * distribution its history supports (MODEL.md 5), and say where it came from.
+ * fit.c — sc_fit_params(): the run's parameters from a scenario, every
+ * `dist: fit` resolved to the distribution its history supports (MODEL.md 5),
+ * saying where it came from. The scenario is only read: its own entries stay
+ * `dist: fit`, and the fits live in the sc_params (params.h).
  *
  * Order matters: the rates first (the 5.1 fallback on plans_issued needs
  * E[p_assess] E[p_issue]), then the trend with the cluster effect, then the
  * mixes. Each fitted sc_dist keeps the scenario's status when one was written,
  * else "fitted"; its source and fitted_from name the history file, columns and
- * years; its numbers go to /inputs with that status.
+ * years; its numbers go to the parameters' register (the file's /inputs)
+ * with that status.
  *
  * Choices where MODEL.md 5 leaves room (docs/validation.md and
  * docs/scenario.md say the same):
@@ -76,20 +79,7 @@ static int missing_column(const sc_scenario *s, int id, int col, sc_error *e)
                        s->path, s->param[id].line, sc_history_roles[col]);
 }
 
-int fit_record(sc_params *p, int id, const char *key, const char *item, double x, sc_error *e)
-{
-    char name[SC_ID_MAX];
-    snprintf(name, sizeof name, "parameters.%s.%s", sc_param_table[id].name, key);
-    const sc_dist *d = sc_params_dist(p, (enum sc_param_id)id);
-    return sc_params_add_input(p, name, item, 0, x, d->status, d->source, e);
-}
 
-void fit_set_source(sc_dist *d, const char *fitted_from)
-{
-    snprintf(d->fitted_from, sizeof d->fitted_from, "%s", fitted_from);
-    /* The source is the same text, cut to fit (fitted_from keeps it whole). */
-    snprintf(d->source, sizeof d->source, "fitted: %.*s", (int)sizeof d->source - 9, fitted_from);
-}
 
 /* ---- rates: conjugate Beta posteriors (5.2) ---- */
 
@@ -245,12 +235,6 @@ static int fit_mix(const sc_scenario *s, sc_params *p, int id, sc_fit_result *re
 
 /* ---- the trend (5.1) and the cluster effect ---- */
 
-double fit_dist_mean(const sc_dist *d)
-{
-    double m[SC_MAX_DIM];
-    sc_dist_mean(d, m);
-    return m[0];
-}
 
 static double base_send_support(const sc_scenario *s)
 {

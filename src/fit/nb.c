@@ -112,6 +112,8 @@ static int simplex(const nb_problem *p, int np, double *x, double *fmin, sc_erro
         gsl_vector_set(x0, (size_t)i, x[i]);
         gsl_vector_set(step, (size_t)i, i == 1 ? 0.05 : 0.3);
     }
+    /* The objective is finite everywhere (OUTSIDE where the likelihood is 0),
+     * so GSL's set-up cannot refuse the start. */
     int rc = gsl_multimin_fminimizer_set(m, &fn, x0, step) ? SC_EFAIL : SC_OK;
     for (int it = 0; !rc && it < 20000; it++) {
         if (gsl_multimin_fminimizer_iterate(m))
@@ -127,7 +129,7 @@ static int simplex(const nb_problem *p, int np, double *x, double *fmin, sc_erro
     gsl_vector_free(x0);
     gsl_vector_free(step);
     gsl_multimin_fminimizer_free(m);
-    return rc ? SC_ERROR(e, SC_EFAIL, "trend fit: the GSL simplex could not start") : SC_OK;
+    return rc ? SC_NEVER(e) : SC_OK;
 }
 
 static int polish(const nb_problem *p, int np, double *x, sc_error *e);
@@ -345,18 +347,27 @@ static void fill(const nb_problem *p, int np, const double *x, double cov[MAXPAR
     goodness(p->d, o);
 }
 
-static int fit_once(nb_problem *p, sc_fit_nb *out, sc_error *e)
+/* How a fit that did not fail ended: fitted, or with k running to infinity
+ * (the data are no more variable than Poisson: the caller refits with k
+ * held there). Kept apart from the status, so a failure is never taken for
+ * the one and refitted. */
+enum nb_outcome { NB_FITTED, NB_K_INFINITE };
+
+static int fit_once(nb_problem *p, sc_fit_nb *out, enum nb_outcome *how, sc_error *e)
 {
     int np = 2;
     p->ik = p->free_k ? np++ : -1;
     p->ie = p->free_e ? np++ : -1;
     double x[MAXPAR], h[MAXPAR][MAXPAR], cov[MAXPAR][MAXPAR];
+    *how = NB_FITTED;
     start(p, x);
     int rc = minimise(p, np, x, e);
     if (rc)
         return rc;
-    if (p->free_k && x[p->ik] > LOGK_MAX)
-        return 1;   /* k runs to infinity: the caller refits as Poisson */
+    if (p->free_k && x[p->ik] > LOGK_MAX) {
+        *how = NB_K_INFINITE;
+        return SC_OK;
+    }
     hessian(p, np, x, h);
     if ((rc = invert(np, h, cov, e)))
         return rc;
@@ -397,8 +408,9 @@ int sc_fit_nb_trend(const sc_fit_nb_data *d, sc_fit_nb *out, sc_error *e)
     /* GSL's default handler aborts the process; errors are returned here instead. */
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     nb_problem p = { d, d->k_fixed == 0, d->fit_effect, -1, -1 };
-    rc = fit_once(&p, out, e);
-    if (rc == 1)
+    enum nb_outcome how;
+    rc = fit_once(&p, out, &how, e);
+    if (rc == SC_OK && how == NB_K_INFINITE)
         rc = fit_poisson(d, out, e);
     gsl_set_error_handler(old);
     return rc;
@@ -407,12 +419,14 @@ int sc_fit_nb_trend(const sc_fit_nb_data *d, sc_fit_nb *out, sc_error *e)
 /* The data are no more variable than Poisson: k's maximum is at infinity. */
 static int fit_poisson(const sc_fit_nb_data *d, sc_fit_nb *out, sc_error *e)
 {
-    int rc;
     sc_fit_nb_data pd = *d;
     pd.k_fixed = INFINITY;
     nb_problem pp = { &pd, 0, d->fit_effect, -1, -1 };
-    rc = fit_once(&pp, out, e);
+    enum nb_outcome how;
+    int rc = fit_once(&pp, out, &how, e);
+    if (rc == SC_OK && how != NB_FITTED)
+        return SC_NEVER(e);   /* k is held, so it cannot run off */
     if (rc == SC_OK)
         out->df = d->n - 3 - d->fit_effect;   /* k was estimated, at its boundary */
-    return rc == 1 ? SC_ERROR(e, SC_EFAIL, "trend fit did not converge") : rc;
+    return rc;
 }

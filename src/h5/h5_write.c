@@ -1,5 +1,5 @@
 /*
- * h5util.c — thin, checked HDF5 wrappers for the result writer (h5util.h).
+ * h5_write.c — thin, checked HDF5 wrappers for writing (h5.h).
  *
  * Each wrapper does one whole job (create a dataset, write it, close it) so
  * that no HDF5 id escapes to the caller and every error path closes what was
@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/version.h"
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -399,6 +400,12 @@ int sc_h5_attr_double(sc_h5w *w, const char *objpath, const char *name, double v
                       sc_error *e)
 {
     return write_attr(w, objpath, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, e);
+}
+
+int sc_h5_write_kind(sc_h5w *w, const char *kind, sc_error *e)
+{
+    int rc = sc_h5_attr_string(w, "/", "file_kind", kind, e);
+    return rc ? rc : sc_h5_attr_int(w, "/", "format_version", SC_FORMAT_VERSION, e);
 }
 
 int sc_h5_write_file(const char *path, int replace, sc_h5_fill_fn fill, const void *ctx,

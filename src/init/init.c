@@ -118,6 +118,9 @@ typedef struct init_model {
 static const init_model models[] = {
     { 1, "sendcast's model 1 (MODEL.md v1): each simulated future draws its rates once, from "
          "what the history supports, and keeps them for every year", NULL },
+    { 2, "sendcast's model 2 (docs/model.md): rates move from year to year, the forecast starts "
+         "from the last observed level, and the council is pooled towards England's path "
+         "(national priors)", "" },
 };
 
 static const init_model *model_of(int model)

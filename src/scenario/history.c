@@ -25,10 +25,6 @@
 
 #include "sendcast/alloc.h"
 
-const char *const sc_history_roles[SC_NHISTORY] = {
-    "requests", "agreed", "refused", "assessments", "plans_issued", "plans_ceased",
-    "plans_open", "send_support", "ramp",
-};
 
 static const scn_dom year_dom = { 1000, 9999, 0, 0, 1, "a four-digit year" };
 static const scn_dom ss_dom = { 0, 1e9, 0, 0, 0, "a number of pupils from 0 to 1e9" };

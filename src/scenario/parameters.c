@@ -23,9 +23,6 @@
 #define NORMAL BIT(SC_DIST_NORMAL)
 #define GAMMA BIT(SC_DIST_GAMMA)
 
-const char *const sc_placement_names[SC_NPLACEMENTS] = {
-    "mainstream", "arp", "special", "independent", "post16", "other",
-};
 
 const char *const sc_dist_names[SC_DIST_SCALED_INV_CHI2 + 1] = {
     "none", "fixed", "beta", "normal", "gamma", "dirichlet", "bivariate_normal", "poisson", "fit",

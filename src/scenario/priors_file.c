@@ -155,6 +155,6 @@ int scn_priors_file(scn_ctx *r, const scn_val *v)
     int rc = scn_yaml_open(&sub, f->text, f->len);
     if (!rc)
         rc = read_document(&sub, &r->s->priors);
-    scn_ctx_clear(&sub);
+    scn_yaml_close(&sub);
     return rc ? scn_fail(r) : SC_OK;
 }

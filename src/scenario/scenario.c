@@ -44,12 +44,7 @@ static const double default_percentiles[] = { 5, 10, 25, 50, 75, 90, 95 };
 
 void scn_ctx_clear(scn_ctx *r)
 {
-    if (r->doc)
-        fy_parse_document_destroy(r->fyp, r->doc);
-    if (r->fyp)
-        fy_parser_destroy(r->fyp);
-    if (r->diag)
-        fy_diag_destroy(r->diag);
+    scn_yaml_close(r);
     for (int i = 0; i < r->ncsv; i++) {
         scn_csv_free(r->csv[i]);
         sc_free(r->csv[i]);

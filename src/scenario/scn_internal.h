@@ -118,6 +118,8 @@ int scn_copy(char *dst, size_t cap, const char *src);
 /* ---- yaml.c: the document, located values, typed reads ---- */
 
 int scn_yaml_open(scn_ctx *r, const char *text, size_t len);
+/* Free what scn_yaml_open made (safe when nothing was). */
+void scn_yaml_close(scn_ctx *r);
 enum scn_kind scn_kind(const scn_val *v);
 /* The scalar text (not NUL-terminated) or NULL when v is not a scalar. */
 const char *scn_text(const scn_val *v, size_t *len);

@@ -583,3 +583,16 @@ int scn_number_list(scn_ctx *r, const scn_val *v, const scn_dom *d, int n, doubl
             return SC_EINPUT;
     return SC_OK;
 }
+
+void scn_yaml_close(scn_ctx *r)
+{
+    if (r->doc)
+        fy_parse_document_destroy(r->fyp, r->doc);
+    if (r->fyp)
+        fy_parser_destroy(r->fyp);
+    if (r->diag)
+        fy_diag_destroy(r->diag);
+    r->doc = NULL;
+    r->fyp = NULL;
+    r->diag = NULL;
+}

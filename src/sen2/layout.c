@@ -213,3 +213,21 @@ const int s2_nlayouts = NCOLS(s2_layouts);
 _Static_assert(N2022 <= S2_MAXRAW && N2025 <= S2_MAXRAW, "raise S2_MAXRAW");
 _Static_assert(NCOLS(files2022) <= S2_MAXFILES && NCOLS(files2025) <= S2_MAXFILES,
                "raise S2_MAXFILES");
+
+/* ---- names and failures every file of the module shares ---- */
+
+static const char *const role_names[SC_SEN2_NROLES] = {
+    "requests", "agreed", "refused", "assessments", "new_plans", "ceased", "plans",
+    "plans_mainstream", "plans_special", "plans_independent", "plans_post16", "plans_ap",
+    "plans_other"
+};
+
+const char *sc_sen2_role_name(int role)
+{
+    return role >= 0 && role < SC_SEN2_NROLES ? role_names[role] : NULL;
+}
+
+int s2_nomem(s2_ctx *c)
+{
+    return SC_ERROR(c->e, SC_ENOMEM, "out of memory while reading the SEN2 releases");
+}

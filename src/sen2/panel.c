@@ -20,16 +20,6 @@
 
 #include "sendcast/alloc.h"
 
-static const char *const role_names[SC_SEN2_NROLES] = {
-    "requests", "agreed", "refused", "assessments", "new_plans", "ceased", "plans",
-    "plans_mainstream", "plans_special", "plans_independent", "plans_post16", "plans_ap",
-    "plans_other"
-};
-
-const char *sc_sen2_role_name(int role)
-{
-    return role >= 0 && role < SC_SEN2_NROLES ? role_names[role] : NULL;
-}
 
 /* ---- building ---- */
 

@@ -21,10 +21,6 @@
 
 /* ---- entities ---- */
 
-int s2_nomem(s2_ctx *c)
-{
-    return SC_ERROR(c->e, SC_ENOMEM, "out of memory while reading the SEN2 releases");
-}
 
 static int has_code(const s2_ent *t, const char *code)
 {

@@ -105,8 +105,8 @@ void sim_params_draw(const sc_scenario *s, const sc_params *params, sc_sim_works
     p->p_issue = scalar(params, w, seed, i, SC_P_ISSUE);
     draw_vector(&w->draws, sc_params_dist(params, SC_P_PLACEMENT_MIX),
                 param_stream(w, seed, i, SC_P_PLACEMENT_MIX), p->mix);
-    draw_vector(&w->draws, sc_params_dist(params, SC_P_BAND_MIX), param_stream(w, seed, i, SC_P_BAND_MIX),
-                p->band_mix);
+    draw_vector(&w->draws, sc_params_dist(params, SC_P_BAND_MIX),
+                param_stream(w, seed, i, SC_P_BAND_MIX), p->band_mix);
     for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
         p->cease[pl] = scalar(params, w, seed, i, (enum sc_param_id)(SC_P_CEASE_MAINSTREAM + pl));
     p->p_up = scalar(params, w, seed, i, SC_P_STEP_UP);
@@ -127,8 +127,9 @@ void sim_params_draw(const sc_scenario *s, const sc_params *params, sc_sim_works
 
     /* i_t independent by year, drawn in year order from one stream. */
     gsl_rng *r = param_stream(w, seed, i, SC_P_INFLATION);
+    const sc_dist *inflation = sc_params_dist(params, SC_P_INFLATION);
     for (int t = 1; t <= s->horizon; t++)
-        p->inflation[t] = draw_scalar(&w->draws, sc_params_dist(params, SC_P_INFLATION), SC_P_INFLATION, r);
+        p->inflation[t] = draw_scalar(&w->draws, inflation, SC_P_INFLATION, r);
 
     p->drift = scalar(params, w, seed, i, SC_P_SEND_SUPPORT_DRIFT);
 

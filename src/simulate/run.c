@@ -130,7 +130,7 @@ static void report_progress(const sc_sim_options *opt, long *done, long *shown, 
     d = ++*done;
     if (d % step != 0 && d != n)
         return;
-#pragma omp critical(sc_sim_progress)
+#pragma omp critical(sim_progress)
     if (d > *shown) {
         *shown = d;
         opt->progress(opt->progress_ctx, d, n);
@@ -171,7 +171,7 @@ static long rows_per_block(const sc_layout *l, int nthreads)
 /* Keep the first failure (or the first out-of-memory one) of any thread. */
 static void note_failure(int st, const sc_error *err, int *status, sc_error *e)
 {
-#pragma omp critical(sc_sim_run_error)
+#pragma omp critical(sim_run_error)
     if (st != SC_OK && (*status == SC_OK || st == SC_ENOMEM)) {
         *status = st;
         *e = *err;
@@ -180,7 +180,7 @@ static void note_failure(int st, const sc_error *err, int *status, sc_error *e)
 
 static void add_draws(const sc_sim_options *opt, const sc_sim_workspace *w)
 {
-#pragma omp critical(sc_sim_run_draws)
+#pragma omp critical(sim_run_draws)
     for (int k = 0; w && opt->bench && k < SC_NDRAW_KINDS; k++)
         opt->bench->draws.n[k] += w->draws.counts.n[k];
 }

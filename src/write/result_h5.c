@@ -10,6 +10,8 @@
  * is left behind.
  *
  * The layout is CONTRACT.md's; what this writer adds beyond it:
+ *   root attribute file_kind = "result" (h5.h: readers check it and
+ *     format_version, and refuse another kind of file or a newer format);
  *   root attributes git_revision, libraries, threads, command_line,
  *     percentile_definition, percentile_rank_error, wall_seconds and
  *     scenario_path;
@@ -124,7 +126,7 @@ static int write_root(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
 {
     char libs[512];
     sc_version_libraries(libs, sizeof libs);
-    int rc = sc_h5_attr_int(w, "/", "format_version", SC_FORMAT_VERSION, e);
+    int rc = sc_h5_write_kind(w, SC_FILE_RESULT, e);   /* file_kind, format_version */
     if (!rc) rc = sc_h5_attr_string(w, "/", "engine_version", SC_VERSION, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "model_version", s->model == 2 ? "2" : "1", e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_name", s->name, e);

@@ -55,9 +55,6 @@ static void band_row(FILE *out, int year, const double *row, int lo, int mid, in
     money(out, row[hi]);
 }
 
-/* The status of the targets as the scenario recorded it ("illustrative",
- * "published", ...), so nobody mistakes an illustrative glide path for the
- * agreement's own. NULL when the scenario has no targets. */
 /* Decimals that show the first significant digit of a bound b (at least 4):
  * 3 / 10^6 is 0.000003, not 0.0000. */
 static int bound_digits(double b)
@@ -68,6 +65,9 @@ static int bound_digits(double b)
     return d;
 }
 
+/* The status of the targets as the scenario recorded it ("illustrative",
+ * "published", ...), so nobody mistakes an illustrative glide path for the
+ * agreement's own. NULL when the scenario has no targets. */
 static const char *target_status(const sc_scenario *s)
 {
     for (int k = 0; k < s->ninputs; k++)
