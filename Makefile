@@ -176,9 +176,10 @@ test-mpi:
 # Speed and memory, measured side by side (bench/bench.c). BENCH_MAX caps the largest run.
 BENCH_MAX ?= 1000000
 bench: all $(BUILD)/bench/bench
-	@rate=$$(/usr/bin/python3 bench/numpy_rate.py $(BUILD)/sendcast scenarios/kirklees-clusters.yaml) \
+	@rate=$$(/usr/bin/python3 bench/numpy_rate.py $(BUILD)/sendcast scenarios/kirklees-clusters-v1.yaml) \
 	  || exit 1; \
-	$(BUILD)/bench/bench scenarios/kirklees-clusters.yaml --max $(BENCH_MAX) --numpy-rate $$rate
+	$(BUILD)/bench/bench scenarios/kirklees-clusters-v1.yaml --max $(BENCH_MAX) --numpy-rate $$rate \
+	  --models scenarios/kirklees-clusters-v1.yaml scenarios/kirklees-clusters.yaml
 	@echo; echo "4. Memory of one run (max resident set size, /usr/bin/time):"
 	@for n in $$(printf '%s\n' 10000 100000 $(BENCH_MAX) | sort -nu); do \
 	  /usr/bin/time -f "   $$n trajectories: %M KB, %e s" $(BUILD)/sendcast run scenarios/kirklees-clusters.yaml \

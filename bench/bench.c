@@ -261,7 +261,7 @@ static int model_cost(const char *v1_path, const char *v2_path, long n, sc_error
 
 int main(int argc, char **argv)
 {
-    const char *path = "scenarios/kirklees-clusters.yaml";
+    const char *path = "scenarios/kirklees-clusters-v1.yaml";
     long max_n = 1000000;
     double numpy_rate = 0;   /* trajectories a second of bench/numpy_rate.py, if given */
     const char *v1 = NULL, *v2 = NULL;   /* --models V1 V2: model 2's cost against model 1's */

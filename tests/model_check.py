@@ -157,9 +157,9 @@ DOMAINS_V2 = {"national_shock": (0.0, INF), "damping": (0.0, 1.0), "shock_sd": (
               "national_assess_sd": (0.0, INF), "transfer_persistence": (-1.0, 1.0),
               "transfer_sd": (0.0, INF), "national_transfer_sd": (0.0, INF)}
 DEFAULT_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
-DEFAULT_SCENARIOS = ["scenarios/kirklees-clusters.yaml", "scenarios/kirklees-no-change.yaml",
+DEFAULT_SCENARIOS = ["scenarios/kirklees-clusters-v1.yaml", "scenarios/kirklees-no-change-v1.yaml",
                      "tests/data/model_check/small.yaml", "tests/data/model_check/small_v2.yaml",
-                     "tests/data/model_check/demand_v2.yaml"]
+                     "tests/data/model_check/demand_v2.yaml", "scenarios/kirklees-clusters.yaml"]
 
 # Metrics the brief requires the engine to write (CONTRACT.md plus the check's list).
 REQUIRED = {

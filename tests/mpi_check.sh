@@ -12,7 +12,7 @@ trap 'rm -rf "$dir"' EXIT
 # memory only (no network here), without the ptrace-based single copy.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mpi=(mpirun --oversubscribe --mca btl self,vader --mca btl_vader_single_copy_mechanism none)
-sc=scenarios/kirklees-clusters.yaml
+sc=scenarios/kirklees-clusters-v1.yaml
 n=1001
 pass=0 fail=0
 

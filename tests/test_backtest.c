@@ -250,7 +250,7 @@ static void test_fit_command(void **state)
 {
     (void)state;
     static char out[16384];
-    assert_int_equal(run(out, sizeof out, "%s fit scenarios/kirklees-clusters.yaml", bin()), 0);
+    assert_int_equal(run(out, sizeof out, "%s fit scenarios/kirklees-clusters-v1.yaml", bin()), 0);
     expect_in(out, "alpha         -2.14983");
     expect_in(out, "beta           0.18411");
     expect_in(out, "k                118.6");
@@ -274,7 +274,7 @@ static void test_backtest_command(void **state)
     int fd = mkstemp(h5);
     assert_true(fd >= 0);
     remove(h5);
-    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters.yaml --until 2021 "
+    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters-v1.yaml --until 2021 "
                          "-n 2000 -t 2 -o %s", bin(), h5), 0);
     expect_in(out, "forecast 2022-2023");
     expect_in(out, "requests      2022       981");
@@ -283,14 +283,14 @@ static void test_backtest_command(void **state)
     struct stat sb;
     assert_int_equal(stat(h5, &sb), 0);
     /* Without --force the file is not replaced. */
-    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters.yaml --until 2021 "
+    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters-v1.yaml --until 2021 "
                          "-n 100 -o %s", bin(), h5), 2);
     expect_in(out, "--force");
     remove(h5);
-    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters.yaml --until 2023",
+    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters-v1.yaml --until 2023",
                          bin()), 2);
     expect_in(out, "history.csv before its last");
-    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters.yaml", bin()), 2);
+    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters-v1.yaml", bin()), 2);
     expect_in(out, "--until YEAR is required");
 }
 

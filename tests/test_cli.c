@@ -56,7 +56,7 @@ static void test_bad_usage_exits_2(void **state)
 {
     (void)state;
     char out[8192];
-    const char *sc = "scenarios/kirklees-clusters.yaml";
+    const char *sc = "scenarios/kirklees-clusters-v1.yaml";
     assert_int_equal(run(out, sizeof out, "%s run %s -n zero -o %s/x.h5", bin(), sc, tmpdir), 2);
     assert_non_null(strstr(out, "-n: expected a whole number"));
     assert_int_equal(run(out, sizeof out, "%s run %s -n 0 -o %s/x.h5", bin(), sc, tmpdir), 2);
@@ -82,7 +82,7 @@ static void test_bad_scenario_names_file_and_line(void **state)
     int st = run(out, sizeof out,
                  "ln -sfn \"$PWD/scenarios/data\" %s/data && "
                  "sed 's/p_assess: {dist: fit}/p_assess: {dist: fixed, value: 1.4}/' "
-                 "scenarios/kirklees-clusters.yaml > %s && grep -n 'value: 1.4' %s | cut -d: -f1",
+                 "scenarios/kirklees-clusters-v1.yaml > %s && grep -n 'value: 1.4' %s | cut -d: -f1",
                  tmpdir, path, path);
     assert_int_equal(st, 0);
     int line = atoi(out);
@@ -168,13 +168,13 @@ static void test_stale_temporary_files_cleaned(void **state)
     (void)state;
     char out[16384];
     assert_int_equal(run(out, sizeof out, "touch %s/k.h5.tmp.999999 %s/k.h5.tmp.1", tmpdir, tmpdir), 0);
-    assert_int_equal(run(out, sizeof out, "%s run scenarios/kirklees-clusters.yaml -n 100 -o %s/k.h5 "
+    assert_int_equal(run(out, sizeof out, "%s run scenarios/kirklees-clusters-v1.yaml -n 100 -o %s/k.h5 "
                          "--quiet", bin(), tmpdir), 0);
     assert_int_equal(run(out, sizeof out, "ls %s | grep -c 'k.h5.tmp'", tmpdir), 0);
     assert_int_equal(atoi(out), 1);
     assert_int_equal(run(out, sizeof out, "ls %s/k.h5.tmp.1 && rm %s/k.h5.tmp.1", tmpdir, tmpdir), 0);
     /* kill -9 in the middle of a run: no result, and the next run starts clean. */
-    run(out, sizeof out, "%s run scenarios/kirklees-clusters.yaml -n 200000 -o %s/killed.h5 --quiet & "
+    run(out, sizeof out, "%s run scenarios/kirklees-clusters-v1.yaml -n 200000 -o %s/killed.h5 --quiet & "
         "sleep 1; kill -9 $! ; wait $! ; ls %s | grep -c killed.h5", bin(), tmpdir, tmpdir);
     assert_int_equal(atoi(out), 0);
 }
@@ -185,12 +185,12 @@ static void test_full_disk_and_interrupt_leave_nothing(void **state)
 {
     (void)state;
     char out[16384];
-    int st = run(out, sizeof out, "ulimit -f 200; %s run scenarios/kirklees-clusters.yaml -n 2000 "
+    int st = run(out, sizeof out, "ulimit -f 200; %s run scenarios/kirklees-clusters-v1.yaml -n 2000 "
                  "-o %s/full.h5 --quiet", bin(), tmpdir);
     assert_int_equal(st, 1);
     assert_non_null(strstr(out, "File too large"));
     assert_non_null(strstr(out, "full.h5"));
-    st = run(out, sizeof out, "{ %s run scenarios/kirklees-clusters.yaml -n 300000 -o %s/int.h5 "
+    st = run(out, sizeof out, "{ %s run scenarios/kirklees-clusters-v1.yaml -n 300000 -o %s/int.h5 "
              "--quiet & sleep 1; kill -INT $!; wait $!; }", bin(), tmpdir);
     assert_int_equal(st, 130);
     assert_non_null(strstr(out, "interrupted; no result was written"));
@@ -272,7 +272,7 @@ static void test_threads_give_identical_files(void **state)
 {
     (void)state;
     char out[16384];
-    const char *sc = "scenarios/kirklees-clusters.yaml";
+    const char *sc = "scenarios/kirklees-clusters-v1.yaml";
     assert_int_equal(run(out, sizeof out, "%s run %s -n 3000 -t 1 -o %s/t1.h5 --quiet", bin(), sc,
                          tmpdir), 0);
     assert_int_equal(strlen(out), 0);   /* --quiet prints nothing */
@@ -299,7 +299,7 @@ static void test_no_overwrite_without_force(void **state)
     assert_non_null(f);
     fputs("precious", f);
     fclose(f);
-    const char *sc = "scenarios/kirklees-no-change.yaml";
+    const char *sc = "scenarios/kirklees-no-change-v1.yaml";
     assert_int_equal(run(out, sizeof out, "%s run %s -n 200 -o %s", bin(), sc, path), 2);
     assert_non_null(strstr(out, "--force"));
     assert_int_equal(run(out, sizeof out, "cat %s", path), 0);

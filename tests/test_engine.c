@@ -34,7 +34,7 @@
 #include "sendcast/summary.h"
 #include "test_util.h"
 
-#define KIRKLEES "scenarios/kirklees-clusters.yaml"
+#define KIRKLEES "scenarios/kirklees-clusters-v1.yaml"
 #define ONE_CLUSTER "tests/data/simulate/one-cluster.yaml"
 
 typedef struct run {

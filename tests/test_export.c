@@ -58,7 +58,7 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     snprintf(h5, sizeof h5, "%s/kc.h5", dir);
-    if (run(out, sizeof out, "%s run scenarios/kirklees-clusters.yaml -n %d -o %s --quiet",
+    if (run(out, sizeof out, "%s run scenarios/kirklees-clusters-v1.yaml -n %d -o %s --quiet",
             bin(), NTRAJ, h5)) {
         fprintf(stderr, "%s", out);
         return -1;
@@ -84,7 +84,7 @@ static void test_read_shapes(void **state)
     assert_int_equal(r->year[0], 2024);
     assert_int_equal(r->nclusters, 17);
     assert_int_equal(r->nareas, 4);
-    assert_string_equal(r->scenario_name, "kirklees-clusters");
+    assert_string_equal(r->scenario_name, "kirklees-clusters-v1");
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_spend");
     assert_non_null(m);
     assert_non_null(m->traj);
@@ -166,7 +166,7 @@ static void test_refuses_other_kinds_and_newer_formats(void **state)
     snprintf(bt, sizeof bt, "%s/bt.h5", dir);
     snprintf(newer, sizeof newer, "%s/newer.h5", dir);
     assert_int_equal(run(out, sizeof out, "%s compare %s %s -o %s --quiet", bin(), h5, h5, cmp), 0);
-    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters.yaml --until "
+    assert_int_equal(run(out, sizeof out, "%s backtest scenarios/kirklees-clusters-v1.yaml --until "
                          "2021 -n 50 -o %s --quiet", bin(), bt), 0);
     assert_int_equal(run(out, sizeof out, "cp %s %s", h5, newer), 0);
     set_format_version(newer, SC_FORMAT_VERSION + 1);

@@ -313,7 +313,7 @@ static void test_kirklees_against_independent_fit(void **state)
 {
     (void)state;
     sc_fit_result res;
-    sc_params *pr = read_fit("scenarios/kirklees-clusters.yaml", &res);
+    sc_params *pr = read_fit("scenarios/kirklees-clusters-v1.yaml", &res);
     sc_dist p[SC_NPARAMS];
     dists(pr, p);
     const sc_fit_nb *f = &res.trend;

@@ -57,9 +57,9 @@ static int setup(void **state)
     snprintf(kc2, sizeof kc2, "%s/kc2.h5", dir);
     snprintf(html, sizeof html, "%s/report.html", dir);
     int rc = run(out, sizeof out,
-                 "%s run scenarios/kirklees-no-change.yaml -n %d -o %s --quiet && "
-                 "%s run scenarios/kirklees-clusters.yaml -n %d -o %s --quiet && "
-                 "%s run scenarios/kirklees-clusters.yaml -n %d -s 3 -o %s --quiet && "
+                 "%s run scenarios/kirklees-no-change-v1.yaml -n %d -o %s --quiet && "
+                 "%s run scenarios/kirklees-clusters-v1.yaml -n %d -o %s --quiet && "
+                 "%s run scenarios/kirklees-clusters-v1.yaml -n %d -s 3 -o %s --quiet && "
                  "%s report %s --compare %s -o %s",
                  bin(), NTRAJ, nc, bin(), NTRAJ, kc, bin(), NTRAJ, kc2, bin(), kc, nc, html);
     if (rc) {

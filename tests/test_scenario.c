@@ -218,8 +218,8 @@ static int teardown(void **state)
 static void test_kirklees_clusters(void **state)
 {
     (void)state;
-    sc_scenario *s = read_ok("scenarios/kirklees-clusters.yaml");
-    assert_string_equal(s->name, "kirklees-clusters");
+    sc_scenario *s = read_ok("scenarios/kirklees-clusters-v1.yaml");
+    assert_string_equal(s->name, "kirklees-clusters-v1");
     assert_int_equal(s->base_year, 2023);
     assert_int_equal(s->horizon, 6);
     assert_int_equal(s->trajectories, 10000);
@@ -337,7 +337,7 @@ static void test_kirklees_clusters(void **state)
     assert_string_equal(s->param[SC_P_CLUSTER_EFFECT].status, "expert prior");
 
     assert_int_equal(s->nfiles, 6);   /* the scenario, 4 CSVs and history.csv */
-    assert_string_equal(s->files[0].path, "scenarios/kirklees-clusters.yaml");
+    assert_string_equal(s->files[0].path, "scenarios/kirklees-clusters-v1.yaml");
     assert_string_equal(s->files[2].path, "scenarios/data/kirklees/clusters.csv");
     const sc_input *in = find_input(s, "finance.grant", "", 2025);
     assert_string_equal(in->status, "published");
@@ -352,8 +352,8 @@ static void test_kirklees_clusters(void **state)
 static void test_kirklees_no_change(void **state)
 {
     (void)state;
-    sc_scenario *s = read_ok("scenarios/kirklees-no-change.yaml");
-    assert_string_equal(s->name, "kirklees-no-change");
+    sc_scenario *s = read_ok("scenarios/kirklees-no-change-v1.yaml");
+    assert_string_equal(s->name, "kirklees-no-change-v1");
     assert_int_equal(s->nclusters, 17);
     for (int t = 0; t <= s->horizon; t++)
         assert_close(s->ramp[t], 0, 0);
@@ -1016,7 +1016,7 @@ static void test_allocation_failures(void **state)
 {
     (void)state;
     fail_each_allocation(MINIMAL);
-    fail_each_allocation("scenarios/kirklees-clusters.yaml");
+    fail_each_allocation("scenarios/kirklees-clusters-v1.yaml");
     sc_scenario_free(NULL);
 }
 
@@ -1283,7 +1283,7 @@ static void test_history_sen2_preread(void **state)
     assert_string_equal(a->history.sen2.sha256[0], b->history.sen2.sha256[0]);
     sc_scenario_free(b);
     b = NULL;
-    for (const char *path = "scenarios/kirklees-clusters.yaml"; path; path = NULL) {
+    for (const char *path = "scenarios/kirklees-clusters-v1.yaml"; path; path = NULL) {
         assert_int_equal(sc_scenario_read_with(path, &o, &b, &e), SC_OK);   /* CSV: ignored */
         sc_scenario_free(b);
     }

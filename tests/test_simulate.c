@@ -390,7 +390,7 @@ static void put_records(void *ctx, long first, long count, const double *rows)
 static void test_threads_and_replay_identical(void **state)
 {
     (void)state;
-    sc_scenario *s = load("scenarios/kirklees-clusters.yaml");
+    sc_scenario *s = load("scenarios/kirklees-clusters-v1.yaml");
     sc_params *p = resolve(s);
     const long n = 600;
     sc_layout l;
@@ -428,7 +428,7 @@ static void test_threads_and_replay_identical(void **state)
 static void test_trace_matches_full_run(void **state)
 {
     (void)state;
-    sc_scenario *s = load("scenarios/kirklees-clusters.yaml");
+    sc_scenario *s = load("scenarios/kirklees-clusters-v1.yaml");
     sc_params *p = resolve(s);
     sc_layout l;
     sc_layout_init(&l, s);
@@ -483,8 +483,8 @@ static void test_trace_matches_full_run(void **state)
 static void test_policies_share_draws(void **state)
 {
     (void)state;
-    sc_scenario *on = load("scenarios/kirklees-clusters.yaml");
-    sc_scenario *off = load("scenarios/kirklees-no-change.yaml");
+    sc_scenario *on = load("scenarios/kirklees-clusters-v1.yaml");
+    sc_scenario *off = load("scenarios/kirklees-no-change-v1.yaml");
     sc_params *pon = resolve(on), *poff = resolve(off);
     sc_layout l;
     sc_layout_init(&l, on);
