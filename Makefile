@@ -22,7 +22,7 @@ CC       = mpicc
 BUILD    = build/mpi
 endif
 PKGS     = gsl hdf5 libfyaml nettle xlsxwriter plplot zlib libzip
-VERSION  = 0.2.0
+VERSION  = 0.3.0
 
 # Debian packages the build, the tests and the model check need. `make deps`
 # installs the ones that are missing (as root, on a fresh Debian 12 machine).

@@ -742,7 +742,7 @@ def simulate(sc, n, rng):
             b = th["phi"] * b
             G = gamma_mean1(rng, var_g)                     # 3. transient multiplier
             with np.errstate(divide="ignore"):
-                omega = eta + np.log(G) - np.log(G_prev)    # 4. the council's request surprise
+                omega = dl + np.log(G) - np.log(G_prev)     # 4. the year's request surprise
             G_prev = G
             u = th["rho_u"] * u + th["sigma_u"] * np.sqrt(1.0 - th["rho_u"] ** 2) * rng.standard_normal(n)
             psi = th["sigma_psi"] * rng.standard_normal(n)
@@ -1452,10 +1452,10 @@ def self_test_v2_factors(st, sc, sim):
         path = th["l0"] + t * th["beta"] + th["b0"] * gsum + f2["dl"][:, :t].sum(1)
         err = max(err, float(np.abs(f2["ell"][:, t - 1] - path).max()))
     st.exact("l_t = l0 + t beta + b0 (1 + phi + .. + phi^(t-1)) + sum of increments", err)
-    # omega_t = eta + ln G_t - ln G_{t-1} (the council's surprise, no national shock), draw by draw.
+    # omega_t = delta + eta + ln G_t - ln G_{t-1}, draw by draw.
     Gs = np.concatenate([f2["G0"][:, None], f2["G"]], axis=1)
-    st.exact("omega_t = eta_t + ln G_t - ln G_t-1",
-             float(np.abs(f2["omega"] - f2["eta"] - np.diff(np.log(Gs), axis=1)).max()))
+    st.exact("omega_t = delta_t + eta_t + ln G_t - ln G_t-1",
+             float(np.abs(f2["omega"] - f2["dl"] - np.diff(np.log(Gs), axis=1)).max()))
     # AR(1) deviations, when their coefficients are fixed (as the fit gives them).
     fixed = lambda *names: all(pr[k][0] == "fixed" for k in names)
     if fixed("assess_persistence", "assess_sd"):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The same run with 1, 2 and 3 MPI ranks (and with 1 and 2 threads a rank)
 # gives bit-identical HDF5 files (tests/h5_same.py), and a rank count that
-# does not divide the trajectories evenly changes nothing; so does a back-test.
+# does not divide the trajectories evenly changes nothing; so does a back-test, and a
+# calibration.
 # Prints the usual
 # closing line "N passed, N failed".
 set -u
@@ -75,6 +76,16 @@ if [ -x build/sendcast ]; then
     check "plain build, bounded, runs" build/sendcast run "$sc" -n 3001 -o "$dir/pb.h5" --quiet --memory 1
     check "bounded: 3 ranks = plain build" /usr/bin/python3 tests/h5_same.py "$dir/pb.h5" "$dir/b3.h5"
 fi
+# The calibration spreads its forecasts over ranks: the same scores and cases on 1 and 3
+# ranks (on the synthetic releases, two origins, small runs).
+cal() {  # ranks output
+    "${mpi[@]}" -np "$1" "$bin" calibrate --sen2 tests/data/sen2/r2022.zip \
+        --sen2 tests/data/sen2/r2025.zip --origins 2020-2021 --horizon 2 -n 200 -t 1 -o "$2" --quiet
+}
+check "calibrate, 1 rank runs" cal 1 "$dir/c1.h5"
+check "calibrate, 3 ranks run" cal 3 "$dir/c3.h5"
+check "calibrate: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/c1.h5" "$dir/c3.h5"
+
 # The comparison can fail: another seed gives another file.
 differs() { ! /usr/bin/python3 tests/h5_same.py "$1" "$2" >/dev/null; }
 check "seed 7 runs on 2 ranks" "${mpi[@]}" -np 2 "$bin" run "$sc" -n "$n" -s 7 -o "$dir/s7.h5" --quiet

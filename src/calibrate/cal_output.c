@@ -60,7 +60,7 @@ static void score_cell(const cal_work *work, long nwork, const double *blocks, i
                        double *buf, sc_calibrate_cell *out)
 {
     double *own = buf, *grow = buf + nwork, *line = buf + 2 * nwork;
-    long n = 0, nn = 0;
+    long n = 0, nown = 0, nn = 0;
     double in50 = 0, in90 = 0, crps = 0;
     memset(out, 0, sizeof *out);
     for (long k = 0; k < nwork; k++) {
@@ -74,7 +74,7 @@ static void score_cell(const cal_work *work, long nwork, const double *blocks, i
         int bin = (int)(c[CASE_PIT] * SC_CAL_NBINS);
         out->pit_hist[bin < SC_CAL_NBINS ? bin : SC_CAL_NBINS - 1] += 1;
         if (y > 0) {
-            own[n] = ape(c[CASE_Q50], y);
+            own[nown++] = ape(c[CASE_Q50], y);
             if (!isnan(c[CASE_NAIVE_GROWTH]) && !isnan(c[CASE_NAIVE_LINE])) {
                 grow[nn] = ape(c[CASE_NAIVE_GROWTH], y);
                 line[nn] = ape(c[CASE_NAIVE_LINE], y);
@@ -92,11 +92,6 @@ static void score_cell(const cal_work *work, long nwork, const double *blocks, i
     out->crps = crps / (double)n;
     for (int b = 0; b < SC_CAL_NBINS; b++)
         out->pit_hist[b] /= (double)n;
-    long nown = 0;
-    for (long k = 0; k < nwork; k++) {   /* own APEs were written for y > 0 only */
-        const double *c = case_at(blocks + (size_t)k * CAL_BLOCK, m, h);
-        nown += !work[k].status && !isnan(c[CASE_OBS]) && !isnan(c[CASE_PIT]) && c[CASE_OBS] > 0;
-    }
     out->mape = mean_of(own, nown);
     out->mape_growth = mean_of(grow, nn);
     out->mape_line = mean_of(line, nn);

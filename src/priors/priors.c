@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/stats.h"
 
 /* A prior worth PRIOR_YEARS years on each national yearly shock's sd. */
 #define PRIOR_YEARS 4.0
@@ -171,6 +172,23 @@ static void national_mean(const sc_panel_series *s, int n, const sc_priors *p, y
         }
         out[y] = count ? sum / count : NAN;
     }
+}
+
+/* sqrt(pi / 2): the median's standard error over the mean's, for normal data. */
+#define MEDIAN_SE_FACTOR 1.2533141373155001
+
+/* The median of the non-NaN values of x[0..n) (NaN when none). */
+static double median_of(const double *x, int n)
+{
+    double v[64];
+    int m = 0;
+    for (int i = 0; i < n && m < 64; i++)
+        if (!isnan(x[i]))
+            v[m++] = x[i];
+    if (!m)
+        return NAN;
+    sc_stats_sort(v, (size_t)m);
+    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
 }
 
 /* Mean of the non-NaN values of x[from..n), their count, and the sd with a
@@ -467,6 +485,19 @@ static void fit_kappa(sc_priors *p, const sc_panel_series *s, int n)
     p->kappa = slope < 0 ? -slope : 0;
 }
 
+/* The national plans per request: its mean and yearly shock, once the
+ * national requests' own surprise is taken out (kappa x the year's growth
+ * beyond the trend), since the year step takes it out through omega. */
+static void national_ratio_shocks(sc_priors *p)
+{
+    double adjusted[64];
+    int n = p->nyears < 64 ? p->nyears : 64;
+    for (int i = 0; i < n; i++)
+        adjusted[i] = p->ratio[i] + (isnan(p->growth[i]) ? 0 : p->kappa * (p->growth[i] - p->beta_hat));
+    int nr = mean_and_prior_sd(adjusted, 0, n, PRIOR_RATIO_SD, &p->ratio_mean, &p->psi_sd);
+    p->ratio_mean_se = nr ? p->psi_sd / sqrt(nr) : 0;
+}
+
 /* ---- the whole fit ----------------------------------------------------- */
 
 static int count_requests(const sc_panel_series *s, int last_year)
@@ -513,18 +544,24 @@ int sc_priors_fit(const sc_panel_series *series, int n, int last_year, sc_priors
     }
     p->delta_nu = PRIOR_YEARS + ng - 1;
     p->delta_s2 = sd * sd;
-    p->beta_se = sd / sqrt(ng);
+    /* The trend is the median of the national growths: one extraordinary year
+     * (2020's fall) moves it little, while the spread (sd, about the mean)
+     * keeps every year. The median's standard error is about sqrt(pi/2) of
+     * the mean's. */
+    p->beta_hat = median_of(p->growth, p->nyears);
+    p->beta_se = MEDIAN_SE_FACTOR * sd / sqrt(ng);
     for (int i = 0; i < p->nyears; i++)
         p->index[i] = i ? p->index[i - 1] + (isnan(p->growth[i]) ? p->beta_hat : p->growth[i]) : 0;
 
-    int nr = mean_and_prior_sd(p->ratio, 0, p->nyears, PRIOR_RATIO_SD, &p->ratio_mean, &p->psi_sd);
-    p->ratio_mean_se = nr ? p->psi_sd / sqrt(nr) : 0;
     int from = p->nyears > NETLEAVE_WINDOW ? p->nyears - NETLEAVE_WINDOW : 0;
     double ignored;
     int nl = mean_and_prior_sd(p->netleave, from, p->nyears, PRIOR_NETLEAVE_SD,
                                &p->netleave_mean, &ignored);
     int nall = mean_and_prior_sd(p->netleave, 0, p->nyears, PRIOR_NETLEAVE_SD, &ignored, &p->chi_sd);
     p->netleave_mean_se = nl ? p->chi_sd / sqrt(nl) : 0;
+    int nr = 0;
+    for (int i = 0; i < p->nyears; i++)
+        nr += !isnan(p->ratio[i]);
     if (!nr || !nall) {
         rc = SC_ERROR(e, SC_EINPUT, "national priors need new plans and plans in place up to %d",
                       last_year);
@@ -534,6 +571,7 @@ int sc_priors_fit(const sc_panel_series *series, int n, int last_year, sc_priors
     rc = fit_trend(p, series, n, e);
     if (!rc) {
         fit_kappa(p, series, n);
+        national_ratio_shocks(p);
         rc = fit_ar(p, series, n, sc_priors_ratio_series, (double[]){ 0.1, 0.3, 0.2 },
                     &p->ratio_ar, "the plans-per-request priors", e);
     }

@@ -133,10 +133,10 @@ static void district_year(sc_sim_workspace *w, uint64_t seed, long i, int t)
     d->level += p->national_trend + d->trend_dev + d->delta + d->eta;
     d->trend_dev *= p->phi;
     double log_g = log_transient(w, seed, i, t);
-    /* The council's own surprise: the national shock's effect on plans per
-     * request is in the national shock psi (kappa is fitted on year-demeaned
-     * data, docs/model.md 5). */
-    d->omega = d->eta + log_g - d->log_g;
+    /* The year's request surprise, national and the council's own; the
+     * national shock psi of plans per request is estimated with this
+     * response taken out (docs/model.md 5). */
+    d->omega = d->delta + d->eta + log_g - d->log_g;
     d->log_g = log_g;
 
     double rho = p->assess_rho;
