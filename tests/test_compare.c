@@ -55,10 +55,10 @@ static int setup(void **state)
     snprintf(kc, sizeof kc, "%s/kc.h5", dir);
     snprintf(kc2, sizeof kc2, "%s/kc2.h5", dir);
     snprintf(kc_short, sizeof kc_short, "%s/kc_short.h5", dir);
-    return make_run("kirklees-no-change", NTRAJ, NULL, nc)
-           || make_run("kirklees-clusters", NTRAJ, NULL, kc)
-           || make_run("kirklees-clusters", NTRAJ, "7", kc2)
-           || make_run("kirklees-clusters", NTRAJ / 2, NULL, kc_short);
+    return make_run("kirklees-no-change-v1", NTRAJ, NULL, nc)
+           || make_run("kirklees-clusters-v1", NTRAJ, NULL, kc)
+           || make_run("kirklees-clusters-v1", NTRAJ, "7", kc2)
+           || make_run("kirklees-clusters-v1", NTRAJ / 2, NULL, kc_short);
 }
 
 static int teardown(void **state)
