@@ -24,7 +24,7 @@ Nothing here calls into the engine except its command line; the scenario is
 re-read from YAML and CSV independently.
 
 Two models are implemented, chosen by the scenario's top-level `model:` key:
-absent or 1, model v1 (MODEL.md: /work/shared/MODEL.md, which docs/model.md calls
+absent or 1, model v1 (docs/model-v1.md, which docs/model.md calls
 docs/model-v1.md); 2, model v2 (docs/model.md sections 2-3: the parameter layer
 and the year step, with v1's money unchanged). Both share one scenario reader,
 one year step for the flows they have in common (diversion, issue, placement,
