@@ -277,16 +277,9 @@ static int add_file(scn_ctx *r, char *path, char *text, size_t len)
     return SC_OK;
 }
 
-int scn_file_open(scn_ctx *r, const scn_val *ref, const char *what, const sc_file **out)
+/* Read the file at path (owned: freed on failure) into the scenario's files. */
+static int load_file(scn_ctx *r, const scn_val *ref, char *path, const sc_file **out)
 {
-    char rel[1024];
-    if (scn_str(r, ref, rel, sizeof rel))
-        return SC_EINPUT;
-    if (!rel[0])
-        return SCN_ERR(r, ref, "expected the path of %s, got an empty string", what);
-    char *path = display_path(r, rel);
-    if (!path)
-        return SCN_NOMEM(r);
     char *text;
     size_t len;
     int err = sc_file_read(path, (size_t)SCN_MAX_FILE_BYTES, &text, &len);
@@ -302,47 +295,53 @@ int scn_file_open(scn_ctx *r, const scn_val *ref, const char *what, const sc_fil
     return SC_OK;
 }
 
-int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out)
+/* The path `ref` names, relative to the scenario (*path owned by the caller). */
+static int ref_path(scn_ctx *r, const scn_val *ref, const char *what, char **path)
 {
     char rel[1024];
     if (scn_str(r, ref, rel, sizeof rel))
         return SC_EINPUT;
     if (!rel[0])
-        return SCN_ERR(r, ref, "expected the path of a CSV file, got an empty string");
-    char *path = display_path(r, rel);
-    if (!path)
-        return SCN_NOMEM(r);
+        return SCN_ERR(r, ref, "expected the path of %s, got an empty string", what);
+    *path = display_path(r, rel);
+    return *path ? SC_OK : SCN_NOMEM(r);
+}
+
+int scn_file_open(scn_ctx *r, const scn_val *ref, const char *what, const sc_file **out)
+{
+    char *path;
+    int rc = ref_path(r, ref, what, &path);
+    return rc ? rc : load_file(r, ref, path, out);
+}
+
+int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out)
+{
+    char *path;
+    int rc0 = ref_path(r, ref, "a CSV file", &path);
+    if (rc0)
+        return rc0;
     for (int i = 0; i < r->ncsv; i++)
         if (strcmp(r->csv[i]->path, path) == 0) {
             sc_free(path);
             *out = r->csv[i];
             return SC_OK;
         }
-    char *text;
-    size_t len;
-    int err = sc_file_read(path, (size_t)SCN_MAX_FILE_BYTES, &text, &len);
-    if (err) {
-        int rc = err == ENOMEM ? SCN_NOMEM(r)
-                               : SCN_ERR(r, ref, "cannot read %s: %s", path, strerror(err));
-        sc_free(path);
-        return rc;
-    }
     scn_csv **list = sc_realloc(r->csv, (size_t)(r->ncsv + 1) * sizeof *list);
     scn_csv *t = sc_calloc(1, sizeof *t);
     if (list)
         r->csv = list;
     if (!list || !t) {
         sc_free(t);
-        sc_free(text);
         sc_free(path);
         return SCN_NOMEM(r);
     }
-    if (add_file(r, path, text, len)) {
+    const sc_file *f;
+    int rc = load_file(r, ref, path, &f);
+    if (rc) {
         sc_free(t);
-        return SC_ENOMEM;
+        return rc;
     }
-    const sc_file *f = &r->s->files[r->s->nfiles - 1];
-    int rc = scn_csv_parse(t, f->path, f->text, f->len, r->e);
+    rc = scn_csv_parse(t, f->path, f->text, f->len, r->e);
     if (rc) {
         sc_free(t);
         return rc == SC_EINPUT ? scn_ref_context(r, ref) : rc;

@@ -12,6 +12,8 @@
  */
 #include "s2_internal.h"
 
+#include "sendcast/alloc.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -230,4 +232,18 @@ const char *sc_sen2_role_name(int role)
 int s2_nomem(s2_ctx *c)
 {
     return SC_ERROR(c->e, SC_ENOMEM, "out of memory while reading the SEN2 releases");
+}
+
+void s2_ents_free(s2_ent *ent, int n)
+{
+    for (int i = 0; i < n; i++) {
+        s2_ent *t = &ent[i];
+        for (int k = 0; k < t->nnew; k++)
+            sc_free(t->new_codes[k]);
+        sc_free(t->new_codes);
+        sc_free(t->name);
+        sc_free(t->region_code);
+        sc_free(t->region_name);
+    }
+    sc_free(ent);
 }

@@ -211,16 +211,7 @@ void sc_sen2_free(sc_sen2 *p)
 {
     if (!p)
         return;
-    for (int i = 0; i < p->nent; i++) {
-        s2_ent *t = &p->ent[i];
-        for (int k = 0; k < t->nnew; k++)
-            sc_free(t->new_codes[k]);
-        sc_free(t->new_codes);
-        sc_free(t->name);
-        sc_free(t->region_code);
-        sc_free(t->region_name);
-    }
-    sc_free(p->ent);
+    s2_ents_free(p->ent, p->nent);
     for (int i = 0; i < p->nrel; i++)
         sc_free(p->rel[i].path);
     sc_free(p->rel);

@@ -580,16 +580,7 @@ int s2_read_release(s2_ctx *c, const char *path, int release)
 
 static void ctx_clear(s2_ctx *c)
 {
-    for (int i = 0; i < c->nent; i++) {
-        s2_ent *t = &c->ent[i];
-        for (int k = 0; k < t->nnew; k++)
-            sc_free(t->new_codes[k]);
-        sc_free(t->new_codes);
-        sc_free(t->name);
-        sc_free(t->region_code);
-        sc_free(t->region_name);
-    }
-    sc_free(c->ent);
+    s2_ents_free(c->ent, c->nent);
     for (size_t i = 0; i < c->nobs; i++)
         sc_free(c->obs[i].reason);
     sc_free(c->obs);

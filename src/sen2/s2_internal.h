@@ -159,6 +159,8 @@ typedef struct s2_ctx {
 } s2_ctx;
 
 int s2_nomem(s2_ctx *c);
+/* Free n entities and their array. */
+void s2_ents_free(s2_ent *ent, int n);
 /* The entity for a row: an LA by old code (else new code), a region by its
  * code (else name); created when new, names updated to the latest row. */
 int s2_entity(s2_ctx *c, int level, const char *old_code, const char *new_code,

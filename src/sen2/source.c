@@ -18,6 +18,7 @@
 #include <zip.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/text.h"
 
 #define S2_MAX_MEMBER_BYTES ((size_t)512 * 1024 * 1024)
 
@@ -143,47 +144,16 @@ int s2_source_has(const s2_source *s, const char *name)
 
 static int read_folder_file(const char *path, char **text, size_t *len, sc_error *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
-            return SC_ERROR_AT(e, path, 0, 0, "no such file");
-        return SC_ERROR_AT(e, path, 0, 0, "cannot open: %s", strerror(errno));
-    }
-    size_t cap = 0, used = 0;
-    char *buf = NULL;
-    int rc = SC_OK;
-    for (;;) {
-        if (used + 1 >= cap) {
-            size_t ncap = cap ? 2 * cap : 65536;
-            if (ncap > S2_MAX_MEMBER_BYTES) {
-                rc = SC_ERROR_AT(e, path, 0, 0, "larger than %zu MB: not a SEN2 file",
-                                 S2_MAX_MEMBER_BYTES >> 20);
-                break;
-            }
-            char *nb = sc_realloc(buf, ncap);
-            if (!nb) {
-                rc = nomem(e, path);
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t n = fread(buf + used, 1, cap - used - 1, f);
-        used += n;
-        if (n == 0) {
-            if (ferror(f))
-                rc = SC_ERROR(e, SC_EFAIL, "%s: cannot read: %s", path, strerror(errno));
-            break;
-        }
-    }
-    fclose(f);
-    if (rc) {
-        sc_free(buf);
-        return rc;
-    }
-    buf[used] = '\0';
-    *text = buf;
-    *len = used;
+    int err = sc_file_read(path, S2_MAX_MEMBER_BYTES, text, len);
+    if (err == ENOENT)
+        return SC_ERROR_AT(e, path, 0, 0, "no such file");
+    if (err == ENOMEM)
+        return nomem(e, path);
+    if (err == EFBIG)
+        return SC_ERROR_AT(e, path, 0, 0, "larger than %zu MB: not a SEN2 file",
+                           S2_MAX_MEMBER_BYTES >> 20);
+    if (err)
+        return SC_ERROR_AT(e, path, 0, 0, "cannot read: %s", strerror(err));
     return SC_OK;
 }
 
