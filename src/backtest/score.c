@@ -97,6 +97,11 @@ void sc_backtest_print(FILE *out, const sc_scenario *s, const sc_params *p,
         fprintf(out, "Trend fitted on %d years to %d: alpha %.4f (se %.4f), beta %.4f (se %.4f), "
                 "k %.4g\n", bt->fit.trend_data.n, bt->until, f->alpha, f->se_alpha, f->beta,
                 f->se_beta, f->k);
+    if (bt->fit.have_model2 && bt->fit.m2_priors_origin > bt->until)
+        fprintf(out, "NOTE: model 2's national priors (the scenario's `priors:`) were fitted on "
+                "years to %d, after %d: they have seen the years held out here. `sendcast "
+                "calibrate` back-tests every council on priors fitted up to each origin only "
+                "(docs/validation.md).\n", bt->fit.m2_priors_origin, bt->until);
     for (int id = 0; id < SC_NPARAMS; id++)
         if (bt->fit.after_until[id])
             fprintf(out, "NOTE: %s uses history after %d (none before): %s\n",
