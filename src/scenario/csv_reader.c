@@ -444,6 +444,11 @@ int scn_csv_provenance(scn_ctx *r, const scn_csv *t, int row, const scn_val *at,
     status[0] = source[0] = '\0';
     if (sc >= 0 && scn_csv_text(r, t, row, sc, status, SC_ID_MAX, at))
         return scn_fail(r);
+    if (status[0] && !scn_status_ok(status)) {
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column status: expected %s; got \"%s\"",
+                    scn_status_list, status);
+        return scn_ref_context(r, at);
+    }
     if (oc >= 0 && scn_csv_text(r, t, row, oc, source, SC_TEXT_MAX, at))
         return scn_fail(r);
     if (!status[0])

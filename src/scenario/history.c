@@ -256,7 +256,7 @@ int scn_history(scn_ctx *r, const scn_val *v)
     scn_val k[HK_N];
     char status[SC_ID_MAX] = "";
     if (scn_map(r, v, keys, HK_N, k) || pick_source(r, v, k)
-        || (k[HK_STATUS].n && scn_str(r, &k[HK_STATUS], status, sizeof status)))
+        || (k[HK_STATUS].n && scn_status(r, &k[HK_STATUS], status, sizeof status)))
         return scn_fail(r);
     int rc = k[HK_CSV].n ? history_csv(r, k, status)
                          : scn_history_sen2(r, &k[HK_SEN2], &k[HK_LA], status);

@@ -107,3 +107,22 @@ int scn_copy(char *dst, size_t cap, const char *src)
     memcpy(dst, src, n + 1);
     return 0;
 }
+
+/* The statuses a number may carry (docs/scenario.md): what a reader must
+ * know about where it came from. A note may follow in parentheses. */
+static const char *const statuses[] = { "published", "derived", "estimate", "assumption",
+                                        "illustrative", "expert prior", "fitted", "definition" };
+
+const char *const scn_status_list = "published, derived, estimate, assumption, illustrative, "
+                                    "expert prior, fitted or definition (a note may follow in "
+                                    "parentheses)";
+
+int scn_status_ok(const char *s)
+{
+    for (size_t k = 0; k < sizeof statuses / sizeof statuses[0]; k++) {
+        size_t n = strlen(statuses[k]);
+        if (strncmp(s, statuses[k], n) == 0 && (s[n] == '\0' || (s[n] == ' ' && s[n + 1] == '(')))
+            return 1;
+    }
+    return 0;
+}

@@ -273,7 +273,7 @@ static int keys_of(param_read *p, const scn_key *extra, int nextra, scn_val *out
         memcpy(keys + 3, extra, (size_t)nextra * sizeof *extra);
     if (scn_map(p->r, p->at, keys, 3 + nextra, out))
         return scn_fail(p->r);
-    if (out[1].n && scn_str(p->r, &out[1], p->d->status, sizeof p->d->status))
+    if (out[1].n && scn_status(p->r, &out[1], p->d->status, sizeof p->d->status))
         return scn_fail(p->r);
     if (out[2].n && scn_str(p->r, &out[2], p->d->source, sizeof p->d->source))
         return scn_fail(p->r);

@@ -112,6 +112,9 @@ enum { SCN_NUM_OK, SCN_NUM_BAD, SCN_NUM_NONFINITE };
 int scn_parse_number(const char *s, size_t len, double *out);
 /* Whether x is finite and inside d. */
 int scn_dom_ok(const scn_dom *d, double x);
+/* Whether s is a documented status (scn_status_list says which). */
+int scn_status_ok(const char *s);
+extern const char *const scn_status_list;
 /* Copy with a length check; 0 on success, -1 if it would not fit. */
 int scn_copy(char *dst, size_t cap, const char *src);
 
@@ -152,6 +155,8 @@ int scn_seq_next(const scn_val *v, void **it, int *index, scn_val *item);
 int scn_has_key(const scn_val *m, const char *k);
 
 int scn_str(scn_ctx *r, const scn_val *v, char *buf, size_t cap);
+/* A status (scn_status_ok), read into buf; SC_EINPUT naming what is allowed. */
+int scn_status(scn_ctx *r, const scn_val *v, char *buf, size_t cap);
 int scn_id(scn_ctx *r, const scn_val *v, char *buf, size_t cap);
 int scn_plain_number(scn_ctx *r, const scn_val *v, const scn_dom *d, double *out);
 int scn_int(scn_ctx *r, const scn_val *v, long long lo, long long hi, long long *out);

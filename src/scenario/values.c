@@ -61,7 +61,7 @@ static int inline_value(scn_ctx *r, const scn_val *v, const scn_dom *d, const ch
     char status[SC_ID_MAX] = "scenario", source[SC_TEXT_MAX] = "";
     if (scn_map(r, v, keys, 3, k) || scn_plain_number(r, &k[0], d, out))
         return scn_fail(r);
-    if (k[1].n && scn_str(r, &k[1], status, sizeof status))
+    if (k[1].n && scn_status(r, &k[1], status, sizeof status))
         return scn_fail(r);
     if (k[2].n && scn_str(r, &k[2], source, sizeof source))
         return scn_fail(r);

@@ -596,3 +596,12 @@ void scn_yaml_close(scn_ctx *r)
     r->fyp = NULL;
     r->diag = NULL;
 }
+
+int scn_status(scn_ctx *r, const scn_val *v, char *buf, size_t cap)
+{
+    if (scn_str(r, v, buf, cap))
+        return SC_EINPUT;
+    if (!scn_status_ok(buf))
+        return SCN_ERR(r, v, "expected a status: %s; got \"%s\"", scn_status_list, buf);
+    return SC_OK;
+}
