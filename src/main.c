@@ -18,11 +18,15 @@
 
 static const sc_cli_command commands[] = {
     {"run", sc_cli_run,
-     "sendcast run SCENARIO.yaml [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
-     "                    [-o FILE.h5] [--force] [--quiet] [--memory MB]\n"
-     "                    [--rank-error E | --exact-percentiles]\n"
+     "sendcast run SCENARIO.yaml [MORE.yaml ...] [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
+     "                    [-o FILE.h5] [--set PATH=VALUE ...] [--force] [--quiet]\n"
+     "                    [--memory MB] [--rank-error E | --exact-percentiles]\n"
      "  sendcast run SCENARIO.yaml --trajectory I --trace FILE.csv [-s SEED]\n"
-     "      simulate the scenario (MODEL.md v1) and write an HDF5 result file\n"
+     "      simulate the scenario (docs/model.md; model 1: docs/model-v1.md) and write an\n"
+     "      HDF5 result file; several scenarios: each to results/<its name>.h5\n"
+     "      --set PATH=VALUE  change one value of the scenario as it is read (any number,\n"
+     "                   table or lever: finance.grant.growth=0.03, bands.topup[2]=7000,\n"
+     "                   levers.NAME.effect.mean=0.3); repeatable (docs/scenario.md)\n"
      "      -n N         trajectories (overrides the scenario's `trajectories`)\n"
      "      -s SEED      random seed, 0..2^64-1 (overrides the scenario's `seed`)\n"
      "      -t THREADS   OpenMP threads (default: all cores); results never depend on it\n"

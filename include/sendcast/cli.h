@@ -76,6 +76,10 @@ typedef struct sc_cli_common {
     int threads;            /* 0: all cores */
     const char *output;     /* NULL: the command's default */
     int force, quiet;
+    /* --set PATH=VALUE, in order (commands that take it: SC_CLI_SET_LONG);
+     * sc_cli_common_clear frees them. */
+    sc_scenario_edit *sets;
+    int nsets;
 } sc_cli_common;
 
 #define SC_CLI_COMMON_SHORTS "n:s:t:o:"
@@ -84,13 +88,26 @@ typedef struct sc_cli_common {
     {"threads", required_argument, NULL, 't'}, {"output", required_argument, NULL, 'o'},    \
     {"force", no_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}
 
-/* Take opt if it is one of the common options: SC_OK with *taken 1, or
- * SC_EINPUT for a bad value; *taken 0 otherwise. */
+/* --set PATH=VALUE (docs/scenario.md, "Overrides"), for the commands that
+ * read scenarios to run them: the option 'S' that sc_cli_common_option takes. */
+#define SC_CLI_SET_LONG {"set", required_argument, NULL, 'S'}
+#define SC_CLI_MAX_SETS 64
+
+/* Take opt if it is one of the common options (or --set): SC_OK with *taken
+ * 1, or SC_EINPUT for a bad value; *taken 0 otherwise. */
 int sc_cli_common_option(int opt, const char *arg, sc_cli_common *c, int *taken, sc_error *e);
+/* Append one --set PATH=VALUE to c (SC_EINPUT: malformed, or too many). */
+int sc_cli_add_set(sc_cli_common *c, const char *arg, sc_error *e);
+void sc_cli_common_clear(sc_cli_common *c);
 
 /* Read a scenario, with -n (when > 0) and -s (when given) in place of its
- * own trajectories and seed: part of reading it, before anything shares it. */
+ * own trajectories and seed, and every --set applied as it is read (the
+ * scenario is then read-only like any other): part of reading it, before
+ * anything shares it. extra (nextra of them) are applied after c's. */
 int sc_cli_read_scenario(const char *path, const sc_cli_common *c, sc_scenario **out,
                          sc_error *e);
+int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,
+                              const sc_scenario_edit *extra, int nextra, sc_scenario **out,
+                              sc_error *e);
 
 #endif

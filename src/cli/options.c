@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sendcast/alloc.h"
 #include "sendcast/cli.h"
 
 int sc_cli_getopt(int argc, char **argv, const char *shorts, const struct option *longs,
@@ -72,15 +73,60 @@ int sc_cli_common_option(int opt, const char *arg, sc_cli_common *c, int *taken,
     case 'o': c->output = arg; break;
     case 'f': c->force = 1; break;
     case 'q': c->quiet = 1; break;
+    case 'S': st = sc_cli_add_set(c, arg, e); break;
     default: *taken = 0;
     }
     return st;
 }
 
+int sc_cli_add_set(sc_cli_common *c, const char *arg, sc_error *e)
+{
+    if (c->nsets >= SC_CLI_MAX_SETS)
+        return SC_ERROR(e, SC_EINPUT, "--set: at most %d of them", SC_CLI_MAX_SETS);
+    sc_scenario_edit *x = sc_realloc(c->sets, (size_t)(c->nsets + 1) * sizeof *x);
+    if (!x)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory for --set");
+    c->sets = x;
+    int st = sc_scenario_edit_parse(arg, &c->sets[c->nsets], e);
+    if (st == SC_OK)
+        c->nsets++;
+    return st;
+}
+
+void sc_cli_common_clear(sc_cli_common *c)
+{
+    sc_free(c->sets);
+    c->sets = NULL;
+    c->nsets = 0;
+}
+
 int sc_cli_read_scenario(const char *path, const sc_cli_common *c, sc_scenario **out,
                          sc_error *e)
 {
-    int st = sc_scenario_read(path, out, e);
+    return sc_cli_read_scenario_with(path, c, NULL, 0, out, e);
+}
+
+int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,
+                              const sc_scenario_edit *extra, int nextra, sc_scenario **out,
+                              sc_error *e)
+{
+    sc_scenario_read_options ro;
+    sc_scenario_read_options_init(&ro);
+    sc_scenario_edit *all = NULL;
+    int n = c->nsets + nextra;
+    if (n > 0) {
+        all = sc_calloc((size_t)n, sizeof *all);
+        if (!all)
+            return SC_ERROR(e, SC_ENOMEM, "out of memory for the scenario's overrides");
+        if (c->nsets)
+            memcpy(all, c->sets, (size_t)c->nsets * sizeof *all);
+        if (nextra)
+            memcpy(all + c->nsets, extra, (size_t)nextra * sizeof *all);
+    }
+    ro.edits = all;
+    ro.nedits = n;
+    int st = sc_scenario_read_with(path, &ro, out, e);
+    sc_free(all);
     if (st == SC_OK && c->trajectories > 0)
         (*out)->trajectories = c->trajectories;
     if (st == SC_OK && c->seed_given)

@@ -252,9 +252,9 @@ int scn_csv_col(const scn_csv *t, const char *name)
 }
 
 /* The path as the user sees it: the scenario's folder joined with rel. */
-static char *display_path(const scn_ctx *r, const char *rel)
+static char *display_path(const scn_ctx *r, const scn_val *ref, const char *rel)
 {
-    const char *dir = rel[0] == '/' ? "" : r->dir;
+    const char *dir = rel[0] == '/' ? "" : scn_dir_of(r, ref);
     size_t n = strlen(dir) + strlen(rel) + 1;
     char *p = sc_malloc(n);
     if (p)
@@ -284,7 +284,7 @@ int scn_file_open(scn_ctx *r, const scn_val *ref, const char *what, const sc_fil
         return SC_EINPUT;
     if (!rel[0])
         return SCN_ERR(r, ref, "expected the path of %s, got an empty string", what);
-    char *path = display_path(r, rel);
+    char *path = display_path(r, ref, rel);
     if (!path)
         return SCN_NOMEM(r);
     char *text;
@@ -309,7 +309,7 @@ int scn_csv_open(scn_ctx *r, const scn_val *ref, scn_csv **out)
         return SC_EINPUT;
     if (!rel[0])
         return SCN_ERR(r, ref, "expected the path of a CSV file, got an empty string");
-    char *path = display_path(r, rel);
+    char *path = display_path(r, ref, rel);
     if (!path)
         return SCN_NOMEM(r);
     for (int i = 0; i < r->ncsv; i++)
