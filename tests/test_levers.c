@@ -223,7 +223,7 @@ static void lever_bad(const char *from, const char *to, const char *at, const ch
 static void test_bad_levers(void **state)
 {
     (void)state;
-    lever_bad("on: requests", "on: request", "on: request", "one of requests, assessment");
+    lever_bad("changes: requests", "changes: request", "changes: request", "one of requests, assessment");
     lever_bad("setting: independent", "setting: private", "setting: private",
               "expected a setting");
     lever_bad("    start: 2025\n    ramp: 2", "    start: 2027\n    ramp: 2", "start: 2027",
@@ -242,13 +242,13 @@ static void test_bad_levers(void **state)
               "ramp: 3", "takes no 'ramp'");
     lever_bad("    places: {2024: 12, 2026: 14}", "    places: {2025: 12}", "2025: 12",
               "the places of the start year 2024");
-    lever_bad("  fees:", "  cluster_working:", "  cluster_working:\n    on: unit_cost",
+    lever_bad("  fees:", "  cluster_working:", "  cluster_working:\n    changes: unit_cost",
               "cluster working's own lever");
     lever_bad("effect: {dist: uniform, min: -0.15, max: -0.05}",
               "effect: {dist: beta, mean: 0.2, sd: 0.05}", "dist: beta, mean: 0.2, sd: 0.05}\n  fewer",
               "not allowed");
     lever_bad("    bands: [2]", "    bands: [3]", "bands: [3]", "band number from 1 to 2");
-    lever_bad("    from: special\n", "", "on: placement_mix", "needs 'from'");
+    lever_bad("    from: special\n", "", "changes: placement_mix", "needs 'from'");
 }
 
 /* A lever on costs needs costs: refused in a demand-only scenario. */
@@ -256,7 +256,7 @@ static void test_money_lever_needs_costs(void **state)
 {
     (void)state;
     static const char *const set[] = {
-        "levers={fees: {on: unit_cost, setting: special, start: 2024, effect: 0.1}}" };
+        "levers={fees: {changes: unit_cost, setting: special, start: 2024, effect: 0.1}}" };
     read_bad("tests/data/scenario/demand.yaml", set, 1, "--set levers=", "demand-only");
 }
 
@@ -455,10 +455,10 @@ static void test_zero_effect_changes_nothing(void **state)
     (void)state;
     pair q;
     pair_open(&q, NULL,
-              "{a: {on: requests, start: 2024, effect: {dist: uniform, min: 0, max: 0.000001}},"
-              " b: {on: placement_mix, from: special, to: arp, start: 2024, effect: 0},"
-              " c: {on: assessment, start: 2024, effect: 0},"
-              " d: {on: capacity, setting: special, overflow: independent, start: 2024,"
+              "{a: {changes: requests, start: 2024, effect: {dist: uniform, min: 0, max: 0.000001}},"
+              " b: {changes: placement_mix, from: special, to: arp, start: 2024, effect: 0},"
+              " c: {changes: assessment, start: 2024, effect: 0},"
+              " d: {changes: capacity, setting: special, overflow: independent, start: 2024,"
               "     places: 1000000}}");
     long averted = 0;
     for (long i = 0; i < 300; i++) {
@@ -491,8 +491,8 @@ static void test_cost_arithmetic(void **state)
 {
     (void)state;
     pair q;
-    pair_open(&q, NULL, "{fees: {on: unit_cost, setting: arp, start: 2025, effect: 0.25},"
-                        " band: {on: topup, bands: [3], start: 2024, effect: 0}}");
+    pair_open(&q, NULL, "{fees: {changes: unit_cost, setting: arp, start: 2025, effect: 0.25},"
+                        " band: {changes: topup, bands: [3], start: 2024, effect: 0}}");
     for (long i = 0; i < 100; i++) {
         pair_run(&q, i);
         double open = 40;
@@ -517,7 +517,7 @@ static void test_mix_moves_plans(void **state)
 {
     (void)state;
     pair q;
-    pair_open(&q, NULL, "{shift: {on: placement_mix, from: special, to: arp, start: 2024, effect: 1}}");
+    pair_open(&q, NULL, "{shift: {changes: placement_mix, from: special, to: arp, start: 2024, effect: 1}}");
     double moved = 0;
     for (long i = 0; i < 200; i++) {
         pair_run(&q, i);
@@ -541,7 +541,7 @@ static void test_capacity(void **state)
 {
     (void)state;
     pair q;
-    pair_open(&q, NULL, "{cap: {on: capacity, setting: special, overflow: independent,"
+    pair_open(&q, NULL, "{cap: {changes: capacity, setting: special, overflow: independent,"
                         " start: 2024, places: 0}}");
     for (long i = 0; i < 200; i++) {
         pair_run(&q, i);
@@ -558,7 +558,7 @@ static void test_capacity(void **state)
 
     /* Places 505 from 2024: special ends each year at most at 505 unless its
      * own stock (never moved) is above. */
-    pair_open(&q, NULL, "{cap: {on: capacity, setting: special, overflow: other,"
+    pair_open(&q, NULL, "{cap: {changes: capacity, setting: special, overflow: other,"
                         " start: 2024, places: 505}}");
     for (long i = 0; i < 200; i++) {
         pair_run(&q, i);
@@ -573,7 +573,7 @@ static void test_rate_lever(void **state)
 {
     (void)state;
     pair q;
-    pair_open(&q, NULL, "{half: {on: issue, start: 2025, effect: -0.5}}");
+    pair_open(&q, NULL, "{half: {changes: issue, start: 2025, effect: -0.5}}");
     double a = 0, b = 0;
     long n = 2000;
     for (long i = 0; i < n; i++) {

@@ -171,7 +171,7 @@ typedef struct sc_dist {
  * (its own keyed stream: every other draw is shared with the scenario
  * without it). Shares (requests, placement_mix) are in [0, 1]; every other
  * lever's effect is a relative change e > -1 of its number: x (1 + e r_t).
- * Cluster working is the lever `cluster_working` (on requests), built from
+ * Cluster working is the lever `cluster_working` (changes: requests), built from
  * the cluster_working section and the cluster_effect parameter. */
 enum sc_lever_on {
     SC_LEVER_REQUESTS,      /* share of would-be requests averted (diverted) */
@@ -188,7 +188,7 @@ enum sc_lever_on {
                                entrants beyond go to `to` */
     SC_NLEVER_KINDS
 };
-extern const char *const sc_lever_names[SC_NLEVER_KINDS];   /* the `on:` words */
+extern const char *const sc_lever_names[SC_NLEVER_KINDS];   /* the `changes:` words */
 
 #define SC_EDIT_TEXT_MAX 1200   /* "--set PATH=VALUE" at its longest, and more */
 #define SC_LEVER_NAME_MAX 33     /* a lever's name: at most 32 characters */

@@ -7,19 +7,19 @@
  *
  *   levers:
  *     arp-places:                       # its name (its random streams' key)
- *       on: placement_mix               # what it changes
+ *       changes: placement_mix          # what it changes
  *       from: special                   # (on placement_mix)
  *       to: arp
  *       start: 2026                     # first year it acts: 2026/27
  *       ramp: {2026: 0.5, 2027: 1}      # r_t (default 1 from start; or N: linear over N years)
  *       effect: {dist: beta, mean: 0.2, sd: 0.05}   # a share, or a relative change
  *
- * Everything is checked here, where it was written: an unknown `on:` or
+ * Everything is checked here, where it was written: an unknown `changes:` or
  * setting, a start year outside the simulated years, a share outside [0, 1]
  * (which would take a setting below zero), a change of -1 or less, a money
  * lever in a scenario without costs. The lever's numbers go to the register
  * as levers.NAME.* (the effect's as any parameter's). Cluster working is the
- * lever `cluster_working` (on requests), first of all, made from its section
+ * lever `cluster_working` (changes: requests), first of all, made from its section
  * and the cluster_effect parameter (the step draws E_c for it as MODEL.md
  * 3.1 says, so its results are those of the model without levers).
  */
@@ -59,11 +59,11 @@ enum { L_ON, L_START, L_RAMP, L_EFFECT, L_DESCRIPTION, L_SETTING, L_FROM, L_TO, 
        L_PLACES, L_OVERFLOW, L_N };
 
 static const char *const key_names[L_N] = {
-    "on", "start", "ramp", "effect", "description", "setting", "from", "to", "bands", "places",
+    "changes", "start", "ramp", "effect", "description", "setting", "from", "to", "bands", "places",
     "overflow",
 };
 
-/* The keys each kind takes beyond on, start, description: bit L_* set,
+/* The keys each kind takes beyond changes, start, description: bit L_* set,
  * and which of them it requires. */
 static unsigned keys_of_kind(enum sc_lever_on on, unsigned *required)
 {
@@ -280,7 +280,7 @@ static int check_keys(scn_ctx *r, const scn_val *k, sc_lever *l)
         if (i == L_DESCRIPTION)
             continue;
         if (k[i].n && !(takes & BIT(i))) {
-            char allowed[256] = "on, start, description";
+            char allowed[256] = "changes, start, description";
             size_t used = strlen(allowed);
             for (int j = L_RAMP; j < L_N; j++)
                 if (takes & BIT(j))

@@ -7,7 +7,7 @@
  * sc_write_scenario_provenance; the distributions of parameters and lever
  * effects are written here too (wr_write_dist), in CONTRACT.md's layout.
  *
- *   /levers/<name>        attrs on, start (the first year it acts), description,
+ *   /levers/<name>        attrs changes, start (the first year it acts), description,
  *                         setting, from, to, overflow, bands (as they apply)
  *   /levers/<name>/ramp   float64 [Y]  r_t of the simulated years
  *   /levers/<name>/places float64 [Y]  capacity: places (NaN before start)
@@ -162,7 +162,7 @@ static int write_lever(sc_h5w *w, const sc_scenario *s, const sc_lever *l, const
     hsize_t dy = (hsize_t)s->horizon;
     int rc = sc_h5_path(group, sizeof group, e, "%s/levers/%s", at, l->name);
     if (!rc) rc = sc_h5_group(w, group, e);
-    if (!rc) rc = sc_h5_attr_string(w, group, "on", sc_lever_names[l->on], e);
+    if (!rc) rc = sc_h5_attr_string(w, group, "changes", sc_lever_names[l->on], e);
     if (!rc) rc = sc_h5_attr_int(w, group, "start", s->base_year + l->start, e);
     if (!rc) rc = sc_h5_attr_string(w, group, "description", l->description, e);
     if (!rc && l->builtin)
