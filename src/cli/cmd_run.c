@@ -115,10 +115,7 @@ static void run_info_fill(sc_run_info *run, const sc_scenario *s, int threads, d
     gmtime_r(&now, &tm);
     strftime(run->created_utc, sizeof run->created_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
     sc_sha256_hex(s->files[0].text, s->files[0].len, run->scenario_sha256);
-    size_t used = (size_t)snprintf(run->command_line, sizeof run->command_line, "sendcast");
-    for (int i = 0; i < argc; i++)
-        if (sc_text_append(run->command_line, sizeof run->command_line, &used, " ", argv[i]))
-            break;
+    sc_cli_command_line(argc, argv, run->command_line, sizeof run->command_line);
 }
 
 /* --trajectory I --trace FILE: trajectory I alone, its every draw and state,

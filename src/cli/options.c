@@ -7,8 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "sendcast/alloc.h"
 #include "sendcast/cli.h"
+#include "sendcast/ranks.h"
+#include "sendcast/text.h"
+#include "sendcast/write.h"
 
 int sc_cli_getopt(int argc, char **argv, const char *shorts, const struct option *longs,
                   sc_cli_option_fn take, void *ctx, int *operands, sc_error *e)
@@ -98,6 +103,58 @@ void sc_cli_common_clear(sc_cli_common *c)
     sc_free(c->sets);
     c->sets = NULL;
     c->nsets = 0;
+}
+
+void sc_cli_whatif_settings(const sc_cli_common *c, int threads, long memory_mb,
+                            sc_cli_progress *p, sc_whatif_settings *w)
+{
+    sc_whatif_settings_init(w);
+    w->trajectories = c->trajectories;
+    w->seed = c->seed;
+    w->seed_given = c->seed_given;
+    w->threads = threads;
+    w->memory_mb = memory_mb;
+    w->distribute = 1;
+    w->sets = c->sets;
+    w->nsets = c->nsets;
+    w->note = sc_cli_progress_note;
+    w->progress = sc_cli_progress_update;
+    w->ctx = p;
+}
+
+int sc_cli_check_outputs(const char *const *paths, int n, int force, sc_error *e)
+{
+    const int root = sc_ranks_rank() == 0;
+    int st = SC_OK;
+    for (int k = 0; !st && k < n; k++)
+        if (paths[k])
+            st = sc_ranks_agree(root ? sc_write_check_target(paths[k], force, e) : SC_OK, e);
+    return st;
+}
+
+int sc_cli_whatif_start(const char *scenario, const sc_cli_common *c, const char *suffix,
+                        const char *csv, sc_scenario **s, char *outpath, size_t size,
+                        int *threads, sc_error *e)
+{
+    *threads = c->threads ? c->threads : omp_get_num_procs();
+    omp_set_num_threads(*threads);
+    int st = sc_cli_read_scenario(scenario, c, s, e);
+    if (st)
+        return st;
+    if (c->output)
+        snprintf(outpath, size, "%s", c->output);
+    else
+        snprintf(outpath, size, "results/%s%s.h5", (*s)->name, suffix);
+    const char *const outs[] = { outpath, csv };
+    return sc_cli_check_outputs(outs, 2, c->force, e);
+}
+
+void sc_cli_command_line(int argc, char **argv, char *buf, size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "sendcast");
+    for (int i = 0; i < argc; i++)
+        if (sc_text_append(buf, size, &used, " ", argv[i]))
+            break;
 }
 
 int sc_cli_read_scenario(const char *path, const sc_cli_common *c, sc_scenario **out,
