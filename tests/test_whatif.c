@@ -160,7 +160,9 @@ static void test_sweep(void **state)
     assert_int_equal(sc_whatif_sweep_run(MINIMAL, &bad, 1, NULL, 0, &w, &none, &e), SC_EINPUT);
     assert_non_null(strstr(e.msg, "--set parameters.p_issue=1.5"));
     assert_null(none);
+    sc_whatif_axis_clear(&bad);
     assert_int_equal(sc_whatif_axis_parse("x=1,", &bad, &e), SC_EINPUT);
+    assert_null(bad.values);
 
     sc_whatif_sweep_free(back);
     sc_whatif_sweep_free(one);

@@ -40,25 +40,29 @@ int sc_whatif_axis_parse(const char *arg, sc_whatif_axis *a, sc_error *e)
         a->nvalues = 1;
         return SC_OK;
     }
-    while (*p) {
+    int st = SC_OK;
+    while (!st && *p) {
         size_t n = value_span(p);
+        char(*v)[SC_WHATIF_VALUE_MAX] = NULL;
         if (n == 0 || n >= SC_WHATIF_VALUE_MAX)
-            return SC_ERROR(e, SC_EINPUT, "--set %s: expected values v1,v2,... each of 1 to %d "
-                            "characters", arg, SC_WHATIF_VALUE_MAX - 1);
-        if (a->nvalues >= SC_WHATIF_MAX_POINTS)
-            return SC_ERROR(e, SC_EINPUT, "--set %s: at most %d values", arg,
-                            SC_WHATIF_MAX_POINTS);
-        char(*v)[SC_WHATIF_VALUE_MAX] = sc_realloc(a->values, (size_t)(a->nvalues + 1) * sizeof *v);
-        if (!v)
-            return SC_ERROR(e, SC_ENOMEM, "out of memory for --set values");
+            st = SC_ERROR(e, SC_EINPUT, "--set %s: expected values v1,v2,... each of 1 to %d "
+                          "characters", arg, SC_WHATIF_VALUE_MAX - 1);
+        else if (a->nvalues >= SC_WHATIF_MAX_POINTS)
+            st = SC_ERROR(e, SC_EINPUT, "--set %s: at most %d values", arg, SC_WHATIF_MAX_POINTS);
+        else if (!(v = sc_realloc(a->values, (size_t)(a->nvalues + 1) * sizeof *v)))
+            st = SC_ERROR(e, SC_ENOMEM, "out of memory for --set values");
+        if (st)
+            break;
         a->values = v;
         memcpy(a->values[a->nvalues], p, n);
         a->values[a->nvalues++][n] = '\0';
         p += n;
         if (*p == ',' && !*++p)
-            return SC_ERROR(e, SC_EINPUT, "--set %s: a value is missing after the last ','", arg);
+            st = SC_ERROR(e, SC_EINPUT, "--set %s: a value is missing after the last ','", arg);
     }
-    return SC_OK;
+    if (st)
+        sc_whatif_axis_clear(a);
+    return st;
 }
 
 void sc_whatif_axis_clear(sc_whatif_axis *a)
