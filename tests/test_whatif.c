@@ -449,6 +449,73 @@ static void test_attribute_base_years(void **state)
     free(t4); free(t3); free(t2); free(t1); free(text); free(csv);
 }
 
+/* A lever moving a share e of the new plans special schools would get to
+ * resourced provision (ARP) lowers spending by what the unit costs say
+ * (docs/whatif.md, the Kirklees measurement): each year's moved cohort,
+ * e x special's share x E[new plans], then ceases at ARP's rate instead of
+ * special's (model 1 has no net flow), and money is charged on the year's
+ * average stock at the year's prices: dT_t = E[P_t] (c_arp avgA_t -
+ * c_special avgS_t). Prices are drawn apart from the plans, so E[P_t x stock]
+ * is E[P_t] E[stock]; the cease rates' spread (sd 0.01) enters a cohort's
+ * survival squared at most, far below the tolerance: 4 Monte Carlo standard
+ * errors of the paired difference, plus 0.5% of the change for that. */
+static void test_lever_unit_cost_arithmetic(void **state)
+{
+    (void)state;
+    char data[128], money[160], path[160];
+    snprintf(data, sizeof data, "%s/data", tmpdir);
+    snprintf(money, sizeof money, "%s/money.csv", data);
+    snprintf(path, sizeof path, "%s/arp.yaml", tmpdir);
+    mkdir(data, 0700);
+    char *csv = read_text("tests/data/scenario/data/money.csv");
+    write_text(money, csv);
+    char *text = read_text(MINIMAL);
+    size_t n = strlen(text);
+    const char *lever = "\nlevers:\n  arp-places:\n    changes: placement_mix\n"
+                        "    from: special\n    to: arp\n    start: 2025\n    effect: 0.5\n";
+    char *with = malloc(n + strlen(lever) + 1);
+    assert_non_null(with);
+    memcpy(with, text, n);
+    strcpy(with + n, lever);
+    write_text(path, with);
+
+    const double share = 0.5, special = 0.2;            /* the lever; placement_mix */
+    const double c_arp = 15000, c_sp = 25000, q_arp = 0.05, q_sp = 0.04, fixed = 100000;
+    const char *metrics[] = { "hnb_spend", "new_plans", "fixed_spend" };
+    sc_whatif_settings w;
+    settings(&w, 4000, 0);
+    sc_whatif_attribution *a = NULL;
+    sc_error e;
+    if (sc_whatif_attribute(MINIMAL, path, NULL, 0, metrics, 3, NAN, &w, &a, &e))
+        fail_msg("%s", e.msg);
+    int k = 0;
+    while (k < a->nsteps && a->step_kind[k] != SC_WS_LEVERS)
+        k++;
+    assert_true(k < a->nsteps);
+    double A = 0, S = 0;                                /* moved plans: in ARP, had they stayed */
+    for (int y = 0; y < a->years; y++) {
+        double oa = A, os = S;
+        double moved = a->first_year + y >= 2025 ? share * special * a->old_value[1][y] : 0;
+        A = oa * (1 - q_arp) + moved;
+        S = os * (1 - q_sp) + moved;
+        double price = a->old_value[2][y] / fixed;      /* E[P_t] */
+        double arith = price * (c_arp * (oa + A) / 2 - c_sp * (os + S) / 2);
+        double sim = a->change[k][0][y], se = a->se[k][0][y];
+        print_message("%d: arithmetic %.0f, simulated %.0f +- %.0f (1 se)\n", a->first_year + y,
+                      arith, sim, se);
+        if (moved == 0 && oa == 0)
+            assert_true(sim == 0);                      /* before the start: not a plan moves */
+        else if (fabs(sim - arith) > 4 * se + 0.005 * fabs(arith))
+            fail_msg("%d: simulated %.0f +- %.0f, arithmetic %.0f", a->first_year + y, sim, se,
+                     arith);
+    }
+    assert_true(a->change[k][0][a->years - 1] < 0);
+    sc_free(a);
+    free(with);
+    free(text);
+    free(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_goalseek),
         cmocka_unit_test(test_attribute_levers),
         cmocka_unit_test(test_attribute_base_years),
+        cmocka_unit_test(test_lever_unit_cost_arithmetic),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
