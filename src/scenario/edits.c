@@ -138,6 +138,8 @@ static struct fy_node *walk(struct fy_node *root, const seg *segs, int n, int *f
             struct fy_node_pair *p = pair_of(cur, segs[i].key);
             cur = p ? scn_resolve(fy_node_pair_value(p)) : NULL;
         }
+        if (!cur)
+            return NULL;    /* step i is missing: a message names it, not the next */
     }
     return cur;
 }

@@ -243,6 +243,22 @@ static void conclude(search *s, sc_whatif_goal *g)
     g->found = SC_WF_FOUND;
 }
 
+/* Whether the scenario read with --set VARY=... took the value as a number:
+ * every number read is in the provenance register, an override's with its
+ * --set as source. A path the scenario reads as text (name, a setting) would
+ * take "0.05" without complaint, and the search would run on nothing. */
+static int varies_a_number(const sc_scenario *sc, const char *vary)
+{
+    size_t n = strlen(vary);
+    for (int i = 0; i < sc->ninputs; i++) {
+        const char *src = sc->inputs[i].source;
+        if (!strcmp(sc->inputs[i].status, "override") && !strncmp(src, "--set ", 6)
+            && !strncmp(src + 6, vary, n) && src[6 + n] == '=')
+            return 1;
+    }
+    return 0;
+}
+
 int sc_whatif_goalseek(const char *path, const char *vary, double lo, double hi,
                        const sc_whatif_expr *x, double tol, const sc_whatif_settings *w,
                        sc_whatif_goal *out, sc_error *e)
@@ -271,6 +287,10 @@ int sc_whatif_goalseek(const char *path, const char *vary, double lo, double hi,
         sc = NULL;
         st = wi_read(path, w, &ed[k], 1, 0, &sc, e);
     }
+    if (!st && !varies_a_number(sc, vary))
+        st = SC_ERROR(e, SC_EINPUT, "--vary %s: expected the path of a number the scenario "
+                      "reads (parameters.cluster_effect.mean, finance.grant.growth, "
+                      "levers.NAME.effect, ...); %s is not read as one", vary, vary);
     if (!st)
         st = sc_whatif_expr_check(x, sc, "--target", e);
     if (!st)
