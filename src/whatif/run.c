@@ -291,6 +291,7 @@ int wi_run(const char *path, const sc_whatif_settings *w, const sc_scenario_edit
     o.distribute = w->distribute;
     o.keep_cells = cells;
     o.nkeep_cells = ncells;
+    o.values_only = 1;      /* every statistic below is from the kept cells' values */
     o.progress = w->progress;
     o.progress_ctx = w->ctx;
     out->n = o.trajectories;
