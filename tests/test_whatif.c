@@ -171,6 +171,43 @@ static void test_sweep(void **state)
         sc_whatif_axis_clear(&ax[a]);
 }
 
+/* Sweeps are bit-identical for 1 and 2 threads with a lever of every kind
+ * (model 1 and model 2), the swept lever's effect and a parameter forming a
+ * grid: each lever draws on its own keyed streams, so no draw depends on which
+ * thread ran the trajectory. */
+static void test_sweep_threads_with_levers(void **state)
+{
+    (void)state;
+    static const char *const files[] = { "tests/data/scenario/levers.yaml",
+                                         "tests/data/model_check/levers_v2.yaml" };
+    static const char *const grids[][2] = {
+        { "levers.arp-shift.effect=0.1,0.4", "parameters.p_issue=0.8,0.9" },
+        { "levers.arp-shift.effect={dist: beta, mean: 0.3, sd: 0.1},0.8",
+          "levers.early-help.effect=0.05,0.3" },
+    };
+    for (int f = 0; f < 2; f++) {
+        sc_whatif_axis ax[2];
+        axis(&ax[0], grids[f][0]);
+        axis(&ax[1], grids[f][1]);
+        sc_whatif_sweep *sw[2] = { NULL, NULL };
+        for (int t = 0; t < 2; t++) {
+            sc_whatif_settings w;
+            settings(&w, 300, t + 1);
+            sc_error e;
+            if (sc_whatif_sweep_run(files[f], ax, 2, NULL, 0, &w, &sw[t], &e))
+                fail_msg("%s: %s", files[f], e.msg);
+        }
+        assert_int_equal(sw[0]->npoints, 4);
+        assert_memory_equal(sw[0]->point, sw[1]->point, 4 * sizeof *sw[0]->point);
+        /* and the lever moved something: the points differ */
+        assert_memory_not_equal(&sw[0]->point[0], &sw[0]->point[2], sizeof *sw[0]->point);
+        sc_whatif_sweep_free(sw[0]);
+        sc_whatif_sweep_free(sw[1]);
+        sc_whatif_axis_clear(&ax[0]);
+        sc_whatif_axis_clear(&ax[1]);
+    }
+}
+
 /* ---- goal seek ---- */
 
 static void test_expressions(void **state)
@@ -520,6 +557,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sweep),
+        cmocka_unit_test(test_sweep_threads_with_levers),
         cmocka_unit_test(test_expressions),
         cmocka_unit_test(test_goalseek),
         cmocka_unit_test(test_attribute_levers),
