@@ -126,8 +126,9 @@ test: all $(TEST_BIN)
 	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \
 	exit $$fail
 
-# Small runs under valgrind memcheck (a money scenario, bounded, export, and
-# init + run of a demand-only one from SEN2): no error and no leak (libgomp's thread
+# Small runs under valgrind memcheck (a money scenario, bounded, export, init +
+# run of a demand-only one from SEN2, a sweep and an attribution of levers and
+# the attribution's report): no error and no leak (libgomp's thread
 # pool, kept until exit, is suppressed: tests/valgrind.supp).
 VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
            --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
@@ -140,7 +141,12 @@ valgrind: all
 	$(VALGRIND) $(BUILD)/sendcast init --sen2 tests/data/sen2/r2022.zip --sen2 tests/data/sen2/r2025.zip \
 	  --la Ickworth -o $$tmp/i.yaml --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast run $$tmp/i.yaml -n 50 -t 2 -o $$tmp/i.h5 --quiet && \
-	rm -rf $$tmp && echo "valgrind: 5 passed, 0 failed"
+	$(VALGRIND) $(BUILD)/sendcast sweep tests/data/scenario/levers.yaml \
+	  --set levers.fees.effect=-0.1,0.1 -n 30 -t 2 -o $$tmp/s.h5 --csv $$tmp/s.csv --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast attribute tests/data/scenario/minimal.yaml \
+	  tests/data/scenario/levers.yaml -n 30 -t 2 -o $$tmp/a.h5 --chart $$tmp/a.svg --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast report $$tmp/a.h5 -o $$tmp/a.html --quiet && \
+	rm -rf $$tmp && echo "valgrind: 8 passed, 0 failed"
 
 # libFuzzer over the scenario reader, its CSV reader and validation
 # (fuzz/fuzz_scenario.c), seeded from every scenario the project has. It runs

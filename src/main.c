@@ -18,11 +18,15 @@
 
 static const sc_cli_command commands[] = {
     {"run", sc_cli_run,
-     "sendcast run SCENARIO.yaml [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
-     "                    [-o FILE.h5] [--force] [--quiet] [--memory MB]\n"
-     "                    [--rank-error E | --exact-percentiles]\n"
+     "sendcast run SCENARIO.yaml [MORE.yaml ...] [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
+     "                    [-o FILE.h5] [--set PATH=VALUE ...] [--force] [--quiet]\n"
+     "                    [--memory MB] [--rank-error E | --exact-percentiles]\n"
      "  sendcast run SCENARIO.yaml --trajectory I --trace FILE.csv [-s SEED]\n"
-     "      simulate the scenario (MODEL.md v1) and write an HDF5 result file\n"
+     "      simulate the scenario (docs/model.md; model 1: docs/model-v1.md) and write an\n"
+     "      HDF5 result file; several scenarios: each to results/<its name>.h5\n"
+     "      --set PATH=VALUE  change one value of the scenario as it is read (any number,\n"
+     "                   table or lever: finance.grant.growth=0.03, bands.topup[2]=7000,\n"
+     "                   levers.NAME.effect.mean=0.3); repeatable (docs/scenario.md)\n"
      "      -n N         trajectories (overrides the scenario's `trajectories`)\n"
      "      -s SEED      random seed, 0..2^64-1 (overrides the scenario's `seed`)\n"
      "      -t THREADS   OpenMP threads (default: all cores); results never depend on it\n"
@@ -38,6 +42,43 @@ static const sc_cli_command commands[] = {
      "      --exact-percentiles  bounded summaries: exact percentiles (always a second pass)\n"
      "      --trajectory I --trace FILE.csv   re-run trajectory I alone and write every\n"
      "                   draw and state of its years (identical to I in the full run)\n"},
+    {"sweep", sc_cli_sweep,
+     "sendcast sweep SCENARIO.yaml --set PATH=V1,V2,... [--set PATH=W1,W2,...]\n"
+     "                    [--metric NAME ...] [--csv FILE.csv] [-n N] [-s SEED] [-t THREADS]\n"
+     "                    [-o FILE.h5] [--force] [--quiet] [--memory MB]\n"
+     "      run every point of the grid of --set values (up to 4 lists; one value: an\n"
+     "      override of every point) on the same seed and trajectories (common random\n"
+     "      numbers), and report p5/p50/p95 of the outputs and P(target met) by year for\n"
+     "      each point (docs/whatif.md)\n"
+     "      --metric NAME  an output to report (default hnb_spend, hnb_balance,\n"
+     "                   cumulative_deficit; demand-only: requests, new_plans, plans_total)\n"
+     "      --csv FILE   every point and year as CSV\n"
+     "      -o FILE      the sweep file (default results/<scenario name>-sweep.h5)\n"},
+    {"goalseek", sc_cli_goalseek,
+     "sendcast goalseek SCENARIO.yaml --vary PATH --range LO,HI --target EXPR [--tol X]\n"
+     "                    [--set PATH=VALUE ...] [-n N] [-s SEED] [-t THREADS] [-o FILE.h5]\n"
+     "                    [--csv FILE.csv] [--force] [--quiet] [--memory MB]\n"
+     "      the value of PATH in [LO, HI] at which EXPR just holds, on common random\n"
+     "      numbers, with its Monte Carlo uncertainty, or that no value in the range meets\n"
+     "      it and what the best reaches; EXPR: p_met[2027/28] >= 0.8, p_all_met >= 0.5,\n"
+     "      p50(cumulative_deficit)[2029/30] <= 0, mean(hnb_spend)[2026/27] <= 95e6.\n"
+     "      Costs 2 runs, then one a halving of the range: at most 2 + log2((HI-LO)/tol)\n"
+     "      --tol X      the bracket it stops at (default (HI-LO)/1000; it also stops when\n"
+     "                   the bracket is inside half the answer's Monte Carlo uncertainty)\n"
+     "      -o FILE      its runs as a sweep file (default results/<name>-goalseek.h5)\n"},
+    {"attribute", sc_cli_attribute,
+     "sendcast attribute OLD.yaml NEW.yaml [--via STEP.yaml ...] [--metric NAME ...]\n"
+     "                    [--stat p50|mean|pNN] [--year YEAR] [--csv FILE.csv]\n"
+     "                    [--chart FILE.svg] [-n N] [-s SEED] [-t THREADS] [-o FILE.h5]\n"
+     "                    [--set PATH=VALUE ...] [--force] [--quiet] [--memory MB]\n"
+     "      why the forecast moved from OLD to NEW: the change split into new data/history,\n"
+     "      changed assumptions, changed levers and Monte Carlo noise, each step on common\n"
+     "      random numbers (OLD's seed and trajectories), compared on the calendar years\n"
+     "      both forecast; a waterfall table, CSV and SVG chart (docs/whatif.md)\n"
+     "      --via STEP   run the steps through these scenarios instead (repeatable, in order)\n"
+     "      --stat S     the statistic of each output (default p50)\n"
+     "      --year YEAR  the chart's year (default the last in common)\n"
+     "      -o FILE      the attribution file (default results/<OLD>-to-<NEW>.h5)\n"},
     {"fit", sc_cli_fit,
      "sendcast fit SCENARIO.yaml\n"
      "      fit every `dist: fit` parameter to the scenario's history (MODEL.md 5) and\n"
@@ -60,7 +101,8 @@ static const sc_cli_command commands[] = {
      "                   docs/compare.md)\n"},
     {"report", sc_cli_report,
      "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--quiet]\n"
-     "      one self-contained HTML page for the steering group (charts as inline SVG)\n"},
+     "      one self-contained HTML page for the steering group (charts as inline SVG);\n"
+     "      given a sweep, goal seek or attribution file, its table (and waterfall)\n"},
     {"calibrate", sc_cli_calibrate,
      "sendcast calibrate [--sen2 RELEASE...] [--origins FIRST-LAST] [--horizon H]\n"
      "                    [-n N] [-s SEED] [-t THREADS] [-o FILE.h5] [--priors FILE.yaml]\n"

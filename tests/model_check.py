@@ -40,7 +40,9 @@ Run with Debian's /usr/bin/python3 (python3-numpy, python3-h5py, python3-yaml):
     tests/model_check.py --self-test   # numpy model only (no engine)
 
 The default list checks both models: the Kirklees scenarios and small.yaml (v1),
-small_v2.yaml and demand_v2.yaml (v2).
+small_v2.yaml and demand_v2.yaml (v2), and levers.yaml / levers_v2.yaml, which add
+one lever of every kind to small.yaml and small_v2.yaml (docs/model.md, "Levers":
+implemented here from that text, in the section "Levers" below).
 --self-test checks the numpy model alone against hand calculations and, for v2,
 against closed forms (section "Self-test of model v2").
 """
@@ -159,7 +161,8 @@ DOMAINS_V2 = {"national_shock": (0.0, INF), "damping": (0.0, 1.0), "shock_sd": (
 DEFAULT_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 DEFAULT_SCENARIOS = ["scenarios/kirklees-clusters-v1.yaml", "scenarios/kirklees-no-change-v1.yaml",
                      "tests/data/model_check/small.yaml", "tests/data/model_check/small_v2.yaml",
-                     "tests/data/model_check/demand_v2.yaml", "scenarios/kirklees-clusters.yaml"]
+                     "tests/data/model_check/demand_v2.yaml", "scenarios/kirklees-clusters.yaml",
+                     "tests/data/model_check/levers.yaml", "tests/data/model_check/levers_v2.yaml"]
 
 # Metrics the brief requires the engine to write (CONTRACT.md plus the check's list).
 REQUIRED = {
@@ -307,6 +310,8 @@ def read_param(rd, name, v, B):
         return ("beta", m * n, (1 - m) * n)
     if d == "normal":
         return ("normal", num("mean"), num("sd"))
+    if d == "uniform":              # levers only (docs/scenario.md, "Levers")
+        return ("uniform", num("min"), num("max"))
     if d == "gamma":
         if "shape" in v:
             return ("gamma", num("shape"), num("scale"))
@@ -451,6 +456,7 @@ def load_scenario(path):
             else:
                 raise ScenarioError(f"cluster_working.ramp: no value for {yr} between given years")
     sc["ramp"] = ramp
+    sc["levers"] = read_levers(rd, y.get("levers") or {}, Y0, H, B)
 
     # Early-support allowance: own, else early_support_total shared by pupils.
     es_total = rd.number(cw["early_support_total"]) if "early_support_total" in cw else 0.0
@@ -532,6 +538,118 @@ def load_scenario(path):
 
 
 # ---------------------------------------------------------------------------
+# Levers (docs/model.md, "Levers"; docs/scenario.md, "Levers")
+# ---------------------------------------------------------------------------
+#
+# A lever changes one number of the year step from its start year t0, by its
+# effect e (drawn once a trajectory) times its ramp r_t (0 before t0):
+#   requests          D_k ~ Binomial(R0 - D_before, e r_t) more requests averted,
+#                     after cluster working's own diversion, lever by lever;
+#   assessment, issue, ceasing (a setting or all), escalation, post16_transfer,
+#   step_up           the rate x (1 + e r_t), capped at 1 (model 2: p_assess,t);
+#   placement_mix     X ~ Binomial(new `from` plans, e r_t) placed in `to` instead,
+#                     before the band draw of new mainstream plans;
+#   unit_cost, topup  the cost x (1 + e r_t);
+#   capacity          after every cluster's step: the capped setting holds at most
+#                     floor(places_t (1 + e)); its year's entrants (new plans and
+#                     moves into it) beyond that go to `overflow`, which clusters'
+#                     by a multivariate hypergeometric draw over the clusters.
+# Shares (requests, placement_mix) are clipped to [0, 1], changes to >= -1.
+
+LEVER_RATES = ("assessment", "issue", "ceasing", "escalation", "post16_transfer", "step_up")
+
+
+def read_levers(rd, spec, Y0, H, B):
+    out = []
+    for name, v in spec.items():
+        on = v["changes"]
+        t0 = int(v["start"]) - Y0
+        if not 1 <= t0 <= H:
+            raise ScenarioError(f"levers.{name}.start: outside the simulated years")
+        ramp = np.zeros(H + 1)
+        rv = v.get("ramp")
+        if on == "capacity" or rv is None:
+            ramp[t0:] = 1.0
+        elif isinstance(rv, (int, float)) and not isinstance(rv, bool):
+            for t in range(t0, H + 1):
+                ramp[t] = min(1.0, (t - t0 + 1) / float(rv))
+        else:
+            tab = rd.year_table(rv, f"levers.{name}.ramp")
+            last = 0.0
+            for t in range(H + 1):
+                last = tab.get(Y0 + t, last)
+                ramp[t] = last if t >= t0 else 0.0
+        places = np.full(H + 1, np.nan)
+        if on == "capacity":
+            pv = v["places"]
+            if isinstance(pv, dict) and "csv" not in pv and "value" not in pv:
+                tab = rd.year_table(pv, f"levers.{name}.places")
+            else:
+                tab = {Y0 + t0: rd.number(pv)}
+            last = np.nan
+            for t in range(t0, H + 1):
+                last = tab.get(Y0 + t, last)
+                places[t] = last
+        eff = read_param(rd, f"levers.{name}.effect", v["effect"], B) if "effect" in v \
+            else ("fixed", 0.0)
+        share = on in ("requests", "placement_mix")
+        bands = np.ones(B, dtype=bool)
+        if on == "topup" and "bands" in v:
+            bands[:] = False
+            bands[[int(b) - 1 for b in v["bands"]]] = True
+        setting = v.get("setting", v.get("from"))
+        out.append(dict(name=name, on=on, t0=t0, ramp=ramp, places=places, effect=eff,
+                        lo=0.0 if share else -1.0, hi=1.0 if share else INF,
+                        setting=setting if setting != "all" else None,
+                        to=v.get("to", v.get("overflow")), bands=bands))
+    return out
+
+
+def lever_multipliers(levers, eff, t, n, B):
+    """The year's multipliers of the rates ([n] each; cease [n, 6]) and costs
+    (unit_cost [n, 5] over OTHERS, topup [n, B])."""
+    m = {k: np.ones(n) for k in LEVER_RATES if k != "ceasing"}
+    m["ceasing"] = np.ones((n, 6))
+    m["unit_cost"] = np.ones((n, 5))
+    m["topup"] = np.ones((n, B))
+    for L, e in zip(levers, eff):
+        r = L["ramp"][t]
+        if r <= 0 or L["on"] in ("requests", "placement_mix", "capacity"):
+            continue
+        f = 1.0 + e * r
+        if L["on"] == "ceasing":
+            cols = range(6) if L["setting"] is None else [PLACEMENTS.index(L["setting"])]
+            for j in cols:
+                m["ceasing"][:, j] *= f
+        elif L["on"] == "unit_cost":
+            m["unit_cost"][:, OTHERS.index(L["setting"])] *= f
+        elif L["on"] == "topup":
+            m["topup"][:, L["bands"]] *= f[:, None]
+        else:
+            m[L["on"]] *= f
+    return m
+
+
+def capacity_caps(rng, levers, eff, t, oth, ent):
+    """The capacity levers of year t on the other placements' stock oth [n, C, 5],
+    with the year's entrants ent [n, C, 5]; both changed in place."""
+    for L, e in zip(levers, eff):
+        if L["on"] != "capacity" or t < L["t0"] or np.isnan(L["places"][t]):
+            continue
+        j, jo = OTHERS.index(L["setting"]), OTHERS.index(L["to"])
+        cap = np.floor(L["places"][t] * (1.0 + e))
+        S = oth[..., j].sum(1)
+        E = ent[..., j].sum(1)
+        move = np.minimum(np.maximum(S - cap, 0), E).astype(np.int64)
+        for i in np.nonzero(move > 0)[0]:
+            x = rng.multivariate_hypergeometric(ent[i, :, j], int(move[i]))
+            oth[i, :, j] -= x
+            oth[i, :, jo] += x
+            ent[i, :, j] -= x
+            ent[i, :, jo] += x
+
+
+# ---------------------------------------------------------------------------
 # 2. The model of MODEL.md 3.1-3.3 in numpy
 # ---------------------------------------------------------------------------
 
@@ -546,6 +664,8 @@ def draw(rng, spec, n, dim=None):
         return rng.beta(spec[1], spec[2], size=n)
     if kind == "normal":
         return rng.normal(spec[1], spec[2], size=n) if spec[2] > 0 else np.full(n, spec[1])
+    if kind == "uniform":
+        return rng.uniform(spec[1], spec[2], size=n)
     if kind == "gamma":
         return rng.gamma(spec[1], spec[2], size=n)
     if kind == "dirichlet":
@@ -685,6 +805,8 @@ def simulate(sc, n, rng):
     pi, bmix, cease = th["pi"], th["bmix"], th["cease"]
     p_up, p_esc, p_16 = th["p_up"], th["p_esc"], th["p_16"]
     Ec, infl, d = th["Ec"], th["infl"], th["d"]
+    levers = sc.get("levers", [])
+    eff = [np.clip(draw(rng, L["effect"], n), L["lo"], L["hi"]) for L in levers]
 
     # State: stock at the end of the base year.
     mst = np.broadcast_to(sc["bands0"], (n, C, B)).astype(np.int64).copy()
@@ -717,6 +839,7 @@ def simulate(sc, n, rng):
     for t in range(1, H + 1):
         y = t - 1
         r = sc["ramp"][t]
+        lm = lever_multipliers(levers, eff, t, n, B)
         P = P * (1.0 + infl[:, t - 1])
         Np = sc["N0"] * (1.0 + sc["g_pop"]) ** t           # [C]
         SS = Np[None, :] * sc["s"][None, :] * np.exp(d * t)[:, None]          # [n, C]
@@ -732,7 +855,7 @@ def simulate(sc, n, rng):
                 kk = k[~poisson][:, None]
                 L = rng.gamma(kk, mu[~poisson] / kk)
                 R0[~poisson] = rng.poisson(L)
-            pa = p_assess
+            pa = np.minimum(1.0, p_assess * lm["assessment"])
         else:
             # docs/model.md 3 steps 1-6: the district's factors of the year.
             delta = sd_delta * rng.standard_normal(n)       # 1. national shock
@@ -748,6 +871,7 @@ def simulate(sc, n, rng):
             psi = th["sigma_psi"] * rng.standard_normal(n)
             with np.errstate(over="ignore"):                # 5. plans per request
                 pa = np.minimum(1.0, th["p_assess"] * np.exp(u + psi - th["kappa"] * omega))
+            pa = np.minimum(1.0, pa * lm["assessment"])     # a lever on assessment
             w = th["rho_w"] * w + th["sigma_w"] * np.sqrt(1.0 - th["rho_w"] ** 2) * rng.standard_normal(n)
             chi = th["sigma_chi"] * rng.standard_normal(n)
             tau = th["tau_bar"] - w - chi                   # 6. net flow
@@ -758,21 +882,34 @@ def simulate(sc, n, rng):
                              ("w", w), ("pa", pa), ("tau", tau), ("mu_R0", mu.sum(1))]:
                 f2[key][:, y] = val
         D = rng.binomial(R0, Ec * r)                        # diversion, as v1
+        for L, e in zip(levers, eff):                       # then the levers on requests
+            if L["on"] == "requests" and L["ramp"][t] > 0:
+                D = D + rng.binomial(R0 - D, (e * L["ramp"][t])[:, None])
         R = R0 - D
         Aa = rng.binomial(R, pa[:, None])
-        I = rng.binomial(Aa, p_issue[:, None])
+        I = rng.binomial(Aa, np.minimum(1.0, p_issue * lm["issue"])[:, None])
         newp = multinomial(rng, I, pi[:, None, :])                  # [n, C, 6]
+        for L, e in zip(levers, eff):                               # placement shifts
+            if L["on"] == "placement_mix" and L["ramp"][t] > 0:
+                jf, jt = PLACEMENTS.index(L["setting"]), PLACEMENTS.index(L["to"])
+                x = rng.binomial(newp[..., jf], (e * L["ramp"][t])[:, None])
+                newp[..., jf] -= x
+                newp[..., jt] += x
         newb = multinomial(rng, newp[..., 0], bmix[:, None, :])     # [n, C, B]
 
+        cease_t = np.minimum(1.0, cease * lm["ceasing"])
+        p_esc_t = np.minimum(1.0, p_esc * lm["escalation"])
+        p_16_t = np.minimum(1.0, p_16 * lm["post16_transfer"])
+        p_up_t = np.minimum(1.0, p_up * lm["step_up"])
         open_m, open_o = mst, oth
-        m = mst - rng.binomial(mst, cease[:, 0][:, None, None])     # a. ceasing
-        o = oth - rng.binomial(oth, cease[:, 1:][:, None, :])
-        esc = rng.binomial(m, p_esc[:, None, None])                 # b. escalation
+        m = mst - rng.binomial(mst, cease_t[:, 0][:, None, None])   # a. ceasing
+        o = oth - rng.binomial(oth, cease_t[:, 1:][:, None, :])
+        esc = rng.binomial(m, p_esc_t[:, None, None])               # b. escalation
         m = m - esc
-        v = rng.binomial(m, p_16[:, None, None])                    #    then post-16
+        v = rng.binomial(m, p_16_t[:, None, None])                  #    then post-16
         m = m - v
         if B > 1:                                                   # c. step-up
-            up = rng.binomial(m[..., :B - 1], p_up[:, None, None])
+            up = rng.binomial(m[..., :B - 1], p_up_t[:, None, None])
             m = m.copy()
             m[..., :B - 1] -= up
             m[..., 1:] += up
@@ -788,10 +925,17 @@ def simulate(sc, n, rng):
             o = net_flow(rng, o, tau[:, None, None])
         mst = m + newb                                              # 9. stock end of t
         oth = o + newp[..., 1:]
+        if any(L["on"] == "capacity" for L in levers):              # capacity caps
+            ent = newp[..., 1:].copy()
+            ent[..., SPEC] += esc.sum(axis=-1)
+            ent[..., P16] += v.sum(axis=-1)
+            capacity_caps(rng, levers, eff, t, oth, ent)
 
-        # 3.3 money.
-        topup_c = (0.5 * (open_m + mst)) @ sc["topup"] * P[:, None]            # [n, C]
-        place_c = (0.5 * (open_o + oth)) @ sc["unit_cost"] * P[:, None]        # [n, C]
+        # 3.3 money (tariffs and unit costs x the year's lever multipliers).
+        topup_c = ((0.5 * (open_m + mst)) * (sc["topup"][None, :] * lm["topup"])[:, None, :]).sum(-1) \
+            * P[:, None]                                                        # [n, C]
+        place_c = ((0.5 * (open_o + oth)) * (sc["unit_cost"][None, :] * lm["unit_cost"])[:, None, :]).sum(-1) \
+            * P[:, None]                                                        # [n, C]
         es_c = sc["allowance"][None, :] * r * P[:, None]
         spend_c = topup_c + es_c
         bud_c = np.broadcast_to(sc["budget"][t], (n, C))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The same run with 1, 2 and 3 MPI ranks (and with 1 and 2 threads a rank)
 # gives bit-identical HDF5 files (tests/h5_same.py), and a rank count that
-# does not divide the trajectories evenly changes nothing; so does a back-test, and a
-# calibration.
+# does not divide the trajectories evenly changes nothing; so does a back-test,
+# and so do a calibration, a sweep, a goal seek and an attribution.
 # Prints the usual
 # closing line "N passed, N failed".
 set -u
@@ -68,6 +68,32 @@ check "back-test, 3 ranks run" bt 3 "$dir/t3.h5"
 check "back-test: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/t1.h5" "$dir/t3.h5"
 check "back-test, bounded, 3 ranks run" bt 3 "$dir/tb3.h5" --memory 1
 check "back-test: bounded = every record" /usr/bin/python3 tests/h5_same.py "$dir/t1.h5" "$dir/tb3.h5"
+
+# Sweeps, goal seeks and attributions run every point on every rank (the
+# engine shares each run's trajectories): the same files on 1 and 3 ranks; a
+# goal seek's next value is rank 0's (broadcast), so every rank searches alike.
+sw() {  # ranks output
+    "${mpi[@]}" -np "$1" "$bin" sweep "$sc" --set parameters.cluster_effect.mean=0.1,0.3 \
+        --set 'levers={arp: {changes: placement_mix, from: special, to: arp, start: 2026, effect: 0.2}}' \
+        -n 1001 -t 1 -o "$2" --quiet
+}
+check "sweep, 1 rank runs" sw 1 "$dir/sw1.h5"
+check "sweep, 3 ranks run" sw 3 "$dir/sw3.h5"
+check "sweep: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/sw1.h5" "$dir/sw3.h5"
+gs() {  # ranks output
+    "${mpi[@]}" -np "$1" "$bin" goalseek "$sc" --vary parameters.cluster_effect.mean --range 0.05,0.9 \
+        --target 'p_met[2025/26] >= 0.5' -n 1001 -t 1 -o "$2" --quiet
+}
+check "goal seek, 1 rank runs" gs 1 "$dir/gs1.h5"
+check "goal seek, 3 ranks run" gs 3 "$dir/gs3.h5"
+check "goal seek: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/gs1.h5" "$dir/gs3.h5"
+at() {  # ranks output
+    "${mpi[@]}" -np "$1" "$bin" attribute "$sc" scenarios/kirklees-clusters.yaml -n 1001 -t 1 \
+        -o "$2" --quiet
+}
+check "attribution, 1 rank runs" at 1 "$dir/at1.h5"
+check "attribution, 3 ranks run" at 3 "$dir/at3.h5"
+check "attribution: 3 ranks = 1 rank" /usr/bin/python3 tests/h5_same.py "$dir/at1.h5" "$dir/at3.h5"
 
 # And the same as the plain (non-MPI) build, where there is one.
 if [ -x build/sendcast ]; then

@@ -8,8 +8,9 @@
  * result file (nor a temporary one) left behind; under `make asan`,
  * LeakSanitizer also checks that nothing allocated before the failure leaks.
  * It stops at the first k beyond the run's last allocation, where the run
- * must succeed. The same sweep goes over reading two SEN2 releases (a folder
- * and a zip: sc_sen2_read), which must fail with SC_ENOMEM and no panel.
+ * must succeed. The same goes for a run with levers and a --set, and for a
+ * `sendcast sweep` (each point a run), and over reading two SEN2 releases (a
+ * folder and a zip: sc_sen2_read), which must fail with SC_ENOMEM and no panel.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,14 +43,17 @@ static int leftovers(const char *dir)
     return system(cmd) == 0;
 }
 
-static void sweep(const char *scenario, const char *n, const char *extra)
+typedef int (*command_fn)(int argc, char **argv, sc_error *e);
+
+static void fail_each(command_fn fn, const char *cmd, const char *scenario, const char *n,
+                      const char *extra)
 {
     char dir[] = "/tmp/sendcast-alloc-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char out[512];
     snprintf(out, sizeof out, "%s/r.h5", dir);
-    char *argv[] = {"run", (char *)scenario, "-n", (char *)n, "-t", "2", "-o", out, "--quiet",
-                    (char *)extra, NULL};
+    char *argv[] = {(char *)cmd, (char *)scenario, "-n", (char *)n, "-t", "2", "-o", out,
+                    "--quiet", (char *)extra, NULL};
     int argc = extra ? 10 : 9;
 
     long k;
@@ -57,7 +61,7 @@ static void sweep(const char *scenario, const char *n, const char *extra)
         sc_error e;
         sc_error_clear(&e);
         sc_alloc_fail_at(k);
-        int st = sc_cli_run(argc, argv, &e);
+        int st = fn(argc, argv, &e);
         long made = sc_alloc_count();
         sc_alloc_fail_at(0);
         if (made < k) {          /* the run made fewer than k allocations: none failed */
@@ -75,17 +79,35 @@ static void sweep(const char *scenario, const char *n, const char *extra)
         assert_false(exists(out));
         assert_false(leftovers(dir));
     }
-    print_message("%s: %ld allocations, each failed in turn\n", scenario, k - 1);
+    print_message("%s %s: %ld allocations, each failed in turn\n", cmd, scenario, k - 1);
     assert_true(k > 50);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    char rm[600];
+    snprintf(rm, sizeof rm, "rm -rf %s", dir);
+    assert_int_equal(system(rm), 0);
+}
+
+static void sweep(const char *scenario, const char *n, const char *extra)
+{
+    fail_each(sc_cli_run, "run", scenario, n, extra);
 }
 
 static void test_every_allocation_of_a_run(void **state)
 {
     (void)state;
     sweep("tests/data/scenario/minimal.yaml", "40", NULL);
+}
+
+static void test_every_allocation_of_a_run_with_levers(void **state)
+{
+    (void)state;
+    sweep("tests/data/scenario/levers.yaml", "40", "--set=finance.grant.growth=0.05");
+}
+
+static void test_every_allocation_of_a_sweep(void **state)
+{
+    (void)state;
+    fail_each(sc_cli_sweep, "sweep", "tests/data/scenario/levers.yaml", "20",
+              "--set=levers.fees.effect=-0.1,0.1");
 }
 
 static void test_every_allocation_of_a_bounded_run(void **state)
@@ -130,6 +152,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_of_a_run),
+        cmocka_unit_test(test_every_allocation_of_a_run_with_levers),
+        cmocka_unit_test(test_every_allocation_of_a_sweep),
         cmocka_unit_test(test_every_allocation_of_a_bounded_run),
         cmocka_unit_test(test_every_allocation_of_a_sen2_read),
     };

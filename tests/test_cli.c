@@ -41,7 +41,7 @@ static int teardown(void **state)
 static void test_version_and_help(void **state)
 {
     (void)state;
-    char out[8192];
+    char out[32768];
     assert_int_equal(run(out, sizeof out, "%s --version", bin()), 0);
     assert_non_null(strstr(out, "sendcast "));
     assert_non_null(strstr(out, "GSL"));
@@ -311,6 +311,77 @@ static void test_no_overwrite_without_force(void **state)
     assert_int_equal(run(out, sizeof out, "ls %s | grep -c tmp", tmpdir), 1);   /* none left */
 }
 
+/* Several scenarios in one run, each to its own file; --set lands in the file. */
+static void test_run_several_and_set(void **state)
+{
+    (void)state;
+    char out[16384];
+    const char *m = "tests/data/scenario/minimal.yaml", *l = "tests/data/scenario/levers.yaml";
+    assert_int_equal(run(out, sizeof out, "cd %s && %s/%s run %s/%s %s/%s -n 50 --quiet", tmpdir,
+                         getenv("PWD"), bin(), getenv("PWD"), m, getenv("PWD"), l), 0);
+    assert_int_equal(run(out, sizeof out, "ls %s/results/minimal-test.h5 %s/results/levers-test.h5",
+                         tmpdir, tmpdir), 0);
+    /* The same name twice is refused before anything runs. */
+    assert_int_equal(run(out, sizeof out, "%s run %s %s -n 50", bin(), m, m), 2);
+    assert_non_null(strstr(out, "both named minimal-test"));
+    assert_int_equal(run(out, sizeof out, "%s run %s %s -n 50 -o %s/x.h5", bin(), m, l, tmpdir), 2);
+    assert_non_null(strstr(out, "-o takes one scenario file"));
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 50 -o %s/s.h5 --quiet --set "
+                         "finance.grant.growth=0.05 --set 'levers.fees.effect=-0.2'", bin(), l,
+                         tmpdir), 0);
+    assert_int_equal(run(out, sizeof out, "h5dump -a /overrides %s/s.h5", tmpdir), 0);
+    assert_non_null(strstr(out, "finance.grant.growth=0.05; levers.fees.effect=-0.2"));
+    assert_int_equal(run(out, sizeof out, "h5dump -a /levers/fees/changes %s/s.h5", tmpdir), 0);
+    assert_non_null(strstr(out, "unit_cost"));
+}
+
+/* sweep, goalseek and attribute end to end: tables, files, CSVs, the chart,
+ * and the report of each; a sweep's file is the same for 1 and 2 threads. */
+static void test_whatif_commands(void **state)
+{
+    (void)state;
+    char out[65536];
+    const char *m = "tests/data/scenario/minimal.yaml";
+    for (int t = 1; t <= 2; t++) {
+        assert_int_equal(run(out, sizeof out, "%s sweep %s --set parameters.p_issue=0.7,0.8,0.9 "
+                             "--set finance.fixed_lines=120000 -n 200 -t %d -o %s/sw%d.h5 "
+                             "--csv %s/sw%d.csv", bin(), m, t, tmpdir, t, tmpdir, t), 0);
+        assert_non_null(strstr(out, "Sweep of minimal-test: 3 points"));
+        assert_non_null(strstr(out, "P(target met) by year"));
+    }
+    assert_int_equal(run(out, sizeof out, "/usr/bin/python3 tests/h5_same.py %s/sw1.h5 %s/sw2.h5",
+                         tmpdir, tmpdir), 0);
+    assert_int_equal(run(out, sizeof out, "cmp %s/sw1.csv %s/sw2.csv", tmpdir, tmpdir), 0);
+    assert_int_equal(run(out, sizeof out, "%s sweep %s --set parameters.p_issue=0.7,0.8 -n 200 "
+                         "-o %s/sw1.h5", bin(), m, tmpdir), 2);
+    assert_non_null(strstr(out, "use --force"));
+
+    assert_int_equal(run(out, sizeof out, "%s goalseek %s --vary parameters.p_issue --range "
+                         "0.3,1 --target 'mean(new_plans)[2025/26] >= 30' -n 300 -o %s/gs.h5",
+                         bin(), m, tmpdir), 0);
+    assert_non_null(strstr(out, "Goal: mean(new_plans)[2025/26] >= 30"));
+    assert_true(strstr(out, "holds from parameters.p_issue =") || strstr(out, "not attainable"));
+
+    assert_int_equal(run(out, sizeof out, "%s attribute %s tests/data/scenario/levers.yaml -n 300 "
+                         "-o %s/at.h5 --csv %s/at.csv --chart %s/at.svg", bin(), m, tmpdir,
+                         tmpdir, tmpdir), 0);
+    assert_non_null(strstr(out, "Why the forecast moved: minimal-test -> levers-test"));
+    assert_non_null(strstr(out, "(3) changed levers"));
+
+    for (int k = 0; k < 3; k++) {
+        static const char *const f[] = { "sw1", "gs", "at" };
+        assert_int_equal(run(out, sizeof out, "%s report %s/%s.h5 -o %s/%s.html", bin(), tmpdir,
+                             f[k], tmpdir, f[k]), 0);
+    }
+    assert_int_equal(run(out, sizeof out, "grep -c '<svg' %s/at.html", tmpdir), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'Goal:' %s/gs.html", tmpdir), 0);
+    assert_int_equal(run(out, sizeof out, "%s report %s/at.h5 --compare %s/at.h5 -o %s/x.html",
+                         bin(), tmpdir, tmpdir, tmpdir), 2);
+    assert_int_equal(run(out, sizeof out, "%s export %s/at.h5 --csv %s/x.csv", bin(), tmpdir,
+                         tmpdir), 2);
+    assert_non_null(strstr(out, "attribution file"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +395,8 @@ int main(void)
         cmocka_unit_test(test_unwritable_folder),
         cmocka_unit_test(test_threads_give_identical_files),
         cmocka_unit_test(test_no_overwrite_without_force),
+        cmocka_unit_test(test_run_several_and_set),
+        cmocka_unit_test(test_whatif_commands),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

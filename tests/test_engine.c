@@ -225,6 +225,20 @@ static void test_kept_cells_in_either_mode(void **state)
     size_t other = sc_layout_cell(&r.l, SC_LEVEL_DISTRICT, SC_D_HNB_SPEND, 0, 0);
     assert_int_equal(sc_summary_cell_values(bounded, other, b, &e), SC_EINPUT);
     assert_non_null(strstr(e.msg, "not kept"));
+    /* values_only (sweeps, goal seeks, attributions): the same values in
+     * either mode, the statistics never computed. */
+    o.values_only = 1;
+    for (int mode = 0; mode < 2; mode++) {
+        o.memory_mb = mode ? 1 : SC_ENGINE_MEMORY_MB;
+        sc_summary *v = NULL;
+        assert_int_equal(sc_engine_run(r.s, r.p, &o, &v, &e), SC_OK);
+        for (int k = 0; k < 3; k++) {
+            assert_int_equal(sc_summary_cell_values(kept, cells[k], a, &e), SC_OK);
+            assert_int_equal(sc_summary_cell_values(v, cells[k], b, &e), SC_OK);
+            assert_memory_equal(a, b, (size_t)n * sizeof *a);
+        }
+        sc_summary_free(v);
+    }
     sc_free(a);
     sc_free(b);
     sc_summary_free(kept);

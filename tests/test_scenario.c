@@ -39,45 +39,11 @@ typedef struct fixture {
 
 /* ---- helpers ---- */
 
-/* cmocka's assert_float_equal() compares floats; the money here needs doubles. */
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-}
-
 static void write_in(const fixture *f, const char *rel, const char *text)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s", f->dir, rel);
     write_text(path, text);
-}
-
-/* text with the first `from` replaced by `to` (from must occur). */
-static char *replace(const char *text, const char *from, const char *to)
-{
-    const char *at = strstr(text, from);
-    if (!at)
-        fail_msg("test setup: '%s' is not in the text", from);
-    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
-    char *s = malloc(n);
-    assert_non_null(s);
-    snprintf(s, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
-    return s;
-}
-
-/* 1-based line of the first occurrence of needle. */
-static int line_of(const char *text, const char *needle)
-{
-    const char *at = strstr(text, needle);
-    if (!at)
-        fail_msg("test setup: '%s' is not in the text", needle);
-    int line = 1;
-    for (const char *p = text; p < at; p++)
-        line += *p == '\n';
-    return line;
 }
 
 /* Read `text` as dir/case.yaml; it must fail with SC_EINPUT, a message that

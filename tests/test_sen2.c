@@ -37,6 +37,7 @@
 #include "sendcast/alloc.h"
 #include "sendcast/sha256.h"
 #include "sendcast/text.h"
+#include "test_util.h"
 
 #define FIX "tests/data/sen2/"
 #define A_DIR FIX "r2022"
@@ -142,14 +143,6 @@ static char *slurp(const char *path)
     s[n] = '\0';
     fclose(f);
     return s;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
 }
 
 static void run(const char *cmd)

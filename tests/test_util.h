@@ -8,6 +8,9 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sendcast/text.h"
 
@@ -26,6 +29,40 @@ static inline char *read_text(const char *path)
     char *text;
     size_t len;
     return sc_file_read(path, (size_t)1 << 30, &text, &len) ? NULL : text;
+}
+
+/* Write text to path (the file replaced). */
+static inline void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+/* text with the first `from` replaced by `to` (from must occur); free() it. */
+static inline char *replace(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    if (!at)
+        fail_msg("test setup: '%s' is not in the text", from);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *s = malloc(n);
+    assert_non_null(s);
+    snprintf(s, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    return s;
+}
+
+/* 1-based line of the first occurrence of needle (which must occur). */
+static inline int line_of(const char *text, const char *needle)
+{
+    const char *at = strstr(text, needle);
+    if (!at)
+        fail_msg("test setup: '%s' is not in the text", needle);
+    int line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    return line;
 }
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "sendcast/error.h"
 #include "sendcast/scenario.h"
+#include "sendcast/whatif.h"
 
 typedef struct sc_cli_command {
     const char *name;
@@ -32,6 +33,9 @@ int sc_cli_fit(int argc, char **argv, sc_error *e);
 int sc_cli_backtest(int argc, char **argv, sc_error *e);
 int sc_cli_init(int argc, char **argv, sc_error *e);
 int sc_cli_calibrate(int argc, char **argv, sc_error *e);
+int sc_cli_sweep(int argc, char **argv, sc_error *e);
+int sc_cli_goalseek(int argc, char **argv, sc_error *e);
+int sc_cli_attribute(int argc, char **argv, sc_error *e);
 
 /* ---- progress.c: progress on stderr ---- */
 
@@ -39,6 +43,7 @@ int sc_cli_calibrate(int argc, char **argv, sc_error *e);
  * logs), nothing when quiet. */
 typedef struct sc_cli_progress {
     const char *what;       /* "simulating kirklees-clusters" */
+    char label[256];        /* what sc_cli_progress_note last said */
     int tty;
     int quiet;
     double start, last;     /* omp_get_wtime() seconds */
@@ -46,6 +51,9 @@ typedef struct sc_cli_progress {
 
 void sc_cli_progress_init(sc_cli_progress *p, const char *what, int quiet);
 void sc_cli_progress_update(void *ctx, long done, long total);   /* an sc_progress_fn */
+/* A new run begins (a sweep's point, a goal seek's run): the bar restarts
+ * under this label (whatif.h's note). */
+void sc_cli_progress_note(void *ctx, const char *what);
 
 /* ---- options.c: the parsers every command shares ---- */
 
@@ -76,6 +84,10 @@ typedef struct sc_cli_common {
     int threads;            /* 0: all cores */
     const char *output;     /* NULL: the command's default */
     int force, quiet;
+    /* --set PATH=VALUE, in order (commands that take it: SC_CLI_SET_LONG);
+     * sc_cli_common_clear frees them. */
+    sc_scenario_edit *sets;
+    int nsets;
 } sc_cli_common;
 
 #define SC_CLI_COMMON_SHORTS "n:s:t:o:"
@@ -84,13 +96,46 @@ typedef struct sc_cli_common {
     {"threads", required_argument, NULL, 't'}, {"output", required_argument, NULL, 'o'},    \
     {"force", no_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}
 
-/* Take opt if it is one of the common options: SC_OK with *taken 1, or
- * SC_EINPUT for a bad value; *taken 0 otherwise. */
+/* --set PATH=VALUE (docs/scenario.md, "Overrides"), for the commands that
+ * read scenarios to run them: the option 'S' that sc_cli_common_option takes. */
+#define SC_CLI_SET_LONG {"set", required_argument, NULL, 'S'}
+#define SC_CLI_MAX_SETS 64
+
+/* Take opt if it is one of the common options (or --set): SC_OK with *taken
+ * 1, or SC_EINPUT for a bad value; *taken 0 otherwise. */
 int sc_cli_common_option(int opt, const char *arg, sc_cli_common *c, int *taken, sc_error *e);
+/* Append one --set PATH=VALUE to c (SC_EINPUT: malformed, or too many). */
+int sc_cli_add_set(sc_cli_common *c, const char *arg, sc_error *e);
+void sc_cli_common_clear(sc_cli_common *c);
+
+/* The settings of a sweep, goal seek or attribution from the common options:
+ * -n, -s, -t (threads, already resolved: all cores when not given), the
+ * --set overrides, --memory, every MPI rank, and progress shown through p. */
+void sc_cli_whatif_settings(const sc_cli_common *c, int threads, long memory_mb,
+                            sc_cli_progress *p, sc_whatif_settings *w);
+/* What a sweep or a goal seek does first: read the scenario (with -n, -s and
+ * --set), name its file (-o, else results/<name><suffix>.h5), check that it
+ * and csv (when given) can be written, and set the threads (-t, else all
+ * cores) into *threads and OpenMP's. *s is the caller's to free. */
+int sc_cli_whatif_start(const char *scenario, const sc_cli_common *c, const char *suffix,
+                        const char *csv, sc_scenario **s, char *outpath, size_t size,
+                        int *threads, sc_error *e);
+/* Each path given (NULL skipped) can be written (sc_write_check_target on
+ * rank 0, agreed among the ranks). */
+int sc_cli_check_outputs(const char *const *paths, int n, int force, sc_error *e);
+
+/* "sendcast ARGS..." into buf (cut with "..." when it does not fit): the
+ * command line a file records. */
+void sc_cli_command_line(int argc, char **argv, char *buf, size_t size);
 
 /* Read a scenario, with -n (when > 0) and -s (when given) in place of its
- * own trajectories and seed: part of reading it, before anything shares it. */
+ * own trajectories and seed, and every --set applied as it is read (the
+ * scenario is then read-only like any other): part of reading it, before
+ * anything shares it. extra (nextra of them) are applied after c's. */
 int sc_cli_read_scenario(const char *path, const sc_cli_common *c, sc_scenario **out,
                          sc_error *e);
+int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,
+                              const sc_scenario_edit *extra, int nextra, sc_scenario **out,
+                              sc_error *e);
 
 #endif

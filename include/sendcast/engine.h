@@ -65,6 +65,10 @@ typedef struct sc_engine_options {
     const size_t *keep_cells; /* cells (layout.h) whose every trajectory's value the summary
                                  keeps in either memory mode (sc_summary_cell_values) */
     int nkeep_cells;
+    int values_only;          /* 1: skip the statistics (sc_summary_compute): the caller reads
+                                 only keep_cells' values, as sweeps, goal seeks and
+                                 attributions do (they compute their own); percentiles of
+                                 every cell are a quarter of a Kirklees run's time */
     sc_progress_fn progress;  /* NULL: silent. Called once a pass as trajectories finish
                                  (done, total of that pass), one thread at a time */
     void *progress_ctx;
@@ -81,7 +85,8 @@ void sc_engine_options_init(sc_engine_options *o, const sc_scenario *s);
 
 /* Simulate o->trajectories trajectories of s, drawing parameters from p (which
  * sc_fit_params resolved: no `dist: fit` left), and summarise them. On
- * success *out is the summary, computed, the caller's to sc_summary_free
+ * success *out is the summary, computed (unless o->values_only), the caller's
+ * to sc_summary_free
  * (with o->distribute, on rank 0; NULL on the other ranks). Afterwards:
  * sc_summary_mean, _pct, ... for statistics; sc_summary_cell_values for every
  * trajectory's value of a cell: any cell when every record was kept

@@ -19,7 +19,7 @@
  * missing or misshapen: SC_EINPUT, "is it a sendcast <kind> file?".
  *
  * Kinds: every file says what it is (root attribute file_kind: "result",
- * "comparison" or "back-test") and in which format (format_version); a
+ * "comparison", "back-test", "calibration", "sweep" or "attribution") and in which format (format_version); a
  * reader refuses a file of another kind, or of a newer format than it
  * knows, with SC_EINPUT and a message saying which.
  */
@@ -38,6 +38,8 @@
 #define SC_FILE_COMPARISON "comparison"  /* sendcast compare -o */
 #define SC_FILE_BACKTEST "back-test"     /* sendcast backtest -o */
 #define SC_FILE_CALIBRATION "calibration"   /* sendcast calibrate -o */
+#define SC_FILE_SWEEP "sweep"            /* sendcast sweep -o, goalseek -o */
+#define SC_FILE_ATTRIBUTION "attribution"   /* sendcast attribute -o */
 
 /* ---- writing ----------------------------------------------------------- */
 
@@ -121,6 +123,12 @@ typedef struct sc_h5r {
  * stays open. */
 int sc_h5_read_open(sc_h5r *r, const char *path, const char *kind, sc_error *e);
 void sc_h5_read_close(sc_h5r *r);
+
+/* The kind of sendcast file at path (one of SC_FILE_*, as sc_h5_read_open
+ * would take it) into kind[size], so that a command given any of several
+ * kinds (`report`) can pick its reader. SC_EINPUT when it is not an HDF5
+ * file or cannot be opened. */
+int sc_h5_file_kind(const char *path, char *kind, size_t size, sc_error *e);
 
 /* "FILE: OBJ WHAT (is it a sendcast KIND file?)"; returns SC_EINPUT. */
 int sc_h5_read_bad(sc_h5r *r, const char *obj, const char *what);

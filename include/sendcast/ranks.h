@@ -37,6 +37,10 @@ void sc_ranks_slice_of(long n, int rank, int size, long *first, long *count);
  * returns its own failure or SC_EFAIL ("another rank failed"). */
 int sc_ranks_agree(int status, sc_error *e);
 
+/* v[0..n) of rank 0 on every rank (a decision rank 0 took from its summary,
+ * such as a goal seek's next point). */
+int sc_ranks_bcast_doubles(double *v, size_t n, sc_error *e);
+
 /* Element-wise, in place on every rank: the sum of every rank's v[0..n), and
  * the maximum of every rank's flags[0..n). */
 int sc_ranks_sum_u32(uint32_t *v, size_t n, sc_error *e);

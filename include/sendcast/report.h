@@ -13,10 +13,17 @@
 #include "sendcast/compare.h"
 #include "sendcast/error.h"
 #include "sendcast/result.h"
+#include "sendcast/whatif.h"
 
 /* Write the report on r (and on the paired comparison c of r with another
  * run, when c is not NULL) to path, whole or nothing (replacing an older
  * report). SC_EFAIL for I/O or drawing failures; SC_ENOMEM. */
 int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc_error *e);
+
+/* The page of a sweep (or goal seek) file and of an attribution file
+ * (src/report/whatif_page.c): their tables, and an attribution's waterfall.
+ * Whole or nothing; SC_EFAIL for I/O failures. */
+int sc_report_sweep_html(const sc_whatif_sweep *s, const char *path, sc_error *e);
+int sc_report_attribution_html(const sc_whatif_attribution *a, const char *path, sc_error *e);
 
 #endif

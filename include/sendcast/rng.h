@@ -10,7 +10,7 @@
  * not touch (common random numbers).
  *
  * The generator is Philox4x64-10 from Random123 (counter-based: the key is
- * (seed, trajectory), the counter carries (block, purpose, unit)), wrapped as
+ * (seed, trajectory), the counter carries (block, sub, purpose, unit)), wrapped as
  * a gsl_rng type so GSL's samplers draw from it unchanged. Keying a stream is
  * setting four words: no warm-up, no allocation, cheap enough to do for every
  * cluster and year of 10^6 trajectories.
@@ -35,8 +35,14 @@ enum sc_purpose {
     SC_PURPOSE_STEP_UP,
     SC_PURPOSE_HETEROGENEITY,  /* h_c, unit = cluster */
     SC_PURPOSE_DISTRICT,       /* model 2: the year's district factors, unit = (factor, year) */
-    SC_PURPOSE_NET_FLOW        /* model 2: the stock's net flow, unit = (cluster, year) */
+    SC_PURPOSE_NET_FLOW,       /* model 2: the stock's net flow, unit = (cluster, year) */
+    SC_PURPOSE_LEVER,          /* a lever's effect (unit 0), sub = the lever's key */
+    SC_PURPOSE_LEVER_STEP      /* a lever's process draws, unit = (cluster, year) or, for a
+                                  district-wide draw, (SC_RNG_DISTRICT, year); sub = its key */
 };
+
+/* The cluster index of a unit that is the whole district (a lever's capacity). */
+#define SC_RNG_DISTRICT (-1)
 
 /* A gsl_rng whose state lives in the caller's memory (no allocation). */
 typedef struct sc_rng {
@@ -48,6 +54,13 @@ void sc_rng_init(sc_rng *r);
 
 /* Point r at the start of stream (seed, trajectory, purpose, unit). */
 void sc_rng_key(sc_rng *r, uint64_t seed, uint64_t trajectory, uint32_t purpose, uint64_t unit);
+
+/* The same with a fourth word, sub (0 in every stream sc_rng_key names): the
+ * streams of a lever are keyed by its name's hash here, so that a lever's
+ * draws are its own whatever other levers a scenario has, and the same in
+ * every scenario that has it. */
+void sc_rng_key_sub(sc_rng *r, uint64_t seed, uint64_t trajectory, uint32_t purpose,
+                    uint64_t unit, uint64_t sub);
 
 /* The unit of a process draw: cluster c in year t. */
 static inline uint64_t sc_rng_unit(int cluster, int year)

@@ -96,7 +96,8 @@ enum sc_dist_kind {
     SC_DIST_POISSON,        /* dispersion only: k infinite, requests Poisson */
     SC_DIST_FIT,            /* fitted from history by the fit stage, which resolves it in
                                the run's parameters (params.h, fit.h); never drawn as such */
-    SC_DIST_SCALED_INV_CHI2 /* p[0] = nu, p[1] = s^2: nu s^2 / X, X ~ chi^2(nu) */
+    SC_DIST_SCALED_INV_CHI2,/* p[0] = nu, p[1] = s^2: nu s^2 / X, X ~ chi^2(nu) */
+    SC_DIST_UNIFORM         /* levers only: p[0] = min, p[1] = max */
 };
 extern const char *const sc_dist_names[];   /* indexed by enum sc_dist_kind */
 
@@ -107,7 +108,9 @@ enum sc_domain {
     SC_DOM_POSITIVE,    /* > 0 */
     SC_DOM_NONNEG,      /* >= 0 */
     SC_DOM_REAL,
-    SC_DOM_SIMPLEX      /* vector of positive weights (Dirichlet) or shares summing to 1 */
+    SC_DOM_SIMPLEX,     /* vector of positive weights (Dirichlet) or shares summing to 1 */
+    SC_DOM_CHANGE,      /* a relative change, > -1 (levers: -0.1 is 10% less) */
+    SC_DOM_SHARE        /* levers: a share in [0, 1] of a flow moved elsewhere */
 };
 
 /* Which of the six placements / how many bands a vector parameter spans. */
@@ -160,6 +163,56 @@ typedef struct sc_dist {
      * history columns and years it came from ("" when not fitted). */
     char fitted_from[SC_TEXT_MAX];
 } sc_dist;
+
+/* ---- levers (docs/scenario.md, "Levers"; docs/model.md, "Levers") ----
+ *
+ * A lever changes one rate, mix, cost or capacity of the model from a start
+ * year, with a ramp r_t in [0, 1], by an effect drawn once a trajectory
+ * (its own keyed stream: every other draw is shared with the scenario
+ * without it). Shares (requests, placement_mix) are in [0, 1]; every other
+ * lever's effect is a relative change e > -1 of its number: x (1 + e r_t).
+ * Cluster working is the lever `cluster_working` (changes: requests), built from
+ * the cluster_working section and the cluster_effect parameter. */
+enum sc_lever_on {
+    SC_LEVER_REQUESTS,      /* share of would-be requests averted (diverted) */
+    SC_LEVER_ASSESSMENT,    /* p_assess (model 2: the year's p_assess,t), capped at 1 */
+    SC_LEVER_ISSUE,         /* p_issue */
+    SC_LEVER_CEASING,       /* cease rate of `setting` (-1: every setting) */
+    SC_LEVER_ESCALATION,    /* mainstream -> special */
+    SC_LEVER_POST16,        /* mainstream -> post-16 */
+    SC_LEVER_STEP_UP,       /* one band up */
+    SC_LEVER_MIX,           /* share of new `setting` plans placed in `to` instead */
+    SC_LEVER_UNIT_COST,     /* unit cost of `setting` */
+    SC_LEVER_TOPUP,         /* top-up tariffs of the bands in `bands` */
+    SC_LEVER_CAPACITY,      /* at most places_t (1 + e) plans in `setting`; the year's
+                               entrants beyond go to `to` */
+    SC_NLEVER_KINDS
+};
+extern const char *const sc_lever_names[SC_NLEVER_KINDS];   /* the `changes:` words */
+
+#define SC_EDIT_TEXT_MAX 1200   /* "--set PATH=VALUE" at its longest, and more */
+#define SC_LEVER_NAME_MAX 33     /* a lever's name: at most 32 characters */
+#define SC_MAX_LEVERS 64
+
+typedef struct sc_lever {
+    char name[SC_LEVER_NAME_MAX];
+    enum sc_lever_on on;
+    int setting;            /* enum sc_placement: ceasing (-1: all), mix (from), unit cost,
+                               capacity; -1 otherwise */
+    int to;                 /* mix: the setting new plans go to instead; capacity: overflow */
+    unsigned bands;         /* topup: bit b for band b + 1 */
+    int start;              /* first simulated year it acts in, as t (1..horizon); a lever
+                               read leniently (attribution) that starts after the horizon
+                               has start horizon + 1 and never acts */
+    double ramp[SC_MAX_HORIZON + 1];     /* r_t in [0, 1]; 0 before start */
+    double places[SC_MAX_HORIZON + 1];   /* capacity: places from start (NaN before) */
+    sc_dist effect;         /* its size, drawn once a trajectory (built-in: unused) */
+    uint64_t key;           /* its random streams (a hash of the name) */
+    int builtin;            /* 1: cluster working: effect E_c (cluster_effect and its
+                               heterogeneity), ramp = cluster_working.ramp */
+    int line;               /* where the scenario gave it (0: built in) */
+    char description[SC_TEXT_MAX];
+} sc_lever;
 
 typedef struct sc_area {
     char id[SC_ID_MAX];
@@ -303,12 +356,46 @@ typedef struct sc_scenario {
     int ninputs;
 
     sc_history history;                       /* MODEL.md 5; nyears 0 when not given */
+
+    /* Levers, in the order they act: cluster working first (when the scenario
+     * has the section), then the `levers:` section's. nuser_levers: those
+     * the scenario's `levers:` gave. */
+    int nlevers;
+    sc_lever *levers;
+    int nuser_levers;
+
+    /* What was changed while reading (sc_scenario_read_with's edits): each
+     * as "PATH=VALUE" (a --set) or "PATH from FILE" (a graft), for the
+     * result's provenance; nedits 0 when read as written. */
+    int nedits;
+    char (*edits)[SC_EDIT_TEXT_MAX];
 } sc_scenario;
 
 /* Read, check and resolve a scenario. On failure *out is NULL and e says why. */
 int sc_scenario_read(const char *path, sc_scenario **out, sc_error *e);
 
 /* What a caller may hand sc_scenario_read_with() beyond the path. */
+/* One change made to a scenario's YAML while it is read, before any section
+ * is: a value given on the command line (`--set PATH=VALUE`), or a value
+ * taken from another scenario file (an attribution's steps). PATH is a key
+ * path as messages write it: "finance.grant.growth", "bands.topup[2]",
+ * "levers.arp.effect.mean". A value replaces what the file has there (a
+ * number in any of its three forms, a mapping, a list) or, when the mapping
+ * exists but lacks the key, adds it; the reader then checks it as though the
+ * file said it, and a problem with it is reported naming the edit (the
+ * option) rather than a file line. A graft whose `from` file lacks PATH
+ * removes ours; one whose parent we lack is skipped. */
+typedef struct sc_scenario_edit {
+    char path[160];
+    char value[1024];       /* YAML text of the value ("0.03", "{2024: 0.5}"); "" for a graft */
+    const char *from;       /* graft: the scenario file the value at path comes from */
+} sc_scenario_edit;
+
+/* "PATH=VALUE" (a --set argument) into *out. SC_OK; SC_EINPUT naming the
+ * option when there is no '=', the path is empty or malformed, or either part
+ * is too long. */
+int sc_scenario_edit_parse(const char *arg, sc_scenario_edit *out, sc_error *e);
+
 typedef struct sc_scenario_read_options {
     /* A panel the caller has read already (sc_sen2_read) from the very
      * releases the scenario's `history: sen2:` names, in the same order (the
@@ -321,6 +408,16 @@ typedef struct sc_scenario_read_options {
      * a CSV, or that has none, ignores it. NULL: the reader reads the
      * releases itself. */
     const sc_sen2 *sen2;
+    /* Edits applied in order to the document before it is read (may be NULL). */
+    const sc_scenario_edit *edits;
+    int nedits;
+    /* 1: a scenario assembled from two (an attribution's step, whose base year
+     * may be later than its tables'): years before the base year are left out
+     * of every year table instead of refused (the grant of the base year, if
+     * missing, grows from the latest earlier year), and a lever that starts
+     * before the first simulated year acts from it, one after the horizon
+     * never. */
+    int lenient_years;
 } sc_scenario_read_options;
 
 /* Every option at its default (no pre-read panel). */

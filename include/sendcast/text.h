@@ -6,6 +6,7 @@
 #define SENDCAST_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Append sep (unless *used is 0: the first item) and item to buf, which holds
  * cap bytes of which *used are filled (NUL-terminated; start with buf[0] = 0,
@@ -26,5 +27,12 @@ sc_label sc_year_label(int year);
  * the one fopen/fread gave, ENOMEM, or EFBIG when the file holds max bytes
  * or more. *text is NULL on failure. */
 int sc_file_read(const char *path, size_t max, char **text, size_t *len);
+
+/* s to f as one CSV field (RFC 4180): quoted, its quotes doubled, when it
+ * holds a comma, a quote or a line break. */
+void sc_text_csv_field(FILE *f, const char *s);
+
+/* s to f with &, <, > and " as XML entities: text in HTML and SVG. */
+void sc_text_xml_escape(FILE *f, const char *s);
 
 #endif

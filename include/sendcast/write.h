@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "sendcast/error.h"
+#include "sendcast/h5.h"
 #include "sendcast/layout.h"
 #include "sendcast/params.h"
 #include "sendcast/scenario.h"
@@ -55,5 +56,12 @@ int sc_write_check_target(const char *path, int force, sc_error *e);
  * file is untouched. */
 int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
                 const sc_summary *sum, const sc_run_info *run, sc_error *e);
+
+/* What every file made from a scenario says of it, under the group `at` ("":
+ * the root): /scenario/text and /scenario/files (the scenario verbatim and
+ * every file it read), /levers/<name> (its levers, when it has its own:
+ * src/write/provenance.c gives the layout), and the attribute `overrides`
+ * (the --set values or grafts it was read with, when any). SC_OK, SC_EFAIL. */
+int sc_write_scenario_provenance(sc_h5w *w, const sc_scenario *s, const char *at, sc_error *e);
 
 #endif

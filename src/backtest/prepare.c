@@ -154,6 +154,11 @@ static int make_backtest(sc_scenario *b, int until, int row, sc_backtest *bt, sc
         return rc;
     scale_send_support(b, row);
     shift_years(b, until, bt->years);
+    /* The scenario's own levers are policies for its forecast years: a
+     * back-test, which forecasts years already seen, leaves them out
+     * (cluster working's lever follows the ramp shifted above). */
+    b->nlevers -= b->nuser_levers;
+    b->nuser_levers = 0;
     b->base_year = until;
     b->horizon = bt->years;
     observations(b, until, bt);

@@ -1,13 +1,16 @@
 /*
  * cmd_report.c — `sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html
  * [--quiet]`: read the result (and the other run) → pair them (RESULT − OTHER,
- * OTHER being the baseline) → write the page → free.
+ * OTHER being the baseline) → write the page → free. Given a sweep, goal seek
+ * or attribution file instead (its file_kind), the page of that.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "sendcast/alloc.h"
 #include "sendcast/cli.h"
 #include "sendcast/compare.h"
+#include "sendcast/h5.h"
 #include "sendcast/report.h"
 #include "sendcast/result.h"
 
@@ -44,12 +47,35 @@ static int parse_report_options(int argc, char **argv, report_options *o, sc_err
     return SC_OK;
 }
 
+/* A sweep's or an attribution's page (no --compare: they compare already). */
+static int whatif_page(const report_options *o, const char *kind, sc_error *e)
+{
+    if (o->other)
+        return SC_ERROR(e, SC_EINPUT, "report: --compare takes two result files; %s is a %s "
+                        "file", o->result, kind);
+    sc_whatif_sweep *s = NULL;
+    sc_whatif_attribution *a = NULL;
+    int st = !strcmp(kind, SC_FILE_SWEEP) ? sc_whatif_sweep_read(o->result, &s, e)
+                                          : sc_whatif_attribution_read(o->result, &a, e);
+    if (!st)
+        st = s ? sc_report_sweep_html(s, o->output, e) : sc_report_attribution_html(a, o->output, e);
+    if (!st && !o->quiet)
+        printf("Wrote %s\n", o->output);
+    sc_whatif_sweep_free(s);
+    sc_free(a);
+    return st;
+}
+
 int sc_cli_report(int argc, char **argv, sc_error *e)
 {
     report_options o;
     sc_result *r = NULL, *other = NULL;
     sc_compare *c = NULL;
+    char kind[64] = "";
     int st = parse_report_options(argc, argv, &o, e);
+    if (!st) st = sc_h5_file_kind(o.result, kind, sizeof kind, e);
+    if (!st && (!strcmp(kind, SC_FILE_SWEEP) || !strcmp(kind, SC_FILE_ATTRIBUTION)))
+        return whatif_page(&o, kind, e);
     if (!st) st = sc_result_read(o.result, &r, e);
     if (!st && o.other) st = sc_result_read(o.other, &other, e);
     if (!st && other) st = sc_compare_compute(other, r, 0, &c, e);

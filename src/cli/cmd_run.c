@@ -7,7 +7,9 @@
  *
  * Each step is one call into its stage; this file only parses options and
  * keeps the order. With --trajectory I --trace FILE.csv the engine replays
- * one trajectory instead.
+ * one trajectory instead. --set PATH=VALUE changes the scenario as it is
+ * read (docs/scenario.md, "Overrides"); several scenario files are read
+ * (and checked) first, then run one after another, each to its own file.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,6 +21,7 @@
 
 #include <omp.h>
 
+#include "sendcast/alloc.h"
 #include "sendcast/cli.h"
 #include "sendcast/engine.h"
 #include "sendcast/fit.h"
@@ -32,8 +35,9 @@
 #include "sendcast/write.h"
 
 typedef struct run_options {
-    const char *scenario;
-    sc_cli_common common;   /* -n -s -t -o --force --quiet */
+    const char *const *scenarios;   /* one or more scenario files */
+    int nscenarios;
+    sc_cli_common common;   /* -n -s -t -o --force --quiet --set */
     long trajectory;        /* --trajectory I: replay I alone (-1: a full run) */
     long memory_mb;         /* --memory MB: keep every record only below this */
     double rank_error;      /* --rank-error E (0: --exact-percentiles): bounded summaries */
@@ -72,7 +76,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
 static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
 {
     static const struct option longs[] = {
-        SC_CLI_COMMON_LONGS,
+        SC_CLI_COMMON_LONGS, SC_CLI_SET_LONG,
         {"trajectory", required_argument, NULL, 'I'}, {"trace", required_argument, NULL, 'T'},
         {"memory", required_argument, NULL, 'M'},
         {"exact-percentiles", no_argument, NULL, 'X'},
@@ -86,12 +90,15 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
                                   &first, e);
     if (st)
         return st;
-    if (first != argc - 1)
-        return SC_ERROR(e, SC_EINPUT, "run: expected one scenario file%s",
-                        first < argc - 1 ? ", got several" : "");
-    o->scenario = argv[first];
+    if (first >= argc)
+        return SC_ERROR(e, SC_EINPUT, "run: expected a scenario file (or several)");
+    o->scenarios = (const char *const *)argv + first;
+    o->nscenarios = argc - first;
     if ((o->trajectory >= 0) != (o->trace != NULL))
         return SC_ERROR(e, SC_EINPUT, "--trajectory I and --trace FILE.csv go together");
+    if (o->nscenarios > 1 && (o->trace || o->common.output))
+        return SC_ERROR(e, SC_EINPUT, "run: %s takes one scenario file; with several, each "
+                        "result goes to results/<its name>.h5", o->trace ? "--trace" : "-o");
     return SC_OK;
 }
 
@@ -108,10 +115,7 @@ static void run_info_fill(sc_run_info *run, const sc_scenario *s, int threads, d
     gmtime_r(&now, &tm);
     strftime(run->created_utc, sizeof run->created_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
     sc_sha256_hex(s->files[0].text, s->files[0].len, run->scenario_sha256);
-    size_t used = (size_t)snprintf(run->command_line, sizeof run->command_line, "sendcast");
-    for (int i = 0; i < argc; i++)
-        if (sc_text_append(run->command_line, sizeof run->command_line, &used, " ", argv[i]))
-            break;
+    sc_cli_command_line(argc, argv, run->command_line, sizeof run->command_line);
 }
 
 /* --trajectory I --trace FILE: trajectory I alone, its every draw and state,
@@ -153,36 +157,23 @@ static void print_summary(const sc_scenario *s, const sc_summary *sum, const cha
            outpath, s->trajectories, s->seed, threads, procs, seconds);
 }
 
-int sc_cli_run(int argc, char **argv, sc_error *e)
+/* One scenario, read (and checked) already: fit, simulate, write. */
+static int run_one(sc_scenario *s, const run_options *o, const char *outpath, int threads,
+                   int argc, char **argv, sc_error *e)
 {
-    run_options o;
-    sc_scenario *s = NULL;
     sc_params *p = NULL;
     sc_summary *sum = NULL;
-    char outpath[4096];
     const int root = sc_ranks_rank() == 0;
-    int st = parse_run_options(argc, argv, &o, e);
-    if (st)
-        return st;
-
-    /* 1. Read the scenario (with -n and -s in place of its own). */
-    if ((st = sc_cli_read_scenario(o.scenario, &o.common, &s, e)))
-        return st;
-    if (o.common.output)
-        snprintf(outpath, sizeof outpath, "%s", o.common.output);
-    else
-        snprintf(outpath, sizeof outpath, "results/%s.h5", s->name);
-    int threads = o.common.threads ? o.common.threads : omp_get_num_procs();
-    omp_set_num_threads(threads);   /* -t governs the writer's compression too */
-    if (!o.trace)
-        st = sc_ranks_agree(root ? sc_write_check_target(outpath, o.common.force, e) : SC_OK,
+    int st = SC_OK;
+    if (!o->trace)
+        st = sc_ranks_agree(root ? sc_write_check_target(outpath, o->common.force, e) : SC_OK,
                             e);
 
     /* 2. Fit: every dist: fit from history, into the run's parameters. */
     if (!st)
         st = sc_fit_params(s, 0, &p, NULL, e);
-    if (!st && o.trace) {
-        st = root ? replay(s, p, &o, e) : SC_OK;
+    if (!st && o->trace) {
+        st = root ? replay(s, p, o, e) : SC_OK;
         goto done;
     }
 
@@ -190,12 +181,12 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
     char what[SC_ID_MAX + 16];
     snprintf(what, sizeof what, "simulating %s", s->name);
     sc_cli_progress progress;
-    sc_cli_progress_init(&progress, what, o.common.quiet || !root);
+    sc_cli_progress_init(&progress, what, o->common.quiet || !root);
     sc_engine_options eo;
     sc_engine_options_init(&eo, s);
     eo.threads = threads;
-    eo.memory_mb = o.memory_mb;
-    eo.rank_error = o.rank_error;
+    eo.memory_mb = o->memory_mb;
+    eo.rank_error = o->rank_error;
     eo.distribute = 1;
     eo.progress = sc_cli_progress_update;
     eo.progress_ctx = &progress;
@@ -209,15 +200,61 @@ int sc_cli_run(int argc, char **argv, sc_error *e)
     /* 4. Write the file, then say what it holds. */
     sc_run_info run;
     run_info_fill(&run, s, threads, seconds, argc, argv);
-    if ((st = sc_write_h5(outpath, o.common.force, s, p, sum, &run, e)))
+    if ((st = sc_write_h5(outpath, o->common.force, s, p, sum, &run, e)))
         goto done;
-    if (!o.common.quiet)
+    if (!o->common.quiet)
         print_summary(s, sum, outpath, threads, seconds);
 done:
-    if (st != SC_OK)
-        SC_CONTEXT(e, "while running %s", o.scenario);
     sc_summary_free(sum);
     sc_params_free(p);
-    sc_scenario_free(s);
+    return st;
+}
+
+/* Where scenario k's result goes: -o, else results/<name>.h5. */
+static void output_of(const run_options *o, const sc_scenario *s, char *buf, size_t size)
+{
+    if (o->common.output)
+        snprintf(buf, size, "%s", o->common.output);
+    else
+        snprintf(buf, size, "results/%s.h5", s->name);
+}
+
+int sc_cli_run(int argc, char **argv, sc_error *e)
+{
+    run_options o;
+    sc_scenario **s = NULL;
+    char outpath[4096];
+    int st = parse_run_options(argc, argv, &o, e), k = 0;
+    if (st) {
+        sc_cli_common_clear(&o.common);
+        return st;
+    }
+    s = sc_calloc((size_t)o.nscenarios, sizeof *s);
+    if (!s)
+        st = SC_ERROR(e, SC_ENOMEM, "out of memory");
+
+    /* 1. Read every scenario (with -n, -s and --set in place of their own)
+     * before running any: a mistake in the last is found at once. */
+    for (k = 0; !st && k < o.nscenarios; k++) {
+        st = sc_cli_read_scenario(o.scenarios[k], &o.common, &s[k], e);
+        for (int j = 0; !st && j < k; j++)
+            if (!strcmp(s[j]->name, s[k]->name))
+                st = SC_ERROR(e, SC_EINPUT, "%s and %s are both named %s: their results would "
+                              "go to the same file", o.scenarios[j], o.scenarios[k], s[k]->name);
+    }
+    int threads = o.common.threads ? o.common.threads : omp_get_num_procs();
+    omp_set_num_threads(threads);   /* -t governs the writer's compression too */
+    for (k = 0; !st && k < o.nscenarios; k++) {
+        output_of(&o, s[k], outpath, sizeof outpath);
+        if (k > 0 && !o.common.quiet && sc_ranks_rank() == 0)
+            printf("\n");
+        st = run_one(s[k], &o, outpath, threads, argc, argv, e);
+    }
+    if (st != SC_OK)
+        SC_CONTEXT(e, "while running %s", o.scenarios[k > 0 ? k - 1 : 0]);
+    for (int j = 0; s && j < o.nscenarios; j++)
+        sc_scenario_free(s[j]);
+    sc_free(s);
+    sc_cli_common_clear(&o.common);
     return st;
 }

@@ -7,7 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
+#include "sendcast/alloc.h"
 #include "sendcast/cli.h"
+#include "sendcast/ranks.h"
+#include "sendcast/text.h"
+#include "sendcast/write.h"
 
 int sc_cli_getopt(int argc, char **argv, const char *shorts, const struct option *longs,
                   sc_cli_option_fn take, void *ctx, int *operands, sc_error *e)
@@ -72,15 +78,112 @@ int sc_cli_common_option(int opt, const char *arg, sc_cli_common *c, int *taken,
     case 'o': c->output = arg; break;
     case 'f': c->force = 1; break;
     case 'q': c->quiet = 1; break;
+    case 'S': st = sc_cli_add_set(c, arg, e); break;
     default: *taken = 0;
     }
     return st;
 }
 
+int sc_cli_add_set(sc_cli_common *c, const char *arg, sc_error *e)
+{
+    if (c->nsets >= SC_CLI_MAX_SETS)
+        return SC_ERROR(e, SC_EINPUT, "--set: at most %d of them", SC_CLI_MAX_SETS);
+    sc_scenario_edit *x = sc_realloc(c->sets, (size_t)(c->nsets + 1) * sizeof *x);
+    if (!x)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory for --set");
+    c->sets = x;
+    int st = sc_scenario_edit_parse(arg, &c->sets[c->nsets], e);
+    if (st == SC_OK)
+        c->nsets++;
+    return st;
+}
+
+void sc_cli_common_clear(sc_cli_common *c)
+{
+    sc_free(c->sets);
+    c->sets = NULL;
+    c->nsets = 0;
+}
+
+void sc_cli_whatif_settings(const sc_cli_common *c, int threads, long memory_mb,
+                            sc_cli_progress *p, sc_whatif_settings *w)
+{
+    sc_whatif_settings_init(w);
+    w->trajectories = c->trajectories;
+    w->seed = c->seed;
+    w->seed_given = c->seed_given;
+    w->threads = threads;
+    w->memory_mb = memory_mb;
+    w->distribute = 1;
+    w->sets = c->sets;
+    w->nsets = c->nsets;
+    w->note = sc_cli_progress_note;
+    w->progress = sc_cli_progress_update;
+    w->ctx = p;
+}
+
+int sc_cli_check_outputs(const char *const *paths, int n, int force, sc_error *e)
+{
+    const int root = sc_ranks_rank() == 0;
+    int st = SC_OK;
+    for (int k = 0; !st && k < n; k++)
+        if (paths[k])
+            st = sc_ranks_agree(root ? sc_write_check_target(paths[k], force, e) : SC_OK, e);
+    return st;
+}
+
+int sc_cli_whatif_start(const char *scenario, const sc_cli_common *c, const char *suffix,
+                        const char *csv, sc_scenario **s, char *outpath, size_t size,
+                        int *threads, sc_error *e)
+{
+    *threads = c->threads ? c->threads : omp_get_num_procs();
+    omp_set_num_threads(*threads);
+    int st = sc_cli_read_scenario(scenario, c, s, e);
+    if (st)
+        return st;
+    if (c->output)
+        snprintf(outpath, size, "%s", c->output);
+    else
+        snprintf(outpath, size, "results/%s%s.h5", (*s)->name, suffix);
+    const char *const outs[] = { outpath, csv };
+    return sc_cli_check_outputs(outs, 2, c->force, e);
+}
+
+void sc_cli_command_line(int argc, char **argv, char *buf, size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "sendcast");
+    for (int i = 0; i < argc; i++)
+        if (sc_text_append(buf, size, &used, " ", argv[i]))
+            break;
+}
+
 int sc_cli_read_scenario(const char *path, const sc_cli_common *c, sc_scenario **out,
                          sc_error *e)
 {
-    int st = sc_scenario_read(path, out, e);
+    return sc_cli_read_scenario_with(path, c, NULL, 0, out, e);
+}
+
+int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,
+                              const sc_scenario_edit *extra, int nextra, sc_scenario **out,
+                              sc_error *e)
+{
+    sc_scenario_read_options ro;
+    sc_scenario_read_options_init(&ro);
+    sc_scenario_edit *all = NULL;
+    int n = c->nsets + nextra;
+    if (n > 0) {
+        all = sc_calloc((size_t)n, sizeof *all);
+        if (!all)
+            return SC_ERROR(e, SC_ENOMEM, "out of memory for the scenario's overrides");
+        if (c->nsets)
+            memcpy(all, c->sets, (size_t)c->nsets * sizeof *all);
+        if (nextra)
+            memcpy(all + c->nsets, extra, (size_t)nextra * sizeof *all);
+    }
+    ro.edits = all;
+    ro.nedits = n;
+    int st = sc_scenario_read_with(path, &ro, out, e);
+    sc_free(all);
     if (st == SC_OK && c->trajectories > 0)
         (*out)->trajectories = c->trajectories;
     if (st == SC_OK && c->seed_given)

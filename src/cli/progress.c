@@ -53,3 +53,12 @@ void sc_cli_progress_update(void *ctx, long done, long total)
         p->last = now;
     }
 }
+
+void sc_cli_progress_note(void *ctx, const char *what)
+{
+    sc_cli_progress *p = ctx;
+    snprintf(p->label, sizeof p->label, "%s", what);
+    sc_cli_progress_init(p, p->label, p->quiet);
+    if (!p->quiet && !p->tty)
+        fprintf(stderr, "%s\n", what);
+}

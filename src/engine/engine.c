@@ -213,7 +213,7 @@ int sc_engine_run_measured(const sc_scenario *s, const sc_params *p, const sc_en
         m->passes_s = omp_get_wtime() - t0;
         m->passes = sum ? sc_summary_passes(sum) : 1;
     }
-    if (st == SC_OK && sum && r.rank == 0) {
+    if (st == SC_OK && sum && r.rank == 0 && !o->values_only) {
         t0 = omp_get_wtime();
         st = sc_summary_compute(sum, e);
         if (m)

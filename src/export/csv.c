@@ -18,17 +18,7 @@ static const char header[] = "metric,level,unit,measure,year,financial_year,stat
 /* A field, quoted when it holds a comma, quote or line break (RFC 4180). */
 static void field(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    sc_text_csv_field(f, s);
 }
 
 static void row(FILE *f, const char *metric, const char *level, const char *unit,

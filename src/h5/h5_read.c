@@ -260,7 +260,9 @@ static const char *writer_of(const char *kind)
     return !strcmp(kind, SC_FILE_RESULT) ? "sendcast run"
            : !strcmp(kind, SC_FILE_COMPARISON) ? "sendcast compare -o"
            : !strcmp(kind, SC_FILE_BACKTEST) ? "sendcast backtest -o"
-           : !strcmp(kind, SC_FILE_CALIBRATION) ? "sendcast calibrate -o" : "another program";
+           : !strcmp(kind, SC_FILE_CALIBRATION) ? "sendcast calibrate -o"
+           : !strcmp(kind, SC_FILE_SWEEP) ? "sendcast sweep -o or goalseek -o"
+           : !strcmp(kind, SC_FILE_ATTRIBUTION) ? "sendcast attribute -o" : "another program";
 }
 
 static int check_kind(sc_h5r *r)
@@ -294,6 +296,22 @@ int sc_h5_read_open(sc_h5r *r, const char *path, const char *kind, sc_error *e)
         rc = check_kind(r);
     if (rc)
         sc_h5_read_close(r);
+    return rc;
+}
+
+int sc_h5_file_kind(const char *path, char *kind, size_t size, sc_error *e)
+{
+    sc_h5r r = {H5I_INVALID_HID, path, "sendcast", e, NULL, NULL};
+    H5Eget_auto2(H5E_DEFAULT, &r.old_func, &r.old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rc = SC_OK;
+    if (H5Fis_hdf5(path) <= 0)
+        rc = SC_ERROR(e, SC_EINPUT, "%s: not an HDF5 file (or cannot be read)", path);
+    else if ((r.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
+        rc = SC_ERROR(e, SC_EINPUT, "%s: cannot open the HDF5 file", path);
+    else
+        rc = kind_of(&r, kind, size);
+    sc_h5_read_close(&r);
     return rc;
 }
 

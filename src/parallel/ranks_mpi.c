@@ -71,6 +71,14 @@ static int fits_int(size_t n, const char *what, sc_error *e)
                                            "one MPI message", what, n);
 }
 
+int sc_ranks_bcast_doubles(double *v, size_t n, sc_error *e)
+{
+    int st = fits_int(n, "a broadcast", e);
+    if (st == SC_OK && MPI_Bcast(v, (int)n, MPI_DOUBLE, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+        st = SC_ERROR(e, SC_EFAIL, "MPI_Bcast of %zu numbers failed", n);
+    return st;
+}
+
 int sc_ranks_sum_u32(uint32_t *v, size_t n, sc_error *e)
 {
     int st = fits_int(n, "bin counts", e);

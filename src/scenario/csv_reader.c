@@ -252,9 +252,9 @@ int scn_csv_col(const scn_csv *t, const char *name)
 }
 
 /* The path as the user sees it: the scenario's folder joined with rel. */
-static char *display_path(const scn_ctx *r, const char *rel)
+static char *display_path(const scn_ctx *r, const scn_val *ref, const char *rel)
 {
-    const char *dir = rel[0] == '/' ? "" : r->dir;
+    const char *dir = rel[0] == '/' ? "" : scn_dir_of(r, ref);
     size_t n = strlen(dir) + strlen(rel) + 1;
     char *p = sc_malloc(n);
     if (p)
@@ -303,7 +303,7 @@ static int ref_path(scn_ctx *r, const scn_val *ref, const char *what, char **pat
         return SC_EINPUT;
     if (!rel[0])
         return SCN_ERR(r, ref, "expected the path of %s, got an empty string", what);
-    *path = display_path(r, rel);
+    *path = display_path(r, ref, rel);
     return *path ? SC_OK : SCN_NOMEM(r);
 }
 

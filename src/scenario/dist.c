@@ -17,6 +17,9 @@ void sc_dist_mean(const sc_dist *d, double mean[SC_MAX_DIM])
     case SC_DIST_GAMMA:
         mean[0] = d->p[0] * d->p[1];
         break;
+    case SC_DIST_UNIFORM:
+        mean[0] = 0.5 * (d->p[0] + d->p[1]);
+        break;
     case SC_DIST_DIRICHLET:
         for (int j = 0; j < dim; j++)
             sum += d->value[j];

@@ -178,7 +178,7 @@ static int ramp(scn_ctx *r, const scn_val *v)
     scn_years y;
     if (scn_year_table(r, v, &scn_prob, "cluster_working.ramp", &y))
         return scn_fail(r);
-    double last = 0;
+    double last = y.before_year ? y.before_v : 0;   /* read leniently: held from before */
     for (int t = 0; t <= r->s->horizon; t++) {
         if (y.have[t])
             last = y.v[t];
@@ -232,7 +232,7 @@ int scn_cluster_working(scn_ctx *r, const scn_val *v)
         return scn_fail(r);
     if (scn_early_support(r, k[1].n ? &k[1] : v) || budgets(r, &k[3]))
         return scn_fail(r);
-    return SC_OK;
+    return scn_cluster_lever(r);
 }
 
 /* ---- finance ---- */
@@ -258,11 +258,16 @@ static int grant(scn_ctx *r, const scn_val *v)
     double g = 0;
     if (scn_map(r, v, keys, 2, k) || scn_year_table(r, &k[0], &scn_nonneg, "finance.grant", &y))
         return scn_fail(r);
+    if (k[1].n && scn_number(r, &k[1], &scn_growth, "finance.grant.growth", "", 0, &g))
+        return scn_fail(r);
+    if (!y.have[0] && r->lenient_years && y.before_year && k[1].n) {
+        /* A table written for an earlier base year: grow its latest year to ours. */
+        y.v[0] = y.before_v * pow(1 + g, s->base_year - y.before_year);
+        y.have[0] = 1;
+    }
     if (!y.have[0])
         return SCN_ERR(r, &k[0], "expected a grant for the base year %d in the table (later "
                        "years grow from it)", s->base_year);
-    if (k[1].n && scn_number(r, &k[1], &scn_growth, "finance.grant.growth", "", 0, &g))
-        return scn_fail(r);
     s->grant[0] = y.v[0];
     for (int t = 1; t <= s->horizon; t++) {
         if (y.have[t]) {

@@ -59,7 +59,7 @@ static int add_release(scn_ctx *r, const scn_val *item, sc_history_sen2 *x)
     if (!rel[0])
         return SCN_EXPECTED(r, item, "the path of a SEN2 release (a .zip as DfE publishes it, "
                             "or the folder it unpacks to)");
-    const char *dir = rel[0] == '/' ? "" : r->dir;
+    const char *dir = rel[0] == '/' ? "" : scn_dir_of(r, item);
     size_t n = strlen(dir) + strlen(rel) + 1;
     char *path = sc_malloc(n);
     if (!path)

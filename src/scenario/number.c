@@ -18,6 +18,12 @@ const scn_dom scn_positive = { 0, INFINITY, 1, 0, 0, "a number > 0" };
 const scn_dom scn_count = { 0, SCN_MAX_COUNT, 0, 0, 1, "a whole number from 0 to 1e9 (a count)" };
 const scn_dom scn_growth = { -1, INFINITY, 1, 0, 0, "a number > -1 (a yearly rate)" };
 const scn_dom scn_unit_open = { 0, 1, 1, 0, 0, "a number in (0, 1]" };
+const scn_dom scn_change = { -1, INFINITY, 1, 0, 0,
+                             "a relative change > -1 (-0.2: 20% less; -1 or below would take "
+                             "the number to zero or below)" };
+const scn_dom scn_share = { 0, 1, 0, 0, 0,
+                            "a share in [0, 1] (above 1 would take the setting it is moved "
+                            "from below zero)" };
 
 static int is_digit(char c)
 {
@@ -125,4 +131,14 @@ int scn_status_ok(const char *s)
             return 1;
     }
     return 0;
+}
+
+uint64_t scn_hash64(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
 }

@@ -24,9 +24,9 @@
 #define GAMMA BIT(SC_DIST_GAMMA)
 
 
-const char *const sc_dist_names[SC_DIST_SCALED_INV_CHI2 + 1] = {
+const char *const sc_dist_names[SC_DIST_UNIFORM + 1] = {
     "none", "fixed", "beta", "normal", "gamma", "dirichlet", "bivariate_normal", "poisson", "fit",
-    "scaled_inv_chi2",
+    "scaled_inv_chi2", "uniform",
 };
 
 #define CEASE(name, what)                                                                    \
@@ -127,10 +127,12 @@ const sc_param_info sc_param_table[SC_NPARAMS] = {
 /* What one parameter reads into, and where it is written. */
 typedef struct param_read {
     scn_ctx *r;
-    int id;
+    int id;                     /* enum sc_param_id; -1: a lever's effect */
     const sc_param_info *info;
     sc_dist *d;
     const scn_val *at;
+    const char *prefix;         /* of its register names: "parameters", "levers.NAME" */
+    const scn_applied *edit;    /* the --set (or graft) that changed it, or NULL */
 } param_read;
 
 static const scn_dom *domain_of(enum sc_domain d)
@@ -146,6 +148,10 @@ static const scn_dom *domain_of(enum sc_domain d)
         return &scn_nonneg;
     case SC_DOM_SIMPLEX:
         return &scn_prob;
+    case SC_DOM_CHANGE:
+        return &scn_change;
+    case SC_DOM_SHARE:
+        return &scn_share;
     case SC_DOM_REAL:
         break;
     }
@@ -156,7 +162,7 @@ static void list_allowed(unsigned allowed, int with_fit, char *buf, size_t cap)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (int k = SC_DIST_FIXED; k <= SC_DIST_SCALED_INV_CHI2; k++)
+    for (int k = SC_DIST_FIXED; k <= SC_DIST_UNIFORM; k++)
         if ((allowed & BIT(k)) && (k != SC_DIST_FIT || with_fit)
             && sc_text_append(buf, cap, &used, ", ", sc_dist_names[k]))
             return;
@@ -165,7 +171,9 @@ static void list_allowed(unsigned allowed, int with_fit, char *buf, size_t cap)
 static int record(param_read *p, const char *key, const char *item, double x)
 {
     char name[SC_ID_MAX];
-    snprintf(name, sizeof name, "parameters.%s.%s", p->info->name, key);
+    snprintf(name, sizeof name, "%s.%s.%s", p->prefix, p->info->name, key);
+    if (p->edit && !p->edit->graft)
+        return scn_record(p->r, name, item, 0, x, "override", p->edit->source);
     return scn_record(p->r, name, item, 0, x, p->d->status, p->d->source);
 }
 
@@ -345,10 +353,27 @@ static int read_normal(param_read *p)
 {
     static const scn_key extra[] = { { "mean", 1 }, { "sd", 1 } };
     scn_val k[5];
-    if (keys_of(p, extra, 2, k) || scn_plain_number(p->r, &k[3], &scn_real, &p->d->p[0])
+    /* A lever's mean lies in its domain (its draws are clipped to it). */
+    const scn_dom *mean = p->id < 0 ? domain_of(p->info->domain) : &scn_real;
+    if (keys_of(p, extra, 2, k) || scn_plain_number(p->r, &k[3], mean, &p->d->p[0])
         || scn_plain_number(p->r, &k[4], &scn_nonneg, &p->d->p[1]))
         return scn_fail(p->r);
     return record2(p, "mean", p->d->p[0], "sd", p->d->p[1]);
+}
+
+/* Uniform on [min, max] (levers: an expert's range), both ends in the domain. */
+static int read_uniform(param_read *p)
+{
+    static const scn_key extra[] = { { "min", 1 }, { "max", 1 } };
+    scn_val k[5];
+    const scn_dom *dom = domain_of(p->info->domain);
+    if (keys_of(p, extra, 2, k) || scn_plain_number(p->r, &k[3], dom, &p->d->p[0])
+        || scn_plain_number(p->r, &k[4], dom, &p->d->p[1]))
+        return scn_fail(p->r);
+    if (!(p->d->p[1] > p->d->p[0]))
+        return SCN_ERR(p->r, &k[4], "expected max > min, got min %g and max %g", p->d->p[0],
+                       p->d->p[1]);
+    return record2(p, "min", p->d->p[0], "max", p->d->p[1]);
 }
 
 static int read_gamma(param_read *p)
@@ -442,7 +467,7 @@ static int read_dist_name(param_read *p, const scn_val *dv, int *kind)
 {
     char allowed[160];
     list_allowed(p->info->allowed, 1, allowed, sizeof allowed);
-    for (int k = SC_DIST_FIXED; k <= SC_DIST_SCALED_INV_CHI2; k++)
+    for (int k = SC_DIST_FIXED; k <= SC_DIST_UNIFORM; k++)
         if (scn_text_is(dv, sc_dist_names[k])) {
             *kind = k;
             break;
@@ -547,6 +572,8 @@ static int read_mapping(param_read *p)
         return read_fit(p);
     case SC_DIST_SCALED_INV_CHI2:
         return read_scaled_inv_chi2(p);
+    case SC_DIST_UNIFORM:
+        return read_uniform(p);
     default:
         return SCN_ERR(p->r, &dv, "unsupported distribution");
     }
@@ -583,32 +610,73 @@ static int read_default(param_read *p)
     return record(p, "value", "", p->d->value[0]);
 }
 
+/* Whether an edit put something at or below v (a --set of the mean), or v
+ * lies inside what one put there: the edit, or NULL. */
+static const scn_applied *edited(const scn_ctx *r, const scn_val *v)
+{
+    const scn_applied *a = scn_edit_of(r, v);
+    size_t n = strlen(v->path);
+    for (int i = 0; !a && i < r->napplied; i++)
+        if (n && strncmp(r->applied[i].path, v->path, n) == 0
+            && (r->applied[i].path[n] == '.' || r->applied[i].path[n] == '['))
+            a = &r->applied[i];
+    return a;
+}
+
+static int read_given(param_read *p)
+{
+    const scn_val *v = p->at;
+    sc_dist *d = p->d;
+    p->edit = edited(p->r, v);
+    d->line = v->line;
+    snprintf(d->status, sizeof d->status, "scenario");
+    snprintf(d->source, sizeof d->source, "scenario line %d", v->line);
+    int rc;
+    switch (scn_kind(v)) {
+    case SCN_SCALAR:
+        rc = read_plain(p);
+        break;
+    case SCN_MAP:
+        rc = read_mapping(p);
+        break;
+    default:
+        return SCN_EXPECTED(p->r, v, "a mapping with dist: ... (or a plain number)");
+    }
+    /* What an edit changed is the edit's, whatever the file said of it
+     * (the register entries above keep the numbers as read). */
+    const scn_applied *a = p->edit;
+    if (!rc && a && !a->graft) {
+        snprintf(d->status, sizeof d->status, "override");
+        snprintf(d->source, sizeof d->source, "%s", a->source);
+    }
+    return rc;
+}
+
+int scn_dist(scn_ctx *r, const sc_param_info *info, int id, const char *prefix,
+             const scn_val *v, sc_dist *d)
+{
+    memset(d, 0, sizeof *d);
+    param_read p = { r, id, info, d, v, prefix, NULL };
+    d->dim = dim_of(&p);
+    return read_given(&p);
+}
+
 static int read_param(scn_ctx *r, int id, const scn_val *v)
 {
     sc_dist *d = &r->s->param[id];
+    if (v->n)
+        return scn_dist(r, &sc_param_table[id], id, "parameters", v, d);
     memset(d, 0, sizeof *d);
-    param_read p = { r, id, &sc_param_table[id], d, v };
+    param_read p = { r, id, &sc_param_table[id], d, v, "parameters", NULL };
     d->dim = dim_of(&p);
-    if (!v->n && !sc_param_in_model(id, r->s->model)) {
+    if (!sc_param_in_model(id, r->s->model)) {
         /* Not this model's: never drawn, written or registered. */
         d->is_default = 1;
         d->kind = id == SC_P_DISPERSION ? SC_DIST_POISSON : SC_DIST_FIXED;
         d->value[0] = id == SC_P_DISPERSION ? INFINITY : p.info->default_value;
         return SC_OK;
     }
-    if (!v->n)
-        return read_default(&p);
-    d->line = v->line;
-    snprintf(d->status, sizeof d->status, "scenario");
-    snprintf(d->source, sizeof d->source, "scenario line %d", v->line);
-    switch (scn_kind(v)) {
-    case SCN_SCALAR:
-        return read_plain(&p);
-    case SCN_MAP:
-        return read_mapping(&p);
-    default:
-        return SCN_EXPECTED(r, v, "a mapping with dist: ... (or a plain number)");
-    }
+    return read_default(&p);
 }
 
 int sc_param_in_model(int id, int model)

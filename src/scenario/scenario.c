@@ -25,7 +25,7 @@
 enum {
     K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
     K_AREAS, K_CLUSTERS, K_POPULATION, K_BANDS, K_PLACEMENTS, K_PARAMETERS, K_CLUSTER_WORKING,
-    K_FINANCE, K_HISTORY, K_MODEL, K_PRIORS, K_N
+    K_FINANCE, K_HISTORY, K_MODEL, K_PRIORS, K_LEVERS, K_N
 };
 
 /* bands, cluster_working and finance are the money: a scenario without them
@@ -35,7 +35,7 @@ static const scn_key top_keys[K_N] = {
     { "trajectories", 1 }, { "seed", 1 }, { "percentiles", 0 }, { "areas", 1 },
     { "clusters", 1 }, { "population", 1 }, { "bands", 0 }, { "placements", 1 },
     { "parameters", 1 }, { "cluster_working", 0 }, { "finance", 0 }, { "history", 0 },
-    { "model", 0 }, { "priors", 0 },
+    { "model", 0 }, { "priors", 0 }, { "levers", 0 },
 };
 
 #define MAX_TRAJECTORIES (LONG_MAX < 1000000000000LL ? (long long)LONG_MAX : 1000000000000LL)
@@ -45,6 +45,7 @@ static const double default_percentiles[] = { 5, 10, 25, 50, 75, 90, 95 };
 void scn_ctx_clear(scn_ctx *r)
 {
     scn_yaml_close(r);
+    scn_edits_clear(r);
     for (int i = 0; i < r->ncsv; i++) {
         scn_csv_free(r->csv[i]);
         sc_free(r->csv[i]);
@@ -71,6 +72,8 @@ void sc_scenario_free(sc_scenario *s)
     sc_free(s->clusters);
     sc_free(s->cluster_budget);
     sc_free(s->inputs);
+    sc_free(s->levers);
+    sc_free(s->edits);
     scn_history_free(&s->history);
     sc_priors_free(s->priors);
     sc_free(s);
@@ -111,6 +114,8 @@ int sc_scenario_copy(const sc_scenario *s, sc_scenario **out, sc_error *e)
     c->cluster_budget = dup_bytes(s->cluster_budget, (size_t)(s->horizon + 1)
                                   * (size_t)s->nclusters * sizeof *s->cluster_budget, &failed);
     c->inputs = dup_bytes(s->inputs, (size_t)s->ninputs * sizeof *s->inputs, &failed);
+    c->levers = dup_bytes(s->levers, (size_t)s->nlevers * sizeof *s->levers, &failed);
+    c->edits = dup_bytes(s->edits, (size_t)s->nedits * sizeof *s->edits, &failed);
     c->history.year = dup_bytes(h->year, ny * sizeof *h->year, &failed);
     c->history.row_line = dup_bytes(h->row_line, ny * sizeof *h->row_line, &failed);
     c->history.value = dup_bytes(h->value, SC_NHISTORY * ny * sizeof *h->value, &failed);
@@ -276,7 +281,7 @@ static int read_sections(scn_ctx *r)
         || scn_clusters(r, &k[K_CLUSTERS]) || scn_population(r, &k[K_POPULATION])
         || scn_placements(r, &k[K_PLACEMENTS]) || scn_parameters(r, &k[K_PARAMETERS])
         || scn_cluster_working(r, &k[K_CLUSTER_WORKING]) || scn_finance(r, &k[K_FINANCE])
-        || scn_history(r, &k[K_HISTORY]) || scn_priors_file(r, &k[K_PRIORS])
+        || scn_levers(r, &k[K_LEVERS]) || scn_history(r, &k[K_HISTORY]) || scn_priors_file(r, &k[K_PRIORS])
         || scn_history_check_fits(r))
         return scn_fail(r);
     return SC_OK;
@@ -319,7 +324,7 @@ static int set_dir(scn_ctx *r, const char *path)
     return SC_OK;
 }
 
-static int read_into(scn_ctx *r, const char *path)
+static int read_into(scn_ctx *r, const char *path, const sc_scenario_read_options *o)
 {
     sc_scenario *s = r->s;
     for (int t = 0; t <= SC_MAX_HORIZON; t++)
@@ -329,7 +334,8 @@ static int read_into(scn_ctx *r, const char *path)
         return SCN_NOMEM(r);
     r->file = s->path;
     if (set_dir(r, path) || read_scenario_file(r, path)
-        || scn_yaml_open(r, s->files[0].text, s->files[0].len) || read_sections(r))
+        || scn_yaml_open(r, s->files[0].text, s->files[0].len)
+        || (o && scn_edits_apply(r, o->edits, o->nedits)) || read_sections(r))
         return scn_fail(r);
     return SC_OK;
 }
@@ -358,11 +364,12 @@ int sc_scenario_read_with(const char *path, const sc_scenario_read_options *o,
     memset(&r, 0, sizeof r);
     r.e = e;
     r.sen2_given = o ? o->sen2 : NULL;
+    r.lenient_years = o ? o->lenient_years : 0;
     r.s = sc_calloc(1, sizeof *r.s);
     if (!r.s)
         return SC_ERROR(e, SC_ENOMEM, "%s: out of memory while reading the scenario", path);
     r.file = path;
-    int rc = read_into(&r, path);
+    int rc = read_into(&r, path, o);
     sc_scenario *s = r.s;
     scn_ctx_clear(&r);
     if (rc) {

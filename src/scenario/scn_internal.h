@@ -48,7 +48,7 @@ typedef struct scn_dom {
 } scn_dom;
 
 extern const scn_dom scn_real, scn_prob, scn_nonneg, scn_positive, scn_count,
-    scn_growth, scn_unit_open;
+    scn_growth, scn_unit_open, scn_change, scn_share;
 
 /* A CSV file, parsed whole. Row r, column c is cell[r * ncols + c]; line[r]
  * is the file line the row starts on (the header is line 1 or later). */
@@ -67,6 +67,25 @@ enum {
     SCN_HAS_ES = 1u << 1,               /* early_support */
     SCN_HAS_STOCK0 = 1u << 2            /* + p: own stock of placement p (p >= 1) */
 };
+
+/* An edit (sc_scenario_edit) as applied to the document: where its value is,
+ * so that messages about it name the edit, and paths in it (a graft's CSVs)
+ * resolve against its own file's folder. */
+typedef struct scn_applied {
+    char path[SCN_PATH_MAX];    /* normalised: as scn_val paths are written */
+    char origin[SC_EDIT_TEXT_MAX];  /* "--set PATH=VALUE", or the graft's file */
+    char source[SC_TEXT_MAX];       /* the same as a register source (cut with "..." to fit) */
+    int graft;                  /* 1: taken from another file (dir below) */
+    char *dir;                  /* a graft's file's folder with '/', or NULL */
+    struct fy_node *key;        /* a key the edit added (NULL: it replaced a value) */
+    struct fy_node *node;       /* the value it put there (NULL: it removed one) */
+} scn_applied;
+
+/* A file grafts take values from, parsed once (its text is in the scenario's files). */
+typedef struct scn_graft_doc {
+    const char *from;
+    struct fy_document *doc;
+} scn_graft_doc;
 
 /* Everything one sc_scenario_read() call holds while it reads. */
 typedef struct scn_ctx {
@@ -88,6 +107,11 @@ typedef struct scn_ctx {
     const sc_sen2 *sen2_given;          /* a pre-read panel (sc_scenario_read_options) */
     sc_sen2 *sen2_own;                  /* the panel this read read itself */
     scn_val root;
+    int lenient_years;                  /* sc_scenario_read_options.lenient_years */
+    scn_applied *applied;               /* the edits made to the document, in order */
+    int napplied;
+    struct scn_graft_doc *grafted;      /* documents grafts were taken from, kept to the end */
+    int ngrafted;
 } scn_ctx;
 
 void scn_ctx_clear(scn_ctx *r);
@@ -117,10 +141,14 @@ int scn_status_ok(const char *s);
 extern const char *const scn_status_list;
 /* Copy with a length check; 0 on success, -1 if it would not fit. */
 int scn_copy(char *dst, size_t cap, const char *src);
+/* FNV-1a, 64 bits, of a string: a lever's streams are keyed by its name. */
+uint64_t scn_hash64(const char *s);
 
 /* ---- yaml.c: the document, located values, typed reads ---- */
 
 int scn_yaml_open(scn_ctx *r, const char *text, size_t len);
+/* n, or the node it is an alias of. */
+struct fy_node *scn_resolve(struct fy_node *n);
 /* Free what scn_yaml_open made (safe when nothing was). */
 void scn_yaml_close(scn_ctx *r);
 enum scn_kind scn_kind(const scn_val *v);
@@ -141,6 +169,12 @@ int scn_error_val(scn_ctx *r, sc_where where, const scn_val *v, const char *fmt,
     __attribute__((format(printf, 4, 5)));
 int scn_error_expected(scn_ctx *r, sc_where where, const scn_val *v, const char *what);
 int scn_error_nomem(scn_ctx *r, sc_where where);
+/* The edit (sc_scenario_edit) that put v where it is, or NULL: v is at or
+ * below the edit's path, or inside the value it put there. */
+const scn_applied *scn_edit_of(const scn_ctx *r, const scn_val *v);
+/* The folder paths written at v are relative to: a graft's file's, else the
+ * scenario's (r->dir). */
+const char *scn_dir_of(const scn_ctx *r, const scn_val *v);
 
 /* Check that m is a mapping of the given keys only (no repeats) and fill
  * out[i] for keys[i]; a missing required key is an error. */
@@ -171,6 +205,9 @@ typedef struct scn_years {
     double v[SC_MAX_HORIZON + 1];
     unsigned char have[SC_MAX_HORIZON + 1];
     int n;                      /* years given within 0..horizon */
+    int before_year;            /* read leniently: the latest year before the base year the
+                                   table gave (0: none), and its value */
+    double before_v;
 } scn_years;
 
 /* A number in any of the three forms (plain, {value, status, source},
@@ -214,9 +251,18 @@ int scn_csv_provenance(scn_ctx *r, const scn_csv *t, int row, const scn_val *at,
 /* Append "read for FILE:LINE:COL (path)" below the message. */
 int scn_ref_context(scn_ctx *r, const scn_val *at);
 
-/* ---- the sections: parameters.c, clusters.c, finance.c ---- */
+/* ---- the sections: parameters.c, clusters.c, finance.c, levers.c ---- */
 
 int scn_parameters(scn_ctx *r, const scn_val *v);
+/* One distribution in any form a parameter may take (plain number, {dist:
+ * ...}), for a row `info` of the parameter table or a lever's effect (id -1);
+ * its numbers are registered as PREFIX.<info->name>.<key>. */
+int scn_dist(scn_ctx *r, const sc_param_info *info, int id, const char *prefix,
+             const scn_val *v, sc_dist *d);
+/* The `levers:` section (after cluster working, whose lever comes first). */
+int scn_levers(scn_ctx *r, const scn_val *v);
+/* Cluster working's lever (scn_cluster_working, when the section is given). */
+int scn_cluster_lever(scn_ctx *r);
 
 int scn_areas(scn_ctx *r, const scn_val *v);
 int scn_clusters(scn_ctx *r, const scn_val *v);
@@ -228,6 +274,12 @@ int scn_early_support(scn_ctx *r, const scn_val *at);
 int scn_cluster_index(const sc_scenario *s, const char *id);
 int scn_cluster_working(scn_ctx *r, const scn_val *v);
 int scn_finance(scn_ctx *r, const scn_val *v);
+
+/* ---- edits.c: --set values and grafts, applied to the document ---- */
+
+/* Apply the read's edits (sc_scenario_read_options) to r->doc, in order. */
+int scn_edits_apply(scn_ctx *r, const sc_scenario_edit *edits, int nedits);
+void scn_edits_clear(scn_ctx *r);
 
 /* ---- history.c: the history: section (MODEL.md 5) ---- */
 

@@ -164,8 +164,14 @@ int scn_number(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
     case SCN_SCALAR: {
         if (scn_plain_number(r, v, d, out))
             return scn_fail(r);
-        char source[64];
-        snprintf(source, sizeof source, "scenario line %d", v->line);
+        const scn_applied *a = scn_edit_of(r, v);
+        if (a && !a->graft)
+            return scn_record(r, name, item, year, *out, "override", a->source);
+        char source[SC_TEXT_MAX];
+        if (a)
+            snprintf(source, sizeof source, "%.200s line %d", a->source, v->line);
+        else
+            snprintf(source, sizeof source, "scenario line %d", v->line);
         return scn_record(r, name, item, year, *out, "scenario", source);
     }
     case SCN_MAP:
@@ -211,6 +217,17 @@ static int inline_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const ch
         if (scn_plain_number(r, &key, &yd, &y))
             return scn_fail(r);
         long long year = (long long)y;
+        if (year < r->s->base_year && r->lenient_years) {
+            /* A table written for an earlier base year (an attribution's
+             * step): its earlier years are history here. */
+            if (year > out->before_year && !scn_number(r, &val, d, name, "", (int)year, &x)) {
+                out->before_year = (int)year;
+                out->before_v = x;
+            } else if (year > out->before_year) {
+                return scn_fail(r);
+            }
+            continue;
+        }
         if (year < r->s->base_year)
             return SCN_ERR(r, &key, "year %lld is before the base year %d", year,
                            r->s->base_year);
@@ -232,6 +249,16 @@ static int row_in_years(scn_ctx *r, const item_ref *ref, const scn_val *v, const
         return scn_fail(r);
     if (year == 0)
         return SC_OK;   /* rows without a year are not part of a year table */
+    if (year < r->s->base_year && r->lenient_years) {
+        double x;
+        if (year > out->before_year) {
+            if (scn_csv_number(r, t, row, ref->vcol, d, v, &x))
+                return scn_fail(r);
+            out->before_year = year;
+            out->before_v = x;
+        }
+        return SC_OK;
+    }
     if (year < r->s->base_year) {
         SC_ERROR_AT(r->e, t->path, t->line[row], 0,
                     "column year: year %d of item %s is before the base year %d", year,

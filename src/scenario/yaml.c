@@ -62,7 +62,7 @@ static int node_mark(struct fy_node *n, int *line, int *col)
     return 0;
 }
 
-static struct fy_node *resolve(struct fy_node *n)
+struct fy_node *scn_resolve(struct fy_node *n)
 {
     if (n && fy_node_get_type(n) == FYNT_SCALAR && fy_node_get_style(n) == FYNS_ALIAS) {
         struct fy_node *t = fy_node_resolve_alias(n);
@@ -91,7 +91,7 @@ static void path_join(char *dst, const char *parent, const char *seg, size_t seg
 static void child(const scn_val *parent, struct fy_node *key, struct fy_node *val,
                   const char *seg, size_t seglen, int index, scn_val *out)
 {
-    out->n = resolve(val);
+    out->n = scn_resolve(val);
     out->line = parent->line;
     out->col = parent->col;
     int kl, kc;
@@ -186,7 +186,7 @@ int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
     if (de)
         return SC_ERROR_AT(r->e, r->file, de->line, de->column, "YAML syntax error: %s",
                            de->msg ? de->msg : "unreadable");
-    r->root.n = r->doc ? resolve(fy_document_root(r->doc)) : NULL;
+    r->root.n = r->doc ? scn_resolve(fy_document_root(r->doc)) : NULL;
     r->root.line = r->root.col = 1;
     r->root.path[0] = '\0';
     if (scn_kind(&r->root) == SCN_ABSENT || scn_kind(&r->root) == SCN_NULL)
@@ -295,6 +295,35 @@ void scn_describe(const scn_val *v, char *buf, size_t cap)
         snprintf(buf, cap, "\"%.*s%s\"", show, t, more);
 }
 
+/* Whether path is `at` or lies below it ("a.b" is below "a", "a[2]" too). */
+static int path_under(const char *path, const char *at)
+{
+    size_t n = strlen(at);
+    return n > 0 && strncmp(path, at, n) == 0
+           && (path[n] == '\0' || path[n] == '.' || path[n] == '[');
+}
+
+const scn_applied *scn_edit_of(const scn_ctx *r, const scn_val *v)
+{
+    for (int i = r->napplied - 1; i >= 0; i--) {
+        const scn_applied *a = &r->applied[i];
+        if (v->n && a->key == v->n)
+            return a;
+        for (struct fy_node *n = v->n; n && a->node; n = fy_node_get_parent(n))
+            if (n == a->node)
+                return a;
+        if (v->path[0] && path_under(v->path, a->path))
+            return a;
+    }
+    return NULL;
+}
+
+const char *scn_dir_of(const scn_ctx *r, const scn_val *v)
+{
+    const scn_applied *a = scn_edit_of(r, v);
+    return a && a->graft && a->dir ? a->dir : r->dir;
+}
+
 int scn_error_val(scn_ctx *r, sc_where where, const scn_val *v, const char *fmt, ...)
 {
     char msg[SC_ERROR_MSG_MAX];
@@ -302,6 +331,15 @@ int scn_error_val(scn_ctx *r, sc_where where, const scn_val *v, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* A value an edit put there: name the edit (the option), not a line of
+     * the file; a graft's value keeps its own file's line. */
+    const scn_applied *a = scn_edit_of(r, v);
+    if (a && !a->graft)
+        return sc_error_raise_at(r->e, where, a->origin, 0, 0, "%s: %s", v->path[0] ? v->path
+                                 : a->path, msg);
+    if (a)
+        return sc_error_raise_at(r->e, where, a->origin, v->line, v->col, "%s: %s (taken into "
+                                 "%s)", v->path[0] ? v->path : a->path, msg, r->file);
     if (v->path[0])
         return sc_error_raise_at(r->e, where, r->file, v->line, v->col, "%s: %s", v->path, msg);
     return sc_error_raise_at(r->e, where, r->file, v->line, v->col, "%s", msg);
@@ -404,6 +442,7 @@ int scn_map(scn_ctx *r, const scn_val *m, const scn_key *keys, int nkeys, scn_va
             scn_val at;
             child(m, fy_node_pair_key(p), NULL, s, len, 0, &at);
             snprintf(at.path, sizeof at.path, "%s", m->path);
+            at.n = fy_node_pair_key(p);     /* so that a key an edit added names the edit */
             return SCN_ERR(r, &at, "unknown key '%.*s'; allowed keys: %s", (int)len, s, allowed);
         }
         /* "? key" with no value leaves n NULL: given, but reads as nothing. */

@@ -36,14 +36,16 @@ static double cluster_year(const sc_scenario *s, const sc_layout *l, sc_sim_work
 
     double topup = 0;
     int64_t mainstream = 0;
+    const sim_year_levers *y = &w->year;   /* levers on tariffs and unit costs (1: none) */
     for (int b = 0; b < s->nbands; b++) {
-        topup += avg(o->band[b], z->band[b]) * s->topup[b] * price;
+        topup += avg(o->band[b], z->band[b]) * (s->topup[b] * y->topup[b]) * price;
         mainstream += z->band[b];
     }
     double placements = 0;
     int64_t total = mainstream;
     for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++) {
-        placements += avg(o->place[pl], z->place[pl]) * s->unit_cost[pl] * price;
+        placements += avg(o->place[pl], z->place[pl]) * (s->unit_cost[pl] * y->unit_cost[pl])
+                      * price;
         total += z->place[pl];
         add(l, cells, SC_LEVEL_DISTRICT, SC_D_PLANS_ARP + (pl - SC_PL_ARP), t, 0, (double)z->place[pl]);
     }

@@ -4,9 +4,13 @@
  *
  * Each parameter has its own stream (purpose = its enum sc_param_id), so a
  * scenario that changes one parameter's distribution leaves every other
- * parameter's draw unchanged.
+ * parameter's draw unchanged. A lever's effect has its own too, keyed by its
+ * name (SC_PURPOSE_LEVER, sub = its key): a scenario with a lever shares every
+ * other draw with the scenario without it.
  */
 #include <math.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include "sim_internal.h"
 
@@ -92,6 +96,44 @@ static void draw_model2(const sc_params *params, sc_sim_workspace *w, uint64_t s
     sim_district_start(w, seed, i);
 }
 
+/* A lever's effect by inversion of its distribution at one uniform u of its
+ * stream (docs/model.md, "Levers"): a trajectory's effect then moves
+ * monotonically with the distribution's mean, so a goal seek over it on
+ * common random numbers sees a monotone answer. Draws are kept in the
+ * lever's domain: a share in [0, 1], a relative change at least -1. */
+static double lever_effect(const sc_lever *l, sc_sim_workspace *w, uint64_t seed, long i)
+{
+    const sc_dist *d = &l->effect;
+    if (d->kind == SC_DIST_FIXED)
+        return d->value[0];
+    sc_rng_key_sub(&w->rng, seed, (uint64_t)i, SC_PURPOSE_LEVER, 0, l->key);
+    double u = gsl_rng_uniform_pos(&w->rng.gsl), x;
+    switch (d->kind) {
+    case SC_DIST_UNIFORM:
+        x = d->p[0] + u * (d->p[1] - d->p[0]);
+        break;
+    case SC_DIST_BETA:
+        x = gsl_cdf_beta_Pinv(u, d->p[0], d->p[1]);
+        break;
+    case SC_DIST_NORMAL:
+        x = d->p[0] + d->p[1] * gsl_cdf_ugaussian_Pinv(u);
+        break;
+    default:
+        x = d->value[0];
+    }
+    if (l->on == SC_LEVER_REQUESTS || l->on == SC_LEVER_MIX)
+        return x < 0 ? 0 : x > 1 ? 1 : x;
+    return x < -1 ? -1 : x;
+}
+
+/* Every lever's effect; cluster working's is E_c, drawn above. */
+static void draw_levers(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i)
+{
+    for (int k = 0; k < s->nlevers; k++)
+        w->params.lever[k] = s->levers[k].builtin ? w->params.effect
+                                                  : lever_effect(&s->levers[k], w, seed, i);
+}
+
 void sim_params_draw(const sc_scenario *s, const sc_params *params, sc_sim_workspace *w,
                      uint64_t seed, long i)
 {
@@ -135,6 +177,7 @@ void sim_params_draw(const sc_scenario *s, const sc_params *params, sc_sim_works
 
     if (s->model == 2)
         draw_model2(params, w, seed, i);
+    draw_levers(s, w, seed, i);
     sim_prepare_samplers(s, w);
 }
 
@@ -142,6 +185,11 @@ void sim_params_draw(const sc_scenario *s, const sc_params *params, sc_sim_works
 void sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w)
 {
     const sim_params *p = &w->params;
+    /* No lever has acted yet: every rate at 1 x its draw (step.c changes them). */
+    sim_year_levers one = { 1, 1, 1, 1, 1, { 1, 1, 1, 1, 1, 1 }, { 1, 1, 1, 1, 1, 1 }, { 0 } };
+    for (int b = 0; b < SC_MAX_BANDS; b++)
+        one.topup[b] = 1;
+    w->applied = w->year = one;
     for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
         sim_binomial_prepare(&w->cease[pl], p->cease[pl]);
     sim_binomial_prepare(&w->escalate, p->p_esc);

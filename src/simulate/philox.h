@@ -14,7 +14,8 @@
 #include "sendcast/rng.h"
 
 typedef struct sim_philox_state {
-    philox4x64_ctr_t ctr;     /* v[0] block counter, v[1] 0, v[2] purpose, v[3] unit */
+    philox4x64_ctr_t ctr;     /* v[0] block counter, v[1] sub (0 but for levers), v[2]
+                                 purpose, v[3] unit */
     philox4x64_key_t key;     /* v[0] seed, v[1] trajectory */
     philox4x64_ctr_t out;     /* the current block of four outputs */
     int left;                 /* outputs of `out` not yet used */

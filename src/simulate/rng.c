@@ -58,11 +58,17 @@ void sc_rng_init(sc_rng *r)
 
 void sc_rng_key(sc_rng *r, uint64_t seed, uint64_t trajectory, uint32_t purpose, uint64_t unit)
 {
+    sc_rng_key_sub(r, seed, trajectory, purpose, unit, 0);
+}
+
+void sc_rng_key_sub(sc_rng *r, uint64_t seed, uint64_t trajectory, uint32_t purpose,
+                    uint64_t unit, uint64_t sub)
+{
     philox_state *st = (philox_state *)r->state;
     st->key.v[0] = seed;
     st->key.v[1] = trajectory;
     st->ctr.v[0] = 0;
-    st->ctr.v[1] = 0;
+    st->ctr.v[1] = sub;
     st->ctr.v[2] = purpose;
     st->ctr.v[3] = unit;
     st->left = 0;

@@ -24,6 +24,7 @@ void sc_sim_workspace_free(sc_sim_workspace *w)
         return;
     sc_free(w->params.effect_c);
     sc_free(w->params.inflation);
+    sc_free(w->params.lever);
     sc_free(w->open);
     sc_free(w->close);
     sc_free(w->flows);
@@ -39,13 +40,15 @@ int sc_sim_workspace_alloc(const sc_scenario *s, sc_sim_workspace **out, sc_erro
     if (!w)
         return SC_ERROR(e, SC_ENOMEM, "out of memory for a simulation workspace");
     sc_rng_init(&w->rng);
+    sc_rng_init(&w->lever_rng);
+    w->params.lever = sc_calloc((size_t)s->nlevers + 1, sizeof(double));
     w->params.effect_c = sc_calloc(nc, sizeof(double));
     w->params.inflation = sc_calloc((size_t)s->horizon + 1, sizeof(double));
     w->open = sc_calloc(nc, sizeof(sim_stock));
     w->close = sc_calloc(nc, sizeof(sim_stock));
     w->flows = sc_calloc(nc, sizeof(sim_flows));
     w->overspend = sc_calloc(nc, sizeof(double));
-    if (!w->params.effect_c || !w->params.inflation || !w->open || !w->close || !w->flows ||
+    if (!w->params.effect_c || !w->params.inflation || !w->params.lever || !w->open || !w->close || !w->flows ||
         !w->overspend) {
         sc_sim_workspace_free(w);
         return SC_ERROR(e, SC_ENOMEM, "out of memory for a simulation workspace");

@@ -42,7 +42,19 @@ typedef struct sim_params {
     double assess_rho, assess_sd, national_assess_sd, kappa;
     double net_transfer;           /* tau-bar */
     double transfer_rho, transfer_sd, national_transfer_sd;
+    /* The scenario's levers (docs/model.md, "Levers"): each one's effect,
+     * [nlevers] (cluster working's, the built-in one, is effect_c above). */
+    double *lever;
 } sim_params;
+
+/* What the levers make of the year (docs/model.md, "Levers"): multipliers of
+ * the rates and costs (1 where no lever acts), for the step and the money. */
+typedef struct sim_year_levers {
+    double assess, issue, esc, post16, up;   /* rate multipliers */
+    double cease[SC_NPLACEMENTS];
+    double unit_cost[SC_NPLACEMENTS];        /* cost multipliers ([mainstream] unused) */
+    double topup[SC_MAX_BANDS];
+} sim_year_levers;
 
 /* Model 2's district state, carried from year to year (docs/model.md 3). */
 typedef struct sim_district {
@@ -73,10 +85,19 @@ typedef struct sim_flows {
     int64_t new_place[SC_NPLACEMENTS];
     int64_t new_band[SC_MAX_BANDS];
     int64_t net_flow;                  /* model 2, step 10d: plans gained (lost < 0) */
+    /* Levers: requests averted by the scenario's own (beyond cluster working's
+     * `diverted`, which counts both), new plans a placement_mix lever moved, the
+     * year's entrants of each setting, and what capacity caps moved (out < 0, in > 0). */
+    int64_t lever_diverted, mix_moved;
+    int64_t entered[SC_NPLACEMENTS];
+    int64_t capacity_moved[SC_NPLACEMENTS];
 } sim_flows;
 
 struct sc_sim_workspace {
     sc_rng rng;
+    sc_rng lever_rng;         /* levers' process draws, beside a stream still in use */
+    sim_year_levers year;     /* this year's multipliers */
+    sim_year_levers applied;  /* the multipliers the rate samplers were prepared with */
     sim_draws draws;          /* counts (and, for the floor, a log) of every draw */
     sim_params params;
     sim_district district;    /* model 2 */
@@ -106,6 +127,8 @@ void sim_params_draw(const sc_scenario *s, const sc_params *p, sc_sim_workspace 
                      uint64_t seed, long i);
 void sim_prepare_samplers(const sc_scenario *s, sc_sim_workspace *w);
 
+/* The year step; it applies the levers too (docs/model.md, "Levers"), and
+ * leaves the year's cost multipliers in w->year for the money. */
 void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t);
 /* Model 2: the district state at the base year (G_0 drawn), from the drawn parameters. */
 void sim_district_start(sc_sim_workspace *w, uint64_t seed, long i);

@@ -8,10 +8,19 @@
  * are skipped: MODEL.md allows it, as the joint distribution is unchanged.
  * Counts are int64; the GSL samplers take unsigned int, so any count or mean
  * beyond 2^31 marks the trajectory as overflowed instead of wrapping.
+ *
+ * The scenario's levers act here (docs/model.md, "Levers"): on the rates
+ * (the year's multipliers, the samplers prepared again where they changed),
+ * on requests (diverted, cluster working first), on the placement of new
+ * plans, and on capacity after every cluster's step. A lever's own draws
+ * come from its own streams (w->lever_rng, keyed by its name), so every
+ * other draw is the one the scenario without it makes.
  */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <gsl/gsl_randist.h>
 
 #include "sim_internal.h"
 
@@ -144,6 +153,7 @@ static void district_year(sc_sim_workspace *w, uint64_t seed, long i, int t)
                           * std_normal(w, district_stream(w, seed, i, D_ASSESS, t));
     d->psi = p->national_assess_sd * std_normal(w, district_stream(w, seed, i, D_NATIONAL_ASSESS, t));
     d->p_assess = fmin(1.0, p->p_assess * exp(d->u + d->psi - p->kappa * d->omega));
+    d->p_assess = fmin(1.0, d->p_assess * w->year.assess);   /* a lever on assessment */
 
     rho = p->transfer_rho;
     d->w = rho * d->w + p->transfer_sd * sqrt(1 - rho * rho)
@@ -152,6 +162,173 @@ static void district_year(sc_sim_workspace *w, uint64_t seed, long i, int t)
            * std_normal(w, district_stream(w, seed, i, D_NATIONAL_TRANSFER, t));
     d->tau = p->net_transfer - d->w - d->chi;
     sim_binomial_prepare(&w->assess, d->p_assess);
+}
+
+/* ---- levers (docs/model.md, "Levers") -------------------------------- */
+
+/* The stream of lever l's draws for cluster c (SC_RNG_DISTRICT: the whole
+ * district) in year t. */
+static gsl_rng *lever_stream(sc_sim_workspace *w, uint64_t seed, long i, const sc_lever *l,
+                             int c, int t)
+{
+    sc_rng_key_sub(&w->lever_rng, seed, (uint64_t)i, SC_PURPOSE_LEVER_STEP, sc_rng_unit(c, t),
+                   l->key);
+    return &w->lever_rng.gsl;
+}
+
+/* The year's multipliers: each lever acting on a rate or a cost multiplies
+ * it by 1 + e r_t (several: their product). */
+static void levers_year(const sc_scenario *s, sc_sim_workspace *w, int t)
+{
+    sim_year_levers *y = &w->year;
+    y->assess = y->issue = y->esc = y->post16 = y->up = 1;
+    for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
+        y->cease[pl] = y->unit_cost[pl] = 1;
+    for (int b = 0; b < s->nbands; b++)
+        y->topup[b] = 1;
+    for (int k = 0; k < s->nlevers; k++) {
+        const sc_lever *l = &s->levers[k];
+        if (l->builtin || !(l->ramp[t] > 0))
+            continue;
+        double m = 1 + w->params.lever[k] * l->ramp[t];
+        switch (l->on) {
+        case SC_LEVER_ASSESSMENT: y->assess *= m; break;
+        case SC_LEVER_ISSUE: y->issue *= m; break;
+        case SC_LEVER_ESCALATION: y->esc *= m; break;
+        case SC_LEVER_POST16: y->post16 *= m; break;
+        case SC_LEVER_STEP_UP: y->up *= m; break;
+        case SC_LEVER_CEASING:
+            for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
+                if (l->setting < 0 || l->setting == pl)
+                    y->cease[pl] *= m;
+            break;
+        case SC_LEVER_UNIT_COST: y->unit_cost[l->setting] *= m; break;
+        case SC_LEVER_TOPUP:
+            for (int b = 0; b < s->nbands; b++)
+                if (l->bands & (1u << b))
+                    y->topup[b] *= m;
+            break;
+        default: break;   /* requests, placement mix and capacity act on counts */
+        }
+    }
+}
+
+static void prepare_at(sim_binomial *b, double p, double m_now, double *m_prepared)
+{
+    if (m_now == *m_prepared)
+        return;
+    sim_binomial_prepare(b, fmin(1.0, p * m_now));
+    *m_prepared = m_now;
+}
+
+/* The rate samplers whose multiplier changed since they were prepared
+ * (model 2 prepares p_assess,t every year itself, with the multiplier). */
+static void prepare_rates(sc_sim_workspace *w, int v2)
+{
+    const sim_params *p = &w->params;
+    const sim_year_levers *y = &w->year;
+    sim_year_levers *a = &w->applied;
+    if (!v2)
+        prepare_at(&w->assess, p->p_assess, y->assess, &a->assess);
+    prepare_at(&w->issue, p->p_issue, y->issue, &a->issue);
+    prepare_at(&w->escalate, p->p_esc, y->esc, &a->esc);
+    prepare_at(&w->post16, p->p_post16, y->post16, &a->post16);
+    prepare_at(&w->step_up, p->p_up, y->up, &a->up);
+    for (int pl = 0; pl < SC_NPLACEMENTS; pl++)
+        prepare_at(&w->cease[pl], p->cease[pl], y->cease[pl], &a->cease[pl]);
+}
+
+/* 5. Diverted: each lever on requests in turn, from what the ones before it
+ * left; cluster working's E_c r_t from its own stream (MODEL.md 3.2 step 5). */
+static int64_t diverted(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i,
+                        int c, int t, int64_t r0)
+{
+    sim_flows *f = &w->flows[c];
+    int64_t d = 0;
+    f->lever_diverted = 0;
+    for (int k = 0; k < s->nlevers; k++) {
+        const sc_lever *l = &s->levers[k];
+        if (l->on != SC_LEVER_REQUESTS)
+            continue;
+        if (l->builtin) {
+            d += binomial(w, sim_stream(w, seed, i, SC_PURPOSE_DIVERSION, c, t),
+                          w->params.effect_c[c] * s->ramp[t], r0 - d);
+            continue;
+        }
+        double q = w->params.lever[k] * l->ramp[t];
+        if (!(q > 0) || r0 - d <= 0)
+            continue;
+        int64_t x = binomial(w, lever_stream(w, seed, i, l, c, t), q, r0 - d);
+        f->lever_diverted += x;
+        d += x;
+    }
+    return d;
+}
+
+/* 7'. A placement_mix lever places a share e r_t of the new plans its `from`
+ * setting would get in `to` instead (each lever from what the ones before left). */
+static void mix_levers(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int c,
+                       int t, int64_t *new_place)
+{
+    w->flows[c].mix_moved = 0;
+    for (int k = 0; k < s->nlevers; k++) {
+        const sc_lever *l = &s->levers[k];
+        double q = w->params.lever[k] * l->ramp[t];
+        if (l->on != SC_LEVER_MIX || !(q > 0) || new_place[l->setting] <= 0)
+            continue;
+        int64_t x = binomial(w, lever_stream(w, seed, i, l, c, t), q, new_place[l->setting]);
+        new_place[l->setting] -= x;
+        new_place[l->to] += x;
+        w->flows[c].mix_moved += x;
+    }
+}
+
+/* 12. Capacity, after every cluster's step: where a capped setting holds more
+ * than its places places_t (1 + e), the year's entrants beyond them (new
+ * plans and moves into it, never plans already there) go to the overflow
+ * setting instead; which clusters' entrants go is a multivariate
+ * hypergeometric draw over the clusters (the lever's district stream). */
+static void capacity(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, long i, int t)
+{
+    for (int k = 0; k < s->nlevers; k++) {
+        const sc_lever *l = &s->levers[k];
+        if (l->on != SC_LEVER_CAPACITY || t < l->start || isnan(l->places[t]))
+            continue;
+        const int from = l->setting, to = l->to;
+        double cap = floor(l->places[t] * (1 + w->params.lever[k]));
+        int64_t stock = 0, entrants = 0;
+        for (int c = 0; c < s->nclusters; c++) {
+            stock += w->close[c].place[from];
+            entrants += w->flows[c].entered[from];
+        }
+        if (!((double)stock > cap) || entrants <= 0)
+            continue;
+        if ((double)entrants > SC_COUNT_MAX) {
+            w->overflow = 1;
+            return;
+        }
+        int64_t want = (double)stock - cap < (double)entrants ? stock - (int64_t)cap : entrants;
+        int64_t left = entrants;
+        gsl_rng *r = lever_stream(w, seed, i, l, SC_RNG_DISTRICT, t);
+        for (int c = 0; c < s->nclusters && want > 0; c++) {
+            sim_flows *f = &w->flows[c];
+            int64_t e = f->entered[from];
+            if (e <= 0)
+                continue;
+            int64_t x = left == e ? want
+                      : (int64_t)gsl_ran_hypergeometric(r, (unsigned int)e,
+                                                        (unsigned int)(left - e),
+                                                        (unsigned int)want);
+            left -= e;
+            want -= x;
+            w->close[c].place[from] -= x;
+            w->close[c].place[to] += x;
+            f->entered[from] -= x;
+            f->entered[to] += x;
+            f->capacity_moved[from] -= x;
+            f->capacity_moved[to] += x;
+        }
+    }
 }
 
 /* g_t = 1 + phi + ... + phi^(t-1): the damped trend (= t when phi = 1). */
@@ -247,6 +424,8 @@ void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lon
      * model 2's district factors (requests per SEND-support pupil exp(l_t),
      * with the year's transient multiplier G_t in place of model 1's
      * per-cluster Gamma: k infinite below). */
+    levers_year(s, w, t);
+    prepare_rates(w, v2);
     if (v2)
         district_year(w, seed, i, t);
     const double growth = pow(1 + s->pupil_growth, t);
@@ -270,9 +449,8 @@ void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lon
         f->requests0 = would_be_requests(w, sim_stream(w, seed, i, SC_PURPOSE_REQUESTS, c, t),
                                          f->send_support * f->q0, k, &f->lambda);
 
-        /* 5. Diverted by cluster working. */
-        f->diverted = binomial(w, sim_stream(w, seed, i, SC_PURPOSE_DIVERSION, c, t),
-                               p->effect_c[c] * s->ramp[t], f->requests0);
+        /* 5. Diverted by cluster working (and the scenario's levers on requests). */
+        f->diverted = diverted(s, w, seed, i, c, t, f->requests0);
         f->requests = f->requests0 - f->diverted;
 
         /* 6. Assessments and new plans. */
@@ -284,6 +462,7 @@ void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lon
         /* 7. New plans by placement, new mainstream plans by band. */
         gsl_rng *r = sim_stream(w, seed, i, SC_PURPOSE_PLACEMENT, c, t);
         multinomial(w, r, &w->placement, f->issued, f->new_place);
+        mix_levers(s, w, seed, i, c, t, f->new_place);
         multinomial(w, r, &w->band, f->new_place[SC_PL_MAINSTREAM], f->new_band);
 
         /* 8. Existing stock changes (model 2: then the net flow, its step 10d). */
@@ -293,10 +472,19 @@ void sim_year_step(const sc_scenario *s, sc_sim_workspace *w, uint64_t seed, lon
         else
             f->net_flow = 0;
 
-        /* 9. Stock at the end of the year. */
+        /* 9. Stock at the end of the year; what entered each setting (for capacity). */
         for (int b = 0; b < s->nbands; b++)
             st->band[b] += f->new_band[b];
-        for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++)
+        for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++) {
             st->place[pl] += f->new_place[pl];
+            f->entered[pl] = f->new_place[pl];
+            f->capacity_moved[pl] = 0;
+        }
+        for (int b = 0; b < s->nbands; b++) {
+            f->entered[SC_PL_SPECIAL] += f->to_special[b];
+            f->entered[SC_PL_POST16] += f->to_post16[b];
+        }
     }
+    if (s->nuser_levers)
+        capacity(s, w, seed, i, t);
 }

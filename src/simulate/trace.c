@@ -58,6 +58,11 @@ void sim_trace_start(const sc_scenario *s, const sc_sim_workspace *w, FILE *out)
     row(out, y, "parameters", "send_support_drift", p->drift);
     for (int t = 1; t <= s->horizon; t++)
         row(out, s->base_year + t, "parameters", "inflation", p->inflation[t]);
+    for (int k = 0; k < s->nlevers && s->nuser_levers; k++) {
+        char q[SC_LEVER_NAME_MAX + 16];
+        snprintf(q, sizeof q, "lever_%s", s->levers[k].name);
+        row(out, y, "parameters", q, p->lever[k]);
+    }
     for (int c = 0; c < s->nclusters; c++) {
         row(out, y, s->clusters[c].id, "cluster_effect_c", p->effect_c[c]);
         stock_rows(s, &w->open[c], y, s->clusters[c].id, out);
@@ -90,6 +95,15 @@ static void cluster_rows(const sc_scenario *s, const sc_sim_workspace *w, int c,
         row_i(out, year, u, "to_special_band", b + 1, (double)f->to_special[b]);
         row_i(out, year, u, "to_post16_band", b + 1, (double)f->to_post16[b]);
         row_i(out, year, u, "step_up_band", b + 1, (double)f->step_up[b]);
+    }
+    if (s->nuser_levers) {      /* what the scenario's own levers did */
+        row(out, year, u, "lever_diverted", (double)f->lever_diverted);
+        row(out, year, u, "mix_moved", (double)f->mix_moved);
+        for (int pl = SC_PL_ARP; pl < SC_NPLACEMENTS; pl++) {
+            char q[48];
+            snprintf(q, sizeof q, "capacity_moved_%s", sc_placement_names[pl]);
+            row(out, year, u, q, (double)f->capacity_moved[pl]);
+        }
     }
     stock_rows(s, &w->close[c], year, u, out);
 }

@@ -33,7 +33,10 @@
  *   metric groups and target groups carry attributes unit and doc;
  *   /trajectories/<level>/<metric> and /trajectories/targets/met: some cells
  *     trajectory by trajectory, for paired comparisons (write_trajectories);
- *   /history: where a history read from SEN2 releases came from (write_history).
+ *   /history: where a history read from SEN2 releases came from (write_history);
+ *   /levers/<name> and the root attribute `overrides`: the scenario's own
+ *     levers and what --set (or an attribution's grafts) changed, when it has
+ *     them (provenance.c: every file made from scenarios carries them).
  * A scenario without money leaves out what it cannot give (sc_layout_applies):
  * no spend metric without costs, no High Needs Block metric and no /targets
  * without finance, no budget or contingency without cluster working; a
@@ -54,9 +57,9 @@
 #include "sendcast/h5.h"
 #include "sendcast/alloc.h"
 #include "sendcast/version.h"
+#include "wr_internal.h"
 
 #define PERCENTILE_DEFINITION "Hyndman-Fan type 7 (linear interpolation, numpy default)"
-#define PATH_MAX_H5 512   /* longest HDF5 object path built here */
 
 /* ---- the target ------------------------------------------------------ */
 
@@ -147,29 +150,6 @@ static int write_root(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     return rc;
 }
 
-static int write_file_text(sc_h5w *w, const char *path, const sc_file *f, sc_error *e)
-{
-    int rc = sc_h5_text(w, path, f ? f->text : "", f && f->text ? f->len : 0, e);
-    if (!rc)
-        rc = sc_h5_attr_string(w, path, "path", f ? f->path : "", e);
-    return rc;
-}
-
-static int write_scenario(sc_h5w *w, const sc_scenario *s, sc_error *e)
-{
-    const sc_file *main_file = s->files && s->nfiles > 0 ? &s->files[0] : NULL;
-    int rc = write_file_text(w, "/scenario/text", main_file, e);
-    if (!rc)
-        rc = sc_h5_group(w, "/scenario/files", e);
-    for (int k = 1; !rc && k < s->nfiles; k++) {
-        char path[PATH_MAX_H5];
-        rc = sc_h5_path(path, sizeof path, e, "/scenario/files/%d", k);
-        if (!rc)
-            rc = write_file_text(w, path, &s->files[k], e);
-    }
-    return rc;
-}
-
 /* ---- string columns -------------------------------------------------- */
 
 /* Write n strings found at first, first + stride, ... (fields of a struct
@@ -243,93 +223,6 @@ static int write_inputs(sc_h5w *w, const sc_scenario *s, const sc_params *p, sc_
 
 /* ---- parameters ------------------------------------------------------ */
 
-static int write_scalar(sc_h5w *w, const char *group, const char *name, double v, sc_error *e)
-{
-    char path[PATH_MAX_H5];
-    int rc = sc_h5_path(path, sizeof path, e, "%s/%s", group, name);
-    return rc ? rc : sc_h5_doubles(w, path, 0, NULL, &v, e);
-}
-
-static int write_vector(sc_h5w *w, const char *group, const char *name, int rank,
-                        const hsize_t *dims, const double *v, sc_error *e)
-{
-    char path[PATH_MAX_H5];
-    int rc = sc_h5_path(path, sizeof path, e, "%s/%s", group, name);
-    return rc ? rc : sc_h5_doubles(w, path, rank, dims, v, e);
-}
-
-/* A fixed value: a scalar for dim 1, else [dim]. */
-static int write_fixed(sc_h5w *w, const char *group, const sc_dist *d, sc_error *e)
-{
-    hsize_t dim = (hsize_t)d->dim;
-    int rc = sc_h5_attr_string(w, group, "distribution", "fixed", e);
-    if (!rc)
-        rc = d->dim <= 1 ? write_scalar(w, group, "value", d->value[0], e)
-                         : write_vector(w, group, "value", 1, &dim, d->value, e);
-    return rc;
-}
-
-static int write_poisson(sc_h5w *w, const char *group, sc_error *e)
-{
-    int rc = sc_h5_attr_string(w, group, "distribution", "fixed", e);
-    if (!rc)
-        rc = sc_h5_attr_string(w, group, "note", "poisson", e);
-    if (!rc)
-        rc = write_scalar(w, group, "value", INFINITY, e);
-    return rc;
-}
-
-static int write_two(sc_h5w *w, const char *group, const char *dist, const char *n0,
-                     const char *n1, const sc_dist *d, sc_error *e)
-{
-    int rc = sc_h5_attr_string(w, group, "distribution", dist, e);
-    if (!rc)
-        rc = write_scalar(w, group, n0, d->p[0], e);
-    if (!rc)
-        rc = write_scalar(w, group, n1, d->p[1], e);
-    return rc;
-}
-
-static int write_bvnormal(sc_h5w *w, const char *group, const sc_dist *d, sc_error *e)
-{
-    hsize_t d1 = 2, d2[2] = { 2, 2 };
-    int rc = sc_h5_attr_string(w, group, "distribution", "bivariate_normal", e);
-    if (!rc)
-        rc = write_vector(w, group, "mean", 1, &d1, d->value, e);
-    if (!rc)
-        rc = write_vector(w, group, "cov", 2, d2, &d->cov[0][0], e);
-    return rc;
-}
-
-static int write_dirichlet(sc_h5w *w, const char *group, const sc_dist *d, sc_error *e)
-{
-    hsize_t dim = (hsize_t)d->dim;
-    int rc = sc_h5_attr_string(w, group, "distribution", "dirichlet", e);
-    if (!rc)
-        rc = write_vector(w, group, "alpha", 1, &dim, d->value, e);
-    return rc;
-}
-
-static int write_dist(sc_h5w *w, const char *group, const sc_dist *d, sc_error *e)
-{
-    /* Only vector values read d->dim; guard them against over-reading. */
-    if (d->dim > SC_MAX_DIM || (d->kind == SC_DIST_DIRICHLET && d->dim < 1))
-        return SC_ERROR(e, SC_EFAIL, "parameter %s: dimension %d out of range",
-                        group, d->dim);
-    switch (d->kind) {
-    case SC_DIST_FIXED: return write_fixed(w, group, d, e);
-    case SC_DIST_BETA: return write_two(w, group, "beta", "a", "b", d, e);
-    case SC_DIST_NORMAL: return write_two(w, group, "normal", "mean", "sd", d, e);
-    case SC_DIST_GAMMA: return write_two(w, group, "gamma", "shape", "scale", d, e);
-    case SC_DIST_DIRICHLET: return write_dirichlet(w, group, d, e);
-    case SC_DIST_BVNORMAL: return write_bvnormal(w, group, d, e);
-    case SC_DIST_POISSON: return write_poisson(w, group, e);
-    case SC_DIST_SCALED_INV_CHI2: return write_two(w, group, "scaled_inv_chi2", "nu", "s2", d, e);
-    default:    /* none and fit: the reader fills in defaults and the fit stage resolves */
-        return SC_NEVER(e);
-    }
-}
-
 static int write_parameters(sc_h5w *w, const sc_scenario *s, const sc_params *p, sc_error *e)
 {
     int rc = sc_h5_group(w, "/parameters", e);
@@ -338,10 +231,10 @@ static int write_parameters(sc_h5w *w, const sc_scenario *s, const sc_params *p,
             continue;
         const sc_param_info *info = &sc_param_table[i];
         const sc_dist *d = sc_params_dist(p, (enum sc_param_id)i);
-        char group[PATH_MAX_H5];
+        char group[WR_PATH_MAX];
         rc = sc_h5_path(group, sizeof group, e, "/parameters/%s", info->name);
         if (!rc) rc = sc_h5_group(w, group, e);
-        if (!rc) rc = write_dist(w, group, d, e);
+        if (!rc) rc = wr_write_dist(w, group, d, e);
         if (!rc && d->is_default && d->kind == SC_DIST_FIXED)   /* left out: the table's */
             rc = sc_h5_attr_string(w, group, "note", "default", e);
         if (!rc) rc = sc_h5_attr_string(w, group, "status", d->status, e);
@@ -408,7 +301,7 @@ static int write_metric(sc_h5w *w, const sc_layout *l, const sc_summary *sum,
                         enum sc_level level, int m, sc_error *e)
 {
     const sc_metric_info *info = &sc_layout_metrics(level)[m];
-    char group[PATH_MAX_H5];
+    char group[WR_PATH_MAX];
     int rc = sc_h5_path(group, sizeof group, e, "/%s/%s", sc_level_names[level], info->name);
     if (!rc) rc = sc_h5_group(w, group, e);
     if (!rc) rc = sc_h5_attr_string(w, group, "unit", info->unit, e);
@@ -417,11 +310,11 @@ static int write_metric(sc_h5w *w, const sc_layout *l, const sc_summary *sum,
     hsize_t dims[3] = { (hsize_t)l->years, (hsize_t)l->units[level], 0 };
     int rank = level == SC_LEVEL_DISTRICT ? 1 : 2;
     dims[rank] = (hsize_t)sc_summary_npercentiles(sum);
-    if (!rc) rc = write_vector(w, group, "mean", rank, dims, sc_summary_mean(sum, level, m), e);
-    if (!rc) rc = write_vector(w, group, "sd", rank, dims, sc_summary_sd(sum, level, m), e);
-    if (!rc) rc = write_vector(w, group, "mcse", rank, dims, sc_summary_mcse(sum, level, m), e);
+    if (!rc) rc = wr_write_vector(w, group, "mean", rank, dims, sc_summary_mean(sum, level, m), e);
+    if (!rc) rc = wr_write_vector(w, group, "sd", rank, dims, sc_summary_sd(sum, level, m), e);
+    if (!rc) rc = wr_write_vector(w, group, "mcse", rank, dims, sc_summary_mcse(sum, level, m), e);
     if (!rc)
-        rc = write_vector(w, group, "percentiles", rank + 1, dims,
+        rc = wr_write_vector(w, group, "percentiles", rank + 1, dims,
                           sc_summary_pct(sum, level, m), e);
     return rc;
 }
@@ -455,12 +348,12 @@ static int write_targets(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
                                "[year] is P(that year's is the first target missed); p_all_met "
                                "is P(every target met), with p_all_met_mcse", e);
     double mcse, all = sc_summary_p_all_met(sum, &mcse);
-    if (!rc) rc = write_vector(w, group, "target", 1, &ny, target, e);
-    if (!rc) rc = write_vector(w, group, "p_met", 1, &ny, sc_summary_p_met(sum), e);
-    if (!rc) rc = write_vector(w, group, "p_met_mcse", 1, &ny, sc_summary_p_met_mcse(sum), e);
-    if (!rc) rc = write_vector(w, group, "p_first_breach", 1, &ny, sc_summary_p_first_breach(sum), e);
-    if (!rc) rc = write_scalar(w, group, "p_all_met", all, e);
-    if (!rc) rc = write_scalar(w, group, "p_all_met_mcse", mcse, e);
+    if (!rc) rc = wr_write_vector(w, group, "target", 1, &ny, target, e);
+    if (!rc) rc = wr_write_vector(w, group, "p_met", 1, &ny, sc_summary_p_met(sum), e);
+    if (!rc) rc = wr_write_vector(w, group, "p_met_mcse", 1, &ny, sc_summary_p_met_mcse(sum), e);
+    if (!rc) rc = wr_write_vector(w, group, "p_first_breach", 1, &ny, sc_summary_p_first_breach(sum), e);
+    if (!rc) rc = wr_write_scalar(w, group, "p_all_met", all, e);
+    if (!rc) rc = wr_write_scalar(w, group, "p_all_met_mcse", mcse, e);
     return rc;
 }
 
@@ -544,7 +437,7 @@ static int write_history(sc_h5w *w, const sc_scenario *s, sc_error *e)
     hsize_t ny = (hsize_t)h->nyears;
     if (!rc) rc = sc_h5_int32s(w, "/history/year", 1, &ny, h->year, e);
     for (int j = 0; !rc && j < SC_NHISTORY; j++) {
-        char path[PATH_MAX_H5];
+        char path[WR_PATH_MAX];
         if (!h->column[j][0])
             continue;
         rc = sc_h5_path(path, sizeof path, e, "/history/%s", sc_history_roles[j]);
@@ -601,7 +494,7 @@ static int write_trajectories(sc_h5w *w, const sc_scenario *s, const sc_layout *
                                "[year] (district) or [trajectory][year][unit], for paired "
                                "comparisons on common random numbers", e);
     for (size_t k = 0; !rc && k < sizeof kept / sizeof kept[0]; k++) {
-        char path[PATH_MAX_H5];
+        char path[WR_PATH_MAX];
         enum sc_level v = kept[k].level;
         if (!sc_layout_applies(s, v, kept[k].metric))
             continue;
@@ -647,7 +540,7 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
                           sc_error *e)
 {
     int rc = write_root(w, s, sum, run, e);
-    if (!rc) rc = write_scenario(w, s, e);
+    if (!rc) rc = sc_write_scenario_provenance(w, s, "", e);
     if (!rc) rc = write_inputs(w, s, p, e);
     if (!rc) rc = write_parameters(w, s, p, e);
     if (!rc) rc = write_axes(w, s, sum, e);

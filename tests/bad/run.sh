@@ -54,5 +54,25 @@ for f in tests/bad/init/*.args; do
         printf 'FAILED %s: %s\n  message: %s\n' "$f" "$why" "$(head -c 400 <<<"$msg")"
     fi
 done
+# The command-line catalogue: every tests/bad/cli/*.args holds a command and
+# its arguments (a --set, a goal seek's expression or range, a sweep's value,
+# an output) that must be refused with status 2, no file written, and a message
+# holding the words of `# expect:` (which name the option and what was expected).
+for f in tests/bad/cli/*.args; do
+    expect=$(sed -n 's/^# expect: //p' "$f" | head -1)
+    args=$(grep -v '^#' "$f")
+    msg=$(eval "timeout 60 \"$bin\" $args -o \"$out/cli.h5\" --quiet" 2>&1)
+    st=$?
+    why=""
+    [ "$st" -eq 2 ] || why="exit $st, expected 2"
+    [ -z "$why" ] && [ -e "$out/cli.h5" ] && why="a file was written"
+    [ -z "$why" ] && ! grep -qF -- "$expect" <<<"$msg" && why="message lacks \"$expect\""
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        printf 'FAILED %s: %s\n  message: %s\n' "$f" "$why" "$(head -c 400 <<<"$msg")"
+    fi
+done
 echo "bad-inputs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
