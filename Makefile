@@ -113,7 +113,7 @@ run: all
 	$(BUILD)/sendcast run scenarios/kirklees-clusters.yaml -n 10000 --force $(if $(THREADS),-t $(THREADS))
 
 # Unit tests (one cmocka program per module), then the independent model check,
-# the catalogue of bad inputs, and the check that no files call each other round
+# the sensitivity check (docs/sensitivity.md), the catalogue of bad inputs, and the check that no files call each other round
 # a circle.
 test: all $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
@@ -121,6 +121,8 @@ test: all $(TEST_BIN)
 	done; \
 	echo "== tests/model_check.py"; \
 	/usr/bin/python3 tests/model_check.py --bin $(BUILD)/sendcast || fail=1; \
+	echo "== tests/sensitivity_check.py"; \
+	/usr/bin/python3 tests/sensitivity_check.py --bin $(BUILD)/sendcast || fail=1; \
 	echo "== tests/bad/run.sh"; tests/bad/run.sh $(BUILD)/sendcast || fail=1; \
 	echo "== tests/deps_check.py"; /usr/bin/python3 tests/deps_check.py $(BUILD) || fail=1; \
 	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \

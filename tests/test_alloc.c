@@ -42,15 +42,15 @@ static int leftovers(const char *dir)
     return system(cmd) == 0;
 }
 
-static void sweep(const char *scenario, const char *n, const char *extra)
+static void sweep(const char *scenario, const char *n, const char *extra, const char *extra2)
 {
     char dir[] = "/tmp/sendcast-alloc-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char out[512];
     snprintf(out, sizeof out, "%s/r.h5", dir);
     char *argv[] = {"run", (char *)scenario, "-n", (char *)n, "-t", "2", "-o", out, "--quiet",
-                    (char *)extra, NULL};
-    int argc = extra ? 10 : 9;
+                    (char *)extra, (char *)extra2, NULL};
+    int argc = extra2 ? 11 : extra ? 10 : 9;
 
     long k;
     for (k = 1;; k++) {
@@ -85,14 +85,15 @@ static void sweep(const char *scenario, const char *n, const char *extra)
 static void test_every_allocation_of_a_run(void **state)
 {
     (void)state;
-    sweep("tests/data/scenario/minimal.yaml", "40", NULL);
+    sweep("tests/data/scenario/minimal.yaml", "40", NULL, NULL);
 }
 
 static void test_every_allocation_of_a_bounded_run(void **state)
 {
     (void)state;
-    /* 259 cells x 600 trajectories x 8 bytes pass 1 MB: three passes, bounded. */
-    sweep("tests/data/scenario/minimal.yaml", "600", "--memory=1");
+    /* 259 cells x 600 trajectories x 8 bytes pass 1 MB: three passes, bounded;
+     * the sample of 300 whose draws it keeps, and its layered fan, fit in it. */
+    sweep("tests/data/scenario/minimal.yaml", "600", "--memory=1", "--sample=300");
 }
 
 static void test_every_allocation_of_a_sen2_read(void **state)

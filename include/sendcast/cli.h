@@ -32,6 +32,8 @@ int sc_cli_fit(int argc, char **argv, sc_error *e);
 int sc_cli_backtest(int argc, char **argv, sc_error *e);
 int sc_cli_init(int argc, char **argv, sc_error *e);
 int sc_cli_calibrate(int argc, char **argv, sc_error *e);
+int sc_cli_sensitivity(int argc, char **argv, sc_error *e);
+int sc_cli_budgets(int argc, char **argv, sc_error *e);
 
 /* ---- progress.c: progress on stderr ---- */
 
@@ -87,6 +89,10 @@ typedef struct sc_cli_common {
 /* Take opt if it is one of the common options: SC_OK with *taken 1, or
  * SC_EINPUT for a bad value; *taken 0 otherwise. */
 int sc_cli_common_option(int opt, const char *arg, sc_cli_common *c, int *taken, sc_error *e);
+
+/* The folder of --charts DIR: made (one level) when missing; SC_EINPUT when
+ * DIR is something else, SC_EFAIL when it cannot be made. */
+int sc_cli_make_folder(const char *dir, sc_error *e);
 
 /* Read a scenario, with -n (when > 0) and -s (when given) in place of its
  * own trajectories and seed: part of reading it, before anything shares it. */

@@ -6,12 +6,16 @@
 #define SENDCAST_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Append sep (unless *used is 0: the first item) and item to buf, which holds
  * cap bytes of which *used are filled (NUL-terminated; start with buf[0] = 0,
  * *used = 0). Returns 0; or -1 when they did not fit, buf then ending in
  * "..." (cap must be at least 4): stop appending. */
 int sc_text_append(char *buf, size_t cap, size_t *used, const char *sep, const char *item);
+
+/* Write s to f with HTML's special characters (& < > ") escaped. */
+void sc_text_html(FILE *f, const char *s);
 
 /* The financial year that starts in `year`, as the council writes it:
  * 2024 -> "2024/25". A value, so it can stand in an argument list:

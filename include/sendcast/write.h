@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "sendcast/error.h"
+#include "sendcast/h5.h"
 #include "sendcast/layout.h"
 #include "sendcast/params.h"
 #include "sendcast/scenario.h"
@@ -55,5 +56,12 @@ int sc_write_check_target(const char *path, int force, sc_error *e);
  * file is untouched. */
 int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
                 const sc_summary *sum, const sc_run_info *run, sc_error *e);
+
+/* sc_write_h5, then extra(w, extra_ctx, e) writes more into the same file
+ * before it is closed and put in place (extra NULL: nothing more); a
+ * failure of extra leaves no file, as any other. */
+int sc_write_h5_with(const char *path, int force, const sc_scenario *s, const sc_params *p,
+                     const sc_summary *sum, const sc_run_info *run, sc_h5_fill_fn extra,
+                     const void *extra_ctx, sc_error *e);
 
 #endif
