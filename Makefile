@@ -128,8 +128,9 @@ test: all $(TEST_BIN)
 	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \
 	exit $$fail
 
-# Small runs under valgrind memcheck (a money scenario, bounded, export, and
-# init + run of a demand-only one from SEN2): no error and no leak (libgomp's thread
+# Small runs under valgrind memcheck (a money scenario, bounded, export,
+# sensitivity and budgets from the bounded run's sample, and init + run of a
+# demand-only one from SEN2): no error and no leak (libgomp's thread
 # pool, kept until exit, is suppressed: tests/valgrind.supp).
 VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
            --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
@@ -139,10 +140,13 @@ valgrind: all
 	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 50 -t 2 -o $$tmp/v.h5 --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 600 -t 2 --memory 1 -o $$tmp/b.h5 --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast export $$tmp/v.h5 --csv $$tmp/v.csv --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast sensitivity $$tmp/b.h5 -t 2 --stress inflation:90-100 \
+	  --csv $$tmp/s.csv --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast budgets $$tmp/b.h5 --total 40000 --csv $$tmp/bu.csv --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast init --sen2 tests/data/sen2/r2022.zip --sen2 tests/data/sen2/r2025.zip \
 	  --la Ickworth -o $$tmp/i.yaml --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast run $$tmp/i.yaml -n 50 -t 2 -o $$tmp/i.h5 --quiet && \
-	rm -rf $$tmp && echo "valgrind: 5 passed, 0 failed"
+	rm -rf $$tmp && echo "valgrind: 7 passed, 0 failed"
 
 # libFuzzer over the scenario reader, its CSV reader and validation
 # (fuzz/fuzz_scenario.c), seeded from every scenario the project has. It runs

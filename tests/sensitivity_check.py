@@ -231,6 +231,15 @@ def budgets(binary, tmp, n, h5a, h5b):
                                       f"(largest |z| {max(abs(v) for v in z):.2f})")
     check(statuses == {"illustrative"}, "today's budgets keep their label (illustrative) in "
                                         "the CSV")
+    # a total of one's own is not the scenario's: its split carries no label; the
+    # scenario's own total (£17.6m, illustrative) passes its label on
+    check({r["status"] for r in rows if r["statistic"] == "budget_equalised"} == {""},
+          "a total given on its own: the risk-equalised split is not labelled")
+    run(binary, "budgets", h5a, "--total", "17.6m", "--csv", out, "--quiet")
+    check({r["status"] for r in read_csv(out) if r["statistic"] in
+           ("budget_equalised", "contingency_needed", "total")} == {"illustrative"},
+          "the scenario's own total (illustrative): its risk-equalised split, contingency and "
+          "total keep the label in the CSV")
 
 
 # ---- 4. threads -------------------------------------------------------------------

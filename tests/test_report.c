@@ -123,7 +123,11 @@ static void test_sections(void **state)
         "P(first missed target)", "P(cheaper)", "4&amp;11", "<h2>What drives the risk</h2>",
         "<h2>Parameter uncertainty and year-to-year chance</h2>", "<h2>Stress test</h2>",
         "<h2>Cluster budgets and contingency</h2>", "today's budget (illustrative)",
-        "today's contingency (illustrative)", "parameters' share", "Shares of the variance in" };
+        "today's contingency (illustrative)", "parameters' share", "Shares of the variance in",
+        /* the default total is the sum of the scenario's budgets, and what is
+         * sized from it keeps their label */
+        "a total of £17.600m (the scenario's own, illustrative)",
+        "risk-equalised (illustrative) (£m)" };
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
         if (!strstr(page, parts[k]))
             fail_msg("the report lacks %s", parts[k]);

@@ -250,6 +250,11 @@ static inline const sc_sens_estimate *sc_sens_at(const sc_sens_table *t, int o, 
     return &t->est[((size_t)o * (size_t)t->years + (size_t)y) * (size_t)t->ninputs + (size_t)k];
 }
 
+/* Whether output o varies over the trajectories in year index y: some
+ * input has a share. A probability of 0 or 1 in every trajectory (no target
+ * met) has nothing to explain, and no tornado is drawn of it. */
+int sc_sens_varies(const sc_sens_table *t, int o, int y);
+
 /* The inputs of output o in year index y, largest share first (NaN last,
  * ties by input order), into rank[ninputs]. */
 void sc_sens_rank(const sc_sens_table *t, int o, int y, int *rank);
@@ -328,6 +333,12 @@ void sc_sens_budgets_free(sc_sens_budgets *b);
 /* " (illustrative)" when a status says so, else "": the label every output
  * of the scenario's budgets or contingency keeps. */
 const char *sc_sens_label(const char *status);
+
+/* The status of b's total: the budgets' own when T is the scenario's total
+ * (the sum of today's budgets, as the report and workbook take by default),
+ * so that the risk-equalised split of an illustrative total, its contingency
+ * and its curves are labelled too; "" for a total given on its own. */
+const char *sc_sens_total_status(const sc_sens_budgets *b);
 
 /* ---- command-line arguments -------------------------------------------- */
 

@@ -317,7 +317,8 @@ static void budget_bars(const sc_sens_data *d, const sc_sens_budgets *b)
     plmtex("b", 3.2, 0.5, 0.5, "cluster");
     char k1[160], k2[160];
     snprintf(k1, sizeof k1, "today's split of the total%s", sc_sens_label(b->budget_status));
-    snprintf(k2, sizeof k2, "risk-equalised: P(overspend) %.2f each", b->q);
+    snprintf(k2, sizeof k2, "risk-equalised%s: P(overspend) %.2f each",
+             sc_sens_label(sc_sens_total_status(b)), b->q);
     plschr(0, 0.85);
     key(0, K_LOW, 0, k1);
     key(1, K_HIGH, 0, k2);
@@ -380,9 +381,9 @@ static int draw_budgets(const void *ctx, sc_error *e)
     char title[200], sub[400];
     snprintf(title, sizeof title, "Cluster budgets and area contingency, %s",
              sc_year_label(c->d->year[b->t]).s);
-    snprintf(sub, sizeof sub, "%s, total £%.2fm; right: each area's chance of overspend beyond "
-             "its contingency (dashed red: 1 - %.2f)", c->d->scenario_name, b->total / 1e6,
-             b->risk);
+    snprintf(sub, sizeof sub, "%s, total £%.2fm%s; right: each area's chance of overspend "
+             "beyond its contingency (dashed red: 1 - %.2f)", c->d->scenario_name, b->total / 1e6,
+             sc_sens_label(sc_sens_total_status(b)), b->risk);
     titles(title, sub);
     return SC_OK;
 }
@@ -443,9 +444,8 @@ int sc_sens_export_charts(const sc_sens_data *d, const sc_sens_table *t, int y,
     int rc = SC_OK, n = 0;
     char stem[128];
     for (int o = 0; !rc && t && o < SC_SENS_NOUTPUTS; o++) {
-        if (!t->has[o] || (o >= SC_SENS_REQUESTS && t->has[SC_SENS_HNB_SPEND])
-            || isnan(t->centre[(size_t)o * (size_t)t->years + (size_t)y]))
-            continue;
+        if (!sc_sens_varies(t, o, y) || (o >= SC_SENS_REQUESTS && t->has[SC_SENS_HNB_SPEND]))
+            continue;   /* an output alike in every trajectory has no tornado: no bars */
         snprintf(stem, sizeof stem, "tornado_%s", sc_sens_outputs[o].name);
         rc = both(tornado_of, d, t, o, y, b, dir, stem, e);
         n++;

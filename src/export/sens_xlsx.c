@@ -161,8 +161,7 @@ static int sheet_sensitivity(const sheets *x, sc_error *e)
         return SC_ERROR(e, SC_ENOMEM, "out of memory writing the Sensitivity sheet");
     int at = 1;
     for (int o = 0; o < SC_SENS_NOUTPUTS; o++)   /* headline ones; demand without money */
-        if (t->has[o] && (o < SC_SENS_REQUESTS || !t->has[SC_SENS_HNB_SPEND])
-            && !isnan(t->centre[(size_t)o * (size_t)d->years + (size_t)x->last]))
+        if ((o < SC_SENS_REQUESTS || !t->has[SC_SENS_HNB_SPEND]) && sc_sens_varies(t, o, x->last))
             at += tornado(x, ws, at, 11, o, rank);
     worksheet_set_column(ws, 11, 11, 24, NULL);
     sc_free(rank);
@@ -301,12 +300,15 @@ static int sheet_stress(const sheets *x, sc_error *e)
 static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc_sens_budgets *b)
 {
     const sc_sens_data *d = x->d;
-    char today[96], scaled[96];
+    char today[96], scaled[96], equal[96], chart[96];
+    const char *tl = sc_sens_label(sc_sens_total_status(b));
     snprintf(today, sizeof today, "today's budget%s (£)", sc_sens_label(b->budget_status));
     snprintf(scaled, sizeof scaled, "total in today's proportions%s (£)",
              sc_sens_label(b->budget_status));
+    snprintf(equal, sizeof equal, "risk-equalised%s (£)", tl);
+    snprintf(chart, sizeof chart, "risk-equalised%s", tl);
     const char *const h[] = { "cluster", "area", today, "P(overspend)", scaled, "P(overspend)",
-                              "risk-equalised (£)", "P(overspend)", "± (MC error)" };
+                              equal, "P(overspend)", "± (MC error)" };
     heads(x, ws, row, h, 9);
     for (int c = 0; c < b->nclusters; c++) {
         int r = row + 1 + c, a = d->cluster_area[c];
@@ -323,7 +325,7 @@ static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc
         put(ws, r, 11, b->equal[c] / 1e6, NULL);
     }
     text(ws, row, 10, "today's split (£m)", x->bold);
-    text(ws, row, 11, "risk-equalised (£m)", x->bold);
+    text(ws, row, 11, chart, x->bold);
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
     static const lxw_color_t shade[2] = { 0x9ECAE1, 0x084594 };
     for (int s = 0; s < 2; s++) {
@@ -334,7 +336,7 @@ static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc
                                 (lxw_row_t)(row + b->nclusters), (lxw_col_t)(10 + s));
         lxw_chart_fill fill = { shade[s], 0, 0 };
         chart_series_set_fill(se, &fill);
-        chart_series_set_name(se, s ? "risk-equalised" : today);
+        chart_series_set_name(se, s ? chart : today);
     }
     chart_title_set_name(ch, "Cluster budgets: today's split and the risk-equalised one (£m)");
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
@@ -346,13 +348,16 @@ static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc
 static int budget_areas(const sheets *x, lxw_worksheet *ws, int row, const sc_sens_budgets *b)
 {
     const sc_sens_data *d = x->d;
-    char today[96], need[96];
+    char today[96], need[96], need_eq[96], curves[96];
+    const char *tl = sc_sens_label(sc_sens_total_status(b));
     snprintf(today, sizeof today, "today's contingency%s (£)",
              sc_sens_label(b->contingency_status));
     snprintf(need, sizeof need, "needed for P = %.2f, today's budgets%s (£)", b->risk,
              sc_sens_label(b->budget_status));
+    snprintf(need_eq, sizeof need_eq, "needed, risk-equalised budgets%s (£)", tl);
+    snprintf(curves, sizeof curves, "Trade-off curves, with the risk-equalised budgets%s", tl);
     const char *const h[] = { "area", today, "P(it covers today's overspend)", need,
-                              "needed, risk-equalised budgets (£)", "± (MC error)" };
+                              need_eq, "± (MC error)" };
     heads(x, ws, row, h, 6);
     for (int a = 0; a <= b->nareas; a++) {
         int r = row + 1 + a;
@@ -366,7 +371,7 @@ static int budget_areas(const sheets *x, lxw_worksheet *ws, int row, const sc_se
     row += b->nareas + 3;
     static const char *const hc[] = { "pool", "contingency held (£)",
                                       "P(overspend beyond it)", "expected overspend beyond it (£)" };
-    text(ws, row++, 0, "Trade-off curves, with the risk-equalised budgets", x->bold);
+    text(ws, row++, 0, curves, x->bold);
     heads(x, ws, row++, hc, 4);
     for (int a = 0; a <= b->nareas; a++)
         for (int k = 0; k < SC_BUDGET_CURVE; k++, row++) {
@@ -391,12 +396,12 @@ static int sheet_budgets(const sheets *x, sc_error *e)
         return rc;
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Budgets");
     char note[700];
-    snprintf(note, sizeof note, "%s: the scenario's own total of £%.3fm shared so that every "
+    snprintf(note, sizeof note, "%s: the scenario's own total of £%.3fm%s shared so that every "
              "cluster is as likely to overspend (%.3f each), beside today's split%s; each area's "
              "contingency covering its clusters' overspend with probability %.2f, pooled within "
              "the area. sendcast budgets RESULT --total T --year Y --risk P sizes any total.",
-             sc_year_label(d->year[0]).s, b->total / 1e6, b->q, sc_sens_label(b->budget_status),
-             b->risk);
+             sc_year_label(d->year[0]).s, b->total / 1e6, sc_sens_label(sc_sens_total_status(b)),
+             b->q, sc_sens_label(b->budget_status), b->risk);
     text(ws, 0, 0, note, NULL);
     int row = budget_clusters(x, ws, 2, b);
     budget_areas(x, ws, row, b);

@@ -300,10 +300,11 @@ static void budget_tables(const page *p, const sc_sens_budgets *b)
 {
     FILE *f = p->f;
     const char *bl = sc_sens_label(b->budget_status), *cl = sc_sens_label(b->contingency_status);
+    const char *tl = sc_sens_label(sc_sens_total_status(b));
     fprintf(f, "<table><tr><th class=\"t\">cluster</th><th class=\"t\">area</th>"
             "<th>today's budget%s (£m)</th><th>P(overspend)</th><th>total in today's "
-            "proportions (£m)</th><th>P(overspend)</th><th>risk-equalised (£m)</th>"
-            "<th>P(overspend)</th><th>&plusmn;</th></tr>\n", bl);
+            "proportions%s (£m)</th><th>P(overspend)</th><th>risk-equalised%s (£m)</th>"
+            "<th>P(overspend)</th><th>&plusmn;</th></tr>\n", bl, bl, tl);
     for (int c = 0; c < b->nclusters; c++) {
         int a = p->d->cluster_area[c];
         fputs("<tr><td class=\"t\">", f);
@@ -322,8 +323,8 @@ static void budget_tables(const page *p, const sc_sens_budgets *b)
     }
     fprintf(f, "</table>\n<table><tr><th class=\"t\">area</th><th>today's contingency%s "
             "(£m)</th><th>P(it covers today's budgets' overspend)</th><th>needed for P = %.2f "
-            "with today's budgets (£m)</th><th>needed with the risk-equalised budgets (£m)"
-            "</th><th>&plusmn;</th></tr>\n", cl, b->risk);
+            "with today's budgets%s (£m)</th><th>needed with the risk-equalised budgets%s (£m)"
+            "</th><th>&plusmn;</th></tr>\n", cl, b->risk, bl, tl);
     for (int a = 0; a <= b->nareas; a++) {
         fputs("<tr><td class=\"t\">", f);
         sc_text_html(f, a < b->nareas ? p->d->area[a] : "district, one pool");
@@ -345,20 +346,23 @@ static int budgets(const page *p, const sc_sens_report_options *o, sc_error *e)
     int rc = o && o->year ? sc_sens_year_index(d, o->year, &t, e) : SC_OK;
     if (rc)
         return rc;
-    double total = o && o->total > 0 ? o->total : 0, risk = o && o->risk > 0 ? o->risk : 0.9;
-    for (int c = 0; total == 0 && c < d->nclusters; c++)
+    double total = 0, risk = o && o->risk > 0 ? o->risk : 0.9;
+    for (int c = 0; c < d->nclusters; c++)   /* the scenario's own total of year t */
         total += d->budget[(size_t)t * (size_t)d->nclusters + (size_t)c];
+    if (o && o->total > 0)
+        total = o->total;
     sc_sens_budgets *b = NULL;
     rc = sc_sens_budgets_run(d, t, total > 0 ? total : 1, risk, &b, e);
     if (rc)
         return rc;
     FILE *f = p->f;
-    fprintf(f, "<h2>Cluster budgets and contingency</h2>\n<p>%s: a total of £%.3fm shared so "
+    fprintf(f, "<h2>Cluster budgets and contingency</h2>\n<p>%s: a total of £%.3fm%s shared so "
             "that every cluster is as likely to overspend (%.3f each), beside today's split%s; "
             "and each area's contingency that covers its clusters' overspend with probability "
             "%.2f, pooled within the area. <code>sendcast budgets RESULT --total T --year Y "
             "--risk P</code> sizes any total.</p>\n", sc_year_label(d->year[t]).s,
-            b->total / 1e6, b->q, sc_sens_label(b->budget_status), b->risk);
+            b->total / 1e6, *sc_sens_total_status(b) ? " (the scenario's own, "
+            "illustrative)" : "", b->q, sc_sens_label(b->budget_status), b->risk);
     if (b->budget_status[0] && strcmp(b->budget_status, "illustrative") == 0)
         fputs("<p class=\"warn\">The scenario's cluster budgets are <b>illustrative</b>: "
               "today's split, and the total taken from it, stand in for the council's own "

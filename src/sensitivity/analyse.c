@@ -147,6 +147,16 @@ int sc_sens_analyse(const sc_sens_data *d, int threads, sc_sens_table **out, sc_
     return SC_OK;
 }
 
+int sc_sens_varies(const sc_sens_table *t, int o, int y)
+{
+    if (!t->has[o] || isnan(t->centre[(size_t)o * (size_t)t->years + (size_t)y]))
+        return 0;
+    for (int k = 0; k < t->ninputs; k++)
+        if (!isnan(sc_sens_at(t, o, y, k)->share))
+            return 1;
+    return 0;
+}
+
 void sc_sens_rank(const sc_sens_table *t, int o, int y, int *rank)
 {
     for (int k = 0; k < t->ninputs; k++)

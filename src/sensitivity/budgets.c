@@ -50,6 +50,15 @@ const char *sc_sens_label(const char *status)
     return status && !strcmp(status, "illustrative") ? " (illustrative)" : "";
 }
 
+const char *sc_sens_total_status(const sc_sens_budgets *b)
+{
+    double own = 0;
+    for (int c = 0; c < b->nclusters; c++)
+        own += b->today[c];
+    /* a pound's tolerance: a total typed as "17.6m" is the scenario's 17,600,000 */
+    return own > 0 && fabs(b->total - own) < 1 ? b->budget_status : "";
+}
+
 void sc_sens_budgets_free(sc_sens_budgets *b)
 {
     if (!b)

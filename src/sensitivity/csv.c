@@ -19,7 +19,9 @@
  *       contingency_needed_today, contingency_needed, contingency_needed_mcse),
  *     "curve" (statistic contingency_<k>, p_beyond_<k>, expected_beyond_<k>),
  *     "settings" (year, total, risk, p_over_common); status carries the
- *     scenario's label for its own budgets and contingency ("illustrative").
+ *     scenario's label for its own budgets and contingency ("illustrative"),
+ *     and for the total, the risk-equalised split, its contingency and
+ *     curves when the total is the scenario's own (sc_sens_total_status).
  */
 #include "sendcast/sensitivity.h"
 
@@ -134,8 +136,9 @@ static void budget_row(FILE *f, const char *section, const char *unit, const cha
 static void write_budgets(FILE *f, const sc_sens_data *d, const sc_sens_budgets *b)
 {
     const char *bs = b->budget_status, *cs = b->contingency_status;
+    const char *ts = sc_sens_total_status(b);   /* the total's, and all that comes of it */
     budget_row(f, "settings", "", "", "year", d->year[b->t], "");
-    budget_row(f, "settings", "", "", "total", b->total, "");
+    budget_row(f, "settings", "", "", "total", b->total, ts);
     budget_row(f, "settings", "", "", "risk", b->risk, "");
     budget_row(f, "settings", "", "", "p_over_common", b->q, "");
     for (int c = 0; c < b->nclusters; c++) {
@@ -145,9 +148,9 @@ static void write_budgets(FILE *f, const sc_sens_data *d, const sc_sens_budgets 
         budget_row(f, "cluster", u, a, "p_over_today", b->p_today[c], bs);
         budget_row(f, "cluster", u, a, "budget_scaled", b->scaled[c], bs);
         budget_row(f, "cluster", u, a, "p_over_scaled", b->p_scaled[c], bs);
-        budget_row(f, "cluster", u, a, "budget_equalised", b->equal[c], "");
-        budget_row(f, "cluster", u, a, "p_over_equalised", b->p_equal[c], "");
-        budget_row(f, "cluster", u, a, "p_over_equalised_mcse", b->p_equal_se[c], "");
+        budget_row(f, "cluster", u, a, "budget_equalised", b->equal[c], ts);
+        budget_row(f, "cluster", u, a, "p_over_equalised", b->p_equal[c], ts);
+        budget_row(f, "cluster", u, a, "p_over_equalised_mcse", b->p_equal_se[c], ts);
     }
     for (int a = 0; a <= b->nareas; a++) {
         const char *sec = a < b->nareas ? "area" : "district";
@@ -155,17 +158,17 @@ static void write_budgets(FILE *f, const sc_sens_data *d, const sc_sens_budgets 
         budget_row(f, sec, u, u, "contingency_today", b->contingency_today[a], cs);
         budget_row(f, sec, u, u, "p_covered_today", b->p_cover_today[a], cs);
         budget_row(f, sec, u, u, "contingency_needed_today", b->need_today[a], bs);
-        budget_row(f, sec, u, u, "contingency_needed", b->need_equal[a], "");
-        budget_row(f, sec, u, u, "contingency_needed_mcse", b->need_equal_se[a], "");
+        budget_row(f, sec, u, u, "contingency_needed", b->need_equal[a], ts);
+        budget_row(f, sec, u, u, "contingency_needed_mcse", b->need_equal_se[a], ts);
         for (int k = 0; k < SC_BUDGET_CURVE; k++) {
             char s[48];
             size_t at = (size_t)a * SC_BUDGET_CURVE + (size_t)k;
             snprintf(s, sizeof s, "contingency_%d", k);
-            budget_row(f, "curve", u, u, s, b->curve_k[at], "");
+            budget_row(f, "curve", u, u, s, b->curve_k[at], ts);
             snprintf(s, sizeof s, "p_beyond_%d", k);
-            budget_row(f, "curve", u, u, s, b->curve_p[at], "");
+            budget_row(f, "curve", u, u, s, b->curve_p[at], ts);
             snprintf(s, sizeof s, "expected_beyond_%d", k);
-            budget_row(f, "curve", u, u, s, b->curve_e[at], "");
+            budget_row(f, "curve", u, u, s, b->curve_e[at], ts);
         }
     }
 }

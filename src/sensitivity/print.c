@@ -29,6 +29,13 @@ static void print_output(FILE *f, const sc_sens_data *d, const sc_sens_table *t,
         fprintf(f, "%s: no value in %s\n\n", info->label, sc_year_label(d->year[y]).s);
         return;
     }
+    if (!sc_sens_varies(t, o, y)) {   /* every trajectory alike: no share to give */
+        fprintf(f, "%s (%s): %.3f in every trajectory in %s: nothing varies, so no input moves "
+                "it (--year for another year)\n\n", info->label, info->unit,
+                t->centre[(size_t)o * (size_t)t->years + (size_t)y] / s,
+                sc_year_label(d->year[y]).s);
+        return;
+    }
     sc_sens_rank(t, o, y, rank);
     fprintf(f, "%s (%s): the share of its variance each input explains, by year; %s %s at "
             "the input's 10th and 90th percentiles, as a shift from its %s %.3f\n",
@@ -172,9 +179,11 @@ void sc_sens_print_stress(FILE *f, const sc_sens_data *d, const sc_sens_conditio
 void sc_sens_print_budgets(FILE *f, const sc_sens_data *d, const sc_sens_budgets *b)
 {
     const char *bl = sc_sens_label(b->budget_status), *cl = sc_sens_label(b->contingency_status);
-    fprintf(f, "Cluster budgets for %s: a total of £%.3fm shared so that every cluster has the "
+    const char *tl = sc_sens_label(sc_sens_total_status(b));
+    fprintf(f, "Cluster budgets for %s: a total of £%.3fm%s shared so that every cluster has the "
             "same chance of overspending, beside today's split%s (%ld trajectories)\n",
-            sc_year_label(d->year[b->t]).s, b->total / 1e6, bl, b->n);
+            sc_year_label(d->year[b->t]).s, b->total / 1e6,
+            *tl ? " (the scenario's own total: illustrative)" : "", bl, b->n);
     if (b->clamped)
         fprintf(f, "Note: £%.3fm is %s what the clusters' spend ranges over in the "
                 "trajectories: every cluster %s.\n", b->total / 1e6,
@@ -195,10 +204,10 @@ void sc_sens_print_budgets(FILE *f, const sc_sens_data *d, const sc_sens_budgets
     fprintf(f, "%-17s %11.3f %8s | %11.3f %8s | %11.3f %8.3f\n", "total", tt / 1e6, "",
             b->total / 1e6, "", b->total / 1e6, b->q);
     fprintf(f, "today: the scenario's budgets%s; T, today's: the total shared in today's "
-            "proportions; equalised: every cluster's overspend as likely, %.3f.\n\n", bl, b->q);
+            "proportions; equalised%s: every cluster's overspend as likely, %.3f.\n\n", bl, tl, b->q);
     fprintf(f, "Area contingency covering its clusters' overspend with probability %.2f (pooled "
-            "within the area), with the equalised budgets; beside it today's contingency%s with "
-            "today's budgets%s\n", b->risk, cl, bl);
+            "within the area), with the equalised budgets%s; beside it today's contingency%s with "
+            "today's budgets%s\n", b->risk, tl, cl, bl);
     fprintf(f, "%-22s %12s %12s %12s | %12s %8s\n", "area", "today £m", "P(covered)",
             "needed today", "needed £m", "±");
     for (int a = 0; a <= b->nareas; a++) {
