@@ -147,9 +147,9 @@ static void print_extras(const sc_sens_extras *x, long n, double seconds)
 {
     long m = sc_sens_extras_draws(x), nl = sc_sens_extras_layers(x);
     if (m == n)
-        printf("Kept every trajectory's parameter draws (%d inputs)", sc_sens_extras_columns(x));
+        printf("Kept every trajectory's parameter draws (%d columns)", sc_sens_extras_columns(x));
     else if (m > 0)
-        printf("Kept the parameter draws of a sample, the first %ld trajectories (%d inputs)",
+        printf("Kept the parameter draws of a sample, the first %ld trajectories (%d columns)",
                m, sc_sens_extras_columns(x));
     else
         printf("Kept no parameter draws (--sample 0)");

@@ -131,10 +131,13 @@ static int draw_tornado(const void *ctx, sc_error *e)
         plschr(0, 0.8);
         plmtex("lv", 0.6, 1.0 - (j + 0.5) / k, 1.0, lab);
     }
+    /* what the numbers beside the inputs are, under them: in the axis label it
+     * ran off the page's right edge */
+    plmtex("b", 3.0, -0.02, 1.0, "input, its share of the variance ± MC error");
     plschr(0, 1.0);
-    snprintf(lab, sizeof lab, "shift of the %s from %.2f %s (left: share of the variance ± "
-             "MC error)", info->indicator ? "probability" : "median",
-             t->centre[(size_t)c->o * (size_t)t->years + (size_t)c->y] / s, info->unit);
+    snprintf(lab, sizeof lab, "shift of the %s from %.2f %s", info->indicator ? "probability"
+             : "median", t->centre[(size_t)c->o * (size_t)t->years + (size_t)c->y] / s,
+             info->unit);
     plmtex("b", 3.0, 0.5, 0.5, lab);
     snprintf(title, sizeof title, "What moves %s in %s", info->label,
              sc_year_label(d->year[c->y]).s);
