@@ -113,8 +113,8 @@ run: all
 	$(BUILD)/sendcast run scenarios/kirklees-clusters.yaml -n 10000 --force $(if $(THREADS),-t $(THREADS))
 
 # Unit tests (one cmocka program per module), then the independent model check,
-# the sensitivity check (docs/sensitivity.md), the catalogue of bad inputs, and the check that no files call each other round
-# a circle.
+# the sensitivity check (docs/sensitivity.md), the catalogue of bad inputs, and
+# the check that no files call each other round a circle.
 test: all $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; SC_BIN=$(BUILD)/sendcast $$t || fail=1; \
