@@ -196,14 +196,28 @@ static int keep_sample(sc_sens_extras *x, const sc_summary *ss, sc_error *e)
     return st;
 }
 
+/* The full side of the fan, output o's year t over the first n trajectories:
+ * from the full run's summary when it kept every record, else (full NULL)
+ * from the sample's outputs keep_sample took, its summary already freed. */
+static int full_values(const sc_sens_extras *x, const sc_summary *full, int o, size_t t, long n,
+                       double *out, double *scratch, sc_error *e)
+{
+    if (full)
+        return cell_values(full, sens_output_cell(&x->l, o) + t, n, out, scratch, e);
+    size_t ny = (size_t)x->l.years;
+    for (long i = 0; i < n; i++)
+        out[i] = x->sample[o][(size_t)i * ny + t];
+    return SC_OK;
+}
+
 /* The layered fan of output o from the paired runs: bands at sc_sens_q over
  * the first nl trajectories of each, and the parameters' share. full is the
- * full run's summary (every record kept) or the sample's. */
+ * full run's summary (every record kept), or NULL: the sample's outputs. */
 static int fan_of(sc_sens_extras *x, int o, const sc_summary *full, const sc_summary *proc,
                   double *scratch, sc_error *e)
 {
     const sc_layout *l = &x->l;
-    long n = x->nl, ntraj = sc_summary_trajectories(full);
+    long n = x->nl, ntraj = full ? sc_summary_trajectories(full) : 0;
     size_t ny = (size_t)l->years;
     double *f = x->values, *p = x->values + n;
     int st = SC_OK;
@@ -214,7 +228,7 @@ static int fan_of(sc_sens_extras *x, int o, const sc_summary *full, const sc_sum
         return SC_ERROR(e, SC_ENOMEM, "out of memory for the layered fan");
     for (size_t t = 0; !st && t < ny; t++) {
         size_t cell = sens_output_cell(l, o) + t;
-        st = cell_values(full, cell, n, f, scratch, e);
+        st = full_values(x, full, o, t, n, f, scratch, e);
         if (!st)
             st = cell_values(proc, cell, n, p, scratch + ntraj, e);
         if (st)
@@ -234,7 +248,7 @@ static int met_of(sc_sens_extras *x, const sc_summary *full, const sc_summary *p
                   double *scratch, sc_error *e)
 {
     const sc_layout *l = &x->l;
-    long n = x->nl, ntraj = sc_summary_trajectories(full);
+    long n = x->nl, ntraj = full ? sc_summary_trajectories(full) : 0;
     size_t ny = (size_t)l->years;
     for (int k = 0; k < 3; k++)
         if (!(x->p_met[k] = sc_calloc(ny, sizeof(double))))
@@ -242,7 +256,7 @@ static int met_of(sc_sens_extras *x, const sc_summary *full, const sc_summary *p
     int st = SC_OK;
     for (size_t t = 0; !st && t < ny; t++) {
         double *f = x->values, *p = x->values + n;
-        st = cell_values(full, l->target_offset + t, n, f, scratch, e);
+        st = full_values(x, full, SC_SENS_TARGET_MET, t, n, f, scratch, e);
         if (!st)
             st = cell_values(proc, l->target_offset + t, n, p, scratch + ntraj, e);
         double sf = 0, sp = 0;
@@ -260,7 +274,7 @@ static int met_of(sc_sens_extras *x, const sc_summary *full, const sc_summary *p
 static int layers_of(sc_sens_extras *x, const sc_summary *full, const sc_summary *proc,
                      sc_error *e)
 {
-    long big = sc_summary_trajectories(full) + sc_summary_trajectories(proc);
+    long big = (full ? sc_summary_trajectories(full) : 0) + sc_summary_trajectories(proc);
     double *scratch = sc_calloc((size_t)big, sizeof *scratch);
     x->values = sc_calloc(2 * (size_t)x->nl, sizeof *x->values);
     int st = scratch && x->values ? SC_OK
@@ -274,10 +288,10 @@ static int layers_of(sc_sens_extras *x, const sc_summary *full, const sc_summary
     return st;
 }
 
-/* Rank 0, after the engine runs: the draws, the sample's outputs, the fan. */
+/* Rank 0, after the engine runs: the draws and the fan (the sample's outputs
+ * were taken before the fan's run; full is NULL in a bounded run). */
 static int finish(sc_sens_extras *x, const sc_params *p, const sc_engine_options *eo,
-                  const sc_summary *full, const sc_summary *sample, const sc_summary *proc,
-                  sc_error *e)
+                  const sc_summary *full, const sc_summary *proc, sc_error *e)
 {
     int st = sc_sim_draw_columns(x->s, p, &x->cols, &x->ncols, e);
     if (!st && x->m > 0 && !(x->draws = sc_calloc((size_t)x->m * (size_t)(x->ncols ? x->ncols : 1),
@@ -285,10 +299,8 @@ static int finish(sc_sens_extras *x, const sc_params *p, const sc_engine_options
         st = SC_ERROR(e, SC_ENOMEM, "out of memory for %ld trajectories' parameter draws", x->m);
     if (!st && x->m > 0)
         st = sc_sim_draws(x->s, p, eo->seed, 0, x->m, eo->threads, x->cols, x->ncols, x->draws, e);
-    if (!st && sample)
-        st = keep_sample(x, sample, e);
     if (!st && proc)
-        st = layers_of(x, sample ? sample : full, proc, e);
+        st = layers_of(x, x->all ? full : NULL, proc, e);
     return st;
 }
 
@@ -313,21 +325,29 @@ int sc_sens_collect(const sc_scenario *s, const sc_params *p, const sc_summary *
         sc_engine_options o = extra_options(eo, all, &l, m, cells, cells_read(s, &l, 1, cells));
         st = sc_engine_run(s, p, &o, &ss, e);
     }
-    if (!st && nl > 0) {          /* 2. the layered fan's process-only run */
-        sc_engine_options o = extra_options(eo, all, &l, nl, cells, cells_read(s, &l, 0, cells));
-        st = sc_engine_run(s, central, &o, &proc, e);
-    }
     sc_sens_extras *x = NULL;
-    if (!st && root) {            /* 3. rank 0 */
+    if (!st && root) {            /* rank 0: the sample's outputs */
         if (!(x = sc_calloc(1, sizeof *x)))
             st = SC_ERROR(e, SC_ENOMEM, "out of memory for the sensitivity extras");
         else {
             *x = (sc_sens_extras){ .s = s, .l = l, .trajectories = n, .m = m, .all = all,
                                    .nl = nl };
-            st = finish(x, p, eo, sum, ss, proc, e);
+            if (ss)
+                st = keep_sample(x, ss, e);
         }
     }
+    /* The sample's records go before the fan's run: held beside its records they
+     * doubled a bounded run's extra memory (docs/performance.md). */
     sc_summary_free(ss);
+    ss = NULL;
+    if (eo->distribute)           /* every rank makes the fan's run, or none */
+        st = sc_ranks_agree(st, e);
+    if (!st && nl > 0) {          /* 2. the layered fan's process-only run */
+        sc_engine_options o = extra_options(eo, all, &l, nl, cells, cells_read(s, &l, 0, cells));
+        st = sc_engine_run(s, central, &o, &proc, e);
+    }
+    if (!st && x)                 /* 3. rank 0: the draws and the fan */
+        st = finish(x, p, eo, sum, proc, e);
     sc_summary_free(proc);
     sc_params_free(central);
     sc_free(cells);
