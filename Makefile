@@ -113,22 +113,25 @@ run: all
 	$(BUILD)/sendcast run scenarios/kirklees-clusters.yaml -n 10000 --force $(if $(THREADS),-t $(THREADS))
 
 # Unit tests (one cmocka program per module), then the independent model check,
-# the catalogue of bad inputs, and the check that no files call each other round
-# a circle.
+# the sensitivity check (docs/sensitivity.md), the catalogue of bad inputs, and
+# the check that no files call each other round a circle.
 test: all $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; SC_BIN=$(BUILD)/sendcast $$t || fail=1; \
 	done; \
 	echo "== tests/model_check.py"; \
 	/usr/bin/python3 tests/model_check.py --bin $(BUILD)/sendcast || fail=1; \
+	echo "== tests/sensitivity_check.py"; \
+	/usr/bin/python3 tests/sensitivity_check.py --bin $(BUILD)/sendcast || fail=1; \
 	echo "== tests/bad/run.sh"; tests/bad/run.sh $(BUILD)/sendcast || fail=1; \
 	echo "== tests/deps_check.py"; /usr/bin/python3 tests/deps_check.py $(BUILD) || fail=1; \
 	if [ "$(MPI)" = 1 ]; then echo "== tests/mpi_check.sh"; tests/mpi_check.sh $(BUILD)/sendcast || fail=1; fi; \
 	exit $$fail
 
-# Small runs under valgrind memcheck (a money scenario, bounded, export, init +
-# run of a demand-only one from SEN2, a sweep and an attribution of levers and
-# the attribution's report): no error and no leak (libgomp's thread
+# Small runs under valgrind memcheck (a money scenario, bounded, export,
+# sensitivity and budgets from the bounded run's sample, init + run of a
+# demand-only one from SEN2, a sweep and an attribution of levers and the
+# attribution's report): no error and no leak (libgomp's thread
 # pool, kept until exit, is suppressed: tests/valgrind.supp).
 VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
            --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
@@ -138,15 +141,18 @@ valgrind: all
 	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 50 -t 2 -o $$tmp/v.h5 --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 600 -t 2 --memory 1 -o $$tmp/b.h5 --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast export $$tmp/v.h5 --csv $$tmp/v.csv --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast sensitivity $$tmp/b.h5 -t 2 --stress inflation:90-100 \
+	  --csv $$tmp/s.csv --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast budgets $$tmp/b.h5 --total 40000 --csv $$tmp/bu.csv --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast init --sen2 tests/data/sen2/r2022.zip --sen2 tests/data/sen2/r2025.zip \
 	  --la Ickworth -o $$tmp/i.yaml --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast run $$tmp/i.yaml -n 50 -t 2 -o $$tmp/i.h5 --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast sweep tests/data/scenario/levers.yaml \
-	  --set levers.fees.effect=-0.1,0.1 -n 30 -t 2 -o $$tmp/s.h5 --csv $$tmp/s.csv --quiet && \
+	  --set levers.fees.effect=-0.1,0.1 -n 30 -t 2 -o $$tmp/sw.h5 --csv $$tmp/sw.csv --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast attribute tests/data/scenario/minimal.yaml \
 	  tests/data/scenario/levers.yaml -n 30 -t 2 -o $$tmp/a.h5 --chart $$tmp/a.svg --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast report $$tmp/a.h5 -o $$tmp/a.html --quiet && \
-	rm -rf $$tmp && echo "valgrind: 8 passed, 0 failed"
+	rm -rf $$tmp && echo "valgrind: 10 passed, 0 failed"
 
 # libFuzzer over the scenario reader, its CSV reader and validation
 # (fuzz/fuzz_scenario.c), seeded from every scenario the project has. It runs

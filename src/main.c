@@ -20,7 +20,7 @@ static const sc_cli_command commands[] = {
     {"run", sc_cli_run,
      "sendcast run SCENARIO.yaml [MORE.yaml ...] [-n TRAJECTORIES] [-s SEED] [-t THREADS]\n"
      "                    [-o FILE.h5] [--set PATH=VALUE ...] [--force] [--quiet]\n"
-     "                    [--memory MB] [--rank-error E | --exact-percentiles]\n"
+     "                    [--memory MB] [--rank-error E | --exact-percentiles] [--sample M]\n"
      "  sendcast run SCENARIO.yaml --trajectory I --trace FILE.csv [-s SEED]\n"
      "      simulate the scenario (docs/model.md; model 1: docs/model-v1.md) and write an\n"
      "      HDF5 result file; several scenarios: each to results/<its name>.h5\n"
@@ -40,6 +40,10 @@ static const sc_cli_command commands[] = {
      "      --rank-error E   bounded summaries: the rank error allowed after one pass, as a\n"
      "                   share of the trajectories (default 1e-4; at most 0.01)\n"
      "      --exact-percentiles  bounded summaries: exact percentiles (always a second pass)\n"
+     "      --sample M   the layered fan's process-only run simulates the first M\n"
+     "                   trajectories (default 20000); a bounded-memory run also keeps the\n"
+     "                   parameter draws and outputs of those M (every record kept: every\n"
+     "                   trajectory's draws); 0: neither (docs/sensitivity.md)\n"
      "      --trajectory I --trace FILE.csv   re-run trajectory I alone and write every\n"
      "                   draw and state of its years (identical to I in the full run)\n"},
     {"sweep", sc_cli_sweep,
@@ -101,8 +105,37 @@ static const sc_cli_command commands[] = {
      "                   docs/compare.md)\n"},
     {"report", sc_cli_report,
      "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--quiet]\n"
-     "      one self-contained HTML page for the steering group (charts as inline SVG);\n"
+     "                    [--total T] [--year Y] [--risk P]\n"
+     "      one self-contained HTML page for the steering group (charts as inline SVG)\n"
+     "      --total, --year, --risk   its cluster budgets section, as sendcast budgets\n"
+     "                   (default: the scenario's own total in the first year, risk 0.9);\n"
      "      given a sweep, goal seek or attribution file, its table (and waterfall)\n"},
+    {"sensitivity", sc_cli_sensitivity,
+     "sendcast sensitivity RESULT.h5 [--output NAME] [--year Y] [--top K]\n"
+     "                    [--stress INPUT:LO-HI ...] [--csv FILE] [--charts DIR] [-t T] [--quiet]\n"
+     "      what drives each output's band, from the parameter draws the result keeps (no\n"
+     "      extra runs; docs/sensitivity.md): each input's share of the variance by year\n"
+     "      (first-order, with its Monte Carlo error), the median's shift with the input\n"
+     "      at its 10th and 90th percentiles (tornado), the layered fan (parameter\n"
+     "      uncertainty against year-to-year chance)\n"
+     "      --output NAME  one output: hnb_spend, hnb_balance, cumulative_deficit,\n"
+     "                   topup_spend, plans_total, target_met, requests, new_plans\n"
+     "                   (default: the headline ones)\n"
+     "      --year Y     the year of the ranking and the shifts (default: the last)\n"
+     "      --top K      inputs shown per output (default 10)\n"
+     "      --stress INPUT:LO-HI   the outputs when INPUT lies between its LO-th and HI-th\n"
+     "                   percentiles (say inflation:90-100); repeat to combine\n"
+     "      --csv FILE   every share, shift and error, and the layered fan, one a row\n"
+     "      --charts DIR tornado_<output> and layers_<output>, PNG and SVG\n"},
+    {"budgets", sc_cli_budgets,
+     "sendcast budgets RESULT.h5 --total T [--year Y] [--risk P] [--csv FILE]\n"
+     "                    [--charts DIR] [--quiet]\n"
+     "      cluster budgets sized to risk (docs/sensitivity.md): a total T (pounds, 17m for\n"
+     "      17 million) shared so that every cluster is as likely to overspend, beside\n"
+     "      today's split; each area's contingency covering its clusters' overspend with\n"
+     "      probability P (default 0.9), pooled within the area, and its trade-off curve\n"
+     "      --year Y     the budget year (default: the first of the horizon)\n"
+     "      --csv FILE   every number, one a row; --charts DIR  budgets.png and .svg\n"},
     {"calibrate", sc_cli_calibrate,
      "sendcast calibrate [--sen2 RELEASE...] [--origins FIRST-LAST] [--horizon H]\n"
      "                    [-n N] [-s SEED] [-t THREADS] [-o FILE.h5] [--priors FILE.yaml]\n"

@@ -46,15 +46,15 @@ static int leftovers(const char *dir)
 typedef int (*command_fn)(int argc, char **argv, sc_error *e);
 
 static void fail_each(command_fn fn, const char *cmd, const char *scenario, const char *n,
-                      const char *extra)
+                      const char *extra, const char *extra2)
 {
     char dir[] = "/tmp/sendcast-alloc-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char out[512];
     snprintf(out, sizeof out, "%s/r.h5", dir);
     char *argv[] = {(char *)cmd, (char *)scenario, "-n", (char *)n, "-t", "2", "-o", out,
-                    "--quiet", (char *)extra, NULL};
-    int argc = extra ? 10 : 9;
+                    "--quiet", (char *)extra, (char *)extra2, NULL};
+    int argc = extra2 ? 11 : extra ? 10 : 9;
 
     long k;
     for (k = 1;; k++) {
@@ -86,35 +86,36 @@ static void fail_each(command_fn fn, const char *cmd, const char *scenario, cons
     assert_int_equal(system(rm), 0);
 }
 
-static void sweep(const char *scenario, const char *n, const char *extra)
+static void sweep(const char *scenario, const char *n, const char *extra, const char *extra2)
 {
-    fail_each(sc_cli_run, "run", scenario, n, extra);
+    fail_each(sc_cli_run, "run", scenario, n, extra, extra2);
 }
 
 static void test_every_allocation_of_a_run(void **state)
 {
     (void)state;
-    sweep("tests/data/scenario/minimal.yaml", "40", NULL);
+    sweep("tests/data/scenario/minimal.yaml", "40", NULL, NULL);
 }
 
 static void test_every_allocation_of_a_run_with_levers(void **state)
 {
     (void)state;
-    sweep("tests/data/scenario/levers.yaml", "40", "--set=finance.grant.growth=0.05");
+    sweep("tests/data/scenario/levers.yaml", "40", "--set=finance.grant.growth=0.05", NULL);
 }
 
 static void test_every_allocation_of_a_sweep(void **state)
 {
     (void)state;
     fail_each(sc_cli_sweep, "sweep", "tests/data/scenario/levers.yaml", "20",
-              "--set=levers.fees.effect=-0.1,0.1");
+              "--set=levers.fees.effect=-0.1,0.1", NULL);
 }
 
 static void test_every_allocation_of_a_bounded_run(void **state)
 {
     (void)state;
-    /* 259 cells x 600 trajectories x 8 bytes pass 1 MB: three passes, bounded. */
-    sweep("tests/data/scenario/minimal.yaml", "600", "--memory=1");
+    /* 259 cells x 600 trajectories x 8 bytes pass 1 MB: three passes, bounded;
+     * the sample of 300 whose draws it keeps, and its layered fan, fit in it. */
+    sweep("tests/data/scenario/minimal.yaml", "600", "--memory=1", "--sample=300");
 }
 
 static void test_every_allocation_of_a_sen2_read(void **state)

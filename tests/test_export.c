@@ -246,7 +246,8 @@ static void test_xlsx_has_sheets_and_charts(void **state)
         assert_non_null(strstr(out, chart));
     }
     assert_int_equal(run(out, sizeof out, "unzip -p %s xl/workbook.xml", x), 0);
-    static const char *const sheets[] = { "Summary", "Targets", "Charts", "District", "Areas",
+    static const char *const sheets[] = { "Summary", "Targets", "Charts", "Sensitivity",
+                                          "Layers", "Stress", "Budgets", "District", "Areas",
                                           "Clusters", "Inputs", "Parameters" };
     for (size_t k = 0; k < sizeof sheets / sizeof sheets[0]; k++) {
         char name[64];
@@ -257,6 +258,12 @@ static void test_xlsx_has_sheets_and_charts(void **state)
     assert_int_equal(run(out, sizeof out, "unzip -p %s xl/sharedStrings.xml", x), 0);
     assert_non_null(strstr(out, "illustrative"));
     assert_non_null(strstr(out, "published"));
+    /* the tornados, the layered fans and the budgets are native charts too */
+    assert_non_null(strstr(out, "What moves High Needs Block spend"));
+    assert_non_null(strstr(out, "today's budget (illustrative)"));
+    assert_non_null(strstr(out, "risk-equalised (illustrative)"));   /* the scenario's own total */
+    assert_int_equal(run(out, sizeof out, "unzip -l %s", x), 0);
+    assert_non_null(strstr(out, "xl/charts/chart16.xml"));
 }
 
 static void test_charts_exist_and_are_drawn(void **state)
@@ -278,6 +285,21 @@ static void test_charts_exist_and_are_drawn(void **state)
         fclose(f);
         assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", 8);
     }
+    /* what drives the risk: PNG and SVG of each */
+    static const char *const sens[] = { "tornado_hnb_spend", "tornado_cumulative_deficit",
+                                        "layers_hnb_spend", "layers_plans_total", "budgets" };
+    for (size_t k = 0; k < sizeof sens / sizeof sens[0]; k++) {
+        char png[512], svg[512];
+        snprintf(png, sizeof png, "%s/%s.png", charts, sens[k]);
+        snprintf(svg, sizeof svg, "%s/%s.svg", charts, sens[k]);
+        assert_true(file_size(png) > 15000);
+        assert_true(file_size(svg) > 20000);
+    }
+    /* No Kirklees trajectory meets the last year's target: nothing varies, so
+     * no tornado of it (an empty chart would say nothing). */
+    char none[512];
+    snprintf(none, sizeof none, "%s/tornado_target_met.png", charts);
+    assert_true(file_size(none) < 0);
     /* No temporary file is left behind. */
     assert_int_equal(run(out, sizeof out, "ls %s | grep -c tmp", charts), 1);
 }
@@ -353,18 +375,25 @@ static void test_demand_only(void **state)
     /* every export */
     assert_int_equal(run(out, sizeof out, "%s export %s --csv %s/d.csv --xlsx %s/d.xlsx "
                          "--charts %s/dcharts", bin(), d, dir, dir, dir), 0);
-    assert_non_null(strstr(out, "Wrote 1 chart"));
+    assert_non_null(strstr(out, "Wrote 7 charts"));   /* the plans fan; what drives demand */
     assert_int_equal(run(out, sizeof out, "/usr/bin/python3 tests/csv_check.py %s %s/d.csv", d,
                          dir), 0);
     assert_int_equal(run(out, sizeof out, "grep -c 'safety_valve\\|GBP' %s/d.csv", dir), 1);
     assert_int_equal(run(out, sizeof out, "ls %s/dcharts", dir), 0);
-    assert_string_equal(out, "plans_fan.png\nplans_fan.svg\n");
+    assert_string_equal(out, "layers_new_plans.png\nlayers_new_plans.svg\n"
+                             "layers_plans_total.png\nlayers_plans_total.svg\n"
+                             "layers_requests.png\nlayers_requests.svg\n"
+                             "plans_fan.png\nplans_fan.svg\n"
+                             "tornado_new_plans.png\ntornado_new_plans.svg\n"
+                             "tornado_plans_total.png\ntornado_plans_total.svg\n"
+                             "tornado_requests.png\ntornado_requests.svg\n");
     assert_int_equal(run(out, sizeof out, "unzip -p %s/d.xlsx xl/workbook.xml", dir), 0);
     assert_null(strstr(out, "name=\"Targets\""));
     assert_non_null(strstr(out, "name=\"Charts\""));
     assert_int_equal(run(out, sizeof out, "unzip -l %s/d.xlsx | grep -c 'xl/charts/chart'", dir),
                      0);
-    assert_int_equal(atoi(out), 3);   /* requests, new plans, plans in place */
+    /* requests, new plans, plans in place: fans, tornados and layered fans */
+    assert_int_equal(atoi(out), 9);
     /* the page and a comparison */
     assert_int_equal(run(out, sizeof out, "%s report %s --compare %s -o %s/d.html", bin(), d, d,
                          dir), 0);

@@ -86,8 +86,9 @@ static void test_self_contained(void **state)
     assert_null(strstr(page, "<script"));
     assert_null(strstr(page, "<link"));
     assert_null(strstr(page, "src=\""));
-    assert_int_equal(count(page, "<svg"), 8);
-    assert_int_equal(count(page, "</svg>"), 8);
+    /* 8 charts of the result, and the tornado, the layered fan and the budgets */
+    assert_int_equal(count(page, "<svg"), 11);
+    assert_int_equal(count(page, "</svg>"), 11);
     /* Glyph ids are per chart: the first chart's never reused by the second. */
     assert_int_equal(count(page, "id=\"c0-glyph0-1\""), 1);
     assert_int_equal(count(page, " id=\"glyph"), 0);
@@ -119,7 +120,14 @@ static void test_sections(void **state)
         "<h2>Headline</h2>", "<h2>Safety Valve</h2>", "<h2>Spending and plans</h2>",
         "<h2>Clusters and areas</h2>", "<h2>Comparison</h2>", "<h2>Inputs and their status</h2>",
         "<h2>Provenance</h2>", "kirklees-no-change", "illustrative", "published",
-        "P(first missed target)", "P(cheaper)", "4&amp;11" };
+        "P(first missed target)", "P(cheaper)", "4&amp;11", "<h2>What drives the risk</h2>",
+        "<h2>Parameter uncertainty and year-to-year chance</h2>", "<h2>Stress test</h2>",
+        "<h2>Cluster budgets and contingency</h2>", "today's budget (illustrative)",
+        "today's contingency (illustrative)", "parameters' share", "Shares of the variance in",
+        /* the default total is the sum of the scenario's budgets, and what is
+         * sized from it keeps their label */
+        "a total of £17.600m (the scenario's own, illustrative)",
+        "risk-equalised (illustrative) (£m)" };
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
         if (!strstr(page, parts[k]))
             fail_msg("the report lacks %s", parts[k]);
@@ -137,6 +145,14 @@ static void test_bad_usage(void **state)
     assert_non_null(strstr(out, "seeds differ"));
     assert_int_equal(access(other, F_OK), -1);
     assert_int_equal(run(out, sizeof out, "%s report %s/none.h5 -o %s", bin(), dir, other), 2);
+    assert_int_equal(access(other, F_OK), -1);
+    /* the budgets section's settings */
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s --risk 1.5", bin(), kc, other), 2);
+    assert_non_null(strstr(out, "strictly between 0 and 1"));
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s --total 0", bin(), kc, other), 2);
+    assert_non_null(strstr(out, "positive"));
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s --year 1999", bin(), kc, other), 2);
+    assert_non_null(strstr(out, "horizon"));
     assert_int_equal(access(other, F_OK), -1);
 }
 

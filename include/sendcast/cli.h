@@ -36,6 +36,8 @@ int sc_cli_calibrate(int argc, char **argv, sc_error *e);
 int sc_cli_sweep(int argc, char **argv, sc_error *e);
 int sc_cli_goalseek(int argc, char **argv, sc_error *e);
 int sc_cli_attribute(int argc, char **argv, sc_error *e);
+int sc_cli_sensitivity(int argc, char **argv, sc_error *e);
+int sc_cli_budgets(int argc, char **argv, sc_error *e);
 
 /* ---- progress.c: progress on stderr ---- */
 
@@ -127,6 +129,10 @@ int sc_cli_check_outputs(const char *const *paths, int n, int force, sc_error *e
 /* "sendcast ARGS..." into buf (cut with "..." when it does not fit): the
  * command line a file records. */
 void sc_cli_command_line(int argc, char **argv, char *buf, size_t size);
+
+/* The folder of --charts DIR: made (one level) when missing; SC_EINPUT when
+ * DIR is something else, SC_EFAIL when it cannot be made. */
+int sc_cli_make_folder(const char *dir, sc_error *e);
 
 /* Read a scenario, with -n (when > 0) and -s (when given) in place of its
  * own trajectories and seed, and every --set applied as it is read (the

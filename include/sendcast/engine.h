@@ -99,6 +99,11 @@ void sc_engine_options_init(sc_engine_options *o, const sc_scenario *s);
 int sc_engine_run(const sc_scenario *s, const sc_params *p, const sc_engine_options *o,
                   sc_summary **out, sc_error *e);
 
+/* Whether sc_engine_run(s, p, o) keeps every trajectory's record (8 x cells
+ * x n bytes within o->memory_mb) rather than summarising in bounded memory:
+ * the same answer on every rank. */
+int sc_engine_keeps_records(const sc_scenario *s, const sc_engine_options *o);
+
 /* Re-run trajectory i of the run with this seed alone and write its every
  * draw and state to out as CSV (year,unit,quantity,value): identical to
  * trajectory i inside a full run. SC_OK, SC_ENOMEM, SC_EFAIL. */

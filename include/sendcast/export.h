@@ -72,6 +72,14 @@ int sc_chart_applies(const sc_result *r, enum sc_chart_kind k);
 int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
                   const char *path, sc_error *e);
 
+/* Any chart: fn(ctx, e) draws on a fresh PLplot stream of `device`
+ * ("pngcairo", "svgcairo"; 1000 x 600, white, the charts' colours and font
+ * set, no page advanced yet) that goes to path whole or not at all. For
+ * charts drawn from more than a result (src/export/sens_charts.c). */
+typedef int (*sc_chart_fn)(const void *ctx, sc_error *e);
+int sc_chart_draw_with(const char *device, const char *path, sc_chart_fn fn, const void *ctx,
+                       sc_error *e);
+
 /* Every chart r can have (sc_chart_applies) as DIR/<name>.png and
  * DIR/<name>.svg (DIR must exist); *ndrawn (may be NULL) says how many. */
 int sc_export_charts(const sc_result *r, const char *dir, int *ndrawn, sc_error *e);

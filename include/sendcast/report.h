@@ -4,8 +4,10 @@
  * The page carries everything inline (styles, charts as SVG drawn by
  * charts.c), loads nothing from the network and runs no script, so it can be
  * mailed, archived and opened offline. Sections: headline probabilities, the
- * Safety Valve table, fan charts, clusters and areas, the comparison with
- * another run (when given), the inputs with their status, and provenance.
+ * Safety Valve table, fan charts, clusters and areas, what drives the risk
+ * (tornado, layered fan, stress test, cluster budgets: sens_output.h), the
+ * comparison with another run (when given), the inputs with their status,
+ * and provenance.
  */
 #ifndef SENDCAST_REPORT_H
 #define SENDCAST_REPORT_H
@@ -14,6 +16,7 @@
 #include "sendcast/error.h"
 #include "sendcast/result.h"
 #include "sendcast/whatif.h"
+#include "sendcast/sens_output.h"
 
 /* Write the report on r (and on the paired comparison c of r with another
  * run, when c is not NULL) to path, whole or nothing (replacing an older
@@ -25,5 +28,9 @@ int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc
  * Whole or nothing; SC_EFAIL for I/O failures. */
 int sc_report_sweep_html(const sc_whatif_sweep *s, const char *path, sc_error *e);
 int sc_report_attribution_html(const sc_whatif_attribution *a, const char *path, sc_error *e);
+/* The same, with the settings of the budgets section (sens_output.h; NULL:
+ * the scenario's own total in the first year, risk 0.9). */
+int sc_report_html_with(const sc_result *r, const sc_compare *c,
+                        const sc_sens_report_options *so, const char *path, sc_error *e);
 
 #endif

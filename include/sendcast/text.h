@@ -14,6 +14,10 @@
  * "..." (cap must be at least 4): stop appending. */
 int sc_text_append(char *buf, size_t cap, size_t *used, const char *sep, const char *item);
 
+/* Write s to f with HTML's special characters (& < > ") escaped: text in
+ * HTML and SVG. */
+void sc_text_html(FILE *f, const char *s);
+
 /* The financial year that starts in `year`, as the council writes it:
  * 2024 -> "2024/25". A value, so it can stand in an argument list:
  * printf("%s", sc_year_label(y).s). */
@@ -32,7 +36,5 @@ int sc_file_read(const char *path, size_t max, char **text, size_t *len);
  * holds a comma, a quote or a line break. */
 void sc_text_csv_field(FILE *f, const char *s);
 
-/* s to f with &, <, > and " as XML entities: text in HTML and SVG. */
-void sc_text_xml_escape(FILE *f, const char *s);
 
 #endif

@@ -63,5 +63,11 @@ int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_para
  * src/write/provenance.c gives the layout), and the attribute `overrides`
  * (the --set values or grafts it was read with, when any). SC_OK, SC_EFAIL. */
 int sc_write_scenario_provenance(sc_h5w *w, const sc_scenario *s, const char *at, sc_error *e);
+/* sc_write_h5, then extra(w, extra_ctx, e) writes more into the same file
+ * before it is closed and put in place (extra NULL: nothing more); a
+ * failure of extra leaves no file, as any other. */
+int sc_write_h5_with(const char *path, int force, const sc_scenario *s, const sc_params *p,
+                     const sc_summary *sum, const sc_run_info *run, sc_h5_fill_fn extra,
+                     const void *extra_ctx, sc_error *e);
 
 #endif

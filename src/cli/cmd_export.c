@@ -3,14 +3,13 @@
  * read the result file → write each output asked for → free. At least one
  * output must be asked for. A missing --charts folder is made (one level).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sendcast/cli.h"
 #include "sendcast/export.h"
 #include "sendcast/result.h"
+#include "sendcast/sens_output.h"
 
 typedef struct export_options {
     const char *result, *csv, *xlsx, *charts;
@@ -49,18 +48,6 @@ static int parse_export_options(int argc, char **argv, export_options *o, sc_err
     return SC_OK;
 }
 
-static int make_folder(const char *dir, sc_error *e)
-{
-    struct stat st;
-    if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? SC_OK
-                                   : SC_ERROR(e, SC_EINPUT, "--charts %s: not a folder", dir);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return SC_ERROR(e, SC_EFAIL, "--charts: cannot create folder %s: %s", dir,
-                        strerror(errno));
-    return SC_OK;
-}
-
 int sc_cli_export(int argc, char **argv, sc_error *e)
 {
     export_options o;
@@ -72,11 +59,13 @@ int sc_cli_export(int argc, char **argv, sc_error *e)
         printf("Wrote %s\n", o.csv);
     if (!st && o.xlsx && !(st = sc_export_xlsx(r, o.xlsx, e)) && !o.quiet)
         printf("Wrote %s\n", o.xlsx);
-    int ncharts = 0;
-    if (!st && o.charts && !(st = make_folder(o.charts, e))
-        && !(st = sc_export_charts(r, o.charts, &ncharts, e)) && !o.quiet)
-        printf("Wrote %d chart%s (PNG and SVG) into %s%s\n", ncharts, ncharts == 1 ? "" : "s",
-               o.charts, r->has_costs ? "" : " (demand-only scenario: no money charts)");
+    int ncharts = 0, nsens = 0;
+    if (!st && o.charts && !(st = sc_cli_make_folder(o.charts, e))
+        && !(st = sc_export_charts(r, o.charts, &ncharts, e))
+        && !(st = sc_sens_export_result_charts(o.result, o.charts, &nsens, e)) && !o.quiet)
+        printf("Wrote %d chart%s (PNG and SVG) into %s%s\n", ncharts + nsens,
+               ncharts + nsens == 1 ? "" : "s", o.charts,
+               r->has_costs ? "" : " (demand-only scenario: no money charts)");
     if (st && o.result)
         SC_CONTEXT(e, "while exporting %s", o.result);
     sc_result_free(r);

@@ -1,8 +1,8 @@
 /*
  * cmd_report.c — `sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html
- * [--quiet]`: read the result (and the other run) → pair them (RESULT − OTHER,
- * OTHER being the baseline) → write the page → free. Given a sweep, goal seek
- * or attribution file instead (its file_kind), the page of that.
+ * [--total T] [--year Y] [--risk P] [--quiet]`: read the result (and the other
+ * run) → pair them (RESULT − OTHER, OTHER being the baseline) → write the page
+ * → free. --total, --year and --risk set the budgets section (sendcast budgets).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,9 +13,13 @@
 #include "sendcast/h5.h"
 #include "sendcast/report.h"
 #include "sendcast/result.h"
+#include "sendcast/sens_output.h"
+#include "sendcast/sensitivity.h"
 
 typedef struct report_options {
     const char *result, *other, *output;
+    const char *total, *risk;       /* the budgets section's (sens_output.h) */
+    sc_sens_report_options sens;
     int quiet;
 } report_options;
 
@@ -26,6 +30,9 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'c': o->other = arg; return SC_OK;
     case 'o': o->output = arg; return SC_OK;
     case 'q': o->quiet = 1; return SC_OK;
+    case 'T': o->total = arg; return SC_OK;
+    case 'y': o->sens.year = arg; return SC_OK;
+    case 'r': o->risk = arg; return SC_OK;
     default: return SC_NEVER(e);
     }
 }
@@ -34,7 +41,9 @@ static int parse_report_options(int argc, char **argv, report_options *o, sc_err
 {
     static const struct option longs[] = {
         {"compare", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'}, {"total", required_argument, NULL, 'T'},
+        {"year", required_argument, NULL, 'y'}, {"risk", required_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
     if (st)
@@ -44,7 +53,16 @@ static int parse_report_options(int argc, char **argv, report_options *o, sc_err
     if (!o->output)
         return SC_ERROR(e, SC_EINPUT, "report: say where to write the page: -o REPORT.html");
     o->result = argv[first];
-    return SC_OK;
+    st = o->total ? sc_sens_parse_amount(o->total, "--total", &o->sens.total, e) : SC_OK;
+    if (!st && o->total && !(o->sens.total > 0))
+        st = SC_ERROR(e, SC_EINPUT, "--total: expected a positive amount in pounds (say 17m), "
+                      "got %s", o->total);
+    if (!st && o->risk)
+        st = sc_sens_parse_amount(o->risk, "--risk", &o->sens.risk, e);
+    if (!st && o->risk && !(o->sens.risk > 0 && o->sens.risk < 1))
+        st = SC_ERROR(e, SC_EINPUT, "--risk: expected a probability strictly between 0 and 1 "
+                      "(say 0.9), got %s", o->risk);
+    return st;
 }
 
 /* A sweep's or an attribution's page (no --compare: they compare already). */
@@ -79,7 +97,7 @@ int sc_cli_report(int argc, char **argv, sc_error *e)
     if (!st) st = sc_result_read(o.result, &r, e);
     if (!st && o.other) st = sc_result_read(o.other, &other, e);
     if (!st && other) st = sc_compare_compute(other, r, 0, &c, e);
-    if (!st) st = sc_report_html(r, c, o.output, e);
+    if (!st) st = sc_report_html_with(r, c, &o.sens, o.output, e);
     if (!st && !o.quiet)
         printf("Wrote %s\n", o.output);
     sc_compare_free(c);

@@ -6,7 +6,9 @@
  *   reverse order.
  *
  * Each step is one call into its stage; this file only parses options and
- * keeps the order. With --trajectory I --trace FILE.csv the engine replays
+ * keeps the order. After the engine, sc_sens_collect keeps what sensitivity
+ * and budgets read (the parameter draws, the layered fan), written into the
+ * same file. With --trajectory I --trace FILE.csv the engine replays
  * one trajectory instead. --set PATH=VALUE changes the scenario as it is
  * read (docs/scenario.md, "Overrides"); several scenario files are read
  * (and checked) first, then run one after another, each to its own file.
@@ -29,6 +31,7 @@
 #include "sendcast/params.h"
 #include "sendcast/ranks.h"
 #include "sendcast/scenario.h"
+#include "sendcast/sensitivity.h"
 #include "sendcast/summary.h"
 #include "sendcast/table.h"
 #include "sendcast/text.h"
@@ -42,6 +45,7 @@ typedef struct run_options {
     long memory_mb;         /* --memory MB: keep every record only below this */
     double rank_error;      /* --rank-error E (0: --exact-percentiles): bounded summaries */
     const char *trace;      /* --trace FILE.csv */
+    long sample;            /* --sample M: the layered fan's run, a bounded run's draws */
 } run_options;
 
 /* --rank-error: a share of the trajectories, 0 (exact) to 0.01. */
@@ -69,6 +73,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'M': return sc_cli_parse_long(arg, "--memory", 1, 1L << 40, &o->memory_mb, e);
     case 'X': o->rank_error = 0; return SC_OK;
     case 'R': return parse_rank_error(arg, &o->rank_error, e);
+    case 'S': return sc_cli_parse_long(arg, "--sample", 0, LONG_MAX, &o->sample, e);
     default: return SC_NEVER(e);
     }
 }
@@ -81,11 +86,13 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
         {"memory", required_argument, NULL, 'M'},
         {"exact-percentiles", no_argument, NULL, 'X'},
         {"rank-error", required_argument, NULL, 'R'},
+        {"sample", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->trajectory = -1;
     o->memory_mb = SC_ENGINE_MEMORY_MB;
     o->rank_error = SC_SUMMARY_RANK_ERROR;
+    o->sample = SC_SENS_SAMPLE;
     int first, st = sc_cli_getopt(argc, argv, SC_CLI_COMMON_SHORTS, longs, take_option, o,
                                   &first, e);
     if (st)
@@ -139,6 +146,23 @@ static int replay(const sc_scenario *s, const sc_params *p, const run_options *o
     return st;
 }
 
+/* What was kept for sensitivity (docs/sensitivity.md). */
+static void print_extras(const sc_sens_extras *x, long n, double seconds)
+{
+    long m = sc_sens_extras_draws(x), nl = sc_sens_extras_layers(x);
+    if (m == n)
+        printf("Kept every trajectory's parameter draws (%d columns)", sc_sens_extras_columns(x));
+    else if (m > 0)
+        printf("Kept the parameter draws of a sample, the first %ld trajectories (%d columns)",
+               m, sc_sens_extras_columns(x));
+    else
+        printf("Kept no parameter draws (--sample 0)");
+    if (nl > 0)
+        printf("; the layered fan from %ld trajectories with the parameters at their central "
+               "values", nl);
+    printf(" (%.2f s): sendcast sensitivity, budgets.\n", seconds);
+}
+
 /* The table, then what was written (rank 0, unless --quiet). */
 static void print_summary(const sc_scenario *s, const sc_summary *sum, const char *outpath,
                           int threads, double seconds)
@@ -163,6 +187,7 @@ static int run_one(sc_scenario *s, const run_options *o, const char *outpath, in
 {
     sc_params *p = NULL;
     sc_summary *sum = NULL;
+    sc_sens_extras *extras = NULL;
     const int root = sc_ranks_rank() == 0;
     int st = SC_OK;
     if (!o->trace)
@@ -193,18 +218,34 @@ static int run_one(sc_scenario *s, const run_options *o, const char *outpath, in
     double t0 = omp_get_wtime();
     if (!st)
         st = sc_engine_run(s, p, &eo, &sum, e);
+    double seconds = omp_get_wtime() - t0;
+
+    /* 3b. What sensitivity and budgets read: every trajectory's parameter
+     * draws (a sample's, in bounded memory) and the layered fan's
+     * process-only run, every rank its share. */
+    sc_cli_progress extra_progress;
+    sc_cli_progress_init(&extra_progress, "simulating the layered fan (parameters at their "
+                         "central values)", o->common.quiet || !root);
+    eo.progress_ctx = &extra_progress;
+    t0 = omp_get_wtime();
+    if (!st)
+        st = sc_sens_collect(s, p, sum, &eo, o->sample, &extras, e);
+    double extra_seconds = omp_get_wtime() - t0;
     if (st || !root)
         goto done;
-    double seconds = omp_get_wtime() - t0;
 
     /* 4. Write the file, then say what it holds. */
     sc_run_info run;
     run_info_fill(&run, s, threads, seconds, argc, argv);
-    if ((st = sc_write_h5(outpath, o->common.force, s, p, sum, &run, e)))
+    if ((st = sc_write_h5_with(outpath, o->common.force, s, p, sum, &run, sc_sens_write, extras,
+                               e)))
         goto done;
-    if (!o->common.quiet)
+    if (!o->common.quiet) {
         print_summary(s, sum, outpath, threads, seconds);
+        print_extras(extras, s->trajectories, extra_seconds);
+    }
 done:
+    sc_sens_extras_free(extras);
     sc_summary_free(sum);
     sc_params_free(p);
     return st;

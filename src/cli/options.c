@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <omp.h>
 
@@ -189,4 +190,16 @@ int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,
     if (st == SC_OK && c->seed_given)
         (*out)->seed = c->seed;
     return st;
+}
+
+int sc_cli_make_folder(const char *dir, sc_error *e)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? SC_OK
+                                   : SC_ERROR(e, SC_EINPUT, "--charts %s: not a folder", dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return SC_ERROR(e, SC_EFAIL, "--charts: cannot create folder %s: %s", dir,
+                        strerror(errno));
+    return SC_OK;
 }

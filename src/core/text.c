@@ -1,5 +1,6 @@
 /*
- * text.c — joining, the financial-year label, whole-file reads (text.h).
+ * text.c — joining, HTML escaping, the financial-year label, whole-file reads
+ * (text.h).
  */
 #include "sendcast/text.h"
 
@@ -19,6 +20,19 @@ int sc_text_append(char *buf, size_t cap, size_t *used, const char *sep, const c
     }
     *used += (size_t)n;
     return 0;
+}
+
+void sc_text_html(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
 }
 
 sc_label sc_year_label(int year)
@@ -72,19 +86,6 @@ int sc_file_read(const char *path, size_t max, char **text, size_t *len)
     *text = buf;
     *len = used;
     return 0;
-}
-
-void sc_text_xml_escape(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
 }
 
 void sc_text_csv_field(FILE *f, const char *s)

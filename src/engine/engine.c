@@ -185,8 +185,15 @@ static int check(const engine_run *r, sc_error *e)
  * trajectories) when the records would pass memory_mb. */
 static int bounded(const engine_run *r)
 {
-    double bytes = 8.0 * (double)r->l.ncells * (double)r->o->trajectories;
-    return bytes > (double)r->o->memory_mb * 1024.0 * 1024.0;
+    return !sc_engine_keeps_records(r->s, r->o);
+}
+
+int sc_engine_keeps_records(const sc_scenario *s, const sc_engine_options *o)
+{
+    sc_layout l;
+    sc_layout_init(&l, s);
+    double bytes = 8.0 * (double)l.ncells * (double)o->trajectories;
+    return bytes <= (double)o->memory_mb * 1024.0 * 1024.0;
 }
 
 int sc_engine_run_measured(const sc_scenario *s, const sc_params *p, const sc_engine_options *o,

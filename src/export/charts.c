@@ -535,8 +535,8 @@ static int draw(const sc_result *r, enum sc_chart_kind k, sc_error *e)
     }
 }
 
-int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
-                  const char *path, sc_error *e)
+int sc_chart_draw_with(const char *device, const char *path, sc_chart_fn fn, const void *ctx,
+                       sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 0, e);
@@ -544,7 +544,7 @@ int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
         return rc;
     rc = open_stream(device, o.tmp, e);
     if (!rc) {
-        rc = draw(r, k, e);
+        rc = fn(ctx, e);
         plend1();
     }
     if (rc) {
@@ -552,6 +552,24 @@ int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
         return SC_CONTEXT(e, "while drawing %s", path);
     }
     return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+}
+
+typedef struct chart_of {
+    const sc_result *r;
+    enum sc_chart_kind k;
+} chart_of;
+
+static int draw_chart_of(const void *ctx, sc_error *e)
+{
+    const chart_of *c = ctx;
+    return draw(c->r, c->k, e);
+}
+
+int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
+                  const char *path, sc_error *e)
+{
+    const chart_of c = { r, k };
+    return sc_chart_draw_with(device, path, draw_chart_of, &c, e);
 }
 
 int sc_chart_applies(const sc_result *r, enum sc_chart_kind k)

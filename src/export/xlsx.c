@@ -5,8 +5,9 @@
  * provenance, and how many inputs are published / derived / estimate /
  * illustrative), Inputs (every number with its status and source), District,
  * Areas and Clusters (one row per metric, unit and year: mean, sd, Monte
- * Carlo error and every stored percentile), Targets, Parameters, and Charts
- * (native Excel fan charts with their data). Money is in pounds with a
+ * Carlo error and every stored percentile), Targets, Parameters, Charts
+ * (native Excel fan charts with their data), and what drives the risk:
+ * Sensitivity, Layers, Stress and Budgets (sens_xlsx.c). Money is in pounds with a
  * thousands format so that formulas a finance officer adds work on real
  * values; charts show £m.
  *
@@ -18,6 +19,7 @@
  * The workbook is written to NAME.tmp.PID and renamed when closed.
  */
 #include "sendcast/export.h"
+#include "sendcast/sens_output.h"
 #include "sendcast/text.h"
 
 #include <math.h>
@@ -462,6 +464,8 @@ int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
     if (r->has_finance)
         sheet_targets(&b);
     rc = sheet_charts(&b, e);
+    if (!rc)   /* Sensitivity, Layers, Stress, Budgets (sens_xlsx.c) */
+        rc = sc_sens_xlsx_sheets(b.wb, r, e);
     sheet_level(&b, SC_LEVEL_DISTRICT, "District");
     sheet_level(&b, SC_LEVEL_AREA, "Areas");
     sheet_level(&b, SC_LEVEL_CLUSTER, "Clusters");

@@ -20,13 +20,14 @@
 
 #include "sendcast/alloc.h"
 #include "sendcast/export.h"
+#include "sendcast/sens_output.h"
 #include "sendcast/text.h"
 
 /* ---- text ------------------------------------------------------------------ */
 
 static void esc(FILE *f, const char *s)
 {
-    sc_text_xml_escape(f, s);
+    sc_text_html(f, s);
 }
 
 static void fy(FILE *f, int year)
@@ -101,24 +102,34 @@ static void embed_svg(FILE *f, const char *svg, int k)
     }
 }
 
+/* Embed the chart drawn at path as figure k, and remove the file (an
+ * sc_sens_embed_fn: the sensitivity sections draw their own). */
+static int embed_file(FILE *f, const char *path, int k, sc_error *e)
+{
+    char *svg = NULL;
+    int rc = read_chart(path, &svg, e);
+    unlink(path);
+    if (rc)
+        return rc;
+    fputs("<figure class=\"chart\">", f);
+    embed_svg(f, svg, k);
+    fputs("</figure>\n", f);
+    sc_free(svg);
+    return SC_OK;
+}
+
 /* Draw chart kind beside the report, embed it, remove the file. */
 static int chart(FILE *f, const sc_result *r, enum sc_chart_kind kind, const char *report,
                  sc_error *e)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s.%s.%ld.svg", report, sc_chart_name(kind), (long)getpid());
-    char *svg = NULL;
     int rc = sc_chart_draw(r, kind, "svgcairo", path, e);
-    if (!rc)
-        rc = read_chart(path, &svg, e);
-    unlink(path);
-    if (rc)
+    if (rc) {
+        unlink(path);
         return rc;
-    fputs("<figure class=\"chart\">", f);
-    embed_svg(f, svg, (int)kind);
-    fputs("</figure>\n", f);
-    sc_free(svg);
-    return SC_OK;
+    }
+    return embed_file(f, path, (int)kind, e);
 }
 
 /* ---- sections ---------------------------------------------------------------- */
@@ -494,7 +505,8 @@ static void provenance_section(FILE *f, const sc_result *r)
 
 /* ---- the page ---------------------------------------------------------------- */
 
-static int body(FILE *f, const sc_result *r, const sc_compare *c, const char *path, sc_error *e)
+static int body(FILE *f, const sc_result *r, const sc_compare *c,
+                const sc_sens_report_options *so, const char *path, sc_error *e)
 {
     head(f, r);
     headline(f, r, c);
@@ -525,6 +537,8 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c, const char *pa
             rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, path, e);
         }
     }
+    if (!rc)   /* what drives the risk, the layered fan, a stress test, budgets */
+        rc = sc_sens_report_sections(f, r, so, path, embed_file, e);
     if (rc)
         return rc;
     if (c)
@@ -537,11 +551,17 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c, const char *pa
 
 int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc_error *e)
 {
+    return sc_report_html_with(r, c, NULL, path, e);
+}
+
+int sc_report_html_with(const sc_result *r, const sc_compare *c,
+                        const sc_sens_report_options *so, const char *path, sc_error *e)
+{
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 1, e);
     if (rc)
         return rc;
-    rc = body(o.f, r, c, path, e);
+    rc = body(o.f, r, c, so, path, e);
     if (rc) {
         sc_outfile_abort(&o);
         return SC_CONTEXT(e, "while writing %s", path);

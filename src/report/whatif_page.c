@@ -36,11 +36,11 @@ static void open_page(FILE *f, const char *title)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>sendcast: ",
           f);
-    sc_text_xml_escape(f, title);
+    sc_text_html(f, title);
     fputs("</title>\n", f);
     fputs(page_style, f);
     fputs("</head><body>\n<h1>", f);
-    sc_text_xml_escape(f, title);
+    sc_text_html(f, title);
     fputs("</h1>\n", f);
 }
 
@@ -76,7 +76,7 @@ static void point_heads(FILE *f, const sc_whatif_sweep *s)
     fputs("<tr><th>point</th>", f);
     for (int a = 0; a < s->naxes; a++) {
         fputs("<th class=\"k\">", f);
-        sc_text_xml_escape(f, s->axis[a]);
+        sc_text_html(f, s->axis[a]);
         fputs("</th>", f);
     }
 }
@@ -86,7 +86,7 @@ static void point_keys(FILE *f, const sc_whatif_sweep *s, int k)
     fprintf(f, "<tr><td>%d</td>", k + 1);
     for (int a = 0; a < s->naxes; a++) {
         fputs("<td class=\"k\">", f);
-        sc_text_xml_escape(f, s->value[k][a]);
+        sc_text_html(f, s->value[k][a]);
         fputs("</td>", f);
     }
 }
@@ -102,9 +102,9 @@ static void sweep_body(FILE *f, const sc_whatif_sweep *s)
             (unsigned long long)s->seed, s->goal[0] ? "run" : "point");
     if (s->goal[0]) {
         fputs("<p class=\"answer\"><b>Goal:</b> ", f);
-        sc_text_xml_escape(f, s->goal);
+        sc_text_html(f, s->goal);
         fputs("<br>", f);
-        sc_text_xml_escape(f, s->answer);
+        sc_text_html(f, s->answer);
         fputs("</p>\n", f);
     }
     const int Y = s->years;
@@ -125,7 +125,7 @@ static void sweep_body(FILE *f, const sc_whatif_sweep *s)
     for (int m = 0; m < s->nmetric; m++) {
         const int id = s->metric[m];
         fputs("<h2>", f);
-        sc_text_xml_escape(f, sc_district_metrics[id].name);
+        sc_text_html(f, sc_district_metrics[id].name);
         fprintf(f, "%s: p50 (p5&ndash;p95)</h2>\n<table>", is_money(id) ? " (£m, nominal)" : "");
         point_heads(f, s);
         for (int y = 0; y < Y; y++)
@@ -167,7 +167,7 @@ static void attribution_body(FILE *f, const sc_whatif_attribution *a)
     fputs("<ol class=\"small\">", f);
     for (int k = 0; k < a->nsteps; k++) {
         fputs("<li>", f);
-        sc_text_xml_escape(f, a->step_label[k]);
+        sc_text_html(f, a->step_label[k]);
         fputs("</li>", f);
     }
     fputs("</ol>\n<div>", f);
@@ -181,7 +181,7 @@ static void attribution_body(FILE *f, const sc_whatif_attribution *a)
         fputs("<h2>", f);
         if (m < a->nmetric) {
             fprintf(f, "%s of ", stat);
-            sc_text_xml_escape(f, sc_whatif_metric_name(a->metric[m]));
+            sc_text_html(f, sc_whatif_metric_name(a->metric[m]));
         } else {
             fputs("P(target met)", f);
         }

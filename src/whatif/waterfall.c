@@ -94,7 +94,7 @@ void sc_whatif_waterfall_svg(FILE *out, const sc_whatif_attribution *a, int m, i
             W, H, W, H);
     fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n<text x=\"%d\" y=\"24\" "
             "font-size=\"15\">", W, H, LEFT);
-    sc_text_xml_escape(out, title);
+    sc_text_html(out, title);
     fprintf(out, "</text>\n");
     /* the axis: five ticks */
     for (int t = 0; t <= 4; t++) {
@@ -130,7 +130,7 @@ void sc_whatif_waterfall_svg(FILE *out, const sc_whatif_attribution *a, int m, i
                                   : sc_whatif_step_name(a->step_kind[k - 1]);
         fprintf(out, "<text text-anchor=\"end\" transform=\"translate(%.1f,%d) rotate(-30)\">",
                 x + bar / 2 + 4, H - BOTTOM + 16);
-        sc_text_xml_escape(out, k == 0 ? a->old_name : k == nbars - 1 ? a->new_name : name);
+        sc_text_html(out, k == 0 ? a->old_name : k == nbars - 1 ? a->new_name : name);
         fprintf(out, "</text>\n");
     }
     fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#555\">Whiskers: 95%% Monte "

@@ -32,7 +32,10 @@
  *     cluster);
  *   metric groups and target groups carry attributes unit and doc;
  *   /trajectories/<level>/<metric> and /trajectories/targets/met: some cells
- *     trajectory by trajectory, for paired comparisons (write_trajectories);
+ *     trajectory by trajectory, for paired comparisons, sensitivity and
+ *     budgets (write_trajectories);
+ *   what the caller adds through sc_write_h5_with (`run`: /draws and
+ *     /layers, src/sensitivity/write.c);
  *   /history: where a history read from SEN2 releases came from (write_history);
  *   /levers/<name> and the root attribute `overrides`: the scenario's own
  *     levers and what --set (or an attribution's grafts) changed, when it has
@@ -486,7 +489,7 @@ static int write_trajectories(sc_h5w *w, const sc_scenario *s, const sc_layout *
         { SC_LEVEL_DISTRICT, SC_D_CUMULATIVE_DEFICIT }, { SC_LEVEL_DISTRICT, SC_D_SV_WITHHELD },
         { SC_LEVEL_DISTRICT, SC_D_CONTINGENCY_USED },
         { SC_LEVEL_AREA, SC_A_CONTINGENCY_USED }, { SC_LEVEL_AREA, SC_A_UNCOVERED_OVERSPEND },
-        { SC_LEVEL_CLUSTER, SC_C_OVERSPEND },
+        { SC_LEVEL_CLUSTER, SC_C_OVERSPEND }, { SC_LEVEL_CLUSTER, SC_C_CLUSTER_SPEND },
     };
     int rc = sc_h5_group(w, "/trajectories", e);
     if (!rc)
@@ -558,23 +561,30 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
     return rc;
 }
 
-/* What sc_h5_write_file's fill() gets: the run's pieces. */
+/* What sc_h5_write_file's fill() gets: the run's pieces, and what else the
+ * caller writes into the same file. */
 typedef struct result_parts {
     const sc_scenario *s;
     const sc_layout *l;
     const sc_params *p;
     const sc_summary *sum;
     const sc_run_info *run;
+    sc_h5_fill_fn extra;
+    const void *extra_ctx;
 } result_parts;
 
 static int fill_result(sc_h5w *w, const void *ctx, sc_error *e)
 {
     const result_parts *r = ctx;
-    return write_contents(w, r->s, r->l, r->p, r->sum, r->run, e);
+    int rc = write_contents(w, r->s, r->l, r->p, r->sum, r->run, e);
+    if (!rc && r->extra)
+        rc = r->extra(w, r->extra_ctx, e);
+    return rc;
 }
 
-int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
-                const sc_summary *sum, const sc_run_info *run, sc_error *e)
+int sc_write_h5_with(const char *path, int force, const sc_scenario *s, const sc_params *p,
+                     const sc_summary *sum, const sc_run_info *run, sc_h5_fill_fn extra,
+                     const void *extra_ctx, sc_error *e)
 {
     sc_layout l;
     sc_layout_init(&l, s);
@@ -583,6 +593,12 @@ int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_para
         rc = check_consistent(s, &l, p, sum, run, e);
     if (rc)
         return rc;
-    const result_parts parts = {s, &l, p, sum, run};
+    const result_parts parts = {s, &l, p, sum, run, extra, extra_ctx};
     return sc_h5_write_file(path, force, fill_result, &parts, e);
+}
+
+int sc_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
+                const sc_summary *sum, const sc_run_info *run, sc_error *e)
+{
+    return sc_write_h5_with(path, force, s, p, sum, run, NULL, NULL, e);
 }
