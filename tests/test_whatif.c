@@ -102,9 +102,9 @@ static void test_sweep(void **state)
     (void)state;
     sc_whatif_axis ax[2];
     axis(&ax[0], "parameters.p_issue=0.7,0.9");
-    axis(&ax[1], "finance.fixed_lines=100000,{value: 2.385e5, status: test}");
+    axis(&ax[1], "finance.fixed_lines=100000,{value: 2.385e5, status: estimate}");
     assert_int_equal(ax[1].nvalues, 2);
-    assert_string_equal(ax[1].values[1], "{value: 2.385e5, status: test}");
+    assert_string_equal(ax[1].values[1], "{value: 2.385e5, status: estimate}");
     sc_whatif_settings w;
     settings(&w, 400, 1);
     sc_whatif_sweep *one = NULL, *two = NULL;
@@ -113,7 +113,7 @@ static void test_sweep(void **state)
         fail_msg("%s", e.msg);
     assert_int_equal(one->npoints, 4);
     assert_string_equal(one->value[1][0], "0.7");
-    assert_string_equal(one->value[1][1], "{value: 2.385e5, status: test}");
+    assert_string_equal(one->value[1][1], "{value: 2.385e5, status: estimate}");
     assert_string_equal(one->value[2][0], "0.9");
     assert_int_equal(one->nmetric, 3);
     assert_int_equal(one->metric[0], SC_D_HNB_SPEND);
@@ -147,7 +147,7 @@ static void test_sweep(void **state)
     assert_memory_equal(back->point, one->point, 4 * sizeof *one->point);
     char *text = read_text(csv);
     assert_non_null(strstr(text, "point,parameters.p_issue,finance.fixed_lines,year,hnb_spend_mean"));
-    assert_non_null(strstr(text, "\"{value: 2.385e5, status: test}\""));
+    assert_non_null(strstr(text, "\"{value: 2.385e5, status: estimate}\""));
     free(text);
     sc_whatif_attribution *wrong = NULL;
     assert_int_equal(sc_whatif_attribution_read(h5, &wrong, &e), SC_EINPUT);

@@ -99,8 +99,9 @@ typedef struct sc_cli_common {
     {"force", no_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}
 
 /* --set PATH=VALUE (docs/scenario.md, "Overrides"), for the commands that
- * read scenarios to run them: the option 'S' that sc_cli_common_option takes. */
-#define SC_CLI_SET_LONG {"set", required_argument, NULL, 'S'}
+ * read scenarios to run them: the option SC_CLI_OPT_SET that sc_cli_common_option takes. */
+#define SC_CLI_OPT_SET 0x101   /* past every char: no short option or other long one clashes */
+#define SC_CLI_SET_LONG {"set", required_argument, NULL, SC_CLI_OPT_SET}
 #define SC_CLI_MAX_SETS 64
 
 /* Take opt if it is one of the common options (or --set): SC_OK with *taken

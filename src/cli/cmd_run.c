@@ -73,7 +73,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'M': return sc_cli_parse_long(arg, "--memory", 1, 1L << 40, &o->memory_mb, e);
     case 'X': o->rank_error = 0; return SC_OK;
     case 'R': return parse_rank_error(arg, &o->rank_error, e);
-    case 'S': return sc_cli_parse_long(arg, "--sample", 0, LONG_MAX, &o->sample, e);
+    case 'P': return sc_cli_parse_long(arg, "--sample", 0, LONG_MAX, &o->sample, e);
     default: return SC_NEVER(e);
     }
 }
@@ -86,7 +86,7 @@ static int parse_run_options(int argc, char **argv, run_options *o, sc_error *e)
         {"memory", required_argument, NULL, 'M'},
         {"exact-percentiles", no_argument, NULL, 'X'},
         {"rank-error", required_argument, NULL, 'R'},
-        {"sample", required_argument, NULL, 'S'},
+        {"sample", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->trajectory = -1;

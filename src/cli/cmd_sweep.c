@@ -54,7 +54,7 @@ static int take_set(sweep_options *o, const char *arg, sc_error *e)
 static int take_option(int c, const char *arg, void *ctx, sc_error *e)
 {
     sweep_options *o = ctx;
-    if (c == 'S')
+    if (c == SC_CLI_OPT_SET)
         return take_set(o, arg, e);
     int taken, st = sc_cli_common_option(c, arg, &o->common, &taken, e);
     if (taken)

@@ -79,7 +79,7 @@ int sc_cli_common_option(int opt, const char *arg, sc_cli_common *c, int *taken,
     case 'o': c->output = arg; break;
     case 'f': c->force = 1; break;
     case 'q': c->quiet = 1; break;
-    case 'S': st = sc_cli_add_set(c, arg, e); break;
+    case SC_CLI_OPT_SET: st = sc_cli_add_set(c, arg, e); break;
     default: *taken = 0;
     }
     return st;
