@@ -946,6 +946,15 @@ static void test_missing_files(void **state)
     snprintf(csv, sizeof csv, "cannot read %s/data/nothere.csv", f->dir);
     expect_bad(f, text, "case.yaml", line_of(text, "nothere"), "finance.grant.table.csv", csv,
                "No such file", (const char *)NULL);
+    /* A FIFO is never waited on: neither a scenario nor a CSV that is one. */
+    char fifo[160];
+    snprintf(fifo, sizeof fifo, "%s/data/nothere.csv", f->dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    expect_bad(f, text, "case.yaml", line_of(text, "nothere"), "not a regular file",
+               (const char *)NULL);
+    assert_int_equal(sc_scenario_read(fifo, &s, &e), SC_EINPUT);
+    assert_non_null(strstr(e.msg, "not a regular file"));
+    unlink(fifo);
     free(text);
 }
 

@@ -1,6 +1,7 @@
 /*
  * text.h — the small text helpers every module shares: joining items into a
- * bounded buffer, the financial-year label, and reading a whole file.
+ * bounded buffer, the financial-year label, checking UTF-8, and reading a
+ * whole regular file.
  */
 #ifndef SENDCAST_TEXT_H
 #define SENDCAST_TEXT_H
@@ -21,10 +22,23 @@ typedef struct sc_label {
 } sc_label;
 sc_label sc_year_label(int year);
 
-/* Read the whole file at path into a new NUL-terminated buffer (*text, freed
- * with sc_free; *len bytes before the NUL). Returns 0; or an errno value:
- * the one fopen/fread gave, ENOMEM, or EFBIG when the file holds max bytes
- * or more. *text is NULL on failure. */
+/* Offset of the first byte of text[0..len) that is not well-formed UTF-8
+ * (a bad lead byte, a sequence cut short, an overlong form, a surrogate, a
+ * code point above U+10FFFF), or len when there is none. NUL is well formed:
+ * callers that refuse NUL bytes look for them themselves. */
+size_t sc_text_utf8_bad_at(const void *text, size_t len);
+
+/* What sc_file_read returns for a path that is not a regular file (a FIFO,
+ * a device, a folder): never waited on, never read. */
+#define SC_FILE_NOT_REGULAR (-1)
+
+/* The words for an error sc_file_read returned: strerror's, or the above. */
+const char *sc_file_strerror(int err);
+
+/* Read the whole regular file at path into a new NUL-terminated buffer
+ * (*text, freed with sc_free; *len bytes before the NUL). Returns 0; or an
+ * errno value: the one open/fread gave, ENOMEM, or EFBIG when the file holds
+ * max bytes or more; or SC_FILE_NOT_REGULAR. *text is NULL on failure. */
 int sc_file_read(const char *path, size_t max, char **text, size_t *len);
 
 #endif

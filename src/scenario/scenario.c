@@ -293,7 +293,7 @@ static int read_scenario_file(scn_ctx *r, const char *path)
     if (err == ENOMEM)
         return SCN_NOMEM(r);
     if (err)
-        return SC_ERROR_AT(r->e, path, 0, 0, "cannot read the scenario: %s", strerror(err));
+        return SC_ERROR_AT(r->e, path, 0, 0, "cannot read the scenario: %s", sc_file_strerror(err));
     char *copy = sc_strdup(path);
     s->files = sc_calloc(1, sizeof *s->files);
     if (!copy || !s->files) {

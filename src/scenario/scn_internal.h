@@ -22,6 +22,8 @@
 #define SCN_PATH_MAX 160        /* key path shown in messages, "finance.grant.table" */
 #define SCN_MAX_COUNT 1e9       /* largest count (plans, pupils) the scenario may give */
 #define SCN_MAX_CLUSTERS 100000
+#define SCN_MAX_AREAS 100000
+#define SCN_MAX_CSV_COLUMNS 1000   /* the header's repeated-name check is quadratic */
 #define SCN_MAX_FILE_BYTES (256L * 1024 * 1024)
 
 /* A value in the scenario with where it was written. n is NULL when the key
@@ -117,6 +119,10 @@ int scn_copy(char *dst, size_t cap, const char *src);
 
 /* ---- yaml.c: the document, located values, typed reads ---- */
 
+/* SC_OK when text holds no NUL byte and is well-formed UTF-8; else SC_EINPUT
+ * at path:line, "expected <what>" (a YAML scenario, a CSV file). */
+int scn_text_check(const char *path, const char *text, size_t len, const char *what,
+                   sc_error *e);
 int scn_yaml_open(scn_ctx *r, const char *text, size_t len);
 /* Free what scn_yaml_open made (safe when nothing was). */
 void scn_yaml_close(scn_ctx *r);
