@@ -142,7 +142,8 @@ static void test_read_refuses_non_results(void **state)
     assert_non_null(strstr(out, "--csv"));
 }
 
-/* The result file's format_version set to v in place. */
+/* The result file's format_version set to v in place, and its checksum
+ * made again (as a newer sendcast would have written it). */
 static void set_format_version(const char *path, int v)
 {
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
@@ -152,6 +153,9 @@ static void set_format_version(const char *path, int v)
     assert_true(H5Awrite(a, H5T_NATIVE_INT, &v) >= 0);
     H5Aclose(a);
     H5Fclose(f);
+    char out[4096];
+    assert_int_equal(run(out, sizeof out, "/usr/bin/python3 tests/craft_results.py --sign %s",
+                         path), 0);
 }
 
 /* export, compare and report read result files, of a format this sendcast
@@ -309,12 +313,15 @@ static void test_overspend_without_trajectories(void **state)
             assert_true(fabs(p - exact_p[t * 17 + c]) <= 0.15 + 1e-12);
         }
     sc_result_free(r);
-    /* End to end, on a copy without /trajectories (as a bounded run writes it):
-     * the charts and the page are still made; compare says why it cannot. */
+    /* End to end, on a copy without /trajectories (as a bounded run writes it;
+     * edited, it no longer matches its checksum, which is taken off): the
+     * charts and the page are still made; compare says why it cannot. */
     char out[8192], copy[400];
     snprintf(copy, sizeof copy, "%s/bounded.h5", dir);
     assert_int_equal(run(out, sizeof out, "cp %s %s && /usr/bin/python3 -c \"import h5py; "
-                         "f = h5py.File('%s', 'a'); del f['/trajectories']\"", h5, copy, copy), 0);
+                         "f = h5py.File('%s', 'a'); del f['/trajectories']\" && "
+                         "/usr/bin/python3 tests/craft_results.py --unsign %s", h5, copy, copy,
+                         copy), 0);
     assert_int_equal(run(out, sizeof out, "%s export %s --charts %s/bounded_charts", bin(), copy,
                          dir), 0);
     char png[400];

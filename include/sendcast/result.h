@@ -4,9 +4,10 @@
  * export, compare and report never touch HDF5 themselves: sc_result_read()
  * loads everything they show — provenance, axes, every metric's statistics,
  * the Safety Valve targets, the per-trajectory values where the file has them,
- * the inputs register and the parameters — and checks shapes as it goes, so
- * a file from another program or a truncated file is refused with its name
- * and the dataset that is wrong (SC_EINPUT, exit 2).
+ * the inputs register and the parameters — and checks everything as it goes
+ * (docs/hardening.md, "Result files"), so a file from another program, a
+ * damaged or a crafted file is refused with its name and the part that is
+ * wrong (SC_EINPUT, exit 2).
  *
  * Arrays are laid out as in the file: [year][unit] for statistics,
  * [year][unit][percentile] for percentiles, [trajectory][year][unit] for
@@ -96,9 +97,18 @@ typedef struct sc_result {
     sc_result_param *params;
 } sc_result;
 
-/* Read path. SC_OK; SC_EINPUT (not a readable sendcast result: missing or
- * misshapen dataset, named); SC_ENOMEM. *out is NULL on failure. */
+/* Read path. SC_OK; SC_EINPUT (not a readable sendcast result: not a
+ * regular file, damaged (its checksum), a missing or misshapen part, named,
+ * or a file on which HDF5 itself crashed or hung: it is read first in a
+ * child process); SC_ENOMEM. *out is NULL on failure. */
 int sc_result_read(const char *path, sc_result **out, sc_error *e);
+
+/* The same on bytes already in memory (name for messages), in this process
+ * and without the checksum: for the fuzz harness, which must see every fault
+ * itself. A damaged image may crash HDF5 here. */
+struct sc_h5_image;
+int sc_result_read_image(const char *name, const struct sc_h5_image *img, sc_result **out,
+                         sc_error *e);
 void sc_result_free(sc_result *r);
 
 /* The metric of a level by name, NULL when absent. */

@@ -225,7 +225,7 @@ static int read_settings(scn_ctx *r, const scn_val *k)
     if (read_name(r, &k[K_NAME]) || read_model(r, &k[K_MODEL], &k[K_PRIORS])
         || (k[K_DESCRIPTION].n && scn_str(r, &k[K_DESCRIPTION], s->description,
                                           sizeof s->description))
-        || scn_int(r, &k[K_BASE_YEAR], 1000, 9999, &base)
+        || scn_int(r, &k[K_BASE_YEAR], SC_YEAR_MIN, SC_YEAR_MAX, &base)
         || scn_int(r, &k[K_HORIZON], 1, SC_MAX_HORIZON, &horizon)
         || scn_int(r, &k[K_TRAJECTORIES], 1, MAX_TRAJECTORIES, &traj)
         || scn_u64(r, &k[K_SEED], &s->seed) || read_percentiles(r, &k[K_PERCENTILES]))

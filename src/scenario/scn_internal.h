@@ -21,8 +21,8 @@
 
 #define SCN_PATH_MAX 160        /* key path shown in messages, "finance.grant.table" */
 #define SCN_MAX_COUNT 1e9       /* largest count (plans, pupils) the scenario may give */
-#define SCN_MAX_CLUSTERS 100000
-#define SCN_MAX_AREAS 100000
+#define SCN_MAX_CLUSTERS SC_MAX_CLUSTERS
+#define SCN_MAX_AREAS SC_MAX_AREAS
 #define SCN_MAX_CSV_COLUMNS 1000   /* the header's repeated-name check is quadratic */
 #define SCN_MAX_FILE_BYTES (256L * 1024 * 1024)
 

@@ -1,0 +1,94 @@
+/*
+ * test_isolate.c — work in a child process (src/core/isolate.c): what comes
+ * back when the work returns, fails, crashes, aborts, calls exit() or runs
+ * past its time, and that the caller goes on in every case.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sendcast/isolate.h"
+
+static int work(void *ctx, sc_error *e)
+{
+    switch (*(const int *)ctx) {
+    case 0: return SC_OK;
+    case 1: return SC_ERROR(e, SC_EINPUT, "bad input %d", 2385);
+    case 2: raise(SIGSEGV); return SC_OK;
+    case 3: abort();
+    case 4: exit(3);
+    default: sleep(30); return SC_OK;
+    }
+}
+
+static sc_isolate_outcome run_case(int what, double timeout, sc_error *e)
+{
+    sc_isolate_outcome o;
+    sc_error_clear(e);
+    assert_int_equal(sc_isolate_run(work, &what, timeout, &o, e), SC_OK);
+    return o;
+}
+
+static void test_returns(void **state)
+{
+    (void)state;
+    sc_error e;
+    sc_isolate_outcome o = run_case(0, 10, &e);
+    assert_int_equal(o.end, SC_ISOLATE_RETURNED);
+    assert_int_equal(o.status, SC_OK);
+    o = run_case(1, 10, &e);
+    assert_int_equal(o.end, SC_ISOLATE_RETURNED);
+    assert_int_equal(o.status, SC_EINPUT);
+    assert_non_null(strstr(e.msg, "bad input 2385"));   /* the child's error, here */
+    char where[256];
+    sc_error_where(&e, where, sizeof where);
+    assert_non_null(strstr(where, "work"));
+}
+
+static void test_crashes_and_exits(void **state)
+{
+    (void)state;
+    sc_error e;
+    char how[128];
+    sc_isolate_outcome o = run_case(2, 10, &e);
+    assert_int_equal(o.end, SC_ISOLATE_CRASHED);
+    sc_isolate_describe(&o, 10, how, sizeof how);
+    assert_non_null(strstr(how, "crashed"));
+    o = run_case(3, 10, &e);
+    assert_int_equal(o.end, SC_ISOLATE_CRASHED);
+    o = run_case(4, 10, &e);
+    assert_int_equal(o.end, SC_ISOLATE_EXITED);
+    assert_int_equal(o.code, 3);
+    sc_isolate_describe(&o, 10, how, sizeof how);
+    assert_non_null(strstr(how, "exit status 3"));
+}
+
+static void test_times_out(void **state)
+{
+    (void)state;
+    sc_error e;
+    time_t t0 = time(NULL);
+    sc_isolate_outcome o = run_case(5, 0.5, &e);
+    assert_int_equal(o.end, SC_ISOLATE_TIMED_OUT);
+    assert_true(time(NULL) - t0 < 10);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_returns),
+        cmocka_unit_test(test_crashes_and_exits),
+        cmocka_unit_test(test_times_out),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
