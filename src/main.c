@@ -50,8 +50,10 @@ static const sc_cli_command commands[] = {
      "      --no-parameter-uncertainty   diagnostic: every parameter at its mean\n"
      "      --memory MB  as for run: above it, bounded memory (the scores are the same)\n"},
     {"export", sc_cli_export,
-     "sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR] [--quiet]\n"
-     "      tidy CSV, an Excel workbook with fan charts, and PNG/SVG charts (docs/outputs.md)\n"},
+     "sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR] [--force] [--quiet]\n"
+     "      tidy CSV, an Excel workbook with fan charts, and PNG/SVG charts (docs/outputs.md)\n"
+     "      --force      replace existing outputs (never the result file, nor anything that\n"
+     "                   is not a regular file)\n"},
     {"compare", sc_cli_compare,
      "sendcast compare A.h5 B.h5 [-o DIFF.h5] [--force] [--quiet]\n"
      "      paired differences B - A, trajectory by trajectory (common random numbers):\n"
@@ -59,8 +61,10 @@ static const sc_cli_command commands[] = {
      "      --independent  allow runs with different seeds (to measure what pairing gains;\n"
      "                   docs/compare.md)\n"},
     {"report", sc_cli_report,
-     "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--quiet]\n"
-     "      one self-contained HTML page for the steering group (charts as inline SVG)\n"},
+     "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--force] [--quiet]\n"
+     "      one self-contained HTML page for the steering group (charts as inline SVG)\n"
+     "      --force      replace an existing page (never a result file, nor anything that\n"
+     "                   is not a regular file)\n"},
     {"calibrate", sc_cli_calibrate,
      "sendcast calibrate [--sen2 RELEASE...] [--origins FIRST-LAST] [--horizon H]\n"
      "                    [-n N] [-s SEED] [-t THREADS] [-o FILE.h5] [--priors FILE.yaml]\n"

@@ -174,7 +174,7 @@ static void test_refuses_other_kinds_and_newer_formats(void **state)
                          "2021 -n 50 -o %s --quiet", bin(), bt), 0);
     assert_int_equal(run(out, sizeof out, "cp %s %s", h5, newer), 0);
     set_format_version(newer, SC_FORMAT_VERSION + 1);
-    static const char *const cmds[3] = {"export %s --csv /dev/null", "report %s -o /dev/null",
+    static const char *const cmds[3] = {"export %s --csv %s/never.csv", "report %s -o %s/never.html",
                                         "compare %s %s"};
     const char *files[3] = {cmp, bt, newer};
     static const char *const says[3] = {"a sendcast comparison file", "a sendcast back-test file",
@@ -188,7 +188,7 @@ static void test_refuses_other_kinds_and_newer_formats(void **state)
             fail_msg("expected \"%s\" about %s in: %s", says[f], files[f], e.msg);
         for (int c = 0; c < 3; c++) {
             char args[1024];
-            snprintf(args, sizeof args, cmds[c], files[f], h5);
+            snprintf(args, sizeof args, cmds[c], files[f], c < 2 ? dir : h5);
             assert_int_equal(run(out, sizeof out, "%s %s", bin(), args), 2);
             if (!strstr(out, says[f]))
                 fail_msg("%s: expected \"%s\" in: %s", args, says[f], out);
@@ -261,6 +261,43 @@ static void test_xlsx_has_sheets_and_charts(void **state)
     assert_int_equal(run(out, sizeof out, "unzip -p %s xl/sharedStrings.xml", x), 0);
     assert_non_null(strstr(out, "illustrative"));
     assert_non_null(strstr(out, "published"));
+}
+
+/* Charts that could not be written are not reported as written (issue 17):
+ * on a full disk (here a file-size limit) PLplot's drivers wrote short PNGs
+ * and `export` said "Wrote 8 charts" with exit 0. Now PLplot draws into
+ * memory in a child process, and sendcast writes each file itself, every
+ * write checked: exit 1 naming the file, no chart short or half-written, no
+ * temporary file left. */
+static void test_chart_write_failures_are_not_hidden(void **state)
+{
+    (void)state;
+    char out[8192], charts[400];
+    snprintf(charts, sizeof charts, "%s/fullcharts", dir);
+    int rc = run(out, sizeof out, "ulimit -f 24; %s export %s --charts %s", bin(), h5, charts);
+    if (rc != 1 || strstr(out, "Wrote") || !strstr(out, "File too large") || !strstr(out, charts))
+        fail_msg("export --charts on a full disk: exit %d:\n%s", rc, out);
+    /* what was written is whole: every PNG ends with its IEND chunk */
+    assert_int_equal(run(out, sizeof out, "for f in %s/*.png; do [ -e \"$f\" ] || continue; "
+                         "tail -c 8 \"$f\" | od -An -c | grep -q 'I   E   N   D' || echo \"short $f\"; "
+                         "done; for f in %s/*.svg; do [ -e \"$f\" ] || continue; "
+                         "tail -c 8 \"$f\" | grep -q '</svg>' || echo \"short $f\"; done; "
+                         "ls %s | grep tmp", charts, charts, charts), 1);
+    assert_null(strstr(out, "short"));
+    /* a report killed while drawing leaves no chart file behind (its own
+     * REPORT.tmp.PID the next report removes) */
+    char html[400];
+    snprintf(html, sizeof html, "%s/killed/r.html", dir);
+    assert_int_equal(run(out, sizeof out, "mkdir -p %s/killed", dir), 0);
+    for (int k = 0; k < 8; k++) {
+        run(out, sizeof out, "%s report %s -o %s --force & sleep 0.%d; kill -9 $!; wait $!; "
+            "sleep 0.2", bin(), h5, html, 1 + 2 * k);
+        assert_int_equal(run(out, sizeof out, "ls %s/killed | grep -v -e '^r.html$' "
+                             "-e '^r.html.tmp.[0-9]*$'", dir), 1);
+    }
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s --force --quiet && ls %s/killed",
+                         bin(), h5, html, dir), 0);
+    assert_string_equal(out, "r.html\n");
 }
 
 static void test_charts_exist_and_are_drawn(void **state)
@@ -401,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_csv_pivots_back),
         cmocka_unit_test(test_xlsx_has_sheets_and_charts),
         cmocka_unit_test(test_charts_exist_and_are_drawn),
+        cmocka_unit_test(test_chart_write_failures_are_not_hidden),
         cmocka_unit_test(test_overspend_without_trajectories),
         cmocka_unit_test(test_demand_only),
     };

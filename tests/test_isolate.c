@@ -17,12 +17,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sendcast/alloc.h"
 #include "sendcast/isolate.h"
 
-static int work(void *ctx, sc_error *e)
+static int work(void *ctx, sc_isolate_bytes *out, sc_error *e)
 {
+    static char made[100000];
     switch (*(const int *)ctx) {
-    case 0: return SC_OK;
+    case 0:
+        for (size_t k = 0; k < sizeof made; k++)
+            made[k] = (char)(k * 7);
+        out->data = made;   /* more than a pipe holds at once */
+        out->len = sizeof made;
+        return SC_OK;
     case 1: return SC_ERROR(e, SC_EINPUT, "bad input %d", 2385);
     case 2: raise(SIGSEGV); return SC_OK;
     case 3: abort();
@@ -46,6 +53,10 @@ static void test_returns(void **state)
     sc_isolate_outcome o = run_case(0, 10, &e);
     assert_int_equal(o.end, SC_ISOLATE_RETURNED);
     assert_int_equal(o.status, SC_OK);
+    assert_int_equal(o.bytes.len, 100000);
+    for (size_t k = 0; k < o.bytes.len; k++)
+        assert_int_equal(o.bytes.data[k], (char)(k * 7));
+    sc_free(o.bytes.data);
     o = run_case(1, 10, &e);
     assert_int_equal(o.end, SC_ISOLATE_RETURNED);
     assert_int_equal(o.status, SC_EINPUT);

@@ -4,11 +4,13 @@
  *
  * Every function reads an sc_result (result.h) and writes whole files or
  * nothing: each output is written beside its target (NAME.tmp.PID) and
- * renamed into place when complete, replacing an older export of the same
- * name (exports are derived from the result file and can always be made
- * again). Errors: SC_EFAIL for I/O or library failures, with the file named;
- * SC_ENOMEM. Money is shown in £m in charts and sheets; the CSV keeps pounds
- * exactly as stored.
+ * renamed into place when complete; an existing file is replaced only with
+ * replace != 0 (--force), and never when it is not a regular file
+ * (outfile.h). Errors: SC_EFAIL for I/O or library failures, with the file
+ * named; SC_EEXIST, SC_EINPUT as outfile.h; SC_ENOMEM. Money is shown in £m
+ * in charts and sheets; the CSV keeps pounds exactly as stored, and a text
+ * cell that a spreadsheet would run as a formula (= + - @ first, or a tab or
+ * a carriage return) is written with a leading apostrophe.
  */
 #ifndef SENDCAST_EXPORT_H
 #define SENDCAST_EXPORT_H
@@ -31,7 +33,7 @@
  * "all"; only when the result has finance). Values are written with 17
  * significant digits, so they read back to exactly the stored doubles; NaN is
  * an empty field. */
-int sc_export_csv(const sc_result *r, const char *path, sc_error *e);
+int sc_export_csv(const sc_result *r, const char *path, int replace, sc_error *e);
 
 /* ---- Excel ---------------------------------------------------------------- */
 
@@ -40,7 +42,7 @@ int sc_export_csv(const sc_result *r, const char *path, sc_error *e);
  * (bands), Targets, Parameters, and Charts (native Excel fan charts). A
  * result without finance has no Targets sheet, and its Summary and Charts
  * show demand (requests, new plans, plans in place) instead of money. */
-int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e);
+int sc_export_xlsx(const sc_result *r, const char *path, int replace, sc_error *e);
 
 /* ---- charts --------------------------------------------------------------- */
 
@@ -67,14 +69,28 @@ const char *sc_chart_title(enum sc_chart_kind k);
  * result has the plans chart alone. */
 int sc_chart_applies(const sc_result *r, enum sc_chart_kind k);
 
-/* Draw chart k into path with PLplot's device "pngcairo" or "svgcairo".
- * SC_EFAIL when the device is missing or the file cannot be made. */
+/* Chart k drawn with PLplot's device "pngcairo" or "svgcairo" into memory
+ * (*out, *len; sc_free it), PLplot running in a child process: SC_EFAIL when
+ * the device is missing, PLplot crashed or stopped the process, or what it
+ * drew is not a whole PNG or SVG (the message names the chart). */
+int sc_chart_render(const sc_result *r, enum sc_chart_kind k, const char *device, char **out,
+                    size_t *len, sc_error *e);
+
+/* The same written to path, whole or not at all (outfile.h: replace as
+ * there; SC_EFAIL when a write fails, with the file named). */
 int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
-                  const char *path, sc_error *e);
+                  const char *path, int replace, sc_error *e);
+
+/* Whether every chart file sc_export_charts would write into dir may be
+ * written (sc_outfile_check with the command's inputs), before any is. */
+int sc_export_charts_check(const sc_result *r, const char *dir, int replace,
+                           const char *const *inputs, int ninputs, sc_error *e);
 
 /* Every chart r can have (sc_chart_applies) as DIR/<name>.png and
- * DIR/<name>.svg (DIR must exist); *ndrawn (may be NULL) says how many. */
-int sc_export_charts(const sc_result *r, const char *dir, int *ndrawn, sc_error *e);
+ * DIR/<name>.svg (DIR must exist); *ndrawn (may be NULL) says how many were
+ * drawn, both files of each, before any failure. */
+int sc_export_charts(const sc_result *r, const char *dir, int replace, int *ndrawn,
+                     sc_error *e);
 
 /* The fan-chart bands: percentiles 5, 20, 35, 50, 65, 80, 95 (the 90%, 60%
  * and 30% central intervals and the median). */

@@ -15,7 +15,17 @@
 
 #include "sendcast/error.h"
 
-typedef int (*sc_isolate_fn)(void *ctx, sc_error *e);
+/* What the work may send back besides its status: bytes it made (a chart
+ * drawn in memory). In the child they may be any memory it holds; in the
+ * parent they arrive in a new buffer (sc_free it). */
+typedef struct sc_isolate_bytes {
+    char *data;
+    size_t len;
+} sc_isolate_bytes;
+
+#define SC_ISOLATE_MAX_BYTES ((size_t)1 << 30)
+
+typedef int (*sc_isolate_fn)(void *ctx, sc_isolate_bytes *out, sc_error *e);
 
 enum sc_isolate_end {
     SC_ISOLATE_RETURNED,    /* fn returned: out->status and (on failure) e are its own */
@@ -27,16 +37,18 @@ enum sc_isolate_end {
 typedef struct sc_isolate_outcome {
     enum sc_isolate_end end;
     int status;     /* RETURNED: fn's status */
+    sc_isolate_bytes bytes;   /* RETURNED with SC_OK: what fn left in out (may be empty) */
     int signal;     /* CRASHED: the signal, when known (0 otherwise) */
     int code;       /* EXITED: the exit status */
 } sc_isolate_outcome;
 
-/* Run fn(ctx, e) in a child process and wait for it at most timeout_s
+/* Run fn(ctx, out, e) in a child process and wait for it at most timeout_s
  * seconds (<= 0: no limit). In the child, SIGINT and SIGTERM end it quietly
- * (the caller's own handler speaks), it dies with its parent, and fatal
- * signals end it without a report. Returns SC_OK with *out filled (when fn
+ * (the caller's own handler speaks), it dies with its parent, fatal signals
+ * end it without a report, and what it prints goes to /dev/null (only its
+ * status and error come back). Returns SC_OK with *out filled (when fn
  * returned a failure, e holds fn's error, as if it had run here); SC_EFAIL
- * or SC_ENOMEM when no child could be started (e says why). */
+ * or SC_ENOMEM when no child could be started or its bytes not received. */
 int sc_isolate_run(sc_isolate_fn fn, void *ctx, double timeout_s, sc_isolate_outcome *out,
                    sc_error *e);
 

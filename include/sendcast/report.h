@@ -17,6 +17,7 @@
 /* Write the report on r (and on the paired comparison c of r with another
  * run, when c is not NULL) to path, whole or nothing (replacing an older
  * report). SC_EFAIL for I/O or drawing failures; SC_ENOMEM. */
-int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc_error *e);
+int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, int replace,
+                   sc_error *e);
 
 #endif

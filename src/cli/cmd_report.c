@@ -1,19 +1,22 @@
 /*
  * cmd_report.c — `sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html
- * [--quiet]`: read the result (and the other run) → pair them (RESULT − OTHER,
- * OTHER being the baseline) → write the page → free.
+ * [--force] [--quiet]`: check the page's name → read the result (and the
+ * other run) → pair them (RESULT − OTHER, OTHER being the baseline) → write
+ * the page → free. The page never replaces an existing file without --force,
+ * either result file under any name, or anything that is not a regular file.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "sendcast/cli.h"
 #include "sendcast/compare.h"
+#include "sendcast/outfile.h"
 #include "sendcast/report.h"
 #include "sendcast/result.h"
 
 typedef struct report_options {
     const char *result, *other, *output;
-    int quiet;
+    int quiet, force;
 } report_options;
 
 static int take_option(int c, const char *arg, void *ctx, sc_error *e)
@@ -23,6 +26,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'c': o->other = arg; return SC_OK;
     case 'o': o->output = arg; return SC_OK;
     case 'q': o->quiet = 1; return SC_OK;
+    case 'f': o->force = 1; return SC_OK;
     default: return SC_NEVER(e);
     }
 }
@@ -31,7 +35,8 @@ static int parse_report_options(int argc, char **argv, report_options *o, sc_err
 {
     static const struct option longs[] = {
         {"compare", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'}, {"force", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
     if (st)
@@ -50,10 +55,12 @@ int sc_cli_report(int argc, char **argv, sc_error *e)
     sc_result *r = NULL, *other = NULL;
     sc_compare *c = NULL;
     int st = parse_report_options(argc, argv, &o, e);
+    const char *const inputs[2] = { o.result, o.other };
+    if (!st) st = sc_outfile_check(o.output, o.force, inputs, 2, e);
     if (!st) st = sc_result_read(o.result, &r, e);
     if (!st && o.other) st = sc_result_read(o.other, &other, e);
     if (!st && other) st = sc_compare_compute(other, r, 0, &c, e);
-    if (!st) st = sc_report_html(r, c, o.output, e);
+    if (!st) st = sc_report_html(r, c, o.output, o.force, e);
     if (!st && !o.quiet)
         printf("Wrote %s\n", o.output);
     sc_compare_free(c);

@@ -34,8 +34,11 @@ int sc_cli_parse_long(const char *arg, const char *what, long min, long max, lon
 {
     char *end;
     errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < min || v > max)
+    /* digits only (strtol would skip leading blanks and take a sign) */
+    int digits = (arg[0] >= '0' && arg[0] <= '9')
+                 || (arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9');
+    long v = digits ? strtol(arg, &end, 10) : 0;
+    if (!digits || errno || end == arg || *end || v < min || v > max)
         return SC_ERROR(e, SC_EINPUT, "%s: expected a whole number from %ld to %ld, got \"%s\"",
                         what, min, max, arg);
     *out = v;
@@ -46,8 +49,10 @@ int sc_cli_parse_seed(const char *arg, uint64_t *out, sc_error *e)
 {
     char *end;
     errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || end == arg || *end || arg[0] == '-')
+    /* digits only: strtoull would skip " " and take " -1" as 2^64 - 1 */
+    int digits = arg[0] >= '0' && arg[0] <= '9';
+    unsigned long long v = digits ? strtoull(arg, &end, 10) : 0;
+    if (!digits || errno || end == arg || *end)
         return SC_ERROR(e, SC_EINPUT,
                         "-s: expected a seed from 0 to 18446744073709551615, got \"%s\"", arg);
     *out = (uint64_t)v;

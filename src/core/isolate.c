@@ -2,8 +2,10 @@
  * isolate.c — work in a child process (isolate.h).
  *
  * fork(), then the child runs fn and writes one fixed-size report (fn's
- * status and error record) into a pipe before _exit(0); the parent reads it
- * with poll() against the deadline and reaps the child. A child that never
+ * status, its error record, how many bytes follow), then the bytes fn made,
+ * into a pipe before _exit(0); the parent reads them
+ * with poll() against the deadline and reaps the child. The child's stdout
+ * and stderr go to /dev/null. A child that never
  * sends its report crashed (a fatal signal, or the crash handler's status),
  * exited (a library's exit()) or ran out of time (killed). The error record
  * crosses as bytes: its `where` points at string literals, which the child
@@ -11,7 +13,10 @@
  */
 #include "sendcast/isolate.h"
 
+#include "sendcast/alloc.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +37,7 @@ enum {
 typedef struct report {
     unsigned magic;
     int status;
+    size_t len;     /* bytes that follow the report */
     sc_error err;
 } report;
 
@@ -48,6 +54,19 @@ static void on_fatal(int sig)
 {
     (void)sig;
     _exit(CRASH_STATUS);
+}
+
+/* The child speaks only through the pipe: what a library prints there
+ * (HDF5's diagnostics, a sanitizer's report of a fault inside a library,
+ * PLplot's last words before exit()) would read as the command's own. */
+static void child_quiet(void)
+{
+    int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+    }
 }
 
 static void child_signals(pid_t parent)
@@ -69,35 +88,46 @@ static void child_signals(pid_t parent)
         _exit(1);
 }
 
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 static void child(int fd, pid_t parent, sc_isolate_fn fn, void *ctx)
 {
     child_signals(parent);
+    child_quiet();
     report rep;
     memset(&rep, 0, sizeof rep);
     sc_error_clear(&rep.err);
     rep.magic = REPORT_MAGIC;
-    rep.status = fn(ctx, &rep.err);
-    const char *p = (const char *)&rep;
-    size_t left = sizeof rep;
-    while (left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        p += n;
-        left -= (size_t)n;
-    }
+    sc_isolate_bytes out = { NULL, 0 };
+    rep.status = fn(ctx, &out, &rep.err);
+    if (rep.status == SC_OK && out.data && out.len <= SC_ISOLATE_MAX_BYTES)
+        rep.len = out.len;
+    if (write_all(fd, &rep, sizeof rep) == 0 && rep.len)
+        write_all(fd, out.data, rep.len);
     _exit(0);   /* never exit(): the parent's stdio buffers and handlers are not ours */
 }
 
-/* Read the report until it is whole, the pipe closes or the deadline passes
- * (deadline 0: none). Returns the bytes read; *late set on the deadline. */
-static size_t read_report(int fd, report *rep, double deadline, int *late)
+/* Read len bytes into buf until they are all there, the pipe closes or the
+ * deadline passes (deadline 0: none). Returns the bytes read; *late set on
+ * the deadline. */
+static size_t read_until(int fd, void *buf, size_t len, double deadline, int *late)
 {
     size_t got = 0;
     *late = 0;
-    while (got < sizeof *rep) {
+    while (got < len) {
         int wait_ms = -1;
         if (deadline > 0) {
             double left = deadline - now();
@@ -115,7 +145,7 @@ static size_t read_report(int fd, report *rep, double deadline, int *late)
             break;
         if (n == 0)
             continue;   /* the deadline is checked above */
-        ssize_t r = read(fd, (char *)rep + got, sizeof *rep - got);
+        ssize_t r = read(fd, (char *)buf + got, len - got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -147,17 +177,36 @@ int sc_isolate_run(sc_isolate_fn fn, void *ctx, double timeout_s, sc_isolate_out
     }
     close(fds[1]);
     report rep;
-    int late;
-    size_t got = read_report(fds[0], &rep, timeout_s > 0 ? now() + timeout_s : 0, &late);
+    int late, rc = SC_OK;
+    double deadline = timeout_s > 0 ? now() + timeout_s : 0;
+    size_t got = read_until(fds[0], &rep, sizeof rep, deadline, &late);
+    int whole = got == sizeof rep && rep.magic == REPORT_MAGIC;
+    if (whole && rep.len && !late) {
+        /* the bytes the work sent back */
+        out->bytes.data = rep.len <= SC_ISOLATE_MAX_BYTES ? sc_malloc(rep.len) : NULL;
+        if (!out->bytes.data)
+            rc = SC_ERROR(e, SC_ENOMEM, "out of memory receiving %zu bytes from a child "
+                          "process", rep.len);
+        else if (read_until(fds[0], out->bytes.data, rep.len, deadline, &late) != rep.len)
+            whole = 0;
+        else
+            out->bytes.len = rep.len;
+        if (rc || !whole) {
+            sc_free(out->bytes.data);
+            out->bytes.data = NULL;
+        }
+    }
     close(fds[0]);
-    if (late)
+    if (late || rc)
         kill(pid, SIGKILL);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
+    if (rc)
+        return rc;
     if (late) {
         out->end = SC_ISOLATE_TIMED_OUT;
-    } else if (got == sizeof rep && rep.magic == REPORT_MAGIC) {
+    } else if (whole) {
         out->end = SC_ISOLATE_RETURNED;
         out->status = rep.status;
         if (rep.status != SC_OK && e)

@@ -10,12 +10,18 @@
  *
  * PLplot keeps its state per stream inside the library; each chart makes its
  * own stream (plmkstrm) and ends it (plend1), so nothing outlives a call. The
- * device is checked with plgFileDevs before plinit, because PLplot exits the
- * process on a device it cannot open. Each chart is drawn to NAME.tmp.PID and
- * renamed when PLplot has closed it (outfile.c). Money is shown in £m.
+ * device is checked with plgFileDevs before plinit. PLplot draws in a child
+ * process (isolate.h), into memory (open_memstream, handed over with
+ * plsfile): it calls exit() on errors it cannot return, and its drivers do
+ * not report a failed write, so the child can fail without taking the
+ * command with it, the bytes come back only when they are a whole PNG or SVG,
+ * and sendcast writes them itself, every write checked and synced, whole or
+ * not at all (outfile.c); the report embeds them without a temporary file.
+ * Money is shown in £m.
  */
 #include "sendcast/export.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +29,7 @@
 #include <plplot.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/isolate.h"
 #include "sendcast/text.h"
 
 const double sc_fan_q[SC_FAN_NQ] = { 5, 20, 35, 50, 65, 80, 95 };
@@ -78,7 +85,8 @@ static int device_exists(const char *device)
     return 0;
 }
 
-static int open_stream(const char *device, const char *file, sc_error *e)
+/* A stream drawing into f (PLplot closes f at plend1: plCloseFile). */
+static int open_stream(const char *device, FILE *f, sc_error *e)
 {
     if (!device_exists(device))
         return SC_ERROR(e, SC_EFAIL, "PLplot has no %s device (install the Debian "
@@ -86,7 +94,7 @@ static int open_stream(const char *device, const char *file, sc_error *e)
     PLINT strm;
     plmkstrm(&strm);
     plsdev(device);
-    plsfnam(file);
+    plsfile(f);
     /* svgcairo counts points, pngcairo pixels: the same numbers give a
      * 1000 x 600 image and a 1000 x 600 pt drawing. */
     plspage(0, 0, WIDTH, HEIGHT, 0, 0);
@@ -535,23 +543,96 @@ static int draw(const sc_result *r, enum sc_chart_kind k, sc_error *e)
     }
 }
 
-int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
-                  const char *path, sc_error *e)
+/* ---- drawing, away from the command ------------------------------------------ */
+
+typedef struct render_job {
+    const sc_result *r;
+    enum sc_chart_kind k;
+    const char *device;
+} render_job;
+
+/* In the child process: the chart drawn into memory. PLplot closes the
+ * stream at plend1, which leaves the bytes in buf; the child's memory is
+ * not freed (it ends with the drawing). */
+static int render_child(void *ctx, sc_isolate_bytes *out, sc_error *e)
 {
-    sc_outfile o;
-    int rc = sc_outfile_begin(&o, path, 0, e);
-    if (rc)
+    const render_job *j = ctx;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory drawing a chart");
+    int rc = open_stream(j->device, f, e);
+    if (rc) {
+        fclose(f);
         return rc;
-    rc = open_stream(device, o.tmp, e);
-    if (!rc) {
-        rc = draw(r, k, e);
-        plend1();
+    }
+    rc = draw(j->r, j->k, e);
+    plend1();
+    out->data = buf;
+    out->len = len;
+    return rc;
+}
+
+/* A whole PNG ends with its IEND chunk; a whole SVG with its </svg>. */
+static int complete(const char *device, const char *d, size_t n)
+{
+    static const char png[8] = { '\x89', 'P', 'N', 'G', '\r', '\n', '\x1a', '\n' };
+    static const char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', '\xae', 'B', '`', '\x82' };
+    if (!strcmp(device, "pngcairo"))
+        return n > 20 && !memcmp(d, png, 8) && !memcmp(d + n - 12, iend, 12);
+    while (n > 0 && (d[n - 1] == '\n' || d[n - 1] == ' '))
+        n--;
+    return n > 6 && !memcmp(d + n - 6, "</svg>", 6);
+}
+
+int sc_chart_render(const sc_result *r, enum sc_chart_kind k, const char *device, char **out,
+                    size_t *len, sc_error *e)
+{
+    *out = NULL;
+    *len = 0;
+    render_job j = { r, k, device };
+    sc_isolate_outcome o;
+    int rc = sc_isolate_run(render_child, &j, 600, &o, e);
+    if (!rc && o.end != SC_ISOLATE_RETURNED) {
+        char how[128];
+        sc_isolate_describe(&o, 600, how, sizeof how);
+        rc = SC_ERROR(e, SC_EFAIL, "PLplot %s while drawing the chart %s (%s)", how,
+                      sc_chart_name(k), device);
+    } else if (!rc && o.status) {
+        rc = o.status;
+    } else if (!rc && !complete(device, o.bytes.data, o.bytes.len)) {
+        rc = SC_ERROR(e, SC_EFAIL, "PLplot drew an incomplete chart %s (%s, %zu bytes)",
+                      sc_chart_name(k), device, o.bytes.len);
     }
     if (rc) {
-        sc_outfile_abort(&o);
-        return SC_CONTEXT(e, "while drawing %s", path);
+        sc_free(o.bytes.data);
+        return rc;
     }
-    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+    *out = o.bytes.data;
+    *len = o.bytes.len;
+    return SC_OK;
+}
+
+int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
+                  const char *path, int replace, sc_error *e)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    sc_outfile o;
+    int rc = sc_chart_render(r, k, device, &bytes, &len, e);
+    if (!rc)
+        rc = sc_outfile_begin(&o, path, 1, e);
+    if (!rc) {
+        if (fwrite(bytes, 1, len, o.f) != len) {
+            rc = SC_ERROR(e, SC_EFAIL, "cannot write %s: %s", path, strerror(errno));
+            sc_outfile_abort(&o);
+        } else {
+            rc = sc_outfile_commit(&o, replace, e);
+        }
+    }
+    sc_free(bytes);
+    return rc ? SC_CONTEXT(e, "while drawing %s", path) : SC_OK;
 }
 
 int sc_chart_applies(const sc_result *r, enum sc_chart_kind k)
@@ -569,25 +650,49 @@ int sc_chart_applies(const sc_result *r, enum sc_chart_kind k)
     }
 }
 
-int sc_export_charts(const sc_result *r, const char *dir, int *ndrawn, sc_error *e)
+static const struct { const char *device, *ext; } formats[] = {
+    { "pngcairo", "png" }, { "svgcairo", "svg" } };
+enum { NFORMATS = sizeof formats / sizeof formats[0] };
+
+/* DIR/<name>.<ext> of chart k in format j. */
+static int chart_path(const char *dir, int k, size_t j, char *path, size_t size, sc_error *e)
 {
-    static const struct { const char *device, *ext; } fmt[] = {
-        { "pngcairo", "png" }, { "svgcairo", "svg" } };
+    if (snprintf(path, size, "%s/%s.%s", dir, charts[k].name, formats[j].ext) >= (int)size)
+        return SC_ERROR(e, SC_EINPUT, "--charts %s: folder name too long", dir);
+    return SC_OK;
+}
+
+int sc_export_charts_check(const sc_result *r, const char *dir, int replace,
+                           const char *const *inputs, int ninputs, sc_error *e)
+{
+    int rc = SC_OK;
+    for (int k = 0; !rc && k < SC_NCHARTS; k++)
+        for (size_t j = 0; !rc && sc_chart_applies(r, (enum sc_chart_kind)k) && j < NFORMATS; j++) {
+            char path[4096];
+            rc = chart_path(dir, k, j, path, sizeof path, e);
+            if (!rc)
+                rc = sc_outfile_check(path, replace, inputs, ninputs, e);
+        }
+    return rc;
+}
+
+int sc_export_charts(const sc_result *r, const char *dir, int replace, int *ndrawn,
+                     sc_error *e)
+{
     int rc = SC_OK;
     if (ndrawn)
         *ndrawn = 0;
     for (int k = 0; !rc && k < SC_NCHARTS; k++) {
         if (!sc_chart_applies(r, (enum sc_chart_kind)k))
             continue;
-        if (ndrawn)
-            ++*ndrawn;
-        for (size_t j = 0; !rc && j < sizeof fmt / sizeof fmt[0]; j++) {
+        for (size_t j = 0; !rc && j < NFORMATS; j++) {
             char path[4096];
-            if (snprintf(path, sizeof path, "%s/%s.%s", dir, charts[k].name, fmt[j].ext)
-                >= (int)sizeof path)
-                return SC_ERROR(e, SC_EINPUT, "--charts: folder name too long");
-            rc = sc_chart_draw(r, (enum sc_chart_kind)k, fmt[j].device, path, e);
+            rc = chart_path(dir, k, j, path, sizeof path, e);
+            if (!rc)
+                rc = sc_chart_draw(r, (enum sc_chart_kind)k, formats[j].device, path, replace, e);
         }
+        if (!rc && ndrawn)
+            ++*ndrawn;
     }
     return rc;
 }

@@ -92,7 +92,7 @@ static void write_targets(FILE *f, const sc_result *r)
     row(f, name, "target", "district", "probability", 0, "p_all_met_mcse", r->p_all_met_mcse);
 }
 
-int sc_export_csv(const sc_result *r, const char *path, sc_error *e)
+int sc_export_csv(const sc_result *r, const char *path, int replace, sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 1, e);
@@ -104,5 +104,5 @@ int sc_export_csv(const sc_result *r, const char *path, sc_error *e)
             write_metric(o.f, r, &r->metric[v][k]);
     if (r->has_finance)     /* a demand-only scenario has no targets */
         write_targets(o.f, r);
-    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+    return sc_outfile_commit(&o, replace, e);
 }

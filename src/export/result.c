@@ -568,8 +568,9 @@ typedef struct probe {
     const sc_h5_image *img;
 } probe;
 
-static int probe_read(void *ctx, sc_error *e)
+static int probe_read(void *ctx, sc_isolate_bytes *out, sc_error *e)
 {
+    (void)out;
     const probe *p = ctx;
     sc_result *r = NULL;
     int rc = sc_result_read_image(p->path, p->img, &r, e);

@@ -446,7 +446,7 @@ static void formats(book *b)
     format_set_num_format(b->prob, "0.000");
 }
 
-int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
+int sc_export_xlsx(const sc_result *r, const char *path, int replace, sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 0, e);
@@ -475,5 +475,5 @@ int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
         sc_outfile_abort(&o);
         return rc;
     }
-    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+    return sc_outfile_commit(&o, replace, e);
 }

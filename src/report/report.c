@@ -2,8 +2,8 @@
  * report.c — the steering group's HTML page (report.h).
  *
  * Written top to bottom into NAME.tmp.PID and renamed when complete. Charts
- * are drawn by charts.c to a temporary SVG beside the report, read back,
- * removed, and embedded inline after three changes that inline SVG needs:
+ * are drawn by charts.c into memory (no temporary file: a kill leaves none
+ * behind) and embedded inline after three changes that inline SVG needs:
  * the XML declaration goes; the xmlns attributes go (the HTML parser puts
  * <svg> in the SVG namespace itself, and the page then names no web address
  * at all); and every id (cairo's glyph symbols are "glyph0-1" in every file)
@@ -61,18 +61,6 @@ static void money(FILE *f, double v)
 
 /* ---- charts ------------------------------------------------------------------ */
 
-/* A chart file read back whole (at most 64 MB). */
-static int read_chart(const char *path, char **out, sc_error *e)
-{
-    size_t len;
-    int err = sc_file_read(path, (size_t)64 << 20, out, &len);
-    if (err == ENOMEM)
-        return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s", path);
-    if (err)
-        return SC_ERROR(e, SC_EFAIL, "cannot read back chart %s: %s", path, strerror(err));
-    return SC_OK;
-}
-
 static int starts(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -109,23 +97,25 @@ static void embed_svg(FILE *f, const char *svg, int k)
     }
 }
 
-/* Draw chart kind beside the report, embed it, remove the file. */
-static int chart(FILE *f, const sc_result *r, enum sc_chart_kind kind, const char *report,
-                 sc_error *e)
+/* Chart kind drawn in memory (charts.c: PLplot in a child process) and
+ * embedded: no temporary file beside the report, so a kill leaves none. */
+static int chart(FILE *f, const sc_result *r, enum sc_chart_kind kind, sc_error *e)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s.%s.%ld.svg", report, sc_chart_name(kind), (long)getpid());
     char *svg = NULL;
-    int rc = sc_chart_draw(r, kind, "svgcairo", path, e);
-    if (!rc)
-        rc = read_chart(path, &svg, e);
-    unlink(path);
+    size_t len = 0;
+    int rc = sc_chart_render(r, kind, "svgcairo", &svg, &len, e);
     if (rc)
         return rc;
+    char *text = sc_realloc(svg, len + 1);    /* as a string */
+    if (!text) {
+        sc_free(svg);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory embedding a chart");
+    }
+    text[len] = '\0';
     fputs("<figure class=\"chart\">", f);
-    embed_svg(f, svg, (int)kind);
+    embed_svg(f, text, (int)kind);
     fputs("</figure>\n", f);
-    sc_free(svg);
+    sc_free(text);
     return SC_OK;
 }
 
@@ -502,15 +492,15 @@ static void provenance_section(FILE *f, const sc_result *r)
 
 /* ---- the page ---------------------------------------------------------------- */
 
-static int body(FILE *f, const sc_result *r, const sc_compare *c, const char *path, sc_error *e)
+static int body(FILE *f, const sc_result *r, const sc_compare *c, sc_error *e)
 {
     head(f, r);
     headline(f, r, c);
     int rc = SC_OK;
     if (r->has_finance) {
         sv_table(f, r);
-        rc = chart(f, r, SC_CHART_BALANCE, path, e);
-        if (!rc) rc = chart(f, r, SC_CHART_SV_TARGETS, path, e);
+        rc = chart(f, r, SC_CHART_BALANCE, e);
+        if (!rc) rc = chart(f, r, SC_CHART_SV_TARGETS, e);
     }
     if (!rc) {
         fputs(r->has_costs ? "<h2>Spending and plans</h2>\n" : "<h2>Demand</h2>\n", f);
@@ -524,13 +514,13 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c, const char *pa
                                                    SC_CHART_PLANS, SC_CHART_DEFICIT };
     for (size_t k = 0; !rc && k < sizeof spending / sizeof spending[0]; k++)
         if (sc_chart_applies(r, spending[k]))
-            rc = chart(f, r, spending[k], path, e);
+            rc = chart(f, r, spending[k], e);
     if (!rc && r->has_cluster_working) {
         fputs("<h2>Clusters and areas</h2>\n", f);
-        rc = chart(f, r, SC_CHART_CLUSTER_OVERSPEND, path, e);
+        rc = chart(f, r, SC_CHART_CLUSTER_OVERSPEND, e);
         if (!rc) {
             cluster_table(f, r);
-            rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, path, e);
+            rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, e);
         }
     }
     if (rc)
@@ -543,16 +533,17 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c, const char *pa
     return SC_OK;
 }
 
-int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc_error *e)
+int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, int replace,
+                   sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 1, e);
     if (rc)
         return rc;
-    rc = body(o.f, r, c, path, e);
+    rc = body(o.f, r, c, e);
     if (rc) {
         sc_outfile_abort(&o);
         return SC_CONTEXT(e, "while writing %s", path);
     }
-    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+    return sc_outfile_commit(&o, replace, e);
 }
