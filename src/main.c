@@ -6,12 +6,12 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include <gsl/gsl_errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sendcast/cli.h"
 #include "sendcast/error.h"
+#include "sendcast/library.h"
 #include "sendcast/ranks.h"
 #include "sendcast/version.h"
 #include "sendcast/write.h"
@@ -194,11 +194,7 @@ static void handle_signals(void)
 int main(int argc, char **argv)
 {
     handle_signals();
-    /* GSL's default handler aborts the process on any domain error (a Beta
-     * quantile that does not converge, say): every GSL call's status is
-     * checked where it matters, and a NaN is printed where it does not. */
-    gsl_set_error_handler_off();
-    sc_write_library_init();
+    sc_library_init();   /* GSL never aborts; no HDF5 exit handler (library.h) */
     if (sc_ranks_init(&argc, &argv) != SC_OK) {
         fputs("sendcast: MPI could not start\n", stderr);
         return 1;

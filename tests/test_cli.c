@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "sendcast/library.h"
 
 #include "cli_util.h"
 
@@ -391,6 +392,7 @@ static void test_outputs_replace_nothing_they_should_not(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_and_help),
         cmocka_unit_test(test_bad_usage_exits_2),

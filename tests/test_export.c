@@ -31,6 +31,7 @@
 
 #include <hdf5.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/export.h"
 #include "sendcast/result.h"
@@ -429,6 +430,7 @@ static void test_demand_only(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_shapes),
         cmocka_unit_test(test_computed_percentiles_match_stored),

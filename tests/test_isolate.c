@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/isolate.h"
 
@@ -96,6 +97,7 @@ static void test_times_out(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_returns),
         cmocka_unit_test(test_crashes_and_exits),

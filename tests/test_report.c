@@ -26,6 +26,7 @@
 #include "cli_util.h"
 #include "test_util.h"
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/result.h"
 
@@ -142,6 +143,7 @@ static void test_bad_usage(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_self_contained),
         cmocka_unit_test(test_headline_numbers),

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/error.h"
 #include "sendcast/scenario.h"
@@ -1399,6 +1400,7 @@ static void test_history_sen2_errors(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kirklees_clusters),
         cmocka_unit_test(test_kirklees_no_change),

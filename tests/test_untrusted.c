@@ -29,6 +29,8 @@
 
 #include <cmocka.h>
 
+#include "sendcast/library.h"
+
 #include "cli_util.h"
 
 static char dir[256], src[320], cases[320], fifo[320], minimal[320];
@@ -219,6 +221,7 @@ static void test_bit_flips(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minimal_result_is_accepted),
         cmocka_unit_test(test_crafted_results_are_refused),

@@ -31,6 +31,7 @@
 
 #include <hdf5.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/engine.h"
 #include "sendcast/fit.h"
@@ -800,6 +801,7 @@ static void test_packed_chunks_as_hdf5_makes_them(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         FIXTURE_TEST(test_contract_layout),
         FIXTURE_TEST(test_sections_left_out),

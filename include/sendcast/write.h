@@ -31,12 +31,6 @@ typedef struct sc_run_info {
     char command_line[1024];
 } sc_run_info;
 
-/* Call once at program start, before any HDF5 use. HDF5 1.10 crashes in its
- * exit-time clean-up when a file could not be flushed (disk full, ulimit
- * -f): it tries to close that file again. sendcast closes (or abandons)
- * every file itself, so HDF5's exit handler is not registered. */
-void sc_write_library_init(void);
-
 /* SC_OK if path can be written: sc_outfile_check (outfile.h) with the
  * scenario's own files (s may be NULL) as the inputs never written over, even
  * with force. A missing folder is created only when it is exactly "results"

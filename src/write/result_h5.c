@@ -61,11 +61,6 @@
 
 /* ---- the target ------------------------------------------------------ */
 
-void sc_write_library_init(void)
-{
-    H5dont_atexit();
-}
-
 int sc_write_check_target(const char *path, int force, const sc_scenario *s, sc_error *e)
 {
     /* Only the default results/ folder is made on demand, so a typo in -o
