@@ -166,11 +166,15 @@ static int dispatch(int argc, char **argv)
 }
 
 /* Ctrl-C or kill: say so and stop. Whatever was being written is still under
- * its temporary name (PATH.tmp.PID), never the result's, and the next run for
- * that PATH removes it (outfile.h). Only async-signal-safe calls here. */
+ * its temporary name (PATH.tmp.PID), never the output's, and the next run for
+ * that PATH removes it (outfile.h). The message says only what holds whenever
+ * the signal comes: a file already put in place (the signal may come between
+ * the rename and the "Wrote" line) is whole, and no other is there. Only
+ * async-signal-safe calls here. */
 static void on_signal(int sig)
 {
-    static const char msg[] = "\nsendcast: interrupted; no result was written\n";
+    static const char msg[] = "\nsendcast: interrupted; no file is left half-written (each "
+                              "output is complete or absent)\n";
     ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
     (void)w;
     _exit(128 + sig);

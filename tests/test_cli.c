@@ -198,7 +198,11 @@ static void test_full_disk_and_interrupt_leave_nothing(void **state)
     st = run(out, sizeof out, "{ %s run scenarios/kirklees-clusters-v1.yaml -n 300000 -o %s/int.h5 "
              "--quiet & sleep 1; kill -INT $!; wait $!; }", bin(), tmpdir);
     assert_int_equal(st, 130);
-    assert_non_null(strstr(out, "interrupted; no result was written"));
+    /* what is said holds whenever the signal comes: a result put in place
+     * just before it is whole, and nothing else is left (issue 17: "no
+     * result was written" was said of a result that had been) */
+    assert_non_null(strstr(out, "interrupted; no file is left half-written"));
+    assert_null(strstr(out, "no result was written"));
     assert_int_equal(run(out, sizeof out, "ls %s | grep -c -e full.h5 -e int.h5", tmpdir), 1);
     assert_int_equal(atoi(out), 0);
 }

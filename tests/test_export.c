@@ -264,6 +264,35 @@ static void test_xlsx_has_sheets_and_charts(void **state)
     assert_non_null(strstr(out, "published"));
 }
 
+/* No live formula in the CSV (issue 17): a cluster id or a unit of measure
+ * from the file that starts with = + - @ (or a tab or carriage return) is
+ * what a spreadsheet runs as a formula; such a cell is written with a
+ * leading apostrophe, as spreadsheets advise, and stays text. */
+static void test_csv_has_no_live_formula(void **state)
+{
+    (void)state;
+    char out[16384], evil[400];
+    snprintf(evil, sizeof evil, "%s/formula.h5", dir);
+    int rc = run(out, sizeof out, "cp %s %s && /usr/bin/python3 -c \"import h5py, sys\n"
+                 "f = h5py.File(sys.argv[1], 'a')\n"
+                 "ids = list(f['/axes/cluster'].asstr()[()])\n"
+                 "ids[0] = '=HYPERLINK(\\\"http://x.test/\\\",\\\"click\\\")'; ids[1] = '+1+2'; ids[2] = '@SUM(A1)'\n"
+                 "ids[3] = '-2+3'\n"
+                 "del f['/axes/cluster']; f['/axes/cluster'] = ids\n"
+                 "f['/district/requests'].attrs['unit'] = '=1+1'\n"
+                 "f.close()\" %s && /usr/bin/python3 tests/craft_results.py --sign %s && "
+                 "%s export %s --csv %s/formula.csv --quiet && /usr/bin/python3 -c \"import csv, sys\n"
+                 "live = neutral = 0\n"
+                 "for r in csv.DictReader(open(sys.argv[1], newline='')):\n"
+                 "    for k in ('metric', 'level', 'unit', 'measure', 'statistic'):\n"
+                 "        live += r[k][:1] in ('=', '+', '-', '@', '\\\\t', '\\\\r')\n"
+                 "        neutral += r[k][:2] in (\\\"'=\\\", \\\"'+\\\", \\\"'-\\\", \\\"'@\\\")\n"
+                 "print(live, neutral)\" %s/formula.csv", h5, evil, evil, evil, bin(), evil, dir, dir);
+    int live = -1, neutral = -1;
+    if (rc != 0 || sscanf(out, "%d %d", &live, &neutral) != 2 || live != 0 || neutral < 100)
+        fail_msg("exit %d: text cells that start a formula, and neutralised ones: %s", rc, out);
+}
+
 /* Charts that could not be written are not reported as written (issue 17):
  * on a full disk (here a file-size limit) PLplot's drivers wrote short PNGs
  * and `export` said "Wrote 8 charts" with exit 0. Now PLplot draws into
@@ -441,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_xlsx_has_sheets_and_charts),
         cmocka_unit_test(test_charts_exist_and_are_drawn),
         cmocka_unit_test(test_chart_write_failures_are_not_hidden),
+        cmocka_unit_test(test_csv_has_no_live_formula),
         cmocka_unit_test(test_overspend_without_trajectories),
         cmocka_unit_test(test_demand_only),
     };

@@ -5,7 +5,8 @@
  * pivot table, pandas or R wants: filter by metric and statistic, pivot year
  * into columns. Every stored statistic is written (mean, sd, mcse and every
  * stored percentile), with %.17g so each value reads back to the same double
- * (the test checks this against the HDF5 file).
+ * (the test checks this against the HDF5 file). Text that a spreadsheet
+ * would run as a formula is written as text (field()).
  */
 #include "sendcast/export.h"
 #include "sendcast/text.h"
@@ -15,14 +16,28 @@
 
 static const char header[] = "metric,level,unit,measure,year,financial_year,statistic,value\n";
 
-/* A field, quoted when it holds a comma, quote or line break (RFC 4180). */
+/* A text cell a spreadsheet would run as a formula: one that starts with
+ * = + - @ (or a tab or a carriage return, which some strip first), as
+ * OWASP's advice on CSV injection lists them. */
+static int formula_like(const char *s)
+{
+    return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+/* A text field, quoted when it holds a comma, quote or line break (RFC
+ * 4180); one that would start a formula gets a leading apostrophe (and
+ * quotes), which spreadsheets show as text. Ids and units come from the
+ * result file, which may have been made to carry a formula. */
 static void field(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    int neutral = formula_like(s);
+    if (!neutral && !strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
         return;
     }
     fputc('"', f);
+    if (neutral)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);

@@ -24,6 +24,8 @@
 
 /* ---- text ------------------------------------------------------------------ */
 
+/* Text from a result file into HTML (elements and attribute values): the
+ * five characters that could start markup or end an attribute. */
 static void esc(FILE *f, const char *s)
 {
     for (; *s; s++) {
@@ -32,6 +34,7 @@ static void esc(FILE *f, const char *s)
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
         default: fputc(*s, f);
         }
     }
@@ -165,10 +168,15 @@ static int count_status(const sc_result *r, const char *status)
     return n;
 }
 
+/* Both value and label escaped: a label may carry a name from a result file
+ * (the compared run's scenario_name), which is text, never markup. */
 static void card(FILE *f, const char *value, const char *label)
 {
-    fprintf(f, "<div class=\"card\"><div class=\"v\">%s</div><div class=\"l\">%s</div></div>\n",
-            value, label);
+    fputs("<div class=\"card\"><div class=\"v\">", f);
+    esc(f, value);
+    fputs("</div><div class=\"l\">", f);
+    esc(f, label);
+    fputs("</div></div>\n", f);
 }
 
 static double district_pct(const sc_result *r, const char *metric, int t, double q)
@@ -223,7 +231,7 @@ static void headline(FILE *f, const sc_result *r, const sc_compare *c)
         return;
     }
     snprintf(v, sizeof v, "%.3f", r->p_all_met);
-    card(f, isnan(r->p_all_met) ? "&ndash;" : v, "chance of meeting every Safety Valve target");
+    card(f, isnan(r->p_all_met) ? "\u2013" : v, "chance of meeting every Safety Valve target");
     for (int t = 0; t < r->years; t++)
         if (!isnan(r->p_met[t])) {
             snprintf(v, sizeof v, "%.3f", r->p_met[t]);
