@@ -491,13 +491,20 @@ static void test_percentiles_given(void **state)
 {
     fixture *f = *state;
     char *text = replace(f->minimal, "seed: 12345\n", "seed: 18446744073709551615\n"
-                         "percentiles: [2.5, 50, 97.5]\n");
+                         "percentiles: [2.5, 5, 50, 95, 97.5]\n");
     sc_scenario *s = read_text_ok(f, text);
     assert_true(s->seed == UINT64_MAX);
-    assert_int_equal(s->npercentiles, 3);
+    assert_int_equal(s->npercentiles, 5);
     assert_close(s->percentiles[0], 2.5, 0);
-    assert_close(s->percentiles[2], 97.5, 0);
+    assert_close(s->percentiles[4], 97.5, 0);
     sc_scenario_free(s);
+    free(text);
+    /* every output shows the median and the 90% range: 5, 50 and 95 are
+     * required (issue 17: without them `run` went ahead and `export
+     * --charts` failed at its 7th chart, `report` too) */
+    text = replace(f->minimal, "seed: 12345\n", "seed: 12345\npercentiles: [2.5, 50, 97.5]\n");
+    expect_bad(f, text, "case.yaml", line_of(text, "percentiles:"), "percentiles",
+               "5, 50 and 95", (const char *)NULL);
     free(text);
 }
 

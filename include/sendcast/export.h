@@ -97,4 +97,14 @@ int sc_export_charts(const sc_result *r, const char *dir, int replace, int *ndra
 #define SC_FAN_NQ 7
 extern const double sc_fan_q[SC_FAN_NQ];
 
+/* The bands a fan of metric m (NULL: any metric of r) can show, in q: 5, 50
+ * and 95 always (every scenario stores them); the inner pairs 20/80 and
+ * 35/65 where the file keeps per-trajectory values or stores them, and
+ * otherwise the stored symmetric pairs nearest them (a bounded-memory run
+ * with the default percentiles gives 10/90 and 25/75), or 5/95 again where
+ * there is none. The central share each band holds, in per cent (90, 60, 30
+ * normally), is in share[0..2], for the labels. */
+void sc_fan_levels(const sc_result *r, const sc_result_metric *m, double q[SC_FAN_NQ],
+                   double share[3]);
+
 #endif

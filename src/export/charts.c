@@ -34,6 +34,61 @@
 
 const double sc_fan_q[SC_FAN_NQ] = { 5, 20, 35, 50, 65, 80, 95 };
 
+static int stored(const sc_result *r, double q)
+{
+    for (int k = 0; k < r->np; k++)
+        if (fabs(r->percentile[k] - q) < 1e-9)
+            return 1;
+    return 0;
+}
+
+/* A bounded-memory run keeps no per-trajectory values: a scenario with the
+ * default percentiles (no 20/35/65/80) made `run` succeed and every fan of
+ * export and report fail afterwards (issue 17). The fan shows what the file
+ * can give, and says which bands those are. */
+void sc_fan_levels(const sc_result *r, const sc_result_metric *m, double q[SC_FAN_NQ],
+                   double share[3])
+{
+    int computed = 1;
+    for (int v = 0; !m && v < SC_NLEVELS; v++)
+        for (int k = 0; k < r->nmetrics[v]; k++)
+            computed &= r->metric[v][k].traj != NULL;
+    if (m)
+        computed = m->traj != NULL;
+    double lo[2] = { 20, 35 };   /* the lower edges of the 60% and 30% bands */
+    if (!computed && !(stored(r, 20) && stored(r, 80) && stored(r, 35) && stored(r, 65))) {
+        /* the stored symmetric pairs (p, 100 - p, 5 <= p < 50) nearest the
+         * two edges, the pair of them closest in all, two bands where the
+         * file has two pairs (5 is the 90% band's edge: a band that falls
+         * back to it is empty) */
+        double c[SC_MAX_PERCENTILES + 1];
+        int n = 0;
+        c[n++] = 5;
+        for (int k = 0; k < r->np && n <= SC_MAX_PERCENTILES; k++) {
+            double p = r->percentile[k];
+            if (p > 5 && p < 50 && stored(r, 100 - p))
+                c[n++] = p;
+        }
+        double best = INFINITY;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) {
+                if (c[j] < c[i])
+                    continue;
+                double cost = fabs(c[i] - 20) + fabs(c[j] - 35) + (c[i] == c[j] ? 20 : 0);
+                if (cost < best) {
+                    best = cost;
+                    lo[0] = c[i];
+                    lo[1] = c[j];
+                }
+            }
+    }
+    const double levels[SC_FAN_NQ] = { 5, lo[0], lo[1], 50, 100 - lo[1], 100 - lo[0], 95 };
+    memcpy(q, levels, sizeof levels);
+    share[0] = 90;
+    share[1] = 100 - 2 * lo[0];
+    share[2] = 100 - 2 * lo[1];
+}
+
 #define WIDTH 1000
 #define HEIGHT 600
 #define MAXY 64
@@ -208,6 +263,7 @@ static void key_row(int j, int colour, const char *text)
 typedef struct fan {
     double x[MAXY];
     double q[MAXY][SC_FAN_NQ];   /* scaled */
+    double share[3];             /* the central % each band holds (sc_fan_levels) */
 } fan;
 
 static int fan_load(const sc_result *r, const char *metric, double scale, fan *f, sc_error *e)
@@ -218,7 +274,9 @@ static int fan_load(const sc_result *r, const char *metric, double scale, fan *f
     if (r->years > MAXY)
         return SC_ERROR(e, SC_EFAIL, "charts: at most %d years, the result has %d", MAXY,
                         r->years);
-    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, &f->q[0][0], e);
+    double levels[SC_FAN_NQ];
+    sc_fan_levels(r, m, levels, f->share);
+    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, levels, &f->q[0][0], e);
     for (int t = 0; t < r->years; t++) {
         f->x[t] = r->year[t];
         for (int k = 0; k < SC_FAN_NQ; k++)
@@ -255,11 +313,15 @@ static void fan_draw(const fan *f, int n)
     plwidth(1);
 }
 
-static void fan_keys(int bottom)
+static void fan_keys(const fan *f, int bottom)
 {
-    key_at(0, C_BAND30, 0, "central 30% of outcomes", bottom);
-    key_at(1, C_BAND60, 0, "central 60%", bottom);
-    key_at(2, C_BAND90, 0, "central 90%", bottom);
+    char k30[48], k60[32], k90[32];
+    snprintf(k30, sizeof k30, "central %g%% of outcomes", f->share[2]);
+    snprintf(k60, sizeof k60, "central %g%%", f->share[1]);
+    snprintf(k90, sizeof k90, "central %g%%", f->share[0]);
+    key_at(0, C_BAND30, 0, k30, bottom);
+    key_at(1, C_BAND60, 0, k60, bottom);
+    key_at(2, C_BAND90, 0, k90, bottom);
     key_at(3, C_MEDIAN, 1, "median", bottom);
 }
 
@@ -307,7 +369,7 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
     frame(r, lo, hi, ylabel, sc_chart_title(k), sub);
     fan_draw(&f, n);
     int falls = f.q[n - 1][3] < f.q[0][3];
-    fan_keys(falls);
+    fan_keys(&f, falls);
     if (k == SC_CHART_BALANCE) {
         PLFLT zx[2] = { r->year[0] - 0.45, r->year[n - 1] + 0.45 }, zy[2] = { 0, 0 };
         plcol0(C_INK);

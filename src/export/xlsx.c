@@ -338,18 +338,23 @@ typedef struct fan_spec {
 /* Data block at (row, 0): year, base (p5), then the six increments; returns
  * rows used. Charts read it, so it must stay on the Charts sheet. */
 static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s,
-                    sc_error *e)
+                    double share[3], sc_error *e)
 {
     const sc_result *r = b->r;
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, s->metric);
     double q[64 * SC_FAN_NQ];
     if (!m || r->years > 64)
         return -SC_ERROR(e, SC_EINPUT, "%s: no district %s to chart", r->path, s->metric);
-    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, q, e);
+    double lv[SC_FAN_NQ];
+    sc_fan_levels(r, m, lv, share);   /* what the file can give (20/35/65/80 normally) */
+    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, lv, q, e);
     if (rc)
         return -rc;
-    static const char *const head[] = { "year", "5th percentile", "5th-20th", "20th-35th",
-                                        "35th-median", "median-65th", "65th-80th", "80th-95th" };
+    char head[8][48];
+    snprintf(head[0], sizeof head[0], "year");
+    snprintf(head[1], sizeof head[1], "%gth percentile", lv[0]);
+    for (int k = 1; k < SC_FAN_NQ; k++)
+        snprintf(head[1 + k], sizeof head[1 + k], "%gth-%gth", lv[k - 1], lv[k]);
     str(ws, row, 0, s->title, b->bold);
     for (int c = 0; c < 8; c++)
         str(ws, row + 1, c, head[c], b->bold);
@@ -364,11 +369,14 @@ static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s
     return r->years + 3;
 }
 
-static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec *s)
+static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec *s,
+                      const double share[3])
 {
     static const lxw_color_t shade[7] = { 0, 0xC6DBEF, 0x85B4DE, 0x4282C4, 0x2F6FB0,
                                           0x85B4DE, 0xC6DBEF };
-    static const char *const names[7] = { "", "90% band", "60% band", "30% band", "", "", "" };
+    char names[7][32] = { "" };
+    for (int k = 0; k < 3; k++)
+        snprintf(names[1 + k], sizeof names[1 + k], "%g%% band", share[k]);
     lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_AREA_STACKED);
     int last = row + 1 + b->r->years;
     for (int k = 0; k < 7; k++) {
@@ -420,10 +428,11 @@ static int sheet_charts(const book *b, sc_error *e)
     for (size_t k = 0; k < nspecs; k++) {
         if (!sc_result_metric_find(b->r, SC_LEVEL_DISTRICT, specs[k].metric))
             continue;       /* costs without finance: no HNB fans */
-        int used = fan_data(b, ws, row, &specs[k], e);
+        double share[3];
+        int used = fan_data(b, ws, row, &specs[k], share, e);
         if (used < 0)
             return -used;
-        fan_chart(b, ws, row, &specs[k]);
+        fan_chart(b, ws, row, &specs[k], share);
         row += used > 22 ? used : 22;   /* the chart is about 20 rows tall */
     }
     return SC_OK;

@@ -514,8 +514,11 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c, sc_error *e)
         fputs(r->has_costs ? "<h2>Spending and plans</h2>\n" : "<h2>Demand</h2>\n", f);
         if (!r->has_costs)
             demand_table(f, r);
-        fputs("<p>Fan charts: the darkest band holds the central 30% of outcomes, the next "
-              "60%, the palest 90%; the line is the median.</p>\n", f);
+        double q[SC_FAN_NQ], share[3];
+        sc_fan_levels(r, NULL, q, share);   /* the bands the file can give */
+        fprintf(f, "<p>Fan charts: the darkest band holds the central %g%% of outcomes, the "
+                "next the central %g%%, the palest the central %g%%; the line is the "
+                "median.</p>\n", share[2], share[1], share[0]);
     }
     /* each chart the result can have (sc_chart_applies), in the page's order */
     static const enum sc_chart_kind spending[] = { SC_CHART_HNB_SPEND, SC_CHART_TOPUP,

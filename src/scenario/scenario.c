@@ -200,6 +200,18 @@ static int read_percentiles(scn_ctx *r, const scn_val *v)
                            "after %g", s->percentiles[i], s->percentiles[i - 1]);
     }
     s->npercentiles = n;
+    /* every output shows the median and the 90% range (fan charts, the
+     * workbook, the report): a result without them passed `run` and then
+     * failed `export --charts` at its 7th chart, and `report` (issue 17) */
+    static const double needed[] = { 5, 50, 95 };
+    for (size_t j = 0; j < sizeof needed / sizeof needed[0]; j++) {
+        int found = 0;
+        for (int q = 0; q < n; q++)
+            found |= s->percentiles[q] == needed[j];
+        if (!found)
+            return SCN_EXPECTED(r, v, "the percentiles to include 5, 50 and 95 (every output "
+                                "shows the median and the 90% range)");
+    }
     return SC_OK;
 }
 
