@@ -44,6 +44,14 @@ int sc_export_csv(const sc_result *r, const char *path, int replace, sc_error *e
  * show demand (requests, new plans, plans in place) instead of money. */
 int sc_export_xlsx(const sc_result *r, const char *path, int replace, sc_error *e);
 
+/* The same with at most max_rows rows a sheet (Excel's limit, 1,048,576, in
+ * sc_export_xlsx; smaller in tests). A table longer than a sheet (Clusters
+ * of 2,000 clusters over 50 years, Inputs) goes on in "Clusters (2)", ...,
+ * each with its header, and the first sheet says so: no row is dropped
+ * (libxlsxwriter ignored rows past the limit, issue 17). */
+int sc_export_xlsx_rows(const sc_result *r, const char *path, int replace, int max_rows,
+                        sc_error *e);
+
 /* ---- charts --------------------------------------------------------------- */
 
 enum sc_chart_kind {

@@ -97,6 +97,16 @@ typedef struct sc_result {
     sc_result_param *params;
 } sc_result;
 
+/* The inputs' statuses, each once, in order of first appearance: the index
+ * of its first input and how many inputs have it. Sorted, not compared pair
+ * by pair: a result of 50,000 clusters has about 10^5 inputs, and the xlsx
+ * and report tables of them took minutes (issue 17). *out is sc_free'd;
+ * SC_OK or SC_ENOMEM. */
+typedef struct sc_status_count {
+    int first, count;
+} sc_status_count;
+int sc_result_status_counts(const sc_result *r, sc_status_count **out, int *n, sc_error *e);
+
 /* Read path. SC_OK; SC_EINPUT (not a readable sendcast result: not a
  * regular file, damaged (its checksum), a missing or misshapen part, named,
  * or a file on which HDF5 itself crashed or hung: it is read first in a

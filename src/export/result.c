@@ -644,6 +644,52 @@ void sc_result_free(sc_result *r)
 
 /* ---- look-ups -------------------------------------------------------- */
 
+typedef struct status_key {
+    const char *status;
+    int k;
+} status_key;
+
+static int by_status(const void *a, const void *b)
+{
+    const status_key *x = a, *y = b;
+    int c = strcmp(x->status, y->status);
+    return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const sc_status_count *x = a, *y = b;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+int sc_result_status_counts(const sc_result *r, sc_status_count **out, int *n, sc_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    int m = r->ninputs;
+    status_key *key = sc_calloc(m > 0 ? (size_t)m : 1, sizeof *key);
+    sc_status_count *c = sc_calloc(m > 0 ? (size_t)m : 1, sizeof *c);
+    if (!key || !c) {
+        sc_free(key);
+        sc_free(c);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory counting %d inputs by status", m);
+    }
+    for (int k = 0; k < m; k++)
+        key[k] = (status_key){ r->inputs[k].status, k };
+    qsort(key, (size_t)m, sizeof *key, by_status);
+    int g = 0;
+    for (int k = 0; k < m; k++) {
+        if (k == 0 || strcmp(key[k].status, key[k - 1].status))
+            c[g++] = (sc_status_count){ key[k].k, 0 };   /* sorted by k within: the first */
+        c[g - 1].count++;
+    }
+    sc_free(key);
+    qsort(c, (size_t)g, sizeof *c, by_first);
+    *out = c;
+    *n = g;
+    return SC_OK;
+}
+
 const sc_result_metric *sc_result_metric_find(const sc_result *r, enum sc_level level,
                                               const char *name)
 {

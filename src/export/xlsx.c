@@ -18,6 +18,7 @@
  * The workbook is written to NAME.tmp.PID and renamed when closed.
  */
 #include "sendcast/export.h"
+#include "sendcast/alloc.h"
 #include "sendcast/text.h"
 
 #include <math.h>
@@ -29,7 +30,40 @@ typedef struct book {
     lxw_workbook *wb;
     const sc_result *r;
     lxw_format *bold, *title, *money, *count, *prob, *wrap;
+    int max_rows;   /* rows a sheet may hold (sc_export_xlsx_rows) */
 } book;
+
+/* A table that may outgrow a sheet: rows past max_rows go on in a sheet
+ * named "NAME (2)", then "NAME (3)", each with the header (head(ws) writes
+ * it in row 0 and returns the first free row). */
+typedef struct long_table {
+    const book *b;
+    const char *name;
+    lxw_worksheet *ws;
+    int row, part;
+    void (*head)(const book *b, lxw_worksheet *ws);
+} long_table;
+
+static void long_begin(long_table *t, const book *b, const char *name,
+                       void (*head)(const book *, lxw_worksheet *))
+{
+    *t = (long_table){ b, name, workbook_add_worksheet(b->wb, name), 1, 1, head };
+    head(b, t->ws);
+}
+
+/* The sheet and row the next row of the table goes to. */
+static lxw_worksheet *long_next(long_table *t, int *row)
+{
+    if (t->row >= t->b->max_rows) {
+        char name[32];
+        snprintf(name, sizeof name, "%s (%d)", t->name, ++t->part);
+        t->ws = workbook_add_worksheet(t->b->wb, name);
+        t->head(t->b, t->ws);
+        t->row = 1;
+    }
+    *row = t->row++;
+    return t->ws;
+}
 
 /* ---- cells ------------------------------------------------------------------ */
 
@@ -172,29 +206,27 @@ static int provenance(const book *b, lxw_worksheet *ws, int row)
 }
 
 /* How many inputs have each status, in order of first appearance. */
-static int status_counts(const book *b, lxw_worksheet *ws, int row)
+static int status_counts(const book *b, lxw_worksheet *ws, int row, sc_error *e)
 {
     const sc_result *r = b->r;
+    sc_status_count *c;
+    int n;
+    if (sc_result_status_counts(r, &c, &n, e))
+        return -1;
     str(ws, row++, 0, "Inputs by status (every number on the Inputs sheet)", b->title);
     str(ws, row, 0, "status", b->bold);
     str(ws, row++, 1, "numbers", b->bold);
-    for (int k = 0; k < r->ninputs; k++) {
-        int seen = 0, count = 0;
-        for (int j = 0; j < k; j++)
-            seen |= !strcmp(r->inputs[j].status, r->inputs[k].status);
-        if (seen)
-            continue;
-        for (int j = k; j < r->ninputs; j++)
-            count += !strcmp(r->inputs[j].status, r->inputs[k].status);
-        str(ws, row, 0, r->inputs[k].status, NULL);
-        num(ws, row++, 1, count, b->count);
+    for (int k = 0; k < n; k++) {
+        str(ws, row, 0, r->inputs[c[k].first].status, NULL);
+        num(ws, row++, 1, c[k].count, b->count);
     }
+    sc_free(c);
     str(ws, row++, 0, "Illustrative numbers (such as Safety Valve targets the agreement does "
         "not publish) make every probability that depends on them illustrative too.", NULL);
     return row + 1;
 }
 
-static void sheet_summary(const book *b)
+static int sheet_summary(const book *b, sc_error *e)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Summary");
     char head[256];
@@ -206,34 +238,45 @@ static void sheet_summary(const book *b)
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 11, 17, NULL);
     int row = b->r->has_finance ? summary_table(b, ws, 3) : demand_table(b, ws, 3);
-    row = status_counts(b, ws, row);
+    row = status_counts(b, ws, row, e);
+    if (row < 0)
+        return SC_ENOMEM;
     provenance(b, ws, row);
+    return SC_OK;
 }
 
 /* ---- Inputs, Parameters, Targets ---------------------------------------------- */
 
-static void sheet_inputs(const book *b)
+static void inputs_head(const book *b, lxw_worksheet *ws)
 {
-    const sc_result *r = b->r;
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Inputs");
     static const char *const head[] = { "name", "item", "year", "value", "status", "source" };
     for (int c = 0; c < 6; c++)
         str(ws, 0, c, head[c], b->bold);
-    for (int k = 0; k < r->ninputs; k++) {
-        const sc_result_input *in = &r->inputs[k];
-        str(ws, k + 1, 0, in->name, NULL);
-        str(ws, k + 1, 1, in->item, NULL);
-        if (in->year)
-            num(ws, k + 1, 2, in->year, NULL);
-        num(ws, k + 1, 3, in->value, NULL);
-        str(ws, k + 1, 4, in->status, NULL);
-        str(ws, k + 1, 5, in->source, NULL);
-    }
     worksheet_set_column(ws, 0, 0, 40, NULL);
     worksheet_set_column(ws, 1, 4, 14, NULL);
     worksheet_set_column(ws, 5, 5, 70, NULL);
-    worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->ninputs, 5);
     worksheet_freeze_panes(ws, 1, 0);
+}
+
+static void sheet_inputs(const book *b)
+{
+    const sc_result *r = b->r;
+    long_table t;
+    long_begin(&t, b, "Inputs", inputs_head);
+    for (int k = 0; k < r->ninputs; k++) {
+        const sc_result_input *in = &r->inputs[k];
+        int row;
+        lxw_worksheet *ws = long_next(&t, &row);
+        str(ws, row, 0, in->name, NULL);
+        str(ws, row, 1, in->item, NULL);
+        if (in->year)
+            num(ws, row, 2, in->year, NULL);
+        num(ws, row, 3, in->value, NULL);
+        str(ws, row, 4, in->status, NULL);
+        str(ws, row, 5, in->source, NULL);
+    }
+    if (t.part == 1)
+        worksheet_autofilter(t.ws, 0, 0, (lxw_row_t)(t.row - 1), 5);
 }
 
 static void sheet_parameters(const book *b)
@@ -288,10 +331,9 @@ static void sheet_targets(const book *b)
 
 /* ---- levels ------------------------------------------------------------------- */
 
-static void sheet_level(const book *b, enum sc_level v, const char *name)
+static void level_head(const book *b, lxw_worksheet *ws)
 {
     const sc_result *r = b->r;
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
     static const char *const head[] = { "metric", "unit", "measure", "year", "mean", "sd",
                                         "MC error" };
     for (int c = 0; c < 7; c++)
@@ -301,12 +343,34 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
         snprintf(p, sizeof p, "p%g", r->percentile[k]);
         str(ws, 0, 7 + k, p, b->bold);
     }
-    int row = 1;
+    worksheet_set_column(ws, 0, 0, 22, NULL);
+    worksheet_set_column(ws, 1, 3, 10, NULL);
+    worksheet_set_column(ws, 4, (lxw_col_t)(6 + r->np), 14, NULL);
+    worksheet_freeze_panes(ws, 1, 4);
+}
+
+static void sheet_level(const book *b, enum sc_level v, const char *name)
+{
+    const sc_result *r = b->r;
+    long_table tab;
+    long_begin(&tab, b, name, level_head);
+    size_t rows = 0;
+    for (int k = 0; k < r->nmetrics[v]; k++)
+        rows += (size_t)r->metric[v][k].units * (size_t)r->years;
+    if (rows >= (size_t)b->max_rows) {
+        /* said in the first sheet's header row, past its columns */
+        char note[160];
+        snprintf(note, sizeof note, "%zu rows: more than a sheet holds; they go on in "
+                 "\"%s (2)\" and after", rows, name);
+        str(tab.ws, 0, 8 + r->np, note, b->bold);
+    }
     for (int k = 0; k < r->nmetrics[v]; k++) {
         const sc_result_metric *m = &r->metric[v][k];
         lxw_format *f = format_of(b, m->unit);
         for (int u = 0; u < m->units; u++)
-            for (int t = 0; t < r->years; t++, row++) {
+            for (int t = 0; t < r->years; t++) {
+                int row;
+                lxw_worksheet *ws = long_next(&tab, &row);
                 size_t c = (size_t)t * (size_t)m->units + (size_t)u;
                 sc_label y = sc_year_label(r->year[t]);
                 str(ws, row, 0, m->name, NULL);
@@ -321,11 +385,8 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
                     num(ws, row, 7 + p, m->pct[c * (size_t)r->np + (size_t)p], f);
             }
     }
-    worksheet_set_column(ws, 0, 0, 22, NULL);
-    worksheet_set_column(ws, 1, 3, 10, NULL);
-    worksheet_set_column(ws, 4, (lxw_col_t)(6 + r->np), 14, NULL);
-    worksheet_autofilter(ws, 0, 0, (lxw_row_t)(row - 1), (lxw_col_t)(6 + r->np));
-    worksheet_freeze_panes(ws, 1, 4);
+    if (tab.part == 1)   /* a filter over the whole table where it is one sheet */
+        worksheet_autofilter(tab.ws, 0, 0, (lxw_row_t)(tab.row - 1), (lxw_col_t)(6 + r->np));
 }
 
 /* ---- fan charts ---------------------------------------------------------------- */
@@ -457,20 +518,29 @@ static void formats(book *b)
 
 int sc_export_xlsx(const sc_result *r, const char *path, int replace, sc_error *e)
 {
+    return sc_export_xlsx_rows(r, path, replace, LXW_ROW_MAX, e);
+}
+
+int sc_export_xlsx_rows(const sc_result *r, const char *path, int replace, int max_rows,
+                        sc_error *e)
+{
+    if (max_rows < 2 || max_rows > LXW_ROW_MAX)
+        return SC_ERROR(e, SC_EFAIL, "xlsx: %d rows a sheet", max_rows);
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 0, e);
     if (rc)
         return rc;
-    book b = { workbook_new(o.tmp), r, NULL, NULL, NULL, NULL, NULL, NULL };
+    book b = { workbook_new(o.tmp), r, NULL, NULL, NULL, NULL, NULL, NULL, max_rows };
     if (!b.wb) {
         sc_outfile_abort(&o);
         return SC_ERROR(e, SC_EFAIL, "cannot create workbook %s", path);
     }
     formats(&b);
-    sheet_summary(&b);
+    rc = sheet_summary(&b, e);
     if (r->has_finance)
         sheet_targets(&b);
-    rc = sheet_charts(&b, e);
+    if (!rc)
+        rc = sheet_charts(&b, e);
     sheet_level(&b, SC_LEVEL_DISTRICT, "District");
     sheet_level(&b, SC_LEVEL_AREA, "Areas");
     sheet_level(&b, SC_LEVEL_CLUSTER, "Clusters");

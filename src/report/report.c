@@ -402,23 +402,23 @@ static void compare_section(FILE *f, const sc_compare *c)
     fputs("</table>\n", f);
 }
 
-static void inputs_section(FILE *f, const sc_result *r)
+static int inputs_section(FILE *f, const sc_result *r, sc_error *e)
 {
+    sc_status_count *c;
+    int n;
+    if (sc_result_status_counts(r, &c, &n, e))
+        return SC_ENOMEM;
     fputs("<h2>Inputs and their status</h2>\n<p>Every number the run used. <b>published</b>: "
           "taken from a published source; <b>derived</b>: arithmetic on published numbers; "
           "<b>estimate</b> / <b>assumption</b>: ours; <b>illustrative</b>: stands in until the "
           "council's own figure replaces it.</p>\n<table><tr><th class=\"t\">status</th>"
           "<th>numbers</th></tr>\n", f);
-    for (int k = 0; k < r->ninputs; k++) {
-        int seen = 0;
-        for (int j = 0; j < k; j++)
-            seen |= !strcmp(r->inputs[j].status, r->inputs[k].status);
-        if (seen)
-            continue;
+    for (int k = 0; k < n; k++) {
         fputs("<tr><td class=\"t\">", f);
-        esc(f, r->inputs[k].status);
-        fprintf(f, "</td><td>%d</td></tr>\n", count_status(r, r->inputs[k].status));
+        esc(f, r->inputs[c[k].first].status);
+        fprintf(f, "</td><td>%d</td></tr>\n", c[k].count);
     }
+    sc_free(c);
     fputs("</table>\n<details><summary>All inputs</summary>\n<table><tr><th class=\"t\">name"
           "</th><th class=\"t\">item</th><th>year</th><th>value</th><th class=\"t\">status</th>"
           "<th class=\"t\">source</th></tr>\n", f);
@@ -440,6 +440,7 @@ static void inputs_section(FILE *f, const sc_result *r)
         fputs("</td></tr>\n", f);
     }
     fputs("</table></details>\n", f);
+    return SC_OK;
 }
 
 /* Requests, new plans and plans in place by year: p5, p50, p95. */
@@ -538,7 +539,9 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c, sc_error *e)
         return rc;
     if (c)
         compare_section(f, c);
-    inputs_section(f, r);
+    rc = inputs_section(f, r, e);
+    if (rc)
+        return rc;
     provenance_section(f, r);
     fputs("</body></html>\n", f);
     return SC_OK;
