@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -815,6 +816,46 @@ static void test_duplicate_ids(void **state)
                 "areas[1].id: duplicate area id 'N' (first on line 12)", NULL);
 }
 
+/* An areas CSV is capped as a list of areas is, and its ids are checked
+ * by hash, not each against all before it (issue 17: no cap, and 300,000
+ * areas took `fit` 136 s): 100,000 areas with a duplicate in the last row
+ * are refused at that row in well under a second; 100,001 are refused. */
+static void write_areas(const fixture *f, int n, const char *last)
+{
+    size_t cap = (size_t)n * 32 + 64, used = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    used += (size_t)snprintf(text, cap, "id,name\nN,North\nS,South\n");
+    for (int k = 2; k < n - 1; k++)
+        used += (size_t)snprintf(text + used, cap - used, "a%d,Area %d\n", k, k);
+    snprintf(text + used, cap - used, "%s\n", last);
+    write_in(f, "data/areas.csv", text);
+    free(text);
+}
+
+static void test_many_areas(void **state)
+{
+    fixture *f = *state;
+    char *text = replace(f->minimal, "  - {id: N, name: North}\n  - {id: S, name: South}\n",
+                         "  csv: data/areas.csv\n  columns: {id: id, name: name}\n");
+    struct timespec t0, t1;
+    write_areas(f, 100000, "a7,again");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    expect_bad(f, text, "data/areas.csv", 100001, "duplicate area id 'a7' (first on line 9)",
+               (const char *)NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true((double)(t1.tv_sec - t0.tv_sec) < 3);
+    write_areas(f, 100000, "zz,Last");
+    sc_scenario *s = read_text_ok(f, text);
+    assert_int_equal(s->nareas, 100000);
+    assert_int_equal(s->clusters[2].area, 1);   /* c3 in S, found by hash */
+    sc_scenario_free(s);
+    write_areas(f, 100001, "zz,Last");
+    expect_bad(f, text, "case.yaml", line_of(text, "csv: data/areas.csv"),
+               "100001 rows: at most 100000 areas", (const char *)NULL);
+    free(text);
+}
+
 static void test_band_count_mismatch(void **state)
 {
     fixture *f = *state;
@@ -1443,6 +1484,7 @@ int main(void)
         cmocka_unit_test(test_bad_name),
         cmocka_unit_test(test_id_too_long),
         cmocka_unit_test(test_unknown_area),
+        cmocka_unit_test(test_many_areas),
         cmocka_unit_test(test_duplicate_ids),
         cmocka_unit_test(test_band_count_mismatch),
         cmocka_unit_test(test_dirichlet_alpha),

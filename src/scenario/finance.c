@@ -87,7 +87,7 @@ static int budget_row(scn_ctx *r, const budget_csv *b, int row, double *part, un
     if (scn_csv_text(r, t, row, b->ccol, id, sizeof id, b->at)
         || scn_csv_number(r, t, row, b->ycol, &year, b->at, &yr))
         return scn_fail(r);
-    int c = scn_cluster_index(s, id), tt = (int)yr - s->base_year;
+    int c = scn_cluster_index(r, id), tt = (int)yr - s->base_year;
     const char *problem = c < 0 ? "unknown cluster" : tt < 0 ? "year before the base year" : NULL;
     if (!problem && tt <= s->horizon && have[tt * s->nclusters + c])
         problem = "second budget for this cluster and year";

@@ -53,6 +53,8 @@ void scn_ctx_clear(scn_ctx *r)
     sc_free(r->dir);
     sc_free(r->cgiven);
     sc_free(r->cline);
+    sc_free(r->area_ids.slot);
+    sc_free(r->cluster_ids.slot);
     sc_sen2_free(r->sen2_own);
     memset(r, 0, sizeof *r);
 }
