@@ -677,9 +677,10 @@ static void test_wrong_type(void **state)
     expect_edit(f, "  pupil_growth: 0.01", "  pupil_growth: abc", "abc",
                 "population.pupil_growth: expected a number > -1", "got \"abc\"", NULL);
     expect_edit(f, "  fixed_lines: 100000", "  fixed_lines: [1, 2]", "fixed_lines",
-                "finance.fixed_lines: expected a number >= 0", "got a list", NULL);
+                "finance.fixed_lines: expected an amount from 0 to 1e12 (pounds)", "got a list",
+                NULL);
     expect_edit(f, "  fixed_lines: 100000", "  fixed_lines: {foo: 1}", "fixed_lines",
-                "expected a number >= 0", "{value: ...", "got a mapping", NULL);
+                "expected an amount from 0 to 1e12", "{value: ...", "got a mapping", NULL);
     expect_edit(f, "horizon: 3", "horizon: 2.5", "horizon",
                 "horizon: expected a whole number from 1 to 50, got 2.5", NULL);
     expect_edit(f, "trajectories: 100", "trajectories: \"100\"", "trajectories",
@@ -696,13 +697,39 @@ static void test_probability_out_of_range(void **state)
 {
     fixture *f = *state;
     expect_edit(f, "  send_support_share: 0.12", "  send_support_share: 1.3", "1.3",
-                "population.send_support_share: expected a number in [0, 1], got 1.3", NULL);
+                "population.send_support_share: expected a number in (0, 1] (a share of pupils), got 1.3",
+                NULL);
     expect_edit(f, "  p_issue: 0.9", "  p_issue: -0.1", "p_issue",
                 "parameters.p_issue: expected a number in [0, 1], got -0.1", NULL);
     expect_edit(f, "{dist: fixed, value: 0.03}", "{dist: fixed, value: 1.03}", "1.03",
                 "parameters.step_up.value: expected a number in [0, 1]", NULL);
     expect_edit(f, "ramp: {2024: 0.5, 2025: 1.0}", "ramp: {2024: 0.5, 2025: 1.5}", "ramp",
                 "cluster_working.ramp.2025: expected a number in [0, 1], got 1.5", NULL);
+}
+
+/* Numbers that passed the check and failed later without file and line, or
+ * overflowed (issue 17): a need index of 1e10 (counts past 2^31 mid-run), a
+ * SEND-support share of 0 (requests are per SEND-support pupil), money of
+ * 1e308 (sums to inf). Each is refused where it is written. */
+static void test_implausible_numbers(void **state)
+{
+    fixture *f = *state;
+    expect_edit(f, "need_index: 1.2", "need_index: 1e10", "1e10",
+                "clusters[0].need_index: expected a number in (0, 100]", "got 1e10", NULL);
+    expect_edit(f, "send_support_share: 0.2}", "send_support_share: 0}", "send_support_share: 0}",
+                "clusters[1].send_support_share: expected a number in (0, 1]", "got 0", NULL);
+    expect_edit(f, "  send_support_share: 0.12", "  send_support_share: 0",
+                "  send_support_share: 0",
+                "population.send_support_share: expected a number in (0, 1]", NULL);
+    expect_edit(f, "{unit_cost: 15000,", "{unit_cost: 1e308,", "1e308",
+                "expected an amount from 0 to 1e12 (pounds), got 1e308", NULL);
+    expect_edit(f, "topup: [3000, 9000]", "topup: [3000, 2e12]", "topup",
+                "bands.topup", "expected an amount from 0 to 1e12 (pounds)", NULL);
+    /* a year of 2147483647 is refused as a year, never added to */
+    expect_edit(f, "ramp: {2024: 0.5, 2025: 1.0}", "ramp: {2024: 0.5, 2147483647: 1.0}", "ramp",
+                "cluster_working.ramp.2147483647: expected a year", NULL);
+    expect_edit(f, "base_year: 2023", "base_year: 2147483647", "base_year",
+                "base_year: expected a whole number from 1000 to 9999", NULL);
 }
 
 static void test_beta_impossible(void **state)
@@ -1013,7 +1040,7 @@ static void test_csv_errors(void **state)
     char *text = replace(f->minimal, "{csv: data/money.csv, item: grant}",
                          "{csv: data/bad.csv, item: grant}");
     write_in(f, "data/bad.csv", "item,year,value,status\ngrant,2023,abc,published\n");
-    expect_bad(f, text, "data/bad.csv", 2, "column value: expected a number >= 0, got \"abc\"",
+    expect_bad(f, text, "data/bad.csv", 2, "column value: expected an amount from 0 to 1e12 (pounds), got \"abc\"",
                "read for", "case.yaml", (const char *)NULL);
     write_in(f, "data/bad.csv", "item,year,value\ngrant,2023,5\ngrant,2024\n");
     expect_bad(f, text, "data/bad.csv", 3, "row has 2 fields, but the header has 3 (a short row)",
@@ -1475,6 +1502,7 @@ int main(void)
         cmocka_unit_test(test_missing_required_key),
         cmocka_unit_test(test_wrong_type),
         cmocka_unit_test(test_probability_out_of_range),
+        cmocka_unit_test(test_implausible_numbers),
         cmocka_unit_test(test_beta_impossible),
         cmocka_unit_test(test_bad_counts),
         cmocka_unit_test(test_non_finite),

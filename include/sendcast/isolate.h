@@ -57,4 +57,12 @@ int sc_isolate_run(sc_isolate_fn fn, void *ctx, double timeout_s, sc_isolate_out
 void sc_isolate_describe(const sc_isolate_outcome *o, double timeout_s, char *buf,
                          size_t size);
 
+/* Whether a child that did not return more likely ran short of memory than
+ * met a fault: it was killed by SIGKILL it did not get from us (the kernel's
+ * out-of-memory killer), or this process (the child's twin) cannot reserve
+ * `need` bytes now (an address-space limit, ulimit -v). Libraries such as
+ * HDF5 crash rather than fail when malloc returns NULL, and that is out of
+ * memory (exit 1), not a damaged file (exit 2) (issue 17). */
+int sc_isolate_memory_short(const sc_isolate_outcome *o, size_t need);
+
 #endif

@@ -20,7 +20,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -221,6 +223,30 @@ int sc_isolate_run(sc_isolate_fn fn, void *ctx, double timeout_s, sc_isolate_out
         out->code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     }
     return SC_OK;
+}
+
+int sc_isolate_memory_short(const sc_isolate_outcome *o, size_t need)
+{
+    if (o->end == SC_ISOLATE_RETURNED || o->end == SC_ISOLATE_TIMED_OUT)
+        return 0;
+    if (o->end == SC_ISOLATE_CRASHED && o->signal == SIGKILL)
+        return 1;
+    /* the address-space limit against what this process has mapped (as the
+     * child had: it is a fork) and need more; asked, not tried, as a malloc
+     * that cannot succeed aborts under AddressSanitizer */
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_AS, &lim) || lim.rlim_cur == RLIM_INFINITY)
+        return 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    int got = f && fscanf(f, "%lu", &pages) == 1;
+    if (f)
+        fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    if (!got || page <= 0)
+        return 0;
+    double mapped = (double)pages * (double)page;
+    return mapped + (double)need > (double)lim.rlim_cur;
 }
 
 void sc_isolate_describe(const sc_isolate_outcome *o, double timeout_s, char *buf, size_t size)

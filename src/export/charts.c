@@ -659,8 +659,10 @@ int sc_chart_render(const sc_result *r, enum sc_chart_kind k, const char *device
     if (!rc && o.end != SC_ISOLATE_RETURNED) {
         char how[128];
         sc_isolate_describe(&o, 600, how, sizeof how);
-        rc = SC_ERROR(e, SC_EFAIL, "PLplot %s while drawing the chart %s (%s)", how,
-                      sc_chart_name(k), device);
+        int short_ = sc_isolate_memory_short(&o, (size_t)64 << 20);
+        rc = SC_ERROR(e, short_ ? SC_ENOMEM : SC_EFAIL, "PLplot %s while drawing the chart %s "
+                      "(%s)%s", how, sc_chart_name(k), device,
+                      short_ ? ": out of memory (64 MB more cannot be had now)" : "");
     } else if (!rc && o.status) {
         rc = o.status;
     } else if (!rc && !complete(device, o.bytes.data, o.bytes.len)) {

@@ -593,7 +593,13 @@ int sc_result_read(const char *path, sc_result **out, sc_error *e)
     rc = sc_isolate_run(probe_read, &p, timeout, &o, e);
     if (!rc && o.end == SC_ISOLATE_RETURNED)
         rc = o.status ? o.status : sc_result_read_image(path, &img, out, e);
-    else if (!rc) {
+    else if (!rc && sc_isolate_memory_short(&o, ((size_t)32 << 20) + 4 * img.len)) {
+        char how[128];
+        sc_isolate_describe(&o, timeout, how, sizeof how);
+        rc = SC_ERROR(e, SC_ENOMEM, "%s: out of memory reading it (the HDF5 library %s, and "
+                      "%zu MB more cannot be had now)", path, how,
+                      (((size_t)32 << 20) + 4 * img.len) >> 20);
+    } else if (!rc) {
         char how[128];
         sc_isolate_describe(&o, timeout, how, sizeof how);
         rc = SC_ERROR(e, SC_EINPUT, "%s: the HDF5 library %s reading it: the file is damaged "

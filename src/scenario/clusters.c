@@ -23,6 +23,14 @@
 #include "sendcast/text.h"
 
 static const scn_dom pupils_dom = { 0, SCN_MAX_COUNT, 0, 0, 0, "a number from 0 to 1e9 (pupils)" };
+/* A need index is relative to the district's (about 0.5 to 2): 1e10 passed
+ * the check and overflowed the counts in the middle of the run, without file
+ * and line (issue 17). */
+static const scn_dom need_dom = { 0, 100, 1, 0, 0, "a number in (0, 100] (need relative to "
+                                  "the district's)" };
+/* Requests are forecast per SEND-support pupil: a share of 0 passed and
+ * failed later, without file and line (issue 17). */
+static const scn_dom share_dom = { 0, 1, 1, 0, 0, "a number in (0, 1] (a share of pupils)" };
 
 /* ---- areas ---- */
 
@@ -204,11 +212,11 @@ static const scn_dom *field_dom(int f)
     case CF_PUPILS:
         return &pupils_dom;
     case CF_NEED:
-        return &scn_positive;
+        return &need_dom;
     case CF_SS:
-        return &scn_prob;
+        return &share_dom;
     case CF_ES:
-        return &scn_nonneg;
+        return &scn_money;
     default:
         return &scn_count;
     }
@@ -307,7 +315,7 @@ static int cluster_from_yaml(scn_ctx *r, const scn_val *item, int c)
         return scn_fail(r);
     r->cline[c] = k[CF_ID].line;
     if (scn_number(r, &k[CF_PUPILS], &pupils_dom, field_name[CF_PUPILS], cl->id, 0, &cl->pupils)
-        || scn_number(r, &k[CF_NEED], &scn_positive, field_name[CF_NEED], cl->id, 0,
+        || scn_number(r, &k[CF_NEED], &need_dom, field_name[CF_NEED], cl->id, 0,
                       &cl->need_index)
         || bands_from_list(r, &k[CF_BANDS], c))
         return scn_fail(r);
@@ -410,7 +418,7 @@ static int cluster_from_row(scn_ctx *r, const colmap *m, int row)
     r->cline[row] = m->t->line[row];
     if (csv_field(r, m, row, m->col[CF_PUPILS], &m->at[CF_PUPILS], &pupils_dom,
                   field_name[CF_PUPILS], cl->id, &cl->pupils)
-        || csv_field(r, m, row, m->col[CF_NEED], &m->at[CF_NEED], &scn_positive,
+        || csv_field(r, m, row, m->col[CF_NEED], &m->at[CF_NEED], &need_dom,
                      field_name[CF_NEED], cl->id, &cl->need_index))
         return scn_fail(r);
     for (int b = 0; b < r->s->nbands; b++) {
@@ -486,7 +494,7 @@ int scn_population(scn_ctx *r, const scn_val *v)
     scn_val k[2];
     if (scn_map(r, v, keys, 2, k)
         || scn_number(r, &k[0], &scn_growth, "population.pupil_growth", "", 0, &r->s->pupil_growth)
-        || (k[1].n && scn_number(r, &k[1], &scn_prob, "population.send_support_share", "", 0,
+        || (k[1].n && scn_number(r, &k[1], &share_dom, "population.send_support_share", "", 0,
                                  &r->sshare)))
         return scn_fail(r);
     for (int c = 0; c < r->s->nclusters; c++) {
@@ -574,7 +582,7 @@ static int placement(scn_ctx *r, int p, const scn_val *v)
                        "both (give bands: {topup: [...]}), or neither in a demand-only "
                        "scenario (leave unit_cost out)");
     snprintf(name, sizeof name, "placements.%s.unit_cost", sc_placement_names[p]);
-    if (k[0].n && scn_number(r, &k[0], &scn_nonneg, name, "", 0, &r->s->unit_cost[p]))
+    if (k[0].n && scn_number(r, &k[0], &scn_money, name, "", 0, &r->s->unit_cost[p]))
         return scn_fail(r);
     snprintf(name, sizeof name, "placements.%s.stock", sc_placement_names[p]);
     if (k[1].n && scn_number(r, &k[1], &scn_count, name, "", 0, &r->dstock[p]))

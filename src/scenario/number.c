@@ -18,6 +18,8 @@ const scn_dom scn_positive = { 0, INFINITY, 1, 0, 0, "a number > 0" };
 const scn_dom scn_count = { 0, SCN_MAX_COUNT, 0, 0, 1, "a whole number from 0 to 1e9 (a count)" };
 const scn_dom scn_growth = { -1, INFINITY, 1, 0, 0, "a number > -1 (a yearly rate)" };
 const scn_dom scn_unit_open = { 0, 1, 1, 0, 0, "a number in (0, 1]" };
+const scn_dom scn_money = { 0, 1e12, 0, 0, 0, "an amount from 0 to 1e12 (pounds)" };
+const scn_dom scn_money_signed = { -1e12, 1e12, 0, 0, 0, "an amount from -1e12 to 1e12 (pounds)" };
 
 static int is_digit(char c)
 {

@@ -272,7 +272,7 @@ static int read_bands(scn_ctx *r, const scn_val *v)
     while (scn_seq_next(&k[0], &it, &b, &item)) {
         char band[16];
         snprintf(band, sizeof band, "%d", b + 1);
-        if (scn_number(r, &item, &scn_nonneg, "bands.topup", band, 0, &s->topup[b]))
+        if (scn_number(r, &item, &scn_money, "bands.topup", band, 0, &s->topup[b]))
             return scn_fail(r);
         if (b > 0 && s->topup[b] < s->topup[b - 1])
             return SCN_ERR(r, &item, "expected bands in ascending cost, got %g after %g",

@@ -51,6 +51,10 @@ typedef struct scn_dom {
 
 extern const scn_dom scn_real, scn_prob, scn_nonneg, scn_positive, scn_count,
     scn_growth, scn_unit_open;
+/* Money, in pounds: at most £1e12 either way (all of England's high-needs
+ * spending is about £1e10 a year). Unbounded, 1e308 passed the check and
+ * sums of it overflowed to inf in the middle of the run (issue 17). */
+extern const scn_dom scn_money, scn_money_signed;
 
 /* A CSV file, parsed whole. Row r, column c is cell[r * ncols + c]; line[r]
  * is the file line the row starts on (the header is line 1 or later). */
