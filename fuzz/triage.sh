@@ -25,7 +25,7 @@ for f in "$dir"/crash-* "$dir"/timeout-* "$dir"/oom-* "$dir"/leak-*; do
     kind=$(basename "$f" | cut -d- -f1)
     report=$(ASAN_OPTIONS=allocator_may_return_null=1 \
              LSAN_OPTIONS=suppressions=fuzz/lsan-result.supp:print_suppressions=0 \
-             timeout -s KILL 30 "$harness" "$f" 2>&1)
+             timeout -s KILL 60 "$harness" -timeout=10 -rss_limit_mb=2048 "$f" 2>&1)
     # the first frame in libhdf5 or in a source file of sendcast's (the
     # sanitizer's own interceptors, in the harness without a source line, and
     # libFuzzer's frames are passed over)

@@ -113,6 +113,11 @@ int sc_result_status_counts(const sc_result *r, sc_status_count **out, int *n, s
  * child process); SC_ENOMEM. *out is NULL on failure. */
 int sc_result_read(const char *path, sc_result **out, sc_error *e);
 
+/* The same with the child's time limit given (timeout_s > 0): sc_result_read
+ * allows 30 s and a second for every 2 MB; tests replaying inputs that hung
+ * HDF5 allow less. */
+int sc_result_read_within(const char *path, double timeout_s, sc_result **out, sc_error *e);
+
 /* The same on bytes already in memory (name for messages), in this process
  * and without the checksum: for the fuzz harness, which must see every fault
  * itself. A damaged image may crash HDF5 here. */

@@ -580,6 +580,11 @@ static int probe_read(void *ctx, sc_isolate_bytes *out, sc_error *e)
 
 int sc_result_read(const char *path, sc_result **out, sc_error *e)
 {
+    return sc_result_read_within(path, 0, out, e);
+}
+
+int sc_result_read_within(const char *path, double timeout_s, sc_result **out, sc_error *e)
+{
     *out = NULL;
     sc_h5_image img;
     int rc = sc_h5_image_load(path, &img, e);
@@ -587,7 +592,7 @@ int sc_result_read(const char *path, sc_result **out, sc_error *e)
         return rc;
     /* HDF5 reads this file at about 200 MB a second (a 57 MB result, 50,000
      * trajectories, in 0.3 s): 30 s and a second for every 2 MB is a hang */
-    double timeout = 30 + (double)img.len / 2e6;
+    double timeout = timeout_s > 0 ? timeout_s : 30 + (double)img.len / 2e6;
     probe p = { path, &img };
     sc_isolate_outcome o;
     rc = sc_isolate_run(probe_read, &p, timeout, &o, e);
