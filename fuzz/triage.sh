@@ -31,6 +31,13 @@ for f in "$dir"/crash-* "$dir"/timeout-* "$dir"/oom-* "$dir"/leak-*; do
     # libFuzzer's frames are passed over)
     frame=$(grep -E '^ +#[0-9]+ ' <<<"$report" | grep -E 'libhdf5|/src/|/fuzz/[a-z_]+\.c' \
             | grep -vE 'LLVMFuzzer|fuzzer::' | head -1)
+    # a hang is sampled anywhere in its loop: its first named frame is its
+    # signature, not an offset that changes from one finding to the next
+    if [ "$kind" = timeout ]; then
+        named=$(grep -E '^ +#[0-9]+ ' <<<"$report" | grep -E 'libhdf5|/src/' \
+                | grep -E ' in [A-Za-z_][A-Za-z0-9_]* ' | head -1)
+        [ -n "$named" ] && frame=$named
+    fi
     fn=$(sed -nE 's/.* in ([A-Za-z_][A-Za-z0-9_]*) .*/\1/p' <<<"$frame")
     [ -z "$fn" ] && fn=$(sed -nE 's/.*\((.*\/)?([^/]+)\+(0x[0-9a-f]+)\).*/\2+\3/p' <<<"$frame" | tr -c 'A-Za-z0-9_+\n' _)
     if [ -z "$frame" ]; then
