@@ -64,7 +64,7 @@ DEPFILES = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 THREADS ?=
 
-.PHONY: all run test test-mpi asan valgrind fuzz bench report-test clean deps check-deps unit model-check
+.PHONY: all run test test-mpi asan valgrind fuzz fuzz-scenario fuzz-result bench report-test clean deps check-deps unit model-check
 
 all: check-deps $(BUILD)/sendcast
 
@@ -154,31 +154,74 @@ valgrind: all
 	$(VALGRIND) $(BUILD)/sendcast report $$tmp/a.h5 -o $$tmp/a.html --quiet && \
 	rm -rf $$tmp && echo "valgrind: 10 passed, 0 failed"
 
-# libFuzzer over the scenario reader, its CSV reader and validation
-# (fuzz/fuzz_scenario.c), seeded from every scenario the project has. It runs
-# FUZZ_SECONDS in fork mode, going on after a finding; crashes, hangs and leaks
-# land in build/fuzz/ (crash-*, timeout-*, ...), and each one found becomes a
-# regression case in fuzz/regressions/, which `make test` replays.
+# libFuzzer, FUZZ_SECONDS for each target, in fork mode, going on after a
+# finding; crashes, hangs and leaks land in build/fuzz/<target>/ (crash-*,
+# timeout-*, ...), and each one found becomes a regression case, which
+# `make test` replays. Two targets:
+#  - fuzz-scenario: the scenario reader, its CSV reader and validation
+#    (fuzz/fuzz_scenario.c), seeded from every scenario the project has;
+#    regressions in fuzz/regressions/;
+#  - fuzz-result: the result reader, the reading path of export, compare and
+#    report (fuzz/fuzz_result.c), in process and without the checksum, seeded
+#    with real result files made here; HDF5 returns NULL where it asks for
+#    absurd sizes (as malloc does in the release build), and HDF5's own leaks
+#    on its error paths are not reported (fuzz/lsan-result.supp). Findings are
+#    triaged (fuzz/triage.sh): each must be contained by the product (HDF5's
+#    faults are, by the child process that reads first) and have one
+#    regression case per signature in fuzz/regressions-result/.
 FUZZ_SECONDS ?= 1800
+FUZZ_CC = clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_POSIX_C_SOURCE=200809L \
+	  -D_DEFAULT_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_SRC = fuzz/fuzz_scenario.c $(sort $(wildcard src/core/*.c src/scenario/*.c src/sen2/*.c))
+FUZZ_RESULT_SRC = fuzz/fuzz_result.c $(sort $(wildcard src/core/*.c)) src/h5/h5_image.c src/h5/h5_read.c \
+	  src/export/result.c src/compare/compare.c
+FUZZ_LIBS = $(shell pkg-config --libs libfyaml gsl hdf5 nettle libzip 2>/dev/null) -lm
 build/fuzz/fuzz_scenario: $(FUZZ_SRC) $(wildcard include/sendcast/*.h src/scenario/*.h src/sen2/*.h)
 	@mkdir -p $(@D)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_POSIX_C_SOURCE=200809L \
-	  -D_DEFAULT_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_SRC) \
-	  $(shell pkg-config --libs libfyaml gsl hdf5 nettle libzip 2>/dev/null) -lm -o $@
+	$(FUZZ_CC) $(FUZZ_SRC) $(FUZZ_LIBS) -o $@
+build/fuzz/fuzz_result: $(FUZZ_RESULT_SRC) $(wildcard include/sendcast/*.h src/h5/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_RESULT_SRC) $(FUZZ_LIBS) -o $@
 
-fuzz: check-deps build/fuzz/fuzz_scenario
-	@mkdir -p build/fuzz/corpus
-	@for f in scenarios/*.yaml tests/data/*/*.yaml; do \
-	  { printf '\000'; cat $$f; } > build/fuzz/corpus/seed-$$(echo $$f | tr / _); done
-	@{ printf '\001'; printf 'cluster,area,pupils,need,b1,b2\nc1,N,100,1.0,3,4\nc2,S,200,1.2,5,6\n'; } \
-	  > build/fuzz/corpus/seed-clusters.csv
-	build/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
-	  -rss_limit_mb=2048 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-	  -artifact_prefix=build/fuzz/ build/fuzz/corpus fuzz/regressions
-	@found=$$(ls build/fuzz | grep -E '^(crash|timeout|oom|leak)-' || true); \
-	if [ -n "$$found" ]; then echo "make fuzz: found (each must become a regression in fuzz/regressions):"; \
-	  echo "$$found"; exit 1; else echo "make fuzz: nothing found in $(FUZZ_SECONDS) s"; fi
+FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -fork=1 \
+	  -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1
+# Findings of the last run of a target: each must become a regression case.
+FUZZ_FOUND = found=$$(ls $$out | grep -E '^(crash|timeout|oom|leak)-' || true); \
+	if [ -n "$$found" ]; then echo "make fuzz: found in $$out (each must become a regression):"; \
+	  echo "$$found"; exit 1; else echo "make fuzz: nothing found in $(FUZZ_SECONDS) s ($$out)"; fi
+
+fuzz: fuzz-scenario fuzz-result
+
+fuzz-scenario: check-deps build/fuzz/fuzz_scenario
+	@out=build/fuzz/scenario; rm -rf $$out/crash-* $$out/timeout-* $$out/oom-* $$out/leak-*; \
+	mkdir -p $$out/corpus; \
+	for f in scenarios/*.yaml tests/data/*/*.yaml; do \
+	  { printf '\000'; cat $$f; } > $$out/corpus/seed-$$(echo $$f | tr / _); done; \
+	{ printf '\001'; printf 'cluster,area,pupils,need,b1,b2\nc1,N,100,1.0,3,4\nc2,S,200,1.2,5,6\n'; } \
+	  > $$out/corpus/seed-clusters.csv; \
+	build/fuzz/fuzz_scenario $(FUZZ_RUN) -max_len=16384 -artifact_prefix=$$out/ $$out/corpus \
+	  fuzz/regressions; $(FUZZ_FOUND)
+
+# Seeds: small real results of every kind the reader meets (model 2 with
+# cluster working and money, model 1 without cluster working, demand-only,
+# bounded memory without /trajectories, a history from SEN2) and one built by
+# another program (h5py).
+fuzz-result: check-deps all build/fuzz/fuzz_result
+	@out=build/fuzz/result; rm -rf $$out/crash-* $$out/timeout-* $$out/oom-* $$out/leak-*; \
+	mkdir -p $$out/corpus $$out/seeds; s=$$out/seeds; \
+	$(BUILD)/sendcast run scenarios/kirklees-clusters.yaml -n 2 -o $$s/kc.h5 --force --quiet && \
+	$(BUILD)/sendcast run scenarios/kirklees-no-change-v1.yaml -n 2 -o $$s/nc1.h5 --force --quiet && \
+	$(BUILD)/sendcast run tests/data/scenario/demand.yaml -n 3 -o $$s/demand.h5 --force --quiet && \
+	$(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 2 -o $$s/minimal.h5 --force --quiet && \
+	$(BUILD)/sendcast run tests/data/scenario/minimal.yaml -n 600 --memory 1 -o $$s/bounded.h5 \
+	  --force --quiet && \
+	$(BUILD)/sendcast run tests/data/scenario/sen2.yaml -n 3 -o $$s/sen2.h5 --force --quiet && \
+	/usr/bin/python3 tests/craft_results.py --minimal $$s/h5py.h5 || exit 1; \
+	ASAN_OPTIONS=allocator_may_return_null=1 \
+	LSAN_OPTIONS=suppressions=fuzz/lsan-result.supp:print_suppressions=0 \
+	build/fuzz/fuzz_result $(FUZZ_RUN) -max_len=700000 -artifact_prefix=$$out/ $$out/corpus \
+	  $$s fuzz/regressions-result; \
+	fuzz/triage.sh build/fuzz/fuzz_result $(BUILD)/sendcast $$out
 
 # Built with MPI: 1, 2 and 3 ranks (and 1 vs 2 threads) give bit-identical files.
 test-mpi:

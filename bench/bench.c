@@ -21,6 +21,7 @@
 
 #include <omp.h>
 
+#include "sendcast/library.h"
 #include "sendcast/engine.h"
 #include "sendcast/fit.h"
 #include "sendcast/layout.h"
@@ -261,6 +262,7 @@ static int model_cost(const char *v1_path, const char *v2_path, long n, sc_error
 
 int main(int argc, char **argv)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const char *path = "scenarios/kirklees-clusters-v1.yaml";
     long max_n = 1000000;
     double numpy_rate = 0;   /* trajectories a second of bench/numpy_rate.py, if given */

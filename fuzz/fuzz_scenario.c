@@ -16,9 +16,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sendcast/library.h"
 #include "sendcast/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* As main() does (library.h). */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    sc_library_init();
+    return 0;
+}
 
 static const char csv_scenario[] =
     "name: fuzz\nbase_year: 2023\nhorizon: 2\ntrajectories: 10\nseed: 1\n"

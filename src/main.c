@@ -6,12 +6,12 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include <gsl/gsl_errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sendcast/cli.h"
 #include "sendcast/error.h"
+#include "sendcast/library.h"
 #include "sendcast/ranks.h"
 #include "sendcast/version.h"
 #include "sendcast/write.h"
@@ -95,8 +95,10 @@ static const sc_cli_command commands[] = {
      "      --no-parameter-uncertainty   diagnostic: every parameter at its mean\n"
      "      --memory MB  as for run: above it, bounded memory (the scores are the same)\n"},
     {"export", sc_cli_export,
-     "sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR] [--quiet]\n"
-     "      tidy CSV, an Excel workbook with fan charts, and PNG/SVG charts (docs/outputs.md)\n"},
+     "sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR] [--force] [--quiet]\n"
+     "      tidy CSV, an Excel workbook with fan charts, and PNG/SVG charts (docs/outputs.md)\n"
+     "      --force      replace existing outputs (never the result file, nor anything that\n"
+     "                   is not a regular file)\n"},
     {"compare", sc_cli_compare,
      "sendcast compare A.h5 B.h5 [-o DIFF.h5] [--force] [--quiet]\n"
      "      paired differences B - A, trajectory by trajectory (common random numbers):\n"
@@ -104,9 +106,11 @@ static const sc_cli_command commands[] = {
      "      --independent  allow runs with different seeds (to measure what pairing gains;\n"
      "                   docs/compare.md)\n"},
     {"report", sc_cli_report,
-     "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--quiet]\n"
+     "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--force] [--quiet]\n"
      "                    [--total T] [--year Y] [--risk P]\n"
      "      one self-contained HTML page for the steering group (charts as inline SVG)\n"
+     "      --force      replace an existing page (never a result file, nor anything that\n"
+     "                   is not a regular file)\n"
      "      --total, --year, --risk   its cluster budgets section, as sendcast budgets\n"
      "                   (default: the scenario's own total in the first year, risk 0.9);\n"
      "      given a sweep, goal seek or attribution file, its table (and waterfall)\n"},
@@ -237,11 +241,15 @@ static int dispatch(int argc, char **argv)
 }
 
 /* Ctrl-C or kill: say so and stop. Whatever was being written is still under
- * its temporary name (PATH.tmp.PID), never the result's, and the next run for
- * that PATH removes it (outfile.h). Only async-signal-safe calls here. */
+ * its temporary name (PATH.tmp.PID), never the output's, and the next run for
+ * that PATH removes it (outfile.h). The message says only what holds whenever
+ * the signal comes: a file already put in place (the signal may come between
+ * the rename and the "Wrote" line) is whole, and no other is there. Only
+ * async-signal-safe calls here. */
 static void on_signal(int sig)
 {
-    static const char msg[] = "\nsendcast: interrupted; no result was written\n";
+    static const char msg[] = "\nsendcast: interrupted; no file is left half-written (each "
+                              "output is complete or absent)\n";
     ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
     (void)w;
     _exit(128 + sig);
@@ -265,11 +273,7 @@ static void handle_signals(void)
 int main(int argc, char **argv)
 {
     handle_signals();
-    /* GSL's default handler aborts the process on any domain error (a Beta
-     * quantile that does not converge, say): every GSL call's status is
-     * checked where it matters, and a NaN is printed where it does not. */
-    gsl_set_error_handler_off();
-    sc_write_library_init();
+    sc_library_init();   /* GSL never aborts; no HDF5 exit handler (library.h) */
     if (sc_ranks_init(&argc, &argv) != SC_OK) {
         fputs("sendcast: MPI could not start\n", stderr);
         return 1;

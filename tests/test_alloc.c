@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/cli.h"
 #include "sendcast/error.h"
@@ -151,6 +152,7 @@ static void test_every_allocation_of_a_sen2_read(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_of_a_run),
         cmocka_unit_test(test_every_allocation_of_a_run_with_levers),

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "sendcast/library.h"
 #include "sendcast/backtest.h"
 #include "sendcast/engine.h"
 #include "sendcast/params.h"
@@ -296,6 +297,7 @@ static void test_backtest_command(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_prepare_leaves_the_scenario),

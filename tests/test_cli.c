@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "sendcast/library.h"
+
 #include "cli_util.h"
 
 static char tmpdir[256];
@@ -61,6 +63,9 @@ static void test_bad_usage_exits_2(void **state)
     assert_non_null(strstr(out, "-n: expected a whole number"));
     assert_int_equal(run(out, sizeof out, "%s run %s -n 0 -o %s/x.h5", bin(), sc, tmpdir), 2);
     assert_int_equal(run(out, sizeof out, "%s run %s -s -1 -o %s/x.h5", bin(), sc, tmpdir), 2);
+    assert_int_equal(run(out, sizeof out, "%s run %s -s ' -1' -o %s/x.h5", bin(), sc, tmpdir), 2);
+    assert_non_null(strstr(out, "-s: expected a seed"));
+    assert_int_equal(run(out, sizeof out, "%s run %s -n ' 5' -o %s/x.h5", bin(), sc, tmpdir), 2);
     assert_int_equal(run(out, sizeof out, "%s run %s --bogus", bin(), sc), 2);
     assert_non_null(strstr(out, "unknown option --bogus"));
     assert_int_equal(run(out, sizeof out, "%s run", bin()), 2);
@@ -193,7 +198,11 @@ static void test_full_disk_and_interrupt_leave_nothing(void **state)
     st = run(out, sizeof out, "{ %s run scenarios/kirklees-clusters-v1.yaml -n 300000 -o %s/int.h5 "
              "--quiet & sleep 1; kill -INT $!; wait $!; }", bin(), tmpdir);
     assert_int_equal(st, 130);
-    assert_non_null(strstr(out, "interrupted; no result was written"));
+    /* what is said holds whenever the signal comes: a result put in place
+     * just before it is whole, and nothing else is left (issue 17: "no
+     * result was written" was said of a result that had been) */
+    assert_non_null(strstr(out, "interrupted; no file is left half-written"));
+    assert_null(strstr(out, "no result was written"));
     assert_int_equal(run(out, sizeof out, "ls %s | grep -c -e full.h5 -e int.h5", tmpdir), 1);
     assert_int_equal(atoi(out), 0);
 }
@@ -382,8 +391,82 @@ static void test_whatif_commands(void **state)
     assert_non_null(strstr(out, "attribution file"));
 }
 
+/* Outputs never replace what they should not (issue 17): an existing export
+ * or report without --force; a command's own input, under any name, even with
+ * --force; something that is not a regular file (a FIFO, a symbolic link, a
+ * device: as root `--csv /dev/null` replaced the device node), even with
+ * --force; one output with another of the same command. An empty -o is bad
+ * usage (exit 2), and a legal 255-byte file name works. */
+static void test_outputs_replace_nothing_they_should_not(void **state)
+{
+    (void)state;
+    char out[16384], r[512], before[128], after[128], name[300];
+    snprintf(r, sizeof r, "%s/own.h5", tmpdir);
+    assert_int_equal(run(out, sizeof out, "%s run tests/data/scenario/minimal.yaml -n 30 -o %s "
+                         "--quiet && mkdir -p %s/sc && cp tests/data/scenario/minimal.yaml %s/sc/ "
+                         "&& ln -sfn \"$PWD/tests/data/scenario/data\" %s/sc/data && "
+                         "ln %s %s/hard.h5 && mkfifo %s/fifo.csv && ln -s %s %s/link.csv && "
+                         "echo precious > %s/old.csv", bin(), r, tmpdir, tmpdir, tmpdir, r, tmpdir,
+                         tmpdir, r, tmpdir, tmpdir), 0);
+    assert_int_equal(run(before, sizeof before, "sha256sum %s %s/sc/minimal.yaml | md5sum", r,
+                         tmpdir), 0);
+    static const struct { const char *args, *says; } refused[] = {
+        { "export %1$s/own.h5 --csv %1$s/own.h5", "own input" },
+        { "export %1$s/own.h5 --csv %1$s/own.h5 --force", "own input" },
+        { "export %1$s/own.h5 --xlsx %1$s/hard.h5 --force", "own input" },
+        { "report %1$s/own.h5 -o %1$s/own.h5 --force", "own input" },
+        { "report %1$s/own.h5 --compare %1$s/hard.h5 -o %1$s/hard.h5 --force", "own input" },
+        { "compare %1$s/own.h5 %1$s/own.h5 -o %1$s/own.h5 --force", "own input" },
+        { "run %1$s/sc/minimal.yaml -n 10 -o %1$s/sc/minimal.yaml --force", "own input" },
+        { "run %1$s/sc/minimal.yaml -n 10 -o %1$s/sc/data/money.csv --force", "own input" },
+        { "export %1$s/own.h5 --csv %1$s/old.csv", "exists; use --force" },
+        { "report %1$s/own.h5 -o %1$s/old.csv", "exists; use --force" },
+        { "export %1$s/own.h5 --csv %1$s/fifo.csv --force", "not a regular file" },
+        { "report %1$s/own.h5 -o %1$s/fifo.csv --force", "not a regular file" },
+        { "export %1$s/own.h5 --csv %1$s/link.csv --force", "not a regular file" },
+        { "export %1$s/own.h5 --csv %1$s/two --xlsx %1$s/two", "twice" },
+        { "export %1$s/own.h5 --csv ''", "no file name" },
+        { "report %1$s/own.h5 -o ''", "no file name" },
+        { "compare %1$s/own.h5 %1$s/own.h5 -o ''", "no file name" },
+        { "run %1$s/sc/minimal.yaml -n 10 -o ''", "no file name" },
+    };
+    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+        char args[1024];
+        snprintf(args, sizeof args, refused[k].args, tmpdir);
+        int st = run(out, sizeof out, "%s %s", bin(), args);
+        if (st != 2 || !strstr(out, refused[k].says))
+            fail_msg("sendcast %s: exit %d, expected 2 and \"%s\":\n%s", args, st,
+                     refused[k].says, out);
+    }
+    assert_int_equal(run(after, sizeof after, "sha256sum %s %s/sc/minimal.yaml | md5sum", r,
+                         tmpdir), 0);
+    assert_string_equal(before, after);              /* the inputs are untouched */
+    assert_int_equal(run(out, sizeof out, "cat %s/old.csv; test -p %s/fifo.csv && test -L "
+                         "%s/link.csv && ls %s | grep -c -e two -e tmp", tmpdir, tmpdir, tmpdir,
+                         tmpdir), 1);
+    assert_non_null(strstr(out, "precious\n0"));
+    /* with --force an older export, report or set of charts is replaced */
+    assert_int_equal(run(out, sizeof out, "%1$s export %2$s/own.h5 --csv %2$s/old.csv --force && "
+                         "%1$s report %2$s/own.h5 -o %2$s/p.html && "
+                         "%1$s report %2$s/own.h5 -o %2$s/p.html --force && "
+                         "%1$s export %2$s/own.h5 --charts %2$s/ch", bin(), tmpdir), 0);
+    assert_int_equal(run(out, sizeof out, "%s export %s/own.h5 --charts %s/ch", bin(), tmpdir,
+                         tmpdir), 2);
+    assert_non_null(strstr(out, "use --force"));
+    assert_int_equal(run(out, sizeof out, "%s export %s/own.h5 --charts %s/ch --force", bin(),
+                         tmpdir, tmpdir), 0);
+    /* a file name of 255 bytes, the most a folder holds */
+    memset(name, 'n', 251);
+    memcpy(name + 251, ".csv", 5);
+    assert_int_equal(run(out, sizeof out, "%s export %s/own.h5 --csv %s/%s", bin(), tmpdir,
+                         tmpdir, name), 0);
+    assert_int_equal(run(out, sizeof out, "test -s %s/%s && ls %s | grep -c tmp", tmpdir, name,
+                         tmpdir), 1);
+}
+
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_and_help),
         cmocka_unit_test(test_bad_usage_exits_2),
@@ -397,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_no_overwrite_without_force),
         cmocka_unit_test(test_run_several_and_set),
         cmocka_unit_test(test_whatif_commands),
+        cmocka_unit_test(test_outputs_replace_nothing_they_should_not),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -27,6 +27,7 @@
 
 #include <math.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/compare.h"
 #include "sendcast/result.h"
@@ -215,6 +216,7 @@ static void test_cli_table_and_diff_file(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refuses_mismatched_runs),
         cmocka_unit_test(test_tighter_than_independent),

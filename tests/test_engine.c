@@ -25,6 +25,7 @@
 #include <cmocka.h>
 #include <omp.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/engine.h"
 #include "sendcast/fit.h"
@@ -358,6 +359,7 @@ static void test_refuses(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bounded_summaries_exact),
         cmocka_unit_test(test_bounded_summaries_one_pass),

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -31,6 +32,7 @@
 
 #include <hdf5.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/export.h"
 #include "sendcast/result.h"
@@ -142,7 +144,8 @@ static void test_read_refuses_non_results(void **state)
     assert_non_null(strstr(out, "--csv"));
 }
 
-/* The result file's format_version set to v in place. */
+/* The result file's format_version set to v in place, and its checksum
+ * made again (as a newer sendcast would have written it). */
 static void set_format_version(const char *path, int v)
 {
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
@@ -152,6 +155,9 @@ static void set_format_version(const char *path, int v)
     assert_true(H5Awrite(a, H5T_NATIVE_INT, &v) >= 0);
     H5Aclose(a);
     H5Fclose(f);
+    char out[4096];
+    assert_int_equal(run(out, sizeof out, "/usr/bin/python3 tests/craft_results.py --sign %s",
+                         path), 0);
 }
 
 /* export, compare and report read result files, of a format this sendcast
@@ -170,7 +176,7 @@ static void test_refuses_other_kinds_and_newer_formats(void **state)
                          "2021 -n 50 -o %s --quiet", bin(), bt), 0);
     assert_int_equal(run(out, sizeof out, "cp %s %s", h5, newer), 0);
     set_format_version(newer, SC_FORMAT_VERSION + 1);
-    static const char *const cmds[3] = {"export %s --csv /dev/null", "report %s -o /dev/null",
+    static const char *const cmds[3] = {"export %s --csv %s/never.csv", "report %s -o %s/never.html",
                                         "compare %s %s"};
     const char *files[3] = {cmp, bt, newer};
     static const char *const says[3] = {"a sendcast comparison file", "a sendcast back-test file",
@@ -184,7 +190,7 @@ static void test_refuses_other_kinds_and_newer_formats(void **state)
             fail_msg("expected \"%s\" about %s in: %s", says[f], files[f], e.msg);
         for (int c = 0; c < 3; c++) {
             char args[1024];
-            snprintf(args, sizeof args, cmds[c], files[f], h5);
+            snprintf(args, sizeof args, cmds[c], files[f], c < 2 ? dir : h5);
             assert_int_equal(run(out, sizeof out, "%s %s", bin(), args), 2);
             if (!strstr(out, says[f]))
                 fail_msg("%s: expected \"%s\" in: %s", args, says[f], out);
@@ -266,6 +272,179 @@ static void test_xlsx_has_sheets_and_charts(void **state)
     assert_non_null(strstr(out, "xl/charts/chart16.xml"));
 }
 
+/* The inputs by status, for the xlsx Summary and the report (issue 17):
+ * compared pair by pair, 50,000 clusters' inputs took minutes; sorted, 300,000
+ * inputs of 100,000 statuses take well under a second, in order of first
+ * appearance, each counted. */
+static void test_status_counts_are_not_quadratic(void **state)
+{
+    (void)state;
+    sc_result r = { 0 };
+    r.ninputs = 300000;
+    r.inputs = calloc((size_t)r.ninputs, sizeof *r.inputs);
+    assert_non_null(r.inputs);
+    for (int k = 0; k < r.ninputs; k++)
+        snprintf(r.inputs[k].status, sizeof r.inputs[k].status, "s%d", (k * 7) % 100000);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sc_status_count *c;
+    int n;
+    sc_error e;
+    assert_int_equal(sc_result_status_counts(&r, &c, &n, &e), SC_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    assert_int_equal(n, 100000);
+    for (int k = 0; k < n; k++) {
+        assert_int_equal(c[k].count, 3);
+        if (k)
+            assert_true(c[k].first > c[k - 1].first);
+    }
+    assert_int_equal(c[0].first, 0);
+    sc_free(c);
+    free(r.inputs);
+    assert_true(s < 2.0);
+}
+
+/* No row is dropped (issue 17): Excel holds 1,048,576 rows a sheet, and
+ * libxlsxwriter ignored every row past it without a word (2,000 clusters x
+ * 50 years). A table longer than a sheet goes on in "NAME (2)", ... with
+ * its header; here with 40 rows a sheet, every cluster row and every input
+ * is in the workbook once. */
+static void test_xlsx_splits_long_tables(void **state)
+{
+    (void)state;
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    long want = 0;
+    for (int k = 0; k < r->nmetrics[SC_LEVEL_CLUSTER]; k++)
+        want += (long)r->metric[SC_LEVEL_CLUSTER][k].units * r->years;
+    char x[400], out[16384];
+    snprintf(x, sizeof x, "%s/split.xlsx", dir);
+    assert_int_equal(sc_export_xlsx_rows(r, x, 0, 40, &e), SC_OK);
+    int ninputs = r->ninputs;
+    sc_result_free(r);
+    /* data rows (every row but the header) of each part of a table, in the
+     * workbook's order */
+    static const char *const count =
+        "import re, sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); "
+        "names = re.findall(r'<sheet name=\"([^\"]+)\"', z.read('xl/workbook.xml').decode()); "
+        "rows = {n: len(re.findall(r'<row ', z.read('xl/worksheets/sheet%d.xml' % (i + 1)).decode())) - 1 "
+        "for i, n in enumerate(names)}; "
+        "t = sys.argv[2]; parts = [n for n in names if n == t or n.startswith(t + ' (')]; "
+        "print(len(parts), sum(rows[n] for n in parts), max(rows[n] for n in parts))\n";
+    char py[400];
+    snprintf(py, sizeof py, "%s/count_rows.py", dir);
+    FILE *f = fopen(py, "w");
+    assert_non_null(f);
+    fputs(count, f);
+    assert_int_equal(fclose(f), 0);
+    long parts, total, most;
+    assert_int_equal(run(out, sizeof out, "python3 %s %s Clusters", py, x), 0);
+    assert_int_equal(sscanf(out, "%ld %ld %ld", &parts, &total, &most), 3);
+    assert_int_equal(total, want);
+    assert_int_equal(parts, (want + 38) / 39);
+    assert_true(most <= 39);
+    assert_int_equal(run(out, sizeof out, "python3 %s %s Inputs", py, x), 0);
+    assert_int_equal(sscanf(out, "%ld %ld %ld", &parts, &total, &most), 3);
+    assert_int_equal(total, ninputs);
+    assert_true(parts > 1);
+    /* and the first part says where the rest is */
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/sharedStrings.xml", x), 0);
+    assert_non_null(strstr(out, "more than a sheet holds"));
+}
+
+/* Percentiles that bite late (issue 17): a bounded-memory run keeps no
+ * per-trajectory values, so a scenario with the default percentiles (5, 10,
+ * 25, 50, 75, 90, 95) had no 20/35/65/80th for the fan charts' bands, and
+ * `export --charts`, the workbook's fans and `report` failed after `run` had
+ * succeeded. The fans now use the bands the file can give (5-95, then the
+ * stored pairs nearest 20/80 and 35/65: here 10/90 and 25/75), each labelled
+ * with what it holds; 5, 50 and 95 are required of every scenario. */
+static void test_fans_of_a_bounded_run(void **state)
+{
+    (void)state;
+    char out[16384];
+    int rc = run(out, sizeof out, "%1$s run tests/data/scenario/minimal.yaml -n 600 --memory 1 "
+                 "-o %2$s/bounded-default.h5 --quiet && "
+                 "%1$s export %2$s/bounded-default.h5 --charts %2$s/bdcharts --xlsx %2$s/bd.xlsx "
+                 "--quiet && %1$s report %2$s/bounded-default.h5 -o %2$s/bd.html --quiet && "
+                 "grep -c 'central 80%%' %2$s/bd.html", bin(), dir);
+    if (rc != 0)
+        fail_msg("exit %d:\n%s", rc, out);
+    char png[400];
+    snprintf(png, sizeof png, "%s/bdcharts/hnb_spend_fan.png", dir);
+    assert_true(file_size(png) > 15000);
+    assert_int_equal(run(out, sizeof out, "unzip -p %s/bd.xlsx xl/charts/chart1.xml | "
+                         "grep -c '80%% band'", dir), 0);
+}
+
+/* No live formula in the CSV (issue 17): a cluster id or a unit of measure
+ * from the file that starts with = + - @ (or a tab or carriage return) is
+ * what a spreadsheet runs as a formula; such a cell is written with a
+ * leading apostrophe, as spreadsheets advise, and stays text. */
+static void test_csv_has_no_live_formula(void **state)
+{
+    (void)state;
+    char out[16384], evil[400];
+    snprintf(evil, sizeof evil, "%s/formula.h5", dir);
+    int rc = run(out, sizeof out, "cp %s %s && /usr/bin/python3 -c \"import h5py, sys\n"
+                 "f = h5py.File(sys.argv[1], 'a')\n"
+                 "ids = list(f['/axes/cluster'].asstr()[()])\n"
+                 "ids[0] = '=HYPERLINK(\\\"http://x.test/\\\",\\\"click\\\")'; ids[1] = '+1+2'; ids[2] = '@SUM(A1)'\n"
+                 "ids[3] = '-2+3'\n"
+                 "del f['/axes/cluster']; f['/axes/cluster'] = ids\n"
+                 "f['/district/requests'].attrs['unit'] = '=1+1'\n"
+                 "f.close()\" %s && /usr/bin/python3 tests/craft_results.py --sign %s && "
+                 "%s export %s --csv %s/formula.csv --quiet && /usr/bin/python3 -c \"import csv, sys\n"
+                 "live = neutral = 0\n"
+                 "for r in csv.DictReader(open(sys.argv[1], newline='')):\n"
+                 "    for k in ('metric', 'level', 'unit', 'measure', 'statistic'):\n"
+                 "        live += r[k][:1] in ('=', '+', '-', '@', '\\\\t', '\\\\r')\n"
+                 "        neutral += r[k][:2] in (\\\"'=\\\", \\\"'+\\\", \\\"'-\\\", \\\"'@\\\")\n"
+                 "print(live, neutral)\" %s/formula.csv", h5, evil, evil, evil, bin(), evil, dir, dir);
+    int live = -1, neutral = -1;
+    if (rc != 0 || sscanf(out, "%d %d", &live, &neutral) != 2 || live != 0 || neutral < 100)
+        fail_msg("exit %d: text cells that start a formula, and neutralised ones: %s", rc, out);
+}
+
+/* Charts that could not be written are not reported as written (issue 17):
+ * on a full disk (here a file-size limit) PLplot's drivers wrote short PNGs
+ * and `export` said "Wrote 8 charts" with exit 0. Now PLplot draws into
+ * memory in a child process, and sendcast writes each file itself, every
+ * write checked: exit 1 naming the file, no chart short or half-written, no
+ * temporary file left. */
+static void test_chart_write_failures_are_not_hidden(void **state)
+{
+    (void)state;
+    char out[8192], charts[400];
+    snprintf(charts, sizeof charts, "%s/fullcharts", dir);
+    int rc = run(out, sizeof out, "ulimit -f 24; %s export %s --charts %s", bin(), h5, charts);
+    if (rc != 1 || strstr(out, "Wrote") || !strstr(out, "File too large") || !strstr(out, charts))
+        fail_msg("export --charts on a full disk: exit %d:\n%s", rc, out);
+    /* what was written is whole: every PNG ends with its IEND chunk */
+    assert_int_equal(run(out, sizeof out, "for f in %s/*.png; do [ -e \"$f\" ] || continue; "
+                         "tail -c 8 \"$f\" | od -An -c | grep -q 'I   E   N   D' || echo \"short $f\"; "
+                         "done; for f in %s/*.svg; do [ -e \"$f\" ] || continue; "
+                         "tail -c 8 \"$f\" | grep -q '</svg>' || echo \"short $f\"; done; "
+                         "ls %s | grep tmp", charts, charts, charts), 1);
+    assert_null(strstr(out, "short"));
+    /* a report killed while drawing leaves no chart file behind (its own
+     * REPORT.tmp.PID the next report removes) */
+    char html[400];
+    snprintf(html, sizeof html, "%s/killed/r.html", dir);
+    assert_int_equal(run(out, sizeof out, "mkdir -p %s/killed", dir), 0);
+    for (int k = 0; k < 8; k++) {
+        run(out, sizeof out, "%s report %s -o %s --force & sleep 0.%d; kill -9 $!; wait $!; "
+            "sleep 0.2", bin(), h5, html, 1 + 2 * k);
+        assert_int_equal(run(out, sizeof out, "ls %s/killed | grep -v -e '^r.html$' "
+                             "-e '^r.html.tmp.[0-9]*$'", dir), 1);
+    }
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s --force --quiet && ls %s/killed",
+                         bin(), h5, html, dir), 0);
+    assert_string_equal(out, "r.html\n");
+}
+
 static void test_charts_exist_and_are_drawn(void **state)
 {
     (void)state;
@@ -331,12 +510,15 @@ static void test_overspend_without_trajectories(void **state)
             assert_true(fabs(p - exact_p[t * 17 + c]) <= 0.15 + 1e-12);
         }
     sc_result_free(r);
-    /* End to end, on a copy without /trajectories (as a bounded run writes it):
-     * the charts and the page are still made; compare says why it cannot. */
+    /* End to end, on a copy without /trajectories (as a bounded run writes it;
+     * edited, it no longer matches its checksum, which is taken off): the
+     * charts and the page are still made; compare says why it cannot. */
     char out[8192], copy[400];
     snprintf(copy, sizeof copy, "%s/bounded.h5", dir);
     assert_int_equal(run(out, sizeof out, "cp %s %s && /usr/bin/python3 -c \"import h5py; "
-                         "f = h5py.File('%s', 'a'); del f['/trajectories']\"", h5, copy, copy), 0);
+                         "f = h5py.File('%s', 'a'); del f['/trajectories']\" && "
+                         "/usr/bin/python3 tests/craft_results.py --unsign %s", h5, copy, copy,
+                         copy), 0);
     assert_int_equal(run(out, sizeof out, "%s export %s --charts %s/bounded_charts", bin(), copy,
                          dir), 0);
     char png[400];
@@ -414,6 +596,7 @@ static void test_demand_only(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_shapes),
         cmocka_unit_test(test_computed_percentiles_match_stored),
@@ -423,6 +606,11 @@ int main(void)
         cmocka_unit_test(test_csv_pivots_back),
         cmocka_unit_test(test_xlsx_has_sheets_and_charts),
         cmocka_unit_test(test_charts_exist_and_are_drawn),
+        cmocka_unit_test(test_chart_write_failures_are_not_hidden),
+        cmocka_unit_test(test_csv_has_no_live_formula),
+        cmocka_unit_test(test_fans_of_a_bounded_run),
+        cmocka_unit_test(test_xlsx_splits_long_tables),
+        cmocka_unit_test(test_status_counts_are_not_quadratic),
         cmocka_unit_test(test_overspend_without_trajectories),
         cmocka_unit_test(test_demand_only),
     };

@@ -29,12 +29,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "sendcast/fit.h"
+#include "sendcast/library.h"
 #include "sendcast/params.h"
 #include "sendcast/scenario.h"
+#include "sendcast/stats.h"
+#include "cli_util.h"
 #include "test_util.h"
 
 #define SMALL "tests/data/fit/small.yaml"
@@ -563,8 +569,60 @@ static void test_fallback_on_plans_issued(void **state)
     sc_params_free(p);
 }
 
+/* GSL's default error handler aborts the process. With Kirklees' cluster 9
+ * band 3 at 5 plans instead of 29, the band mix's posterior Beta(160.5,
+ * 1418.5) made GSL's Beta quantile fail to converge, and `sendcast fit`
+ * aborted (exit 134; issue 17). No GSL call may abort: every program that
+ * uses the library turns the handler off at start-up (sc_library_init: main,
+ * and this program), and the fit table's intervals come from sendcast's own
+ * Beta quantile, which converges where GSL's did not. */
+static void test_gsl_never_aborts(void **state)
+{
+    fixture *f = *state;
+    gsl_sf_result g;
+    assert_int_equal(gsl_sf_lngamma_e(-1.0, &g), GSL_EDOM);   /* returned, not aborted */
+    double lo = sc_stats_beta_quantile(0.025, 160.5, 1418.5);
+    double hi = sc_stats_beta_quantile(0.975, 160.5, 1418.5);
+    assert_close(gsl_cdf_beta_P(lo, 160.5, 1418.5), 0.025, 1e-12);
+    assert_close(gsl_cdf_beta_P(hi, 160.5, 1418.5), 0.975, 1e-12);
+    assert_true(lo > 0.0872 && lo < 0.0873 && hi > 0.116 && hi < 0.118);
+    assert_true(isnan(sc_stats_beta_quantile(0.5, -1, 2)));
+    /* the mutated Kirklees scenarios, fitted and printed: no abort, no nan */
+    char out[65536], scn[256];
+    assert_int_equal(run(out, sizeof out, "cp -r scenarios/* %s/ && sed -i "
+                         "'s/^9,B,11,2,4084,1.1865,127,13,22,29,/9,B,11,2,4084,1.1865,127,13,22,5,/' "
+                         "%s/data/kirklees/clusters.csv && grep -c '^9,B,11,2,4084,1.1865,127,13,22,5,' "
+                         "%s/data/kirklees/clusters.csv", f->dir, f->dir, f->dir), 0);
+    static const char *const names[] = { "kirklees-clusters.yaml", "kirklees-clusters-v1.yaml" };
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        snprintf(scn, sizeof scn, "%s/%s", f->dir, names[k]);
+        sc_scenario *s = NULL;
+        sc_params *p = NULL;
+        sc_fit_result res;
+        sc_error e;
+        assert_int_equal(sc_scenario_read(scn, &s, &e), SC_OK);
+        assert_int_equal(sc_fit_params(s, 0, &p, &res, &e), SC_OK);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        assert_non_null(mem);
+        sc_fit_print(mem, s, p, &res);
+        fclose(mem);
+        if (strstr(text, "nan"))
+            fail_msg("%s: the fit table prints nan:\n%s", names[k], text);
+        free(text);
+        sc_params_free(p);
+        sc_scenario_free(s);
+        /* and through the binary */
+        int rc = run(out, sizeof out, "%s fit %s", bin(), scn);
+        if (rc != 0 || strstr(out, "nan") || !strstr(out, "band 3"))
+            fail_msg("sendcast fit %s: exit %d:\n%s", scn, rc, out);
+    }
+}
+
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nb_recovers_known_parameters),
         cmocka_unit_test(test_nb_interval_coverage),
@@ -577,6 +635,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rate_above_one_in_a_year, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sen2_lag_years_fitted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fallback_on_plans_issued, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gsl_never_aborts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "sendcast/library.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +69,7 @@ static void test_bad_catalogue_through_harness(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fuzz_regressions),
         cmocka_unit_test(test_bad_catalogue_through_harness),

@@ -30,6 +30,7 @@
 #include <hdf5.h>
 #include <math.h>
 
+#include "sendcast/library.h"
 #include "sendcast/engine.h"
 #include "sendcast/fit.h"
 #include "sendcast/init.h"
@@ -404,6 +405,7 @@ static void test_cli_init_then_run(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slug_and_relative_paths),
         cmocka_unit_test(test_plan),

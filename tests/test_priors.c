@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/council.h"
 #include "sendcast/kalman.h"
@@ -233,6 +234,7 @@ static void test_logit_normal_moments(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trend_filter),
         cmocka_unit_test(test_ar_filter),

@@ -26,6 +26,7 @@
 #include "cli_util.h"
 #include "test_util.h"
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/result.h"
 
@@ -156,13 +157,45 @@ static void test_bad_usage(void **state)
     assert_int_equal(access(other, F_OK), -1);
 }
 
+/* Names from a result file are text, never markup (issue 17): with
+ * --compare, the other run's scenario_name reached the page unescaped (a
+ * live <script>). Both runs are given hostile names (and cluster ids), as a
+ * file mailed in could carry; the page must hold them only escaped. */
+static void test_names_are_escaped(void **state)
+{
+    (void)state;
+    char out[8192], a[400], b[400], h[400];
+    snprintf(a, sizeof a, "%s/evil-a.h5", dir);
+    snprintf(b, sizeof b, "%s/evil-b.h5", dir);
+    snprintf(h, sizeof h, "%s/evil.html", dir);
+    int rc = run(out, sizeof out, "cp %s %s && cp %s %s && /usr/bin/python3 -c \"import h5py, sys\n"
+                 "for p in sys.argv[1:]:\n"
+                 "    f = h5py.File(p, 'a')\n"
+                 "    f.attrs['scenario_name'] = '<script>alert(1)</script>'\n"
+                 "    ids = list(f['/axes/cluster'].asstr()[()]); ids[0] = '<img src=x onerror=alert(2)>'\n"
+                 "    del f['/axes/cluster']; f['/axes/cluster'] = ids\n"
+                 "    f.close()\" %s %s && /usr/bin/python3 tests/craft_results.py --sign %s && "
+                 "/usr/bin/python3 tests/craft_results.py --sign %s && "
+                 "%s report %s --compare %s -o %s", nc, a, kc, b, a, b, a, b, bin(), b, a, h);
+    if (rc)
+        fail_msg("%s", out);
+    char *text = read_text(h);
+    assert_non_null(text);
+    assert_null(strstr(text, "<script"));
+    assert_null(strstr(text, "<img"));
+    assert_non_null(strstr(text, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    sc_free(text);
+}
+
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_self_contained),
         cmocka_unit_test(test_headline_numbers),
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_bad_usage),
+        cmocka_unit_test(test_names_are_escaped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

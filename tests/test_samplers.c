@@ -32,6 +32,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+#include "sendcast/library.h"
 #include "sendcast/rng.h"
 #include "../src/simulate/binomial.h"
 #include "../src/simulate/poisson.h"
@@ -267,6 +268,7 @@ static void test_poisson_distribution(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_binomial_same_draws_as_gsl),
         cmocka_unit_test(test_binomial_once_same_draws_as_gsl),

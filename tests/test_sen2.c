@@ -32,6 +32,7 @@
 
 #include <zip.h>
 
+#include "sendcast/library.h"
 #include "sendcast/error.h"
 #include "sendcast/sen2.h"
 #include "sendcast/alloc.h"
@@ -983,6 +984,7 @@ static void test_real_releases(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_folder_and_zip_identical),
         cmocka_unit_test(test_release_fingerprints),

@@ -23,6 +23,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_math.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/engine.h"
 #include "sendcast/fit.h"
@@ -519,6 +520,7 @@ static void test_policies_share_draws(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_requests_negative_binomial),
         cmocka_unit_test(test_damped_trend),

@@ -25,6 +25,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/layout.h"
 #include "sendcast/summary.h"
@@ -508,6 +509,7 @@ static void test_scratch_failure(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout_offsets),
         cmocka_unit_test(test_layout_tables),

@@ -31,6 +31,7 @@
 
 #include <hdf5.h>
 
+#include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/engine.h"
 #include "sendcast/fit.h"
@@ -509,7 +510,7 @@ static void test_refuses_existing(void **state)
     sc_error e;
     write_text_file(f->out, "an older result\n");
     sc_error_clear(&e);
-    assert_int_equal(sc_write_check_target(f->out, 0, &e), SC_EEXIST);
+    assert_int_equal(sc_write_check_target(f->out, 0, NULL, &e), SC_EEXIST);
     assert_non_null(strstr(e.msg, "--force"));
     assert_int_equal(write_out(f, f->out, 0, &e), SC_EEXIST);
     assert_non_null(strstr(e.msg, "--force"));
@@ -524,7 +525,7 @@ static void test_force_replaces(void **state)
     sc_error e;
     write_text_file(f->out, "an older result\n");
     sc_error_clear(&e);
-    assert_int_equal(sc_write_check_target(f->out, 1, &e), SC_OK);
+    assert_int_equal(sc_write_check_target(f->out, 1, NULL, &e), SC_OK);
     assert_int_equal(write_out(f, f->out, 1, &e), SC_OK);
     assert_true(H5Fis_hdf5(f->out) > 0);
     assert_no_temp_files(f->dir);
@@ -538,7 +539,7 @@ static void test_missing_folder(void **state)
     snprintf(folder, sizeof folder, "%s/nope", f->dir);
     snprintf(path, sizeof path, "%s/x.h5", folder);
     sc_error_clear(&e);
-    assert_int_equal(sc_write_check_target(path, 1, &e), SC_EFAIL);
+    assert_int_equal(sc_write_check_target(path, 1, NULL, &e), SC_EFAIL);
     assert_non_null(strstr(e.msg, "does not exist"));
     assert_int_equal(write_out(f, path, 1, &e), SC_EFAIL);
     assert_false(exists(folder));
@@ -555,7 +556,7 @@ static void test_folder_is_a_file(void **state)
     write_text_file(file, "not a folder\n");
     assert_int_equal(write_out(f, path, 0, &e), SC_EFAIL);
     assert_non_null(strstr(e.msg, "not a folder"));
-    assert_int_equal(sc_write_check_target(f->dir, 1, &e), SC_EFAIL);   /* a folder as file */
+    assert_int_equal(sc_write_check_target(f->dir, 1, NULL, &e), SC_EINPUT);   /* a folder as file */
     assert_no_temp_files(f->dir);
 }
 
@@ -800,6 +801,7 @@ static void test_packed_chunks_as_hdf5_makes_them(void **state)
 
 int main(void)
 {
+    sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         FIXTURE_TEST(test_contract_layout),
         FIXTURE_TEST(test_sections_left_out),

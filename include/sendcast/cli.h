@@ -123,9 +123,11 @@ void sc_cli_whatif_settings(const sc_cli_common *c, int threads, long memory_mb,
 int sc_cli_whatif_start(const char *scenario, const sc_cli_common *c, const char *suffix,
                         const char *csv, sc_scenario **s, char *outpath, size_t size,
                         int *threads, sc_error *e);
-/* Each path given (NULL skipped) can be written (sc_write_check_target on
- * rank 0, agreed among the ranks). */
-int sc_cli_check_outputs(const char *const *paths, int n, int force, sc_error *e);
+/* Each path given (NULL skipped) can be written: no two the same, none one
+ * of the files of the scenarios s[0..ns) (sc_write_check_target on rank 0,
+ * agreed among the ranks). */
+int sc_cli_check_outputs(const char *const *paths, int n, int force,
+                         const sc_scenario *const *s, int ns, sc_error *e);
 
 /* "sendcast ARGS..." into buf (cut with "..." when it does not fit): the
  * command line a file records. */
@@ -133,6 +135,13 @@ void sc_cli_command_line(int argc, char **argv, char *buf, size_t size);
 
 /* The folder of --charts DIR: made (one level) when missing; SC_EINPUT when
  * DIR is something else, SC_EFAIL when it cannot be made. */
+/* The outputs of a command that reads one result file and writes a CSV
+ * and/or charts into a folder (either may be NULL): each may be written
+ * (outfile.h: never the result, never without replace when it exists; the
+ * charts' folder must be a folder when it exists), checked before any work. */
+int sc_cli_check_result_outputs(const char *result, const char *csv, const char *charts,
+                                int replace,
+                         sc_error *e);
 int sc_cli_make_folder(const char *dir, sc_error *e);
 
 /* Read a scenario, with -n (when > 0) and -s (when given) in place of its

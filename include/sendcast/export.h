@@ -4,11 +4,13 @@
  *
  * Every function reads an sc_result (result.h) and writes whole files or
  * nothing: each output is written beside its target (NAME.tmp.PID) and
- * renamed into place when complete, replacing an older export of the same
- * name (exports are derived from the result file and can always be made
- * again). Errors: SC_EFAIL for I/O or library failures, with the file named;
- * SC_ENOMEM. Money is shown in £m in charts and sheets; the CSV keeps pounds
- * exactly as stored.
+ * renamed into place when complete; an existing file is replaced only with
+ * replace != 0 (--force), and never when it is not a regular file
+ * (outfile.h). Errors: SC_EFAIL for I/O or library failures, with the file
+ * named; SC_EEXIST, SC_EINPUT as outfile.h; SC_ENOMEM. Money is shown in £m
+ * in charts and sheets; the CSV keeps pounds exactly as stored, and a text
+ * cell that a spreadsheet would run as a formula (= + - @ first, or a tab or
+ * a carriage return) is written with a leading apostrophe.
  */
 #ifndef SENDCAST_EXPORT_H
 #define SENDCAST_EXPORT_H
@@ -31,7 +33,7 @@
  * "all"; only when the result has finance). Values are written with 17
  * significant digits, so they read back to exactly the stored doubles; NaN is
  * an empty field. */
-int sc_export_csv(const sc_result *r, const char *path, sc_error *e);
+int sc_export_csv(const sc_result *r, const char *path, int replace, sc_error *e);
 
 /* ---- Excel ---------------------------------------------------------------- */
 
@@ -40,7 +42,15 @@ int sc_export_csv(const sc_result *r, const char *path, sc_error *e);
  * (bands), Targets, Parameters, and Charts (native Excel fan charts). A
  * result without finance has no Targets sheet, and its Summary and Charts
  * show demand (requests, new plans, plans in place) instead of money. */
-int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e);
+int sc_export_xlsx(const sc_result *r, const char *path, int replace, sc_error *e);
+
+/* The same with at most max_rows rows a sheet (Excel's limit, 1,048,576, in
+ * sc_export_xlsx; smaller in tests). A table longer than a sheet (Clusters
+ * of 2,000 clusters over 50 years, Inputs) goes on in "Clusters (2)", ...,
+ * each with its header, and the first sheet says so: no row is dropped
+ * (libxlsxwriter ignored rows past the limit, issue 17). */
+int sc_export_xlsx_rows(const sc_result *r, const char *path, int replace, int max_rows,
+                        sc_error *e);
 
 /* ---- charts --------------------------------------------------------------- */
 
@@ -67,26 +77,66 @@ const char *sc_chart_title(enum sc_chart_kind k);
  * result has the plans chart alone. */
 int sc_chart_applies(const sc_result *r, enum sc_chart_kind k);
 
-/* Draw chart k into path with PLplot's device "pngcairo" or "svgcairo".
- * SC_EFAIL when the device is missing or the file cannot be made. */
+/* Chart k drawn with PLplot's device "pngcairo" or "svgcairo" into memory
+ * (*out, *len; sc_free it), PLplot running in a child process: SC_EFAIL when
+ * the device is missing, PLplot crashed or stopped the process, or what it
+ * drew is not a whole PNG or SVG (the message names the chart). */
+int sc_chart_render(const sc_result *r, enum sc_chart_kind k, const char *device, char **out,
+                    size_t *len, sc_error *e);
+
+/* The same written to path, whole or not at all (outfile.h: replace as
+ * there; SC_EFAIL when a write fails, with the file named). */
 int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
-                  const char *path, sc_error *e);
+                  const char *path, int replace, sc_error *e);
+
+/* Whether every chart file sc_export_charts would write into dir may be
+ * written (sc_outfile_check with the command's inputs), before any is. */
+int sc_export_charts_check(const sc_result *r, const char *dir, int replace,
+                           const char *const *inputs, int ninputs, sc_error *e);
 
 /* Any chart: fn(ctx, e) draws on a fresh PLplot stream of `device`
  * ("pngcairo", "svgcairo"; 1000 x 600, white, the charts' colours and font
- * set, no page advanced yet) that goes to path whole or not at all. For
- * charts drawn from more than a result (src/export/sens_charts.c). */
+ * set, no page advanced yet), in a child process as sc_chart_render: into
+ * memory (name for messages), or to path whole or not at all (replace as
+ * outfile.h). For charts drawn from more than a result
+ * (src/export/sens_charts.c). */
 typedef int (*sc_chart_fn)(const void *ctx, sc_error *e);
-int sc_chart_draw_with(const char *device, const char *path, sc_chart_fn fn, const void *ctx,
-                       sc_error *e);
+int sc_chart_render_with(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
+                         char **out, size_t *len, sc_error *e);
+int sc_chart_draw_with(const char *device, const char *path, int replace, sc_chart_fn fn,
+                       const void *ctx, sc_error *e);
+
+/* Where a chart goes: a file (path; whole or not at all, replace as
+ * outfile.h) or, path NULL, memory (bytes, len: sc_free bytes). */
+typedef struct sc_chart_to {
+    const char *path;
+    int replace;
+    char *bytes;
+    size_t len;
+} sc_chart_to;
+/* fn's chart to `to`, as the two above (name for messages in memory). */
+int sc_chart_make(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
+                  sc_chart_to *to, sc_error *e);
 
 /* Every chart r can have (sc_chart_applies) as DIR/<name>.png and
- * DIR/<name>.svg (DIR must exist); *ndrawn (may be NULL) says how many. */
-int sc_export_charts(const sc_result *r, const char *dir, int *ndrawn, sc_error *e);
+ * DIR/<name>.svg (DIR must exist); *ndrawn (may be NULL) says how many were
+ * drawn, both files of each, before any failure. */
+int sc_export_charts(const sc_result *r, const char *dir, int replace, int *ndrawn,
+                     sc_error *e);
 
 /* The fan-chart bands: percentiles 5, 20, 35, 50, 65, 80, 95 (the 90%, 60%
  * and 30% central intervals and the median). */
 #define SC_FAN_NQ 7
 extern const double sc_fan_q[SC_FAN_NQ];
+
+/* The bands a fan of metric m (NULL: any metric of r) can show, in q: 5, 50
+ * and 95 always (every scenario stores them); the inner pairs 20/80 and
+ * 35/65 where the file keeps per-trajectory values or stores them, and
+ * otherwise the stored symmetric pairs nearest them (a bounded-memory run
+ * with the default percentiles gives 10/90 and 25/75), or 5/95 again where
+ * there is none. The central share each band holds, in per cent (90, 60, 30
+ * normally), is in share[0..2], for the labels. */
+void sc_fan_levels(const sc_result *r, const sc_result_metric *m, double q[SC_FAN_NQ],
+                   double share[3]);
 
 #endif

@@ -16,10 +16,12 @@
  *
  * Reading is strict about shapes (a dataset must hold exactly the count the
  * caller expects) and names the file and the dataset when something is
- * missing or misshapen: SC_EINPUT, "is it a sendcast <kind> file?".
+ * missing or misshapen: SC_EINPUT, "is it a sendcast <kind> file?". It
+ * treats every file as untrusted input (see sc_h5_read_open).
  *
  * Kinds: every file says what it is (root attribute file_kind: "result",
- * "comparison", "back-test", "calibration", "sweep" or "attribution") and in which format (format_version); a
+ * "comparison", "back-test", "calibration", "sweep" or "attribution") and in
+ * which format (format_version); a
  * reader refuses a file of another kind, or of a newer format than it
  * knows, with SC_EINPUT and a message saying which.
  */
@@ -103,45 +105,103 @@ int sc_h5_attr_uint64(sc_h5w *w, const char *objpath, const char *name, uint64_t
 int sc_h5_attr_double(sc_h5w *w, const char *objpath, const char *name, double value,
                       sc_error *e);
 
+/* ---- the checksum ---------------------------------------------------- */
+
+/* Every file sendcast writes through sc_h5_write_file starts with an HDF5
+ * user block of SC_H5_USERBLOCK bytes (HDF5 and h5py skip it) holding
+ * SC_H5_CHECKSUM_MAGIC, the lower-case hex SHA-256 of every byte after the
+ * block, and a newline, NUL-padded: a reader verifies it before HDF5 sees a
+ * byte, so damage anywhere in the HDF5 part is caught (a bit flip in transit
+ * or on disk, a file cut short). It is a checksum, not a signature: anyone
+ * can rewrite it, so it does not stand in for the reader's own checks. */
+#define SC_H5_USERBLOCK 512
+#define SC_H5_CHECKSUM_MAGIC "sendcast-sha256 "
+
 /* ---- reading ----------------------------------------------------------- */
 
-/* An open file being read, and the error its calls fill. */
+/* A file's bytes in memory. Readers work on an image, never on the path:
+ * the file is opened once, must be a regular file (a FIFO or a device is
+ * refused, never waited on), cannot change while it is read, and its
+ * checksum is verified before HDF5 parses it. */
+typedef struct sc_h5_image {
+    unsigned char *data;    /* sc_free'd by sc_h5_image_free */
+    size_t len;
+    int checksum;           /* 1: it carried sendcast's checksum, verified; 0: none */
+} sc_h5_image;
+
+/* Load path: SC_OK; SC_EINPUT (missing, not a regular file, empty, damaged:
+ * its checksum does not match; the message names the file and says which);
+ * SC_ENOMEM; SC_EFAIL (a read error). On failure *img is empty. */
+int sc_h5_image_load(const char *path, sc_h5_image *img, sc_error *e);
+void sc_h5_image_free(sc_h5_image *img);
+
+/* Read path with read(path, img, ctx, e) (which opens img with
+ * sc_h5_read_open and fills ctx) twice: first in a child process
+ * (isolate.h), so that a crash or hang inside libhdf5 on a damaged or crafted
+ * file is a refusal (SC_EINPUT naming the file; SC_ENOMEM when memory ran
+ * short), then, when that read succeeded, here. timeout_s <= 0: 30 s and a
+ * second for every 2 MB. Every reader of a file a user hands sendcast goes
+ * through here (docs/hardening.md, "Result files"). */
+typedef int (*sc_h5_reader)(const char *path, const sc_h5_image *img, void *ctx, sc_error *e);
+int sc_h5_read_isolated(const char *path, double timeout_s, sc_h5_reader read, void *ctx,
+                        sc_error *e);
+
+/* An open file being read, and the error its calls fill. HDF5 reads the
+ * image in place (the core driver, no copy): the image must outlive the
+ * sc_h5r, and the sc_h5r must not move while open. */
 typedef struct sc_h5r {
     hid_t file;
+    hid_t lapl;            /* link access: external links never followed */
     const char *name;      /* file name, for messages */
     const char *kind;      /* the kind wanted (SC_FILE_*), for messages */
     sc_error *e;
     H5E_auto2_t old_func;  /* HDF5's error printing, put back on close */
     void *old_data;
+    struct { const void *data; size_t len; } image;
 } sc_h5r;
 
-/* Open path read-only as a sendcast file of kind `kind`, checking that it is
- * one: its file_kind (or, in files written before it, what it holds) and its
- * format_version (at most SC_FORMAT_VERSION). SC_OK; SC_EINPUT when it is not
- * an HDF5 file, cannot be opened, is of another kind or of a newer format (the
- * message says which). Every later call's error goes to e. On failure nothing
- * stays open. */
-int sc_h5_read_open(sc_h5r *r, const char *path, const char *kind, sc_error *e);
+/* Open an image read-only as a sendcast file of kind `kind`, checking that
+ * it is one: its file_kind (or, in files written before it, what it holds)
+ * and its format_version (at most SC_FORMAT_VERSION). SC_OK; SC_EINPUT when
+ * it is not an HDF5 file, is of another kind or of a newer format (the
+ * message says which). Every later call's error goes to e. On failure
+ * nothing stays open.
+ *
+ * What every read below checks, because a result file is untrusted input
+ * (docs/hardening.md, "Result files"): each link on a path is a hard link
+ * (no soft link, and no external link: nothing outside the file is ever
+ * opened); a dataset keeps its data in the file (no external storage, no
+ * virtual dataset), has an IEEE float or standard integer type (strings:
+ * variable-length), rank 3 at most, a size computed without overflow, data
+ * actually stored for every element, and only the filters sendcast writes
+ * (shuffle, deflate, fletcher32; no plugin is ever loaded); an attribute is
+ * a single value. Strings must fit the caller's field and be well-formed
+ * UTF-8 without control characters (tab and line breaks allowed). HDF5
+ * running out of memory is SC_ENOMEM, not a bad file. kind NULL: any kind
+ * (its format_version still checked). */
+int sc_h5_read_open(sc_h5r *r, const char *name, const sc_h5_image *img, const char *kind,
+                    sc_error *e);
 void sc_h5_read_close(sc_h5r *r);
 
 /* The kind of sendcast file at path (one of SC_FILE_*, as sc_h5_read_open
  * would take it) into kind[size], so that a command given any of several
- * kinds (`report`) can pick its reader. SC_EINPUT when it is not an HDF5
- * file or cannot be opened. */
+ * kinds (`report`) can pick its reader; read as sc_h5_read_isolated reads.
+ * SC_EINPUT when it is not an HDF5 file or cannot be opened. */
 int sc_h5_file_kind(const char *path, char *kind, size_t size, sc_error *e);
 
 /* "FILE: OBJ WHAT (is it a sendcast KIND file?)"; returns SC_EINPUT. */
 int sc_h5_read_bad(sc_h5r *r, const char *obj, const char *what);
 
-/* Whether the object at path exists (its parents too). */
-int sc_h5_read_exists(sc_h5r *r, const char *path);
+/* Whether the object at path exists (*found 1 or 0); SC_EINPUT when a link
+ * on the way is not a hard link. */
+int sc_h5_read_exists(sc_h5r *r, const char *path, int *found);
 
 /* A string attribute into out[size]: "" and SC_OK when absent and not
- * required. */
+ * required; SC_EINPUT when it does not fit (size - 1 bytes at most). */
 int sc_h5_read_attr_string(sc_h5r *r, const char *obj, const char *name, char *out, size_t size,
                            int required);
-/* A numeric attribute, converted to int, int64 or uint64; SC_EINPUT when
- * missing or unreadable. */
+/* A numeric attribute holding one whole number within the type's range;
+ * SC_EINPUT when missing, unreadable, an array, fractional or out of range. */
 int sc_h5_read_attr_int(sc_h5r *r, const char *obj, const char *name, int *out);
 int sc_h5_read_attr_int64(sc_h5r *r, const char *obj, const char *name, int64_t *out);
 int sc_h5_read_attr_uint64(sc_h5r *r, const char *obj, const char *name, uint64_t *out);
@@ -152,19 +212,18 @@ int sc_h5_read_doubles(sc_h5r *r, const char *path, size_t n, double **out);
 int sc_h5_read_doubles_opt(sc_h5r *r, const char *path, size_t n, double **out);
 /* A scalar dataset, NaN when absent. */
 int sc_h5_read_scalar_opt(sc_h5r *r, const char *path, double *out);
-/* The number of values of a one-dimensional dataset (at most 10^6). */
-int sc_h5_read_length(sc_h5r *r, const char *path, int *n);
+/* A numeric dataset of 1 to max values into v[max]; *n how many. */
+int sc_h5_read_numbers(sc_h5r *r, const char *path, double *v, int max, int *n);
+/* The number of values of a one-dimensional dataset: SC_EINPUT above max. */
+int sc_h5_read_length(sc_h5r *r, const char *path, int max, int *n);
 /* n strings into fixed fields of `size` bytes at out, out + stride, ... */
 int sc_h5_read_strings(sc_h5r *r, const char *path, size_t n, char *out, size_t stride,
                        size_t size);
-/* The names of group path's members in name order: each(name, ctx) for each,
- * stopping at a failure, which it returns. SC_EINPUT when the group cannot be
- * read. */
+/* The names of group path's members (at most max of them) in name order:
+ * each(name, ctx) for each, stopping at a failure, which it returns.
+ * SC_EINPUT when the group cannot be read, has more members or a member
+ * that is not a hard link. */
 typedef int (*sc_h5_member_fn)(const char *name, void *ctx);
-int sc_h5_read_members(sc_h5r *r, const char *path, sc_h5_member_fn each, void *ctx);
-/* The values of dataset path when it holds 1 to max numbers, into v: how
- * many; 0 when it is not such a dataset (a group, a larger one): not an
- * error. */
-int sc_h5_read_small(sc_h5r *r, const char *path, double *v, int max);
+int sc_h5_read_members(sc_h5r *r, const char *path, int max, sc_h5_member_fn each, void *ctx);
 
 #endif

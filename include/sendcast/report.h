@@ -19,18 +19,22 @@
 #include "sendcast/sens_output.h"
 
 /* Write the report on r (and on the paired comparison c of r with another
- * run, when c is not NULL) to path, whole or nothing (replacing an older
- * report). SC_EFAIL for I/O or drawing failures; SC_ENOMEM. */
-int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc_error *e);
-
-/* The page of a sweep (or goal seek) file and of an attribution file
- * (src/report/whatif_page.c): their tables, and an attribution's waterfall.
- * Whole or nothing; SC_EFAIL for I/O failures. */
-int sc_report_sweep_html(const sc_whatif_sweep *s, const char *path, sc_error *e);
-int sc_report_attribution_html(const sc_whatif_attribution *a, const char *path, sc_error *e);
+ * run, when c is not NULL) to path, whole or nothing; an existing file is
+ * replaced only with replace (outfile.h). SC_EFAIL for I/O or drawing
+ * failures; SC_ENOMEM; SC_EEXIST. */
+int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, int replace,
+                   sc_error *e);
 /* The same, with the settings of the budgets section (sens_output.h; NULL:
  * the scenario's own total in the first year, risk 0.9). */
 int sc_report_html_with(const sc_result *r, const sc_compare *c,
-                        const sc_sens_report_options *so, const char *path, sc_error *e);
+                        const sc_sens_report_options *so, const char *path, int replace,
+                        sc_error *e);
+
+/* The page of a sweep (or goal seek) file and of an attribution file
+ * (src/report/whatif_page.c): their tables, and an attribution's waterfall.
+ * Whole or nothing, replace as above; SC_EFAIL for I/O failures. */
+int sc_report_sweep_html(const sc_whatif_sweep *s, const char *path, int replace, sc_error *e);
+int sc_report_attribution_html(const sc_whatif_attribution *a, const char *path, int replace,
+                               sc_error *e);
 
 #endif

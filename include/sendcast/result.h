@@ -4,9 +4,10 @@
  * export, compare and report never touch HDF5 themselves: sc_result_read()
  * loads everything they show — provenance, axes, every metric's statistics,
  * the Safety Valve targets, the per-trajectory values where the file has them,
- * the inputs register and the parameters — and checks shapes as it goes, so
- * a file from another program or a truncated file is refused with its name
- * and the dataset that is wrong (SC_EINPUT, exit 2).
+ * the inputs register and the parameters — and checks everything as it goes
+ * (docs/hardening.md, "Result files"), so a file from another program, a
+ * damaged or a crafted file is refused with its name and the part that is
+ * wrong (SC_EINPUT, exit 2).
  *
  * Arrays are laid out as in the file: [year][unit] for statistics,
  * [year][unit][percentile] for percentiles, [trajectory][year][unit] for
@@ -96,9 +97,33 @@ typedef struct sc_result {
     sc_result_param *params;
 } sc_result;
 
-/* Read path. SC_OK; SC_EINPUT (not a readable sendcast result: missing or
- * misshapen dataset, named); SC_ENOMEM. *out is NULL on failure. */
+/* The inputs' statuses, each once, in order of first appearance: the index
+ * of its first input and how many inputs have it. Sorted, not compared pair
+ * by pair: a result of 50,000 clusters has about 10^5 inputs, and the xlsx
+ * and report tables of them took minutes (issue 17). *out is sc_free'd;
+ * SC_OK or SC_ENOMEM. */
+typedef struct sc_status_count {
+    int first, count;
+} sc_status_count;
+int sc_result_status_counts(const sc_result *r, sc_status_count **out, int *n, sc_error *e);
+
+/* Read path. SC_OK; SC_EINPUT (not a readable sendcast result: not a
+ * regular file, damaged (its checksum), a missing or misshapen part, named,
+ * or a file on which HDF5 itself crashed or hung: it is read first in a
+ * child process); SC_ENOMEM. *out is NULL on failure. */
 int sc_result_read(const char *path, sc_result **out, sc_error *e);
+
+/* The same with the child's time limit given (timeout_s > 0): sc_result_read
+ * allows 30 s and a second for every 2 MB; tests replaying inputs that hung
+ * HDF5 allow less. */
+int sc_result_read_within(const char *path, double timeout_s, sc_result **out, sc_error *e);
+
+/* The same on bytes already in memory (name for messages), in this process
+ * and without the checksum: for the fuzz harness, which must see every fault
+ * itself. A damaged image may crash HDF5 here. */
+struct sc_h5_image;
+int sc_result_read_image(const char *name, const struct sc_h5_image *img, sc_result **out,
+                         sc_error *e);
 void sc_result_free(sc_result *r);
 
 /* The metric of a level by name, NULL when absent. */

@@ -31,6 +31,10 @@
 #define SC_MAX_HORIZON 50
 #define SC_ID_MAX 64
 #define SC_TEXT_MAX 256
+#define SC_YEAR_MIN 1000       /* every year a scenario may name */
+#define SC_YEAR_MAX 9999
+#define SC_MAX_AREAS 100000
+#define SC_MAX_CLUSTERS 100000
 
 /* Placements of MODEL.md section 2, in this order everywhere. */
 enum sc_placement {

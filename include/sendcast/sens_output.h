@@ -13,23 +13,27 @@
 #include <stdio.h>
 
 #include "sendcast/error.h"
+#include "sendcast/export.h"
 #include "sendcast/result.h"
 #include "sendcast/sensitivity.h"
 
 /* ---- charts (PNG or SVG, 1000 x 600) ------------------------------------ */
+
+/* Each chart goes to `to` (export.h: a file, whole or not at all, or
+ * memory), drawn in a child process as every chart is. */
 
 /* Tornado of output o in year index y: the `top` inputs with the largest
  * shares, each a bar from the output's median to its median with the input
  * at its 10th and at its 90th percentile (whiskers: their Monte Carlo
  * errors), labelled with the share ± its error. */
 int sc_sens_chart_tornado(const sc_sens_data *d, const sc_sens_table *t, int o, int y, int top,
-                          const char *device, const char *path, sc_error *e);
+                          const char *device, sc_chart_to *to, sc_error *e);
 
 /* The layered fan of output o: the full run's 90% and 60% bands (outer),
  * the band with the parameters at their central values (inner), both
  * medians, and the parameters' share of the variance over each year.
  * SC_EINPUT when the file has no layered fan of o. */
-int sc_sens_chart_layers(const sc_sens_data *d, int o, const char *device, const char *path,
+int sc_sens_chart_layers(const sc_sens_data *d, int o, const char *device, sc_chart_to *to,
                          sc_error *e);
 
 /* Budgets: each cluster's budget today (in today's proportions of the
@@ -37,20 +41,23 @@ int sc_sens_chart_layers(const sc_sens_data *d, int o, const char *device, const
  * trade-off curve, contingency held against P(overspend beyond it). The
  * scenario's own budgets keep their status in the legend ("illustrative"). */
 int sc_sens_chart_budgets(const sc_sens_data *d, const sc_sens_budgets *b, const char *device,
-                          const char *path, sc_error *e);
+                          sc_chart_to *to, sc_error *e);
 
-/* Into dir (which exists), PNG and SVG each: with a table t,
+/* Into dir (which exists), PNG and SVG each (an existing file replaced only
+ * with replace, as outfile.h): with a table t,
  * tornado_<output> for every headline output it has (year index y) and
  * layers_<output> for each the layered fan has; with b, budgets. *ndrawn (may be
  * NULL): how many charts. */
 int sc_sens_export_charts(const sc_sens_data *d, const sc_sens_table *t, int y,
-                          const sc_sens_budgets *b, const char *dir, int *ndrawn, sc_error *e);
+                          const sc_sens_budgets *b, const char *dir, int replace, int *ndrawn,
+                          sc_error *e);
 
 /* `export --charts`: the charts above for the result file at path, into dir:
  * tornados of the last year, the layered fans and (with cluster working) the
  * budgets of the scenario's own total in the first year at risk 0.9. A file
  * without draws draws none (*ndrawn 0) and is no error. */
-int sc_sens_export_result_charts(const char *path, const char *dir, int *ndrawn, sc_error *e);
+int sc_sens_export_result_charts(const char *path, const char *dir, int replace, int *ndrawn,
+                                 sc_error *e);
 
 /* ---- the workbook ---------------------------------------------------------- */
 
@@ -79,12 +86,12 @@ typedef struct sc_sens_report_options {
  * plans for a result without money, in the last year, and the shares of every
  * headline output), "Parameter uncertainty and year-to-year chance" (the
  * layered fan and its shares), "Stress test" and, with cluster working,
- * "Cluster budgets and contingency", into f; charts drawn beside `path` and
- * embedded by embed(f, svg_path, k) (the report's own). A file without draws
+ * "Cluster budgets and contingency", into f; charts drawn in memory and
+ * embedded by embed(f, svg, len, k) (the report's own, which frees svg). A file without draws
  * gets a note saying how to make them. SC_OK, SC_ENOMEM, SC_EFAIL (a chart),
  * SC_EINPUT (options out of range). */
-typedef int (*sc_sens_embed_fn)(FILE *f, const char *svg_path, int k, sc_error *e);
+typedef int (*sc_sens_embed_fn)(FILE *f, char *svg, size_t len, int k, sc_error *e);
 int sc_sens_report_sections(FILE *f, const sc_result *r, const sc_sens_report_options *o,
-                            const char *path, sc_sens_embed_fn embed, sc_error *e);
+                            sc_sens_embed_fn embed, sc_error *e);
 
 #endif

@@ -362,10 +362,12 @@ void sc_sens_print_stress(FILE *f, const sc_sens_data *d, const sc_sens_conditio
                           const sc_sens_stress *s);
 void sc_sens_print_budgets(FILE *f, const sc_sens_data *d, const sc_sens_budgets *b);
 
-/* Long-form CSVs, one number a row, written whole or not at all. */
-int sc_sens_csv(const sc_sens_data *d, const sc_sens_table *t, const char *path, sc_error *e);
+/* Long-form CSVs, one number a row, written whole or not at all; an
+ * existing file replaced only with replace (outfile.h). */
+int sc_sens_csv(const sc_sens_data *d, const sc_sens_table *t, const char *path, int replace,
+                sc_error *e);
 int sc_sens_budgets_csv(const sc_sens_data *d, const sc_sens_budgets *b, const char *path,
-                        sc_error *e);
+                        int replace, sc_error *e);
 
 /* A condition's words: "inflation between its 90th and 100th percentiles". */
 void sc_sens_condition_text(const sc_sens_data *d, const sc_sens_condition *c, int nc,

@@ -14,7 +14,11 @@
 int sc_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* The same of the file at path, read in blocks (never whole). Returns 0, or
- * the errno value of the open or read that failed (out is then ""). */
+ * the errno value of the open or read that failed (out is then ""); EINVAL
+ * for a path that is not a regular file (a FIFO is never waited on). */
 int sc_sha256_file(const char *path, char out[65]);
+/* The same of the file's bytes from offset on (an HDF5 file after its user
+ * block, h5.h). */
+int sc_sha256_file_from(const char *path, long long offset, char out[65]);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * stats.h — the pieces of arithmetic on samples that several stages share,
  * each in one copy: sorting, the type 7 percentile, the Beta of a given mean
- * and sd, and sharing a whole number out by largest remainder.
+ * and sd and its quantiles, and sharing a whole number out by largest
+ * remainder.
  */
 #ifndef SENDCAST_STATS_H
 #define SENDCAST_STATS_H
@@ -33,6 +34,14 @@ double sc_stats_type7(const double *x, size_t n, double p);
  * sd^2 - 1. Returns 0; -1 (a, b untouched) unless 0 < m < 1 and
  * 0 < sd^2 < m (1 - m). */
 int sc_stats_beta_from_mean_sd(double m, double sd, double *a, double *b);
+
+/* The p-quantile (0 < p < 1) of Beta(a, b) (a, b > 0), by bisection on
+ * GSL's distribution function: it converges for every a and b, where GSL's
+ * own inverse gives up (and, with GSL's default handler, aborts the
+ * process). NaN for arguments out of range. */
+double sc_stats_beta_quantile(double p, double a, double b);
+/* The same of a chi-square with nu > 0 degrees of freedom. */
+double sc_stats_chisq_quantile(double p, double nu);
 
 /* Share `total` among n items in proportion to weight[0..n) (sum W > 0):
  * floor(total w_i / W) each, then one more to the items with the largest

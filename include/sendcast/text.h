@@ -1,6 +1,7 @@
 /*
  * text.h — the small text helpers every module shares: joining items into a
- * bounded buffer, the financial-year label, and reading a whole file.
+ * bounded buffer, the financial-year label, checking UTF-8, and reading a
+ * whole regular file.
  */
 #ifndef SENDCAST_TEXT_H
 #define SENDCAST_TEXT_H
@@ -14,8 +15,8 @@
  * "..." (cap must be at least 4): stop appending. */
 int sc_text_append(char *buf, size_t cap, size_t *used, const char *sep, const char *item);
 
-/* Write s to f with HTML's special characters (& < > ") escaped: text in
- * HTML and SVG. */
+/* Write s to f with the five characters that could start markup or end an
+ * attribute (& < > " ') escaped: text in HTML and SVG. */
 void sc_text_html(FILE *f, const char *s);
 
 /* The financial year that starts in `year`, as the council writes it:
@@ -26,14 +27,30 @@ typedef struct sc_label {
 } sc_label;
 sc_label sc_year_label(int year);
 
-/* Read the whole file at path into a new NUL-terminated buffer (*text, freed
- * with sc_free; *len bytes before the NUL). Returns 0; or an errno value:
- * the one fopen/fread gave, ENOMEM, or EFBIG when the file holds max bytes
- * or more. *text is NULL on failure. */
+/* Offset of the first byte of text[0..len) that is not well-formed UTF-8
+ * (a bad lead byte, a sequence cut short, an overlong form, a surrogate, a
+ * code point above U+10FFFF), or len when there is none. NUL is well formed:
+ * callers that refuse NUL bytes look for them themselves. */
+size_t sc_text_utf8_bad_at(const void *text, size_t len);
+
+/* What sc_file_read returns for a path that is not a regular file (a FIFO,
+ * a device, a folder): never waited on, never read. */
+#define SC_FILE_NOT_REGULAR (-1)
+
+/* The words for an error sc_file_read returned: strerror's, or the above. */
+const char *sc_file_strerror(int err);
+
+/* Read the whole regular file at path into a new NUL-terminated buffer
+ * (*text, freed with sc_free; *len bytes before the NUL). Returns 0; or an
+ * errno value: the one open/fread gave, ENOMEM, or EFBIG when the file holds
+ * max bytes or more; or SC_FILE_NOT_REGULAR. *text is NULL on failure. */
 int sc_file_read(const char *path, size_t max, char **text, size_t *len);
 
 /* s to f as one CSV field (RFC 4180): quoted, its quotes doubled, when it
- * holds a comma, a quote or a line break. */
+ * holds a comma, a quote or a line break; one that a spreadsheet would run
+ * as a formula (= + - @, a tab or a carriage return first, and not a plain
+ * number) gets a leading apostrophe inside the quotes, shown as text. Text
+ * from files (ids, units, labels) may have been made to carry a formula. */
 void sc_text_csv_field(FILE *f, const char *s);
 
 

@@ -32,18 +32,11 @@ typedef struct sc_run_info {
     char command_line[1024];
 } sc_run_info;
 
-/* Call once at program start, before any HDF5 use. HDF5 1.10 crashes in its
- * exit-time clean-up when a file could not be flushed (disk full, ulimit
- * -f): it tries to close that file again. sendcast closes (or abandons)
- * every file itself, so HDF5's exit handler is not registered. */
-void sc_write_library_init(void);
-
-/* SC_OK if path can be written (exists only with force; folder exists and is writable).
- * SC_EEXIST (message suggests --force) if it exists without force; SC_EFAIL if
- * the folder is missing, not a folder or not writable, or path is a folder.
- * A missing folder is created only when it is exactly "results" (the default
- * -o folder). */
-int sc_write_check_target(const char *path, int force, sc_error *e);
+/* SC_OK if path can be written: sc_outfile_check (outfile.h) with the
+ * scenario's own files (s may be NULL) as the inputs never written over, even
+ * with force. A missing folder is created only when it is exactly "results"
+ * (the default -o folder). */
+int sc_write_check_target(const char *path, int force, const sc_scenario *s, sc_error *e);
 
 /* sc_sha256_hex(), the scenario's fingerprint, is in sha256.h. */
 

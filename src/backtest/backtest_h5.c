@@ -104,7 +104,7 @@ static int fill_backtest(sc_h5w *w, const void *ctx, sc_error *e)
 int sc_backtest_write_h5(const char *path, int force, const sc_scenario *s, const sc_params *p,
                          const sc_backtest *bt, sc_error *e)
 {
-    int rc = sc_write_check_target(path, force, e);
+    int rc = sc_write_check_target(path, force, s, e);
     if (rc)
         return rc;
     const backtest_parts parts = {s, p, bt};

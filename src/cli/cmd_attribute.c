@@ -137,7 +137,8 @@ int sc_cli_attribute(int argc, char **argv, sc_error *e)
     if (!st) {
         output_of(&o, old_s, new_s, outpath, sizeof outpath);
         const char *const outs[] = { outpath, o.csv, o.chart };
-        st = sc_cli_check_outputs(outs, 3, o.common.force, e);
+        const sc_scenario *const read[] = { old_s, new_s };
+        st = sc_cli_check_outputs(outs, 3, o.common.force, read, 2, e);
     }
     int threads = o.common.threads ? o.common.threads : omp_get_num_procs();
     omp_set_num_threads(threads);

@@ -106,7 +106,7 @@ int sc_cli_backtest(int argc, char **argv, sc_error *e)
     if ((st = sc_cli_read_scenario(o.scenario, &o.common, &s, e)))                /* read */
         return st;
     if (o.common.output)
-        st = sc_ranks_agree(root ? sc_write_check_target(o.common.output, o.common.force, e)
+        st = sc_ranks_agree(root ? sc_write_check_target(o.common.output, o.common.force, s, e)
                                  : SC_OK, e);
     if (!st)
         st = sc_backtest_prepare(s, (int)o.until, &b, &p, &bt, e);                 /* fit */

@@ -14,7 +14,7 @@
 
 typedef struct budgets_options {
     const char *result, *total, *year, *risk, *csv, *charts;
-    int quiet;
+    int quiet, force;
 } budgets_options;
 
 static int take_option(int c, const char *arg, void *ctx, sc_error *e)
@@ -27,6 +27,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'c': o->csv = arg; return SC_OK;
     case 'g': o->charts = arg; return SC_OK;
     case 'q': o->quiet = 1; return SC_OK;
+    case 'f': o->force = 1; return SC_OK;
     default: return SC_NEVER(e);
     }
 }
@@ -37,7 +38,7 @@ static int parse_options(int argc, char **argv, budgets_options *o, sc_error *e)
         {"total", required_argument, NULL, 'T'}, {"year", required_argument, NULL, 'y'},
         {"risk", required_argument, NULL, 'r'}, {"csv", required_argument, NULL, 'c'},
         {"charts", required_argument, NULL, 'g'}, {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}};
+        {"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int first, st = sc_cli_getopt(argc, argv, "", longs, take_option, o, &first, e);
     if (st)
@@ -49,7 +50,7 @@ static int parse_options(int argc, char **argv, budgets_options *o, sc_error *e)
         return SC_ERROR(e, SC_EINPUT, "budgets: say the total to share: --total T (pounds; "
                         "17m for 17 million)");
     o->result = argv[first];
-    return SC_OK;
+    return sc_cli_check_result_outputs(o->result, o->csv, o->charts, o->force, e);
 }
 
 int sc_cli_budgets(int argc, char **argv, sc_error *e)
@@ -67,10 +68,10 @@ int sc_cli_budgets(int argc, char **argv, sc_error *e)
     if (!st) st = sc_sens_budgets_run(d, t, total, risk, &b, e);
     if (!st && !o.quiet)
         sc_sens_print_budgets(stdout, d, b);
-    if (!st && o.csv && !(st = sc_sens_budgets_csv(d, b, o.csv, e)) && !o.quiet)
+    if (!st && o.csv && !(st = sc_sens_budgets_csv(d, b, o.csv, o.force, e)) && !o.quiet)
         printf("Wrote %s\n", o.csv);
     if (!st && o.charts && !(st = sc_cli_make_folder(o.charts, e))
-        && !(st = sc_sens_export_charts(d, NULL, t, b, o.charts, &n, e)) && !o.quiet)
+        && !(st = sc_sens_export_charts(d, NULL, t, b, o.charts, o.force, &n, e)) && !o.quiet)
         printf("Wrote the budgets chart (PNG and SVG) into %s\n", o.charts);
     if (st && o.result)
         SC_CONTEXT(e, "while sizing budgets from %s", o.result);

@@ -113,10 +113,16 @@ int sc_cli_calibrate(int argc, char **argv, sc_error *e)
         return st;
     const char *output = o.common.output ? o.common.output : "results/calibrate.h5";
     const int root = sc_ranks_rank() == 0;
+    /* the SEN2 releases are never written over */
+    const char *outs[2] = { output, o.priors };
     if (root)
-        st = sc_write_check_target(output, o.common.force, e);
+        st = sc_write_check_target(output, o.common.force, NULL, e);
+    if (!st && root)
+        st = sc_outfile_check(output, o.common.force, o.release, o.nreleases, e);
     if (!st && root && o.priors)
-        st = sc_write_check_target(o.priors, o.common.force, e);
+        st = sc_outfile_check(o.priors, o.common.force, o.release, o.nreleases, e);
+    if (!st && root)
+        st = sc_outfile_check_distinct(outs, 2, e);
     st = sc_ranks_agree(st, e);
     sc_calibrate_options co = { .sen2 = o.release, .nsen2 = o.nreleases,
                                 .first_origin = (int)o.first, .last_origin = (int)o.last,

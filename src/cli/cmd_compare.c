@@ -9,6 +9,7 @@
 
 #include "sendcast/cli.h"
 #include "sendcast/compare.h"
+#include "sendcast/outfile.h"
 #include "sendcast/result.h"
 
 typedef struct compare_options {
@@ -51,6 +52,9 @@ int sc_cli_compare(int argc, char **argv, sc_error *e)
     sc_result *a = NULL, *b = NULL;
     sc_compare *c = NULL;
     int st = parse_compare_options(argc, argv, &o, e);
+    const char *const inputs[2] = { o.a, o.b };
+    if (!st && o.output)   /* never over an input, a device, or without --force */
+        st = sc_outfile_check(o.output, o.force, inputs, 2, e);
     if (!st) st = sc_result_read(o.a, &a, e);
     if (!st) st = sc_result_read(o.b, &b, e);
     if (!st) st = sc_compare_compute(a, b, o.independent, &c, e);

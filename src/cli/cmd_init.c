@@ -298,8 +298,9 @@ int sc_cli_init(int argc, char **argv, sc_error *e)
             snprintf(target, sizeof target, "%s", o.output);
         else
             st = default_target(&plan, target, sizeof target, e);
-        if (!st)
-            st = sc_write_check_target(target, o.force, e);
+        if (!st)   /* the releases are never written over */
+            st = sc_outfile_check(target, o.force, (const char *const *)o.release,
+                                  o.nreleases, e);
         if (!st)
             st = write_file(&o, target, panel, &plan, &io, e);
     } else if (!st) {

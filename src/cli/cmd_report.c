@@ -1,8 +1,11 @@
 /*
  * cmd_report.c — `sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html
- * [--total T] [--year Y] [--risk P] [--quiet]`: read the result (and the other
- * run) → pair them (RESULT − OTHER, OTHER being the baseline) → write the page
- * → free. --total, --year and --risk set the budgets section (sendcast budgets).
+ * [--total T] [--year Y] [--risk P] [--force] [--quiet]`: check the page's
+ * name → read the result (and the other run) → pair them (RESULT − OTHER,
+ * OTHER being the baseline) → write the page → free. --total, --year and
+ * --risk set the budgets section (sendcast budgets). The page never replaces
+ * an existing file without --force, either result file under any name, or
+ * anything that is not a regular file.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 #include "sendcast/cli.h"
 #include "sendcast/compare.h"
 #include "sendcast/h5.h"
+#include "sendcast/outfile.h"
 #include "sendcast/report.h"
 #include "sendcast/result.h"
 #include "sendcast/sens_output.h"
@@ -20,7 +24,7 @@ typedef struct report_options {
     const char *result, *other, *output;
     const char *total, *risk;       /* the budgets section's (sens_output.h) */
     sc_sens_report_options sens;
-    int quiet;
+    int quiet, force;
 } report_options;
 
 static int take_option(int c, const char *arg, void *ctx, sc_error *e)
@@ -33,6 +37,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'T': o->total = arg; return SC_OK;
     case 'y': o->sens.year = arg; return SC_OK;
     case 'r': o->risk = arg; return SC_OK;
+    case 'f': o->force = 1; return SC_OK;
     default: return SC_NEVER(e);
     }
 }
@@ -43,6 +48,7 @@ static int parse_report_options(int argc, char **argv, report_options *o, sc_err
         {"compare", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'}, {"total", required_argument, NULL, 'T'},
         {"year", required_argument, NULL, 'y'}, {"risk", required_argument, NULL, 'r'},
+        {"quiet", no_argument, NULL, 'q'}, {"force", no_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
@@ -76,7 +82,8 @@ static int whatif_page(const report_options *o, const char *kind, sc_error *e)
     int st = !strcmp(kind, SC_FILE_SWEEP) ? sc_whatif_sweep_read(o->result, &s, e)
                                           : sc_whatif_attribution_read(o->result, &a, e);
     if (!st)
-        st = s ? sc_report_sweep_html(s, o->output, e) : sc_report_attribution_html(a, o->output, e);
+        st = s ? sc_report_sweep_html(s, o->output, o->force, e)
+                 : sc_report_attribution_html(a, o->output, o->force, e);
     if (!st && !o->quiet)
         printf("Wrote %s\n", o->output);
     sc_whatif_sweep_free(s);
@@ -91,13 +98,15 @@ int sc_cli_report(int argc, char **argv, sc_error *e)
     sc_compare *c = NULL;
     char kind[64] = "";
     int st = parse_report_options(argc, argv, &o, e);
+    const char *const inputs[2] = { o.result, o.other };
+    if (!st) st = sc_outfile_check(o.output, o.force, inputs, 2, e);
     if (!st) st = sc_h5_file_kind(o.result, kind, sizeof kind, e);
     if (!st && (!strcmp(kind, SC_FILE_SWEEP) || !strcmp(kind, SC_FILE_ATTRIBUTION)))
         return whatif_page(&o, kind, e);
     if (!st) st = sc_result_read(o.result, &r, e);
     if (!st && o.other) st = sc_result_read(o.other, &other, e);
     if (!st && other) st = sc_compare_compute(other, r, 0, &c, e);
-    if (!st) st = sc_report_html_with(r, c, &o.sens, o.output, e);
+    if (!st) st = sc_report_html_with(r, c, &o.sens, o.output, o.force, e);
     if (!st && !o.quiet)
         printf("Wrote %s\n", o.output);
     sc_compare_free(c);

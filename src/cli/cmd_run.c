@@ -129,7 +129,7 @@ static void run_info_fill(sc_run_info *run, const sc_scenario *s, int threads, d
  * written whole or not at all (outfile.h). */
 static int replay(const sc_scenario *s, const sc_params *p, const run_options *o, sc_error *e)
 {
-    int st = sc_write_check_target(o->trace, o->common.force, e);
+    int st = sc_write_check_target(o->trace, o->common.force, s, e);
     sc_outfile out;
     if (st == SC_OK)
         st = sc_outfile_begin(&out, o->trace, 1, e);
@@ -191,7 +191,7 @@ static int run_one(sc_scenario *s, const run_options *o, const char *outpath, in
     const int root = sc_ranks_rank() == 0;
     int st = SC_OK;
     if (!o->trace)
-        st = sc_ranks_agree(root ? sc_write_check_target(outpath, o->common.force, e) : SC_OK,
+        st = sc_ranks_agree(root ? sc_write_check_target(outpath, o->common.force, s, e) : SC_OK,
                             e);
 
     /* 2. Fit: every dist: fit from history, into the run's parameters. */

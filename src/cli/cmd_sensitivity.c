@@ -20,7 +20,7 @@ typedef struct sens_options {
     const char *stress[MAX_STRESS];
     int nstress;
     long top, threads;
-    int quiet;
+    int quiet, force;
 } sens_options;
 
 static int take_option(int c, const char *arg, void *ctx, sc_error *e)
@@ -34,6 +34,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'c': o->csv = arg; return SC_OK;
     case 'g': o->charts = arg; return SC_OK;
     case 'q': o->quiet = 1; return SC_OK;
+    case 'f': o->force = 1; return SC_OK;
     case 'S':
         if (o->nstress == MAX_STRESS)
             return SC_ERROR(e, SC_EINPUT, "--stress: at most %d conditions", MAX_STRESS);
@@ -50,7 +51,7 @@ static int parse_options(int argc, char **argv, sens_options *o, sc_error *e)
         {"top", required_argument, NULL, 'k'}, {"threads", required_argument, NULL, 't'},
         {"stress", required_argument, NULL, 'S'}, {"csv", required_argument, NULL, 'c'},
         {"charts", required_argument, NULL, 'g'}, {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}};
+        {"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->top = 10;
     int first, st = sc_cli_getopt(argc, argv, "t:", longs, take_option, o, &first, e);
@@ -60,7 +61,7 @@ static int parse_options(int argc, char **argv, sens_options *o, sc_error *e)
         return SC_ERROR(e, SC_EINPUT, "sensitivity: expected one result file%s",
                         first < argc - 1 ? ", got several" : "");
     o->result = argv[first];
-    return SC_OK;
+    return sc_cli_check_result_outputs(o->result, o->csv, o->charts, o->force, e);
 }
 
 /* --output NAME: one of the outputs, or -1 (every headline one). */
@@ -92,11 +93,11 @@ static int report(const sens_options *o, const sc_sens_data *d, const sc_sens_ta
         if (s)
             sc_sens_print_stress(stdout, d, c, o->nstress, s);
     }
-    if (!st && o->csv && !(st = sc_sens_csv(d, t, o->csv, e)) && !o->quiet)
+    if (!st && o->csv && !(st = sc_sens_csv(d, t, o->csv, o->force, e)) && !o->quiet)
         printf("Wrote %s\n", o->csv);
     int n = 0;
     if (!st && o->charts && !(st = sc_cli_make_folder(o->charts, e))
-        && !(st = sc_sens_export_charts(d, t, y, NULL, o->charts, &n, e)) && !o->quiet)
+        && !(st = sc_sens_export_charts(d, t, y, NULL, o->charts, o->force, &n, e)) && !o->quiet)
         printf("Wrote %d charts (PNG and SVG) into %s\n", n, o->charts);
     sc_sens_stress_free(s);
     return st;

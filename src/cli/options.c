@@ -12,6 +12,7 @@
 
 #include "sendcast/alloc.h"
 #include "sendcast/cli.h"
+#include "sendcast/outfile.h"
 #include "sendcast/ranks.h"
 #include "sendcast/text.h"
 #include "sendcast/write.h"
@@ -41,8 +42,11 @@ int sc_cli_parse_long(const char *arg, const char *what, long min, long max, lon
 {
     char *end;
     errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < min || v > max)
+    /* digits only (strtol would skip leading blanks and take a sign) */
+    int digits = (arg[0] >= '0' && arg[0] <= '9')
+                 || (arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9');
+    long v = digits ? strtol(arg, &end, 10) : 0;
+    if (!digits || errno || end == arg || *end || v < min || v > max)
         return SC_ERROR(e, SC_EINPUT, "%s: expected a whole number from %ld to %ld, got \"%s\"",
                         what, min, max, arg);
     *out = v;
@@ -53,8 +57,10 @@ int sc_cli_parse_seed(const char *arg, uint64_t *out, sc_error *e)
 {
     char *end;
     errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || end == arg || *end || arg[0] == '-')
+    /* digits only: strtoull would skip " " and take " -1" as 2^64 - 1 */
+    int digits = arg[0] >= '0' && arg[0] <= '9';
+    unsigned long long v = digits ? strtoull(arg, &end, 10) : 0;
+    if (!digits || errno || end == arg || *end)
         return SC_ERROR(e, SC_EINPUT,
                         "-s: expected a seed from 0 to 18446744073709551615, got \"%s\"", arg);
     *out = (uint64_t)v;
@@ -123,14 +129,15 @@ void sc_cli_whatif_settings(const sc_cli_common *c, int threads, long memory_mb,
     w->ctx = p;
 }
 
-int sc_cli_check_outputs(const char *const *paths, int n, int force, sc_error *e)
+int sc_cli_check_outputs(const char *const *paths, int n, int force,
+                         const sc_scenario *const *s, int ns, sc_error *e)
 {
     const int root = sc_ranks_rank() == 0;
-    int st = SC_OK;
+    int st = root ? sc_outfile_check_distinct(paths, n, e) : SC_OK;
     for (int k = 0; !st && k < n; k++)
-        if (paths[k])
-            st = sc_ranks_agree(root ? sc_write_check_target(paths[k], force, e) : SC_OK, e);
-    return st;
+        for (int j = 0; !st && paths[k] && j < ns; j++)
+            st = root ? sc_write_check_target(paths[k], force, s[j], e) : SC_OK;
+    return sc_ranks_agree(st, e);
 }
 
 int sc_cli_whatif_start(const char *scenario, const sc_cli_common *c, const char *suffix,
@@ -147,7 +154,8 @@ int sc_cli_whatif_start(const char *scenario, const sc_cli_common *c, const char
     else
         snprintf(outpath, size, "results/%s%s.h5", (*s)->name, suffix);
     const char *const outs[] = { outpath, csv };
-    return sc_cli_check_outputs(outs, 2, c->force, e);
+    const sc_scenario *const read[] = { *s };
+    return sc_cli_check_outputs(outs, 2, c->force, read, 1, e);
 }
 
 void sc_cli_command_line(int argc, char **argv, char *buf, size_t size)
@@ -192,9 +200,29 @@ int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,
     return st;
 }
 
+int sc_cli_check_result_outputs(const char *result, const char *csv, const char *charts,
+                                int replace,
+                         sc_error *e)
+{
+    const char *const inputs[1] = { result };
+    struct stat st;
+    if (csv) {
+        int rc = sc_outfile_check(csv, replace, inputs, 1, e);
+        if (rc)
+            return rc;
+    }
+    if (charts && !*charts)
+        return SC_ERROR(e, SC_EINPUT, "--charts: no folder name given");
+    if (charts && stat(charts, &st) == 0 && !S_ISDIR(st.st_mode))
+        return SC_ERROR(e, SC_EINPUT, "--charts %s: not a folder", charts);
+    return SC_OK;
+}
+
 int sc_cli_make_folder(const char *dir, sc_error *e)
 {
     struct stat st;
+    if (!*dir)
+        return SC_ERROR(e, SC_EINPUT, "--charts: no folder name given");
     if (stat(dir, &st) == 0)
         return S_ISDIR(st.st_mode) ? SC_OK
                                    : SC_ERROR(e, SC_EINPUT, "--charts %s: not a folder", dir);

@@ -1,12 +1,14 @@
 /*
- * stats.c — sorting, the type 7 percentile, Beta moments, largest rem_item
- * (stats.h).
+ * stats.c — sorting, the type 7 percentile, Beta moments and quantiles,
+ * largest remainder (stats.h).
  */
 #include "sendcast/stats.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include "sendcast/alloc.h"
 
@@ -86,4 +88,54 @@ int sc_stats_largest_remainder(const uint64_t *weight, size_t n, uint64_t total,
         share[list[j].i]++;
     sc_free(list);
     return 0;
+}
+
+/* x with cdf(x) = p in [lo, hi], by bisection on a monotone distribution
+ * function, which GSL computes where its own inverses do not converge (a
+ * Beta(160.5, 1418.5) at 0.975). 200 halvings reach the doubles next to the
+ * answer; NaN when the function cannot be evaluated. */
+static double bisect(double p, double (*cdf)(double x, const double *par), const double *par,
+                     double lo, double hi)
+{
+    for (int k = 0; k < 200; k++) {
+        double mid = lo + (hi - lo) / 2, f = cdf(mid, par);
+        if (isnan(f))
+            return NAN;
+        if (mid <= lo || mid >= hi)
+            break;
+        if (f < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo + (hi - lo) / 2;
+}
+
+static double beta_cdf(double x, const double *par)
+{
+    return gsl_cdf_beta_P(x, par[0], par[1]);
+}
+
+static double chisq_cdf(double x, const double *par)
+{
+    return gsl_cdf_chisq_P(x, par[0]);
+}
+
+double sc_stats_beta_quantile(double p, double a, double b)
+{
+    if (!(p > 0 && p < 1 && a > 0 && b > 0 && isfinite(a) && isfinite(b)))
+        return NAN;
+    const double par[2] = { a, b };
+    return bisect(p, beta_cdf, par, 0, 1);
+}
+
+double sc_stats_chisq_quantile(double p, double nu)
+{
+    if (!(p > 0 && p < 1 && nu > 0 && isfinite(nu)))
+        return NAN;
+    const double par[1] = { nu };
+    double hi = nu + 10;
+    for (int k = 0; k < 64 && chisq_cdf(hi, par) < p; k++)
+        hi *= 2;
+    return bisect(p, chisq_cdf, par, 0, hi);
 }

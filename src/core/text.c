@@ -1,12 +1,16 @@
 /*
- * text.c — joining, HTML escaping, the financial-year label, whole-file reads
- * (text.h).
+ * text.c — joining, HTML escaping, CSV fields, the financial-year label,
+ * UTF-8 checks, whole-file reads of regular files only (text.h).
  */
 #include "sendcast/text.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sendcast/alloc.h"
 
@@ -30,6 +34,7 @@ void sc_text_html(FILE *f, const char *s)
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
         default: fputc(*s, f);
         }
     }
@@ -42,17 +47,69 @@ sc_label sc_year_label(int year)
     return l;
 }
 
+size_t sc_text_utf8_bad_at(const void *text, size_t len)
+{
+    const unsigned char *t = text;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = t[i];
+        size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                    : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
+        if (need == 4 || need >= len - i)   /* a bad lead byte, or a sequence cut short */
+            return i;
+        /* the second byte's range rules out overlong forms, surrogates and
+         * code points above U+10FFFF */
+        unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+        unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        if (need && (t[i + 1] < lo || t[i + 1] > hi))
+            return i;
+        for (size_t k = 2; k <= need; k++)
+            if ((t[i + k] & 0xC0) != 0x80)
+                return i;
+        i += need + 1;
+    }
+    return len;
+}
+
+const char *sc_file_strerror(int err)
+{
+    return err == SC_FILE_NOT_REGULAR ? "not a regular file (a FIFO, a device or a folder); "
+                                        "sendcast reads only regular files"
+                                      : strerror(err);
+}
+
+/* Open path for reading without ever waiting (a FIFO opens at once with
+ * O_NONBLOCK) and only when it is a regular file. */
+static int open_regular(const char *path, FILE **out)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return errno ? errno : EIO;
+    struct stat st;
+    int err = fstat(fd, &st) != 0 ? (errno ? errno : EIO) : 0;
+    if (!err && !S_ISREG(st.st_mode))
+        err = SC_FILE_NOT_REGULAR;
+    /* a regular file never blocks: back to ordinary reads */
+    if (!err && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        err = errno ? errno : EIO;
+    if (!err && !(*out = fdopen(fd, "rb")))
+        err = errno ? errno : EIO;
+    if (err)
+        close(fd);
+    return err;
+}
+
 int sc_file_read(const char *path, size_t max, char **text, size_t *len)
 {
     *text = NULL;
     *len = 0;
-    errno = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno ? errno : EIO;
+    FILE *f;
+    int err = open_regular(path, &f);
+    if (err)
+        return err;
     size_t cap = 0, used = 0;
     char *buf = NULL;
-    int err = 0;
     for (;;) {
         if (used + 1 >= cap) {
             size_t ncap = cap ? 2 * cap : 4096;
@@ -69,6 +126,7 @@ int sc_file_read(const char *path, size_t max, char **text, size_t *len)
             buf = p;
             cap = ncap;
         }
+        errno = 0;
         size_t n = fread(buf + used, 1, cap - used - 1, f);
         used += n;
         if (n == 0) {
@@ -88,13 +146,29 @@ int sc_file_read(const char *path, size_t max, char **text, size_t *len)
     return 0;
 }
 
+/* Whether a spreadsheet would run s as a formula: it starts with = + - @,
+ * a tab or a carriage return, and is not simply a number (-0.1 is a value,
+ * -1+HYPERLINK(...) is not). */
+static int formula_like(const char *s)
+{
+    if (!s[0] || !strchr("=+-@\t\r", s[0]))
+        return 0;
+    char *end;
+    errno = 0;
+    (void)strtod(s, &end);
+    return end == s || *end != '\0';
+}
+
 void sc_text_csv_field(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    int neutral = formula_like(s);
+    if (!neutral && !strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
         return;
     }
     fputc('"', f);
+    if (neutral)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);

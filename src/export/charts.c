@@ -10,12 +10,18 @@
  *
  * PLplot keeps its state per stream inside the library; each chart makes its
  * own stream (plmkstrm) and ends it (plend1), so nothing outlives a call. The
- * device is checked with plgFileDevs before plinit, because PLplot exits the
- * process on a device it cannot open. Each chart is drawn to NAME.tmp.PID and
- * renamed when PLplot has closed it (outfile.c). Money is shown in £m.
+ * device is checked with plgFileDevs before plinit. PLplot draws in a child
+ * process (isolate.h), into memory (open_memstream, handed over with
+ * plsfile): it calls exit() on errors it cannot return, and its drivers do
+ * not report a failed write, so the child can fail without taking the
+ * command with it, the bytes come back only when they are a whole PNG or SVG,
+ * and sendcast writes them itself, every write checked and synced, whole or
+ * not at all (outfile.c); the report embeds them without a temporary file.
+ * Money is shown in £m.
  */
 #include "sendcast/export.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,9 +29,65 @@
 #include <plplot.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/isolate.h"
 #include "sendcast/text.h"
 
 const double sc_fan_q[SC_FAN_NQ] = { 5, 20, 35, 50, 65, 80, 95 };
+
+static int stored(const sc_result *r, double q)
+{
+    for (int k = 0; k < r->np; k++)
+        if (fabs(r->percentile[k] - q) < 1e-9)
+            return 1;
+    return 0;
+}
+
+/* A bounded-memory run keeps no per-trajectory values: a scenario with the
+ * default percentiles (no 20/35/65/80) made `run` succeed and every fan of
+ * export and report fail afterwards (issue 17). The fan shows what the file
+ * can give, and says which bands those are. */
+void sc_fan_levels(const sc_result *r, const sc_result_metric *m, double q[SC_FAN_NQ],
+                   double share[3])
+{
+    int computed = 1;
+    for (int v = 0; !m && v < SC_NLEVELS; v++)
+        for (int k = 0; k < r->nmetrics[v]; k++)
+            computed &= r->metric[v][k].traj != NULL;
+    if (m)
+        computed = m->traj != NULL;
+    double lo[2] = { 20, 35 };   /* the lower edges of the 60% and 30% bands */
+    if (!computed && !(stored(r, 20) && stored(r, 80) && stored(r, 35) && stored(r, 65))) {
+        /* the stored symmetric pairs (p, 100 - p, 5 <= p < 50) nearest the
+         * two edges, the pair of them closest in all, two bands where the
+         * file has two pairs (5 is the 90% band's edge: a band that falls
+         * back to it is empty) */
+        double c[SC_MAX_PERCENTILES + 1];
+        int n = 0;
+        c[n++] = 5;
+        for (int k = 0; k < r->np && n <= SC_MAX_PERCENTILES; k++) {
+            double p = r->percentile[k];
+            if (p > 5 && p < 50 && stored(r, 100 - p))
+                c[n++] = p;
+        }
+        double best = INFINITY;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) {
+                if (c[j] < c[i])
+                    continue;
+                double cost = fabs(c[i] - 20) + fabs(c[j] - 35) + (c[i] == c[j] ? 20 : 0);
+                if (cost < best) {
+                    best = cost;
+                    lo[0] = c[i];
+                    lo[1] = c[j];
+                }
+            }
+    }
+    const double levels[SC_FAN_NQ] = { 5, lo[0], lo[1], 50, 100 - lo[1], 100 - lo[0], 95 };
+    memcpy(q, levels, sizeof levels);
+    share[0] = 90;
+    share[1] = 100 - 2 * lo[0];
+    share[2] = 100 - 2 * lo[1];
+}
 
 #define WIDTH 1000
 #define HEIGHT 600
@@ -78,7 +140,8 @@ static int device_exists(const char *device)
     return 0;
 }
 
-static int open_stream(const char *device, const char *file, sc_error *e)
+/* A stream drawing into f (PLplot closes f at plend1: plCloseFile). */
+static int open_stream(const char *device, FILE *f, sc_error *e)
 {
     if (!device_exists(device))
         return SC_ERROR(e, SC_EFAIL, "PLplot has no %s device (install the Debian "
@@ -86,7 +149,7 @@ static int open_stream(const char *device, const char *file, sc_error *e)
     PLINT strm;
     plmkstrm(&strm);
     plsdev(device);
-    plsfnam(file);
+    plsfile(f);
     /* svgcairo counts points, pngcairo pixels: the same numbers give a
      * 1000 x 600 image and a 1000 x 600 pt drawing. */
     plspage(0, 0, WIDTH, HEIGHT, 0, 0);
@@ -200,6 +263,7 @@ static void key_row(int j, int colour, const char *text)
 typedef struct fan {
     double x[MAXY];
     double q[MAXY][SC_FAN_NQ];   /* scaled */
+    double share[3];             /* the central % each band holds (sc_fan_levels) */
 } fan;
 
 static int fan_load(const sc_result *r, const char *metric, double scale, fan *f, sc_error *e)
@@ -210,7 +274,9 @@ static int fan_load(const sc_result *r, const char *metric, double scale, fan *f
     if (r->years > MAXY)
         return SC_ERROR(e, SC_EFAIL, "charts: at most %d years, the result has %d", MAXY,
                         r->years);
-    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, &f->q[0][0], e);
+    double levels[SC_FAN_NQ];
+    sc_fan_levels(r, m, levels, f->share);
+    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, levels, &f->q[0][0], e);
     for (int t = 0; t < r->years; t++) {
         f->x[t] = r->year[t];
         for (int k = 0; k < SC_FAN_NQ; k++)
@@ -247,11 +313,15 @@ static void fan_draw(const fan *f, int n)
     plwidth(1);
 }
 
-static void fan_keys(int bottom)
+static void fan_keys(const fan *f, int bottom)
 {
-    key_at(0, C_BAND30, 0, "central 30% of outcomes", bottom);
-    key_at(1, C_BAND60, 0, "central 60%", bottom);
-    key_at(2, C_BAND90, 0, "central 90%", bottom);
+    char k30[48], k60[32], k90[32];
+    snprintf(k30, sizeof k30, "central %g%% of outcomes", f->share[2]);
+    snprintf(k60, sizeof k60, "central %g%%", f->share[1]);
+    snprintf(k90, sizeof k90, "central %g%%", f->share[0]);
+    key_at(0, C_BAND30, 0, k30, bottom);
+    key_at(1, C_BAND60, 0, k60, bottom);
+    key_at(2, C_BAND90, 0, k90, bottom);
     key_at(3, C_MEDIAN, 1, "median", bottom);
 }
 
@@ -299,7 +369,7 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
     frame(r, lo, hi, ylabel, sc_chart_title(k), sub);
     fan_draw(&f, n);
     int falls = f.q[n - 1][3] < f.q[0][3];
-    fan_keys(falls);
+    fan_keys(&f, falls);
     if (k == SC_CHART_BALANCE) {
         PLFLT zx[2] = { r->year[0] - 0.45, r->year[n - 1] + 0.45 }, zy[2] = { 0, 0 };
         plcol0(C_INK);
@@ -535,23 +605,106 @@ static int draw(const sc_result *r, enum sc_chart_kind k, sc_error *e)
     }
 }
 
-int sc_chart_draw_with(const char *device, const char *path, sc_chart_fn fn, const void *ctx,
-                       sc_error *e)
+/* ---- drawing, away from the command ------------------------------------------ */
+
+typedef struct render_job {
+    const char *device;
+    sc_chart_fn fn;
+    const void *ctx;
+} render_job;
+
+/* In the child process: the chart drawn into memory. PLplot closes the
+ * stream at plend1, which leaves the bytes in buf; the child's memory is
+ * not freed (it ends with the drawing). */
+static int render_child(void *ctx, sc_isolate_bytes *out, sc_error *e)
 {
-    sc_outfile o;
-    int rc = sc_outfile_begin(&o, path, 0, e);
-    if (rc)
+    const render_job *j = ctx;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory drawing a chart");
+    int rc = open_stream(j->device, f, e);
+    if (rc) {
+        fclose(f);
         return rc;
-    rc = open_stream(device, o.tmp, e);
-    if (!rc) {
-        rc = fn(ctx, e);
-        plend1();
+    }
+    rc = j->fn(j->ctx, e);
+    plend1();
+    out->data = buf;
+    out->len = len;
+    return rc;
+}
+
+/* A whole PNG ends with its IEND chunk; a whole SVG with its </svg>. */
+static int complete(const char *device, const char *d, size_t n)
+{
+    static const char png[8] = { '\x89', 'P', 'N', 'G', '\r', '\n', '\x1a', '\n' };
+    static const char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', '\xae', 'B', '`', '\x82' };
+    if (!strcmp(device, "pngcairo"))
+        return n > 20 && !memcmp(d, png, 8) && !memcmp(d + n - 12, iend, 12);
+    while (n > 0 && (d[n - 1] == '\n' || d[n - 1] == ' '))
+        n--;
+    return n > 6 && !memcmp(d + n - 6, "</svg>", 6);
+}
+
+int sc_chart_render_with(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
+                         char **out, size_t *len, sc_error *e)
+{
+    *out = NULL;
+    *len = 0;
+    render_job j = { device, fn, ctx };
+    sc_isolate_outcome o;
+    int rc = sc_isolate_run(render_child, &j, 600, &o, e);
+    if (!rc && o.end != SC_ISOLATE_RETURNED) {
+        char how[128];
+        sc_isolate_describe(&o, 600, how, sizeof how);
+        int short_ = sc_isolate_memory_short(&o, (size_t)64 << 20);
+        rc = SC_ERROR(e, short_ ? SC_ENOMEM : SC_EFAIL, "PLplot %s while drawing the chart %s "
+                      "(%s)%s", how, name, device,
+                      short_ ? ": out of memory (64 MB more cannot be had now)" : "");
+    } else if (!rc && o.status) {
+        rc = o.status;
+    } else if (!rc && !complete(device, o.bytes.data, o.bytes.len)) {
+        rc = SC_ERROR(e, SC_EFAIL, "PLplot drew an incomplete chart %s (%s, %zu bytes)",
+                      name, device, o.bytes.len);
     }
     if (rc) {
-        sc_outfile_abort(&o);
-        return SC_CONTEXT(e, "while drawing %s", path);
+        sc_free(o.bytes.data);
+        return rc;
     }
-    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+    *out = o.bytes.data;
+    *len = o.bytes.len;
+    return SC_OK;
+}
+
+int sc_chart_draw_with(const char *device, const char *path, int replace, sc_chart_fn fn,
+                       const void *ctx, sc_error *e)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    sc_outfile o;
+    int rc = sc_chart_render_with(device, path, fn, ctx, &bytes, &len, e);
+    if (!rc)
+        rc = sc_outfile_begin(&o, path, 1, e);
+    if (!rc) {
+        if (fwrite(bytes, 1, len, o.f) != len) {
+            rc = SC_ERROR(e, SC_EFAIL, "cannot write %s: %s", path, strerror(errno));
+            sc_outfile_abort(&o);
+        } else {
+            rc = sc_outfile_commit(&o, replace, e);
+        }
+    }
+    sc_free(bytes);
+    return rc ? SC_CONTEXT(e, "while drawing %s", path) : SC_OK;
+}
+
+int sc_chart_make(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
+                  sc_chart_to *to, sc_error *e)
+{
+    if (to->path)
+        return sc_chart_draw_with(device, to->path, to->replace, fn, ctx, e);
+    return sc_chart_render_with(device, name, fn, ctx, &to->bytes, &to->len, e);
 }
 
 typedef struct chart_of {
@@ -565,11 +718,18 @@ static int draw_chart_of(const void *ctx, sc_error *e)
     return draw(c->r, c->k, e);
 }
 
-int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
-                  const char *path, sc_error *e)
+int sc_chart_render(const sc_result *r, enum sc_chart_kind k, const char *device, char **out,
+                    size_t *len, sc_error *e)
 {
     const chart_of c = { r, k };
-    return sc_chart_draw_with(device, path, draw_chart_of, &c, e);
+    return sc_chart_render_with(device, sc_chart_name(k), draw_chart_of, &c, out, len, e);
+}
+
+int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
+                  const char *path, int replace, sc_error *e)
+{
+    const chart_of c = { r, k };
+    return sc_chart_draw_with(device, path, replace, draw_chart_of, &c, e);
 }
 
 int sc_chart_applies(const sc_result *r, enum sc_chart_kind k)
@@ -587,25 +747,49 @@ int sc_chart_applies(const sc_result *r, enum sc_chart_kind k)
     }
 }
 
-int sc_export_charts(const sc_result *r, const char *dir, int *ndrawn, sc_error *e)
+static const struct { const char *device, *ext; } formats[] = {
+    { "pngcairo", "png" }, { "svgcairo", "svg" } };
+enum { NFORMATS = sizeof formats / sizeof formats[0] };
+
+/* DIR/<name>.<ext> of chart k in format j. */
+static int chart_path(const char *dir, int k, size_t j, char *path, size_t size, sc_error *e)
 {
-    static const struct { const char *device, *ext; } fmt[] = {
-        { "pngcairo", "png" }, { "svgcairo", "svg" } };
+    if (snprintf(path, size, "%s/%s.%s", dir, charts[k].name, formats[j].ext) >= (int)size)
+        return SC_ERROR(e, SC_EINPUT, "--charts %s: folder name too long", dir);
+    return SC_OK;
+}
+
+int sc_export_charts_check(const sc_result *r, const char *dir, int replace,
+                           const char *const *inputs, int ninputs, sc_error *e)
+{
+    int rc = SC_OK;
+    for (int k = 0; !rc && k < SC_NCHARTS; k++)
+        for (size_t j = 0; !rc && sc_chart_applies(r, (enum sc_chart_kind)k) && j < NFORMATS; j++) {
+            char path[4096];
+            rc = chart_path(dir, k, j, path, sizeof path, e);
+            if (!rc)
+                rc = sc_outfile_check(path, replace, inputs, ninputs, e);
+        }
+    return rc;
+}
+
+int sc_export_charts(const sc_result *r, const char *dir, int replace, int *ndrawn,
+                     sc_error *e)
+{
     int rc = SC_OK;
     if (ndrawn)
         *ndrawn = 0;
     for (int k = 0; !rc && k < SC_NCHARTS; k++) {
         if (!sc_chart_applies(r, (enum sc_chart_kind)k))
             continue;
-        if (ndrawn)
-            ++*ndrawn;
-        for (size_t j = 0; !rc && j < sizeof fmt / sizeof fmt[0]; j++) {
+        for (size_t j = 0; !rc && j < NFORMATS; j++) {
             char path[4096];
-            if (snprintf(path, sizeof path, "%s/%s.%s", dir, charts[k].name, fmt[j].ext)
-                >= (int)sizeof path)
-                return SC_ERROR(e, SC_EINPUT, "--charts: folder name too long");
-            rc = sc_chart_draw(r, (enum sc_chart_kind)k, fmt[j].device, path, e);
+            rc = chart_path(dir, k, j, path, sizeof path, e);
+            if (!rc)
+                rc = sc_chart_draw(r, (enum sc_chart_kind)k, formats[j].device, path, replace, e);
         }
+        if (!rc && ndrawn)
+            ++*ndrawn;
     }
     return rc;
 }

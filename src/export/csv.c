@@ -5,7 +5,8 @@
  * pivot table, pandas or R wants: filter by metric and statistic, pivot year
  * into columns. Every stored statistic is written (mean, sd, mcse and every
  * stored percentile), with %.17g so each value reads back to the same double
- * (the test checks this against the HDF5 file).
+ * (the test checks this against the HDF5 file). Text that a spreadsheet
+ * would run as a formula is written as text (field()).
  */
 #include "sendcast/export.h"
 #include "sendcast/text.h"
@@ -15,7 +16,10 @@
 
 static const char header[] = "metric,level,unit,measure,year,financial_year,statistic,value\n";
 
-/* A field, quoted when it holds a comma, quote or line break (RFC 4180). */
+/* A text field, quoted when it holds a comma, quote or line break (RFC
+ * 4180); one that would start a formula gets a leading apostrophe (and
+ * quotes), which spreadsheets show as text. Ids and units come from the
+ * result file, which may have been made to carry a formula. */
 static void field(FILE *f, const char *s)
 {
     sc_text_csv_field(f, s);
@@ -82,7 +86,7 @@ static void write_targets(FILE *f, const sc_result *r)
     row(f, name, "target", "district", "probability", 0, "p_all_met_mcse", r->p_all_met_mcse);
 }
 
-int sc_export_csv(const sc_result *r, const char *path, sc_error *e)
+int sc_export_csv(const sc_result *r, const char *path, int replace, sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 1, e);
@@ -94,5 +98,5 @@ int sc_export_csv(const sc_result *r, const char *path, sc_error *e)
             write_metric(o.f, r, &r->metric[v][k]);
     if (r->has_finance)     /* a demand-only scenario has no targets */
         write_targets(o.f, r);
-    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+    return sc_outfile_commit(&o, replace, e);
 }

@@ -3,13 +3,27 @@
  * layer (h5.h), which first checks that it is a result file of a format this
  * sendcast reads.
  *
- * The reader is strict about shapes, because export, compare and report
- * index these arrays blindly: every dataset's element count is checked
- * against the axes before it is read, and a missing or misshapen one is an
- * input error naming the file and the dataset. It is lenient about what may
- * be absent: per-trajectory values (files written before /trajectories) and
- * the newer Safety Valve cells read as NULL / NaN, so older files still
- * export.
+ * A result file is untrusted input: results are mailed between councils and
+ * DfE, and export, compare and report index these arrays blindly. So the
+ * reader checks everything it keeps before anything uses it: the file's
+ * bytes (a regular file, its checksum: h5.h), every dataset's element count
+ * against the axes (computed without overflow: a claimed 2^62 + 1
+ * trajectories cannot wrap round to the one stored), every axis against what
+ * a scenario may hold (years that follow the base year, percentiles in
+ * (0, 100) ascending, at most 100,000 areas and clusters with unique ids),
+ * every string against its field and UTF-8, and every parameter group against
+ * its distribution (model 1's and model 2's alike). A missing or misshapen
+ * part is an input error naming the file and the part.
+ *
+ * HDF5 itself may still crash on a damaged or crafted file, inside the
+ * library, where no check of ours can reach; so sc_result_read first reads
+ * the file in a child process (isolate.h), and reads it here only when the
+ * child came back. The image is in memory, so both read the same bytes.
+ *
+ * It is lenient about what may be absent: per-trajectory values (files
+ * written before /trajectories, or bounded-memory runs), money and targets (a
+ * demand-only scenario), the newer Safety Valve cells, which read as NULL /
+ * NaN, so older files still export.
  */
 #include "sendcast/result.h"
 
@@ -20,8 +34,15 @@
 
 #include "sendcast/alloc.h"
 #include "sendcast/h5.h"
-#include "sendcast/text.h"
+#include "sendcast/scenario.h"
 #include "sendcast/stats.h"
+#include "sendcast/text.h"
+
+#define MAX_TRAJECTORIES 1000000000000LL  /* what run allows */
+#define MAX_INPUTS 16000000
+#define MAX_PARAMS 256
+#define MAX_RELEASES 64
+#define MAX_EXCLUSIONS 100000
 
 /* ---- parts of the file ----------------------------------------------- */
 
@@ -47,25 +68,130 @@ static int read_root(sc_h5r *f, sc_result *r)
     if (!rc) rc = sc_h5_read_attr_int64(f, "/", "trajectories", &n);
     if (!rc) rc = sc_h5_read_attr_int(f, "/", "base_year", &r->base_year);
     if (!rc) rc = sc_h5_read_attr_int(f, "/", "horizon", &r->horizon);
-    if (!rc && (n < 1 || r->horizon < 1 || r->horizon > 200))
-        rc = sc_h5_read_bad(f, "/", "has impossible trajectories or horizon attributes");
+    if (!rc && (n < 1 || n > MAX_TRAJECTORIES))
+        rc = sc_h5_read_bad(f, "/", "has an impossible number of trajectories (attribute "
+                            "trajectories)");
+    if (!rc && (r->horizon < 1 || r->horizon > SC_MAX_HORIZON))
+        rc = sc_h5_read_bad(f, "/", "has an impossible horizon (attribute horizon: 1 to 50 "
+                            "years)");
+    if (!rc && (r->base_year < SC_YEAR_MIN || r->base_year > SC_YEAR_MAX))
+        rc = sc_h5_read_bad(f, "/", "has an impossible base year (attribute base_year)");
     r->trajectories = (long)n;
     return rc;
 }
 
-static int read_axes(sc_h5r *f, sc_result *r)
+/* Ids in a, as many as n, are unique; their order (indices sorted by id)
+ * into *order for look-ups (sc_free it). */
+typedef struct id_list {
+    const char *first;
+    size_t stride;
+} id_list;
+
+static const char *id_at(const id_list *l, int k)
+{
+    return l->first + (size_t)k * l->stride;
+}
+
+static int cmp_ids(const void *a, const void *b, const id_list *l)
+{
+    return strcmp(id_at(l, *(const int *)a), id_at(l, *(const int *)b));
+}
+
+/* qsort has no context argument in C17: sort by merging, with one. */
+static void sort_ids(int *v, int *tmp, int n, const id_list *l)
+{
+    if (n < 2)
+        return;
+    int h = n / 2;
+    sort_ids(v, tmp, h, l);
+    sort_ids(v + h, tmp, n - h, l);
+    int i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = cmp_ids(&v[j], &v[i], l) < 0 ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, (size_t)n * sizeof *v);
+}
+
+static int order_ids(sc_h5r *f, const char *what, const id_list *l, int n, int **order)
+{
+    int *v = sc_calloc((size_t)(n ? n : 1), sizeof *v), *tmp = sc_calloc((size_t)(n ? n : 1),
+                                                                        sizeof *tmp);
+    *order = NULL;
+    if (!v || !tmp) {
+        sc_free(v);
+        sc_free(tmp);
+        return SC_ERROR(f->e, SC_ENOMEM, "out of memory");
+    }
+    for (int k = 0; k < n; k++)
+        v[k] = k;
+    sort_ids(v, tmp, n, l);
+    sc_free(tmp);
+    for (int k = 1; k < n; k++)
+        if (!strcmp(id_at(l, v[k]), id_at(l, v[k - 1]))) {
+            sc_free(v);
+            return sc_h5_read_bad(f, what, "repeats an id");
+        }
+    *order = v;
+    return SC_OK;
+}
+
+/* Index of id among the sorted ids, -1 when absent. */
+static int find_id(const id_list *l, const int *order, int n, const char *id)
+{
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2, c = strcmp(id_at(l, order[mid]), id);
+        if (!c)
+            return order[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static int read_years(sc_h5r *f, sc_result *r)
 {
     double *y = NULL;
     r->years = r->horizon;
     int rc = sc_h5_read_doubles(f, "/axes/year", (size_t)r->years, &y);
     if (!rc && !(r->year = sc_calloc((size_t)r->years, sizeof *r->year)))
         rc = SC_ERROR(f->e, SC_ENOMEM, "out of memory");
-    for (int t = 0; !rc && t < r->years; t++)
-        r->year[t] = (int)y[t];
+    for (int t = 0; !rc && t < r->years; t++) {
+        if (!(y[t] == (double)(r->base_year + 1 + t)))
+            rc = sc_h5_read_bad(f, "/axes/year", "does not hold the years after base_year, "
+                                "one by one");
+        else
+            r->year[t] = r->base_year + 1 + t;
+    }
     sc_free(y);
-    if (!rc) rc = sc_h5_read_length(f, "/axes/area", &r->nareas);
-    if (!rc) rc = sc_h5_read_length(f, "/axes/cluster", &r->nclusters);
-    if (!rc) rc = sc_h5_read_length(f, "/axes/percentile", &r->np);
+    return rc;
+}
+
+static int read_percentile_axis(sc_h5r *f, sc_result *r)
+{
+    int rc = sc_h5_read_length(f, "/axes/percentile", SC_MAX_PERCENTILES, &r->np);
+    if (!rc && r->np < 1)
+        rc = sc_h5_read_bad(f, "/axes/percentile", "is empty");
+    if (!rc) rc = sc_h5_read_doubles(f, "/axes/percentile", (size_t)r->np, &r->percentile);
+    for (int k = 0; !rc && k < r->np; k++)
+        if (!(r->percentile[k] > 0 && r->percentile[k] < 100)
+            || (k > 0 && !(r->percentile[k] > r->percentile[k - 1])))
+            rc = sc_h5_read_bad(f, "/axes/percentile", "does not hold percentiles in (0, 100) "
+                                "in ascending order");
+    return rc;
+}
+
+static int read_axes(sc_h5r *f, sc_result *r)
+{
+    int rc = read_years(f, r), found = 0;
+    if (!rc) rc = sc_h5_read_length(f, "/axes/area", SC_MAX_AREAS, &r->nareas);
+    if (!rc) rc = sc_h5_read_length(f, "/axes/cluster", SC_MAX_CLUSTERS, &r->nclusters);
+    if (!rc) rc = read_percentile_axis(f, r);
     if (rc)
         return rc;
     size_t na = (size_t)r->nareas, nc = (size_t)r->nclusters;
@@ -74,24 +200,31 @@ static int read_axes(sc_h5r *f, sc_result *r)
     r->cluster = sc_calloc(nc ? nc : 1, sizeof *r->cluster);
     r->cluster_area = sc_calloc(nc ? nc : 1, sizeof *r->cluster_area);
     char (*ca)[64] = sc_calloc(nc ? nc : 1, sizeof *ca);
+    int *order = NULL, *corder = NULL;
     if (!r->area || !r->area_name || !r->cluster || !r->cluster_area || !ca)
         rc = SC_ERROR(f->e, SC_ENOMEM, "out of memory");
     if (!rc) rc = sc_h5_read_strings(f, "/axes/area", na, r->area[0], sizeof *r->area, sizeof *r->area);
-    if (!rc && sc_h5_read_exists(f, "/axes/area_name"))
+    if (!rc) rc = sc_h5_read_exists(f, "/axes/area_name", &found);
+    if (!rc && found)
         rc = sc_h5_read_strings(f, "/axes/area_name", na, r->area_name[0], sizeof *r->area_name,
                      sizeof *r->area_name);
     if (!rc)
         rc = sc_h5_read_strings(f, "/axes/cluster", nc, r->cluster[0], sizeof *r->cluster, sizeof *r->cluster);
-    if (!rc && sc_h5_read_exists(f, "/axes/cluster_area"))
+    id_list areas = { r->area[0], sizeof *r->area }, clusters = { r->cluster[0], sizeof *r->cluster };
+    if (!rc) rc = order_ids(f, "/axes/area", &areas, r->nareas, &order);
+    if (!rc) rc = order_ids(f, "/axes/cluster", &clusters, r->nclusters, &corder);
+    if (!rc) rc = sc_h5_read_exists(f, "/axes/cluster_area", &found);
+    if (!rc && found)
         rc = sc_h5_read_strings(f, "/axes/cluster_area", nc, ca[0], sizeof *ca, sizeof *ca);
     for (size_t c = 0; !rc && c < nc; c++) {
-        r->cluster_area[c] = -1;
-        for (size_t a = 0; a < na; a++)
-            if (!strcmp(ca[c], r->area[a]))
-                r->cluster_area[c] = (int)a;
+        r->cluster_area[c] = found ? find_id(&areas, order, r->nareas, ca[c]) : -1;
+        if (found && r->cluster_area[c] < 0)
+            rc = sc_h5_read_bad(f, "/axes/cluster_area", "names an area that is not in "
+                                "/axes/area");
     }
+    sc_free(order);
+    sc_free(corder);
     sc_free(ca);
-    if (!rc) rc = sc_h5_read_doubles(f, "/axes/percentile", (size_t)r->np, &r->percentile);
     return rc;
 }
 
@@ -103,6 +236,7 @@ static int read_metric(sc_h5r *f, sc_result *r, enum sc_level v, const sc_metric
     snprintf(m->name, sizeof m->name, "%s", info->name);
     m->level = v;
     m->units = v == SC_LEVEL_DISTRICT ? 1 : v == SC_LEVEL_AREA ? r->nareas : r->nclusters;
+    /* at most 50 years x 100,000 units x 32 percentiles: no overflow */
     size_t cells = (size_t)r->years * (size_t)m->units;
     int rc = sc_h5_read_attr_string(f, g, "unit", m->unit, sizeof m->unit, 0);
     if (!rc) rc = sc_h5_read_attr_string(f, g, "doc", m->doc, sizeof m->doc, 0);
@@ -115,7 +249,14 @@ static int read_metric(sc_h5r *f, sc_result *r, enum sc_level v, const sc_metric
     snprintf(p, sizeof p, "%s/percentiles", g);
     if (!rc) rc = sc_h5_read_doubles(f, p, cells * (size_t)r->np, &m->pct);
     snprintf(p, sizeof p, "/trajectories/%s/%s", sc_level_names[v], info->name);
-    if (!rc) rc = sc_h5_read_doubles_opt(f, p, cells * (size_t)r->trajectories, &m->traj);
+    int found = 0;
+    if (!rc) rc = sc_h5_read_exists(f, p, &found);
+    /* trajectories x cells must not wrap round (2^62 + 1 trajectories of 4
+     * cells is 4 values in 64 bits) */
+    if (!rc && found && cells > 0
+        && (unsigned long long)r->trajectories > (SIZE_MAX / sizeof(double)) / cells)
+        rc = sc_h5_read_bad(f, p, "claims more values than memory can address");
+    if (!rc && found) rc = sc_h5_read_doubles(f, p, cells * (size_t)r->trajectories, &m->traj);
     return rc;
 }
 
@@ -132,8 +273,10 @@ static int read_metrics(sc_h5r *f, sc_result *r)
             return SC_ERROR(f->e, SC_ENOMEM, "out of memory");
         for (int k = 0; !rc && k < n; k++) {
             char g[256];
+            int found = 0;
             snprintf(g, sizeof g, "/%s/%s", sc_level_names[v], t[k].name);
-            if (sc_h5_read_exists(f, g))
+            rc = sc_h5_read_exists(f, g, &found);
+            if (!rc && found)
                 rc = read_metric(f, r, (enum sc_level)v, &t[k], &r->metric[v][r->nmetrics[v]++]);
         }
     }
@@ -170,10 +313,14 @@ static int read_targets(sc_h5r *f, sc_result *r)
     static const char g[] = "/targets/safety_valve_balance";
     size_t ny = (size_t)r->years;
     char p[128];
-    if (!r->has_finance && !sc_h5_read_exists(f, g))
+    int found = 0;
+    int rc = sc_h5_read_exists(f, g, &found);
+    if (rc)
+        return rc;
+    if (!r->has_finance && !found)
         return no_targets(f, r);
     snprintf(p, sizeof p, "%s/target", g);
-    int rc = sc_h5_read_doubles(f, p, ny, &r->target);
+    rc = sc_h5_read_doubles(f, p, ny, &r->target);
     snprintf(p, sizeof p, "%s/p_met", g);
     if (!rc) rc = sc_h5_read_doubles(f, p, ny, &r->p_met);
     snprintf(p, sizeof p, "%s/p_met_mcse", g);
@@ -184,17 +331,24 @@ static int read_targets(sc_h5r *f, sc_result *r)
     if (!rc) rc = sc_h5_read_scalar_opt(f, p, &r->p_all_met);
     snprintf(p, sizeof p, "%s/p_all_met_mcse", g);
     if (!rc) rc = sc_h5_read_scalar_opt(f, p, &r->p_all_met_mcse);
-    if (!rc)
-        rc = sc_h5_read_doubles_opt(f, "/trajectories/targets/met", ny * (size_t)r->trajectories,
-                         &r->met_traj);
+    if (!rc) rc = sc_h5_read_exists(f, "/trajectories/targets/met", &found);
+    if (!rc && found && ny > 0
+        && (unsigned long long)r->trajectories > (SIZE_MAX / sizeof(double)) / ny)
+        rc = sc_h5_read_bad(f, "/trajectories/targets/met", "claims more values than memory "
+                            "can address");
+    if (!rc && found)
+        rc = sc_h5_read_doubles(f, "/trajectories/targets/met", ny * (size_t)r->trajectories,
+                                &r->met_traj);
     return rc;
 }
 
 static int read_inputs(sc_h5r *f, sc_result *r)
 {
-    if (!sc_h5_read_exists(f, "/inputs/name"))
-        return SC_OK;
-    int rc = sc_h5_read_length(f, "/inputs/name", &r->ninputs);
+    int found = 0;
+    int rc = sc_h5_read_exists(f, "/inputs/name", &found);
+    if (rc || !found)
+        return rc;
+    rc = sc_h5_read_length(f, "/inputs/name", MAX_INPUTS, &r->ninputs);
     size_t n = (size_t)r->ninputs, st = sizeof(sc_result_input);
     if (!rc && !(r->inputs = sc_calloc(n ? n : 1, st)))
         return SC_ERROR(f->e, SC_ENOMEM, "out of memory");
@@ -207,6 +361,12 @@ static int read_inputs(sc_h5r *f, sc_result *r)
     if (!rc) rc = sc_h5_read_doubles(f, "/inputs/year", n, &year);
     if (!rc) rc = sc_h5_read_doubles(f, "/inputs/value", n, &value);
     for (size_t k = 0; !rc && k < n; k++) {
+        /* 0: not by year; else a year a scenario may name */
+        if (!(year[k] == 0 || (year[k] >= SC_YEAR_MIN && year[k] <= SC_YEAR_MAX
+                               && year[k] == floor(year[k])))) {
+            rc = sc_h5_read_bad(f, "/inputs/year", "holds a value that is not a year");
+            break;
+        }
         in[k].year = (int)year[k];
         in[k].value = value[k];
     }
@@ -217,51 +377,96 @@ static int read_inputs(sc_h5r *f, sc_result *r)
 
 /* ---- parameters ------------------------------------------------------ */
 
+/* What each distribution stores (src/write/result_h5.c), and what its
+ * numbers must be. */
+enum { ANY, POSITIVE, NONNEG, ANY_OR_INF };
+
+typedef struct dist_form {
+    const char *dist;
+    const char *number[2];
+    int size[2];        /* values in each: 1, 2 or 4; -1 one to SC_MAX_DIM */
+    int rule[2];
+} dist_form;
+
+static const dist_form forms[] = {
+    { "fixed", { "value", NULL }, { -1, 0 }, { ANY_OR_INF, 0 } },
+    { "beta", { "a", "b" }, { 1, 1 }, { POSITIVE, POSITIVE } },
+    { "normal", { "mean", "sd" }, { 1, 1 }, { ANY, NONNEG } },
+    { "gamma", { "shape", "scale" }, { 1, 1 }, { POSITIVE, POSITIVE } },
+    { "dirichlet", { "alpha", NULL }, { -1, 0 }, { POSITIVE, 0 } },
+    { "bivariate_normal", { "mean", "cov" }, { 2, 4 }, { ANY, ANY } },
+    { "scaled_inv_chi2", { "nu", "s2" }, { 1, 1 }, { POSITIVE, POSITIVE } },
+};
+
 typedef struct param_walk {
     sc_h5r *f;
     sc_result *r;
-    const char *group;
-    sc_result_param *p;
 } param_walk;
 
-/* Append "name=v" (or "name=[v, ...]") for one dataset of a parameter group;
- * a subgroup shows nothing. */
-static int param_number(const char *name, void *ctx)
+static int number_ok(double x, int rule)
 {
-    param_walk *w = ctx;
-    char path[300], item[48], list[SC_RESULT_STR];
-    double v[16];
-    snprintf(path, sizeof path, "%s/%s", w->group, name);
-    int n = sc_h5_read_small(w->f, path, v, 16);
-    size_t used = 0, have = strlen(w->p->numbers);
+    switch (rule) {
+    case POSITIVE: return isfinite(x) && x > 0;
+    case NONNEG: return isfinite(x) && x >= 0;
+    case ANY_OR_INF: return !isnan(x);
+    default: return isfinite(x);
+    }
+}
+
+/* One of a distribution's numbers: read, checked, and shown as
+ * "name=v" (or "name=[v, ...]"). */
+static int param_number(param_walk *w, sc_result_param *p, const char *group,
+                        const dist_form *d, int j)
+{
+    char path[400], item[48], list[SC_RESULT_STR];
+    double v[SC_MAX_DIM];
+    int n = 0, max = d->size[j] < 0 ? SC_MAX_DIM : d->size[j];
+    snprintf(path, sizeof path, "%s/%s", group, d->number[j]);
+    int rc = sc_h5_read_numbers(w->f, path, v, max, &n);
+    if (!rc && d->size[j] > 0 && n != d->size[j])
+        rc = sc_h5_read_bad(w->f, path, "has the wrong number of values for its distribution");
+    for (int k = 0; !rc && k < n; k++)
+        if (!number_ok(v[k], d->rule[j]))
+            rc = sc_h5_read_bad(w->f, path, d->rule[j] == POSITIVE
+                                ? "holds a value that is not a positive number"
+                                : d->rule[j] == NONNEG ? "holds a negative or undefined value"
+                                                       : "holds an undefined value");
+    if (rc)
+        return rc;
+    size_t used = 0, have = strlen(p->numbers);
     list[0] = '\0';
     for (int k = 0; k < n; k++) {
         snprintf(item, sizeof item, "%.6g", v[k]);
         if (sc_text_append(list, sizeof list, &used, ", ", item))
             break;
     }
-    if (n > 0) {
-        snprintf(item, sizeof item, "%s=%s", name, n > 1 ? "[" : "");
-        snprintf(w->p->numbers + have, sizeof w->p->numbers - have, "%s%s%s%s",
-                 have ? "; " : "", item, list, n > 1 ? "]" : "");
-    }
+    snprintf(p->numbers + have, sizeof p->numbers - have, "%s%s=%s%s%s", have ? "; " : "",
+             d->number[j], n > 1 ? "[" : "", list, n > 1 ? "]" : "");
     return SC_OK;
 }
 
-/* One parameter group: its attributes, then its numbers. */
+/* One parameter group: its attributes, then its distribution's numbers. */
 static int read_param(const char *name, void *ctx)
 {
     param_walk *w = ctx;
     sc_result_param *p = &w->r->params[w->r->nparams++];
     char group[300];
-    snprintf(p->name, sizeof p->name, "%s", name);
+    if (snprintf(p->name, sizeof p->name, "%s", name) >= (int)sizeof p->name)
+        return sc_h5_read_bad(w->f, "/parameters", "has a parameter with an overlong name");
     snprintf(group, sizeof group, "/parameters/%s", name);
     int rc = sc_h5_read_attr_string(w->f, group, "distribution", p->distribution,
-                                    sizeof p->distribution, 0);
+                                    sizeof p->distribution, 1);
     if (!rc) rc = sc_h5_read_attr_string(w->f, group, "status", p->status, sizeof p->status, 0);
     if (!rc) rc = sc_h5_read_attr_string(w->f, group, "source", p->source, sizeof p->source, 0);
-    param_walk inner = {w->f, w->r, group, p};
-    return rc ? rc : sc_h5_read_members(w->f, group, param_number, &inner);
+    const dist_form *d = NULL;
+    for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++)
+        if (!strcmp(forms[k].dist, p->distribution))
+            d = &forms[k];
+    if (!rc && !d)
+        rc = sc_h5_read_bad(w->f, group, "has a distribution sendcast does not know");
+    for (int j = 0; !rc && j < 2 && d->number[j]; j++)
+        rc = param_number(w, p, group, d, j);
+    return rc;
 }
 
 static int count_member(const char *name, void *ctx)
@@ -273,29 +478,34 @@ static int count_member(const char *name, void *ctx)
 
 static int read_params(sc_h5r *f, sc_result *r)
 {
-    if (!sc_h5_read_exists(f, "/parameters"))
-        return SC_OK;
-    int n = 0, rc = sc_h5_read_members(f, "/parameters", count_member, &n);
+    int found = 0, n = 0;
+    int rc = sc_h5_read_exists(f, "/parameters", &found);
+    if (rc || !found)
+        return rc;
+    rc = sc_h5_read_members(f, "/parameters", MAX_PARAMS, count_member, &n);
     if (!rc && !(r->params = sc_calloc((size_t)(n ? n : 1), sizeof *r->params)))
         rc = SC_ERROR(f->e, SC_ENOMEM, "out of memory");
-    param_walk w = {f, r, "/parameters", NULL};
-    return rc ? rc : sc_h5_read_members(f, "/parameters", read_param, &w);
+    param_walk w = {f, r};
+    return rc ? rc : sc_h5_read_members(f, "/parameters", n, read_param, &w);
 }
 
 /* ---- a history read from SEN2 ---------------------------------------- */
 
 static int read_history(sc_h5r *f, sc_result *r)
 {
-    if (!sc_h5_read_exists(f, "/history/releases/path"))
-        return SC_OK;
-    char name[96], old[16], codes[128];
-    int rc = sc_h5_read_attr_string(f, "/history", "la_name", name, sizeof name, 0);
+    int found = 0;
+    int rc = sc_h5_read_exists(f, "/history/releases/path", &found);
+    if (rc || !found)
+        return rc;
+    char name[SC_RESULT_STR], old[16], codes[SC_RESULT_STR];
+    rc = sc_h5_read_attr_string(f, "/history", "la_name", name, sizeof name, 0);
     if (!rc) rc = sc_h5_read_attr_string(f, "/history", "la_old_code", old, sizeof old, 0);
     if (!rc) rc = sc_h5_read_attr_string(f, "/history", "la_new_codes", codes, sizeof codes, 0);
-    if (!rc)
-        snprintf(r->history_la, sizeof r->history_la, "%s (%s%s%s)", name, old,
-                 old[0] && codes[0] ? ", " : "", codes);
-    if (!rc) rc = sc_h5_read_length(f, "/history/releases/path", &r->nreleases);
+    if (!rc
+        && snprintf(r->history_la, sizeof r->history_la, "%s (%s%s%s)", name, old,
+                    old[0] && codes[0] ? ", " : "", codes) >= (int)sizeof r->history_la)
+        rc = sc_h5_read_bad(f, "/history", "names a council too long to show");
+    if (!rc) rc = sc_h5_read_length(f, "/history/releases/path", MAX_RELEASES, &r->nreleases);
     size_t n = (size_t)r->nreleases;
     if (!rc && (!(r->release = sc_calloc(n ? n : 1, sizeof *r->release))
                 || !(r->release_sha256 = sc_calloc(n ? n : 1, sizeof *r->release_sha256))))
@@ -306,8 +516,9 @@ static int read_history(sc_h5r *f, sc_result *r)
     if (!rc)
         rc = sc_h5_read_strings(f, "/history/releases/sha256", n, r->release_sha256[0],
                      sizeof *r->release_sha256, sizeof *r->release_sha256);
-    if (!rc && sc_h5_read_exists(f, "/history/exclusions/year"))
-        rc = sc_h5_read_length(f, "/history/exclusions/year", &r->nexclusions);
+    if (!rc) rc = sc_h5_read_exists(f, "/history/exclusions/year", &found);
+    if (!rc && found)
+        rc = sc_h5_read_length(f, "/history/exclusions/year", MAX_EXCLUSIONS, &r->nexclusions);
     return rc;
 }
 
@@ -325,17 +536,18 @@ static int read_all(sc_h5r *f, sc_result *r)
     return rc;
 }
 
-int sc_result_read(const char *path, sc_result **out, sc_error *e)
+int sc_result_read_image(const char *name, const sc_h5_image *img, sc_result **out,
+                         sc_error *e)
 {
     *out = NULL;
     sc_result *r = sc_calloc(1, sizeof *r);
-    if (!r || !(r->path = sc_strdup(path))) {
+    if (!r || !(r->path = sc_strdup(name))) {
         sc_free(r);
-        return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s", path);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s", name);
     }
     r->p_all_met = r->p_all_met_mcse = NAN;
     sc_h5r f;
-    int rc = sc_h5_read_open(&f, path, SC_FILE_RESULT, e);
+    int rc = sc_h5_read_open(&f, name, img, SC_FILE_RESULT, e);
     if (!rc) {
         rc = read_all(&f, r);
         sc_h5_read_close(&f);
@@ -346,6 +558,24 @@ int sc_result_read(const char *path, sc_result **out, sc_error *e)
     }
     *out = r;
     return SC_OK;
+}
+
+static int read_into(const char *path, const sc_h5_image *img, void *ctx, sc_error *e)
+{
+    sc_result **out = ctx;
+    *out = NULL;
+    return sc_result_read_image(path, img, out, e);
+}
+
+int sc_result_read(const char *path, sc_result **out, sc_error *e)
+{
+    return sc_result_read_within(path, 0, out, e);
+}
+
+int sc_result_read_within(const char *path, double timeout_s, sc_result **out, sc_error *e)
+{
+    *out = NULL;
+    return sc_h5_read_isolated(path, timeout_s, read_into, out, e);
 }
 
 static void free_metric(sc_result_metric *m)
@@ -386,6 +616,52 @@ void sc_result_free(sc_result *r)
 }
 
 /* ---- look-ups -------------------------------------------------------- */
+
+typedef struct status_key {
+    const char *status;
+    int k;
+} status_key;
+
+static int by_status(const void *a, const void *b)
+{
+    const status_key *x = a, *y = b;
+    int c = strcmp(x->status, y->status);
+    return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const sc_status_count *x = a, *y = b;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+int sc_result_status_counts(const sc_result *r, sc_status_count **out, int *n, sc_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    int m = r->ninputs;
+    status_key *key = sc_calloc(m > 0 ? (size_t)m : 1, sizeof *key);
+    sc_status_count *c = sc_calloc(m > 0 ? (size_t)m : 1, sizeof *c);
+    if (!key || !c) {
+        sc_free(key);
+        sc_free(c);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory counting %d inputs by status", m);
+    }
+    for (int k = 0; k < m; k++)
+        key[k] = (status_key){ r->inputs[k].status, k };
+    qsort(key, (size_t)m, sizeof *key, by_status);
+    int g = 0;
+    for (int k = 0; k < m; k++) {
+        if (k == 0 || strcmp(key[k].status, key[k - 1].status))
+            c[g++] = (sc_status_count){ key[k].k, 0 };   /* sorted by k within: the first */
+        c[g - 1].count++;
+    }
+    sc_free(key);
+    qsort(c, (size_t)g, sizeof *c, by_first);
+    *out = c;
+    *n = g;
+    return SC_OK;
+}
 
 const sc_result_metric *sc_result_metric_find(const sc_result *r, enum sc_level level,
                                               const char *name)

@@ -149,10 +149,10 @@ static int draw_tornado(const void *ctx, sc_error *e)
 }
 
 int sc_sens_chart_tornado(const sc_sens_data *d, const sc_sens_table *t, int o, int y, int top,
-                          const char *device, const char *path, sc_error *e)
+                          const char *device, sc_chart_to *to, sc_error *e)
 {
     const tornado c = { d, t, o, y, top };
-    return sc_chart_draw_with(device, path, draw_tornado, &c, e);
+    return sc_chart_make(device, "tornado", draw_tornado, &c, to, e);
 }
 
 /* ---- year axis ------------------------------------------------------------- */
@@ -281,14 +281,14 @@ static int draw_layers(const void *ctx, sc_error *e)
     return SC_OK;
 }
 
-int sc_sens_chart_layers(const sc_sens_data *d, int o, const char *device, const char *path,
+int sc_sens_chart_layers(const sc_sens_data *d, int o, const char *device, sc_chart_to *to,
                          sc_error *e)
 {
     if (!d->layers.inner[o] || d->years > 64)
         return SC_ERROR(e, SC_EINPUT, "%s has no layered fan of %s (a run with --sample 0?)",
                         d->path, sc_sens_outputs[o].name);
     const layers_chart c = { d, o };
-    return sc_chart_draw_with(device, path, draw_layers, &c, e);
+    return sc_chart_make(device, "layered fan", draw_layers, &c, to, e);
 }
 
 /* ---- budgets ---------------------------------------------------------------- */
@@ -392,42 +392,43 @@ static int draw_budgets(const void *ctx, sc_error *e)
 }
 
 int sc_sens_chart_budgets(const sc_sens_data *d, const sc_sens_budgets *b, const char *device,
-                          const char *path, sc_error *e)
+                          sc_chart_to *to, sc_error *e)
 {
     const budgets_chart c = { d, b };
-    return sc_chart_draw_with(device, path, draw_budgets, &c, e);
+    return sc_chart_make(device, "budgets", draw_budgets, &c, to, e);
 }
 
 /* ---- every chart ------------------------------------------------------------- */
 
 typedef int (*one_chart)(const sc_sens_data *d, const sc_sens_table *t, int o, int y,
-                         const sc_sens_budgets *b, const char *device, const char *path,
+                         const sc_sens_budgets *b, const char *device, sc_chart_to *to,
                          sc_error *e);
 
 static int tornado_of(const sc_sens_data *d, const sc_sens_table *t, int o, int y,
-                      const sc_sens_budgets *b, const char *device, const char *path, sc_error *e)
+                      const sc_sens_budgets *b, const char *device, sc_chart_to *to, sc_error *e)
 {
     (void)b;
-    return sc_sens_chart_tornado(d, t, o, y, 10, device, path, e);
+    return sc_sens_chart_tornado(d, t, o, y, 10, device, to, e);
 }
 
 static int layers_of(const sc_sens_data *d, const sc_sens_table *t, int o, int y,
-                     const sc_sens_budgets *b, const char *device, const char *path, sc_error *e)
+                     const sc_sens_budgets *b, const char *device, sc_chart_to *to, sc_error *e)
 {
     (void)t, (void)y, (void)b;
-    return sc_sens_chart_layers(d, o, device, path, e);
+    return sc_sens_chart_layers(d, o, device, to, e);
 }
 
 static int budgets_of(const sc_sens_data *d, const sc_sens_table *t, int o, int y,
-                      const sc_sens_budgets *b, const char *device, const char *path, sc_error *e)
+                      const sc_sens_budgets *b, const char *device, sc_chart_to *to, sc_error *e)
 {
     (void)t, (void)o, (void)y;
-    return sc_sens_chart_budgets(d, b, device, path, e);
+    return sc_sens_chart_budgets(d, b, device, to, e);
 }
 
 /* PNG and SVG of one chart, as dir/stem.png and dir/stem.svg. */
 static int both(one_chart fn, const sc_sens_data *d, const sc_sens_table *t, int o, int y,
-                const sc_sens_budgets *b, const char *dir, const char *stem, sc_error *e)
+                const sc_sens_budgets *b, const char *dir, const char *stem, int replace,
+                sc_error *e)
 {
     static const struct { const char *device, *ext; } fmt[] = {
         { "pngcairo", "png" }, { "svgcairo", "svg" } };
@@ -436,13 +437,15 @@ static int both(one_chart fn, const sc_sens_data *d, const sc_sens_table *t, int
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%s.%s", dir, stem, fmt[j].ext) >= (int)sizeof path)
             return SC_ERROR(e, SC_EINPUT, "--charts: folder name too long");
-        rc = fn(d, t, o, y, b, fmt[j].device, path, e);
+        sc_chart_to to = { path, replace, NULL, 0 };
+        rc = fn(d, t, o, y, b, fmt[j].device, &to, e);
     }
     return rc;
 }
 
 int sc_sens_export_charts(const sc_sens_data *d, const sc_sens_table *t, int y,
-                          const sc_sens_budgets *b, const char *dir, int *ndrawn, sc_error *e)
+                          const sc_sens_budgets *b, const char *dir, int replace, int *ndrawn,
+                          sc_error *e)
 {
     int rc = SC_OK, n = 0;
     char stem[128];
@@ -450,18 +453,18 @@ int sc_sens_export_charts(const sc_sens_data *d, const sc_sens_table *t, int y,
         if (!sc_sens_varies(t, o, y) || (o >= SC_SENS_REQUESTS && t->has[SC_SENS_HNB_SPEND]))
             continue;   /* an output alike in every trajectory has no tornado: no bars */
         snprintf(stem, sizeof stem, "tornado_%s", sc_sens_outputs[o].name);
-        rc = both(tornado_of, d, t, o, y, b, dir, stem, e);
+        rc = both(tornado_of, d, t, o, y, b, dir, stem, replace, e);
         n++;
     }
     for (int o = 0; !rc && t && o < SC_SENS_NOUTPUTS; o++) {
         if (!d->layers.inner[o] || (o >= SC_SENS_REQUESTS && d->layers.inner[SC_SENS_HNB_SPEND]))
             continue;
         snprintf(stem, sizeof stem, "layers_%s", sc_sens_outputs[o].name);
-        rc = both(layers_of, d, t, o, y, b, dir, stem, e);
+        rc = both(layers_of, d, t, o, y, b, dir, stem, replace, e);
         n++;
     }
     if (!rc && b) {
-        rc = both(budgets_of, d, t, 0, y, b, dir, "budgets", e);
+        rc = both(budgets_of, d, t, 0, y, b, dir, "budgets", replace, e);
         n++;
     }
     if (ndrawn)
@@ -469,7 +472,8 @@ int sc_sens_export_charts(const sc_sens_data *d, const sc_sens_table *t, int y,
     return rc;
 }
 
-int sc_sens_export_result_charts(const char *path, const char *dir, int *ndrawn, sc_error *e)
+int sc_sens_export_result_charts(const char *path, const char *dir, int replace, int *ndrawn,
+                                 sc_error *e)
 {
     sc_sens_data *d = NULL;
     sc_sens_table *t = NULL;
@@ -488,7 +492,7 @@ int sc_sens_export_result_charts(const char *path, const char *dir, int *ndrawn,
     if (!rc && d->budget && d->cluster_spend)
         rc = sc_sens_budgets_run(d, 0, total > 0 ? total : 1, 0.9, &b, e);
     if (!rc)
-        rc = sc_sens_export_charts(d, t, d->years - 1, b, dir, ndrawn, e);
+        rc = sc_sens_export_charts(d, t, d->years - 1, b, dir, replace, ndrawn, e);
     sc_sens_budgets_free(b);
     sc_sens_table_free(t);
     sc_sens_data_free(d);

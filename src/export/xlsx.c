@@ -20,6 +20,7 @@
  */
 #include "sendcast/export.h"
 #include "sendcast/sens_output.h"
+#include "sendcast/alloc.h"
 #include "sendcast/text.h"
 
 #include <math.h>
@@ -31,7 +32,40 @@ typedef struct book {
     lxw_workbook *wb;
     const sc_result *r;
     lxw_format *bold, *title, *money, *count, *prob, *wrap;
+    int max_rows;   /* rows a sheet may hold (sc_export_xlsx_rows) */
 } book;
+
+/* A table that may outgrow a sheet: rows past max_rows go on in a sheet
+ * named "NAME (2)", then "NAME (3)", each with the header (head(ws) writes
+ * it in row 0 and returns the first free row). */
+typedef struct long_table {
+    const book *b;
+    const char *name;
+    lxw_worksheet *ws;
+    int row, part;
+    void (*head)(const book *b, lxw_worksheet *ws);
+} long_table;
+
+static void long_begin(long_table *t, const book *b, const char *name,
+                       void (*head)(const book *, lxw_worksheet *))
+{
+    *t = (long_table){ b, name, workbook_add_worksheet(b->wb, name), 1, 1, head };
+    head(b, t->ws);
+}
+
+/* The sheet and row the next row of the table goes to. */
+static lxw_worksheet *long_next(long_table *t, int *row)
+{
+    if (t->row >= t->b->max_rows) {
+        char name[32];
+        snprintf(name, sizeof name, "%s (%d)", t->name, ++t->part);
+        t->ws = workbook_add_worksheet(t->b->wb, name);
+        t->head(t->b, t->ws);
+        t->row = 1;
+    }
+    *row = t->row++;
+    return t->ws;
+}
 
 /* ---- cells ------------------------------------------------------------------ */
 
@@ -174,29 +208,27 @@ static int provenance(const book *b, lxw_worksheet *ws, int row)
 }
 
 /* How many inputs have each status, in order of first appearance. */
-static int status_counts(const book *b, lxw_worksheet *ws, int row)
+static int status_counts(const book *b, lxw_worksheet *ws, int row, sc_error *e)
 {
     const sc_result *r = b->r;
+    sc_status_count *c;
+    int n;
+    if (sc_result_status_counts(r, &c, &n, e))
+        return -1;
     str(ws, row++, 0, "Inputs by status (every number on the Inputs sheet)", b->title);
     str(ws, row, 0, "status", b->bold);
     str(ws, row++, 1, "numbers", b->bold);
-    for (int k = 0; k < r->ninputs; k++) {
-        int seen = 0, count = 0;
-        for (int j = 0; j < k; j++)
-            seen |= !strcmp(r->inputs[j].status, r->inputs[k].status);
-        if (seen)
-            continue;
-        for (int j = k; j < r->ninputs; j++)
-            count += !strcmp(r->inputs[j].status, r->inputs[k].status);
-        str(ws, row, 0, r->inputs[k].status, NULL);
-        num(ws, row++, 1, count, b->count);
+    for (int k = 0; k < n; k++) {
+        str(ws, row, 0, r->inputs[c[k].first].status, NULL);
+        num(ws, row++, 1, c[k].count, b->count);
     }
+    sc_free(c);
     str(ws, row++, 0, "Illustrative numbers (such as Safety Valve targets the agreement does "
         "not publish) make every probability that depends on them illustrative too.", NULL);
     return row + 1;
 }
 
-static void sheet_summary(const book *b)
+static int sheet_summary(const book *b, sc_error *e)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Summary");
     char head[256];
@@ -208,34 +240,45 @@ static void sheet_summary(const book *b)
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 11, 17, NULL);
     int row = b->r->has_finance ? summary_table(b, ws, 3) : demand_table(b, ws, 3);
-    row = status_counts(b, ws, row);
+    row = status_counts(b, ws, row, e);
+    if (row < 0)
+        return SC_ENOMEM;
     provenance(b, ws, row);
+    return SC_OK;
 }
 
 /* ---- Inputs, Parameters, Targets ---------------------------------------------- */
 
-static void sheet_inputs(const book *b)
+static void inputs_head(const book *b, lxw_worksheet *ws)
 {
-    const sc_result *r = b->r;
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Inputs");
     static const char *const head[] = { "name", "item", "year", "value", "status", "source" };
     for (int c = 0; c < 6; c++)
         str(ws, 0, c, head[c], b->bold);
-    for (int k = 0; k < r->ninputs; k++) {
-        const sc_result_input *in = &r->inputs[k];
-        str(ws, k + 1, 0, in->name, NULL);
-        str(ws, k + 1, 1, in->item, NULL);
-        if (in->year)
-            num(ws, k + 1, 2, in->year, NULL);
-        num(ws, k + 1, 3, in->value, NULL);
-        str(ws, k + 1, 4, in->status, NULL);
-        str(ws, k + 1, 5, in->source, NULL);
-    }
     worksheet_set_column(ws, 0, 0, 40, NULL);
     worksheet_set_column(ws, 1, 4, 14, NULL);
     worksheet_set_column(ws, 5, 5, 70, NULL);
-    worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->ninputs, 5);
     worksheet_freeze_panes(ws, 1, 0);
+}
+
+static void sheet_inputs(const book *b)
+{
+    const sc_result *r = b->r;
+    long_table t;
+    long_begin(&t, b, "Inputs", inputs_head);
+    for (int k = 0; k < r->ninputs; k++) {
+        const sc_result_input *in = &r->inputs[k];
+        int row;
+        lxw_worksheet *ws = long_next(&t, &row);
+        str(ws, row, 0, in->name, NULL);
+        str(ws, row, 1, in->item, NULL);
+        if (in->year)
+            num(ws, row, 2, in->year, NULL);
+        num(ws, row, 3, in->value, NULL);
+        str(ws, row, 4, in->status, NULL);
+        str(ws, row, 5, in->source, NULL);
+    }
+    if (t.part == 1)
+        worksheet_autofilter(t.ws, 0, 0, (lxw_row_t)(t.row - 1), 5);
 }
 
 static void sheet_parameters(const book *b)
@@ -290,10 +333,9 @@ static void sheet_targets(const book *b)
 
 /* ---- levels ------------------------------------------------------------------- */
 
-static void sheet_level(const book *b, enum sc_level v, const char *name)
+static void level_head(const book *b, lxw_worksheet *ws)
 {
     const sc_result *r = b->r;
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
     static const char *const head[] = { "metric", "unit", "measure", "year", "mean", "sd",
                                         "MC error" };
     for (int c = 0; c < 7; c++)
@@ -303,12 +345,34 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
         snprintf(p, sizeof p, "p%g", r->percentile[k]);
         str(ws, 0, 7 + k, p, b->bold);
     }
-    int row = 1;
+    worksheet_set_column(ws, 0, 0, 22, NULL);
+    worksheet_set_column(ws, 1, 3, 10, NULL);
+    worksheet_set_column(ws, 4, (lxw_col_t)(6 + r->np), 14, NULL);
+    worksheet_freeze_panes(ws, 1, 4);
+}
+
+static void sheet_level(const book *b, enum sc_level v, const char *name)
+{
+    const sc_result *r = b->r;
+    long_table tab;
+    long_begin(&tab, b, name, level_head);
+    size_t rows = 0;
+    for (int k = 0; k < r->nmetrics[v]; k++)
+        rows += (size_t)r->metric[v][k].units * (size_t)r->years;
+    if (rows >= (size_t)b->max_rows) {
+        /* said in the first sheet's header row, past its columns */
+        char note[160];
+        snprintf(note, sizeof note, "%zu rows: more than a sheet holds; they go on in "
+                 "\"%s (2)\" and after", rows, name);
+        str(tab.ws, 0, 8 + r->np, note, b->bold);
+    }
     for (int k = 0; k < r->nmetrics[v]; k++) {
         const sc_result_metric *m = &r->metric[v][k];
         lxw_format *f = format_of(b, m->unit);
         for (int u = 0; u < m->units; u++)
-            for (int t = 0; t < r->years; t++, row++) {
+            for (int t = 0; t < r->years; t++) {
+                int row;
+                lxw_worksheet *ws = long_next(&tab, &row);
                 size_t c = (size_t)t * (size_t)m->units + (size_t)u;
                 sc_label y = sc_year_label(r->year[t]);
                 str(ws, row, 0, m->name, NULL);
@@ -323,11 +387,8 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
                     num(ws, row, 7 + p, m->pct[c * (size_t)r->np + (size_t)p], f);
             }
     }
-    worksheet_set_column(ws, 0, 0, 22, NULL);
-    worksheet_set_column(ws, 1, 3, 10, NULL);
-    worksheet_set_column(ws, 4, (lxw_col_t)(6 + r->np), 14, NULL);
-    worksheet_autofilter(ws, 0, 0, (lxw_row_t)(row - 1), (lxw_col_t)(6 + r->np));
-    worksheet_freeze_panes(ws, 1, 4);
+    if (tab.part == 1)   /* a filter over the whole table where it is one sheet */
+        worksheet_autofilter(tab.ws, 0, 0, (lxw_row_t)(tab.row - 1), (lxw_col_t)(6 + r->np));
 }
 
 /* ---- fan charts ---------------------------------------------------------------- */
@@ -340,18 +401,23 @@ typedef struct fan_spec {
 /* Data block at (row, 0): year, base (p5), then the six increments; returns
  * rows used. Charts read it, so it must stay on the Charts sheet. */
 static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s,
-                    sc_error *e)
+                    double share[3], sc_error *e)
 {
     const sc_result *r = b->r;
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, s->metric);
     double q[64 * SC_FAN_NQ];
     if (!m || r->years > 64)
         return -SC_ERROR(e, SC_EINPUT, "%s: no district %s to chart", r->path, s->metric);
-    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, sc_fan_q, q, e);
+    double lv[SC_FAN_NQ];
+    sc_fan_levels(r, m, lv, share);   /* what the file can give (20/35/65/80 normally) */
+    int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, lv, q, e);
     if (rc)
         return -rc;
-    static const char *const head[] = { "year", "5th percentile", "5th-20th", "20th-35th",
-                                        "35th-median", "median-65th", "65th-80th", "80th-95th" };
+    char head[8][48];
+    snprintf(head[0], sizeof head[0], "year");
+    snprintf(head[1], sizeof head[1], "%gth percentile", lv[0]);
+    for (int k = 1; k < SC_FAN_NQ; k++)
+        snprintf(head[1 + k], sizeof head[1 + k], "%gth-%gth", lv[k - 1], lv[k]);
     str(ws, row, 0, s->title, b->bold);
     for (int c = 0; c < 8; c++)
         str(ws, row + 1, c, head[c], b->bold);
@@ -366,11 +432,14 @@ static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s
     return r->years + 3;
 }
 
-static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec *s)
+static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec *s,
+                      const double share[3])
 {
     static const lxw_color_t shade[7] = { 0, 0xC6DBEF, 0x85B4DE, 0x4282C4, 0x2F6FB0,
                                           0x85B4DE, 0xC6DBEF };
-    static const char *const names[7] = { "", "90% band", "60% band", "30% band", "", "", "" };
+    char names[7][32] = { "" };
+    for (int k = 0; k < 3; k++)
+        snprintf(names[1 + k], sizeof names[1 + k], "%g%% band", share[k]);
     lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_AREA_STACKED);
     int last = row + 1 + b->r->years;
     for (int k = 0; k < 7; k++) {
@@ -422,10 +491,11 @@ static int sheet_charts(const book *b, sc_error *e)
     for (size_t k = 0; k < nspecs; k++) {
         if (!sc_result_metric_find(b->r, SC_LEVEL_DISTRICT, specs[k].metric))
             continue;       /* costs without finance: no HNB fans */
-        int used = fan_data(b, ws, row, &specs[k], e);
+        double share[3];
+        int used = fan_data(b, ws, row, &specs[k], share, e);
         if (used < 0)
             return -used;
-        fan_chart(b, ws, row, &specs[k]);
+        fan_chart(b, ws, row, &specs[k], share);
         row += used > 22 ? used : 22;   /* the chart is about 20 rows tall */
     }
     return SC_OK;
@@ -448,22 +518,31 @@ static void formats(book *b)
     format_set_num_format(b->prob, "0.000");
 }
 
-int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
+int sc_export_xlsx(const sc_result *r, const char *path, int replace, sc_error *e)
 {
+    return sc_export_xlsx_rows(r, path, replace, LXW_ROW_MAX, e);
+}
+
+int sc_export_xlsx_rows(const sc_result *r, const char *path, int replace, int max_rows,
+                        sc_error *e)
+{
+    if (max_rows < 2 || max_rows > LXW_ROW_MAX)
+        return SC_ERROR(e, SC_EFAIL, "xlsx: %d rows a sheet", max_rows);
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 0, e);
     if (rc)
         return rc;
-    book b = { workbook_new(o.tmp), r, NULL, NULL, NULL, NULL, NULL, NULL };
+    book b = { workbook_new(o.tmp), r, NULL, NULL, NULL, NULL, NULL, NULL, max_rows };
     if (!b.wb) {
         sc_outfile_abort(&o);
         return SC_ERROR(e, SC_EFAIL, "cannot create workbook %s", path);
     }
     formats(&b);
-    sheet_summary(&b);
+    rc = sheet_summary(&b, e);
     if (r->has_finance)
         sheet_targets(&b);
-    rc = sheet_charts(&b, e);
+    if (!rc)
+        rc = sheet_charts(&b, e);
     if (!rc)   /* Sensitivity, Layers, Stress, Budgets (sens_xlsx.c) */
         rc = sc_sens_xlsx_sheets(b.wb, r, e);
     sheet_level(&b, SC_LEVEL_DISTRICT, "District");
@@ -479,5 +558,5 @@ int sc_export_xlsx(const sc_result *r, const char *path, sc_error *e)
         sc_outfile_abort(&o);
         return rc;
     }
-    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+    return sc_outfile_commit(&o, replace, e);
 }

@@ -13,15 +13,16 @@
 
 #include <math.h>
 
-#include <gsl/gsl_cdf.h>
-
+#include "sendcast/stats.h"
 #include "sendcast/text.h"
 
+/* sendcast's own Beta quantile: GSL's inverse did not converge for some
+ * posteriors (a Beta(160.5, 1418.5) at 0.975) and aborted the process. */
 static void beta_line(FILE *out, const char *label, double a, double b)
 {
     double m = a / (a + b), sd = sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
     fprintf(out, "  %-12s %9.4f   sd %.4f   95%% [%.4f, %.4f]   Beta(%.6g, %.6g)\n", label, m, sd,
-            gsl_cdf_beta_Pinv(0.025, a, b), gsl_cdf_beta_Pinv(0.975, a, b), a, b);
+            sc_stats_beta_quantile(0.025, a, b), sc_stats_beta_quantile(0.975, a, b), a, b);
 }
 
 static void print_trend(FILE *out, const sc_scenario *s, const sc_params *p,
@@ -118,7 +119,7 @@ static void print_model2(FILE *out, const sc_scenario *s, const sc_params *p,
             break;
         case SC_DIST_SCALED_INV_CHI2:
             fprintf(out, "%s\n  %-12s %9.5f   (a shock sd of about %.4f)   Scaled-Inv-chi2(nu %.4g, s2 %.6g)\n",
-                    name, "median", d->p[0] * d->p[1] / gsl_cdf_chisq_Pinv(0.5, d->p[0]),
+                    name, "median", d->p[0] * d->p[1] / sc_stats_chisq_quantile(0.5, d->p[0]),
                     sqrt(d->p[1]), d->p[0], d->p[1]);
             break;
         default:

@@ -405,14 +405,14 @@ int sc_fit_nb_trend(const sc_fit_nb_data *d, sc_fit_nb *out, sc_error *e)
     int rc = check_data(d, e);
     if (rc)
         return rc;
-    /* GSL's default handler aborts the process; errors are returned here instead. */
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    /* GSL's errors come back as statuses (its aborting handler is off:
+     * library.h); the handler is not switched here, where threads may be
+     * fitting at once (calibrate). */
     nb_problem p = { d, d->k_fixed == 0, d->fit_effect, -1, -1 };
     enum nb_outcome how;
     rc = fit_once(&p, out, &how, e);
     if (rc == SC_OK && how == NB_K_INFINITE)
         rc = fit_poisson(d, out, e);
-    gsl_set_error_handler(old);
     return rc;
 }
 

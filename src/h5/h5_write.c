@@ -12,15 +12,19 @@
 
 #include "sendcast/outfile.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <omp.h>
 #include <zlib.h>
 
 #include "sendcast/alloc.h"
+#include "sendcast/sha256.h"
 #include "sendcast/version.h"
 
 /* ---- errors ---------------------------------------------------------- */
@@ -93,7 +97,15 @@ int sc_h5_create(sc_h5w *w, const char *filename, sc_error *e)
         close_any(&fapl, H5Pclose);
         return H5_FAIL(e, "set up file access for", filename);
     }
-    w->file = H5Fcreate(filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    /* The user block holds the checksum (sc_h5_write_file). */
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fcpl < 0 || H5Pset_userblock(fcpl, SC_H5_USERBLOCK) < 0) {
+        close_any(&fcpl, H5Pclose);
+        close_any(&fapl, H5Pclose);
+        return H5_FAIL(e, "set up file creation for", filename);
+    }
+    w->file = H5Fcreate(filename, H5F_ACC_TRUNC, fcpl, fapl);
+    close_any(&fcpl, H5Pclose);
     close_any(&fapl, H5Pclose);
     if (w->file < 0)
         return H5_FAIL(e, "create file", filename);
@@ -408,6 +420,25 @@ int sc_h5_write_kind(sc_h5w *w, const char *kind, sc_error *e)
     return rc ? rc : sc_h5_attr_int(w, "/", "format_version", SC_FORMAT_VERSION, e);
 }
 
+/* Write the checksum into the closed file's user block: the SHA-256 of
+ * every byte after it (h5.h). */
+static int write_checksum(const char *tmp, const char *path, sc_error *e)
+{
+    char hex[65], block[SC_H5_USERBLOCK];
+    int err = sc_sha256_file_from(tmp, SC_H5_USERBLOCK, hex);
+    if (err)
+        return SC_ERROR(e, SC_EFAIL, "cannot read back %s for its checksum: %s", path,
+                        strerror(err));
+    memset(block, 0, sizeof block);
+    snprintf(block, sizeof block, "%s%s\n", SC_H5_CHECKSUM_MAGIC, hex);
+    int fd = open(tmp, O_WRONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : pwrite(fd, block, sizeof block, 0);
+    int werr = n == (ssize_t)sizeof block ? 0 : n < 0 ? errno : EIO;
+    if (fd >= 0 && close(fd) != 0 && !werr)
+        werr = errno;
+    return werr ? SC_ERROR(e, SC_EFAIL, "cannot write %s: %s", path, strerror(werr)) : SC_OK;
+}
+
 int sc_h5_write_file(const char *path, int replace, sc_h5_fill_fn fill, const void *ctx,
                      sc_error *e)
 {
@@ -427,6 +458,8 @@ int sc_h5_write_file(const char *path, int replace, sc_h5_fill_fn fill, const vo
             sc_h5_abort(&w);
         else
             rc = sc_h5_close(&w, e);
+        if (!rc)
+            rc = write_checksum(o.tmp, path, e);
     }
     H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
     if (rc)

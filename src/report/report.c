@@ -2,8 +2,8 @@
  * report.c — the steering group's HTML page (report.h).
  *
  * Written top to bottom into NAME.tmp.PID and renamed when complete. Charts
- * are drawn by charts.c to a temporary SVG beside the report, read back,
- * removed, and embedded inline after three changes that inline SVG needs:
+ * are drawn by charts.c into memory (no temporary file: a kill leaves none
+ * behind) and embedded inline after three changes that inline SVG needs:
  * the XML declaration goes; the xmlns attributes go (the HTML parser puts
  * <svg> in the SVG namespace itself, and the page then names no web address
  * at all); and every id (cairo's glyph symbols are "glyph0-1" in every file)
@@ -25,6 +25,8 @@
 
 /* ---- text ------------------------------------------------------------------ */
 
+/* Text from a result file into HTML (elements and attribute values): the
+ * five characters that could start markup or end an attribute. */
 static void esc(FILE *f, const char *s)
 {
     sc_text_html(f, s);
@@ -53,18 +55,6 @@ static void money(FILE *f, double v)
 }
 
 /* ---- charts ------------------------------------------------------------------ */
-
-/* A chart file read back whole (at most 64 MB). */
-static int read_chart(const char *path, char **out, sc_error *e)
-{
-    size_t len;
-    int err = sc_file_read(path, (size_t)64 << 20, out, &len);
-    if (err == ENOMEM)
-        return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s", path);
-    if (err)
-        return SC_ERROR(e, SC_EFAIL, "cannot read back chart %s: %s", path, strerror(err));
-    return SC_OK;
-}
 
 static int starts(const char *s, const char *prefix)
 {
@@ -102,34 +92,31 @@ static void embed_svg(FILE *f, const char *svg, int k)
     }
 }
 
-/* Embed the chart drawn at path as figure k, and remove the file (an
- * sc_sens_embed_fn: the sensitivity sections draw their own). */
-static int embed_file(FILE *f, const char *path, int k, sc_error *e)
+/* Embed the SVG bytes svg[len] (freed here) as figure k: an
+ * sc_sens_embed_fn, for the sensitivity sections draw their own. */
+static int embed_bytes(FILE *f, char *svg, size_t len, int k, sc_error *e)
 {
-    char *svg = NULL;
-    int rc = read_chart(path, &svg, e);
-    unlink(path);
-    if (rc)
-        return rc;
+    char *text = sc_realloc(svg, len + 1);    /* as a string */
+    if (!text) {
+        sc_free(svg);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory embedding a chart");
+    }
+    text[len] = '\0';
     fputs("<figure class=\"chart\">", f);
-    embed_svg(f, svg, k);
+    embed_svg(f, text, k);
     fputs("</figure>\n", f);
-    sc_free(svg);
+    sc_free(text);
     return SC_OK;
 }
 
-/* Draw chart kind beside the report, embed it, remove the file. */
-static int chart(FILE *f, const sc_result *r, enum sc_chart_kind kind, const char *report,
-                 sc_error *e)
+/* Chart kind drawn in memory (charts.c: PLplot in a child process) and
+ * embedded: no temporary file beside the report, so a kill leaves none. */
+static int chart(FILE *f, const sc_result *r, enum sc_chart_kind kind, sc_error *e)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s.%s.%ld.svg", report, sc_chart_name(kind), (long)getpid());
-    int rc = sc_chart_draw(r, kind, "svgcairo", path, e);
-    if (rc) {
-        unlink(path);
-        return rc;
-    }
-    return embed_file(f, path, (int)kind, e);
+    char *svg = NULL;
+    size_t len = 0;
+    int rc = sc_chart_render(r, kind, "svgcairo", &svg, &len, e);
+    return rc ? rc : embed_bytes(f, svg, len, (int)kind, e);
 }
 
 /* ---- sections ---------------------------------------------------------------- */
@@ -178,10 +165,15 @@ static int count_status(const sc_result *r, const char *status)
     return n;
 }
 
+/* Both value and label escaped: a label may carry a name from a result file
+ * (the compared run's scenario_name), which is text, never markup. */
 static void card(FILE *f, const char *value, const char *label)
 {
-    fprintf(f, "<div class=\"card\"><div class=\"v\">%s</div><div class=\"l\">%s</div></div>\n",
-            value, label);
+    fputs("<div class=\"card\"><div class=\"v\">", f);
+    esc(f, value);
+    fputs("</div><div class=\"l\">", f);
+    esc(f, label);
+    fputs("</div></div>\n", f);
 }
 
 static double district_pct(const sc_result *r, const char *metric, int t, double q)
@@ -236,7 +228,7 @@ static void headline(FILE *f, const sc_result *r, const sc_compare *c)
         return;
     }
     snprintf(v, sizeof v, "%.3f", r->p_all_met);
-    card(f, isnan(r->p_all_met) ? "&ndash;" : v, "chance of meeting every Safety Valve target");
+    card(f, isnan(r->p_all_met) ? "\u2013" : v, "chance of meeting every Safety Valve target");
     for (int t = 0; t < r->years; t++)
         if (!isnan(r->p_met[t])) {
             snprintf(v, sizeof v, "%.3f", r->p_met[t]);
@@ -407,23 +399,23 @@ static void compare_section(FILE *f, const sc_compare *c)
     fputs("</table>\n", f);
 }
 
-static void inputs_section(FILE *f, const sc_result *r)
+static int inputs_section(FILE *f, const sc_result *r, sc_error *e)
 {
+    sc_status_count *c;
+    int n;
+    if (sc_result_status_counts(r, &c, &n, e))
+        return SC_ENOMEM;
     fputs("<h2>Inputs and their status</h2>\n<p>Every number the run used. <b>published</b>: "
           "taken from a published source; <b>derived</b>: arithmetic on published numbers; "
           "<b>estimate</b> / <b>assumption</b>: ours; <b>illustrative</b>: stands in until the "
           "council's own figure replaces it.</p>\n<table><tr><th class=\"t\">status</th>"
           "<th>numbers</th></tr>\n", f);
-    for (int k = 0; k < r->ninputs; k++) {
-        int seen = 0;
-        for (int j = 0; j < k; j++)
-            seen |= !strcmp(r->inputs[j].status, r->inputs[k].status);
-        if (seen)
-            continue;
+    for (int k = 0; k < n; k++) {
         fputs("<tr><td class=\"t\">", f);
-        esc(f, r->inputs[k].status);
-        fprintf(f, "</td><td>%d</td></tr>\n", count_status(r, r->inputs[k].status));
+        esc(f, r->inputs[c[k].first].status);
+        fprintf(f, "</td><td>%d</td></tr>\n", c[k].count);
     }
+    sc_free(c);
     fputs("</table>\n<details><summary>All inputs</summary>\n<table><tr><th class=\"t\">name"
           "</th><th class=\"t\">item</th><th>year</th><th>value</th><th class=\"t\">status</th>"
           "<th class=\"t\">source</th></tr>\n", f);
@@ -445,6 +437,7 @@ static void inputs_section(FILE *f, const sc_result *r)
         fputs("</td></tr>\n", f);
     }
     fputs("</table></details>\n", f);
+    return SC_OK;
 }
 
 /* Requests, new plans and plans in place by year: p5, p50, p95. */
@@ -506,65 +499,72 @@ static void provenance_section(FILE *f, const sc_result *r)
 /* ---- the page ---------------------------------------------------------------- */
 
 static int body(FILE *f, const sc_result *r, const sc_compare *c,
-                const sc_sens_report_options *so, const char *path, sc_error *e)
+                const sc_sens_report_options *so, sc_error *e)
 {
     head(f, r);
     headline(f, r, c);
     int rc = SC_OK;
     if (r->has_finance) {
         sv_table(f, r);
-        rc = chart(f, r, SC_CHART_BALANCE, path, e);
-        if (!rc) rc = chart(f, r, SC_CHART_SV_TARGETS, path, e);
+        rc = chart(f, r, SC_CHART_BALANCE, e);
+        if (!rc) rc = chart(f, r, SC_CHART_SV_TARGETS, e);
     }
     if (!rc) {
         fputs(r->has_costs ? "<h2>Spending and plans</h2>\n" : "<h2>Demand</h2>\n", f);
         if (!r->has_costs)
             demand_table(f, r);
-        fputs("<p>Fan charts: the darkest band holds the central 30% of outcomes, the next "
-              "60%, the palest 90%; the line is the median.</p>\n", f);
+        double q[SC_FAN_NQ], share[3];
+        sc_fan_levels(r, NULL, q, share);   /* the bands the file can give */
+        fprintf(f, "<p>Fan charts: the darkest band holds the central %g%% of outcomes, the "
+                "next the central %g%%, the palest the central %g%%; the line is the "
+                "median.</p>\n", share[2], share[1], share[0]);
     }
     /* each chart the result can have (sc_chart_applies), in the page's order */
     static const enum sc_chart_kind spending[] = { SC_CHART_HNB_SPEND, SC_CHART_TOPUP,
                                                    SC_CHART_PLANS, SC_CHART_DEFICIT };
     for (size_t k = 0; !rc && k < sizeof spending / sizeof spending[0]; k++)
         if (sc_chart_applies(r, spending[k]))
-            rc = chart(f, r, spending[k], path, e);
+            rc = chart(f, r, spending[k], e);
     if (!rc && r->has_cluster_working) {
         fputs("<h2>Clusters and areas</h2>\n", f);
-        rc = chart(f, r, SC_CHART_CLUSTER_OVERSPEND, path, e);
+        rc = chart(f, r, SC_CHART_CLUSTER_OVERSPEND, e);
         if (!rc) {
             cluster_table(f, r);
-            rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, path, e);
+            rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, e);
         }
     }
     if (!rc)   /* what drives the risk, the layered fan, a stress test, budgets */
-        rc = sc_sens_report_sections(f, r, so, path, embed_file, e);
+        rc = sc_sens_report_sections(f, r, so, embed_bytes, e);
     if (rc)
         return rc;
     if (c)
         compare_section(f, c);
-    inputs_section(f, r);
+    rc = inputs_section(f, r, e);
+    if (rc)
+        return rc;
     provenance_section(f, r);
     fputs("</body></html>\n", f);
     return SC_OK;
 }
 
-int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, sc_error *e)
+int sc_report_html(const sc_result *r, const sc_compare *c, const char *path, int replace,
+                   sc_error *e)
 {
-    return sc_report_html_with(r, c, NULL, path, e);
+    return sc_report_html_with(r, c, NULL, path, replace, e);
 }
 
 int sc_report_html_with(const sc_result *r, const sc_compare *c,
-                        const sc_sens_report_options *so, const char *path, sc_error *e)
+                        const sc_sens_report_options *so, const char *path, int replace,
+                        sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 1, e);
     if (rc)
         return rc;
-    rc = body(o.f, r, c, so, path, e);
+    rc = body(o.f, r, c, so, e);
     if (rc) {
         sc_outfile_abort(&o);
         return SC_CONTEXT(e, "while writing %s", path);
     }
-    return sc_outfile_commit(&o, 1, e);   /* exports are derived: replaced */
+    return sc_outfile_commit(&o, replace, e);
 }

@@ -18,7 +18,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sendcast/alloc.h"
 #include "sendcast/text.h"
@@ -49,31 +48,25 @@ typedef struct page {
     const sc_result *r;
     const sc_sens_data *d;
     const sc_sens_table *t;
-    const char *path;
     sc_sens_embed_fn embed;
     int main, last;             /* the main output, the last year index */
     const sc_sens_budgets *b;   /* the budgets section's, while it is drawn */
 } page;
 
-typedef int (*draw_fn)(const page *p, const char *device, const char *svg, sc_error *e);
+typedef int (*draw_fn)(const page *p, const char *device, sc_chart_to *to, sc_error *e);
 
 static int figure(const page *p, draw_fn draw, int k, sc_error *e)
 {
-    char svg[4200];
-    snprintf(svg, sizeof svg, "%s.sens%d.%ld.svg", p->path, k, (long)getpid());
-    int rc = draw(p, "svgcairo", svg, e);
-    if (rc) {
-        unlink(svg);
-        return rc;
-    }
-    return p->embed(p->f, svg, k, e);
+    sc_chart_to to = { NULL, 0, NULL, 0 };
+    int rc = draw(p, "svgcairo", &to, e);
+    return rc ? rc : p->embed(p->f, to.bytes, to.len, k, e);
 }
 
 /* ---- what drives the risk ------------------------------------------------- */
 
-static int draw_tornado(const page *p, const char *device, const char *svg, sc_error *e)
+static int draw_tornado(const page *p, const char *device, sc_chart_to *to, sc_error *e)
 {
-    return sc_sens_chart_tornado(p->d, p->t, p->main, p->last, 10, device, svg, e);
+    return sc_sens_chart_tornado(p->d, p->t, p->main, p->last, 10, device, to, e);
 }
 
 /* The leading inputs of every headline output in the last year: the union
@@ -178,9 +171,9 @@ static int drivers(const page *p, sc_error *e)
 
 /* ---- the layered fan ------------------------------------------------------ */
 
-static int draw_layers(const page *p, const char *device, const char *svg, sc_error *e)
+static int draw_layers(const page *p, const char *device, sc_chart_to *to, sc_error *e)
 {
-    return sc_sens_chart_layers(p->d, p->main, device, svg, e);
+    return sc_sens_chart_layers(p->d, p->main, device, to, e);
 }
 
 static int layers(const page *p, sc_error *e)
@@ -291,9 +284,9 @@ static int stress(const page *p, sc_error *e)
 
 /* ---- budgets ----------------------------------------------------------------- */
 
-static int draw_budgets_of(const page *p, const char *device, const char *svg, sc_error *e)
+static int draw_budgets_of(const page *p, const char *device, sc_chart_to *to, sc_error *e)
 {
-    return sc_sens_chart_budgets(p->d, p->b, device, svg, e);
+    return sc_sens_chart_budgets(p->d, p->b, device, to, e);
 }
 
 static void budget_tables(const page *p, const sc_sens_budgets *b)
@@ -378,7 +371,7 @@ static int budgets(const page *p, const sc_sens_report_options *o, sc_error *e)
 /* ---- the sections -------------------------------------------------------------- */
 
 int sc_sens_report_sections(FILE *f, const sc_result *r, const sc_sens_report_options *o,
-                            const char *path, sc_sens_embed_fn embed, sc_error *e)
+                            sc_sens_embed_fn embed, sc_error *e)
 {
     sc_sens_data *d = NULL;
     sc_sens_table *t = NULL;
@@ -393,7 +386,7 @@ int sc_sens_report_sections(FILE *f, const sc_result *r, const sc_sens_report_op
     if (!rc)
         rc = sc_sens_analyse(d, 0, &t, e);
     if (!rc) {
-        page p = { f, r, d, t, path, embed, d->out[SC_SENS_HNB_SPEND] ? SC_SENS_HNB_SPEND
+        page p = { f, r, d, t, embed, d->out[SC_SENS_HNB_SPEND] ? SC_SENS_HNB_SPEND
                                                                     : SC_SENS_PLANS,
                    d->years - 1, NULL };
         rc = drivers(&p, e);

@@ -216,8 +216,8 @@ static void attribution_body(FILE *f, const sc_whatif_attribution *a)
     fputs("</body></html>\n", f);
 }
 
-static int write_page(const char *path, const sc_whatif_sweep *s, const sc_whatif_attribution *a,
-                      sc_error *e)
+static int write_page(const char *path, int replace, const sc_whatif_sweep *s,
+                      const sc_whatif_attribution *a, sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 1, e);
@@ -231,15 +231,16 @@ static int write_page(const char *path, const sc_whatif_sweep *s, const sc_whati
         sc_outfile_abort(&o);
         return SC_ERROR(e, SC_EFAIL, "writing %s failed", path);
     }
-    return sc_outfile_commit(&o, 1, e);   /* derived: replaced */
+    return sc_outfile_commit(&o, replace, e);
 }
 
-int sc_report_sweep_html(const sc_whatif_sweep *s, const char *path, sc_error *e)
+int sc_report_sweep_html(const sc_whatif_sweep *s, const char *path, int replace, sc_error *e)
 {
-    return write_page(path, s, NULL, e);
+    return write_page(path, replace, s, NULL, e);
 }
 
-int sc_report_attribution_html(const sc_whatif_attribution *a, const char *path, sc_error *e)
+int sc_report_attribution_html(const sc_whatif_attribution *a, const char *path, int replace,
+                               sc_error *e)
 {
-    return write_page(path, NULL, a, e);
+    return write_page(path, replace, NULL, a, e);
 }

@@ -23,23 +23,70 @@
 #include "sendcast/text.h"
 
 static const scn_dom pupils_dom = { 0, SCN_MAX_COUNT, 0, 0, 0, "a number from 0 to 1e9 (pupils)" };
+/* A need index is relative to the district's (about 0.5 to 2): 1e10 passed
+ * the check and overflowed the counts in the middle of the run, without file
+ * and line (issue 17). */
+static const scn_dom need_dom = { 0, 100, 1, 0, 0, "a number in (0, 100] (need relative to "
+                                  "the district's)" };
+/* Requests are forecast per SEND-support pupil: a share of 0 passed and
+ * failed later, without file and line (issue 17). */
+static const scn_dom share_dom = { 0, 1, 1, 0, 0, "a number in (0, 1] (a share of pupils)" };
 
 /* ---- areas ---- */
 
-static int area_index(const sc_scenario *s, const char *id)
+static int ids_init(scn_ctx *r, scn_ids *h, const void *base, size_t stride, int n)
 {
-    for (int a = 0; a < s->nareas; a++)
-        if (strcmp(s->areas[a].id, id) == 0)
-            return a;
+    size_t size = 16;
+    while (size < 2 * (size_t)n)
+        size *= 2;
+    h->slot = sc_calloc(size, sizeof *h->slot);
+    h->mask = size - 1;
+    h->base = base;
+    h->stride = stride;
+    return h->slot ? SC_OK : SCN_NOMEM(r);
+}
+
+static size_t ids_hash(const char *id)
+{
+    uint64_t x = 1469598103934665603u;   /* FNV-1a */
+    for (; *id; id++)
+        x = (x ^ (unsigned char)*id) * 1099511628211u;
+    return (size_t)x;
+}
+
+/* The slot of id: where it is, or the empty slot where it would go. */
+static size_t ids_slot(const scn_ids *h, const char *id)
+{
+    size_t i = ids_hash(id) & h->mask;
+    while (h->slot[i] && strcmp(h->base + (size_t)(h->slot[i] - 1) * h->stride, id) != 0)
+        i = (i + 1) & h->mask;
+    return i;
+}
+
+/* The index of id among those added; -1 if none. */
+static int ids_find(const scn_ids *h, const char *id)
+{
+    return h->slot ? h->slot[ids_slot(h, id)] - 1 : -1;
+}
+
+/* Adds record k (its id is id) unless the id is there: then its index. */
+static int ids_add(scn_ids *h, const char *id, int k)
+{
+    size_t i = ids_slot(h, id);
+    if (h->slot[i])
+        return h->slot[i] - 1;
+    h->slot[i] = k + 1;
     return -1;
 }
 
-int scn_cluster_index(const sc_scenario *s, const char *id)
+static int area_index(const scn_ctx *r, const char *id)
 {
-    for (int c = 0; c < s->nclusters; c++)
-        if (strcmp(s->clusters[c].id, id) == 0)
-            return c;
-    return -1;
+    return ids_find(&r->area_ids, id);
+}
+
+int scn_cluster_index(const scn_ctx *r, const char *id)
+{
+    return ids_find(&r->cluster_ids, id);
 }
 
 static void area_list(const sc_scenario *s, char *buf, size_t cap)
@@ -54,14 +101,16 @@ static void area_list(const sc_scenario *s, char *buf, size_t cap)
 static int alloc_areas(scn_ctx *r, int n)
 {
     r->s->areas = sc_calloc((size_t)n, sizeof *r->s->areas);
-    return r->s->areas ? SC_OK : SCN_NOMEM(r);
+    if (!r->s->areas)
+        return SCN_NOMEM(r);
+    return ids_init(r, &r->area_ids, r->s->areas, sizeof *r->s->areas, n);
 }
 
 static int areas_from_list(scn_ctx *r, const scn_val *v)
 {
     static const scn_key keys[] = { { "id", 1 }, { "name", 0 } };
     int n;
-    if (scn_seq_open(r, v, 1, SCN_MAX_CLUSTERS, &n) || alloc_areas(r, n))
+    if (scn_seq_open(r, v, 1, SC_MAX_AREAS, &n) || alloc_areas(r, n))
         return scn_fail(r);
     int *lines = sc_calloc((size_t)n, sizeof *lines);
     if (!lines)
@@ -77,7 +126,7 @@ static int areas_from_list(scn_ctx *r, const scn_val *v)
             break;
         if (!k[1].n)
             snprintf(a->name, sizeof a->name, "%s", a->id);
-        int dup = area_index(r->s, a->id);
+        int dup = ids_add(&r->area_ids, a->id, i);
         if (dup >= 0)
             rc = SCN_ERR(r, &k[0], "duplicate area id '%s' (first on line %d)", a->id, lines[dup]);
         lines[i] = k[0].line;
@@ -102,6 +151,9 @@ static int areas_from_csv(scn_ctx *r, const scn_val *v)
         return scn_fail(r);
     if (t->nrows < 1)
         return SCN_ERR(r, &k[0], "%s has no rows: expected at least one area", t->path);
+    if (t->nrows > SC_MAX_AREAS)   /* as a list of areas is (issue 17: there was no cap) */
+        return SCN_ERR(r, &k[0], "%s has %d rows: at most %d areas", t->path, t->nrows,
+                       SC_MAX_AREAS);
     if (alloc_areas(r, t->nrows))
         return scn_fail(r);
     for (int row = 0; row < t->nrows; row++) {
@@ -116,7 +168,7 @@ static int areas_from_csv(scn_ctx *r, const scn_val *v)
         }
         if (!a->name[0])
             snprintf(a->name, sizeof a->name, "%s", a->id);
-        int dup = area_index(r->s, a->id);
+        int dup = ids_add(&r->area_ids, a->id, row);
         if (dup >= 0) {
             SC_ERROR_AT(r->e, t->path, t->line[row], 0, "column %s: duplicate area id '%s' "
                         "(first on line %d)", t->head[icol], a->id, t->line[dup]);
@@ -160,11 +212,11 @@ static const scn_dom *field_dom(int f)
     case CF_PUPILS:
         return &pupils_dom;
     case CF_NEED:
-        return &scn_positive;
+        return &need_dom;
     case CF_SS:
-        return &scn_prob;
+        return &share_dom;
     case CF_ES:
-        return &scn_nonneg;
+        return &scn_money;
     default:
         return &scn_count;
     }
@@ -192,7 +244,9 @@ static int alloc_clusters(scn_ctx *r, int n)
     r->s->clusters = sc_calloc((size_t)n, sizeof *r->s->clusters);
     r->cgiven = sc_calloc((size_t)n, sizeof *r->cgiven);
     r->cline = sc_calloc((size_t)n, sizeof *r->cline);
-    return r->s->clusters && r->cgiven && r->cline ? SC_OK : SCN_NOMEM(r);
+    if (!r->s->clusters || !r->cgiven || !r->cline)
+        return SCN_NOMEM(r);
+    return ids_init(r, &r->cluster_ids, r->s->clusters, sizeof *r->s->clusters, n);
 }
 
 /* Id and area of cluster c, and that the id is new; at/line for messages. */
@@ -200,7 +254,7 @@ static int check_id_area(scn_ctx *r, int c, const char *area, const scn_val *id_
                          const scn_val *area_at, const scn_csv *t, int row, int acol)
 {
     sc_cluster *cl = &r->s->clusters[c];
-    int dup = scn_cluster_index(r->s, cl->id);
+    int dup = ids_add(&r->cluster_ids, cl->id, c);
     if (dup >= 0 && dup < c) {
         if (!t)
             return SCN_ERR(r, id_at, "duplicate cluster id '%s' (first on line %d)", cl->id,
@@ -209,7 +263,7 @@ static int check_id_area(scn_ctx *r, int c, const char *area, const scn_val *id_
                     cl->id, r->cline[dup]);
         return scn_ref_context(r, id_at);
     }
-    cl->area = area_index(r->s, area);
+    cl->area = area_index(r, area);
     if (cl->area >= 0)
         return SC_OK;
     char areas[256];
@@ -261,7 +315,7 @@ static int cluster_from_yaml(scn_ctx *r, const scn_val *item, int c)
         return scn_fail(r);
     r->cline[c] = k[CF_ID].line;
     if (scn_number(r, &k[CF_PUPILS], &pupils_dom, field_name[CF_PUPILS], cl->id, 0, &cl->pupils)
-        || scn_number(r, &k[CF_NEED], &scn_positive, field_name[CF_NEED], cl->id, 0,
+        || scn_number(r, &k[CF_NEED], &need_dom, field_name[CF_NEED], cl->id, 0,
                       &cl->need_index)
         || bands_from_list(r, &k[CF_BANDS], c))
         return scn_fail(r);
@@ -364,7 +418,7 @@ static int cluster_from_row(scn_ctx *r, const colmap *m, int row)
     r->cline[row] = m->t->line[row];
     if (csv_field(r, m, row, m->col[CF_PUPILS], &m->at[CF_PUPILS], &pupils_dom,
                   field_name[CF_PUPILS], cl->id, &cl->pupils)
-        || csv_field(r, m, row, m->col[CF_NEED], &m->at[CF_NEED], &scn_positive,
+        || csv_field(r, m, row, m->col[CF_NEED], &m->at[CF_NEED], &need_dom,
                      field_name[CF_NEED], cl->id, &cl->need_index))
         return scn_fail(r);
     for (int b = 0; b < r->s->nbands; b++) {
@@ -440,7 +494,7 @@ int scn_population(scn_ctx *r, const scn_val *v)
     scn_val k[2];
     if (scn_map(r, v, keys, 2, k)
         || scn_number(r, &k[0], &scn_growth, "population.pupil_growth", "", 0, &r->s->pupil_growth)
-        || (k[1].n && scn_number(r, &k[1], &scn_prob, "population.send_support_share", "", 0,
+        || (k[1].n && scn_number(r, &k[1], &share_dom, "population.send_support_share", "", 0,
                                  &r->sshare)))
         return scn_fail(r);
     for (int c = 0; c < r->s->nclusters; c++) {
@@ -528,7 +582,7 @@ static int placement(scn_ctx *r, int p, const scn_val *v)
                        "both (give bands: {topup: [...]}), or neither in a demand-only "
                        "scenario (leave unit_cost out)");
     snprintf(name, sizeof name, "placements.%s.unit_cost", sc_placement_names[p]);
-    if (k[0].n && scn_number(r, &k[0], &scn_nonneg, name, "", 0, &r->s->unit_cost[p]))
+    if (k[0].n && scn_number(r, &k[0], &scn_money, name, "", 0, &r->s->unit_cost[p]))
         return scn_fail(r);
     snprintf(name, sizeof name, "placements.%s.stock", sc_placement_names[p]);
     if (k[1].n && scn_number(r, &k[1], &scn_count, name, "", 0, &r->dstock[p]))

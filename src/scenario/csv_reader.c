@@ -169,6 +169,9 @@ static int check_shape(csv_parse *c, scn_csv *t)
 {
     if (c->nrec == 0)
         return SC_ERROR_AT(c->e, c->path, 0, 0, "the file is empty: expected a header row");
+    if (c->rec[1] - c->rec[0] > SCN_MAX_CSV_COLUMNS)
+        return SC_ERROR_AT(c->e, c->path, c->recline[0], 0, "the header has %zu columns: "
+                           "expected at most %d", c->rec[1] - c->rec[0], SCN_MAX_CSV_COLUMNS);
     t->ncols = (int)(c->rec[1] - c->rec[0]);
     for (int i = 0; i < t->ncols; i++)
         for (int j = 0; j < i; j++)
@@ -217,6 +220,10 @@ int scn_csv_parse(scn_csv *t, const char *path, const char *text, size_t len, sc
     int rc = c.buf ? SC_OK : nomem(&c);
     if (!rc && len > (size_t)1 << 30)
         rc = SC_ERROR_AT(e, path, 0, 0, "the file is too large");
+    /* A cell "35<NUL>09" is not 35, and a file saved as Windows-1252 would
+     * run and then make a workbook and a page that are not UTF-8. */
+    if (!rc)
+        rc = scn_text_check(path, text, len, "a CSV file", e);
     if (!rc)
         rc = split(&c);
     if (!rc)
@@ -285,7 +292,7 @@ static int load_file(scn_ctx *r, const scn_val *ref, char *path, const sc_file *
     int err = sc_file_read(path, (size_t)SCN_MAX_FILE_BYTES, &text, &len);
     if (err) {
         int rc = err == ENOMEM ? SCN_NOMEM(r)
-                               : SCN_ERR(r, ref, "cannot read %s: %s", path, strerror(err));
+                               : SCN_ERR(r, ref, "cannot read %s: %s", path, sc_file_strerror(err));
         sc_free(path);
         return rc;
     }

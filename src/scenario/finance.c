@@ -33,7 +33,7 @@ static int budget_total(scn_ctx *r, const scn_val *v, double *part)
     sc_scenario *s = r->s;
     const int C = s->nclusters;
     scn_years y;
-    if (scn_year_table(r, v, &scn_nonneg, "cluster_working.budgets.total", &y))
+    if (scn_year_table(r, v, &scn_money, "cluster_working.budgets.total", &y))
         return scn_fail(r);
     for (int t = 1; t <= s->horizon; t++)
         if (!y.have[t])
@@ -87,7 +87,7 @@ static int budget_row(scn_ctx *r, const budget_csv *b, int row, double *part, un
     if (scn_csv_text(r, t, row, b->ccol, id, sizeof id, b->at)
         || scn_csv_number(r, t, row, b->ycol, &year, b->at, &yr))
         return scn_fail(r);
-    int c = scn_cluster_index(s, id), tt = (int)yr - s->base_year;
+    int c = scn_cluster_index(r, id), tt = (int)yr - s->base_year;
     const char *problem = c < 0 ? "unknown cluster" : tt < 0 ? "year before the base year" : NULL;
     if (!problem && tt <= s->horizon && have[tt * s->nclusters + c])
         problem = "second budget for this cluster and year";
@@ -98,7 +98,7 @@ static int budget_row(scn_ctx *r, const budget_csv *b, int row, double *part, un
     }
     if (tt > s->horizon)
         return SC_OK;
-    if (scn_csv_number(r, t, row, b->bcol, &scn_nonneg, b->at, &x)
+    if (scn_csv_number(r, t, row, b->bcol, &scn_money, b->at, &x)
         || scn_csv_provenance(r, t, row, b->at, status, source))
         return scn_fail(r);
     have[tt * s->nclusters + c] = 1;
@@ -224,7 +224,7 @@ int scn_cluster_working(scn_ctx *r, const scn_val *v)
     if (scn_map(r, v, keys, 4, k) || ramp(r, &k[0]))
         return scn_fail(r);
     r->es_total = 0;
-    if (k[1].n && scn_number(r, &k[1], &scn_nonneg, "cluster_working.early_support_total", "", 0,
+    if (k[1].n && scn_number(r, &k[1], &scn_money, "cluster_working.early_support_total", "", 0,
                              &r->es_total))
         return scn_fail(r);
     if (k[2].n && scn_number(r, &k[2], &scn_prob, "cluster_working.contingency_share", "", 0,
@@ -256,7 +256,7 @@ static int grant(scn_ctx *r, const scn_val *v)
     scn_val k[2];
     scn_years y;
     double g = 0;
-    if (scn_map(r, v, keys, 2, k) || scn_year_table(r, &k[0], &scn_nonneg, "finance.grant", &y))
+    if (scn_map(r, v, keys, 2, k) || scn_year_table(r, &k[0], &scn_money, "finance.grant", &y))
         return scn_fail(r);
     if (k[1].n && scn_number(r, &k[1], &scn_growth, "finance.grant.growth", "", 0, &g))
         return scn_fail(r);
@@ -297,9 +297,9 @@ static int safety_valve(scn_ctx *r, const scn_val *v)
     if (v->n && scn_map(r, v, keys, 3, k))
         return scn_fail(r);
     s->sv_conditional = 0;
-    if (years_or(r, &k[0], &scn_nonneg, "finance.safety_valve.payments", 0.0, s->sv_payment)
+    if (years_or(r, &k[0], &scn_money, "finance.safety_valve.payments", 0.0, s->sv_payment)
         || (k[1].n && scn_bool(r, &k[1], &s->sv_conditional))
-        || years_or(r, &k[2], &scn_real, "finance.safety_valve.targets", NAN, s->target))
+        || years_or(r, &k[2], &scn_money_signed, "finance.safety_valve.targets", NAN, s->target))
         return scn_fail(r);
     return SC_OK;
 }
@@ -310,7 +310,7 @@ static int projection(scn_ctx *r, const scn_val *v)
     scn_val k[1] = { { .n = NULL } };
     if (v->n && scn_map(r, v, keys, 1, k))
         return scn_fail(r);
-    return years_or(r, &k[0], &scn_nonneg, "finance.council_projection.topup_spend", NAN,
+    return years_or(r, &k[0], &scn_money, "finance.council_projection.topup_spend", NAN,
                     r->s->projection_topup);
 }
 
@@ -327,10 +327,10 @@ int scn_finance(scn_ctx *r, const scn_val *v)
         return scn_fail(r);
     s->has_finance = 1;
     if (scn_map(r, v, keys, 6, k)
-        || scn_number(r, &k[0], &scn_nonneg, "finance.fixed_lines", "", 0, &s->fixed_lines)
-        || scn_number(r, &k[1], &scn_real, "finance.opening_deficit", "", 0, &s->opening_deficit)
+        || scn_number(r, &k[0], &scn_money, "finance.fixed_lines", "", 0, &s->fixed_lines)
+        || scn_number(r, &k[1], &scn_money_signed, "finance.opening_deficit", "", 0, &s->opening_deficit)
         || grant(r, &k[2])
-        || years_or(r, &k[3], &scn_real, "finance.transfers", 0.0, s->transfers)
+        || years_or(r, &k[3], &scn_money_signed, "finance.transfers", 0.0, s->transfers)
         || safety_valve(r, &k[4]) || projection(r, &k[5]))
         return scn_fail(r);
     return SC_OK;

@@ -24,6 +24,8 @@ const scn_dom scn_change = { -1, INFINITY, 1, 0, 0,
 const scn_dom scn_share = { 0, 1, 0, 0, 0,
                             "a share in [0, 1] (above 1 would take the setting it is moved "
                             "from below zero)" };
+const scn_dom scn_money = { 0, 1e12, 0, 0, 0, "an amount from 0 to 1e12 (pounds)" };
+const scn_dom scn_money_signed = { -1e12, 1e12, 0, 0, 0, "an amount from -1e12 to 1e12 (pounds)" };
 
 static int is_digit(char c)
 {

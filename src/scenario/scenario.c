@@ -54,6 +54,8 @@ void scn_ctx_clear(scn_ctx *r)
     sc_free(r->dir);
     sc_free(r->cgiven);
     sc_free(r->cline);
+    sc_free(r->area_ids.slot);
+    sc_free(r->cluster_ids.slot);
     sc_sen2_free(r->sen2_own);
     memset(r, 0, sizeof *r);
 }
@@ -205,6 +207,18 @@ static int read_percentiles(scn_ctx *r, const scn_val *v)
                            "after %g", s->percentiles[i], s->percentiles[i - 1]);
     }
     s->npercentiles = n;
+    /* every output shows the median and the 90% range (fan charts, the
+     * workbook, the report): a result without them passed `run` and then
+     * failed `export --charts` at its 7th chart, and `report` (issue 17) */
+    static const double needed[] = { 5, 50, 95 };
+    for (size_t j = 0; j < sizeof needed / sizeof needed[0]; j++) {
+        int found = 0;
+        for (int q = 0; q < n; q++)
+            found |= s->percentiles[q] == needed[j];
+        if (!found)
+            return SCN_EXPECTED(r, v, "the percentiles to include 5, 50 and 95 (every output "
+                                "shows the median and the 90% range)");
+    }
     return SC_OK;
 }
 
@@ -230,7 +244,7 @@ static int read_settings(scn_ctx *r, const scn_val *k)
     if (read_name(r, &k[K_NAME]) || read_model(r, &k[K_MODEL], &k[K_PRIORS])
         || (k[K_DESCRIPTION].n && scn_str(r, &k[K_DESCRIPTION], s->description,
                                           sizeof s->description))
-        || scn_int(r, &k[K_BASE_YEAR], 1000, 9999, &base)
+        || scn_int(r, &k[K_BASE_YEAR], SC_YEAR_MIN, SC_YEAR_MAX, &base)
         || scn_int(r, &k[K_HORIZON], 1, SC_MAX_HORIZON, &horizon)
         || scn_int(r, &k[K_TRAJECTORIES], 1, MAX_TRAJECTORIES, &traj)
         || scn_u64(r, &k[K_SEED], &s->seed) || read_percentiles(r, &k[K_PERCENTILES]))
@@ -263,7 +277,7 @@ static int read_bands(scn_ctx *r, const scn_val *v)
     while (scn_seq_next(&k[0], &it, &b, &item)) {
         char band[16];
         snprintf(band, sizeof band, "%d", b + 1);
-        if (scn_number(r, &item, &scn_nonneg, "bands.topup", band, 0, &s->topup[b]))
+        if (scn_number(r, &item, &scn_money, "bands.topup", band, 0, &s->topup[b]))
             return scn_fail(r);
         if (b > 0 && s->topup[b] < s->topup[b - 1])
             return SCN_ERR(r, &item, "expected bands in ascending cost, got %g after %g",
@@ -298,7 +312,7 @@ static int read_scenario_file(scn_ctx *r, const char *path)
     if (err == ENOMEM)
         return SCN_NOMEM(r);
     if (err)
-        return SC_ERROR_AT(r->e, path, 0, 0, "cannot read the scenario: %s", strerror(err));
+        return SC_ERROR_AT(r->e, path, 0, 0, "cannot read the scenario: %s", sc_file_strerror(err));
     char *copy = sc_strdup(path);
     s->files = sc_calloc(1, sizeof *s->files);
     if (!copy || !s->files) {

@@ -21,7 +21,9 @@
 
 #define SCN_PATH_MAX 160        /* key path shown in messages, "finance.grant.table" */
 #define SCN_MAX_COUNT 1e9       /* largest count (plans, pupils) the scenario may give */
-#define SCN_MAX_CLUSTERS 100000
+#define SCN_MAX_CLUSTERS SC_MAX_CLUSTERS
+#define SCN_MAX_AREAS SC_MAX_AREAS
+#define SCN_MAX_CSV_COLUMNS 1000   /* the header's repeated-name check is quadratic */
 #define SCN_MAX_FILE_BYTES (256L * 1024 * 1024)
 
 /* A value in the scenario with where it was written. n is NULL when the key
@@ -49,6 +51,10 @@ typedef struct scn_dom {
 
 extern const scn_dom scn_real, scn_prob, scn_nonneg, scn_positive, scn_count,
     scn_growth, scn_unit_open, scn_change, scn_share;
+/* Money, in pounds: at most £1e12 either way (all of England's high-needs
+ * spending is about £1e10 a year). Unbounded, 1e308 passed the check and
+ * sums of it overflowed to inf in the middle of the run (issue 17). */
+extern const scn_dom scn_money, scn_money_signed;
 
 /* A CSV file, parsed whole. Row r, column c is cell[r * ncols + c]; line[r]
  * is the file line the row starts on (the header is line 1 or later). */
@@ -88,6 +94,17 @@ typedef struct scn_graft_doc {
 } scn_graft_doc;
 
 /* Everything one sc_scenario_read() call holds while it reads. */
+/* The ids read so far (areas or clusters), hashed by id: each new id was
+ * compared with every one before it, quadratic in their number (300,000
+ * areas: `fit` 136 s). slot[] holds index + 1 into the array of records at
+ * base (each stride bytes, the id first), 0 where empty. */
+typedef struct scn_ids {
+    int *slot;
+    size_t mask;
+    const char *base;
+    size_t stride;
+} scn_ids;
+
 typedef struct scn_ctx {
     sc_scenario *s;
     sc_error *e;
@@ -101,6 +118,7 @@ typedef struct scn_ctx {
     int cap_inputs;
     unsigned *cgiven;           /* [nclusters] SCN_HAS_* */
     int *cline;                 /* [nclusters] line each cluster was given on */
+    scn_ids area_ids, cluster_ids;
     double sshare;              /* population.send_support_share */
     double es_total;            /* cluster_working.early_support_total */
     double dstock[SC_NPLACEMENTS];      /* district stock; NaN when not given */
@@ -146,6 +164,10 @@ uint64_t scn_hash64(const char *s);
 
 /* ---- yaml.c: the document, located values, typed reads ---- */
 
+/* SC_OK when text holds no NUL byte and is well-formed UTF-8; else SC_EINPUT
+ * at path:line, "expected <what>" (a YAML scenario, a CSV file). */
+int scn_text_check(const char *path, const char *text, size_t len, const char *what,
+                   sc_error *e);
 int scn_yaml_open(scn_ctx *r, const char *text, size_t len);
 /* n, or the node it is an alias of. */
 struct fy_node *scn_resolve(struct fy_node *n);
@@ -271,7 +293,7 @@ int scn_placements(scn_ctx *r, const scn_val *v);
 /* Early-support allowances from cluster_working.early_support_total (at). */
 int scn_early_support(scn_ctx *r, const scn_val *at);
 /* Index of the cluster with this id, or -1. */
-int scn_cluster_index(const sc_scenario *s, const char *id);
+int scn_cluster_index(const scn_ctx *r, const char *id);
 int scn_cluster_working(scn_ctx *r, const scn_val *v);
 int scn_finance(scn_ctx *r, const scn_val *v);
 

@@ -118,27 +118,6 @@ static struct fy_diag_error *first_error(struct fy_diag *diag)
     return NULL;
 }
 
-/* Offset of the first byte that is not well-formed UTF-8 (structure only:
- * lead byte, continuation bytes, no C0/C1/F5+ leads), or len if none.
- * YAML is Unicode text, and libfyaml 0.7.12 loops forever on malformed UTF-8
- * in a directive line (found by `make fuzz`): so the text is checked first. */
-static size_t utf8_bad_at(const unsigned char *t, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = t[i];
-        size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
-                    : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
-        if (need == 4 || i + need >= len)   /* a bad lead byte, or a sequence cut short */
-            return i;
-        for (size_t k = 1; k <= need; k++)
-            if ((t[i + k] & 0xC0) != 0x80)
-                return i;
-        i += need + 1;
-    }
-    return len;
-}
-
 static int line_of_offset(const char *text, size_t off)
 {
     int line = 1;
@@ -147,20 +126,30 @@ static int line_of_offset(const char *text, size_t off)
     return line;
 }
 
+int scn_text_check(const char *path, const char *text, size_t len, const char *what,
+                   sc_error *e)
+{
+    const char *nul = memchr(text, '\0', len);
+    if (nul)
+        return SC_ERROR_AT(e, path, line_of_offset(text, (size_t)(nul - text)), 0,
+                           "not a text file (a NUL byte at offset %zu): expected %s",
+                           (size_t)(nul - text), what);
+    size_t bad = sc_text_utf8_bad_at(text, len);
+    if (bad < len)
+        return SC_ERROR_AT(e, path, line_of_offset(text, bad), 0,
+                           "not valid UTF-8 (byte 0x%02X at offset %zu): expected %s in "
+                           "UTF-8", (unsigned char)text[bad], bad, what);
+    return SC_OK;
+}
+
 int scn_yaml_open(scn_ctx *r, const char *text, size_t len)
 {
     /* YAML text has no NUL byte; the parser would stop at one and call the
-     * rest empty, which would be a misleading thing to tell the user. */
-    const char *nul = memchr(text, '\0', len);
-    if (nul)
-        return SC_ERROR_AT(r->e, r->file, line_of_offset(text, (size_t)(nul - text)), 0,
-                           "not a text file (a NUL byte at offset %zu): expected a YAML "
-                           "scenario", (size_t)(nul - text));
-    size_t bad = utf8_bad_at((const unsigned char *)text, len);
-    if (bad < len)
-        return SC_ERROR_AT(r->e, r->file, line_of_offset(text, bad), 0,
-                           "not valid UTF-8 (byte 0x%02X at offset %zu): expected a YAML "
-                           "scenario in UTF-8", (unsigned char)text[bad], bad);
+     * rest empty, which would be a misleading thing to tell the user. And
+     * libfyaml 0.7.12 loops forever on malformed UTF-8 in a directive line
+     * (found by `make fuzz`): so the text is checked first. */
+    if (scn_text_check(r->file, text, len, "a YAML scenario", r->e))
+        return SC_EINPUT;
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;

@@ -103,7 +103,8 @@ static void write_layers(FILE *f, const sc_sens_data *d)
     }
 }
 
-int sc_sens_csv(const sc_sens_data *d, const sc_sens_table *t, const char *path, sc_error *e)
+int sc_sens_csv(const sc_sens_data *d, const sc_sens_table *t, const char *path, int replace,
+                sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 1, e);
@@ -116,7 +117,7 @@ int sc_sens_csv(const sc_sens_data *d, const sc_sens_table *t, const char *path,
         sc_outfile_abort(&o);
         return SC_ERROR(e, SC_EFAIL, "cannot write %s", path);
     }
-    return sc_outfile_commit(&o, 1, e);   /* derived from the result: replaced */
+    return sc_outfile_commit(&o, replace, e);
 }
 
 static void budget_row(FILE *f, const char *section, const char *unit, const char *area,
@@ -174,7 +175,7 @@ static void write_budgets(FILE *f, const sc_sens_data *d, const sc_sens_budgets 
 }
 
 int sc_sens_budgets_csv(const sc_sens_data *d, const sc_sens_budgets *b, const char *path,
-                        sc_error *e)
+                        int replace, sc_error *e)
 {
     sc_outfile o;
     int rc = sc_outfile_begin(&o, path, 1, e);
@@ -186,5 +187,5 @@ int sc_sens_budgets_csv(const sc_sens_data *d, const sc_sens_budgets *b, const c
         sc_outfile_abort(&o);
         return SC_ERROR(e, SC_EFAIL, "cannot write %s", path);
     }
-    return sc_outfile_commit(&o, 1, e);
+    return sc_outfile_commit(&o, replace, e);
 }

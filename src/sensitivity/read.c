@@ -19,6 +19,20 @@
 #include "sendcast/alloc.h"
 #include "sendcast/text.h"
 
+/* Whether path is in the file; a link on the way that is not a hard link is
+ * an error, left in *rc (nothing is looked at once *rc is set). */
+static int present(sc_h5r *f, const char *path, int *rc)
+{
+    int found = 0;
+    if (!*rc)
+        *rc = sc_h5_read_exists(f, path, &found);
+    return !*rc && found;
+}
+
+/* The most of each axis a result may hold: beyond any scenario sendcast
+ * reads (docs/scenario.md, the limits), so larger is a crafted file. */
+enum { MAX_COLUMNS = 1 << 22, MAX_INPUTS = 1 << 22, MAX_UNITS = 1 << 20 };
+
 static int no_draws(sc_h5r *f)
 {
     return SC_ERROR(f->e, SC_EINPUT, "%s has no parameter draws (/draws): it was written "
@@ -42,8 +56,8 @@ static int read_head(sc_h5r *f, sc_sens_data *d, char *outputs, size_t size)
         rc = sc_h5_read_bad(f, "/", "has impossible trajectories or horizon attributes");
     if (rc)
         return rc;
-    if (!sc_h5_read_exists(f, "/draws/values"))
-        return no_draws(f);
+    if (!present(f, "/draws/values", &rc))
+        return rc ? rc : no_draws(f);
     rc = sc_h5_read_attr_int64(f, "/draws", "trajectories", &m);
     if (!rc) rc = sc_h5_read_attr_string(f, "/draws", "outputs", outputs, size, 1);
     if (!rc) rc = sc_h5_read_attr_string(f, "/draws", "sample", sample, sizeof sample, 1);
@@ -72,7 +86,7 @@ static int read_head(sc_h5r *f, sc_sens_data *d, char *outputs, size_t size)
 
 static int read_columns(sc_h5r *f, sc_sens_data *d)
 {
-    int rc = sc_h5_read_length(f, "/draws/name", &d->ncols);
+    int rc = sc_h5_read_length(f, "/draws/name", MAX_COLUMNS, &d->ncols);
     size_t k = (size_t)d->ncols, st = sizeof(sc_sens_column);
     if (!rc && !(d->col = sc_calloc(k ? k : 1, st)))
         return SC_ERROR(f->e, SC_ENOMEM, "out of memory reading %s", f->name);
@@ -147,10 +161,10 @@ static void status_of(const char (*name)[128], const char (*status)[64], int n,
 
 static int read_statuses(sc_h5r *f, sc_sens_data *d)
 {
-    int n = 0;
-    if (!sc_h5_read_exists(f, "/inputs/name"))
-        return SC_OK;
-    int rc = sc_h5_read_length(f, "/inputs/name", &n);
+    int n = 0, rc = SC_OK;
+    if (!present(f, "/inputs/name", &rc))
+        return rc;
+    rc = sc_h5_read_length(f, "/inputs/name", MAX_INPUTS, &n);
     char (*name)[128] = rc ? NULL : sc_calloc((size_t)(n ? n : 1), sizeof *name);
     char (*status)[64] = rc ? NULL : sc_calloc((size_t)(n ? n : 1), sizeof *status);
     if (!rc && (!name || !status))
@@ -173,8 +187,8 @@ static int read_statuses(sc_h5r *f, sc_sens_data *d)
 
 static int read_clusters(sc_h5r *f, sc_sens_data *d, const char *root)
 {
-    int rc = sc_h5_read_length(f, "/axes/cluster", &d->nclusters);
-    if (!rc) rc = sc_h5_read_length(f, "/axes/area", &d->nareas);
+    int rc = sc_h5_read_length(f, "/axes/cluster", MAX_UNITS, &d->nclusters);
+    if (!rc) rc = sc_h5_read_length(f, "/axes/area", MAX_UNITS, &d->nareas);
     if (rc)
         return rc;
     size_t nc = (size_t)d->nclusters, na = (size_t)d->nareas, ny = (size_t)d->years;
@@ -186,7 +200,7 @@ static int read_clusters(sc_h5r *f, sc_sens_data *d, const char *root)
         rc = SC_ERROR(f->e, SC_ENOMEM, "out of memory reading %s", f->name);
     if (!rc) rc = sc_h5_read_strings(f, "/axes/cluster", nc, d->cluster[0], 64, 64);
     if (!rc) rc = sc_h5_read_strings(f, "/axes/area", na, d->area[0], 64, 64);
-    if (!rc && sc_h5_read_exists(f, "/axes/cluster_area"))
+    if (present(f, "/axes/cluster_area", &rc))
         rc = sc_h5_read_strings(f, "/axes/cluster_area", nc, ca[0], 64, 64);
     for (size_t c = 0; !rc && c < nc; c++) {
         d->cluster_area[c] = -1;
@@ -197,7 +211,7 @@ static int read_clusters(sc_h5r *f, sc_sens_data *d, const char *root)
     sc_free(ca);
     char path[300];
     snprintf(path, sizeof path, "%s/cluster/cluster_spend", root);
-    if (!rc && nc && sc_h5_read_exists(f, "/cluster/budget/mean")) {
+    if (nc && present(f, "/cluster/budget/mean", &rc)) {
         rc = sc_h5_read_doubles(f, "/cluster/budget/mean", ny * nc, &d->budget);
         if (!rc) rc = sc_h5_read_doubles(f, "/area/contingency/mean", ny * na, &d->contingency);
         if (!rc) rc = sc_h5_read_doubles_opt(f, path, (size_t)d->n * ny * nc, &d->cluster_spend);
@@ -210,7 +224,7 @@ static int read_layer_output(sc_h5r *f, sc_sens_data *d, int o)
     char g[300], p[340];
     size_t ny = (size_t)d->years;
     int rc = sens_output_path(o, "/layers", g, sizeof g, f->e);
-    if (rc || !sc_h5_read_exists(f, g))
+    if (!present(f, g, &rc))
         return rc;
     snprintf(p, sizeof p, "%s/inner", g);
     rc = sc_h5_read_doubles(f, p, ny * SC_SENS_NQ, &d->layers.inner[o]);
@@ -228,9 +242,10 @@ static int read_layers(sc_h5r *f, sc_sens_data *d)
     sc_sens_layers *l = &d->layers;
     int64_t n = 0;
     size_t ny = (size_t)d->years;
-    if (!sc_h5_read_exists(f, "/layers"))
-        return SC_OK;
-    int rc = sc_h5_read_attr_int64(f, "/layers", "trajectories", &n);
+    int rc = SC_OK;
+    if (!present(f, "/layers", &rc))
+        return rc;
+    rc = sc_h5_read_attr_int64(f, "/layers", "trajectories", &n);
     if (!rc) rc = sc_h5_read_attr_string(f, "/layers", "method", l->method, sizeof l->method, 0);
     if (!rc && (n < 1 || n > d->trajectories))
         rc = sc_h5_read_bad(f, "/layers", "has an impossible trajectories attribute");
@@ -246,8 +261,9 @@ static int read_layers(sc_h5r *f, sc_sens_data *d)
     return rc;
 }
 
-int sc_sens_data_read(const char *path, sc_sens_data **out, sc_error *e)
+static int read_image(const char *path, const sc_h5_image *img, void *ctx, sc_error *e)
 {
+    sc_sens_data **out = ctx;
     *out = NULL;
     sc_sens_data *d = sc_calloc(1, sizeof *d);
     if (!d || !(d->path = sc_strdup(path))) {
@@ -256,7 +272,7 @@ int sc_sens_data_read(const char *path, sc_sens_data **out, sc_error *e)
     }
     sc_h5r f;
     char root[64];
-    int rc = sc_h5_read_open(&f, path, SC_FILE_RESULT, e);
+    int rc = sc_h5_read_open(&f, path, img, SC_FILE_RESULT, e);
     if (!rc) {
         rc = read_head(&f, d, root, sizeof root);
         if (!rc && strcmp(root, "/trajectories") && strcmp(root, "/draws/trajectories"))
@@ -275,6 +291,14 @@ int sc_sens_data_read(const char *path, sc_sens_data **out, sc_error *e)
     }
     *out = d;
     return SC_OK;
+}
+
+/* A result file is untrusted input: read as every reader reads one (h5.h,
+ * sc_h5_read_isolated). */
+int sc_sens_data_read(const char *path, sc_sens_data **out, sc_error *e)
+{
+    *out = NULL;
+    return sc_h5_read_isolated(path, 0, read_image, out, e);
 }
 
 void sc_sens_data_free(sc_sens_data *d)

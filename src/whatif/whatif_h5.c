@@ -189,7 +189,7 @@ int sc_whatif_sweep_write_h5(const sc_whatif_sweep *s, const sc_scenario *scenar
                              const char *path, int force, const char *command_line,
                              int threads, sc_error *e)
 {
-    int rc = sc_write_check_target(path, force, e);
+    int rc = sc_write_check_target(path, force, scenario, e);
     if (rc)
         return rc;
     const sweep_parts parts = { s, scenario, { command_line, threads, s->seconds } };
@@ -268,8 +268,8 @@ static int metric_of(sc_h5r *r, const char *name, int *out)
 static int read_sweep_body(sc_h5r *r, sc_whatif_sweep *s)
 {
     int rc = SC_OK, naxes = 0, nmetric = 0;
-    if (!rc) rc = sc_h5_read_length(r, "/sweep/axis", &naxes);
-    if (!rc) rc = sc_h5_read_length(r, "/sweep/metric", &nmetric);
+    if (!rc) rc = sc_h5_read_length(r, "/sweep/axis", SC_WHATIF_MAX_AXES, &naxes);
+    if (!rc) rc = sc_h5_read_length(r, "/sweep/metric", SC_WHATIF_MAX_METRICS, &nmetric);
     if (!rc && (naxes < 1 || naxes > SC_WHATIF_MAX_AXES || nmetric < 0
                 || nmetric > SC_WHATIF_MAX_METRICS || s->years < 1 || s->years > SC_MAX_HORIZON
                 || s->npoints < 1 || s->npoints > SC_WHATIF_MAX_POINTS))
@@ -291,7 +291,8 @@ static int read_sweep_body(sc_h5r *r, sc_whatif_sweep *s)
         rc = metric_of(r, names[m], &s->metric[m]);
     for (int m = 0; !rc && m < nmetric; m++)
         rc = read_sweep_metric(r, s, m);
-    s->has_targets = sc_h5_read_exists(r, "/targets/safety_valve_balance/p_met");
+    if (!rc)
+        rc = sc_h5_read_exists(r, "/targets/safety_valve_balance/p_met", &s->has_targets);
     for (int y = 0; y < SC_MAX_HORIZON; y++)
         s->target[y] = NAN;
     if (!rc && s->has_targets)
@@ -299,11 +300,12 @@ static int read_sweep_body(sc_h5r *r, sc_whatif_sweep *s)
     return rc;
 }
 
-int sc_whatif_sweep_read(const char *path, sc_whatif_sweep **out, sc_error *e)
+static int sweep_read_image(const char *path, const sc_h5_image *img, void *ctx, sc_error *e)
 {
+    sc_whatif_sweep **out = ctx;
     *out = NULL;
     sc_h5r r;
-    int rc = sc_h5_read_open(&r, path, SC_FILE_SWEEP, e);
+    int rc = sc_h5_read_open(&r, path, img, SC_FILE_SWEEP, e);
     if (rc)
         return rc;
     sc_whatif_sweep *s = sc_calloc(1, sizeof *s);
@@ -339,6 +341,14 @@ int sc_whatif_sweep_read(const char *path, sc_whatif_sweep **out, sc_error *e)
     }
     *out = s;
     return SC_OK;
+}
+
+/* Sweep and attribution files are untrusted input, read as a result is
+ * (h5.h, sc_h5_read_isolated). */
+int sc_whatif_sweep_read(const char *path, sc_whatif_sweep **out, sc_error *e)
+{
+    *out = NULL;
+    return sc_h5_read_isolated(path, 0, sweep_read_image, out, e);
 }
 
 /* ---- attribution ---- */
@@ -424,7 +434,9 @@ int sc_whatif_attribution_write_h5(const sc_whatif_attribution *a, const sc_scen
                                    const sc_scenario *new_s, const char *path, int force,
                                    const char *command_line, int threads, sc_error *e)
 {
-    int rc = sc_write_check_target(path, force, e);
+    int rc = sc_write_check_target(path, force, old_s, e);
+    if (!rc)
+        rc = sc_write_check_target(path, force, new_s, e);
     if (rc)
         return rc;
     const attr_parts parts = { a, old_s, new_s, { command_line, threads, a->seconds } };
@@ -443,8 +455,8 @@ static int step_kind_of(const char *name, enum sc_whatif_step_kind *k)
 
 static int read_attribution_body(sc_h5r *r, sc_whatif_attribution *a)
 {
-    int R = 0, S = 0, rc = sc_h5_read_length(r, "/attribution/output", &R);
-    if (!rc) rc = sc_h5_read_length(r, "/attribution/step", &S);
+    int R = 0, S = 0, rc = sc_h5_read_length(r, "/attribution/output", ROWS, &R);
+    if (!rc) rc = sc_h5_read_length(r, "/attribution/step", SC_WHATIF_MAX_STEPS, &S);
     if (!rc && (R < 1 || R > ROWS || S < 1 || S > SC_WHATIF_MAX_STEPS || a->years < 1
                 || a->years > SC_MAX_HORIZON))
         return sc_h5_read_bad(r, "/attribution", "has outputs, steps or years out of range");
@@ -484,11 +496,13 @@ static int read_attribution_body(sc_h5r *r, sc_whatif_attribution *a)
     return rc;
 }
 
-int sc_whatif_attribution_read(const char *path, sc_whatif_attribution **out, sc_error *e)
+static int attribution_read_image(const char *path, const sc_h5_image *img, void *ctx,
+                                  sc_error *e)
 {
+    sc_whatif_attribution **out = ctx;
     *out = NULL;
     sc_h5r r;
-    int rc = sc_h5_read_open(&r, path, SC_FILE_ATTRIBUTION, e);
+    int rc = sc_h5_read_open(&r, path, img, SC_FILE_ATTRIBUTION, e);
     if (rc)
         return rc;
     sc_whatif_attribution *a = sc_calloc(1, sizeof *a);
@@ -520,4 +534,10 @@ int sc_whatif_attribution_read(const char *path, sc_whatif_attribution **out, sc
     }
     *out = a;
     return SC_OK;
+}
+
+int sc_whatif_attribution_read(const char *path, sc_whatif_attribution **out, sc_error *e)
+{
+    *out = NULL;
+    return sc_h5_read_isolated(path, 0, attribution_read_image, out, e);
 }

@@ -59,6 +59,7 @@
 
 #include "sendcast/h5.h"
 #include "sendcast/alloc.h"
+#include "sendcast/outfile.h"
 #include "sendcast/version.h"
 #include "wr_internal.h"
 
@@ -66,62 +67,27 @@
 
 /* ---- the target ------------------------------------------------------ */
 
-/* The folder part of path ("." when there is none); *out is the caller's. */
-static int folder_of(const char *path, char **out, sc_error *e)
+int sc_write_check_target(const char *path, int force, const sc_scenario *s, sc_error *e)
 {
-    const char *slash = strrchr(path, '/');
-    *out = sc_strdup(slash ? path : ".");
-    if (!*out)
+    /* Only the default results/ folder is made on demand, so a typo in -o
+     * never scatters new folders about. */
+    struct stat st;
+    if (path && !strncmp(path, "results/", 8) && !strchr(path + 8, '/')
+        && stat("results", &st) != 0 && errno == ENOENT && mkdir("results", 0777) != 0
+        && errno != EEXIST)
+        return SC_ERROR(e, SC_EFAIL, "cannot create folder results: %s", strerror(errno));
+    /* The scenario's own files (the YAML, its CSVs, the SEN2 releases) are
+     * never written over. */
+    int n = s ? s->nfiles + s->history.sen2.nreleases : 0;
+    const char **inputs = sc_calloc((size_t)(n ? n : 1), sizeof *inputs);
+    if (!inputs)
         return SC_ERROR(e, SC_ENOMEM, "out of memory");
-    if (slash)
-        (*out)[slash == path ? 1 : (size_t)(slash - path)] = '\0';
-    return SC_OK;
-}
-
-/* The folder must exist and be writable; only the default results/ folder
- * is made on demand, so a typo in -o never scatters new folders about. */
-static int check_folder(const char *folder, sc_error *e)
-{
-    struct stat st;
-    if (stat(folder, &st) != 0 && errno == ENOENT && strcmp(folder, "results") == 0) {
-        if (mkdir(folder, 0777) != 0 && errno != EEXIST)
-            return SC_ERROR(e, SC_EFAIL, "cannot create folder %s: %s", folder,
-                            strerror(errno));
-    }
-    if (stat(folder, &st) != 0)
-        return SC_ERROR(e, SC_EFAIL, "cannot write into folder %s: %s", folder,
-                        errno == ENOENT ? "it does not exist" : strerror(errno));
-    if (!S_ISDIR(st.st_mode))
-        return SC_ERROR(e, SC_EFAIL, "cannot write into %s: it is not a folder", folder);
-    if (access(folder, W_OK | X_OK) != 0)
-        return SC_ERROR(e, SC_EFAIL, "cannot write into folder %s: %s", folder,
-                        strerror(errno));
-    return SC_OK;
-}
-
-void sc_write_library_init(void)
-{
-    H5dont_atexit();
-}
-
-int sc_write_check_target(const char *path, int force, sc_error *e)
-{
-    if (!path || !*path)
-        return SC_ERROR(e, SC_EFAIL, "no output file name given");
-    if (path[strlen(path) - 1] == '/')
-        return SC_ERROR(e, SC_EFAIL, "output %s names a folder, not a file", path);
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return SC_ERROR(e, SC_EFAIL, "output %s is a folder, not a file", path);
-        if (!force)
-            return SC_ERROR(e, SC_EEXIST, "%s exists; use --force to replace it", path);
-    }
-    char *folder = NULL;
-    int rc = folder_of(path, &folder, e);
-    if (!rc)
-        rc = check_folder(folder, e);
-    sc_free(folder);
+    for (int k = 0; s && k < s->nfiles; k++)
+        inputs[k] = s->files[k].path;
+    for (int k = 0; s && k < s->history.sen2.nreleases; k++)
+        inputs[s->nfiles + k] = s->history.sen2.release[k];
+    int rc = sc_outfile_check(path, force, inputs, n, e);
+    sc_free(inputs);
     return rc;
 }
 
@@ -588,7 +554,7 @@ int sc_write_h5_with(const char *path, int force, const sc_scenario *s, const sc
 {
     sc_layout l;
     sc_layout_init(&l, s);
-    int rc = sc_write_check_target(path, force, e);
+    int rc = sc_write_check_target(path, force, s, e);
     if (!rc)
         rc = check_consistent(s, &l, p, sum, run, e);
     if (rc)
