@@ -457,6 +457,75 @@ static void test_demand_only(void **state)
     assert_null(strstr(out, "Safety Valve"));
 }
 
+/* The outturn the scenario holds reaches the file, the CSV (statistic
+ * "outturn"), every fan chart it belongs to and the workbook; a result
+ * without one is drawn as before. */
+static void test_outturn(void **state)
+{
+    (void)state;
+    char out[8192], csv[400];
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "topup_spend");
+    assert_non_null(m);
+    assert_int_equal(m->nout, 4);
+    assert_int_equal(m->out_year[0], 2020);
+    assert_true(m->out_value[3] == 16030000);
+    assert_string_equal(m->out_status[3], "published");
+    assert_true(sc_result_outturn(sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_balance"),
+                                  2020) == -10550000);
+    assert_true(isnan(sc_result_outturn(m, 2024)));
+    static const char *const both[] = { "topup_spend", "cumulative_deficit" };
+    int years[2 * SC_MAX_OUTTURN];
+    assert_int_equal(sc_result_outturn_years(r, both, 2, years), 5);   /* 2019-2023 */
+    assert_int_equal(years[0], 2019);
+    assert_int_equal(years[4], 2023);
+    /* the CSV */
+    snprintf(csv, sizeof csv, "%s/outturn.csv", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --csv %s", bin(), h5, csv), 0);
+    assert_int_equal(run(out, sizeof out, "grep ',outturn,' %s", csv), 0);
+    assert_non_null(strstr(out, "topup_spend,district,district,GBP,2023,2023/24,outturn,16030000\n"));
+    assert_non_null(strstr(out, "hnb_balance,district,district,GBP,2020,2020/21,outturn,-10550000\n"));
+    assert_non_null(strstr(out, "cumulative_deficit,district,district,GBP,2019,2019/20,outturn,12880000\n"));
+    assert_non_null(strstr(out, "plans_total,district,district,plans,2016,2016/17,outturn,2372\n"));
+    assert_non_null(strstr(out, "requests,district,district,requests,2023,2023/24,outturn,1037\n"));
+    /* the SVG: the outturn is the only black ink; none without an outturn */
+    char *svg = NULL;
+    size_t len = 0;
+    assert_int_equal(sc_chart_render(r, SC_CHART_TOPUP, "svgcairo", &svg, &len, &e), SC_OK);
+    int black = 0;
+    for (const char *p = svg; (p = strstr(p, "rgb(0%,0%,0%)")); p++)
+        black++;
+    assert_true(black >= 4 + 1);   /* a marker a year, and the line */
+    sc_free(svg);
+    for (int k = 0; k < r->nmetrics[SC_LEVEL_DISTRICT]; k++)
+        r->metric[SC_LEVEL_DISTRICT][k].nout = 0;
+    for (int k = 0; k < SC_NCHARTS; k++) {
+        if (!sc_chart_applies(r, (enum sc_chart_kind)k))
+            continue;
+        assert_int_equal(sc_chart_render(r, (enum sc_chart_kind)k, "svgcairo", &svg, &len, &e),
+                         SC_OK);
+        assert_null(strstr(svg, "rgb(0%,0%,0%)"));
+        sc_free(svg);
+    }
+    sc_result_free(r);
+    /* the workbook: outturn rows, marked, and the outturn series of the charts */
+    snprintf(csv, sizeof csv, "%s/outturn.xlsx", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --xlsx %s", bin(), h5, csv), 0);
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/sharedStrings.xml | grep -o "
+                         "'>outturn<\\|>basis<' | sort | uniq -c", csv), 0);
+    assert_non_null(strstr(out, ">outturn<"));
+    assert_non_null(strstr(out, ">basis<"));
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/charts/chart4.xml | grep -c "
+                         "'<c:v>outturn</c:v>'", csv), 0);
+    /* the report: the outturn table and rows */
+    snprintf(csv, sizeof csv, "%s/outturn.html", dir);
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s", bin(), h5, csv), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'tr class=\"outturn\"' %s", csv), 0);
+    assert_true(atoi(out) >= 1);
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
@@ -473,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_csv_has_no_live_formula),
         cmocka_unit_test(test_overspend_without_trajectories),
         cmocka_unit_test(test_demand_only),
+        cmocka_unit_test(test_outturn),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

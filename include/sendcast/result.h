@@ -21,6 +21,7 @@
 
 #include "sendcast/error.h"
 #include "sendcast/layout.h"
+#include "sendcast/scenario.h"
 
 #define SC_RESULT_STR 256
 
@@ -33,6 +34,12 @@ typedef struct sc_result_metric {
     double *mean, *sd, *mcse;   /* [Y][U] */
     double *pct;                /* [Y][U][P] */
     double *traj;               /* [N][Y][U], NULL when the file keeps none */
+    /* outturn up to the base year (/outturn/<name>, district metrics only):
+     * nout years ascending, each with its value and status; 0 when none */
+    int nout;
+    int out_year[SC_MAX_OUTTURN];
+    double out_value[SC_MAX_OUTTURN];
+    char out_status[SC_MAX_OUTTURN][64];
 } sc_result_metric;
 
 typedef struct sc_result_input {
@@ -129,6 +136,14 @@ int sc_result_quantiles(const sc_result *r, const sc_result_metric *m, int u, in
  * percentiles (*exact = 0). */
 double sc_result_p_positive(const sc_result *r, const sc_result_metric *m, int t, int u,
                             int *exact);
+
+/* The outturn of metric m in `year`, NaN when it has none. */
+double sc_result_outturn(const sc_result_metric *m, int year);
+
+/* The years up to the base year in which any of metrics[0..n) (district
+ * names; absent ones ignored) has an outturn, ascending, into
+ * years[SC_MAX_OUTTURN * n]; returns how many. */
+int sc_result_outturn_years(const sc_result *r, const char *const *metrics, int n, int *years);
 
 /* Index of year label in r->year, -1 when absent. */
 int sc_result_year_index(const sc_result *r, int year);

@@ -253,6 +253,18 @@ typedef struct sc_history {
     sc_history_sen2 sen2;
 } sc_history;
 
+/* Outturn of one district metric (docs/scenario.md, "outturn"): what the
+ * council recorded in the years up to the base year, drawn leading into the
+ * metric's fan. Display only: the simulation never reads it. */
+#define SC_MAX_OUTTURN 64
+typedef struct sc_outturn {
+    int metric;                         /* enum sc_district_metric (layout.h) */
+    int n;
+    int year[SC_MAX_OUTTURN];           /* ascending, <= base_year */
+    double value[SC_MAX_OUTTURN];       /* finite, in the metric's unit and sign */
+    char status[SC_MAX_OUTTURN][SC_ID_MAX];
+} sc_outturn;
+
 typedef struct sc_scenario {
     char name[SC_ID_MAX];
     char description[SC_TEXT_MAX * 2];
@@ -307,6 +319,12 @@ typedef struct sc_scenario {
     int ninputs;
 
     sc_history history;                       /* MODEL.md 5; nyears 0 when not given */
+
+    /* Outturn by district metric: the `outturn:` section's, then requests,
+     * new plans and plans in place from history (where outturn: did not
+     * name them); metrics the result leaves out have none. */
+    sc_outturn *outturn;
+    int noutturn;
 } sc_scenario;
 
 /* Read, check and resolve a scenario. On failure *out is NULL and e says why. */

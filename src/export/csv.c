@@ -75,6 +75,8 @@ static const char *unit_id(const sc_result *r, enum sc_level v, int u)
 static void write_metric(FILE *f, const sc_result *r, const sc_result_metric *m)
 {
     const char *level = sc_level_names[m->level];
+    for (int i = 0; i < m->nout; i++)
+        row(f, m->name, level, "district", m->unit, m->out_year[i], "outturn", m->out_value[i]);
     for (int u = 0; u < m->units; u++)
         for (int t = 0; t < r->years; t++) {
             size_t c = (size_t)t * (size_t)m->units + (size_t)u;

@@ -523,6 +523,73 @@ static int read_history(sc_h5r *f, sc_result *r)
     return rc;
 }
 
+/* ---- outturn --------------------------------------------------------- */
+
+typedef struct outturn_walk {
+    sc_h5r *f;
+    sc_result *r;
+} outturn_walk;
+
+/* One metric's outturn: a district metric the file forecasts, at most
+ * SC_MAX_OUTTURN years, each a whole year up to the base year, ascending,
+ * with a finite value and a status. */
+static int read_outturn_metric(const char *name, void *ctx)
+{
+    outturn_walk *w = ctx;
+    sc_h5r *f = w->f;
+    sc_result *r = w->r;
+    char g[128], p[160];
+    snprintf(g, sizeof g, "/outturn/%.64s", name);
+    sc_result_metric *m = NULL;
+    for (int k = 0; k < r->nmetrics[SC_LEVEL_DISTRICT]; k++)
+        if (!strcmp(r->metric[SC_LEVEL_DISTRICT][k].name, name))
+            m = &r->metric[SC_LEVEL_DISTRICT][k];
+    if (!m)
+        return sc_h5_read_bad(f, g, "is the outturn of no district metric the file forecasts");
+    double *year = NULL, *value = NULL;
+    int n = 0;
+    snprintf(p, sizeof p, "%s/year", g);
+    int rc = sc_h5_read_length(f, p, SC_MAX_OUTTURN, &n);
+    if (!rc && n < 1)
+        rc = sc_h5_read_bad(f, p, "is empty");
+    if (!rc) rc = sc_h5_read_doubles(f, p, (size_t)n, &year);
+    snprintf(p, sizeof p, "%s/value", g);
+    if (!rc) rc = sc_h5_read_doubles(f, p, (size_t)n, &value);
+    snprintf(p, sizeof p, "%s/status", g);
+    if (!rc)
+        rc = sc_h5_read_strings(f, p, (size_t)n, m->out_status[0], sizeof m->out_status[0],
+                                sizeof m->out_status[0]);
+    for (int i = 0; !rc && i < n; i++) {
+        if (!(year[i] >= SC_YEAR_MIN && year[i] <= r->base_year && year[i] == floor(year[i])
+              && (i == 0 || year[i] > year[i - 1]))) {
+            snprintf(p, sizeof p, "%s/year", g);
+            rc = sc_h5_read_bad(f, p, "holds a value that is not a year up to the base year, "
+                                "after the one before");
+        } else if (!isfinite(value[i])) {
+            snprintf(p, sizeof p, "%s/value", g);
+            rc = sc_h5_read_bad(f, p, "holds a value that is not a finite number");
+        } else {
+            m->out_year[i] = (int)year[i];
+            m->out_value[i] = value[i];
+        }
+    }
+    if (!rc)
+        m->nout = n;
+    sc_free(year);
+    sc_free(value);
+    return rc;
+}
+
+static int read_outturn(sc_h5r *f, sc_result *r)
+{
+    int found = 0;
+    int rc = sc_h5_read_exists(f, "/outturn", &found);
+    if (rc || !found)
+        return rc;
+    outturn_walk w = { f, r };
+    return sc_h5_read_members(f, "/outturn", SC_D_NMETRICS, read_outturn_metric, &w);
+}
+
 /* ---- the whole file -------------------------------------------------- */
 
 static int read_all(sc_h5r *f, sc_result *r)
@@ -532,6 +599,7 @@ static int read_all(sc_h5r *f, sc_result *r)
     if (!rc) rc = read_metrics(f, r);
     if (!rc) rc = read_targets(f, r);
     if (!rc) rc = read_history(f, r);
+    if (!rc) rc = read_outturn(f, r);
     if (!rc) rc = read_inputs(f, r);
     if (!rc) rc = read_params(f, r);
     return rc;
@@ -650,6 +718,33 @@ const sc_result_metric *sc_result_metric_find(const sc_result *r, enum sc_level 
         if (!strcmp(r->metric[level][k].name, name))
             return &r->metric[level][k];
     return NULL;
+}
+
+double sc_result_outturn(const sc_result_metric *m, int year)
+{
+    for (int i = 0; m && i < m->nout; i++)
+        if (m->out_year[i] == year)
+            return m->out_value[i];
+    return NAN;
+}
+
+int sc_result_outturn_years(const sc_result *r, const char *const *metrics, int n, int *years)
+{
+    int ny = 0;
+    for (int k = 0; k < n; k++) {
+        const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metrics[k]);
+        for (int i = 0; m && i < m->nout; i++) {
+            int j = ny;
+            while (j > 0 && years[j - 1] > m->out_year[i])
+                j--;
+            if (j > 0 && years[j - 1] == m->out_year[i])
+                continue;
+            memmove(years + j + 1, years + j, (size_t)(ny - j) * sizeof *years);
+            years[j] = m->out_year[i];
+            ny++;
+        }
+    }
+    return ny;
 }
 
 int sc_result_year_index(const sc_result *r, int year)

@@ -182,6 +182,12 @@ int scn_year_table(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *n
                    scn_years *out);
 int scn_record(scn_ctx *r, const char *name, const char *item, int year, double value,
                const char *status, const char *source);
+/* A table of past years, {YEAR: number, ...} or {csv: FILE, item: NAME}, into
+ * out ascending with each year's status: the years up to the base year (the
+ * later rows of a CSV item are forecasts and left out; a later inline year is
+ * refused), each recorded in the register under name. */
+int scn_past_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                   sc_outturn *out);
 /* One register entry; -1 when a text does not fit its field. */
 int scn_fill_input(sc_input *in, const char *name, const char *item, int year, double value,
                    const char *status, const char *source);
@@ -229,6 +235,12 @@ int scn_early_support(scn_ctx *r, const scn_val *at);
 int scn_cluster_index(const sc_scenario *s, const char *id);
 int scn_cluster_working(scn_ctx *r, const scn_val *v);
 int scn_finance(scn_ctx *r, const scn_val *v);
+
+/* ---- outturn.c: the outturn drawn into the fans ---- */
+
+/* The `outturn:` section (v may be absent), then the demand history's
+ * requests, new plans and plans in place; after history is read. */
+int scn_outturn(scn_ctx *r, const scn_val *v);
 
 /* ---- history.c: the history: section (MODEL.md 5) ---- */
 
