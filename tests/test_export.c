@@ -526,6 +526,77 @@ static void test_outturn(void **state)
     assert_true(atoi(out) >= 1);
 }
 
+/* --real: money in base-year prices, each trajectory by its own price index
+ * where the file keeps both; said so on every output; refused without an
+ * index. */
+static void test_real_terms(void **state)
+{
+    (void)state;
+    char out[8192], path[400];
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    assert_string_equal(r->money_basis, "cash terms (nominal)");
+    const sc_result_metric *pi = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "price_index");
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_spend");
+    assert_non_null(pi);
+    assert_non_null(pi->traj);
+    assert_non_null(m->traj);
+    /* inflation 2.5% a year on average: the index grows from about 1.025 */
+    assert_true(pi->mean[0] > 1.0 && pi->mean[0] < 1.06);
+    assert_true(pi->mean[r->years - 1] > pi->mean[0]);
+    /* the median of spend / index in the last year, by hand */
+    int t = r->years - 1;
+    long n = r->trajectories;
+    double *x = calloc((size_t)n, sizeof *x), nominal = m->mean[t];
+    assert_non_null(x);
+    for (long i = 0; i < n; i++)
+        x[i] = m->traj[(size_t)i * (size_t)r->years + (size_t)t]
+               / pi->traj[(size_t)i * (size_t)r->years + (size_t)t];
+    for (long i = 1; i < n; i++)        /* insertion sort: 300 values */
+        for (long j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            double tmp = x[j];
+            x[j] = x[j - 1];
+            x[j - 1] = tmp;
+        }
+    double h = (double)(n - 1) * 0.5, want = x[(long)h] + (h - floor(h)) *
+                                                        (x[(long)h + 1] - x[(long)h]);
+    free(x);
+    double target = r->target[t], pmean = pi->mean[t];
+    assert_int_equal(sc_result_real_terms(r, &e), SC_OK);
+    assert_string_equal(r->money_basis, "real terms (2023/24 prices)");
+    int k50 = -1;
+    for (int k = 0; k < r->np; k++)
+        if (r->percentile[k] == 50)
+            k50 = k;
+    assert_true(k50 >= 0);
+    assert_true(fabs(m->pct[(size_t)t * (size_t)r->np + (size_t)k50] - want) <= 1e-6 * want);
+    assert_true(m->mean[t] < nominal);
+    assert_true(fabs(r->target[t] - target / pmean) <= 1e-9 * fabs(target) + 1e-9);
+    assert_true(pi->mean[t] == pmean);   /* the index itself is not deflated */
+    sc_result_free(r);
+    /* through the binary: every output says which */
+    snprintf(path, sizeof path, "%s/real.csv", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --real --csv %s", bin(), h5, path), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'hnb_spend,district,district,\"GBP, real "
+                         "terms (2023/24 prices)\",' %s", path), 0);
+    assert_true(atoi(out) > 0);
+    snprintf(path, sizeof path, "%s/real.html", dir);
+    assert_int_equal(run(out, sizeof out, "%s report %s --real -o %s", bin(), h5, path), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'real terms (2023/24 prices)' %s", path), 0);
+    snprintf(path, sizeof path, "%s/cash.html", dir);
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s", bin(), h5, path), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'cash terms (nominal)' %s", path), 0);
+    assert_int_not_equal(run(out, sizeof out, "grep -c 'after inflation' %s", path), 0);
+    /* a demand-only result has no money, so no index */
+    snprintf(path, sizeof path, "%s/demand-real.h5", dir);
+    assert_int_equal(run(out, sizeof out, "%s run tests/data/scenario/demand.yaml -n 50 -o %s "
+                         "--quiet", bin(), path), 0);
+    assert_int_equal(run(out, sizeof out, "%s export %s --real --csv %s/dr.csv", bin(), path,
+                         dir), 2);
+    assert_non_null(strstr(out, "no price index"));
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
@@ -543,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_overspend_without_trajectories),
         cmocka_unit_test(test_demand_only),
         cmocka_unit_test(test_outturn),
+        cmocka_unit_test(test_real_terms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

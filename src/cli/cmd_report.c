@@ -16,7 +16,7 @@
 
 typedef struct report_options {
     const char *result, *other, *output;
-    int quiet, force;
+    int quiet, force, real;
 } report_options;
 
 static int take_option(int c, const char *arg, void *ctx, sc_error *e)
@@ -27,6 +27,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'o': o->output = arg; return SC_OK;
     case 'q': o->quiet = 1; return SC_OK;
     case 'f': o->force = 1; return SC_OK;
+    case 'r': o->real = 1; return SC_OK;
     default: return SC_NEVER(e);
     }
 }
@@ -36,7 +37,7 @@ static int parse_report_options(int argc, char **argv, report_options *o, sc_err
     static const struct option longs[] = {
         {"compare", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'}, {"force", no_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0}};
+        {"real", no_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
     if (st)
@@ -59,6 +60,9 @@ int sc_cli_report(int argc, char **argv, sc_error *e)
     if (!st) st = sc_outfile_check(o.output, o.force, inputs, 2, e);
     if (!st) st = sc_result_read(o.result, &r, e);
     if (!st && o.other) st = sc_result_read(o.other, &other, e);
+    /* both runs in base-year prices, so the paired differences are too */
+    if (!st && o.real) st = sc_result_real_terms(r, e);
+    if (!st && o.real && other) st = sc_result_real_terms(other, e);
     if (!st && other) st = sc_compare_compute(other, r, 0, &c, e);
     if (!st) st = sc_report_html(r, c, o.output, o.force, e);
     if (!st && !o.quiet)

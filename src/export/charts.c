@@ -351,7 +351,11 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
     if (k != SC_CHART_BALANCE && k != SC_CHART_DEFICIT && lo > 0)
         lo = 0;   /* spend and plans read from zero */
     char sub[256];
-    subtitle_of(r, sub, sizeof sub, scale > 1 ? "; nominal pounds (after inflation)" : "");
+    char basis[96] = "";
+    if (scale > 1)
+        snprintf(basis, sizeof basis, "; %s%s", r->money_basis,
+                 r->real && om->nout > 0 ? ", outturn in cash" : "");
+    subtitle_of(r, sub, sizeof sub, basis);
     frame(r, first, lo, hi, ylabel, sc_chart_title(k), sub);
     fan_draw(&f, n);
     int falls = f.q[n - 1][3] < f.q[0][3];

@@ -615,6 +615,7 @@ int sc_result_read_image(const char *name, const sc_h5_image *img, sc_result **o
         return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s", name);
     }
     r->p_all_met = r->p_all_met_mcse = NAN;
+    snprintf(r->money_basis, sizeof r->money_basis, "cash terms (nominal)");
     sc_h5r f;
     int rc = sc_h5_read_open(&f, name, img, SC_FILE_RESULT, e);
     if (!rc) {
@@ -776,6 +777,86 @@ static double from_trajectories(const sc_result *r, const sc_result_metric *m, i
     }
     sc_stats_sort(x, (size_t)n);
     return sc_stats_type7(x, (size_t)n, q / 100.0);
+}
+
+/* ---- real terms -------------------------------------------------------- */
+
+/* Metric m from its trajectories, each divided by its own price index pi
+ * ([N][Y]): mean, sd, MC error and every stored percentile again. */
+static void real_from_trajectories(sc_result *r, sc_result_metric *m, const double *pi,
+                                   double *x)
+{
+    long n = r->trajectories;
+    size_t stride = (size_t)r->years * (size_t)m->units;
+    for (long i = 0; i < n; i++)
+        for (int t = 0; t < r->years; t++)
+            for (int u = 0; u < m->units; u++)
+                m->traj[(size_t)i * stride + (size_t)t * (size_t)m->units + (size_t)u] /=
+                    pi[(size_t)i * (size_t)r->years + (size_t)t];
+    for (int t = 0; t < r->years; t++)
+        for (int u = 0; u < m->units; u++) {
+            size_t c = (size_t)t * (size_t)m->units + (size_t)u;
+            double sum = 0, ss = 0;
+            for (long i = 0; i < n; i++)
+                sum += m->traj[(size_t)i * stride + c];
+            double mean = sum / (double)n;
+            for (long i = 0; i < n; i++) {
+                double d = m->traj[(size_t)i * stride + c] - mean;
+                ss += d * d;
+            }
+            m->mean[c] = mean;
+            m->sd[c] = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+            m->mcse[c] = m->sd[c] / sqrt((double)n);
+            for (int k = 0; k < r->np; k++)
+                m->pct[c * (size_t)r->np + (size_t)k] = from_trajectories(r, m, t, u,
+                                                                          r->percentile[k], x);
+        }
+}
+
+int sc_result_real_terms(sc_result *r, sc_error *e)
+{
+    const sc_result_metric *pi = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "price_index");
+    if (!pi)
+        return SC_ERROR(e, SC_EINPUT, "%s: no price index to show real terms by (%s); "
+                        "run the scenario again with this sendcast", r->path,
+                        r->has_costs ? "written before sendcast stored it"
+                                     : "a demand-only result has no money");
+    if (r->real)
+        return SC_OK;
+    double *x = NULL;
+    if (pi->traj && !(x = sc_calloc((size_t)r->trajectories, sizeof *x)))
+        return SC_ERROR(e, SC_ENOMEM, "out of memory");
+    for (int v = 0; v < SC_NLEVELS; v++)
+        for (int k = 0; k < r->nmetrics[v]; k++) {
+            sc_result_metric *m = &r->metric[v][k];
+            if (strcmp(m->unit, "GBP"))
+                continue;
+            if (m->traj && pi->traj) {
+                real_from_trajectories(r, m, pi->traj, x);
+                continue;
+            }
+            for (int t = 0; t < r->years; t++)
+                for (int u = 0; u < m->units; u++) {
+                    size_t c = (size_t)t * (size_t)m->units + (size_t)u;
+                    m->mean[c] /= pi->mean[t];
+                    m->sd[c] /= pi->mean[t];
+                    m->mcse[c] /= pi->mean[t];
+                    for (int q = 0; q < r->np; q++)
+                        m->pct[c * (size_t)r->np + (size_t)q] /= pi->mean[t];
+                }
+        }
+    sc_free(x);
+    for (int t = 0; r->target && t < r->years; t++)
+        r->target[t] /= pi->mean[t];
+    for (int k = 0; k < r->ninputs; k++) {
+        int t = sc_result_year_index(r, r->inputs[k].year);
+        if (t >= 0 && !strncmp(r->inputs[k].name, "finance.council_projection.", 27))
+            r->inputs[k].value /= pi->mean[t];
+    }
+    r->real = 1;
+    snprintf(r->money_basis, sizeof r->money_basis, "real terms (%s prices)",
+             sc_year_label(r->base_year).s);
+    return SC_OK;
 }
 
 int sc_result_quantiles(const sc_result *r, const sc_result_metric *m, int u, int nq,

@@ -233,8 +233,11 @@ static void sheet_summary(const book *b)
     snprintf(head, sizeof head, "sendcast: %s (%ld trajectories)", b->r->scenario_name,
              b->r->trajectories);
     str(ws, 0, 0, head, b->title);
-    str(ws, 1, 0, "Money in nominal pounds (after inflation). p5/p50/p95: 5th, 50th (median) and "
-        "95th percentiles over trajectories.", NULL);
+    char basis[320];
+    snprintf(basis, sizeof basis, "Money in %s%s. p5/p50/p95: 5th, 50th (median) and 95th "
+             "percentiles over trajectories.", b->r->money_basis,
+             b->r->real ? "; the outturn, up to the base year, in cash" : "");
+    str(ws, 1, 0, basis, NULL);
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 11, 17, NULL);
     int row = b->r->has_finance ? summary_table(b, ws, 3) : demand_table(b, ws, 3);

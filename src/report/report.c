@@ -156,7 +156,11 @@ static void head(FILE *f, const sc_result *r)
     esc(f, r->created_utc);
     fputs(" by sendcast ", f);
     esc(f, r->engine_version);
-    fputs(r->has_costs ? ". Money in nominal pounds (£m, after inflation)." : ".", f);
+    if (r->has_costs)
+        fprintf(f, ". Money in £m, %s%s.", r->money_basis,
+                r->real ? " (the outturn, up to the base year, in cash)" : "");
+    else
+        fputs(".", f);
     fputs(" Bands carry both what we do not know about the rates and year-to-year "
           "chance.</p>\n", f);
 }
