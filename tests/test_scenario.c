@@ -1038,6 +1038,44 @@ static void test_outturn_kirklees(void **state)
     sc_scenario_free(s);
 }
 
+/* Implausible numbers are read as given, with a warning at their line. */
+static void test_implausible_warnings(void **state)
+{
+    fixture *f = *state;
+    sc_scenario *s = read_text_ok(f, f->minimal);
+    assert_int_equal(s->nwarnings, 0);
+    sc_scenario_free(s);
+    static const struct { const char *from, *to, *words[3]; } cases[] = {
+        { "targets: {2023: -100, 2025: 0}", "targets: {2023: -100, 2025: 500000}",
+          { "finance.safety_valve.targets", "positive in-year balance target of 500000",
+            "written -500000" } },
+        { "targets: {2023: -100, 2025: 0}", "targets: {2023: -100, 2025: -12}",
+          { "finance.safety_valve.targets", "a target of -12 (2025) is tiny",
+            "targets are in pounds" } },
+        { "pupil_growth: 0.01", "pupil_growth: 4",
+          { "population.pupil_growth", "a yearly rate of 4 is 400% a year", "written 0.04" } },
+        { "inflation: {dist: normal, mean: 0.02,", "inflation: {dist: normal, mean: 2.5,",
+          { "parameters.inflation", "a yearly inflation of 2.5 is 250% a year",
+            "written 0.025" } },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *text = replace(f->minimal, cases[k].from, cases[k].to);
+        s = read_text_ok(f, text);
+        assert_int_equal(s->nwarnings, 1);
+        char prefix[256];
+        snprintf(prefix, sizeof prefix, "%s:%d:", f->path, line_of(text, cases[k].to));
+        if (strncmp(s->warning[0], prefix, strlen(prefix)))
+            fail_msg("expected the warning to start with '%s', got:\n%s", prefix,
+                     s->warning[0]);
+        for (int w = 0; w < 3; w++)
+            if (!strstr(s->warning[0], cases[k].words[w]))
+                fail_msg("expected '%s' in the warning:\n%s", cases[k].words[w],
+                         s->warning[0]);
+        sc_scenario_free(s);
+        free(text);
+    }
+}
+
 /* ---- bad input: files ---- */
 
 static void test_missing_files(void **state)
@@ -1559,6 +1597,7 @@ int main(void)
         cmocka_unit_test(test_grant_without_base_year),
         cmocka_unit_test(test_outturn),
         cmocka_unit_test(test_outturn_kirklees),
+        cmocka_unit_test(test_implausible_warnings),
         cmocka_unit_test(test_item_reference_rows),
         cmocka_unit_test(test_missing_files),
         cmocka_unit_test(test_csv_errors),

@@ -325,6 +325,12 @@ typedef struct sc_scenario {
      * name them); metrics the result leaves out have none. */
     sc_outturn *outturn;
     int noutturn;
+
+    /* Numbers read as given but unlikely to mean what they say ("FILE:LINE:COL:
+     * key: ..."): a target's sign or size implausible for its metric, a
+     * yearly rate of 4 meant as 4%. The reader never prints; commands do. */
+    char (*warning)[2 * SC_TEXT_MAX];
+    int nwarnings;
 } sc_scenario;
 
 /* Read, check and resolve a scenario. On failure *out is NULL and e says why. */

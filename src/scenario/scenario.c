@@ -73,6 +73,7 @@ void sc_scenario_free(sc_scenario *s)
     sc_free(s->inputs);
     scn_history_free(&s->history);
     sc_free(s->outturn);
+    sc_free(s->warning);
     sc_priors_free(s->priors);
     sc_free(s);
 }
@@ -113,6 +114,7 @@ int sc_scenario_copy(const sc_scenario *s, sc_scenario **out, sc_error *e)
                                   * (size_t)s->nclusters * sizeof *s->cluster_budget, &failed);
     c->inputs = dup_bytes(s->inputs, (size_t)s->ninputs * sizeof *s->inputs, &failed);
     c->outturn = dup_bytes(s->outturn, (size_t)s->noutturn * sizeof *s->outturn, &failed);
+    c->warning = dup_bytes(s->warning, (size_t)s->nwarnings * sizeof *s->warning, &failed);
     c->history.year = dup_bytes(h->year, ny * sizeof *h->year, &failed);
     c->history.row_line = dup_bytes(h->row_line, ny * sizeof *h->row_line, &failed);
     c->history.value = dup_bytes(h->value, SC_NHISTORY * ny * sizeof *h->value, &failed);

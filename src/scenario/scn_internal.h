@@ -144,6 +144,10 @@ int scn_error_val(scn_ctx *r, sc_where where, const scn_val *v, const char *fmt,
     __attribute__((format(printf, 4, 5)));
 int scn_error_expected(scn_ctx *r, sc_where where, const scn_val *v, const char *what);
 int scn_error_nomem(scn_ctx *r, sc_where where);
+/* A warning "FILE:LINE:COL: path: ..." at v kept in s->warning (the read goes
+ * on); SC_ENOMEM only. */
+int scn_warn(scn_ctx *r, const scn_val *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Check that m is a mapping of the given keys only (no repeats) and fill
  * out[i] for keys[i]; a missing required key is an error. */

@@ -157,8 +157,22 @@ static int csv_value(scn_ctx *r, const scn_val *v, const scn_dom *d, const char 
     return scn_record(r, name, item, y ? y : year, *out, status, source);
 }
 
+static int number_of(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                     const char *item, int year, double *out);
+
 int scn_number(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
                const char *item, int year, double *out)
+{
+    int rc = number_of(r, v, d, name, item, year, out);
+    /* 4 written for 4% is a rate of 400% a year: allowed, but said */
+    if (!rc && d == &scn_growth && *out >= 1)
+        rc = scn_warn(r, v, "a yearly rate of %g is %g%% a year; %g%% is written %g",
+                      *out, 100 * *out, *out, *out / 100);
+    return rc;
+}
+
+static int number_of(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                     const char *item, int year, double *out)
 {
     switch (scn_kind(v)) {
     case SCN_SCALAR: {
