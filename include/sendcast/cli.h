@@ -89,7 +89,8 @@ typedef struct sc_cli_common {
 int sc_cli_common_option(int opt, const char *arg, sc_cli_common *c, int *taken, sc_error *e);
 
 /* Read a scenario, with -n (when > 0) and -s (when given) in place of its
- * own trajectories and seed: part of reading it, before anything shares it. */
+ * own trajectories and seed: part of reading it, before anything shares it.
+ * The reader's warnings (implausible targets and rates) go to stderr. */
 int sc_cli_read_scenario(const char *path, const sc_cli_common *c, sc_scenario **out,
                          sc_error *e);
 
