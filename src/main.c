@@ -95,8 +95,11 @@ static const sc_cli_command commands[] = {
      "      --no-parameter-uncertainty   diagnostic: every parameter at its mean\n"
      "      --memory MB  as for run: above it, bounded memory (the scores are the same)\n"},
     {"export", sc_cli_export,
-     "sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR] [--force] [--quiet]\n"
+     "sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR] [--real] [--force]\n"
+     "                 [--quiet]\n"
      "      tidy CSV, an Excel workbook with fan charts, and PNG/SVG charts (docs/outputs.md)\n"
+     "      --real       money in real terms (base-year prices, by the simulated price\n"
+     "                   index) instead of cash terms (nominal)\n"
      "      --force      replace existing outputs (never the result file, nor anything that\n"
      "                   is not a regular file)\n"},
     {"compare", sc_cli_compare,
@@ -106,9 +109,10 @@ static const sc_cli_command commands[] = {
      "      --independent  allow runs with different seeds (to measure what pairing gains;\n"
      "                   docs/compare.md)\n"},
     {"report", sc_cli_report,
-     "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--force] [--quiet]\n"
-     "                    [--total T] [--year Y] [--risk P]\n"
+     "sendcast report RESULT.h5 [--compare OTHER.h5] -o REPORT.html [--real] [--force]\n"
+     "                    [--quiet] [--total T] [--year Y] [--risk P]\n"
      "      one self-contained HTML page for the steering group (charts as inline SVG)\n"
+     "      --real       money in real terms (base-year prices), as for export\n"
      "      --force      replace an existing page (never a result file, nor anything that\n"
      "                   is not a regular file)\n"
      "      --total, --year, --risk   its cluster budgets section, as sendcast budgets\n"

@@ -458,6 +458,57 @@ def history_releases_mismatch(f, ctx):
     f["/history/releases/sha256"] = np.array(["0" * 64], dtype=h5py.string_dtype())
 
 
+def outturn_set(f, metric, **cols):
+    """Replace /outturn/<metric>'s datasets (year, value, status) given."""
+    for k, v in cols.items():
+        path = "/outturn/%s/%s" % (metric, k)
+        if path in f:
+            del f[path]
+        f[path] = v
+
+
+@case
+def outturn_year_after_base(f, ctx):
+    base = int(f.attrs["base_year"])
+    y = f["/outturn/topup_spend/year"][()].copy()
+    y[-1] = base + 1
+    outturn_set(f, "topup_spend", year=y)
+
+
+@case
+def outturn_years_unsorted(f, ctx):
+    outturn_set(f, "topup_spend", year=f["/outturn/topup_spend/year"][()][::-1].copy())
+
+
+@case
+def outturn_value_inf(f, ctx):
+    v = f["/outturn/topup_spend/value"][()].copy()
+    v[0] = np.inf
+    outturn_set(f, "topup_spend", value=v)
+
+
+@case
+def outturn_length_mismatch(f, ctx):
+    outturn_set(f, "topup_spend", value=f["/outturn/topup_spend/value"][()][:-1].copy())
+
+
+@case
+def outturn_unknown_metric(f, ctx):
+    f.copy(f["/outturn/topup_spend"], "/outturn/bogus_metric")
+
+
+@case
+def outturn_too_long(f, ctx):
+    n = 1000
+    outturn_set(f, "topup_spend", year=np.arange(1000, 1000 + n, dtype=np.int32),
+                value=np.zeros(n), status=np.array(["x"] * n, dtype=h5py.string_dtype()))
+
+
+@case
+def outturn_status_missing(f, ctx):
+    del f["/outturn/topup_spend/status"]
+
+
 def craft(source, outdir, fifo):
     os.makedirs(outdir, exist_ok=True)
     signed = has_userblock(source)

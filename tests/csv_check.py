@@ -23,7 +23,12 @@ with open(path, newline="") as fh:
     for r in rows:
         n += 1
         lv, m, st = r["level"], r["metric"], r["statistic"]
-        if lv == "target":
+        if st == "outturn":     # /outturn/<metric>: year and value [n]
+            assert lv == "district" and r["unit"] == "district", r
+            g = f["/outturn/" + m]
+            oy = [int(y) for y in g["year"][()]]
+            want = float(g["value"][()][oy.index(int(r["year"]))])
+        elif lv == "target":
             g = f["/targets/" + m]
             ds = g[st][()]
             want = float(ds) if r["year"] == "all" else float(ds[years.index(int(r["year"]))])
@@ -51,6 +56,8 @@ for lv in ("district", "area", "cluster"):
     for m in f[lv]:
         units = 1 if lv == "district" else len(ids[lv])
         expect += len(years) * units * (3 + len(pcts))
+for m in (f["outturn"] if "outturn" in f else []):
+    expect += len(f["/outturn/%s/year" % m][()])
 if "targets" in f:      # a demand-only result has none
     tg = f["/targets/safety_valve_balance"]
     expect += len(years) * sum(k in tg for k in ("target", "p_met", "p_met_mcse", "p_first_breach"))

@@ -464,6 +464,34 @@ static void test_outputs_replace_nothing_they_should_not(void **state)
                          tmpdir), 1);
 }
 
+/* An implausible number is a warning, not a refusal: the run goes on (exit
+ * 0) and says where the number is, on stderr; fit says it too. */
+static void test_implausible_numbers_warn(void **state)
+{
+    (void)state;
+    char out[16384], path[512];
+    snprintf(path, sizeof path, "%s/warn.yaml", tmpdir);
+    int st = run(out, sizeof out,
+                 "ln -sfn \"$PWD/scenarios/data\" %s/data && "
+                 "sed 's/pupil_growth: {value: -0.005,/pupil_growth: {value: 4,/' "
+                 "scenarios/kirklees-clusters-v1.yaml > %s && grep -n 'value: 4,' %s | cut -d: -f1",
+                 tmpdir, path, path);
+    assert_int_equal(st, 0);
+    int line = atoi(out);
+    assert_true(line > 0);
+    char want[600];
+    snprintf(want, sizeof want, "warning: %s:%d:", path, line);
+    /* stderr alone: the warnings, not the table */
+    assert_int_equal(run(out, sizeof out, "{ %s run %s -n 20 -o %s/warn.h5 2>&1 >/dev/null; }",
+                         bin(), path, tmpdir), 0);
+    if (!strstr(out, want))
+        print_error("expected \"%s\" in: %s\n", want, out);
+    assert_non_null(strstr(out, want));
+    assert_non_null(strstr(out, "a yearly rate of 4 is 400% a year"));
+    assert_int_equal(run(out, sizeof out, "{ %s fit %s 2>&1 >/dev/null; }", bin(), path), 0);
+    assert_non_null(strstr(out, want));
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
@@ -481,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_run_several_and_set),
         cmocka_unit_test(test_whatif_commands),
         cmocka_unit_test(test_outputs_replace_nothing_they_should_not),
+        cmocka_unit_test(test_implausible_numbers_warn),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -594,6 +594,153 @@ static void test_demand_only(void **state)
     assert_null(strstr(out, "Safety Valve"));
 }
 
+/* Occurrences of needle in the n bytes at d (a chart: not a C string). */
+static int count_in(const char *d, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    int c = 0;
+    for (size_t i = 0; i + k <= n; i++)
+        c += !memcmp(d + i, needle, k);
+    return c;
+}
+
+/* The outturn the scenario holds reaches the file, the CSV (statistic
+ * "outturn"), every fan chart it belongs to and the workbook; a result
+ * without one is drawn as before. */
+static void test_outturn(void **state)
+{
+    (void)state;
+    char out[8192], csv[400];
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "topup_spend");
+    assert_non_null(m);
+    assert_int_equal(m->nout, 4);
+    assert_int_equal(m->out_year[0], 2020);
+    assert_true(m->out_value[3] == 16030000);
+    assert_string_equal(m->out_status[3], "published");
+    assert_true(sc_result_outturn(sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_balance"),
+                                  2020) == -10550000);
+    assert_true(isnan(sc_result_outturn(m, 2024)));
+    static const char *const both[] = { "topup_spend", "cumulative_deficit" };
+    int years[2 * SC_MAX_OUTTURN];
+    assert_int_equal(sc_result_outturn_years(r, both, 2, years), 5);   /* 2019-2023 */
+    assert_int_equal(years[0], 2019);
+    assert_int_equal(years[4], 2023);
+    /* the CSV */
+    snprintf(csv, sizeof csv, "%s/outturn.csv", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --csv %s", bin(), h5, csv), 0);
+    assert_int_equal(run(out, sizeof out, "grep ',outturn,' %s", csv), 0);
+    assert_non_null(strstr(out, "topup_spend,district,district,GBP,2023,2023/24,outturn,16030000\n"));
+    assert_non_null(strstr(out, "hnb_balance,district,district,GBP,2020,2020/21,outturn,-10550000\n"));
+    assert_non_null(strstr(out, "cumulative_deficit,district,district,GBP,2019,2019/20,outturn,12880000\n"));
+    assert_non_null(strstr(out, "plans_total,district,district,plans,2016,2016/17,outturn,2372\n"));
+    assert_non_null(strstr(out, "requests,district,district,requests,2023,2023/24,outturn,1037\n"));
+    /* the SVG: the outturn is the only black ink; none without an outturn */
+    char *svg = NULL;
+    size_t len = 0;
+    assert_int_equal(sc_chart_render(r, SC_CHART_TOPUP, "svgcairo", &svg, &len, &e), SC_OK);
+    assert_true(count_in(svg, len, "rgb(0%,0%,0%)") >= 4 + 1);   /* a marker a year, the line */
+    sc_free(svg);
+    for (int k = 0; k < r->nmetrics[SC_LEVEL_DISTRICT]; k++)
+        r->metric[SC_LEVEL_DISTRICT][k].nout = 0;
+    for (int k = 0; k < SC_NCHARTS; k++) {
+        if (!sc_chart_applies(r, (enum sc_chart_kind)k))
+            continue;
+        assert_int_equal(sc_chart_render(r, (enum sc_chart_kind)k, "svgcairo", &svg, &len, &e),
+                         SC_OK);
+        assert_int_equal(count_in(svg, len, "rgb(0%,0%,0%)"), 0);
+        sc_free(svg);
+    }
+    sc_result_free(r);
+    /* the workbook: outturn rows, marked, and the outturn series of the charts */
+    snprintf(csv, sizeof csv, "%s/outturn.xlsx", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --xlsx %s", bin(), h5, csv), 0);
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/sharedStrings.xml | grep -o "
+                         "'>outturn<\\|>basis<' | sort | uniq -c", csv), 0);
+    assert_non_null(strstr(out, ">outturn<"));
+    assert_non_null(strstr(out, ">basis<"));
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/charts/chart4.xml | grep -c "
+                         "'<c:v>outturn</c:v>'", csv), 0);
+    /* the report: the outturn table and rows */
+    snprintf(csv, sizeof csv, "%s/outturn.html", dir);
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s", bin(), h5, csv), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'tr class=\"outturn\"' %s", csv), 0);
+    assert_true(atoi(out) >= 1);
+}
+
+/* --real: money in base-year prices, each trajectory by its own price index
+ * where the file keeps both; said so on every output; refused without an
+ * index. */
+static void test_real_terms(void **state)
+{
+    (void)state;
+    char out[8192], path[400];
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    assert_string_equal(r->money_basis, "cash terms (nominal)");
+    const sc_result_metric *pi = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "price_index");
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_spend");
+    assert_non_null(pi);
+    assert_non_null(pi->traj);
+    assert_non_null(m->traj);
+    /* inflation 2.5% a year on average: the index grows from about 1.025 */
+    assert_true(pi->mean[0] > 1.0 && pi->mean[0] < 1.06);
+    assert_true(pi->mean[r->years - 1] > pi->mean[0]);
+    /* the median of spend / index in the last year, by hand */
+    int t = r->years - 1;
+    long n = r->trajectories;
+    double *x = calloc((size_t)n, sizeof *x), nominal = m->mean[t];
+    assert_non_null(x);
+    for (long i = 0; i < n; i++)
+        x[i] = m->traj[(size_t)i * (size_t)r->years + (size_t)t]
+               / pi->traj[(size_t)i * (size_t)r->years + (size_t)t];
+    for (long i = 1; i < n; i++)        /* insertion sort: 300 values */
+        for (long j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            double tmp = x[j];
+            x[j] = x[j - 1];
+            x[j - 1] = tmp;
+        }
+    double h = (double)(n - 1) * 0.5, want = x[(long)h] + (h - floor(h)) *
+                                                        (x[(long)h + 1] - x[(long)h]);
+    free(x);
+    double target = r->target[t], pmean = pi->mean[t];
+    assert_int_equal(sc_result_real_terms(r, &e), SC_OK);
+    assert_string_equal(r->money_basis, "real terms (2023/24 prices)");
+    int k50 = -1;
+    for (int k = 0; k < r->np; k++)
+        if (r->percentile[k] == 50)
+            k50 = k;
+    assert_true(k50 >= 0);
+    assert_true(fabs(m->pct[(size_t)t * (size_t)r->np + (size_t)k50] - want) <= 1e-6 * want);
+    assert_true(m->mean[t] < nominal);
+    assert_true(fabs(r->target[t] - target / pmean) <= 1e-9 * fabs(target) + 1e-9);
+    assert_true(pi->mean[t] == pmean);   /* the index itself is not deflated */
+    sc_result_free(r);
+    /* through the binary: every output says which */
+    snprintf(path, sizeof path, "%s/real.csv", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --real --csv %s", bin(), h5, path), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'hnb_spend,district,district,\"GBP, real "
+                         "terms (2023/24 prices)\",' %s", path), 0);
+    assert_true(atoi(out) > 0);
+    snprintf(path, sizeof path, "%s/real.html", dir);
+    assert_int_equal(run(out, sizeof out, "%s report %s --real -o %s", bin(), h5, path), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'real terms (2023/24 prices)' %s", path), 0);
+    snprintf(path, sizeof path, "%s/cash.html", dir);
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s", bin(), h5, path), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c 'cash terms (nominal)' %s", path), 0);
+    assert_int_not_equal(run(out, sizeof out, "grep -c 'after inflation' %s", path), 0);
+    /* a demand-only result has no money, so no index */
+    snprintf(path, sizeof path, "%s/demand-real.h5", dir);
+    assert_int_equal(run(out, sizeof out, "%s run tests/data/scenario/demand.yaml -n 50 -o %s "
+                         "--quiet", bin(), path), 0);
+    assert_int_equal(run(out, sizeof out, "%s export %s --real --csv %s/dr.csv", bin(), path,
+                         dir), 2);
+    assert_non_null(strstr(out, "no price index"));
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
@@ -613,6 +760,8 @@ int main(void)
         cmocka_unit_test(test_status_counts_are_not_quadratic),
         cmocka_unit_test(test_overspend_without_trajectories),
         cmocka_unit_test(test_demand_only),
+        cmocka_unit_test(test_outturn),
+        cmocka_unit_test(test_real_terms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "sendcast/library.h"
+#include "sendcast/layout.h"
 #include "sendcast/alloc.h"
 #include "sendcast/error.h"
 #include "sendcast/scenario.h"
@@ -968,6 +969,154 @@ static void test_item_reference_rows(void **state)
     free(text);
 }
 
+/* ---- outturn ---- */
+
+static const sc_outturn *find_outturn(const sc_scenario *s, int metric)
+{
+    for (int k = 0; k < s->noutturn; k++)
+        if (s->outturn[k].metric == metric)
+            return &s->outturn[k];
+    return NULL;
+}
+
+static void test_outturn(void **state)
+{
+    fixture *f = *state;
+    /* a CSV item (its forecast rows left out), an inline table negated */
+    char *text = NULL;
+    size_t n = strlen(f->minimal) + 512;
+    text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s\noutturn:\n  income: {csv: data/money.csv, item: grant}\n"
+             "  hnb_balance: {table: {2022: {value: 400, status: published}, 2021: 300}, "
+             "negate: true}\n", f->minimal);
+    sc_scenario *s = read_text_ok(f, text);
+    assert_int_equal(s->noutturn, 2);
+    const sc_outturn *o = find_outturn(s, SC_D_INCOME);
+    assert_non_null(o);
+    assert_int_equal(o->n, 1);
+    assert_int_equal(o->year[0], 2023);
+    assert_close(o->value[0], 1000000, 0);
+    assert_string_equal(o->status[0], "published");
+    o = find_outturn(s, SC_D_HNB_BALANCE);
+    assert_non_null(o);
+    assert_int_equal(o->n, 2);
+    assert_int_equal(o->year[0], 2021);    /* ascending, whatever the order written */
+    assert_close(o->value[0], -300, 0);
+    assert_string_equal(o->status[0], "scenario");
+    assert_close(o->value[1], -400, 0);
+    assert_string_equal(o->status[1], "published");
+    /* the register keeps the numbers as written */
+    assert_close(find_input(s, "outturn.hnb_balance", "", 2022)->value, 400, 0);
+    sc_scenario *c = NULL;
+    sc_error e;
+    assert_int_equal(sc_scenario_copy(s, &c, &e), SC_OK);
+    assert_int_equal(c->noutturn, 2);
+    assert_close(c->outturn[1].value[1], -400, 0);
+    sc_scenario_free(c);
+    sc_scenario_free(s);
+    free(text);
+    /* refusals, each where it was written */
+    static const struct { const char *table, *words; int line; } bad[] = {
+        { "  bogus: {2020: 1}", "'bogus' is not a district metric", 2 },
+        { "  income: {2024: 1}", "year 2024 is after the base year 2023", 2 },
+        { "  requests: {2020: -5}", "outturn.requests.2020", 2 },
+        { "  income: {2020: 1}\n  income: {2021: 1}", "duplicate", 0 },
+        { "  income: {table: {2020: 1}, negate: 3}", "true or false", 2 },
+        { "  income: [1, 2]", "a table of past years", 2 },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        n = strlen(f->minimal) + 256;
+        text = malloc(n);
+        assert_non_null(text);
+        snprintf(text, n, "%s\noutturn:\n%s\n", f->minimal, bad[k].table);
+        expect_bad(f, text, "case.yaml", bad[k].line ? line_of(text, "outturn:") + 1 : 0,
+                   bad[k].words, (const char *)NULL);
+        free(text);
+    }
+    write_in(f, "data/dup.csv", "item,year,value\nx,2020,1\nx,2021,2\nx,2020,3\n");
+    n = strlen(f->minimal) + 256;
+    text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s\noutturn:\n  income: {csv: data/dup.csv, item: x}\n", f->minimal);
+    expect_bad(f, text, "data/dup.csv", 4, "year 2020 is given twice", "read for",
+               (const char *)NULL);
+    free(text);
+}
+
+/* The Kirklees scenarios' outturn: demand from history, money from finance.csv. */
+static void test_outturn_kirklees(void **state)
+{
+    (void)state;
+    sc_scenario *s = read_ok("scenarios/kirklees-clusters.yaml");
+    const sc_outturn *o = find_outturn(s, SC_D_PLANS_TOTAL);
+    assert_non_null(o);
+    assert_int_equal(o->n, 8);
+    assert_int_equal(o->year[7], 2023);
+    assert_close(o->value[7], 4125, 0);
+    assert_string_equal(o->status[7], "published");
+    o = find_outturn(s, SC_D_TOPUP_SPEND);
+    assert_non_null(o);
+    assert_int_equal(o->n, 4);
+    assert_close(o->value[3], 16030000, 0);
+    o = find_outturn(s, SC_D_HNB_BALANCE);
+    assert_non_null(o);
+    assert_int_equal(o->n, 1);
+    assert_close(o->value[0], -10550000, 0);   /* the overspend, negated */
+    o = find_outturn(s, SC_D_CUMULATIVE_DEFICIT);
+    assert_non_null(o);
+    assert_int_equal(o->n, 3);
+    assert_string_equal(o->status[2], "estimate");
+    o = find_outturn(s, SC_D_INCOME);
+    assert_non_null(o);
+    assert_int_equal(o->n, 1);   /* 2024 and 2025 are forecasts */
+    assert_non_null(find_outturn(s, SC_D_REQUESTS));
+    assert_non_null(find_outturn(s, SC_D_NEW_PLANS));
+    sc_scenario_free(s);
+    /* a demand-only scenario cannot have a money outturn */
+    s = read_ok("tests/data/scenario/demand.yaml");
+    assert_null(find_outturn(s, SC_D_TOPUP_SPEND));
+    sc_scenario_free(s);
+}
+
+/* Implausible numbers are read as given, with a warning at their line. */
+static void test_implausible_warnings(void **state)
+{
+    fixture *f = *state;
+    sc_scenario *s = read_text_ok(f, f->minimal);
+    assert_int_equal(s->nwarnings, 0);
+    sc_scenario_free(s);
+    static const struct { const char *from, *to, *words[3]; } cases[] = {
+        { "targets: {2023: -100, 2025: 0}", "targets: {2023: -100, 2025: 500000}",
+          { "finance.safety_valve.targets", "positive in-year balance target of 500000",
+            "written -500000" } },
+        { "targets: {2023: -100, 2025: 0}", "targets: {2023: -100, 2025: -12}",
+          { "finance.safety_valve.targets", "a target of -12 (2025) is tiny",
+            "targets are in pounds" } },
+        { "pupil_growth: 0.01", "pupil_growth: 4",
+          { "population.pupil_growth", "a yearly rate of 4 is 400% a year", "written 0.04" } },
+        { "inflation: {dist: normal, mean: 0.02,", "inflation: {dist: normal, mean: 2.5,",
+          { "parameters.inflation", "a yearly inflation of 2.5 is 250% a year",
+            "written 0.025" } },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *text = replace(f->minimal, cases[k].from, cases[k].to);
+        s = read_text_ok(f, text);
+        assert_int_equal(s->nwarnings, 1);
+        char prefix[256];
+        snprintf(prefix, sizeof prefix, "%s:%d:", f->path, line_of(text, cases[k].to));
+        if (strncmp(s->warning[0], prefix, strlen(prefix)))
+            fail_msg("expected the warning to start with '%s', got:\n%s", prefix,
+                     s->warning[0]);
+        for (int w = 0; w < 3; w++)
+            if (!strstr(s->warning[0], cases[k].words[w]))
+                fail_msg("expected '%s' in the warning:\n%s", cases[k].words[w],
+                         s->warning[0]);
+        sc_scenario_free(s);
+        free(text);
+    }
+}
+
 /* ---- bad input: files ---- */
 
 static void test_missing_files(void **state)
@@ -1489,6 +1638,9 @@ int main(void)
         cmocka_unit_test(test_year_before_base),
         cmocka_unit_test(test_budget_missing_year),
         cmocka_unit_test(test_grant_without_base_year),
+        cmocka_unit_test(test_outturn),
+        cmocka_unit_test(test_outturn_kirklees),
+        cmocka_unit_test(test_implausible_warnings),
         cmocka_unit_test(test_item_reference_rows),
         cmocka_unit_test(test_missing_files),
         cmocka_unit_test(test_csv_errors),

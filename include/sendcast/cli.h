@@ -147,7 +147,8 @@ int sc_cli_make_folder(const char *dir, sc_error *e);
 /* Read a scenario, with -n (when > 0) and -s (when given) in place of its
  * own trajectories and seed, and every --set applied as it is read (the
  * scenario is then read-only like any other): part of reading it, before
- * anything shares it. extra (nextra of them) are applied after c's. */
+ * anything shares it. extra (nextra of them) are applied after c's. The
+ * reader's warnings (implausible targets and rates) go to stderr. */
 int sc_cli_read_scenario(const char *path, const sc_cli_common *c, sc_scenario **out,
                          sc_error *e);
 int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,

@@ -21,6 +21,7 @@
 
 #include "sendcast/error.h"
 #include "sendcast/layout.h"
+#include "sendcast/scenario.h"
 
 #define SC_RESULT_STR 256
 
@@ -33,6 +34,12 @@ typedef struct sc_result_metric {
     double *mean, *sd, *mcse;   /* [Y][U] */
     double *pct;                /* [Y][U][P] */
     double *traj;               /* [N][Y][U], NULL when the file keeps none */
+    /* outturn up to the base year (/outturn/<name>, district metrics only):
+     * nout years ascending, each with its value and status; 0 when none */
+    int nout;
+    int out_year[SC_MAX_OUTTURN];
+    double out_value[SC_MAX_OUTTURN];
+    char out_status[SC_MAX_OUTTURN][64];
 } sc_result_metric;
 
 typedef struct sc_result_input {
@@ -90,6 +97,10 @@ typedef struct sc_result {
     char (*release)[SC_RESULT_STR];
     char (*release_sha256)[80];
     int nexclusions;                    /* cells the SEN2 rules left out of the fit */
+    /* how money is shown: "cash terms (nominal)" as stored, or after
+     * sc_result_real_terms() "real terms (2023/24 prices)" (real 1) */
+    int real;
+    char money_basis[64];
     /* provenance register and parameters */
     int ninputs;
     sc_result_input *inputs;
@@ -144,6 +155,25 @@ int sc_result_quantiles(const sc_result *r, const sc_result_metric *m, int u, in
  * percentiles (*exact = 0). */
 double sc_result_p_positive(const sc_result *r, const sc_result_metric *m, int t, int u,
                             int *exact);
+
+/* Every money metric (unit GBP) of r in base-year prices, in place: each
+ * trajectory's value divided by its own price index where the file keeps
+ * both (then mean, sd, MC error and percentiles recomputed from them),
+ * else the statistics divided by the year's mean price index; Safety Valve
+ * targets and the council's projection likewise by the mean index (P(met)
+ * is unchanged: a target is met or not whatever the prices). The outturn,
+ * up to the base year, stays in cash: no index before the base year.
+ * SC_EINPUT when r has no price index (a demand-only result, or one
+ * written before sendcast stored it); SC_ENOMEM. */
+int sc_result_real_terms(sc_result *r, sc_error *e);
+
+/* The outturn of metric m in `year`, NaN when it has none. */
+double sc_result_outturn(const sc_result_metric *m, int year);
+
+/* The years up to the base year in which any of metrics[0..n) (district
+ * names; absent ones ignored) has an outturn, ascending, into
+ * years[SC_MAX_OUTTURN * n]; returns how many. */
+int sc_result_outturn_years(const sc_result *r, const char *const *metrics, int n, int *years);
 
 /* Index of year label in r->year, -1 when absent. */
 int sc_result_year_index(const sc_result *r, int year);

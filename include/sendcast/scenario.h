@@ -306,6 +306,18 @@ typedef struct sc_history {
     sc_history_sen2 sen2;
 } sc_history;
 
+/* Outturn of one district metric (docs/scenario.md, "outturn"): what the
+ * council recorded in the years up to the base year, drawn leading into the
+ * metric's fan. Display only: the simulation never reads it. */
+#define SC_MAX_OUTTURN 64
+typedef struct sc_outturn {
+    int metric;                         /* enum sc_district_metric (layout.h) */
+    int n;
+    int year[SC_MAX_OUTTURN];           /* ascending, <= base_year */
+    double value[SC_MAX_OUTTURN];       /* finite, in the metric's unit and sign */
+    char status[SC_MAX_OUTTURN][SC_ID_MAX];
+} sc_outturn;
+
 typedef struct sc_scenario {
     char name[SC_ID_MAX];
     char description[SC_TEXT_MAX * 2];
@@ -373,6 +385,17 @@ typedef struct sc_scenario {
      * result's provenance; nedits 0 when read as written. */
     int nedits;
     char (*edits)[SC_EDIT_TEXT_MAX];
+    /* Outturn by district metric: the `outturn:` section's, then requests,
+     * new plans and plans in place from history (where outturn: did not
+     * name them); metrics the result leaves out have none. */
+    sc_outturn *outturn;
+    int noutturn;
+
+    /* Numbers read as given but unlikely to mean what they say ("FILE:LINE:COL:
+     * key: ..."): a target's sign or size implausible for its metric, a
+     * yearly rate of 4 meant as 4%. The reader never prints; commands do. */
+    char (*warning)[2 * SC_TEXT_MAX];
+    int nwarnings;
 } sc_scenario;
 
 /* Read, check and resolve a scenario. On failure *out is NULL and e says why. */

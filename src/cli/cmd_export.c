@@ -1,6 +1,6 @@
 /*
  * cmd_export.c — `sendcast export RESULT.h5 [--csv FILE] [--xlsx FILE] [--charts DIR]
- * [--force]`: read the result file → check every output → write each output
+ * [--real] [--force]` (--real: money in base-year prices, result.h): read the result file → check every output → write each output
  * asked for → free. At least one output must be asked for. A missing --charts
  * folder is made (one level). Before anything is written, every output is
  * checked (outfile.h): none replaces an existing file without --force, the
@@ -19,7 +19,7 @@
 
 typedef struct export_options {
     const char *result, *csv, *xlsx, *charts;
-    int quiet, force;
+    int quiet, force, real;
 } export_options;
 
 static int take_option(int c, const char *arg, void *ctx, sc_error *e)
@@ -31,6 +31,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'g': o->charts = arg; return SC_OK;
     case 'q': o->quiet = 1; return SC_OK;
     case 'f': o->force = 1; return SC_OK;
+    case 'r': o->real = 1; return SC_OK;
     default: return SC_NEVER(e);
     }
 }
@@ -40,7 +41,8 @@ static int parse_export_options(int argc, char **argv, export_options *o, sc_err
     static const struct option longs[] = {
         {"csv", required_argument, NULL, 'c'}, {"xlsx", required_argument, NULL, 'x'},
         {"charts", required_argument, NULL, 'g'}, {"quiet", no_argument, NULL, 'q'},
-        {"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+        {"force", no_argument, NULL, 'f'}, {"real", no_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int first, st = sc_cli_getopt(argc, argv, "", longs, take_option, o, &first, e);
     if (st)
@@ -84,6 +86,8 @@ int sc_cli_export(int argc, char **argv, sc_error *e)
         st = sc_result_read(o.result, &r, e);
     if (!st)
         st = check_outputs(&o, r, e);
+    if (!st && o.real)
+        st = sc_result_real_terms(r, e);
     if (!st && o.csv && !(st = sc_export_csv(r, o.csv, o.force, e)) && !o.quiet)
         printf("Wrote %s\n", o.csv);
     if (!st && o.xlsx && !(st = sc_export_xlsx(r, o.xlsx, o.force, e)) && !o.quiet)

@@ -20,7 +20,8 @@ int sc_cli_fit(int argc, char **argv, sc_error *e)
     sc_scenario *s = NULL;
     sc_params *p = NULL;
     sc_fit_result res;
-    int st = sc_scenario_read(argv[1], &s, e);
+    const sc_cli_common none = { 0 };   /* no -n or -s: the scenario's own */
+    int st = sc_cli_read_scenario(argv[1], &none, &s, e);
     if (!st && !sc_fit_needed(s))
         st = SC_ERROR(e, SC_EINPUT, "%s: no parameter is `dist: fit`; nothing to fit",
                       argv[1]);

@@ -24,7 +24,7 @@ typedef struct report_options {
     const char *result, *other, *output;
     const char *total, *risk;       /* the budgets section's (sens_output.h) */
     sc_sens_report_options sens;
-    int quiet, force;
+    int quiet, force, real;
 } report_options;
 
 static int take_option(int c, const char *arg, void *ctx, sc_error *e)
@@ -38,6 +38,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
     case 'y': o->sens.year = arg; return SC_OK;
     case 'r': o->risk = arg; return SC_OK;
     case 'f': o->force = 1; return SC_OK;
+    case 'R': o->real = 1; return SC_OK;
     default: return SC_NEVER(e);
     }
 }
@@ -48,7 +49,7 @@ static int parse_report_options(int argc, char **argv, report_options *o, sc_err
         {"compare", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'}, {"total", required_argument, NULL, 'T'},
         {"year", required_argument, NULL, 'y'}, {"risk", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'}, {"force", no_argument, NULL, 'f'},
+        {"force", no_argument, NULL, 'f'}, {"real", no_argument, NULL, 'R'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int first, st = sc_cli_getopt(argc, argv, "o:", longs, take_option, o, &first, e);
@@ -105,6 +106,9 @@ int sc_cli_report(int argc, char **argv, sc_error *e)
         return whatif_page(&o, kind, e);
     if (!st) st = sc_result_read(o.result, &r, e);
     if (!st && o.other) st = sc_result_read(o.other, &other, e);
+    /* both runs in base-year prices, so the paired differences are too */
+    if (!st && o.real) st = sc_result_real_terms(r, e);
+    if (!st && o.real && other) st = sc_result_real_terms(other, e);
     if (!st && other) st = sc_compare_compute(other, r, 0, &c, e);
     if (!st) st = sc_report_html_with(r, c, &o.sens, o.output, o.force, e);
     if (!st && !o.quiet)

@@ -4,6 +4,7 @@
  * every simulating command, and reading the scenario they name.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -193,6 +194,8 @@ int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,
     ro.nedits = n;
     int st = sc_scenario_read_with(path, &ro, out, e);
     sc_free(all);
+    for (int k = 0; st == SC_OK && k < (*out)->nwarnings; k++)
+        fprintf(stderr, "sendcast: warning: %s\n", (*out)->warning[k]);
     if (st == SC_OK && c->trajectories > 0)
         (*out)->trajectories = c->trajectories;
     if (st == SC_OK && c->seed_given)

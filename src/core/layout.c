@@ -12,7 +12,7 @@
  * cluster working): every cell is simulated alike, but only the metrics a
  * scenario can give are written and shown (sc_layout_applies).
  *
- * Conventions stated in the docs: money is nominal pounds (after inflation);
+ * Conventions stated in the docs: money is in cash terms (nominal pounds of each year);
  * plan counts are the stock at the end of the year; flows (requests,
  * assessments, new plans, spend) are totals over the year.
  */
@@ -80,6 +80,10 @@ const sc_metric_info sc_district_metrics[] = {
                            "Safety Valve payment withheld in the year because the previous "
                            "year's target was missed (conditional agreements only)",
                            SC_NEEDS_FINANCE },
+    [SC_D_PRICE_INDEX] = { "price_index", "index",
+                           "the simulated price index P_t (base year 1) that grows base-year "
+                           "unit costs: money / price_index is in base-year prices",
+                           SC_NEEDS_COSTS },
 };
 
 const sc_metric_info sc_area_metrics[] = {

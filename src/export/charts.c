@@ -17,7 +17,10 @@
  * command with it, the bytes come back only when they are a whole PNG or SVG,
  * and sendcast writes them itself, every write checked and synced, whole or
  * not at all (outfile.c); the report embeds them without a temporary file.
- * Money is shown in £m.
+ * Money is shown in £m. A fan is preceded by the metric's outturn where the
+ * result has one (a black line with markers, joined only between consecutive
+ * years so a gap in the record is not drawn as data), with a vertical line
+ * where the forecast starts, as the Bank of England and the OBR draw theirs.
  */
 #include "sendcast/export.h"
 
@@ -109,7 +112,7 @@ const char *sc_chart_title(enum sc_chart_kind k) { return charts[k].title; }
 
 /* Colour map 0 entries used here (set per stream). */
 enum { C_BG, C_INK, C_BAND90, C_BAND60, C_BAND30, C_MEDIAN, C_TARGET, C_COUNCIL, C_GRID,
-       C_BAR1, C_BAR2, C_BAR3, C_NCOL };
+       C_BAR1, C_BAR2, C_BAR3, C_OUTTURN, C_NCOL };
 
 static void set_colours(void)
 {
@@ -120,6 +123,7 @@ static void set_colours(void)
         [C_TARGET] = { 200, 30, 30 }, [C_COUNCIL] = { 230, 120, 0 },
         [C_GRID] = { 210, 210, 210 }, [C_BAR1] = { 158, 202, 225 },
         [C_BAR2] = { 66, 146, 198 }, [C_BAR3] = { 8, 69, 148 },
+        [C_OUTTURN] = { 0, 0, 0 },
     };
     for (int i = 0; i < C_NCOL; i++)
         plscol0a(i, rgb[i][0], rgb[i][1], rgb[i][2], 1.0);
@@ -177,18 +181,26 @@ static void fy_label(PLINT axis, PLFLT value, char *label, PLINT length, PLPoint
         snprintf(label, (size_t)length, "%g", value);
 }
 
-static void frame(const sc_result *r, double ylo, double yhi, const char *ylabel,
+/* The plot from year `first` (the first outturn year, else the first
+ * forecast year) to the last forecast year; more than seven years take the
+ * short labels, which fit (smaller, beyond ten). */
+static void frame(const sc_result *r, int first, double ylo, double yhi, const char *ylabel,
                   const char *title, const char *subtitle)
 {
+    static int short_labels = 1;   /* only its address is used: "short" */
+    int last = r->year[r->years - 1];
     pladv(0);
     plschr(0, 1.1);
     plvpor(0.10, 0.97, 0.13, 0.86);
-    plwind(r->year[0] - 0.45, r->year[r->years - 1] + 0.45, ylo, yhi);
+    plwind(first - 0.45, last + 0.45, ylo, yhi);
     plcol0(C_GRID);
     plbox("g", 1, 0, "g", 0, 0);
     plcol0(C_INK);
-    plslabelfunc(fy_label, NULL);
+    plslabelfunc(fy_label, last - first + 1 > 7 ? &short_labels : NULL);
+    if (last - first + 1 > 10)
+        plschr(0, 0.9);
     plbox("bcnot", 1, 0, "bcnstv", 0, 0);
+    plschr(0, 1.1);
     plslabelfunc(NULL, NULL);
     plmtex("l", 5.2, 0.5, 0.5, ylabel);
     plschr(0, 1.5);
@@ -343,6 +355,38 @@ static void subtitle_of(const sc_result *r, char *buf, size_t size, const char *
     snprintf(buf, size, "%s, %ld trajectories%s", r->scenario_name, r->trajectories, extra);
 }
 
+/* The outturn (scaled) leading into the fan, and a line where the forecast
+ * starts, labelled on either side at the top, or with the keys there
+ * (keys_top), at the bottom. */
+static void outturn_draw(const sc_result *r, const sc_result_metric *om, double scale,
+                         double lo, double hi, int keys_top)
+{
+    PLFLT x[SC_MAX_OUTTURN], y[SC_MAX_OUTTURN];
+    for (int i = 0; i < om->nout; i++) {
+        x[i] = om->out_year[i];
+        y[i] = om->out_value[i] / scale;
+    }
+    plcol0(C_OUTTURN);
+    plwidth(2.5);
+    for (int i = 1; i < om->nout; i++)
+        if (om->out_year[i] == om->out_year[i - 1] + 1)
+            plline(2, &x[i - 1], &y[i - 1]);
+    plwidth(1);
+    plssym(0, 1.4);
+    plpoin(om->nout, x, y, 17);
+    double edge = r->year[0] - 0.5;
+    PLFLT vx[2] = { edge, edge }, vy[2] = { lo, hi };
+    plcol0(C_INK);
+    pllsty(3);
+    plline(2, vx, vy);
+    pllsty(1);
+    plschr(0, 0.9);
+    double ly = keys_top ? lo + 0.04 * (hi - lo) : hi - 0.04 * (hi - lo);
+    plptex(edge - 0.08, ly, 1, 0, 1, "outturn");
+    plptex(edge + 0.08, ly, 1, 0, 0, "forecast");
+    plschr(0, 1.0);
+}
+
 static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric, double scale,
                     const char *ylabel, sc_error *e)
 {
@@ -350,11 +394,15 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
     int rc = fan_load(r, metric, scale, &f, e);
     if (rc)
         return rc;
-    double lo, hi, cx[MAXY], cy[MAXY], all[MAXY * (SC_FAN_NQ + 2)];
+    const sc_result_metric *om = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric);
+    double lo, hi, cx[MAXY], cy[MAXY], all[MAXY * (SC_FAN_NQ + 2) + SC_MAX_OUTTURN];
     int n = r->years, m = 0, nc = k == SC_CHART_TOPUP ? council_projection(r, cx, cy) : 0;
+    int first = om->nout > 0 && om->out_year[0] < r->year[0] ? om->out_year[0] : r->year[0];
     for (int t = 0; t < n; t++)
         for (int j = 0; j < SC_FAN_NQ; j++)
             all[m++] = f.q[t][j];
+    for (int i = 0; i < om->nout; i++)
+        all[m++] = om->out_value[i] / scale;
     for (int t = 0; k == SC_CHART_BALANCE && t < n; t++)
         all[m++] = r->target[t] / scale;
     for (int t = 0; t < nc; t++)
@@ -365,13 +413,21 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
     if (k != SC_CHART_BALANCE && k != SC_CHART_DEFICIT && lo > 0)
         lo = 0;   /* spend and plans read from zero */
     char sub[256];
-    subtitle_of(r, sub, sizeof sub, scale > 1 ? "; nominal pounds (after inflation)" : "");
-    frame(r, lo, hi, ylabel, sc_chart_title(k), sub);
+    char basis[96] = "";
+    if (scale > 1)
+        snprintf(basis, sizeof basis, "; %s%s", r->money_basis,
+                 r->real && om->nout > 0 ? ", outturn in cash" : "");
+    subtitle_of(r, sub, sizeof sub, basis);
+    frame(r, first, lo, hi, ylabel, sc_chart_title(k), sub);
     fan_draw(&f, n);
     int falls = f.q[n - 1][3] < f.q[0][3];
     fan_keys(&f, falls);
+    if (om->nout > 0) {
+        outturn_draw(r, om, scale, lo, hi, !falls);
+        key_at(5, C_OUTTURN, 1, "outturn (recorded)", falls);
+    }
     if (k == SC_CHART_BALANCE) {
-        PLFLT zx[2] = { r->year[0] - 0.45, r->year[n - 1] + 0.45 }, zy[2] = { 0, 0 };
+        PLFLT zx[2] = { first - 0.45, r->year[n - 1] + 0.45 }, zy[2] = { 0, 0 };
         plcol0(C_INK);
         plline(2, zx, zy);
         double tx[MAXY], ty[MAXY];
@@ -426,7 +482,7 @@ static int draw_sv(const sc_result *r, sc_error *e)
     if (!isnan(r->p_all_met))
         snprintf(extra, sizeof extra, "; P(every target met) = %.3f", r->p_all_met);
     snprintf(sub, sizeof sub, "%s, %ld trajectories%s", r->scenario_name, r->trajectories, extra);
-    frame(r, 0, 1.3, "probability", sc_chart_title(SC_CHART_SV_TARGETS), sub);
+    frame(r, r->year[0], 0, 1.3, "probability", sc_chart_title(SC_CHART_SV_TARGETS), sub);
     for (int t = 0; t < r->years; t++) {
         double p = isnan(r->p_met[t]) ? 0 : r->p_met[t];
         bar(r->year[t] - 0.17, 0.32, 0, p, C_BAR2);

@@ -54,17 +54,23 @@ static const char *unit_id(const sc_result *r, enum sc_level v, int u)
 static void write_metric(FILE *f, const sc_result *r, const sc_result_metric *m)
 {
     const char *level = sc_level_names[m->level];
+    char real[96];
+    snprintf(real, sizeof real, "GBP, %s", r->money_basis);
+    /* in real terms the forecast's pounds are base-year pounds; the outturn's stay cash */
+    const char *unit = r->real && !strcmp(m->unit, "GBP") ? real : m->unit;
+    for (int i = 0; i < m->nout; i++)
+        row(f, m->name, level, "district", m->unit, m->out_year[i], "outturn", m->out_value[i]);
     for (int u = 0; u < m->units; u++)
         for (int t = 0; t < r->years; t++) {
             size_t c = (size_t)t * (size_t)m->units + (size_t)u;
             const char *id = unit_id(r, m->level, u);
-            row(f, m->name, level, id, m->unit, r->year[t], "mean", m->mean[c]);
-            row(f, m->name, level, id, m->unit, r->year[t], "sd", m->sd[c]);
-            row(f, m->name, level, id, m->unit, r->year[t], "mcse", m->mcse[c]);
+            row(f, m->name, level, id, unit, r->year[t], "mean", m->mean[c]);
+            row(f, m->name, level, id, unit, r->year[t], "sd", m->sd[c]);
+            row(f, m->name, level, id, unit, r->year[t], "mcse", m->mcse[c]);
             for (int k = 0; k < r->np; k++) {
                 char stat[32];
                 snprintf(stat, sizeof stat, "p%g", r->percentile[k]);
-                row(f, m->name, level, id, m->unit, r->year[t], stat,
+                row(f, m->name, level, id, unit, r->year[t], stat,
                     m->pct[c * (size_t)r->np + (size_t)k]);
             }
         }
@@ -74,7 +80,8 @@ static void write_targets(FILE *f, const sc_result *r)
 {
     static const char name[] = "safety_valve_balance";
     for (int t = 0; t < r->years; t++) {
-        row(f, name, "target", "district", "GBP", r->year[t], "target", r->target[t]);
+        row(f, name, "target", "district", r->real ? "GBP, real terms" : "GBP", r->year[t],
+            "target", r->target[t]);
         row(f, name, "target", "district", "probability", r->year[t], "p_met", r->p_met[t]);
         row(f, name, "target", "district", "probability", r->year[t], "p_met_mcse",
             r->p_met_mcse[t]);

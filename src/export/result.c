@@ -522,6 +522,73 @@ static int read_history(sc_h5r *f, sc_result *r)
     return rc;
 }
 
+/* ---- outturn --------------------------------------------------------- */
+
+typedef struct outturn_walk {
+    sc_h5r *f;
+    sc_result *r;
+} outturn_walk;
+
+/* One metric's outturn: a district metric the file forecasts, at most
+ * SC_MAX_OUTTURN years, each a whole year up to the base year, ascending,
+ * with a finite value and a status. */
+static int read_outturn_metric(const char *name, void *ctx)
+{
+    outturn_walk *w = ctx;
+    sc_h5r *f = w->f;
+    sc_result *r = w->r;
+    char g[128], p[160];
+    snprintf(g, sizeof g, "/outturn/%.64s", name);
+    sc_result_metric *m = NULL;
+    for (int k = 0; k < r->nmetrics[SC_LEVEL_DISTRICT]; k++)
+        if (!strcmp(r->metric[SC_LEVEL_DISTRICT][k].name, name))
+            m = &r->metric[SC_LEVEL_DISTRICT][k];
+    if (!m)
+        return sc_h5_read_bad(f, g, "is the outturn of no district metric the file forecasts");
+    double *year = NULL, *value = NULL;
+    int n = 0;
+    snprintf(p, sizeof p, "%s/year", g);
+    int rc = sc_h5_read_length(f, p, SC_MAX_OUTTURN, &n);
+    if (!rc && n < 1)
+        rc = sc_h5_read_bad(f, p, "is empty");
+    if (!rc) rc = sc_h5_read_doubles(f, p, (size_t)n, &year);
+    snprintf(p, sizeof p, "%s/value", g);
+    if (!rc) rc = sc_h5_read_doubles(f, p, (size_t)n, &value);
+    snprintf(p, sizeof p, "%s/status", g);
+    if (!rc)
+        rc = sc_h5_read_strings(f, p, (size_t)n, m->out_status[0], sizeof m->out_status[0],
+                                sizeof m->out_status[0]);
+    for (int i = 0; !rc && i < n; i++) {
+        if (!(year[i] >= SC_YEAR_MIN && year[i] <= r->base_year && year[i] == floor(year[i])
+              && (i == 0 || year[i] > year[i - 1]))) {
+            snprintf(p, sizeof p, "%s/year", g);
+            rc = sc_h5_read_bad(f, p, "holds a value that is not a year up to the base year, "
+                                "after the one before");
+        } else if (!isfinite(value[i])) {
+            snprintf(p, sizeof p, "%s/value", g);
+            rc = sc_h5_read_bad(f, p, "holds a value that is not a finite number");
+        } else {
+            m->out_year[i] = (int)year[i];
+            m->out_value[i] = value[i];
+        }
+    }
+    if (!rc)
+        m->nout = n;
+    sc_free(year);
+    sc_free(value);
+    return rc;
+}
+
+static int read_outturn(sc_h5r *f, sc_result *r)
+{
+    int found = 0;
+    int rc = sc_h5_read_exists(f, "/outturn", &found);
+    if (rc || !found)
+        return rc;
+    outturn_walk w = { f, r };
+    return sc_h5_read_members(f, "/outturn", SC_D_NMETRICS, read_outturn_metric, &w);
+}
+
 /* ---- the whole file -------------------------------------------------- */
 
 static int read_all(sc_h5r *f, sc_result *r)
@@ -531,6 +598,7 @@ static int read_all(sc_h5r *f, sc_result *r)
     if (!rc) rc = read_metrics(f, r);
     if (!rc) rc = read_targets(f, r);
     if (!rc) rc = read_history(f, r);
+    if (!rc) rc = read_outturn(f, r);
     if (!rc) rc = read_inputs(f, r);
     if (!rc) rc = read_params(f, r);
     return rc;
@@ -546,6 +614,7 @@ int sc_result_read_image(const char *name, const sc_h5_image *img, sc_result **o
         return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s", name);
     }
     r->p_all_met = r->p_all_met_mcse = NAN;
+    snprintf(r->money_basis, sizeof r->money_basis, "cash terms (nominal)");
     sc_h5r f;
     int rc = sc_h5_read_open(&f, name, img, SC_FILE_RESULT, e);
     if (!rc) {
@@ -672,6 +741,33 @@ const sc_result_metric *sc_result_metric_find(const sc_result *r, enum sc_level 
     return NULL;
 }
 
+double sc_result_outturn(const sc_result_metric *m, int year)
+{
+    for (int i = 0; m && i < m->nout; i++)
+        if (m->out_year[i] == year)
+            return m->out_value[i];
+    return NAN;
+}
+
+int sc_result_outturn_years(const sc_result *r, const char *const *metrics, int n, int *years)
+{
+    int ny = 0;
+    for (int k = 0; k < n; k++) {
+        const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metrics[k]);
+        for (int i = 0; m && i < m->nout; i++) {
+            int j = ny;
+            while (j > 0 && years[j - 1] > m->out_year[i])
+                j--;
+            if (j > 0 && years[j - 1] == m->out_year[i])
+                continue;
+            memmove(years + j + 1, years + j, (size_t)(ny - j) * sizeof *years);
+            years[j] = m->out_year[i];
+            ny++;
+        }
+    }
+    return ny;
+}
+
 int sc_result_year_index(const sc_result *r, int year)
 {
     for (int t = 0; t < r->years; t++)
@@ -701,6 +797,86 @@ static double from_trajectories(const sc_result *r, const sc_result_metric *m, i
     }
     sc_stats_sort(x, (size_t)n);
     return sc_stats_type7(x, (size_t)n, q / 100.0);
+}
+
+/* ---- real terms -------------------------------------------------------- */
+
+/* Metric m from its trajectories, each divided by its own price index pi
+ * ([N][Y]): mean, sd, MC error and every stored percentile again. */
+static void real_from_trajectories(sc_result *r, sc_result_metric *m, const double *pi,
+                                   double *x)
+{
+    long n = r->trajectories;
+    size_t stride = (size_t)r->years * (size_t)m->units;
+    for (long i = 0; i < n; i++)
+        for (int t = 0; t < r->years; t++)
+            for (int u = 0; u < m->units; u++)
+                m->traj[(size_t)i * stride + (size_t)t * (size_t)m->units + (size_t)u] /=
+                    pi[(size_t)i * (size_t)r->years + (size_t)t];
+    for (int t = 0; t < r->years; t++)
+        for (int u = 0; u < m->units; u++) {
+            size_t c = (size_t)t * (size_t)m->units + (size_t)u;
+            double sum = 0, ss = 0;
+            for (long i = 0; i < n; i++)
+                sum += m->traj[(size_t)i * stride + c];
+            double mean = sum / (double)n;
+            for (long i = 0; i < n; i++) {
+                double d = m->traj[(size_t)i * stride + c] - mean;
+                ss += d * d;
+            }
+            m->mean[c] = mean;
+            m->sd[c] = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+            m->mcse[c] = m->sd[c] / sqrt((double)n);
+            for (int k = 0; k < r->np; k++)
+                m->pct[c * (size_t)r->np + (size_t)k] = from_trajectories(r, m, t, u,
+                                                                          r->percentile[k], x);
+        }
+}
+
+int sc_result_real_terms(sc_result *r, sc_error *e)
+{
+    const sc_result_metric *pi = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "price_index");
+    if (!pi)
+        return SC_ERROR(e, SC_EINPUT, "%s: no price index to show real terms by (%s); "
+                        "run the scenario again with this sendcast", r->path,
+                        r->has_costs ? "written before sendcast stored it"
+                                     : "a demand-only result has no money");
+    if (r->real)
+        return SC_OK;
+    double *x = NULL;
+    if (pi->traj && !(x = sc_calloc((size_t)r->trajectories, sizeof *x)))
+        return SC_ERROR(e, SC_ENOMEM, "out of memory");
+    for (int v = 0; v < SC_NLEVELS; v++)
+        for (int k = 0; k < r->nmetrics[v]; k++) {
+            sc_result_metric *m = &r->metric[v][k];
+            if (strcmp(m->unit, "GBP"))
+                continue;
+            if (m->traj && pi->traj) {
+                real_from_trajectories(r, m, pi->traj, x);
+                continue;
+            }
+            for (int t = 0; t < r->years; t++)
+                for (int u = 0; u < m->units; u++) {
+                    size_t c = (size_t)t * (size_t)m->units + (size_t)u;
+                    m->mean[c] /= pi->mean[t];
+                    m->sd[c] /= pi->mean[t];
+                    m->mcse[c] /= pi->mean[t];
+                    for (int q = 0; q < r->np; q++)
+                        m->pct[c * (size_t)r->np + (size_t)q] /= pi->mean[t];
+                }
+        }
+    sc_free(x);
+    for (int t = 0; r->target && t < r->years; t++)
+        r->target[t] /= pi->mean[t];
+    for (int k = 0; k < r->ninputs; k++) {
+        int t = sc_result_year_index(r, r->inputs[k].year);
+        if (t >= 0 && !strncmp(r->inputs[k].name, "finance.council_projection.", 27))
+            r->inputs[k].value /= pi->mean[t];
+    }
+    r->real = 1;
+    snprintf(r->money_basis, sizeof r->money_basis, "real terms (%s prices)",
+             sc_year_label(r->base_year).s);
+    return SC_OK;
 }
 
 int sc_result_quantiles(const sc_result *r, const sc_result_metric *m, int u, int nq,

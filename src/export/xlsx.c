@@ -16,6 +16,10 @@
  * 80th and 95th percentiles, shaded light–medium–dark–dark–medium–light. The
  * two central series differ slightly in shade so the median shows as the
  * line where they meet (libxlsxwriter 1.1 cannot overlay a line chart).
+ * The outturn before the fan is drawn the same way: the invisible base at
+ * the outturn and a black sliver on top of it, so it reads as a line; the
+ * tables list the outturn years first, marked "outturn" in their basis
+ * column.
  * The workbook is written to NAME.tmp.PID and renamed when closed.
  */
 #include "sendcast/export.h"
@@ -67,6 +71,12 @@ static lxw_worksheet *long_next(long_table *t, int *row)
     return t->ws;
 }
 
+/* The outturn value of a district metric in year (NaN when none). */
+static double dout(const sc_result *r, const char *metric, int year)
+{
+    return sc_result_outturn(sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric), year);
+}
+
 /* ---- cells ------------------------------------------------------------------ */
 
 static void num(lxw_worksheet *ws, int row, int col, double v, lxw_format *f)
@@ -115,16 +125,28 @@ static int summary_table(const book *b, lxw_worksheet *ws, int row)
 {
     const sc_result *r = b->r;
     static const char *const head[] = {
-        "year", "HNB spend p5 (£)", "HNB spend p50 (£)", "HNB spend p95 (£)",
-        "in-year balance p50 (£)", "Safety Valve target (£)", "P(target met)", "± (MC error)",
-        "P(first missed target)", "expected SV payment withheld (£)",
-        "cumulative deficit p50 (£)", "top-up spend p50 (£)" };
+        "year", "HNB spend p5 (£)", "HNB spend p50 or outturn (£)", "HNB spend p95 (£)",
+        "in-year balance p50 or outturn (£)", "Safety Valve target (£)", "P(target met)",
+        "± (MC error)", "P(first missed target)", "expected SV payment withheld (£)",
+        "cumulative deficit p50 or outturn (£)", "top-up spend p50 or outturn (£)", "basis" };
+    static const char *const out_metric[] = { "hnb_spend", "hnb_balance", "cumulative_deficit",
+                                              "topup_spend" };
+    static const int out_col[] = { 2, 4, 10, 11 };
+    int oy[4 * SC_MAX_OUTTURN], no = sc_result_outturn_years(r, out_metric, 4, oy);
     for (int c = 0; c < (int)(sizeof head / sizeof head[0]); c++)
         str(ws, row, c, head[c], b->bold);
+    for (int i = 0; i < no; i++) {
+        sc_label y = sc_year_label(oy[i]);
+        str(ws, ++row, 0, y.s, NULL);
+        for (int k = 0; k < 4; k++)
+            num(ws, row, out_col[k], dout(r, out_metric[k], oy[i]), b->money);
+        str(ws, row, 12, "outturn", NULL);
+    }
     for (int t = 0; t < r->years; t++) {
         sc_label y = sc_year_label(r->year[t]);
         int rr = row + 1 + t;
         str(ws, rr, 0, y.s, NULL);
+        str(ws, rr, 12, "forecast", NULL);
         num(ws, rr, 1, dpct(r, "hnb_spend", t, 5), b->money);
         num(ws, rr, 2, dpct(r, "hnb_spend", t, 50), b->money);
         num(ws, rr, 3, dpct(r, "hnb_spend", t, 95), b->money);
@@ -151,14 +173,24 @@ static int demand_table(const book *b, lxw_worksheet *ws, int row)
     const sc_result *r = b->r;
     static const char *const metric[] = { "requests", "new_plans", "plans_total" };
     static const char *const head[] = {
-        "year", "requests p5", "requests p50", "requests p95", "new plans p5", "new plans p50",
-        "new plans p95", "plans in place p5", "plans in place p50", "plans in place p95" };
+        "year", "requests p5", "requests p50 or outturn", "requests p95", "new plans p5",
+        "new plans p50 or outturn", "new plans p95", "plans in place p5",
+        "plans in place p50 or outturn", "plans in place p95", "basis" };
+    int oy[3 * SC_MAX_OUTTURN], no = sc_result_outturn_years(r, metric, 3, oy);
     for (int c = 0; c < (int)(sizeof head / sizeof head[0]); c++)
         str(ws, row, c, head[c], b->bold);
+    for (int i = 0; i < no; i++) {
+        sc_label y = sc_year_label(oy[i]);
+        str(ws, ++row, 0, y.s, NULL);
+        for (int m = 0; m < 3; m++)
+            num(ws, row, 2 + 3 * m, dout(r, metric[m], oy[i]), b->count);
+        str(ws, row, 10, "outturn", NULL);
+    }
     for (int t = 0; t < r->years; t++) {
         sc_label y = sc_year_label(r->year[t]);
         int rr = row + 1 + t;
         str(ws, rr, 0, y.s, NULL);
+        str(ws, rr, 10, "forecast", NULL);
         for (int m = 0; m < 3; m++) {
             num(ws, rr, 1 + 3 * m, dpct(r, metric[m], t, 5), b->count);
             num(ws, rr, 2 + 3 * m, dpct(r, metric[m], t, 50), b->count);
@@ -235,8 +267,11 @@ static int sheet_summary(const book *b, sc_error *e)
     snprintf(head, sizeof head, "sendcast: %s (%ld trajectories)", b->r->scenario_name,
              b->r->trajectories);
     str(ws, 0, 0, head, b->title);
-    str(ws, 1, 0, "Money in nominal pounds (after inflation). p5/p50/p95: 5th, 50th (median) and "
-        "95th percentiles over trajectories.", NULL);
+    char basis[320];
+    snprintf(basis, sizeof basis, "Money in %s%s. p5/p50/p95: 5th, 50th (median) and 95th "
+             "percentiles over trajectories.", b->r->money_basis,
+             b->r->real ? "; the outturn, up to the base year, in cash" : "");
+    str(ws, 1, 0, basis, NULL);
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 11, 17, NULL);
     int row = b->r->has_finance ? summary_table(b, ws, 3) : demand_table(b, ws, 3);
@@ -356,19 +391,35 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
     const sc_result *r = b->r;
     long_table tab;
     long_begin(&tab, b, name, level_head);
+    /* District metrics may have an outturn: its rows come first, the value
+     * in the mean column, marked in a basis column. */
+    int basis = v == SC_LEVEL_DISTRICT ? 7 + r->np : -1;
+    if (basis >= 0)
+        str(tab.ws, 0, basis, "basis", b->bold);
     size_t rows = 0;
     for (int k = 0; k < r->nmetrics[v]; k++)
-        rows += (size_t)r->metric[v][k].units * (size_t)r->years;
+        rows += (size_t)r->metric[v][k].units * (size_t)r->years + (size_t)r->metric[v][k].nout;
     if (rows >= (size_t)b->max_rows) {
         /* said in the first sheet's header row, past its columns */
         char note[160];
         snprintf(note, sizeof note, "%zu rows: more than a sheet holds; they go on in "
                  "\"%s (2)\" and after", rows, name);
-        str(tab.ws, 0, 8 + r->np, note, b->bold);
+        str(tab.ws, 0, 9 + r->np, note, b->bold);
     }
     for (int k = 0; k < r->nmetrics[v]; k++) {
         const sc_result_metric *m = &r->metric[v][k];
         lxw_format *f = format_of(b, m->unit);
+        for (int i = 0; i < m->nout; i++) {
+            int row;
+            lxw_worksheet *ws = long_next(&tab, &row);
+            sc_label y = sc_year_label(m->out_year[i]);
+            str(ws, row, 0, m->name, NULL);
+            str(ws, row, 1, "district", NULL);
+            str(ws, row, 2, m->unit, NULL);
+            str(ws, row, 3, y.s, NULL);
+            num(ws, row, 4, m->out_value[i], f);
+            str(ws, row, basis, "outturn", NULL);
+        }
         for (int u = 0; u < m->units; u++)
             for (int t = 0; t < r->years; t++) {
                 int row;
@@ -385,10 +436,13 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
                 num(ws, row, 6, m->mcse[c], f);
                 for (int p = 0; p < r->np; p++)
                     num(ws, row, 7 + p, m->pct[c * (size_t)r->np + (size_t)p], f);
+                if (basis >= 0)
+                    str(ws, row, basis, "forecast", NULL);
             }
     }
+    int lastcol = basis >= 0 ? basis : 6 + r->np;
     if (tab.part == 1)   /* a filter over the whole table where it is one sheet */
-        worksheet_autofilter(tab.ws, 0, 0, (lxw_row_t)(tab.row - 1), (lxw_col_t)(6 + r->np));
+        worksheet_autofilter(tab.ws, 0, 0, (lxw_row_t)(tab.row - 1), (lxw_col_t)lastcol);
 }
 
 /* ---- fan charts ---------------------------------------------------------------- */
@@ -398,9 +452,14 @@ typedef struct fan_spec {
     double scale;
 } fan_spec;
 
-/* Data block at (row, 0): year, base (p5), then the six increments; returns
- * rows used. Charts read it, so it must stay on the Charts sheet. */
-static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s,
+/* Data block at (row, 0): year, base (the lowest band's edge), then the six
+ * increments, then the outturn sliver, and the basis; the outturn years come
+ * first, their base the outturn (carried straight across a year without one,
+ * which has no sliver) and the sliver 1% of the chart's span thick. The bands
+ * are those the file can give (sc_fan_levels; their central shares in
+ * share[3]). Returns rows used and the years charted in *nyears. Charts read
+ * it, so it must stay on the Charts sheet. */
+static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s, int *nyears,
                     double share[3], sc_error *e)
 {
     const sc_result *r = b->r;
@@ -413,36 +472,63 @@ static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s
     int rc = sc_result_quantiles(r, m, 0, SC_FAN_NQ, lv, q, e);
     if (rc)
         return -rc;
-    char head[8][48];
+    char head[10][48];
     snprintf(head[0], sizeof head[0], "year");
-    snprintf(head[1], sizeof head[1], "%gth percentile", lv[0]);
+    snprintf(head[1], sizeof head[1], "%gth percentile or outturn", lv[0]);
     for (int k = 1; k < SC_FAN_NQ; k++)
         snprintf(head[1 + k], sizeof head[1 + k], "%gth-%gth", lv[k - 1], lv[k]);
+    snprintf(head[8], sizeof head[8], "outturn line");
+    snprintf(head[9], sizeof head[9], "basis");
     str(ws, row, 0, s->title, b->bold);
-    for (int c = 0; c < 8; c++)
+    for (int c = 0; c < 10; c++)
         str(ws, row + 1, c, head[c], b->bold);
-    for (int t = 0; t < r->years; t++) {
-        sc_label y = sc_year_label(r->year[t]);
-        str(ws, row + 2 + t, 0, y.s, NULL);
-        const double *qt = q + (size_t)t * SC_FAN_NQ;
-        num(ws, row + 2 + t, 1, qt[0] / s->scale, NULL);
-        for (int k = 1; k < SC_FAN_NQ; k++)
-            num(ws, row + 2 + t, 1 + k, (qt[k] - qt[k - 1]) / s->scale, NULL);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < r->years * SC_FAN_NQ; i++) {
+        lo = fmin(lo, q[i] / s->scale);
+        hi = fmax(hi, q[i] / s->scale);
     }
-    return r->years + 3;
+    for (int i = 0; i < m->nout; i++) {
+        lo = fmin(lo, m->out_value[i] / s->scale);
+        hi = fmax(hi, m->out_value[i] / s->scale);
+    }
+    int first = m->nout > 0 && m->out_year[0] < r->year[0] ? m->out_year[0] : r->year[0];
+    int rr = row + 2;
+    double carried = NAN;
+    for (int y = first; y < r->year[0]; y++, rr++) {
+        double v = sc_result_outturn(m, y);
+        sc_label yl = sc_year_label(y);
+        str(ws, rr, 0, yl.s, NULL);
+        if (!isnan(v))
+            carried = v / s->scale;
+        num(ws, rr, 1, carried, NULL);
+        num(ws, rr, 8, isnan(v) ? NAN : 0.01 * (hi - lo), NULL);
+        str(ws, rr, 9, isnan(v) ? "no outturn" : "outturn", NULL);
+    }
+    for (int t = 0; t < r->years; t++, rr++) {
+        sc_label y = sc_year_label(r->year[t]);
+        str(ws, rr, 0, y.s, NULL);
+        const double *qt = q + (size_t)t * SC_FAN_NQ;
+        num(ws, rr, 1, qt[0] / s->scale, NULL);
+        for (int k = 1; k < SC_FAN_NQ; k++)
+            num(ws, rr, 1 + k, (qt[k] - qt[k - 1]) / s->scale, NULL);
+        str(ws, rr, 9, "forecast", NULL);
+    }
+    *nyears = rr - (row + 2);
+    return *nyears + 3;
 }
 
-static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec *s,
-                      const double share[3])
+static void fan_chart(const book *b, lxw_worksheet *ws, int row, int nyears, int outturn,
+                      const fan_spec *s, const double share[3])
 {
-    static const lxw_color_t shade[7] = { 0, 0xC6DBEF, 0x85B4DE, 0x4282C4, 0x2F6FB0,
-                                          0x85B4DE, 0xC6DBEF };
-    char names[7][32] = { "" };
+    static const lxw_color_t shade[8] = { 0, 0xC6DBEF, 0x85B4DE, 0x4282C4, 0x2F6FB0,
+                                          0x85B4DE, 0xC6DBEF, 0x000000 };
+    char names[8][32] = { "" };
     for (int k = 0; k < 3; k++)
         snprintf(names[1 + k], sizeof names[1 + k], "%g%% band", share[k]);
+    snprintf(names[7], sizeof names[7], "outturn");
     lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_AREA_STACKED);
-    int last = row + 1 + b->r->years;
-    for (int k = 0; k < 7; k++) {
+    int last = row + 1 + nyears;
+    for (int k = 0; k < (outturn ? 8 : 7); k++) {
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
         chart_series_set_categories(se, "Charts", (lxw_row_t)(row + 2), 0, (lxw_row_t)last, 0);
         chart_series_set_values(se, "Charts", (lxw_row_t)(row + 2), (lxw_col_t)(1 + k),
@@ -462,7 +548,7 @@ static void fan_chart(const book *b, lxw_worksheet *ws, int row, const fan_spec 
     chart_axis_set_name(ch->y_axis, s->axis);
     chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
     lxw_chart_options opt = { .x_scale = 1.4, .y_scale = 1.3 };
-    worksheet_insert_chart_opt(ws, (lxw_row_t)row, 9, ch, &opt);
+    worksheet_insert_chart_opt(ws, (lxw_row_t)row, 11, ch, &opt);
 }
 
 /* The money fans the result has (each needs its metric), or, for a
@@ -486,16 +572,16 @@ static int sheet_charts(const book *b, sc_error *e)
                                     : sizeof demand / sizeof demand[0];
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Charts");
     worksheet_set_column(ws, 0, 0, 34, NULL);
-    worksheet_set_column(ws, 1, 7, 12, NULL);
+    worksheet_set_column(ws, 1, 9, 12, NULL);
     int row = 0;
     for (size_t k = 0; k < nspecs; k++) {
         if (!sc_result_metric_find(b->r, SC_LEVEL_DISTRICT, specs[k].metric))
             continue;       /* costs without finance: no HNB fans */
         double share[3];
-        int used = fan_data(b, ws, row, &specs[k], share, e);
+        int ny = 0, used = fan_data(b, ws, row, &specs[k], &ny, share, e);
         if (used < 0)
             return -used;
-        fan_chart(b, ws, row, &specs[k], share);
+        fan_chart(b, ws, row, ny, ny > b->r->years, &specs[k], share);
         row += used > 22 ? used : 22;   /* the chart is about 20 rows tall */
     }
     return SC_OK;

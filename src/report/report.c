@@ -136,6 +136,7 @@ static const char style[] =
     ".note{color:#555;font-size:.9em}.warn{background:#fff4e0;border-left:4px solid #e67800;"
     "padding:.5em 1em}\n"
     ".status-illustrative{color:#b00;font-weight:bold}\n"
+    "tr.outturn td{background:#f2f2f2;font-style:italic}\n"
     "</style>\n";
 
 static void head(FILE *f, const sc_result *r)
@@ -152,7 +153,11 @@ static void head(FILE *f, const sc_result *r)
     esc(f, r->created_utc);
     fputs(" by sendcast ", f);
     esc(f, r->engine_version);
-    fputs(r->has_costs ? ". Money in nominal pounds (£m, after inflation)." : ".", f);
+    if (r->has_costs)
+        fprintf(f, ". Money in £m, %s%s.", r->money_basis,
+                r->real ? " (the outturn, up to the base year, in cash)" : "");
+    else
+        fputs(".", f);
     fputs(" Bands carry both what we do not know about the rates and year-to-year "
           "chance.</p>\n", f);
 }
@@ -269,6 +274,22 @@ static void sv_table(FILE *f, const sc_result *r)
           "<th>P(first missed target)</th><th>expected payment withheld (£m)</th>"
           "<th>cumulative deficit p50 (£m)</th></tr>\n", f);
     const sc_result_metric *w = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "sv_withheld");
+    static const char *const out_metric[] = { "hnb_balance", "cumulative_deficit" };
+    int oy[2 * SC_MAX_OUTTURN], no = sc_result_outturn_years(r, out_metric, 2, oy);
+    const sc_result_metric *bal = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_balance");
+    const sc_result_metric *def = sc_result_metric_find(r, SC_LEVEL_DISTRICT,
+                                                        "cumulative_deficit");
+    /* the outturn in the p50 columns, in rows marked as outturn */
+    for (int i = 0; i < no; i++) {
+        fputs("<tr class=\"outturn\"><td class=\"t\">", f);
+        fy(f, oy[i]);
+        fputs(" outturn</td><td>&ndash;</td><td>&ndash;</td><td>", f);
+        money(f, sc_result_outturn(bal, oy[i]));
+        fputs("</td><td>&ndash;</td><td>&ndash;</td><td>&ndash;</td><td>&ndash;</td>"
+              "<td>&ndash;</td><td>", f);
+        money(f, sc_result_outturn(def, oy[i]));
+        fputs("</td></tr>\n", f);
+    }
     for (int t = 0; t < r->years; t++) {
         fputs("<tr><td class=\"t\">", f);
         fy(f, r->year[t]);
@@ -447,6 +468,21 @@ static void demand_table(FILE *f, const sc_result *r)
     fputs("<table><tr><th class=\"t\">year</th><th>requests p5</th><th>p50</th><th>p95</th>"
           "<th>new plans p5</th><th>p50</th><th>p95</th><th>plans in place p5</th><th>p50</th>"
           "<th>p95</th></tr>\n", f);
+    int oy[3 * SC_MAX_OUTTURN], no = sc_result_outturn_years(r, metric, 3, oy);
+    for (int i = 0; i < no; i++) {
+        fputs("<tr class=\"outturn\"><td class=\"t\">", f);
+        fy(f, oy[i]);
+        fputs(" outturn</td>", f);
+        for (int m = 0; m < 3; m++) {
+            double v = sc_result_outturn(sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric[m]),
+                                         oy[i]);
+            if (isnan(v))
+                fputs("<td>&ndash;</td><td>&ndash;</td><td>&ndash;</td>", f);
+            else
+                fprintf(f, "<td>&ndash;</td><td>%.0f</td><td>&ndash;</td>", v);
+        }
+        fputs("</tr>\n", f);
+    }
     for (int t = 0; t < r->years; t++) {
         fputs("<tr><td class=\"t\">", f);
         fy(f, r->year[t]);
@@ -456,6 +492,41 @@ static void demand_table(FILE *f, const sc_result *r)
                 fprintf(f, "<td>%.0f</td>", district_pct(r, metric[m], t, q == 0 ? 5
                                                                           : q == 1 ? 50 : 95));
         fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+/* Every outturn the result holds, metric by metric, with its status. */
+static void outturn_section(FILE *f, const sc_result *r)
+{
+    const int nm = r->nmetrics[SC_LEVEL_DISTRICT];
+    int any = 0;
+    for (int k = 0; k < nm; k++)
+        any |= r->metric[SC_LEVEL_DISTRICT][k].nout > 0;
+    if (!any)
+        return;
+    fputs("<h3>Outturn</h3>\n<p class=\"note\">What the council recorded up to the base year, "
+          "drawn as the black line leading into each fan (the dotted line marks where the "
+          "forecast starts). The model does not read it.</p>\n<table><tr><th class=\"t\">"
+          "metric</th><th class=\"t\">year</th><th>value</th><th class=\"t\">status</th>"
+          "</tr>\n", f);
+    for (int k = 0; k < nm; k++) {
+        const sc_result_metric *m = &r->metric[SC_LEVEL_DISTRICT][k];
+        int gbp = !strcmp(m->unit, "GBP");
+        for (int i = 0; i < m->nout; i++) {
+            fputs("<tr class=\"outturn\"><td class=\"t\">", f);
+            esc(f, m->name);
+            fputs(gbp ? " (£m)</td><td class=\"t\">" : "</td><td class=\"t\">", f);
+            fy(f, m->out_year[i]);
+            fputs("</td><td>", f);
+            if (gbp)
+                money(f, m->out_value[i]);
+            else
+                fprintf(f, "%.0f", m->out_value[i]);
+            fputs("</td><td class=\"t\">", f);
+            esc(f, m->out_status[i]);
+            fputs("</td></tr>\n", f);
+        }
     }
     fputs("</table>\n", f);
 }
@@ -517,7 +588,9 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c,
         sc_fan_levels(r, NULL, q, share);   /* the bands the file can give */
         fprintf(f, "<p>Fan charts: the darkest band holds the central %g%% of outcomes, the "
                 "next the central %g%%, the palest the central %g%%; the line is the "
-                "median.</p>\n", share[2], share[1], share[0]);
+                "median; the black line with dots before the dotted line is the outturn.</p>\n",
+                share[2], share[1], share[0]);
+        outturn_section(f, r);
     }
     /* each chart the result can have (sc_chart_applies), in the page's order */
     static const enum sc_chart_kind spending[] = { SC_CHART_HNB_SPEND, SC_CHART_TOPUP,

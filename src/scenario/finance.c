@@ -289,6 +289,32 @@ static int grant(scn_ctx *r, const scn_val *v)
     return SC_OK;
 }
 
+/* In-year balance targets are income - spend in pounds, so "an overspend of
+ * at most 12m" is -12000000: a large positive target (10% of the base-year
+ * grant or more) or a tiny one (under 0.01% of it: millions written as
+ * pounds) is most likely a slip, though allowed. */
+static int target_warnings(scn_ctx *r, const scn_val *at)
+{
+    const sc_scenario *s = r->s;
+    const double g = s->grant[0];
+    int rc = SC_OK;
+    for (int t = 0, big = 0, small = 0; !rc && t <= s->horizon; t++) {
+        double x = s->target[t];
+        if (isnan(x) || x == 0 || !(g > 0))
+            continue;
+        if (x >= 0.1 * g && !big++)
+            rc = scn_warn(r, at, "a positive in-year balance target of %.0f (%d) asks for a "
+                          "surplus of £%.1fm; the balance is income - spend, so an overspend "
+                          "of at most £%.1fm is written %.0f", x, s->base_year + t, x / 1e6,
+                          x / 1e6, -x);
+        else if (fabs(x) < 1e-4 * g && !small++)
+            rc = scn_warn(r, at, "a target of %g (%d) is tiny beside the grant of £%.1fm: "
+                          "targets are in pounds (£%gm is %.0f)", x, s->base_year + t, g / 1e6,
+                          x, x * 1e6);
+    }
+    return rc;
+}
+
 static int safety_valve(scn_ctx *r, const scn_val *v)
 {
     static const scn_key keys[] = { { "payments", 0 }, { "conditional", 0 }, { "targets", 0 } };
@@ -301,7 +327,7 @@ static int safety_valve(scn_ctx *r, const scn_val *v)
         || (k[1].n && scn_bool(r, &k[1], &s->sv_conditional))
         || years_or(r, &k[2], &scn_money_signed, "finance.safety_valve.targets", NAN, s->target))
         return scn_fail(r);
-    return SC_OK;
+    return target_warnings(r, &k[2]);
 }
 
 static int projection(scn_ctx *r, const scn_val *v)

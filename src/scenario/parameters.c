@@ -706,5 +706,11 @@ int scn_parameters(scn_ctx *r, const scn_val *v)
         if (rc)
             return rc;
     }
+    /* inflation is a yearly rate: 2.5 meant as 2.5% is 250% a year */
+    const sc_dist *d = &r->s->param[SC_P_INFLATION];
+    double infl = d->kind == SC_DIST_NORMAL ? d->p[0] : d->kind == SC_DIST_FIXED ? d->value[0] : 0;
+    if (k[SC_P_INFLATION].n && infl >= 1)
+        return scn_warn(r, &k[SC_P_INFLATION], "a yearly inflation of %g is %g%% a year; %g%% "
+                        "is written %g", infl, 100 * infl, infl, infl / 100);
     return SC_OK;
 }

@@ -25,7 +25,7 @@
 enum {
     K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
     K_AREAS, K_CLUSTERS, K_POPULATION, K_BANDS, K_PLACEMENTS, K_PARAMETERS, K_CLUSTER_WORKING,
-    K_FINANCE, K_HISTORY, K_MODEL, K_PRIORS, K_LEVERS, K_N
+    K_FINANCE, K_HISTORY, K_MODEL, K_PRIORS, K_LEVERS, K_OUTTURN, K_N
 };
 
 /* bands, cluster_working and finance are the money: a scenario without them
@@ -35,7 +35,7 @@ static const scn_key top_keys[K_N] = {
     { "trajectories", 1 }, { "seed", 1 }, { "percentiles", 0 }, { "areas", 1 },
     { "clusters", 1 }, { "population", 1 }, { "bands", 0 }, { "placements", 1 },
     { "parameters", 1 }, { "cluster_working", 0 }, { "finance", 0 }, { "history", 0 },
-    { "model", 0 }, { "priors", 0 }, { "levers", 0 },
+    { "model", 0 }, { "priors", 0 }, { "levers", 0 }, { "outturn", 0 },
 };
 
 #define MAX_TRAJECTORIES (LONG_MAX < 1000000000000LL ? (long long)LONG_MAX : 1000000000000LL)
@@ -77,6 +77,8 @@ void sc_scenario_free(sc_scenario *s)
     sc_free(s->levers);
     sc_free(s->edits);
     scn_history_free(&s->history);
+    sc_free(s->outturn);
+    sc_free(s->warning);
     sc_priors_free(s->priors);
     sc_free(s);
 }
@@ -118,6 +120,8 @@ int sc_scenario_copy(const sc_scenario *s, sc_scenario **out, sc_error *e)
     c->inputs = dup_bytes(s->inputs, (size_t)s->ninputs * sizeof *s->inputs, &failed);
     c->levers = dup_bytes(s->levers, (size_t)s->nlevers * sizeof *s->levers, &failed);
     c->edits = dup_bytes(s->edits, (size_t)s->nedits * sizeof *s->edits, &failed);
+    c->outturn = dup_bytes(s->outturn, (size_t)s->noutturn * sizeof *s->outturn, &failed);
+    c->warning = dup_bytes(s->warning, (size_t)s->nwarnings * sizeof *s->warning, &failed);
     c->history.year = dup_bytes(h->year, ny * sizeof *h->year, &failed);
     c->history.row_line = dup_bytes(h->row_line, ny * sizeof *h->row_line, &failed);
     c->history.value = dup_bytes(h->value, SC_NHISTORY * ny * sizeof *h->value, &failed);
@@ -296,7 +300,7 @@ static int read_sections(scn_ctx *r)
         || scn_placements(r, &k[K_PLACEMENTS]) || scn_parameters(r, &k[K_PARAMETERS])
         || scn_cluster_working(r, &k[K_CLUSTER_WORKING]) || scn_finance(r, &k[K_FINANCE])
         || scn_levers(r, &k[K_LEVERS]) || scn_history(r, &k[K_HISTORY]) || scn_priors_file(r, &k[K_PRIORS])
-        || scn_history_check_fits(r))
+        || scn_history_check_fits(r) || scn_outturn(r, &k[K_OUTTURN]))
         return scn_fail(r);
     return SC_OK;
 }

@@ -197,6 +197,10 @@ const scn_applied *scn_edit_of(const scn_ctx *r, const scn_val *v);
 /* The folder paths written at v are relative to: a graft's file's, else the
  * scenario's (r->dir). */
 const char *scn_dir_of(const scn_ctx *r, const scn_val *v);
+/* A warning "FILE:LINE:COL: path: ..." at v kept in s->warning (the read goes
+ * on); SC_ENOMEM only. */
+int scn_warn(scn_ctx *r, const scn_val *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Check that m is a mapping of the given keys only (no repeats) and fill
  * out[i] for keys[i]; a missing required key is an error. */
@@ -240,6 +244,12 @@ int scn_year_table(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *n
                    scn_years *out);
 int scn_record(scn_ctx *r, const char *name, const char *item, int year, double value,
                const char *status, const char *source);
+/* A table of past years, {YEAR: number, ...} or {csv: FILE, item: NAME}, into
+ * out ascending with each year's status: the years up to the base year (the
+ * later rows of a CSV item are forecasts and left out; a later inline year is
+ * refused), each recorded in the register under name. */
+int scn_past_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                   sc_outturn *out);
 /* One register entry; -1 when a text does not fit its field. */
 int scn_fill_input(sc_input *in, const char *name, const char *item, int year, double value,
                    const char *status, const char *source);
@@ -302,6 +312,11 @@ int scn_finance(scn_ctx *r, const scn_val *v);
 /* Apply the read's edits (sc_scenario_read_options) to r->doc, in order. */
 int scn_edits_apply(scn_ctx *r, const sc_scenario_edit *edits, int nedits);
 void scn_edits_clear(scn_ctx *r);
+/* ---- outturn.c: the outturn drawn into the fans ---- */
+
+/* The `outturn:` section (v may be absent), then the demand history's
+ * requests, new plans and plans in place; after history is read. */
+int scn_outturn(scn_ctx *r, const scn_val *v);
 
 /* ---- history.c: the history: section (MODEL.md 5) ---- */
 

@@ -157,8 +157,22 @@ static int csv_value(scn_ctx *r, const scn_val *v, const scn_dom *d, const char 
     return scn_record(r, name, item, y ? y : year, *out, status, source);
 }
 
+static int number_of(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                     const char *item, int year, double *out);
+
 int scn_number(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
                const char *item, int year, double *out)
+{
+    int rc = number_of(r, v, d, name, item, year, out);
+    /* 4 written for 4% is a rate of 400% a year: allowed, but said */
+    if (!rc && d == &scn_growth && *out >= 1)
+        rc = scn_warn(r, v, "a yearly rate of %g is %g%% a year; %g%% is written %g",
+                      *out, 100 * *out, *out, *out / 100);
+    return rc;
+}
+
+static int number_of(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                     const char *item, int year, double *out)
 {
     switch (scn_kind(v)) {
     case SCN_SCALAR: {
@@ -311,4 +325,94 @@ int scn_year_table(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *n
         return scn_has_key(v, "csv") ? csv_years(r, v, d, name, out)
                                      : inline_years(r, v, d, name, out);
     return SCN_EXPECTED(r, v, "a year table: {YEAR: number, ...} or {csv: FILE, item: NAME}");
+}
+
+/* ---- tables of past years (outturn) ---- */
+
+/* Year `year` into out, kept ascending; a year given twice or one too many is
+ * refused where it was written (file:line of a CSV row, else the YAML key). */
+static int past_put(scn_ctx *r, const scn_csv *t, int row, const scn_val *at, int year,
+                    double x, const char *status, sc_outturn *out)
+{
+    int k = out->n;
+    while (k > 0 && out->year[k - 1] > year)
+        k--;
+    const char *problem = k > 0 && out->year[k - 1] == year ? "is given twice"
+                          : out->n == SC_MAX_OUTTURN ? "is one too many (at most "
+                                                       "64 years of outturn)" : NULL;
+    if (problem) {
+        if (!t)
+            return SCN_ERR(r, at, "year %d %s", year, problem);
+        SC_ERROR_AT(r->e, t->path, t->line[row], 0, "year %d %s", year, problem);
+        return scn_ref_context(r, at);
+    }
+    memmove(out->year + k + 1, out->year + k, (size_t)(out->n - k) * sizeof *out->year);
+    memmove(out->value + k + 1, out->value + k, (size_t)(out->n - k) * sizeof *out->value);
+    memmove(out->status + k + 1, out->status + k, (size_t)(out->n - k) * sizeof *out->status);
+    out->year[k] = year;
+    out->value[k] = x;
+    snprintf(out->status[k], sizeof out->status[k], "%s", status);
+    out->n++;
+    return SC_OK;
+}
+
+int scn_past_years(scn_ctx *r, const scn_val *v, const scn_dom *d, const char *name,
+                   sc_outturn *out)
+{
+    static const scn_dom yd = { SC_YEAR_MIN, SC_YEAR_MAX, 0, 0, 1, "a year (a whole number)" };
+    const int last = r->s->base_year;
+    out->n = 0;
+    if (scn_kind(v) != SCN_MAP)
+        return SCN_EXPECTED(r, v, "a table of past years: {YEAR: number, ...} or "
+                            "{csv: FILE, item: NAME}");
+    if (!scn_has_key(v, "csv")) {
+        if (scn_map_open(r, v))
+            return scn_fail(r);
+        void *it = NULL;
+        scn_val key, val;
+        while (scn_map_next(v, &it, &key, &val)) {
+            double y, x;
+            if (scn_plain_number(r, &key, &yd, &y))
+                return scn_fail(r);
+            if ((int)y > last)
+                return SCN_ERR(r, &key, "year %d is after the base year %d: outturn is what "
+                               "happened, up to the base year", (int)y, last);
+            if (scn_number(r, &val, d, name, "", (int)y, &x)
+                || past_put(r, NULL, 0, &key, (int)y, x, r->s->inputs[r->s->ninputs - 1].status,
+                            out))
+                return scn_fail(r);
+        }
+        return SC_OK;
+    }
+    item_ref ref;
+    if (open_item_ref(r, v, 0, &ref) || scn_csv_need(r, &ref.csv, ref.t, "year", &ref.ycol))
+        return scn_fail(r);
+    int matched = 0;
+    for (int row = 0; row < ref.t->nrows; row++) {
+        if (strcmp(ref.t->cell[row * ref.t->ncols + ref.icol], ref.name) != 0)
+            continue;
+        matched++;
+        int year;
+        if (row_year(r, ref.t, row, ref.ycol, v, &year))
+            return scn_fail(r);
+        /* rows without a year, or after the base year (forecasts sharing
+         * the item), are not outturn */
+        if (year == 0 || year > last)
+            continue;
+        double x;
+        char status[SC_ID_MAX], source[SC_TEXT_MAX];
+        if (year < SC_YEAR_MIN) {
+            SC_ERROR_AT(r->e, ref.t->path, ref.t->line[row], 0, "column year: expected a year "
+                        "from %d, got %d", SC_YEAR_MIN, year);
+            return scn_ref_context(r, v);
+        }
+        if (scn_csv_number(r, ref.t, row, ref.vcol, d, v, &x)
+            || scn_csv_provenance(r, ref.t, row, v, status, source)
+            || past_put(r, ref.t, row, v, year, x, status, out)
+            || scn_record(r, name, "", year, x, status, source))
+            return scn_fail(r);
+    }
+    if (!matched)
+        return SCN_ERR(r, &ref.item, "no row of %s has item '%s'", ref.t->path, ref.name);
+    return SC_OK;
 }

@@ -11,6 +11,7 @@
  * first scalar, or at the key that introduced it.
  */
 #include "scn_internal.h"
+#include "sendcast/alloc.h"
 #include "sendcast/text.h"
 
 #include <errno.h>
@@ -332,6 +333,28 @@ int scn_error_val(scn_ctx *r, sc_where where, const scn_val *v, const char *fmt,
     if (v->path[0])
         return sc_error_raise_at(r->e, where, r->file, v->line, v->col, "%s: %s", v->path, msg);
     return sc_error_raise_at(r->e, where, r->file, v->line, v->col, "%s", msg);
+}
+
+int scn_warn(scn_ctx *r, const scn_val *v, const char *fmt, ...)
+{
+    sc_scenario *s = r->s;
+    char msg[SC_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    void *p = sc_realloc(s->warning, (size_t)(s->nwarnings + 1) * sizeof *s->warning);
+    if (!p)
+        return SCN_NOMEM(r);
+    s->warning = p;
+    char full[sizeof msg + SCN_PATH_MAX + 64];
+    snprintf(full, sizeof full, "%s:%d:%d: %s%s%s", r->file, v->line, v->col, v->path,
+             v->path[0] ? ": " : "", msg);
+    /* a long message is cut: a warning is read, not parsed */
+    size_t n = strlen(full), cap = sizeof *s->warning - 1;
+    memcpy(s->warning[s->nwarnings], full, n < cap ? n : cap);
+    s->warning[s->nwarnings++][n < cap ? n : cap] = '\0';
+    return SC_OK;
 }
 
 int scn_error_expected(scn_ctx *r, sc_where where, const scn_val *v, const char *what)

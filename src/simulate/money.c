@@ -158,6 +158,7 @@ void sim_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_SV_WITHHELD, t, 0, s->sv_payment[t] - payment);
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE, t, 0, balance);
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_CUMULATIVE_DEFICIT, t, 0, m->deficit);
+    put(l, cells, SC_LEVEL_DISTRICT, SC_D_PRICE_INDEX, t, 0, m->price);
     cells[l->target_offset + (size_t)(t - 1)] = met;
     cells[l->breach_offset + (size_t)(t - 1)] = first_breach;
 }

@@ -37,6 +37,8 @@
  *   what the caller adds through sc_write_h5_with (`run`: /draws and
  *     /layers, src/sensitivity/write.c);
  *   /history: where a history read from SEN2 releases came from (write_history);
+ *   /outturn/<metric>/{year int32, value float64, status string} [n]: what
+ *     the council recorded up to the base year (write_outturn), display only;
  *   /levers/<name> and the root attribute `overrides`: the scenario's own
  *     levers and what --set (or an attribution's grafts) changed, when it has
  *     them (provenance.c: every file made from scenarios carries them).
@@ -326,6 +328,37 @@ static int write_targets(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     return rc;
 }
 
+/* ---- outturn ---------------------------------------------------------- */
+
+static int write_outturn(sc_h5w *w, const sc_scenario *s, sc_error *e)
+{
+    int rc = sc_h5_group(w, "/outturn", e);
+    if (!rc)
+        rc = sc_h5_attr_string(w, "/outturn", "doc", "what the council recorded up to the "
+                               "base year, by district metric, in the metric's unit and sign: "
+                               "year, value and status [n], years ascending; drawn leading "
+                               "into the metric's fan, never read by the model", e);
+    for (int k = 0; !rc && k < s->noutturn; k++) {
+        const sc_outturn *o = &s->outturn[k];
+        const sc_metric_info *m = &sc_district_metrics[o->metric];
+        const char *status[SC_MAX_OUTTURN];
+        char g[256], p[272];   /* "/outturn/<metric>" and a member */
+        hsize_t n = (hsize_t)o->n;
+        for (int i = 0; i < o->n; i++)
+            status[i] = o->status[i];
+        rc = sc_h5_path(g, sizeof g, e, "/outturn/%s", m->name);
+        if (!rc) rc = sc_h5_group(w, g, e);
+        if (!rc) rc = sc_h5_attr_string(w, g, "unit", m->unit, e);
+        if (!rc) rc = sc_h5_path(p, sizeof p, e, "%s/year", g);
+        if (!rc) rc = sc_h5_int32s(w, p, 1, &n, o->year, e);
+        if (!rc) rc = sc_h5_path(p, sizeof p, e, "%s/value", g);
+        if (!rc) rc = sc_h5_doubles(w, p, 1, &n, o->value, e);
+        if (!rc) rc = sc_h5_path(p, sizeof p, e, "%s/status", g);
+        if (!rc) rc = sc_h5_strings(w, p, (size_t)o->n, status, e);
+    }
+    return rc;
+}
+
 /* ---- a history read from SEN2 ------------------------------------------- */
 
 /* Where the history came from and what it left out, for a history read from
@@ -453,7 +486,7 @@ static int write_trajectories(sc_h5w *w, const sc_scenario *s, const sc_layout *
         { SC_LEVEL_DISTRICT, SC_D_TOPUP_SPEND }, { SC_LEVEL_DISTRICT, SC_D_CLUSTER_SPEND },
         { SC_LEVEL_DISTRICT, SC_D_HNB_SPEND }, { SC_LEVEL_DISTRICT, SC_D_HNB_BALANCE },
         { SC_LEVEL_DISTRICT, SC_D_CUMULATIVE_DEFICIT }, { SC_LEVEL_DISTRICT, SC_D_SV_WITHHELD },
-        { SC_LEVEL_DISTRICT, SC_D_CONTINGENCY_USED },
+        { SC_LEVEL_DISTRICT, SC_D_CONTINGENCY_USED }, { SC_LEVEL_DISTRICT, SC_D_PRICE_INDEX },
         { SC_LEVEL_AREA, SC_A_CONTINGENCY_USED }, { SC_LEVEL_AREA, SC_A_UNCOVERED_OVERSPEND },
         { SC_LEVEL_CLUSTER, SC_C_OVERSPEND }, { SC_LEVEL_CLUSTER, SC_C_CLUSTER_SPEND },
     };
@@ -522,6 +555,8 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
                                "budget is in this file", e);
     if (!rc && s->history.from_sen2)
         rc = write_history(w, s, e);
+    if (!rc && s->noutturn > 0)
+        rc = write_outturn(w, s, e);
     if (!rc && sc_summary_has_records(sum))   /* bounded summaries keep no records */
         rc = write_trajectories(w, s, l, sum, e);
     return rc;

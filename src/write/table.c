@@ -156,7 +156,7 @@ static void money_tables(FILE *out, const sc_scenario *s, const sc_layout *l,
     const double *pm = sc_summary_p_met(sum), *pm_se = sc_summary_p_met_mcse(sum);
     const double n = (double)sc_summary_trajectories(sum);
 
-    fprintf(out, "\n%s: %ld trajectories. Money in £m, nominal (after inflation).\n", s->name,
+    fprintf(out, "\n%s: %ld trajectories. Money in £m, cash terms (nominal).\n", s->name,
             sc_summary_trajectories(sum));
     if (!s->has_finance) {
         fprintf(out, "\nNo finance section: no High Needs Block spend, balance or Safety Valve "
