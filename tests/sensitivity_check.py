@@ -235,7 +235,7 @@ def budgets(binary, tmp, n, h5a, h5b):
     # scenario's own total (£17.6m, illustrative) passes its label on
     check({r["status"] for r in rows if r["statistic"] == "budget_equalised"} == {""},
           "a total given on its own: the risk-equalised split is not labelled")
-    run(binary, "budgets", h5a, "--total", "17.6m", "--csv", out, "--quiet")
+    run(binary, "budgets", h5a, "--total", "17.6m", "--csv", out, "--quiet", "--force")
     check({r["status"] for r in read_csv(out) if r["statistic"] in
            ("budget_equalised", "contingency_needed", "total")} == {"illustrative"},
           "the scenario's own total (illustrative): its risk-equalised split, contingency and "
