@@ -135,6 +135,11 @@ void sc_cli_command_line(int argc, char **argv, char *buf, size_t size);
 
 /* The folder of --charts DIR: made (one level) when missing; SC_EINPUT when
  * DIR is something else, SC_EFAIL when it cannot be made. */
+/* After getopt (sc_cli_getopt's *first): exactly one operand, a `kind`
+ * ("scenario", "result") file, else SC_EINPUT "COMMAND: expected one KIND
+ * file" (", got several" when there are more). */
+int sc_cli_expect_one(int argc, int first, const char *command, const char *kind, sc_error *e);
+
 /* The outputs of a command that reads one result file and writes a CSV
  * and/or charts into a folder (either may be NULL): each may be written
  * (outfile.h: never the result, never without replace when it exists; the

@@ -59,9 +59,8 @@ static int parse_options(int argc, char **argv, bt_options *o, sc_error *e)
                                   &first, e);
     if (st)
         return st;
-    if (first != argc - 1)
-        return SC_ERROR(e, SC_EINPUT, "backtest: expected one scenario file%s",
-                        first < argc - 1 ? ", got several" : "");
+    if ((st = sc_cli_expect_one(argc, first, "backtest", "scenario", e)))
+        return st;
     if (!o->until)
         return SC_ERROR(e, SC_EINPUT, "backtest: --until YEAR is required (the last "
                         "history year the fit may see)");

@@ -43,9 +43,8 @@ static int parse_options(int argc, char **argv, budgets_options *o, sc_error *e)
     int first, st = sc_cli_getopt(argc, argv, "", longs, take_option, o, &first, e);
     if (st)
         return st;
-    if (first != argc - 1)
-        return SC_ERROR(e, SC_EINPUT, "budgets: expected one result file%s",
-                        first < argc - 1 ? ", got several" : "");
+    if ((st = sc_cli_expect_one(argc, first, "budgets", "result", e)))
+        return st;
     if (!o->total)
         return SC_ERROR(e, SC_EINPUT, "budgets: say the total to share: --total T (pounds; "
                         "17m for 17 million)");

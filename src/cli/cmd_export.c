@@ -47,9 +47,8 @@ static int parse_export_options(int argc, char **argv, export_options *o, sc_err
     int first, st = sc_cli_getopt(argc, argv, "", longs, take_option, o, &first, e);
     if (st)
         return st;
-    if (first != argc - 1)
-        return SC_ERROR(e, SC_EINPUT, "export: expected one result file%s",
-                        first < argc - 1 ? ", got several" : "");
+    if ((st = sc_cli_expect_one(argc, first, "export", "result", e)))
+        return st;
     if (!o->csv && !o->xlsx && !o->charts)
         return SC_ERROR(e, SC_EINPUT, "export: say what to write: --csv FILE, --xlsx FILE "
                         "and/or --charts DIR");

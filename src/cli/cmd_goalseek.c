@@ -89,9 +89,8 @@ static int parse(int argc, char **argv, goal_options *o, sc_error *e)
                                   &first, e);
     if (st)
         return st;
-    if (first != argc - 1)
-        return SC_ERROR(e, SC_EINPUT, "goalseek: expected one scenario file%s",
-                        first < argc - 1 ? ", got several" : "");
+    if ((st = sc_cli_expect_one(argc, first, "goalseek", "scenario", e)))
+        return st;
     if (!o->vary || !o->range || !o->target)
         return SC_ERROR(e, SC_EINPUT, "goalseek: expected --vary PATH, --range LO,HI and "
                         "--target EXPR (missing %s)", !o->vary ? "--vary" : !o->range ? "--range"

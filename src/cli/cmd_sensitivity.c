@@ -57,9 +57,8 @@ static int parse_options(int argc, char **argv, sens_options *o, sc_error *e)
     int first, st = sc_cli_getopt(argc, argv, "t:", longs, take_option, o, &first, e);
     if (st)
         return st;
-    if (first != argc - 1)
-        return SC_ERROR(e, SC_EINPUT, "sensitivity: expected one result file%s",
-                        first < argc - 1 ? ", got several" : "");
+    if ((st = sc_cli_expect_one(argc, first, "sensitivity", "result", e)))
+        return st;
     o->result = argv[first];
     return sc_cli_check_result_outputs(o->result, o->csv, o->charts, o->force, e);
 }

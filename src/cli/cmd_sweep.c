@@ -83,9 +83,8 @@ static int parse(int argc, char **argv, sweep_options *o, sc_error *e)
                                   &first, e);
     if (st)
         return st;
-    if (first != argc - 1)
-        return SC_ERROR(e, SC_EINPUT, "sweep: expected one scenario file%s",
-                        first < argc - 1 ? ", got several" : "");
+    if ((st = sc_cli_expect_one(argc, first, "sweep", "scenario", e)))
+        return st;
     if (o->naxes == 0)
         return SC_ERROR(e, SC_EINPUT, "sweep: expected --set PATH=v1,v2,... (at least two "
                         "values: the points to run)");

@@ -203,6 +203,14 @@ int sc_cli_read_scenario_with(const char *path, const sc_cli_common *c,
     return st;
 }
 
+int sc_cli_expect_one(int argc, int first, const char *command, const char *kind, sc_error *e)
+{
+    if (first == argc - 1)
+        return SC_OK;
+    return SC_ERROR(e, SC_EINPUT, "%s: expected one %s file%s", command, kind,
+                    first < argc - 1 ? ", got several" : "");
+}
+
 int sc_cli_check_result_outputs(const char *result, const char *csv, const char *charts,
                                 int replace,
                          sc_error *e)
