@@ -438,6 +438,15 @@ def load_scenario(path):
     # Years: index t = 0..H, label Y0 + t.
     years = [Y0 + t for t in range(H + 1)]
 
+    # The `targets:` section (docs/scenario.md, "Targets"): each target's [H+1]
+    # values by year (NaN: none) and whether it is met at most or at least.
+    sc["xtargets"] = []
+    for tname, spec in (y.get("targets") or {}).items():
+        at_least = "at_least" in spec
+        tab = rd.year_table(spec["at_least" if at_least else "at_most"], f"targets.{tname}")
+        sc["xtargets"].append((str(tname), str(spec["metric"]), at_least,
+                               np.array([tab.get(yr, np.nan) for yr in years], dtype=float)))
+
     def by_year(tab, missing):
         return np.array([tab.get(yr, missing) for yr in years], dtype=float)
 
@@ -1146,7 +1155,7 @@ def compare_quantiles(tally, metric, eng, mine, pct_axis, n_e, years):
                       f"engine {pcts[y, j]:.6g}, numpy {q_py:.6g}, sd {se:.3g}")
 
 
-def compare_pmet(tally, grp, met, n_e, years, target):
+def compare_pmet(tally, grp, met, n_e, years, target, name="safety_valve_balance"):
     p_e = np.asarray(grp["p_met"][()])
     for y in range(met.shape[1]):
         if np.isnan(target[y]):
@@ -1158,7 +1167,7 @@ def compare_pmet(tally, grp, met, n_e, years, target):
         pool = (p_e[y] * n_e + p_py * n) / (n_e + n)
         se = math.sqrt(pool * (1 - pool) * (1 / n_e + 1 / n))
         z = zscore(p_e[y] - p_py, se, 1.0)
-        tally.add("p_met", f"safety_valve_balance {years[y]}", z, z <= Z,
+        tally.add("p_met", f"{name} {years[y]}", z, z <= Z,
                   f"engine {p_e[y]:.4f}, numpy {p_py:.4f}")
 
 
@@ -1403,6 +1412,13 @@ def check_scenario(path, args):
             if f"district/{metric}/percentiles" in f:
                 compare_quantiles(tally, metric, f["district"][metric], sim["district"][metric],
                                   pct_axis, n_e, years)
+        # The other targets, scored here from our own trajectories of their metric.
+        for tname, metric, at_least, tv in sc["xtargets"]:
+            x = sim["district"][metric]
+            with np.errstate(invalid="ignore"):
+                xmet = (x >= tv[1:]) if at_least else (x <= tv[1:])
+            compare_pmet(tally, f["targets"][tname], xmet.astype(float), n_e, years, tv[1:],
+                         tname)
         if "targets/safety_valve_balance/p_met" in f:
             compare_pmet(tally, f["targets/safety_valve_balance"], sim["met"], n_e, years,
                          sc["target"][1:])

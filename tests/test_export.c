@@ -531,6 +531,109 @@ static void test_overspend_without_trajectories(void **state)
 
 /* A demand-only scenario's result: read without money, exported without
  * targets, money sheets or money charts; the page and compare say "no money". */
+/* The `targets:` section's targets come back from the file with P(met)
+ * equal to the share of trajectories meeting them (recomputed here from the
+ * kept trajectories), and each is in the CSV; a file without them has none. */
+#define assert_near(a, b, tol) assert_near_at((a), (b), (tol), __LINE__)
+static void assert_near_at(double a, double b, double tol, int line)
+{
+    if (!(a == b) && !(fabs(a - b) <= tol))
+        fail_msg("line %d: %.17g != %.17g", line, a, b);
+}
+
+static void test_other_targets(void **state)
+{
+    (void)state;
+    char out[16384], scn[400], res[400], csv[400];
+    sc_result *r = NULL;
+    sc_error e;
+    assert_int_equal(sc_result_read(h5, &r, &e), SC_OK);
+    assert_int_equal(r->ntargets, 0);
+    sc_result_free(r);
+    snprintf(scn, sizeof scn, "%s/tscn/minimal.yaml", dir);
+    snprintf(res, sizeof res, "%s/targets.h5", dir);
+    snprintf(csv, sizeof csv, "%s/targets.csv", dir);
+    assert_int_equal(run(out, sizeof out, "cp -r tests/data/scenario %s/tscn && printf '%%s\\n' "
+                         "targets: '  deficit_profile:' '    metric: cumulative_deficit' "
+                         "'    at_most: {2024: 450000, 2026: 3500000}' "
+                         "'  plans_floor: {metric: plans_total, at_least: {2025: 200}}' >> %s",
+                         dir, scn), 0);
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 400 -o %s --quiet", bin(), scn, res), 0);
+    assert_int_equal(sc_result_read(res, &r, &e), SC_OK);
+    assert_int_equal(r->ntargets, 2);
+    static const struct { const char *name, *metric; int at_least; double v[3]; } want[] = {
+        { "deficit_profile", "cumulative_deficit", 0, { 450000, NAN, 3500000 } },
+        { "plans_floor", "plans_total", 1, { NAN, 200, NAN } },
+    };
+    for (int k = 0; k < 2; k++) {
+        const sc_result_target *x = &r->targets[k];
+        assert_string_equal(x->name, want[k].name);
+        assert_string_equal(x->metric, want[k].metric);
+        assert_int_equal(x->at_least, want[k].at_least);
+        const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, x->metric);
+        assert_non_null(m);
+        assert_non_null(m->traj);
+        long all = 0;
+        for (long i = 0; i < r->trajectories; i++) {
+            int ok = 1;
+            for (int t = 0; t < r->years; t++)
+                if (!isnan(want[k].v[t])) {
+                    double v = m->traj[(size_t)i * (size_t)r->years + (size_t)t];
+                    ok &= x->at_least ? v >= want[k].v[t] : v <= want[k].v[t];
+                }
+            all += ok;
+        }
+        for (int t = 0; t < r->years; t++) {
+            if (isnan(want[k].v[t])) {
+                assert_true(isnan(x->target[t]) && isnan(x->p_met[t]) && isnan(x->p_met_mcse[t]));
+                continue;
+            }
+            long met = 0;
+            for (long i = 0; i < r->trajectories; i++) {
+                double v = m->traj[(size_t)i * (size_t)r->years + (size_t)t];
+                met += x->at_least ? v >= want[k].v[t] : v <= want[k].v[t];
+            }
+            double p = (double)met / (double)r->trajectories;
+            assert_near(x->target[t], want[k].v[t], 0);
+            assert_near(x->p_met[t], p, 1e-12);
+            assert_near(x->p_met_mcse[t], sqrt(p * (1 - p) / (double)r->trajectories),
+                                1e-12);
+        }
+        assert_near(x->p_all_met, (double)all / (double)r->trajectories, 1e-12);
+        /* not a degenerate check: the targets are met in some trajectories, not all */
+        assert_true(x->p_all_met > 0.01 && x->p_all_met < 0.99);
+    }
+    sc_result_free(r);
+    assert_int_equal(run(out, sizeof out, "%s export %s --csv %s", bin(), res, csv), 0);
+    assert_int_equal(run(out, sizeof out, "grep -c '^deficit_profile,target,district,' %s", csv), 0);
+    assert_int_equal(atoi(out), 3 * 3 + 2);
+    assert_int_equal(run(out, sizeof out, "grep -c '^plans_floor,target,district,plans,2025,' %s",
+                         csv), 0);
+    assert_int_equal(atoi(out), 1);
+    /* read as untrusted (signed again after the change, as an attacker would):
+     * an unknown metric, a probability outside [0, 1], a P(met) without its
+     * target, an unknown direction are each refused, naming the group */
+    static const char *const spoil[] = {
+        "g.attrs['metric'] = 'nope'",
+        "g['p_met'][0] = 1.5",
+        "g['target'][0] = float('nan')",
+        "g.attrs['direction'] = 'above'",
+    };
+    for (size_t k = 0; k < sizeof spoil / sizeof *spoil; k++) {
+        char bad[420];
+        snprintf(bad, sizeof bad, "%s/spoilt.h5", dir);
+        assert_int_equal(run(out, sizeof out, "cp %s %s && /usr/bin/python3 -c \"import h5py; "
+                             "f = h5py.File('%s', 'r+'); g = f['targets/deficit_profile']; %s; "
+                             "f.close()\" && /usr/bin/python3 tests/craft_results.py --sign %s",
+                             res, bad, bad, spoil[k], bad), 0);
+        r = NULL;
+        assert_int_equal(sc_result_read(bad, &r, &e), SC_EINPUT);
+        assert_null(r);
+        if (!strstr(e.msg, "/targets/deficit_profile"))
+            fail_msg("expected the group in the message: %s", e.msg);
+    }
+}
+
 static void test_demand_only(void **state)
 {
     (void)state;
@@ -759,6 +862,7 @@ int main(void)
         cmocka_unit_test(test_xlsx_splits_long_tables),
         cmocka_unit_test(test_status_counts_are_not_quadratic),
         cmocka_unit_test(test_overspend_without_trajectories),
+        cmocka_unit_test(test_other_targets),
         cmocka_unit_test(test_demand_only),
         cmocka_unit_test(test_outturn),
         cmocka_unit_test(test_real_terms),

@@ -32,6 +32,7 @@
 #include "test_util.h"
 
 #define MINIMAL "tests/data/scenario/minimal.yaml"
+#define DEMAND "tests/data/scenario/demand.yaml"
 #define MONEY "tests/data/scenario/data/money.csv"
 
 typedef struct fixture {
@@ -1117,6 +1118,130 @@ static void test_implausible_warnings(void **state)
     }
 }
 
+/* ---- the `targets:` section ---- */
+
+/* minimal.yaml with a `targets:` section of the given body appended. */
+static char *with_targets(const fixture *f, const char *body)
+{
+    size_t n = strlen(f->minimal) + strlen(body) + 16;
+    char *text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s\ntargets:\n%s", f->minimal, body);
+    return text;
+}
+
+static void test_targets(void **state)
+{
+    fixture *f = *state;
+    sc_scenario *s = read_text_ok(f, f->minimal);
+    assert_int_equal(s->ntargets, 0);
+    sc_scenario_free(s);
+    char *text = with_targets(f, "  deficit_profile:\n"
+                                 "    metric: cumulative_deficit\n"
+                                 "    at_most: {2024: 300000, 2026: 500000, 2030: 1}\n"
+                                 "  new_plans_floor: {metric: new_plans, at_least: {2025: 60}}\n");
+    s = read_text_ok(f, text);
+    assert_int_equal(s->nwarnings, 0);
+    assert_int_equal(s->ntargets, 2);
+    assert_string_equal(s->targets[0].name, "deficit_profile");
+    assert_int_equal(s->targets[0].metric, SC_D_CUMULATIVE_DEFICIT);
+    assert_false(s->targets[0].at_least);
+    assert_close(s->targets[0].value[1], 300000, 0);
+    assert_true(isnan(s->targets[0].value[2]));     /* 2025 not given */
+    assert_close(s->targets[0].value[3], 500000, 0);  /* 2030 is past the horizon */
+    assert_string_equal(s->targets[1].name, "new_plans_floor");
+    assert_int_equal(s->targets[1].metric, SC_D_NEW_PLANS);
+    assert_true(s->targets[1].at_least);
+    assert_close(s->targets[1].value[2], 60, 0);
+    /* in the register, so the result's inputs list them */
+    assert_close(find_input(s, "targets.deficit_profile", "", 2024)->value, 300000, 0);
+    sc_scenario_free(s);
+    free(text);
+}
+
+static void expect_targets_bad(const fixture *f, const char *body, const char *at,
+                               const char *w1, const char *w2)
+{
+    char *text = with_targets(f, body);
+    expect_bad(f, text, "case.yaml", line_of(text, at), w1, w2, (const char *)NULL);
+    free(text);
+}
+
+static void test_targets_bad(void **state)
+{
+    fixture *f = *state;
+    expect_targets_bad(f, "  d:\n    metric: deficit\n    at_most: {2024: 1}\n", "metric: deficit",
+                       "targets.d.metric", "expected a district metric");
+    expect_targets_bad(f, "  d:\n    metric: plans_total\n    at_most: {2024: 1}\n"
+                          "    at_least: {2024: 1}\n", "  d:\n    metric: plans_total",
+                       "exactly one of at_most", "got both");
+    expect_targets_bad(f, "  d:\n    metric: plans_total\n", "  d:\n    metric: plans_total",
+                       "exactly one of at_most", "got neither");
+    expect_targets_bad(f, "  d: {metric: plans_total, at_most: {2023: 5}}\n", "d: {",
+                       "the base year 2023 is outturn", "2024-2026");
+    expect_targets_bad(f, "  d: {metric: plans_total, at_most: {2031: 5}}\n", "d: {",
+                       "at least one forecast year 2024-2026", NULL);
+    expect_targets_bad(f, "  d: {metric: plans_total, at_most: {2024: 5}}\n"
+                          "  d: {metric: new_plans, at_most: {2024: 5}}\n", "  d: {metric: new",
+                       "duplicate key 'd'", "first given on line");
+    expect_targets_bad(f, "  safety_valve_balance: {metric: hnb_balance, at_least: {2024: 0}}\n",
+                       "safety_valve_balance:", "Safety Valve", "choose another");
+    expect_targets_bad(f, "  Deficit-1: {metric: plans_total, at_most: {2024: 5}}\n",
+                       "Deficit-1", "expected a target name", NULL);
+    expect_targets_bad(f, "  d: {metric: plans_total, at_most: {2024: -5}}\n", "d: {",
+                       "targets.d", "expected a number >= 0");
+    expect_targets_bad(f, "  d: {metric: plans_total, at_most: {2024: 5}, above: 1}\n", "d: {",
+                       "above", NULL);
+    /* a demand-only scenario forecasts no deficit */
+    char *demand = read_text(DEMAND);
+    assert_non_null(demand);
+    size_t n = strlen(demand) + 128;
+    char *t = malloc(n);
+    assert_non_null(t);
+    snprintf(t, n, "%s\ntargets:\n  d: {metric: cumulative_deficit, at_most: {2024: 5}}\n",
+             demand);
+    expect_bad(f, t, "case.yaml", line_of(t, "d: {metric"), "does not forecast cumulative_deficit",
+               (const char *)NULL);
+    free(t);
+    snprintf(t = malloc(n), n, "%s\ntargets:\n  d: {metric: plans_total, at_most: {2024: 5}}\n",
+             demand);
+    sc_scenario *s = read_text_ok(f, t);      /* a count needs no money */
+    assert_int_equal(s->ntargets, 1);
+    sc_scenario_free(s);
+    free(t);
+    free(demand);
+}
+
+/* Implausible targets are read as given, with a warning at their table. */
+static void test_targets_warnings(void **state)
+{
+    fixture *f = *state;
+    static const struct { const char *body, *at, *words[2]; } cases[] = {
+        { "  d:\n    metric: cumulative_deficit\n    at_most: {2024: -12000000}\n", "at_most",
+          { "targets.d.at_most", "asks for a cumulative surplus of £12.0m" } },
+        { "  d:\n    metric: cumulative_deficit\n    at_most: {2024: 12}\n", "at_most",
+          { "a cumulative_deficit target of 12 (2024) is tiny", "targets are in pounds" } },
+        { "  d:\n    metric: hnb_balance\n    at_least: {2025: 500000}\n", "at_least",
+          { "positive in-year balance target of 500000", "written -500000" } },
+        { "  d:\n    metric: plans_total\n    at_most: {2026: 0.05}\n", "at_most",
+          { "a plans_total target of 0.05 (2026) is a fraction", "a count" } },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *text = with_targets(f, cases[k].body);
+        sc_scenario *s = read_text_ok(f, text);
+        assert_int_equal(s->nwarnings, 1);
+        char prefix[256];
+        snprintf(prefix, sizeof prefix, "%s:%d:", f->path, line_of(text, cases[k].at));
+        if (strncmp(s->warning[0], prefix, strlen(prefix)))
+            fail_msg("expected the warning to start with '%s', got:\n%s", prefix, s->warning[0]);
+        for (int w = 0; w < 2; w++)
+            if (!strstr(s->warning[0], cases[k].words[w]))
+                fail_msg("expected '%s' in the warning:\n%s", cases[k].words[w], s->warning[0]);
+        sc_scenario_free(s);
+        free(text);
+    }
+}
+
 /* ---- bad input: files ---- */
 
 static void test_missing_files(void **state)
@@ -1222,7 +1347,6 @@ static void test_allocation_failures(void **state)
 
 /* ---- demand-only scenarios and model: ---- */
 
-#define DEMAND "tests/data/scenario/demand.yaml"
 
 static void test_demand_only(void **state)
 {
@@ -1641,6 +1765,9 @@ int main(void)
         cmocka_unit_test(test_outturn),
         cmocka_unit_test(test_outturn_kirklees),
         cmocka_unit_test(test_implausible_warnings),
+        cmocka_unit_test(test_targets),
+        cmocka_unit_test(test_targets_bad),
+        cmocka_unit_test(test_targets_warnings),
         cmocka_unit_test(test_item_reference_rows),
         cmocka_unit_test(test_missing_files),
         cmocka_unit_test(test_csv_errors),

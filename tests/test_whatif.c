@@ -262,6 +262,43 @@ static void test_expressions(void **state)
     sc_scenario_free(s);
 }
 
+/* p_met(NAME)[YEAR] and p_all_met(NAME): a target of the scenario's
+ * `targets:` section, checked against the scenario's names and years. */
+static void test_expressions_named_targets(void **state)
+{
+    (void)state;
+    sc_whatif_expr x;
+    sc_error e;
+    assert_int_equal(sc_whatif_expr_parse("p_met( deficit_profile )[2025/26] >= 0.5", "--target",
+                                          &x, &e), SC_OK);
+    assert_int_equal(x.quantity, SC_WQ_P_MET);
+    assert_string_equal(x.target, "deficit_profile");
+    assert_int_equal(x.year, 2025);
+    assert_int_equal(sc_whatif_expr_parse("p_all_met(plans_cap) > 0.2", "t", &x, &e), SC_OK);
+    assert_int_equal(x.quantity, SC_WQ_P_ALL_MET);
+    assert_string_equal(x.target, "plans_cap");
+    assert_int_equal(sc_whatif_expr_parse("p_met[2025] >= 0.5", "t", &x, &e), SC_OK);
+    assert_string_equal(x.target, "");      /* the Safety Valve's, as before */
+    assert_int_equal(sc_whatif_expr_parse("p_met()[2025] >= 0.5", "--target", &x, &e), SC_EINPUT);
+    assert_non_null(strstr(e.msg, "a target name"));
+    assert_int_equal(sc_whatif_expr_parse("p_met(plans_cap[2025] >= 0.5", "--target", &x, &e),
+                     SC_EINPUT);
+    assert_non_null(strstr(e.msg, "')' after the target name"));
+    sc_scenario *s = NULL;
+    assert_int_equal(sc_scenario_read("tests/data/model_check/small.yaml", &s, &e), SC_OK);
+    assert_int_equal(sc_whatif_expr_parse("p_met(plans_cap)[2026] >= 0.5", "t", &x, &e), SC_OK);
+    assert_int_equal(sc_whatif_expr_check(&x, s, "--target", &e), SC_OK);
+    assert_int_equal(sc_whatif_expr_parse("p_all_met(new_plans_floor) >= 0.5", "t", &x, &e), SC_OK);
+    assert_int_equal(sc_whatif_expr_check(&x, s, "--target", &e), SC_OK);
+    assert_int_equal(sc_whatif_expr_parse("p_met(plans_cap)[2025] >= 0.5", "t", &x, &e), SC_OK);
+    assert_int_equal(sc_whatif_expr_check(&x, s, "--target", &e), SC_EINPUT);
+    assert_non_null(strstr(e.msg, "target plans_cap has no value for 2025/26"));
+    assert_int_equal(sc_whatif_expr_parse("p_met(nope)[2026] >= 0.5", "t", &x, &e), SC_OK);
+    assert_int_equal(sc_whatif_expr_check(&x, s, "--target", &e), SC_EINPUT);
+    assert_non_null(strstr(e.msg, "no target named nope"));
+    sc_scenario_free(s);
+}
+
 /* Goal: mean new plans in 2025 of one-cluster.yaml at least 110, varying
  * p_issue (fixed; new plans = E[A] p_issue exactly on average): the answer
  * agrees with a fine sweep's crossing within its interval, and with the
@@ -559,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_sweep),
         cmocka_unit_test(test_sweep_threads_with_levers),
         cmocka_unit_test(test_expressions),
+        cmocka_unit_test(test_expressions_named_targets),
         cmocka_unit_test(test_goalseek),
         cmocka_unit_test(test_attribute_levers),
         cmocka_unit_test(test_attribute_base_years),

@@ -80,6 +80,12 @@ typedef struct sc_layout {
     size_t target_offset;             /* Y "target met" indicators */
     size_t breach_offset;             /* Y "first missed target" indicators */
     size_t all_met_offset;            /* 1 "every target met" indicator */
+    /* The `targets:` section's (s->targets, k = 0..ntargets-1), after the
+     * Safety Valve's: none when the scenario has none, so the cells of a
+     * scenario without them are as they were. */
+    int ntargets;
+    size_t xmet_offset;               /* [k][Y] "target k met" (1, 0; NaN no target) */
+    size_t xall_offset;               /* [k] "every year's target k met" (NaN: none) */
     size_t ncells;                    /* all cells, indicators included */
 } sc_layout;
 
@@ -89,6 +95,9 @@ const sc_metric_info *sc_layout_metrics(enum sc_level level);
 /* Whether scenario s gives what the metric needs (sc_metric_needs): only such
  * metrics are written, printed and charted. */
 int sc_layout_applies(const sc_scenario *s, enum sc_level level, int metric);
+/* The district metric named `name` (enum sc_district_metric), or -1. */
+int sc_layout_district_metric(const char *name);
+
 /* Whether s has the Safety Valve's cells (its finance section): /targets. */
 int sc_layout_has_targets(const sc_scenario *s);
 

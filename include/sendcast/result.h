@@ -59,6 +59,17 @@ typedef struct sc_result_param {
     char source[SC_RESULT_STR];
 } sc_result_param;
 
+/* A target on one district metric (docs/outputs.md, /targets/<name>). */
+#define SC_RESULT_MAX_TARGETS 64
+typedef struct sc_result_target {
+    char name[64];
+    char metric[64];                /* a district metric */
+    char unit[16];                  /* the metric's: GBP, plans, ... */
+    int at_least;                   /* 1: met when metric >= target; 0: <= */
+    double *target, *p_met, *p_met_mcse;    /* [Y]; NaN: no target that year */
+    double p_all_met, p_all_met_mcse;       /* over the years it has a target */
+} sc_result_target;
+
 typedef struct sc_result {
     char *path;
     /* provenance (root attributes) */
@@ -90,6 +101,10 @@ typedef struct sc_result {
     double *target, *p_met, *p_met_mcse, *p_first_breach;   /* [Y] */
     double p_all_met, p_all_met_mcse;
     double *met_traj;               /* [N][Y], NULL when not stored */
+    /* The other targets (/targets/<name> beside safety_valve_balance: the
+     * scenario's `targets:` section), in the file's (name) order. */
+    int ntargets;
+    sc_result_target *targets;
     /* a history read from SEN2 releases (/history): the council and each
      * release with its SHA-256; history_la "" and nreleases 0 otherwise */
     char history_la[SC_RESULT_STR];     /* "Kirklees (382, E08000034)" */

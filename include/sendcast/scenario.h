@@ -310,6 +310,19 @@ typedef struct sc_history {
  * council recorded in the years up to the base year, drawn leading into the
  * metric's fan. Display only: the simulation never reads it. */
 #define SC_MAX_OUTTURN 64
+/* A target on one district metric (the scenario's `targets:` section, beside
+ * the Safety Valve's in-year balance targets of finance.safety_valve): met in
+ * a year when the metric's value is at most (at_least 0) or at least
+ * (at_least 1) that year's value. Display and outcome only: no draw reads it. */
+#define SC_MAX_TARGETS 16
+#define SC_TARGET_NAME_MAX 41                 /* 40 characters [a-z0-9_] and the NUL */
+typedef struct sc_target {
+    char name[SC_TARGET_NAME_MAX];            /* the /targets/<name> group of the result */
+    int metric;                               /* enum sc_district_metric (layout.h) */
+    int at_least;                             /* 1: met when value >= target; 0: <= */
+    double value[SC_MAX_HORIZON + 1];         /* by t; NaN: no target that year (t = 0 never) */
+} sc_target;
+
 typedef struct sc_outturn {
     int metric;                         /* enum sc_district_metric (layout.h) */
     int n;
@@ -354,6 +367,8 @@ typedef struct sc_scenario {
     double projection_topup[SC_MAX_HORIZON + 1]; /* council's own top-up projection; NaN: none */
     double cluster_budget_total[SC_MAX_HORIZON + 1]; /* shared by base-year top-up */
     int sv_conditional;                       /* V_t paid only if target t-1 met */
+    sc_target targets[SC_MAX_TARGETS];        /* the `targets:` section's, in file order */
+    int ntargets;
     double fixed_lines;                       /* F_0, base-year pounds */
     double opening_deficit;                   /* Def_0, pounds */
     double contingency_share;                 /* K_a,t = share * sum of its clusters' budgets */

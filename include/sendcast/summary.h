@@ -187,6 +187,10 @@ const double *sc_summary_p_met_mcse(const sc_summary *s);
  * the scenario has no target). */
 const double *sc_summary_p_first_breach(const sc_summary *s);
 double sc_summary_p_all_met(const sc_summary *s, double *mcse);
+/* The mean of a 0/1 indicator cell of the layout (a probability: the
+ * `targets:` section's met and all-met cells, layout.h) and its standard
+ * error sqrt(p(1-p)/n); NaN both where the cell is NaN (no target). */
+double sc_summary_p_cell(const sc_summary *s, size_t cell, double *mcse);
 
 /* ---- trajectory by trajectory ---- */
 

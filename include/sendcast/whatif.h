@@ -84,11 +84,14 @@ typedef struct sc_whatif_expr {
     int metric;                     /* SC_WQ_MEAN / _PCT: enum sc_district_metric */
     double q;                       /* SC_WQ_PCT: the percentile, in (0, 100) */
     int year;                       /* the calendar year (2027 for 2027/28); 0: none */
+    char target[SC_TARGET_NAME_MAX];   /* P_MET / P_ALL_MET: a `targets:` name; "": Safety Valve */
     enum sc_whatif_op op;
     double value;
 } sc_whatif_expr;
 
 /* Parse `p_met[YEAR] OP X`, `p_all_met OP X` or `STAT(METRIC)[YEAR] OP X` with
+ * (p_met(NAME)[YEAR] and p_all_met(NAME): the scenario's target NAME of its
+ * `targets:` section, not the Safety Valve's),
  * STAT mean or pNN (p5, p50, p97.5), OP >=, <=, > or <, YEAR 2027 or 2027/28.
  * `what` names the option in messages ("--target"). SC_EINPUT saying what
  * was expected. */

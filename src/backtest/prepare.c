@@ -73,6 +73,7 @@ static void shift_years(sc_scenario *s, int until, int years)
         s->target[t] = NAN;            /* money is not scored: no Safety Valve targets */
         s->projection_topup[t] = NAN;
     }
+    s->ntargets = 0;                   /* nor the `targets:` section's (by t of the old horizon) */
 }
 
 /* Budgets are by t: keep the array as long as the new horizon needs. */

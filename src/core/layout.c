@@ -19,6 +19,7 @@
 #include "sendcast/layout.h"
 
 #include <assert.h>
+#include <string.h>
 
 const char *const sc_level_names[SC_NLEVELS] = { "district", "area", "cluster" };
 
@@ -155,6 +156,14 @@ int sc_layout_has_targets(const sc_scenario *s)
     return s->has_finance;
 }
 
+int sc_layout_district_metric(const char *name)
+{
+    for (int m = 0; m < SC_D_NMETRICS; m++)
+        if (!strcmp(sc_district_metrics[m].name, name))
+            return m;
+    return -1;
+}
+
 int sc_layout_applies(const sc_scenario *s, enum sc_level level, int metric)
 {
     const sc_metric_info *m = sc_layout_metrics(level);
@@ -180,7 +189,8 @@ const sc_metric_info *sc_layout_metrics(enum sc_level level)
 }
 
 /* Levels follow one another, each a block of nmetrics x years x units cells,
- * then the Safety Valve indicators: met [Y], first missed [Y], all met [1]. */
+ * then the Safety Valve indicators: met [Y], first missed [Y], all met [1],
+ * then the other targets': met [ntargets][Y], all met [ntargets]. */
 void sc_layout_init(sc_layout *l, const sc_scenario *s)
 {
     l->years = s->horizon;
@@ -199,5 +209,8 @@ void sc_layout_init(sc_layout *l, const sc_scenario *s)
     l->target_offset = next;
     l->breach_offset = next + (size_t)l->years;
     l->all_met_offset = l->breach_offset + (size_t)l->years;
-    l->ncells = l->all_met_offset + 1;
+    l->ntargets = s->ntargets;
+    l->xmet_offset = l->all_met_offset + 1;
+    l->xall_offset = l->xmet_offset + (size_t)l->ntargets * (size_t)l->years;
+    l->ncells = l->xall_offset + (size_t)l->ntargets;
 }

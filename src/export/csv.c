@@ -93,6 +93,28 @@ static void write_targets(FILE *f, const sc_result *r)
     row(f, name, "target", "district", "probability", 0, "p_all_met_mcse", r->p_all_met_mcse);
 }
 
+/* The `targets:` section's, by name: the same statistics as the Safety
+ * Valve's but p_first_breach (no payment hangs on them); the target's unit
+ * is its metric's. */
+static void write_other_targets(FILE *f, const sc_result *r)
+{
+    for (int k = 0; k < r->ntargets; k++) {
+        const sc_result_target *x = &r->targets[k];
+        int gbp = !strcmp(x->unit, "GBP");
+        for (int t = 0; t < r->years; t++) {
+            row(f, x->name, "target", "district", gbp && r->real ? "GBP, real terms" : x->unit,
+                r->year[t], "target", x->target[t]);
+            row(f, x->name, "target", "district", "probability", r->year[t], "p_met",
+                x->p_met[t]);
+            row(f, x->name, "target", "district", "probability", r->year[t], "p_met_mcse",
+                x->p_met_mcse[t]);
+        }
+        row(f, x->name, "target", "district", "probability", 0, "p_all_met", x->p_all_met);
+        row(f, x->name, "target", "district", "probability", 0, "p_all_met_mcse",
+            x->p_all_met_mcse);
+    }
+}
+
 int sc_export_csv(const sc_result *r, const char *path, int replace, sc_error *e)
 {
     sc_outfile o;
@@ -105,5 +127,6 @@ int sc_export_csv(const sc_result *r, const char *path, int replace, sc_error *e
             write_metric(o.f, r, &r->metric[v][k]);
     if (r->has_finance)     /* a demand-only scenario has no targets */
         write_targets(o.f, r);
+    write_other_targets(o.f, r);
     return sc_outfile_commit(&o, replace, e);
 }

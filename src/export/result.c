@@ -342,6 +342,83 @@ static int read_targets(sc_h5r *f, sc_result *r)
     return rc;
 }
 
+typedef struct target_walk {
+    sc_h5r *f;
+    sc_result *r;
+} target_walk;
+
+/* A probability read from the file: in [0, 1], or NaN where there is no target. */
+static int prob_ok(double p)
+{
+    return isnan(p) || (p >= 0 && p <= 1);
+}
+
+/* One of the other targets, read as untrusted: a name fit for a CSV field,
+ * a district metric the file forecasts, a direction, [Y] targets finite or
+ * NaN, probabilities in [0, 1] (NaN exactly where the target is). */
+static int read_other_target(const char *name, void *ctx)
+{
+    target_walk *w = ctx;
+    sc_h5r *f = w->f;
+    sc_result *r = w->r;
+    if (!strcmp(name, "safety_valve_balance"))
+        return SC_OK;
+    char g[160], p[192], dir[16];
+    snprintf(g, sizeof g, "/targets/%.64s", name);
+    int ok = strlen(name) < sizeof r->targets->name && name[0] >= 'a' && name[0] <= 'z';
+    for (const char *c = name; ok && *c; c++)
+        ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+    if (!ok)
+        return sc_h5_read_bad(f, g, "has a target name other than [a-z][a-z0-9_]* (at most "
+                              "63 characters)");
+    if (r->ntargets == SC_RESULT_MAX_TARGETS)
+        return sc_h5_read_bad(f, "/targets", "holds too many targets");
+    sc_result_target *x = &r->targets[r->ntargets];
+    snprintf(x->name, sizeof x->name, "%s", name);
+    x->p_all_met = x->p_all_met_mcse = NAN;
+    size_t ny = (size_t)r->years;
+    int rc = sc_h5_read_attr_string(f, g, "metric", x->metric, sizeof x->metric, 1);
+    if (!rc) rc = sc_h5_read_attr_string(f, g, "direction", dir, sizeof dir, 1);
+    if (!rc) rc = sc_h5_read_attr_string(f, g, "unit", x->unit, sizeof x->unit, 1);
+    if (!rc && !sc_result_metric_find(r, SC_LEVEL_DISTRICT, x->metric))
+        rc = sc_h5_read_bad(f, g, "is a target on no district metric the file forecasts");
+    if (!rc && strcmp(dir, "at_most") && strcmp(dir, "at_least"))
+        rc = sc_h5_read_bad(f, g, "has a direction other than at_most and at_least");
+    x->at_least = !strcmp(dir, "at_least");
+    snprintf(p, sizeof p, "%s/target", g);
+    if (!rc) rc = sc_h5_read_doubles(f, p, ny, &x->target);
+    snprintf(p, sizeof p, "%s/p_met", g);
+    if (!rc) rc = sc_h5_read_doubles(f, p, ny, &x->p_met);
+    snprintf(p, sizeof p, "%s/p_met_mcse", g);
+    if (!rc) rc = sc_h5_read_doubles(f, p, ny, &x->p_met_mcse);
+    snprintf(p, sizeof p, "%s/p_all_met", g);
+    if (!rc) rc = sc_h5_read_scalar_opt(f, p, &x->p_all_met);
+    snprintf(p, sizeof p, "%s/p_all_met_mcse", g);
+    if (!rc) rc = sc_h5_read_scalar_opt(f, p, &x->p_all_met_mcse);
+    /* counted now, so that sc_result_free frees what was read even on failure */
+    r->ntargets++;
+    for (size_t y = 0; !rc && y < ny; y++)
+        if (isinf(x->target[y]) || !prob_ok(x->p_met[y]) || !prob_ok(x->p_met_mcse[y])
+            || isnan(x->target[y]) != isnan(x->p_met[y]))
+            rc = sc_h5_read_bad(f, g, "holds a target that is not finite, or a probability "
+                                "outside [0, 1] or not where the target is");
+    if (!rc && (!prob_ok(x->p_all_met) || !prob_ok(x->p_all_met_mcse)))
+        rc = sc_h5_read_bad(f, g, "holds a p_all_met outside [0, 1]");
+    return rc;
+}
+
+static int read_other_targets(sc_h5r *f, sc_result *r)
+{
+    int found = 0;
+    int rc = sc_h5_read_exists(f, "/targets", &found);
+    if (rc || !found)
+        return rc;
+    if (!(r->targets = sc_calloc(SC_RESULT_MAX_TARGETS, sizeof *r->targets)))
+        return SC_ERROR(f->e, SC_ENOMEM, "out of memory");
+    target_walk w = { f, r };
+    return sc_h5_read_members(f, "/targets", SC_RESULT_MAX_TARGETS + 1, read_other_target, &w);
+}
+
 static int read_inputs(sc_h5r *f, sc_result *r)
 {
     int found = 0;
@@ -597,6 +674,7 @@ static int read_all(sc_h5r *f, sc_result *r)
     if (!rc) rc = read_axes(f, r);
     if (!rc) rc = read_metrics(f, r);
     if (!rc) rc = read_targets(f, r);
+    if (!rc) rc = read_other_targets(f, r);
     if (!rc) rc = read_history(f, r);
     if (!rc) rc = read_outturn(f, r);
     if (!rc) rc = read_inputs(f, r);
@@ -677,6 +755,12 @@ void sc_result_free(sc_result *r)
     sc_free(r->p_met_mcse);
     sc_free(r->p_first_breach);
     sc_free(r->met_traj);
+    for (int k = 0; k < r->ntargets; k++) {
+        sc_free(r->targets[k].target);
+        sc_free(r->targets[k].p_met);
+        sc_free(r->targets[k].p_met_mcse);
+    }
+    sc_free(r->targets);
     sc_free(r->release);
     sc_free(r->release_sha256);
     sc_free(r->inputs);
@@ -868,6 +952,9 @@ int sc_result_real_terms(sc_result *r, sc_error *e)
     sc_free(x);
     for (int t = 0; r->target && t < r->years; t++)
         r->target[t] /= pi->mean[t];
+    for (int k = 0; k < r->ntargets; k++)
+        for (int t = 0; !strcmp(r->targets[k].unit, "GBP") && t < r->years; t++)
+            r->targets[k].target[t] /= pi->mean[t];
     for (int k = 0; k < r->ninputs; k++) {
         int t = sc_result_year_index(r, r->inputs[k].year);
         if (t >= 0 && !strncmp(r->inputs[k].name, "finance.council_projection.", 27))

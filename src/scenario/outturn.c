@@ -25,14 +25,6 @@ static const struct { int metric, role; } from_history[] = {
     { SC_D_PLANS_TOTAL, SC_H_PLANS_OPEN },
 };
 
-static int metric_index(const char *name)
-{
-    for (int m = 0; m < SC_D_NMETRICS; m++)
-        if (!strcmp(sc_district_metrics[m].name, name))
-            return m;
-    return -1;
-}
-
 static int have_metric(const sc_scenario *s, int metric)
 {
     for (int k = 0; k < s->noutturn; k++)
@@ -48,7 +40,7 @@ static int one_metric(scn_ctx *r, const scn_val *key, const scn_val *val, sc_out
     char name[SC_ID_MAX], regname[SC_ID_MAX + 16];
     if (scn_id(r, key, name, sizeof name))
         return scn_fail(r);
-    int m = metric_index(name);
+    int m = sc_layout_district_metric(name);
     if (m < 0)
         return SCN_ERR(r, key, "'%s' is not a district metric (docs/outputs.md lists them: "
                        "topup_spend, hnb_balance, cumulative_deficit, ...)", name);

@@ -25,7 +25,7 @@
 enum {
     K_NAME, K_DESCRIPTION, K_BASE_YEAR, K_HORIZON, K_TRAJECTORIES, K_SEED, K_PERCENTILES,
     K_AREAS, K_CLUSTERS, K_POPULATION, K_BANDS, K_PLACEMENTS, K_PARAMETERS, K_CLUSTER_WORKING,
-    K_FINANCE, K_HISTORY, K_MODEL, K_PRIORS, K_LEVERS, K_OUTTURN, K_N
+    K_FINANCE, K_HISTORY, K_MODEL, K_PRIORS, K_LEVERS, K_OUTTURN, K_TARGETS, K_N
 };
 
 /* bands, cluster_working and finance are the money: a scenario without them
@@ -36,6 +36,7 @@ static const scn_key top_keys[K_N] = {
     { "clusters", 1 }, { "population", 1 }, { "bands", 0 }, { "placements", 1 },
     { "parameters", 1 }, { "cluster_working", 0 }, { "finance", 0 }, { "history", 0 },
     { "model", 0 }, { "priors", 0 }, { "levers", 0 }, { "outturn", 0 },
+    { "targets", 0 },
 };
 
 #define MAX_TRAJECTORIES (LONG_MAX < 1000000000000LL ? (long long)LONG_MAX : 1000000000000LL)
@@ -300,7 +301,8 @@ static int read_sections(scn_ctx *r)
         || scn_placements(r, &k[K_PLACEMENTS]) || scn_parameters(r, &k[K_PARAMETERS])
         || scn_cluster_working(r, &k[K_CLUSTER_WORKING]) || scn_finance(r, &k[K_FINANCE])
         || scn_levers(r, &k[K_LEVERS]) || scn_history(r, &k[K_HISTORY]) || scn_priors_file(r, &k[K_PRIORS])
-        || scn_history_check_fits(r) || scn_outturn(r, &k[K_OUTTURN]))
+        || scn_history_check_fits(r) || scn_outturn(r, &k[K_OUTTURN])
+        || scn_targets(r, &k[K_TARGETS]))
         return scn_fail(r);
     return SC_OK;
 }

@@ -317,6 +317,8 @@ void scn_edits_clear(scn_ctx *r);
 /* The `outturn:` section (v may be absent), then the demand history's
  * requests, new plans and plans in place; after history is read. */
 int scn_outturn(scn_ctx *r, const scn_val *v);
+/* targets.c: the `targets:` section (after finance and cluster working). */
+int scn_targets(scn_ctx *r, const scn_val *v);
 
 /* ---- history.c: the history: section (MODEL.md 5) ---- */
 

@@ -161,9 +161,26 @@ void sim_year_money(const sc_scenario *s, const sc_layout *l, sc_sim_workspace *
     put(l, cells, SC_LEVEL_DISTRICT, SC_D_PRICE_INDEX, t, 0, m->price);
     cells[l->target_offset + (size_t)(t - 1)] = met;
     cells[l->breach_offset + (size_t)(t - 1)] = first_breach;
+
+    /* The `targets:` section's, once every district cell of the year is in. */
+    for (int k = 0; k < l->ntargets; k++) {
+        const sc_target *g = &s->targets[k];
+        double x = cells[sc_layout_cell(l, SC_LEVEL_DISTRICT, g->metric, t - 1, 0)];
+        double v = g->value[t];
+        cells[l->xmet_offset + (size_t)k * (size_t)l->years + (size_t)(t - 1)] =
+            isnan(v) ? NAN : ((g->at_least ? x >= v : x <= v) ? 1.0 : 0.0);
+    }
 }
 
 void sim_money_finish(const sc_layout *l, const sim_money_state *m, double *cells)
 {
     cells[l->all_met_offset] = m->targets ? (m->met == m->targets ? 1.0 : 0.0) : NAN;
+    for (int k = 0; k < l->ntargets; k++) {
+        const double *met = cells + l->xmet_offset + (size_t)k * (size_t)l->years;
+        double all = NAN;       /* the parser refuses a target with no year */
+        for (int y = 0; y < l->years; y++)
+            if (!isnan(met[y]))
+                all = (isnan(all) || all == 1.0) && met[y] == 1.0 ? 1.0 : 0.0;
+        cells[l->xall_offset + (size_t)k] = all;
+    }
 }

@@ -537,7 +537,12 @@ const double *sc_summary_p_first_breach(const sc_summary *s)
 
 double sc_summary_p_all_met(const sc_summary *s, double *mcse)
 {
-    double p = s->mean[s->layout.all_met_offset];
+    return sc_summary_p_cell(s, s->layout.all_met_offset, mcse);
+}
+
+double sc_summary_p_cell(const sc_summary *s, size_t cell, double *mcse)
+{
+    double p = cell < s->layout.ncells ? s->mean[cell] : NAN;
     if (mcse)
         *mcse = isnan(p) ? NAN : sqrt(p * (1.0 - p) / (double)s->n);
     return p;

@@ -63,7 +63,15 @@ static int quantity(const sc_whatif_expr *x, const wi_values *v, int row, double
                     sc_error *e)
 {
     int y = x->year - v->base_year - 1;
-    const double *col = x->quantity == SC_WQ_P_ALL_MET ? v->all_met
+    int k = 0;      /* a named target's index (sc_whatif_expr_check found it) */
+    while (x->target[0] && k < v->ntargets && strcmp(v->tname[k], x->target))
+        k++;
+    if (x->target[0] && k == v->ntargets)
+        return SC_ERROR(e, SC_EINPUT, "no target named %s", x->target);
+    const double *col = x->target[0]
+                          ? (x->quantity == SC_WQ_P_ALL_MET ? v->xall + (size_t)k * (size_t)v->n
+                             : v->xmet + ((size_t)k * (size_t)v->years + (size_t)y) * (size_t)v->n)
+                      : x->quantity == SC_WQ_P_ALL_MET ? v->all_met
                       : x->quantity == SC_WQ_P_MET ? v->met + (size_t)y * (size_t)v->n
                       : wi_cell(v, row, y);
     if (x->quantity == SC_WQ_P_MET || x->quantity == SC_WQ_P_ALL_MET) {

@@ -190,6 +190,8 @@ void wi_values_clear(wi_values *v)
     sc_free(v->v);
     sc_free(v->met);
     sc_free(v->all_met);
+    sc_free(v->xmet);
+    sc_free(v->xall);
     memset(v, 0, sizeof *v);
 }
 
@@ -218,7 +220,7 @@ int wi_read(const char *path, const sc_whatif_settings *w,
 /* The cells to keep: each metric's years, the years' "target met", "all met". */
 static int keep_cells(const sc_layout *l, const wi_values *v, size_t **out, int *n, sc_error *e)
 {
-    int k = v->nmetric * l->years + l->years + 1;
+    int k = v->nmetric * l->years + l->years + 1 + l->ntargets * (l->years + 1);
     size_t *c = sc_malloc((size_t)k * sizeof *c);
     if (!c)
         return SC_ERROR(e, SC_ENOMEM, "out of memory");
@@ -229,6 +231,11 @@ static int keep_cells(const sc_layout *l, const wi_values *v, size_t **out, int 
     for (int y = 0; y < l->years; y++)
         c[j++] = l->target_offset + (size_t)y;
     c[j++] = l->all_met_offset;
+    for (int t = 0; t < l->ntargets; t++)
+        for (int y = 0; y < l->years; y++)
+            c[j++] = l->xmet_offset + (size_t)t * (size_t)l->years + (size_t)y;
+    for (int t = 0; t < l->ntargets; t++)
+        c[j++] = l->xall_offset + (size_t)t;
     *out = c;
     *n = k;
     return SC_OK;
@@ -241,7 +248,10 @@ static int take_values(const sc_summary *sum, const size_t *cells, wi_values *v,
     v->v = sc_malloc(((size_t)v->nmetric * Y + 1) * n * sizeof *v->v);
     v->met = sc_malloc((Y + 1) * n * sizeof *v->met);
     v->all_met = sc_malloc(n * sizeof *v->all_met);
-    if (!v->v || !v->met || !v->all_met)
+    size_t nt = (size_t)v->ntargets;
+    v->xmet = sc_malloc((nt * Y + 1) * n * sizeof *v->xmet);
+    v->xall = sc_malloc((nt + 1) * n * sizeof *v->xall);
+    if (!v->v || !v->met || !v->all_met || !v->xmet || !v->xall)
         return SC_ERROR(e, SC_ENOMEM, "out of memory for %ld trajectories' outputs", v->n);
     int j = 0, st = SC_OK;
     for (size_t m = 0; !st && m < (size_t)v->nmetric; m++)
@@ -250,7 +260,11 @@ static int take_values(const sc_summary *sum, const size_t *cells, wi_values *v,
     for (size_t y = 0; !st && y < Y; y++)
         st = sc_summary_cell_values(sum, cells[j++], v->met + y * n, e);
     if (!st)
-        st = sc_summary_cell_values(sum, cells[j], v->all_met, e);
+        st = sc_summary_cell_values(sum, cells[j++], v->all_met, e);
+    for (size_t k = 0; !st && k < nt * Y; k++)
+        st = sc_summary_cell_values(sum, cells[j++], v->xmet + k * n, e);
+    for (size_t k = 0; !st && k < nt; k++)
+        st = sc_summary_cell_values(sum, cells[j++], v->xall + k * n, e);
     return st;
 }
 
@@ -277,6 +291,9 @@ int wi_run(const char *path, const sc_whatif_settings *w, const sc_scenario_edit
     out->base_year = s->base_year;
     out->years = s->horizon;
     out->has_targets = sc_layout_has_targets(s);
+    out->ntargets = s->ntargets;
+    for (int k = 0; k < s->ntargets; k++)
+        snprintf(out->tname[k], sizeof out->tname[k], "%s", s->targets[k].name);
     for (int t = 1; t <= s->horizon; t++)
         out->target[t - 1] = s->target[t];
     if ((st = keep_cells(&l, out, &cells, &ncells, e)) || (st = sc_fit_params(s, 0, &p, NULL, e)))
@@ -366,15 +383,24 @@ static int parse_quantity(const char **pp, const char *what, const char *text,
     memcpy(word, p, n);
     word[n] = '\0';
     p += n;
-    if (!strcmp(word, "p_all_met")) {
-        x->quantity = SC_WQ_P_ALL_MET;
+    if (!strcmp(word, "p_all_met") || !strcmp(word, "p_met")) {
+        x->quantity = word[2] == 'a' ? SC_WQ_P_ALL_MET : SC_WQ_P_MET;
+        if (*skip(p) == '(') {      /* a target of the `targets:` section, by name */
+            p = skip(skip(p) + 1);
+            n = 0;
+            while (isalnum((unsigned char)p[n]) || p[n] == '_')
+                n++;
+            if (n == 0 || n >= sizeof x->target)
+                return expected(what, text, p, "a target name, such as deficit_profile", e);
+            memcpy(x->target, p, n);
+            x->target[n] = '\0';
+            p = skip(p + n);
+            if (*p != ')')
+                return expected(what, text, p, "')' after the target name", e);
+            p++;
+        }
         *pp = p;
-        return SC_OK;
-    }
-    if (!strcmp(word, "p_met")) {
-        x->quantity = SC_WQ_P_MET;
-        *pp = p;
-        return parse_year(pp, what, text, &x->year, e);
+        return x->quantity == SC_WQ_P_MET ? parse_year(pp, what, text, &x->year, e) : SC_OK;
     }
     char *end;
     if (!strcmp(word, "mean")) {
@@ -451,6 +477,18 @@ int sc_whatif_expr_check(const sc_whatif_expr *x, const sc_scenario *s, const ch
             return SC_ERROR(e, SC_EINPUT, "%s '%s': %s is not a year %s simulates (%s to %s)",
                             what, x->text, sc_year_label(x->year).s, s->name,
                             sc_year_label(first).s, sc_year_label(last).s);
+    }
+    if (x->target[0]) {
+        int k = 0;
+        while (k < s->ntargets && strcmp(s->targets[k].name, x->target))
+            k++;
+        if (k == s->ntargets)
+            return SC_ERROR(e, SC_EINPUT, "%s '%s': %s has no target named %s in its targets: "
+                            "section", what, x->text, s->name, x->target);
+        if (x->quantity == SC_WQ_P_MET && isnan(s->targets[k].value[x->year - s->base_year]))
+            return SC_ERROR(e, SC_EINPUT, "%s '%s': %s's target %s has no value for %s", what,
+                            x->text, s->name, x->target, sc_year_label(x->year).s);
+        return SC_OK;
     }
     if ((x->quantity == SC_WQ_P_MET || x->quantity == SC_WQ_P_ALL_MET)
         && !sc_layout_has_targets(s))

@@ -20,6 +20,11 @@ typedef struct wi_values {
     double *v;          /* [nmetric][years][n] */
     double *met;        /* [years][n]: 1 met, 0 not, NaN no target */
     double *all_met;    /* [n] */
+    /* the scenario's `targets:` section's, by name (goalseek's p_met(NAME)) */
+    int ntargets;
+    char tname[SC_MAX_TARGETS][SC_TARGET_NAME_MAX];
+    double *xmet;       /* [ntargets][years][n] */
+    double *xall;       /* [ntargets][n] */
     int has_targets;
     double target[SC_MAX_HORIZON];
 } wi_values;

@@ -328,6 +328,43 @@ static int write_targets(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     return rc;
 }
 
+/* The `targets:` section's, one group each beside the Safety Valve's:
+ * target, p_met, p_met_mcse [Y] and p_all_met(_mcse) over its own years. */
+static int write_other_targets(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
+                               const sc_summary *sum, sc_error *e)
+{
+    int rc = SC_OK;
+    hsize_t ny = (hsize_t)s->horizon;
+    for (int k = 0; !rc && k < s->ntargets; k++) {
+        const sc_target *g = &s->targets[k];
+        const sc_metric_info *info = &sc_district_metrics[g->metric];
+        double target[SC_MAX_HORIZON], p[SC_MAX_HORIZON], se[SC_MAX_HORIZON];
+        for (int y = 0; y < s->horizon; y++) {
+            target[y] = g->value[y + 1];
+            p[y] = sc_summary_p_cell(sum, l->xmet_offset + (size_t)k * (size_t)l->years
+                                              + (size_t)y, &se[y]);
+        }
+        double mcse, all = sc_summary_p_cell(sum, l->xall_offset + (size_t)k, &mcse);
+        char group[WR_PATH_MAX], doc[512];
+        snprintf(doc, sizeof doc, "target on district %s (%s); met in a year when %s %s "
+                 "target; p_met is P(met) over trajectories, NaN where no target; p_all_met "
+                 "is P(every year's target met), with p_all_met_mcse", info->name, info->unit,
+                 info->name, g->at_least ? ">=" : "<=");
+        rc = sc_h5_path(group, sizeof group, e, "/targets/%s", g->name);
+        if (!rc) rc = sc_h5_group(w, group, e);
+        if (!rc) rc = sc_h5_attr_string(w, group, "metric", info->name, e);
+        if (!rc) rc = sc_h5_attr_string(w, group, "direction", g->at_least ? "at_least" : "at_most", e);
+        if (!rc) rc = sc_h5_attr_string(w, group, "unit", info->unit, e);
+        if (!rc) rc = sc_h5_attr_string(w, group, "doc", doc, e);
+        if (!rc) rc = wr_write_vector(w, group, "target", 1, &ny, target, e);
+        if (!rc) rc = wr_write_vector(w, group, "p_met", 1, &ny, p, e);
+        if (!rc) rc = wr_write_vector(w, group, "p_met_mcse", 1, &ny, se, e);
+        if (!rc) rc = wr_write_scalar(w, group, "p_all_met", all, e);
+        if (!rc) rc = wr_write_scalar(w, group, "p_all_met_mcse", mcse, e);
+    }
+    return rc;
+}
+
 /* ---- outturn ---------------------------------------------------------- */
 
 static int write_outturn(sc_h5w *w, const sc_scenario *s, sc_error *e)
@@ -549,6 +586,7 @@ static int write_contents(sc_h5w *w, const sc_scenario *s, const sc_layout *l,
     if (!rc) rc = write_levels(w, s, l, sum, e);
     if (!rc && sc_layout_has_targets(s))
         rc = write_targets(w, s, sum, e);
+    if (!rc) rc = write_other_targets(w, s, l, sum, e);
     if (!rc && !s->has_costs)
         rc = sc_h5_attr_string(w, "/", "money", "none: a demand-only scenario (no costs, "
                                "finance or cluster working), so no money metric, target or "
