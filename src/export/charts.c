@@ -183,15 +183,23 @@ static void fy_label(PLINT axis, PLFLT value, char *label, PLINT length, PLPoint
 
 /* The plot from year `first` (the first outturn year, else the first
  * forecast year) to the last forecast year; more than seven years take the
- * short labels, which fit (smaller, beyond ten). */
-static void frame(const sc_result *r, int first, double ylo, double yhi, const char *ylabel,
-                  const char *title, const char *subtitle)
+ * short labels, which fit (smaller, beyond ten). The plot's top is at top
+ * of the page (0.86; lower leaves a band for a key above the plot), the
+ * titles always over 0.86. */
+static void frame_at(const sc_result *r, int first, double ylo, double yhi, double top,
+                     const char *ylabel, const char *title, const char *subtitle)
 {
     static int short_labels = 1;   /* only its address is used: "short" */
     int last = r->year[r->years - 1];
     pladv(0);
-    plschr(0, 1.1);
     plvpor(0.10, 0.97, 0.13, 0.86);
+    plcol0(C_INK);
+    plschr(0, 1.5);
+    plmtex("t", 2.6, 0.0, 0.0, title);
+    plschr(0, 1.0);
+    plmtex("t", 1.0, 0.0, 0.0, subtitle);
+    plschr(0, 1.1);
+    plvpor(0.10, 0.97, 0.13, top);
     plwind(first - 0.45, last + 0.45, ylo, yhi);
     plcol0(C_GRID);
     plbox("g", 1, 0, "g", 0, 0);
@@ -203,10 +211,13 @@ static void frame(const sc_result *r, int first, double ylo, double yhi, const c
     plschr(0, 1.1);
     plslabelfunc(NULL, NULL);
     plmtex("l", 5.2, 0.5, 0.5, ylabel);
-    plschr(0, 1.5);
-    plmtex("t", 2.6, 0.0, 0.0, title);
     plschr(0, 1.0);
-    plmtex("t", 1.0, 0.0, 0.0, subtitle);
+}
+
+static void frame(const sc_result *r, int first, double ylo, double yhi, const char *ylabel,
+                  const char *title, const char *subtitle)
+{
+    frame_at(r, first, ylo, yhi, 0.86, ylabel, title, subtitle);
 }
 
 /* Range of the data with a margin; always includes 0 when asked. */
@@ -485,21 +496,29 @@ static int draw_sv(const sc_result *r, sc_error *e)
         snprintf(extra, sizeof extra, "; P(every target met) %s",
                  sc_prob_label(r->p_all_met, r->trajectories).s);
     snprintf(sub, sizeof sub, "%s, %ld trajectories%s", r->scenario_name, r->trajectories, extra);
-    frame(r, r->year[0], 0, 1.3, "probability", sc_chart_title(SC_CHART_SV_TARGETS), sub);
+    /* the probability axis ends at 1; the key in a band above the plot */
+    frame_at(r, r->year[0], 0, 1, 0.76, "probability", sc_chart_title(SC_CHART_SV_TARGETS), sub);
+    plschr(0, 0.8);
     for (int t = 0; t < r->years; t++) {
         double p = isnan(r->p_met[t]) ? 0 : r->p_met[t];
         bar(r->year[t] - 0.17, 0.32, 0, p, C_BAR2);
         double b = r->p_first_breach && !isnan(r->p_first_breach[t]) ? r->p_first_breach[t] : 0;
         bar(r->year[t] + 0.17, 0.32, 0, b, C_TARGET);
-        char lab[32];
-        snprintf(lab, sizeof lab, isnan(r->p_met[t]) ? "no target" : "%.2f", r->p_met[t]);
-        plcol0(C_INK);
-        plptex(r->year[t] - 0.17, p + 0.04, 1, 0, 0.5, lab);
-        if (b > 0) {
-            snprintf(lab, sizeof lab, "%.2f", b);
-            plptex(r->year[t] + 0.17, b + 0.04, 1, 0, 0.5, lab);
+        /* a label over its bar, or inside it (white) where the bar reaches the top */
+        const double xs[2] = { r->year[t] - 0.17, r->year[t] + 0.17 }, ps[2] = { p, b };
+        for (int j = 0; j < 2; j++) {
+            if (j == 1 && b <= 0)
+                continue;
+            sc_label lab = sc_prob_label(ps[j], r->trajectories);
+            if (j == 0 && isnan(r->p_met[t]))
+                snprintf(lab.s, sizeof lab.s, "no target");
+            plcol0(ps[j] > 0.9 ? C_BG : C_INK);
+            plptex(xs[j], ps[j] > 0.9 ? ps[j] - 0.06 : ps[j] + 0.03, 1, 0, 0.5, lab.s);
         }
     }
+    plschr(0, 1.0);
+    plvpor(0.10, 0.97, 0.0, 0.86);
+    plwind(0, 1, 0, 1);
     key_row(0, C_BAR2, "P(this year's target met)");
     key_row(2, C_TARGET, "P(the first target missed is this year's)");
     return SC_OK;
