@@ -492,6 +492,47 @@ static void test_implausible_numbers_warn(void **state)
     assert_non_null(strstr(out, want));
 }
 
+/* A bounded run names each pass on stderr (the bar would otherwise reach
+ * 100% in the pilot and start again), and says that it kept no
+ * per-trajectory series for compare, with the --memory that would. */
+static void test_bounded_run_says_so(void **state)
+{
+    (void)state;
+    char out[16384];
+    const char *sc = "scenarios/kirklees-no-change-v1.yaml";
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 4000 --memory 1 -o %s/bounded.h5",
+                         bin(), sc, tmpdir), 0);
+    if (!strstr(out, "pass 1 of up to 3: a pilot sample"))
+        print_error("%s", out);
+    assert_non_null(strstr(out, "simulating kirklees-no-change-v1, pass 1 of up to 3"));
+    assert_non_null(strstr(out, "pass 2 of up to 3: every trajectory"));
+    assert_non_null(strstr(out, "Kept no per-trajectory series"));
+    assert_non_null(strstr(out, "--memory "));
+    /* every record kept: no pass named, nothing to say */
+    assert_int_equal(run(out, sizeof out, "%s run %s -n 200 -o %s/kept.h5", bin(), sc, tmpdir),
+                     0);
+    assert_null(strstr(out, "pass 1"));
+    assert_null(strstr(out, "Kept no per-trajectory"));
+}
+
+/* A result file that is not there says so, in every command that reads one. */
+static void test_missing_result_says_no_such_file(void **state)
+{
+    (void)state;
+    char out[16384];
+    const char *cmds[] = {"export %s/none.h5 --csv %s/x.csv", "compare %s/none.h5 %s/none.h5",
+                          "report %s/none.h5 -o %s/x.html", "sensitivity %s/none.h5"};
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, cmds[k], tmpdir, tmpdir);
+        assert_int_equal(run(out, sizeof out, "%s %s", bin(), cmd), 2);
+        if (!strstr(out, "No such file"))
+            print_error("%s: %s", cmd, out);
+        assert_non_null(strstr(out, "none.h5: cannot open: No such file"));
+        assert_null(strstr(out, "not an HDF5"));
+    }
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
@@ -510,6 +551,8 @@ int main(void)
         cmocka_unit_test(test_whatif_commands),
         cmocka_unit_test(test_outputs_replace_nothing_they_should_not),
         cmocka_unit_test(test_implausible_numbers_warn),
+        cmocka_unit_test(test_bounded_run_says_so),
+        cmocka_unit_test(test_missing_result_says_no_such_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

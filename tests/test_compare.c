@@ -214,6 +214,33 @@ static void test_cli_table_and_diff_file(void **state)
     assert_int_equal(rc, 0);
 }
 
+/* A and B with different targets: compare says so, and which P(target met)
+ * it shows (each against its own run's target); with the same targets, it
+ * says they are the same. */
+static void test_warns_when_targets_differ(void **state)
+{
+    (void)state;
+    char out[16384], moved[400];
+    snprintf(moved, sizeof moved, "%s/kc_target.h5", dir);
+    int rc = run(out, sizeof out,
+                 "cp %s %s && /usr/bin/python3 -c \"import h5py; "
+                 "f = h5py.File('%s', 'r+'); d = f['/targets/safety_valve_balance/target']; "
+                 "d[1] = d[1] - 2e6; f.close()\" && /usr/bin/python3 tests/craft_results.py "
+                 "--sign %s", kc, moved, moved, moved);
+    if (rc)
+        fprintf(stderr, "%s", out);
+    assert_int_equal(rc, 0);
+    assert_int_equal(run(out, sizeof out, "%s compare %s %s", bin(), nc, moved), 0);
+    if (!strstr(out, "warning: A and B have different Safety Valve targets (first in 2025/26"))
+        fprintf(stderr, "%s", out);
+    assert_non_null(strstr(out, "warning: A and B have different Safety Valve targets (first in "
+                                "2025/26"));
+    assert_non_null(strstr(out, "at least each run's own target"));
+    assert_int_equal(run(out, sizeof out, "%s compare %s %s", bin(), nc, kc), 0);
+    assert_null(strstr(out, "different Safety Valve targets"));
+    assert_non_null(strstr(out, "at least the same target"));
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
@@ -222,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_tighter_than_independent),
         cmocka_unit_test(test_agrees_with_difference_of_medians),
         cmocka_unit_test(test_cli_table_and_diff_file),
+        cmocka_unit_test(test_warns_when_targets_differ),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -87,6 +87,9 @@ static void test_read_shapes(void **state)
     assert_int_equal(r->nclusters, 17);
     assert_int_equal(r->nareas, 4);
     assert_string_equal(r->scenario_name, "kirklees-clusters-v1");
+    assert_string_equal(r->scenario_description,
+                        "Kirklees, cluster working from September 2024 (ramp 0.6 in 2024/25, "
+                        "1.0 after)");
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "hnb_spend");
     assert_non_null(m);
     assert_non_null(m->traj);
@@ -270,6 +273,15 @@ static void test_xlsx_has_sheets_and_charts(void **state)
     assert_non_null(strstr(out, "risk-equalised (illustrative)"));   /* the scenario's own total */
     assert_int_equal(run(out, sizeof out, "unzip -l %s", x), 0);
     assert_non_null(strstr(out, "xl/charts/chart16.xml"));
+    /* probabilities are numbers shown as percentages, 0 and 1 as the bound
+     * the run's n can give (issue 16) */
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/styles.xml", x), 0);
+    char want[160];
+    snprintf(want, sizeof want, "[&gt;=1]&quot;&gt; %s&quot;;[&lt;=0]&quot;&lt; %s&quot;;0.0##%%",
+             sc_prob_label(1, NTRAJ).s + 2, sc_prob_label(0, NTRAJ).s + 2);
+    if (!strstr(out, want))
+        print_error("want %s in %s\n", want, out);
+    assert_non_null(strstr(out, want));
 }
 
 /* The inputs by status, for the xlsx Summary and the report (issue 17):
@@ -474,6 +486,12 @@ static void test_charts_exist_and_are_drawn(void **state)
         assert_true(file_size(png) > 15000);
         assert_true(file_size(svg) > 20000);
     }
+    /* The SVGs keep their text as text (editable in slides), not as glyph
+     * outlines: PLplot's own svg device, not cairo's (issue 16) */
+    assert_int_equal(run(out, sizeof out, "grep -c '<text' %s/balance_fan.svg %s/budgets.svg",
+                         charts, charts), 0);
+    assert_null(strstr(out, ":0"));
+    assert_int_equal(run(out, sizeof out, "cat %s/*.svg | grep -c 'glyph'", charts), 1);
     /* No Kirklees trajectory meets the last year's target: nothing varies, so
      * no tornado of it (an empty chart would say nothing). */
     char none[512];
@@ -844,6 +862,51 @@ static void test_real_terms(void **state)
     assert_non_null(strstr(out, "no price index"));
 }
 
+/* A no-change run (cluster working off) keeps the clusters' budgets to
+ * compare, but draws no cluster overspend, area contingency or budgets
+ * chart and no Budgets sheet, as if clusters held them (issue 16). */
+static void test_no_change_draws_no_cluster_budgets(void **state)
+{
+    (void)state;
+    char out[4096];
+    assert_int_equal(run(out, sizeof out,
+                         "%1$s run scenarios/kirklees-no-change-v1.yaml -n 100 -o %2$s/nc.h5 "
+                         "--quiet && %1$s export %2$s/nc.h5 --charts %2$s/nc_charts --xlsx "
+                         "%2$s/nc.xlsx", bin(), dir), 0);
+    static const char *const none[] = { "cluster_overspend", "area_contingency", "budgets" };
+    for (size_t k = 0; k < sizeof none / sizeof none[0]; k++) {
+        char png[512];
+        snprintf(png, sizeof png, "%s/nc_charts/%s.png", dir, none[k]);
+        assert_true(file_size(png) < 0);
+    }
+    char fan[512];
+    snprintf(fan, sizeof fan, "%s/nc_charts/hnb_spend_fan.png", dir);
+    assert_true(file_size(fan) > 0);
+    assert_int_equal(run(out, sizeof out, "unzip -p %s/nc.xlsx xl/workbook.xml", dir), 0);
+    assert_null(strstr(out, "name=\"Budgets\""));
+    assert_non_null(strstr(out, "name=\"Sensitivity\""));
+}
+
+/* Probabilities as readers see them (report, workbook): percentages, and 0
+ * or 1 as the bound n trajectories can give, the console's rule of three. */
+static void test_prob_label(void **state)
+{
+    (void)state;
+    assert_string_equal(sc_prob_label(0, 10000).s, "< 0.03%");
+    assert_string_equal(sc_prob_label(1, 10000).s, "> 99.97%");
+    assert_string_equal(sc_prob_label(0, 400).s, "< 0.75%");
+    assert_string_equal(sc_prob_label(1, 400).s, "> 99.25%");
+    assert_string_equal(sc_prob_label(0.834, 400).s, "83.4%");
+    assert_string_equal(sc_prob_label(0.00004, 100000).s, "0.004%");
+    assert_string_equal(sc_prob_label(0.99996, 100000).s, "99.996%");
+    assert_string_equal(sc_prob_label(NAN, 400).s, "n/a");
+    assert_string_equal(sc_prob_label(0, 2).s, "0%");   /* too few to bound */
+    assert_string_equal(sc_prob_label(0, 3000).s, "< 0.1%");
+    assert_string_equal(sc_prob_label(1, 100).s, "> 97%");
+    assert_string_equal(sc_prob_label(0, 10000000).s, "< 0.00003%");
+    assert_string_equal(sc_prob_label(1, 10000000).s, "> 99.99997%");
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
@@ -866,6 +929,8 @@ int main(void)
         cmocka_unit_test(test_demand_only),
         cmocka_unit_test(test_outturn),
         cmocka_unit_test(test_real_terms),
+        cmocka_unit_test(test_prob_label),
+        cmocka_unit_test(test_no_change_draws_no_cluster_budgets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

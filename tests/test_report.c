@@ -29,6 +29,7 @@
 #include "sendcast/library.h"
 #include "sendcast/alloc.h"
 #include "sendcast/result.h"
+#include "sendcast/text.h"
 
 #define NTRAJ 400
 
@@ -96,21 +97,39 @@ static void test_self_contained(void **state)
     assert_non_null(strstr(page, "</html>"));
 }
 
+/* A probability as the page shows it: sc_prob_label, its "<" or ">"
+ * escaped. */
+static const char *shown(double p, long n)
+{
+    static char s[64];
+    const char *l = sc_prob_label(p, n).s;
+    snprintf(s, sizeof s, "%s%s", l[0] == '<' ? "&lt;" : l[0] == '>' ? "&gt;" : "",
+             l[0] == '<' || l[0] == '>' ? l + 1 : l);
+    return s;
+}
+
+/* Probabilities are percentages, and P of 0 or 1 is the bound the run can
+ * give, never "0.000" or "1.000" (issue 16). */
 static void test_headline_numbers(void **state)
 {
     (void)state;
     sc_result *r = NULL;
     sc_error e;
     assert_int_equal(sc_result_read(kc, &r, &e), SC_OK);
-    char want[64];
-    snprintf(want, sizeof want, "<div class=\"v\">%.3f</div>", r->p_all_met);
+    char want[128];
+    snprintf(want, sizeof want, "<div class=\"v\">%s</div>", shown(r->p_all_met, NTRAJ));
     assert_non_null(strstr(page, want));
-    snprintf(want, sizeof want, "<div class=\"v\">%.3f</div>", r->p_met[0]);
+    snprintf(want, sizeof want, "<div class=\"v\">%s</div>", shown(r->p_met[0], NTRAJ));
     assert_non_null(strstr(page, want));
     for (int t = 0; t < r->years; t++) {
-        snprintf(want, sizeof want, "<td>%.3f</td><td>%.3f</td>", r->p_met[t], r->p_met_mcse[t]);
-        assert_non_null(strstr(page, want));
+        snprintf(want, sizeof want, "<td>%s</td><td>%.1f&nbsp;pp</td>", shown(r->p_met[t], NTRAJ),
+                 100 * r->p_met_mcse[t]);
+        if (!strstr(page, want))
+            fail_msg("the report lacks %s", want);
     }
+    assert_null(strstr(page, "<td>0.000</td>"));
+    assert_null(strstr(page, "<td>1.000</td>"));
+    assert_non_null(strstr(page, "&lt; 0.75%"));   /* 3 / 400 */
     sc_result_free(r);
 }
 
@@ -128,10 +147,36 @@ static void test_sections(void **state)
         /* the default total is the sum of the scenario's budgets, and what is
          * sized from it keeps their label */
         "a total of £17.600m (the scenario's own, illustrative)",
-        "risk-equalised (illustrative) (£m)" };
+        "risk-equalised (illustrative) (£m)",
+        /* printed, headings stay with what follows them */
+        "h1,h2,h3{break-after:avoid", ".chart,.cards,tr,p.warn{break-inside:avoid",
+        /* the comparison says whether the targets are the same */
+        "Both runs against the same targets.",
+        /* the scenario's description, not only its id */
+        "<p class=\"description\">Kirklees, cluster working from September 2024" };
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
         if (!strstr(page, parts[k]))
             fail_msg("the report lacks %s", parts[k]);
+}
+
+/* A no-change run (cluster working off) keeps the clusters' budgets to
+ * compare, but its report shows no budget gap or sizing as if clusters
+ * worked; a run where they work shows both. */
+static void test_no_change_shows_no_cluster_gaps(void **state)
+{
+    (void)state;
+    char out[4096], path[400];
+    snprintf(path, sizeof path, "%s/nc.html", dir);
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s", bin(), nc, path), 0);
+    char *nc_page = read_text(path);
+    assert_non_null(nc_page);
+    assert_non_null(strstr(nc_page, "Cluster working is off in this run"));
+    assert_null(strstr(nc_page, "P(overspend)"));
+    assert_null(strstr(nc_page, "<h2>Cluster budgets and contingency</h2>"));
+    assert_non_null(strstr(nc_page, "<p class=\"description\">Kirklees, no change"));
+    sc_free(nc_page);
+    assert_null(strstr(page, "Cluster working is off"));
+    assert_non_null(strstr(page, "<h2>Cluster budgets and contingency</h2>"));
 }
 
 static void test_bad_usage(void **state)
@@ -195,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_headline_numbers),
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_bad_usage),
+        cmocka_unit_test(test_no_change_shows_no_cluster_gaps),
         cmocka_unit_test(test_names_are_escaped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -44,8 +44,9 @@ int sc_cli_budgets(int argc, char **argv, sc_error *e);
 /* A bar with an ETA on a terminal, a line every few seconds otherwise (batch
  * logs), nothing when quiet. */
 typedef struct sc_cli_progress {
-    const char *what;       /* "simulating kirklees-clusters" */
-    char label[256];        /* what sc_cli_progress_note last said */
+    const char *what;       /* what the bar says: base, or label */
+    char base[256];         /* "simulating kirklees-clusters" */
+    char label[512];        /* base and the pass under way (sc_cli_progress_pass) */
     int tty;
     int quiet;
     double start, last;     /* omp_get_wtime() seconds */
@@ -56,6 +57,9 @@ void sc_cli_progress_update(void *ctx, long done, long total);   /* an sc_progre
 /* A new run begins (a sweep's point, a goal seek's run): the bar restarts
  * under this label (whatif.h's note). */
 void sc_cli_progress_note(void *ctx, const char *what);
+/* A new pass of the same run begins (engine.h's pass_note): the bar restarts
+ * as "<what it said>, pass 2 of up to 3: ...". */
+void sc_cli_progress_pass(void *ctx, const char *pass);
 
 /* ---- options.c: the parsers every command shares ---- */
 

@@ -58,6 +58,11 @@ void sc_compare_free(sc_compare *c);
 
 const sc_compare_metric *sc_compare_find(const sc_compare *c, const char *name);
 
+/* 0 when A and B have the same Safety Valve target every year (NaN where
+ * neither has one); else 1 + the first year index where they differ: P(met)
+ * is then each against its own target, not the policy's effect alone. */
+int sc_compare_targets_differ(const sc_compare *c);
+
 /* The table of the command line: HNB spend, balance, top-up spend and plans,
  * p5/p50/p95 of B − A per year, P(B cheaper), and the Safety Valve. */
 void sc_compare_print(FILE *out, const sc_compare *c);

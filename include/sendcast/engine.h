@@ -72,6 +72,10 @@ typedef struct sc_engine_options {
     sc_progress_fn progress;  /* NULL: silent. Called once a pass as trajectories finish
                                  (done, total of that pass), one thread at a time */
     void *progress_ctx;
+    /* NULL: silent. Before each pass of a bounded run, what the pass is
+     * ("pass 2 of up to 3: every trajectory"), with progress_ctx: without it
+     * the progress restarts from 0% with nothing to say why (rank 0 only) */
+    void (*pass_note)(void *ctx, const char *what);
 } sc_engine_options;
 
 /* The default memory_mb: every record kept up to 2 GB (Kirklees: 10^5

@@ -77,6 +77,7 @@ typedef struct sc_result {
     char engine_version[64], model_version[16], scenario_name[64], scenario_sha256[80];
     char created_utc[40], git_revision[64], libraries[512], command_line[1024];
     char percentile_definition[128];
+    char scenario_description[512]; /* "" when the file has none (older, or none given) */
     uint64_t seed;
     long trajectories;
     int base_year, horizon;
@@ -155,6 +156,12 @@ void sc_result_free(sc_result *r);
 /* The metric of a level by name, NULL when absent. */
 const sc_result_metric *sc_result_metric_find(const sc_result *r, enum sc_level level,
                                               const char *name);
+
+/* Whether the run's clusters work in some simulated year: an input
+ * cluster_working.ramp above 0. A no-change run keeps the clusters' budgets
+ * (to compare with a run where they work), but no cluster holds one, so
+ * their gaps are not to be shown as if clusters existed. */
+int sc_result_clusters_work(const sc_result *r);
 
 /* Percentiles q[0..nq-1] (in [0, 100]) of metric m for unit u, into out[Y][nq].
  * A percentile the file stores is copied; otherwise it is computed from the

@@ -54,10 +54,12 @@ int sc_sens_export_charts(const sc_sens_data *d, const sc_sens_table *t, int y,
 
 /* `export --charts`: the charts above for the result file at path, into dir:
  * tornados of the last year, the layered fans and (with cluster working) the
- * budgets of the scenario's own total in the first year at risk 0.9. A file
- * without draws draws none (*ndrawn 0) and is no error. */
-int sc_sens_export_result_charts(const char *path, const char *dir, int replace, int *ndrawn,
-                                 sc_error *e);
+ * budgets of the scenario's own total in the first year at risk 0.9 (unless
+ * budgets is 0: a no-change run, where no cluster holds its budget,
+ * sc_result_clusters_work). A file without draws draws none (*ndrawn 0) and
+ * is no error. */
+int sc_sens_export_result_charts(const char *path, const char *dir, int budgets, int replace,
+                                 int *ndrawn, sc_error *e);
 
 /* ---- the workbook ---------------------------------------------------------- */
 

@@ -27,6 +27,14 @@ typedef struct sc_label {
 } sc_label;
 sc_label sc_year_label(int year);
 
+/* A probability estimated from n trajectories as a percentage, for readers
+ * of the report and the workbook: "83.4%"; never "0.0%" or "100.0%", which
+ * read as certainty that n trajectories cannot give: 0 is "< b%" and 1 is
+ * "> (100 - b)%", b = 300 / n the rule of three's 95% bound (the console's
+ * bracket), so "< 0.03%" for n = 10^4; small nonzero values keep the digits
+ * that tell them from 0 ("0.004%"). NaN (no target) is "n/a". */
+sc_label sc_prob_label(double p, long n);
+
 /* Offset of the first byte of text[0..len) that is not well-formed UTF-8
  * (a bad lead byte, a sequence cut short, an overlong form, a surrogate, a
  * code point above U+10FFFF), or len when there is none. NUL is well formed:

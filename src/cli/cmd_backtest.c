@@ -87,6 +87,7 @@ static int simulate(const sc_scenario *b, const sc_params *p, const bt_options *
     eo.keep_cells = cells;
     eo.nkeep_cells = sc_backtest_cells(bt, &l, cells);
     eo.progress = sc_cli_progress_update;
+    eo.pass_note = sc_cli_progress_pass;
     eo.progress_ctx = &progress;
     return sc_engine_run(b, p, &eo, sum, e);
 }

@@ -94,7 +94,9 @@ int sc_cli_export(int argc, char **argv, sc_error *e)
     int ncharts = 0, nsens = 0;
     if (!st && o.charts && !(st = sc_cli_make_folder(o.charts, e))
         && !(st = sc_export_charts(r, o.charts, o.force, &ncharts, e))
-        && !(st = sc_sens_export_result_charts(o.result, o.charts, o.force, &nsens, e))
+        && !(st = sc_sens_export_result_charts(o.result, o.charts,
+                                                     sc_result_clusters_work(r), o.force,
+                                                     &nsens, e))
         && !o.quiet)
         printf("Wrote %d chart%s (PNG and SVG) into %s%s\n", ncharts + nsens,
                ncharts + nsens == 1 ? "" : "s", o.charts,

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,14 @@ static void print_summary(const sc_scenario *s, const sc_summary *sum, const cha
         printf("Percentiles in bounded memory, one pass: each within %.1e of its rank "
                "(--exact-percentiles: exact, with a second pass).\n",
                sc_summary_rank_error(sum));
+    if (!sc_summary_has_records(sum)) {
+        /* Said here, not first by compare: a user who wants to pair this run
+         * learns it now, with the --memory that would keep them. */
+        double mb = 8.0 * (double)layout.ncells * (double)s->trajectories / (1024.0 * 1024.0);
+        printf("Kept no per-trajectory series (bounded memory), so compare cannot pair this "
+               "file; to keep them, run again with --memory %.0f or more, or fewer "
+               "trajectories.\n", ceil(mb));
+    }
     printf("\nWrote %s (%ld trajectories, seed %" PRIu64 ", %d threads%s, %.2f s).\n",
            outpath, s->trajectories, s->seed, threads, procs, seconds);
 }
@@ -214,6 +223,7 @@ static int run_one(sc_scenario *s, const run_options *o, const char *outpath, in
     eo.rank_error = o->rank_error;
     eo.distribute = 1;
     eo.progress = sc_cli_progress_update;
+    eo.pass_note = sc_cli_progress_pass;
     eo.progress_ctx = &progress;
     double t0 = omp_get_wtime();
     if (!st)

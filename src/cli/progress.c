@@ -15,7 +15,8 @@
 
 void sc_cli_progress_init(sc_cli_progress *p, const char *what, int quiet)
 {
-    p->what = what;
+    snprintf(p->base, sizeof p->base, "%s", what);
+    p->what = p->base;
     p->quiet = quiet;
     p->tty = isatty(fileno(stderr));
     p->start = p->last = omp_get_wtime();
@@ -57,8 +58,17 @@ void sc_cli_progress_update(void *ctx, long done, long total)
 void sc_cli_progress_note(void *ctx, const char *what)
 {
     sc_cli_progress *p = ctx;
-    snprintf(p->label, sizeof p->label, "%s", what);
-    sc_cli_progress_init(p, p->label, p->quiet);
+    sc_cli_progress_init(p, what, p->quiet);
     if (!p->quiet && !p->tty)
         fprintf(stderr, "%s\n", what);
+}
+
+void sc_cli_progress_pass(void *ctx, const char *pass)
+{
+    sc_cli_progress *p = ctx;
+    snprintf(p->label, sizeof p->label, "%s, %s", p->base, pass);
+    p->what = p->label;
+    p->start = p->last = omp_get_wtime();
+    if (!p->quiet && !p->tty)
+        fprintf(stderr, "%s\n", p->label);
 }

@@ -249,6 +249,16 @@ static void print_metric(FILE *out, const sc_compare *c, const char *name, const
     }
 }
 
+int sc_compare_targets_differ(const sc_compare *c)
+{
+    for (int t = 0; t < c->years; t++) {
+        double a = c->a->target[t], b = c->b->target[t];
+        if (isnan(a) != isnan(b) || (!isnan(a) && a != b))
+            return t + 1;
+    }
+    return 0;
+}
+
 void sc_compare_print(FILE *out, const sc_compare *c)
 {
     fprintf(out, "A: %s (%s)\nB: %s (%s)\n%ld trajectories paired one to one%s\n",
@@ -267,8 +277,16 @@ void sc_compare_print(FILE *out, const sc_compare *c)
                 ? "demand-only scenarios" : "one is a demand-only scenario");
     }
     if (c->a->has_finance && c->b->has_finance) {
-        fprintf(out, "\nSafety Valve: P(target met)\nyear           A        B    B - A "
-                "(paired se)\n");
+        int differ = sc_compare_targets_differ(c);
+        if (differ)
+            fprintf(out, "\nwarning: A and B have different Safety Valve targets (first in "
+                    "%s: A %.2f, B %.2f £m): each P(target met) below is against its own "
+                    "run's target, so B - A mixes the policy's effect with the change of "
+                    "target\n", sc_year_label(c->a->year[differ - 1]).s,
+                    c->a->target[differ - 1] / 1e6, c->b->target[differ - 1] / 1e6);
+        fprintf(out, "\nSafety Valve: P(target met), the in-year balance at least %s target"
+                "\nyear           A        B    B - A (paired se)\n",
+                differ ? "each run's own" : "the same");
         for (int t = 0; t < c->years; t++)
         fprintf(out, "%s %9.3f %8.3f   %+.3f (%.3f)\n", sc_year_label(c->a->year[t]).s,
                 c->p_met_a[t], c->p_met_b[t], c->p_met_diff[t],

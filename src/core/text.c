@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,45 @@ sc_label sc_year_label(int year)
 {
     sc_label l;
     snprintf(l.s, sizeof l.s, "%d/%02d", year, (year + 1) % 100);
+    return l;
+}
+
+sc_label sc_prob_label(double p, long n)
+{
+    sc_label l;
+    if (isnan(p) || n < 1) {
+        snprintf(l.s, sizeof l.s, "n/a");
+        return l;
+    }
+    if (p <= 0 || p >= 1) {
+        double b = 300.0 / (double)n;
+        if (b >= 50) {   /* too few trajectories to bound anything */
+            snprintf(l.s, sizeof l.s, "%s", p <= 0 ? "0%" : "100%");
+            return l;
+        }
+        /* two significant digits, trailing zeros dropped: 0.03, 0.75, 0.00003 */
+        char bs[32];
+        int d = 1 - (int)floor(log10(b));
+        snprintf(bs, sizeof bs, "%.*f", d > 0 ? d : 0, b);
+        size_t len = strlen(bs);
+        while (d > 0 && bs[len - 1] == '0') {
+            bs[--len] = '\0';
+            d--;
+        }
+        if (d == 0 && bs[len - 1] == '.')
+            bs[--len] = '\0';
+        if (p <= 0)
+            snprintf(l.s, sizeof l.s, "< %s%%", bs);
+        else
+            snprintf(l.s, sizeof l.s, "> %.*f%%", d, 100.0 - b);
+        return l;
+    }
+    /* one decimal, or as many as keep the value off 0% and 100% */
+    double v = 100.0 * p;
+    int d = 1;
+    while (d < 8 && (v < 0.95 * pow(10, -d) || 100.0 - v < 0.95 * pow(10, -d)))
+        d++;
+    snprintf(l.s, sizeof l.s, "%.*f%%", d, v);
     return l;
 }
 

@@ -11,6 +11,8 @@
  */
 #include "sendcast/engine.h"
 
+#include <stdio.h>
+
 #include <omp.h>
 
 #include "sendcast/alloc.h"
@@ -108,6 +110,23 @@ static int set_up(engine_run *r, sc_summary *sum, sc_error *e)
     return sc_summary_keep_cells(sum, r->o->keep_cells, r->o->nkeep_cells, e);
 }
 
+/* Names the pass about to start, so that a progress bar that reaches 100%
+ * and starts again says why. Pass 2 is known to run (or not) only once pass 1
+ * has ended, hence "of up to 3" before then. */
+static void note_pass(const engine_run *r, const sc_summary *sum, int pass)
+{
+    static const char *const what[] = {"a pilot sample to place the bins",
+                                       "every trajectory, counting into the bins",
+                                       "every trajectory again, for exact percentiles"};
+    if (!r->o->pass_note || r->rank != 0)
+        return;
+    char buf[160];
+    long n = sc_summary_pass_trajectories(sum, pass);
+    snprintf(buf, sizeof buf, "pass %d of %s%d: %s (%ld trajectories)", pass + 1,
+             pass < 2 ? "up to " : "", sc_summary_passes(sum), what[pass < 3 ? pass : 2], n);
+    r->o->pass_note(r->o->progress_ctx, buf);
+}
+
 /* Bounded memory: every rank runs the pilot (pass 0) in full, then its own
  * whole chunks of trajectories in pass 1 and, unless pass 1 could answer
  * within the rank error, pass 2. */
@@ -124,6 +143,7 @@ static int run_bounded(engine_run *r, sc_summary **sum, sc_error *e)
     }
     st = agree(r, st, e);
     for (int pass = 0; st == SC_OK && pass < sc_summary_passes(*sum); pass++) {
+        note_pass(r, *sum, pass);
         if (pass == 0)
             st = simulate(r, 0, sc_summary_pass_trajectories(*sum, 0), 0, *sum, e);
         else

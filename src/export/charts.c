@@ -137,7 +137,7 @@ static int device_exists(const char *device)
     const char *menu_buf[128], *names_buf[128];
     const char **menu = menu_buf, **names = names_buf;
     int n = 128;
-    plgFileDevs(&menu, &names, &n);
+    plgDevs(&menu, &names, &n);
     for (int i = 0; i < n; i++)
         if (names[i] && !strcmp(names[i], device))
             return 1;
@@ -183,15 +183,23 @@ static void fy_label(PLINT axis, PLFLT value, char *label, PLINT length, PLPoint
 
 /* The plot from year `first` (the first outturn year, else the first
  * forecast year) to the last forecast year; more than seven years take the
- * short labels, which fit (smaller, beyond ten). */
-static void frame(const sc_result *r, int first, double ylo, double yhi, const char *ylabel,
-                  const char *title, const char *subtitle)
+ * short labels, which fit (smaller, beyond ten). The plot's top is at top
+ * of the page (0.86; lower leaves a band for a key above the plot), the
+ * titles always over 0.86. */
+static void frame_at(const sc_result *r, int first, double ylo, double yhi, double top,
+                     const char *ylabel, const char *title, const char *subtitle)
 {
     static int short_labels = 1;   /* only its address is used: "short" */
     int last = r->year[r->years - 1];
     pladv(0);
-    plschr(0, 1.1);
     plvpor(0.10, 0.97, 0.13, 0.86);
+    plcol0(C_INK);
+    plschr(0, 1.5);
+    plmtex("t", 2.6, 0.0, 0.0, title);
+    plschr(0, 1.0);
+    plmtex("t", 1.0, 0.0, 0.0, subtitle);
+    plschr(0, 1.1);
+    plvpor(0.10, 0.97, 0.13, top);
     plwind(first - 0.45, last + 0.45, ylo, yhi);
     plcol0(C_GRID);
     plbox("g", 1, 0, "g", 0, 0);
@@ -203,10 +211,13 @@ static void frame(const sc_result *r, int first, double ylo, double yhi, const c
     plschr(0, 1.1);
     plslabelfunc(NULL, NULL);
     plmtex("l", 5.2, 0.5, 0.5, ylabel);
-    plschr(0, 1.5);
-    plmtex("t", 2.6, 0.0, 0.0, title);
     plschr(0, 1.0);
-    plmtex("t", 1.0, 0.0, 0.0, subtitle);
+}
+
+static void frame(const sc_result *r, int first, double ylo, double yhi, const char *ylabel,
+                  const char *title, const char *subtitle)
+{
+    frame_at(r, first, ylo, yhi, 0.86, ylabel, title, subtitle);
 }
 
 /* Range of the data with a margin; always includes 0 when asked. */
@@ -408,8 +419,6 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
     for (int t = 0; t < nc; t++)
         all[m++] = cy[t];
     range(all, m, k == SC_CHART_BALANCE || k == SC_CHART_DEFICIT, &lo, &hi);
-    if (k == SC_CHART_BALANCE)
-        hi += 0.08 * (hi - lo);   /* room for the P(met) labels over the targets */
     if (k != SC_CHART_BALANCE && k != SC_CHART_DEFICIT && lo > 0)
         lo = 0;   /* spend and plans read from zero */
     char sub[256];
@@ -445,12 +454,16 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
         plwidth(1);
         plssym(0, 1.6);
         plpoin(nt, tx, ty, 17);
+        /* P(met) in a row of its own under the years: over the targets, the
+         * labels ran into each other, the fan and the frame */
+        plschr(0, 0.85);
+        double x0 = first - 0.45, x1 = r->year[n - 1] + 0.45;
+        plmtex("b", 4.0, -0.01, 1.0, "P(met)");
         for (int t = 0; t < n; t++)
-            if (!isnan(r->target[t]) && !isnan(r->p_met[t])) {
-                char lab[48];
-                snprintf(lab, sizeof lab, "P(met) %.2f", r->p_met[t]);
-                plptex(r->year[t], r->target[t] / scale + 0.035 * (hi - lo), 1, 0, 0.5, lab);
-            }
+            if (!isnan(r->target[t]) && !isnan(r->p_met[t]))
+                plmtex("b", 4.0, (r->year[t] - x0) / (x1 - x0), 0.5,
+                       sc_prob_label(r->p_met[t], r->trajectories).s);
+        plschr(0, 1.0);
         key_at(4, C_TARGET, 1, "Safety Valve target (in-year balance)", falls);
     }
     if (nc > 0) {
@@ -480,23 +493,32 @@ static int draw_sv(const sc_result *r, sc_error *e)
     (void)e;
     char sub[256], extra[96] = "";
     if (!isnan(r->p_all_met))
-        snprintf(extra, sizeof extra, "; P(every target met) = %.3f", r->p_all_met);
+        snprintf(extra, sizeof extra, "; P(every target met) %s",
+                 sc_prob_label(r->p_all_met, r->trajectories).s);
     snprintf(sub, sizeof sub, "%s, %ld trajectories%s", r->scenario_name, r->trajectories, extra);
-    frame(r, r->year[0], 0, 1.3, "probability", sc_chart_title(SC_CHART_SV_TARGETS), sub);
+    /* the probability axis ends at 1; the key in a band above the plot */
+    frame_at(r, r->year[0], 0, 1, 0.76, "probability", sc_chart_title(SC_CHART_SV_TARGETS), sub);
+    plschr(0, 0.8);
     for (int t = 0; t < r->years; t++) {
         double p = isnan(r->p_met[t]) ? 0 : r->p_met[t];
         bar(r->year[t] - 0.17, 0.32, 0, p, C_BAR2);
         double b = r->p_first_breach && !isnan(r->p_first_breach[t]) ? r->p_first_breach[t] : 0;
         bar(r->year[t] + 0.17, 0.32, 0, b, C_TARGET);
-        char lab[32];
-        snprintf(lab, sizeof lab, isnan(r->p_met[t]) ? "no target" : "%.2f", r->p_met[t]);
-        plcol0(C_INK);
-        plptex(r->year[t] - 0.17, p + 0.04, 1, 0, 0.5, lab);
-        if (b > 0) {
-            snprintf(lab, sizeof lab, "%.2f", b);
-            plptex(r->year[t] + 0.17, b + 0.04, 1, 0, 0.5, lab);
+        /* a label over its bar, or inside it (white) where the bar reaches the top */
+        const double xs[2] = { r->year[t] - 0.17, r->year[t] + 0.17 }, ps[2] = { p, b };
+        for (int j = 0; j < 2; j++) {
+            if (j == 1 && b <= 0)
+                continue;
+            sc_label lab = sc_prob_label(ps[j], r->trajectories);
+            if (j == 0 && isnan(r->p_met[t]))
+                snprintf(lab.s, sizeof lab.s, "no target");
+            plcol0(ps[j] > 0.9 ? C_BG : C_INK);
+            plptex(xs[j], ps[j] > 0.9 ? ps[j] - 0.06 : ps[j] + 0.03, 1, 0, 0.5, lab.s);
         }
     }
+    plschr(0, 1.0);
+    plvpor(0.10, 0.97, 0.0, 0.86);
+    plwind(0, 1, 0, 1);
     key_row(0, C_BAR2, "P(this year's target met)");
     key_row(2, C_TARGET, "P(the first target missed is this year's)");
     return SC_OK;
@@ -520,6 +542,18 @@ static void cluster_label(PLINT axis, PLFLT value, char *label, PLINT length, PL
         snprintf(label, (size_t)length, "%g", value);
 }
 
+/* Whether an input whose name starts with prefix is illustrative: a chart of
+ * cluster budgets then says so on itself, since a chart copied into slides
+ * loses the page's warning. */
+static int illustrative(const sc_result *r, const char *prefix)
+{
+    for (int k = 0; k < r->ninputs; k++)
+        if (!strncmp(r->inputs[k].name, prefix, strlen(prefix))
+            && !strcmp(r->inputs[k].status, "illustrative"))
+            return 1;
+    return 0;
+}
+
 static int draw_clusters(const sc_result *r, sc_error *e)
 {
     const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_CLUSTER, "overspend");
@@ -531,8 +565,24 @@ static int draw_clusters(const sc_result *r, sc_error *e)
              r->scenario_name, r->trajectories,
              m->traj ? "" : " (from stored percentiles)");
     pladv(0);
-    plvpor(0.08, 0.97, 0.13, 0.86);
-    plwind(-0.6, r->nclusters - 0.4, 0, 1.3);
+    /* the key in a band of its own above the bars: the probability axis
+     * ends at 1, and no key covers a bar */
+    plvpor(0.08, 0.97, 0.0, 0.86);
+    plwind(0, 1, 0, 1);
+    plcol0(C_INK);
+    plschr(0, 1.5);
+    plmtex("t", 2.6, 0.0, 0.0, sc_chart_title(SC_CHART_CLUSTER_OVERSPEND));
+    plschr(0, 1.0);
+    plmtex("t", 1.0, 0.0, 0.0, sub);
+    int nshow = r->years >= 3 ? 3 : r->years;
+    for (int j = 0; j < nshow; j++)
+        key_row(j, colours[j], sc_year_label(r->year[ys[j]]).s);
+    if (illustrative(r, "cluster_working.budgets")) {   /* the caveat travels with the chart */
+        plcol0(C_TARGET);
+        plptex(0.99, 0.93, 1, 0, 1, "budgets: ILLUSTRATIVE inputs");
+    }
+    plvpor(0.08, 0.97, 0.13, 0.76);
+    plwind(-0.6, r->nclusters - 0.4, 0, 1);
     plcol0(C_GRID);
     plbox("", 0, 0, "g", 0.2, 0);
     cluster_axis ax = { r };
@@ -544,23 +594,12 @@ static int draw_clusters(const sc_result *r, sc_error *e)
     plschr(0, 1.1);
     plmtex("l", 4.0, 0.5, 0.5, "probability");
     plmtex("b", 3.2, 0.5, 0.5, "cluster");
-    plschr(0, 1.5);
-    plmtex("t", 2.6, 0.0, 0.0, sc_chart_title(SC_CHART_CLUSTER_OVERSPEND));
-    plschr(0, 1.0);
-    plmtex("t", 1.0, 0.0, 0.0, sub);
-    int nshow = r->years >= 3 ? 3 : r->years;
-    for (int j = 0; j < nshow; j++) {
-        int t = ys[j];
-        for (int c = 0; c < r->nclusters; c++)
-        {
+    for (int j = 0; j < nshow; j++)
+        for (int c = 0; c < r->nclusters; c++) {
             int exact;
             bar(c + (j - (nshow - 1) / 2.0) * 0.27, 0.25, 0,
-                sc_result_p_positive(r, m, t, c, &exact), colours[j]);
+                sc_result_p_positive(r, m, ys[j], c, &exact), colours[j]);
         }
-        char lab[32];
-        snprintf(lab, sizeof lab, "%s", sc_year_label(r->year[t]).s);
-        key_row(j, colours[j], lab);
-    }
     return SC_OK;
 }
 
@@ -583,7 +622,10 @@ static void panel_viewport(int a, int cols, int rows)
     plvpor(i * w + 0.07, (i + 1) * w - 0.02, 0.84 - (j + 1) * h + 0.07, 0.84 - j * h - 0.05);
 }
 
-static int draw_area_panel(const sc_result *r, int a, int cols, int rows, sc_error *e)
+/* Area a's panel, on the scale 0 .. top (£m) every panel shares, so that
+ * panels side by side compare at a glance. */
+static int draw_area_panel(const sc_result *r, int a, int cols, int rows, double top,
+                           sc_error *e)
 {
     double avail[MAXY], used[MAXY], used5[MAXY], used95[MAXY], unc[MAXY];
     int rc = area_stats(r, "contingency", a, 50, avail, e);
@@ -593,11 +635,8 @@ static int draw_area_panel(const sc_result *r, int a, int cols, int rows, sc_err
     if (!rc) rc = area_stats(r, "uncovered_overspend", a, 50, unc, e);
     if (rc)
         return rc;
-    double hi = 0;
-    for (int t = 0; t < r->years; t++)
-        hi = fmax(hi, fmax(avail[t], used[t] + unc[t]) / 1e6);
     panel_viewport(a, cols, rows);
-    plwind(r->year[0] - 0.5, r->year[r->years - 1] + 0.5, 0, hi * 1.15 + 1e-9);
+    plwind(r->year[0] - 0.5, r->year[r->years - 1] + 0.5, 0, top);
     plcol0(C_GRID);
     plbox("", 0, 0, "g", 0, 0);
     plcol0(C_INK);
@@ -633,14 +672,29 @@ static int draw_areas(const sc_result *r, sc_error *e)
     plvpor(0.02, 0.98, 0.02, 0.98);
     plwind(0, 1, 0, 1);
     plcol0(C_INK);
-    plschr(0, 1.4);
+    plschr(0, 1.2);
     plmtex("t", -1.6, 0.0, 0.0, sc_chart_title(SC_CHART_AREA_CONTINGENCY));
-    plschr(0, 0.9);
-    plmtex("t", -4.4, 0.0, 0.0, "pale: contingency available;  blue: median used (whisker "
-           "5-95%);  red: median overspend not covered");
+    if (illustrative(r, "cluster_working.")) {   /* the caveat travels with the chart */
+        plcol0(C_TARGET);
+        plschr(0, 0.9);
+        plmtex("t", -2.2, 1.0, 1.0, "ILLUSTRATIVE inputs");
+        plcol0(C_INK);
+    }
+    plschr(0, 0.85);
+    plmtex("t", -4.6, 0.0, 0.0, "pale: contingency;  blue: median used (whisker 5-95%);  "
+           "red: median not covered;  all panels one scale");
+    /* the highest bar of any area, so every panel shares one scale */
+    double hi = 0, avail[MAXY], used[MAXY], unc[MAXY];
     int rc = SC_OK;
+    for (int a = 0; !rc && a < r->nareas; a++) {
+        rc = area_stats(r, "contingency", a, 50, avail, e);
+        if (!rc) rc = area_stats(r, "contingency_used", a, 50, used, e);
+        if (!rc) rc = area_stats(r, "uncovered_overspend", a, 50, unc, e);
+        for (int t = 0; !rc && t < r->years; t++)
+            hi = fmax(hi, fmax(avail[t], used[t] + unc[t]) / 1e6);
+    }
     for (int a = 0; !rc && a < r->nareas; a++)
-        rc = draw_area_panel(r, a, cols, rows, e);
+        rc = draw_area_panel(r, a, cols, rows, hi * 1.15 + 1e-9, e);
     return rc;
 }
 
@@ -797,14 +851,15 @@ int sc_chart_applies(const sc_result *r, enum sc_chart_kind k)
     case SC_CHART_BALANCE:
     case SC_CHART_DEFICIT:
     case SC_CHART_SV_TARGETS: return r->has_finance;
+    /* not in a no-change run: no cluster holds the budgets it keeps */
     case SC_CHART_CLUSTER_OVERSPEND:
-    case SC_CHART_AREA_CONTINGENCY: return r->has_cluster_working;
+    case SC_CHART_AREA_CONTINGENCY: return sc_result_clusters_work(r);
     default: return 0;
     }
 }
 
 static const struct { const char *device, *ext; } formats[] = {
-    { "pngcairo", "png" }, { "svgcairo", "svg" } };
+    { "pngcairo", "png" }, { "svg", "svg" } };
 enum { NFORMATS = sizeof formats / sizeof formats[0] };
 
 /* DIR/<name>.<ext> of chart k in format j. */

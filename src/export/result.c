@@ -53,6 +53,7 @@ static int read_root(sc_h5r *f, sc_result *r)
         { "model_version", r->model_version, sizeof r->model_version, 1 },
         { "scenario_name", r->scenario_name, sizeof r->scenario_name, 1 },
         { "scenario_sha256", r->scenario_sha256, sizeof r->scenario_sha256, 1 },
+        { "scenario_description", r->scenario_description, sizeof r->scenario_description, 0 },
         { "created_utc", r->created_utc, sizeof r->created_utc, 1 },
         { "git_revision", r->git_revision, sizeof r->git_revision, 0 },
         { "libraries", r->libraries, sizeof r->libraries, 0 },
@@ -831,6 +832,16 @@ double sc_result_outturn(const sc_result_metric *m, int year)
         if (m->out_year[i] == year)
             return m->out_value[i];
     return NAN;
+}
+
+int sc_result_clusters_work(const sc_result *r)
+{
+    if (!r->has_cluster_working)
+        return 0;
+    for (int k = 0; k < r->ninputs; k++)
+        if (!strcmp(r->inputs[k].name, "cluster_working.ramp") && r->inputs[k].value > 0)
+            return 1;
+    return 0;
 }
 
 int sc_result_outturn_years(const sc_result *r, const char *const *metrics, int n, int *years)

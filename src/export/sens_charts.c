@@ -320,8 +320,8 @@ static void budget_bars(const sc_sens_data *d, const sc_sens_budgets *b)
     plmtex("b", 3.2, 0.5, 0.5, "cluster");
     char k1[160], k2[160];
     snprintf(k1, sizeof k1, "today's split of the total%s", sc_sens_label(b->budget_status));
-    snprintf(k2, sizeof k2, "risk-equalised%s: P(overspend) %.2f each",
-             sc_sens_label(sc_sens_total_status(b)), b->q);
+    snprintf(k2, sizeof k2, "risk-equalised%s: P(overspend) %.0f%%",
+             sc_sens_label(sc_sens_total_status(b)), 100 * b->q);
     plschr(0, 0.85);
     key(0, K_LOW, 0, k1);
     key(1, K_HIGH, 0, k2);
@@ -384,10 +384,19 @@ static int draw_budgets(const void *ctx, sc_error *e)
     char title[200], sub[400];
     snprintf(title, sizeof title, "Cluster budgets and area contingency, %s",
              sc_year_label(c->d->year[b->t]).s);
-    snprintf(sub, sizeof sub, "%s, total £%.2fm%s; right: each area's chance of overspend "
-             "beyond its contingency (dashed red: 1 - %.2f)", c->d->scenario_name, b->total / 1e6,
-             sc_sens_label(sc_sens_total_status(b)), b->risk);
+    snprintf(sub, sizeof sub, "%s, total £%.2fm%s; right: P(overspend beyond area "
+             "contingency), red: %.0f%%", c->d->scenario_name, b->total / 1e6,
+             sc_sens_label(sc_sens_total_status(b)), 100 * (1 - b->risk));
     titles(title, sub);
+    if (!strcmp(b->budget_status, "illustrative")) {   /* the caveat travels with the chart */
+        PLFLT x0, x1, y0, y1;
+        plgvpd(&x0, &x1, &y0, &y1);
+        plvpor(0.03, 0.97, y0, y1);
+        plcol0(K_RED);
+        plschr(0, 0.9);
+        plmtex("t", 4.0, 1.0, 1.0, "ILLUSTRATIVE inputs");   /* the title's line */
+        plvpor(x0, x1, y0, y1);
+    }
     return SC_OK;
 }
 
@@ -431,7 +440,7 @@ static int both(one_chart fn, const sc_sens_data *d, const sc_sens_table *t, int
                 sc_error *e)
 {
     static const struct { const char *device, *ext; } fmt[] = {
-        { "pngcairo", "png" }, { "svgcairo", "svg" } };
+        { "pngcairo", "png" }, { "svg", "svg" } };
     int rc = SC_OK;
     for (size_t j = 0; !rc && j < sizeof fmt / sizeof fmt[0]; j++) {
         char path[4096];
@@ -472,8 +481,8 @@ int sc_sens_export_charts(const sc_sens_data *d, const sc_sens_table *t, int y,
     return rc;
 }
 
-int sc_sens_export_result_charts(const char *path, const char *dir, int replace, int *ndrawn,
-                                 sc_error *e)
+int sc_sens_export_result_charts(const char *path, const char *dir, int budgets, int replace,
+                                 int *ndrawn, sc_error *e)
 {
     sc_sens_data *d = NULL;
     sc_sens_table *t = NULL;
@@ -489,7 +498,7 @@ int sc_sens_export_result_charts(const char *path, const char *dir, int replace,
     double total = 0;
     for (int c = 0; !rc && d->budget && c < d->nclusters; c++)
         total += d->budget[c];
-    if (!rc && d->budget && d->cluster_spend)
+    if (!rc && budgets && d->budget && d->cluster_spend)
         rc = sc_sens_budgets_run(d, 0, total > 0 ? total : 1, 0.9, &b, e);
     if (!rc)
         rc = sc_sens_export_charts(d, t, d->years - 1, b, dir, replace, ndrawn, e);

@@ -447,7 +447,8 @@ int sc_sens_xlsx_sheets(lxw_workbook *wb, const sc_result *r, sc_error *e)
             sheet_layers(&x);
         if (!rc)
             rc = sheet_stress(&x, e);
-        if (!rc && d->budget && d->cluster_spend)
+        /* no budgets to size where no cluster works (a no-change run) */
+        if (!rc && d->budget && d->cluster_spend && sc_result_clusters_work(r))
             rc = sheet_budgets(&x, e);
     }
     sc_sens_table_free(t);

@@ -35,7 +35,7 @@
 typedef struct book {
     lxw_workbook *wb;
     const sc_result *r;
-    lxw_format *bold, *title, *money, *count, *prob, *wrap;
+    lxw_format *bold, *title, *money, *count, *prob, *prob_se, *wrap;
     int max_rows;   /* rows a sheet may hold (sc_export_xlsx_rows) */
 } book;
 
@@ -153,7 +153,7 @@ static int summary_table(const book *b, lxw_worksheet *ws, int row)
         num(ws, rr, 4, dpct(r, "hnb_balance", t, 50), b->money);
         num(ws, rr, 5, r->target[t], b->money);
         num(ws, rr, 6, r->p_met[t], b->prob);
-        num(ws, rr, 7, r->p_met_mcse[t], b->prob);
+        num(ws, rr, 7, r->p_met_mcse[t], b->prob_se);
         num(ws, rr, 8, r->p_first_breach ? r->p_first_breach[t] : NAN, b->prob);
         num(ws, rr, 9, dmean(r, "sv_withheld", t), b->money);
         num(ws, rr, 10, dpct(r, "cumulative_deficit", t, 50), b->money);
@@ -163,7 +163,7 @@ static int summary_table(const book *b, lxw_worksheet *ws, int row)
     str(ws, row, 0, "P(every target met)", b->bold);
     num(ws, row, 1, r->p_all_met, b->prob);
     str(ws, row, 2, "± (MC error)", NULL);
-    num(ws, row, 3, r->p_all_met_mcse, b->prob);
+    num(ws, row, 3, r->p_all_met_mcse, b->prob_se);
     return row + 2;
 }
 
@@ -352,7 +352,7 @@ static void sheet_targets(const book *b)
         str(ws, t + 1, 0, y.s, NULL);
         num(ws, t + 1, 1, r->target[t], b->money);
         num(ws, t + 1, 2, r->p_met[t], b->prob);
-        num(ws, t + 1, 3, r->p_met_mcse[t], b->prob);
+        num(ws, t + 1, 3, r->p_met_mcse[t], b->prob_se);
         num(ws, t + 1, 4, r->p_first_breach ? r->p_first_breach[t] : NAN, b->prob);
         num(ws, t + 1, 5, dmean(r, "sv_withheld", t), b->money);
         num(ws, t + 1, 6, dpct(r, "cumulative_deficit", t, 5), b->money);
@@ -361,7 +361,7 @@ static void sheet_targets(const book *b)
     }
     str(ws, r->years + 2, 0, "P(every target met)", b->bold);
     num(ws, r->years + 2, 2, r->p_all_met, b->prob);
-    num(ws, r->years + 2, 3, r->p_all_met_mcse, b->prob);
+    num(ws, r->years + 2, 3, r->p_all_met_mcse, b->prob_se);
     worksheet_set_column(ws, 0, 0, 20, NULL);
     worksheet_set_column(ws, 1, 8, 18, NULL);
 }
@@ -600,8 +600,20 @@ static void formats(book *b)
     format_set_num_format(b->money, "#,##0");
     b->count = workbook_add_format(b->wb);
     format_set_num_format(b->count, "#,##0.0");
+    /* Probabilities are numbers shown as percentages; 0 and 1 show the
+     * bound the run's n can give, as the report and the console do
+     * (sc_prob_label), so no cell reads "0.0%" as certainty. */
+    char f0[24], f1[24], pf[96];
+    snprintf(f0, sizeof f0, "%s", sc_prob_label(0, b->r->trajectories).s);
+    snprintf(f1, sizeof f1, "%s", sc_prob_label(1, b->r->trajectories).s);
+    if (f0[0] == '<')
+        snprintf(pf, sizeof pf, "[>=1]\"%s\";[<=0]\"%s\";0.0##%%", f1, f0);
+    else
+        snprintf(pf, sizeof pf, "0.0##%%");
     b->prob = workbook_add_format(b->wb);
-    format_set_num_format(b->prob, "0.000");
+    format_set_num_format(b->prob, pf);
+    b->prob_se = workbook_add_format(b->wb);   /* a standard error: no bound to show */
+    format_set_num_format(b->prob_se, "0.0##%");
 }
 
 int sc_export_xlsx(const sc_result *r, const char *path, int replace, sc_error *e)
@@ -618,7 +630,7 @@ int sc_export_xlsx_rows(const sc_result *r, const char *path, int replace, int m
     int rc = sc_outfile_begin(&o, path, 0, e);
     if (rc)
         return rc;
-    book b = { workbook_new(o.tmp), r, NULL, NULL, NULL, NULL, NULL, NULL, max_rows };
+    book b = { .wb = workbook_new(o.tmp), .r = r, .max_rows = max_rows };
     if (!b.wb) {
         sc_outfile_abort(&o);
         return SC_ERROR(e, SC_EFAIL, "cannot create workbook %s", path);

@@ -37,13 +37,24 @@ static void fy(FILE *f, int year)
     fputs(sc_year_label(year).s, f);
 }
 
-/* A probability as the table shows it: 3 decimals, "–" when undefined. */
-static void prob(FILE *f, double p)
+/* A probability from n trajectories as the page shows it: a percentage, 0
+ * and 1 as the bound n can give (sc_prob_label), "–" when undefined. */
+static void prob(FILE *f, double p, long n)
 {
     if (isnan(p))
         fputs("&ndash;", f);
     else
-        fprintf(f, "%.3f", p);
+        esc(f, sc_prob_label(p, n).s);   /* "<" and ">" as entities */
+}
+
+/* A difference of probabilities, or a standard error of one, in percentage
+ * points: "+1.2 pp" (a percentage of a percentage would mislead). */
+static void points(FILE *f, double d, int sign)
+{
+    if (isnan(d))
+        fputs("&ndash;", f);
+    else
+        fprintf(f, sign ? "%+.1f&nbsp;pp" : "%.1f&nbsp;pp", 100.0 * d);
 }
 
 static void money(FILE *f, double v)
@@ -137,6 +148,11 @@ static const char style[] =
     "padding:.5em 1em}\n"
     ".status-illustrative{color:#b00;font-weight:bold}\n"
     "tr.outturn td{background:#f2f2f2;font-style:italic}\n"
+    ".description{font-size:1.1em}\n"
+    /* printed: a heading stays with the table or chart under it, and a chart
+     * or a table's row is never cut in two */
+    "@media print{h1,h2,h3{break-after:avoid;page-break-after:avoid}"
+    ".chart,.cards,tr,p.warn{break-inside:avoid;page-break-inside:avoid}}\n"
     "</style>\n";
 
 static void head(FILE *f, const sc_result *r)
@@ -148,7 +164,13 @@ static void head(FILE *f, const sc_result *r)
     fputs(r->has_costs ? "</head><body>\n<h1>SEND and High Needs forecast: "
                        : "</head><body>\n<h1>SEND demand forecast: ", f);
     esc(f, r->scenario_name);
-    fprintf(f, "</h1>\n<p class=\"note\">%ld trajectories, seed %llu, made ", r->trajectories,
+    fputs("</h1>\n", f);
+    if (r->scenario_description[0]) {
+        fputs("<p class=\"description\">", f);
+        esc(f, r->scenario_description);
+        fputs("</p>\n", f);
+    }
+    fprintf(f, "<p class=\"note\">%ld trajectories, seed %llu, made ", r->trajectories,
             (unsigned long long)r->seed);
     esc(f, r->created_utc);
     fputs(" by sendcast ", f);
@@ -211,7 +233,7 @@ static void demand_cards(FILE *f, const sc_result *r, const sc_compare *c)
     }
     const sc_compare_metric *p = c ? sc_compare_find(c, "plans_total") : NULL;
     if (p) {
-        snprintf(v, sizeof v, "%.3f", p->p_lower[last]);
+        snprintf(v, sizeof v, "%s", sc_prob_label(p->p_lower[last], r->trajectories).s);
         snprintf(l, sizeof l, "chance this run has fewer plans than %s in %s (paired)",
                  c->a->scenario_name, sc_year_label(r->year[last]).s);
         card(f, v, l);
@@ -232,11 +254,11 @@ static void headline(FILE *f, const sc_result *r, const sc_compare *c)
                              "cluster working).</p>\n", f);
         return;
     }
-    snprintf(v, sizeof v, "%.3f", r->p_all_met);
+    snprintf(v, sizeof v, "%s", sc_prob_label(r->p_all_met, r->trajectories).s);
     card(f, isnan(r->p_all_met) ? "\u2013" : v, "chance of meeting every Safety Valve target");
     for (int t = 0; t < r->years; t++)
         if (!isnan(r->p_met[t])) {
-            snprintf(v, sizeof v, "%.3f", r->p_met[t]);
+            snprintf(v, sizeof v, "%s", sc_prob_label(r->p_met[t], r->trajectories).s);
             snprintf(l, sizeof l, "chance of meeting the %s target (the first)",
                      sc_year_label(r->year[t]).s);
             card(f, v, l);
@@ -254,7 +276,7 @@ static void headline(FILE *f, const sc_result *r, const sc_compare *c)
     card(f, v, l);
     const sc_compare_metric *m = c ? sc_compare_find(c, "hnb_spend") : NULL;
     if (m) {
-        snprintf(v, sizeof v, "%.3f", m->p_lower[last]);
+        snprintf(v, sizeof v, "%s", sc_prob_label(m->p_lower[last], r->trajectories).s);
         snprintf(l, sizeof l, "chance this run spends less than %s in %s (paired)",
                  c->a->scenario_name, sc_year_label(r->year[last]).s);
         card(f, v, l);
@@ -302,21 +324,21 @@ static void sv_table(FILE *f, const sc_result *r)
         fputs("</td><td>", f);
         money(f, district_pct(r, "hnb_balance", t, 95));
         fputs("</td><td>", f);
-        prob(f, r->p_met[t]);
+        prob(f, r->p_met[t], r->trajectories);
         fputs("</td><td>", f);
-        prob(f, r->p_met_mcse[t]);
+        points(f, r->p_met_mcse[t], 0);
         fputs("</td><td>", f);
-        prob(f, r->p_first_breach ? r->p_first_breach[t] : NAN);
+        prob(f, r->p_first_breach ? r->p_first_breach[t] : NAN, r->trajectories);
         fputs("</td><td>", f);
         money(f, w ? w->mean[t] : NAN);
         fputs("</td><td>", f);
         money(f, district_pct(r, "cumulative_deficit", t, 50));
         fputs("</td></tr>\n", f);
     }
-    fputs("</table>\n<p>P(every target met) = ", f);
-    prob(f, r->p_all_met);
+    fputs("</table>\n<p>P(every target met): ", f);
+    prob(f, r->p_all_met, r->trajectories);
     fputs(" &plusmn; ", f);
-    prob(f, r->p_all_met_mcse);
+    points(f, r->p_all_met_mcse, 0);
     fputs(". A target is met when the year's in-year balance (income + Safety Valve payment "
           "&minus; spend) is at least the target. Where payments are conditional, a missed "
           "target withholds the next year's instalment, and the deficit carries it.</p>\n", f);
@@ -344,8 +366,11 @@ static void cluster_table(FILE *f, const sc_result *r)
         fputs("</td><td class=\"t\">", f);
         esc(f, r->cluster_area[c] >= 0 ? r->area[r->cluster_area[c]] : "");
         fputs("</td>", f);
-        for (int t = 0; t < r->years; t++)
-            fprintf(f, "<td>%.3f</td>", sc_result_p_positive(r, o, t, c, &exact));
+        for (int t = 0; t < r->years; t++) {
+            fputs("<td>", f);
+            prob(f, sc_result_p_positive(r, o, t, c, &exact), r->trajectories);
+            fputs("</td>", f);
+        }
         double q = 50, gap = NAN;
         sc_error ignored;
         double tmp[64];
@@ -391,15 +416,26 @@ static void compare_section(FILE *f, const sc_compare *c)
             double s = rows[k].scale;
             fputs("<tr><td class=\"t\">", f);
             fy(f, c->a->year[t]);
-            fprintf(f, "</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.3f</td>"
-                    "</tr>\n", q[0] / s, q[1] / s, q[2] / s,
-                    (m->median_b[t] - m->median_a[t]) / s, m->p_lower[t]);
+            fprintf(f, "</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>",
+                    q[0] / s, q[1] / s, q[2] / s, (m->median_b[t] - m->median_a[t]) / s);
+            prob(f, m->p_lower[t], c->a->trajectories);
+            fputs("</td></tr>\n", f);
         }
         fputs("</table>\n", f);
     }
     if (!c->a->has_finance || !c->b->has_finance)
         return;
-    fputs("<h3>Safety Valve: P(target met)</h3>\n<table><tr><th class=\"t\">year</th><th>", f);
+    int differ = sc_compare_targets_differ(c);
+    fputs("<h3>Safety Valve: P(target met)</h3>\n", f);
+    if (differ)
+        fprintf(f, "<p class=\"warn\">The two runs have different Safety Valve targets "
+                "(first in %s: £%.2fm and £%.2fm): each P(target met) is against its own "
+                "run's target, so their difference mixes the policy's effect with the change "
+                "of target.</p>\n", sc_year_label(c->a->year[differ - 1]).s,
+                c->a->target[differ - 1] / 1e6, c->b->target[differ - 1] / 1e6);
+    else
+        fputs("<p class=\"note\">Both runs against the same targets.</p>\n", f);
+    fputs("<table><tr><th class=\"t\">year</th><th>", f);
     esc(f, c->a->scenario_name);
     fputs("</th><th>", f);
     esc(f, c->b->scenario_name);
@@ -408,13 +444,13 @@ static void compare_section(FILE *f, const sc_compare *c)
         fputs("<tr><td class=\"t\">", f);
         fy(f, c->a->year[t]);
         fputs("</td><td>", f);
-        prob(f, c->p_met_a[t]);
+        prob(f, c->p_met_a[t], c->a->trajectories);
         fputs("</td><td>", f);
-        prob(f, c->p_met_b[t]);
+        prob(f, c->p_met_b[t], c->b->trajectories);
         fputs("</td><td>", f);
-        prob(f, c->p_met_diff[t]);
+        points(f, c->p_met_diff[t], 1);
         fputs("</td><td>", f);
-        prob(f, c->p_met_diff_mcse[t]);
+        points(f, c->p_met_diff_mcse[t], 0);
         fputs("</td></tr>\n", f);
     }
     fputs("</table>\n", f);
@@ -598,7 +634,13 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c,
     for (size_t k = 0; !rc && k < sizeof spending / sizeof spending[0]; k++)
         if (sc_chart_applies(r, spending[k]))
             rc = chart(f, r, spending[k], e);
-    if (!rc && r->has_cluster_working) {
+    if (!rc && r->has_cluster_working && !sc_result_clusters_work(r))
+        fputs("<h2>Clusters and areas</h2>\n<p class=\"note\">Cluster working is off in this "
+              "run (its ramp is 0 every year): no cluster holds a budget, so no cluster's "
+              "budget gap or overspend is shown. The budgets the scenario keeps are there to "
+              "compare with a run where clusters work (<code>sendcast compare</code>).</p>\n",
+              f);
+    else if (!rc && r->has_cluster_working) {
         fputs("<h2>Clusters and areas</h2>\n", f);
         rc = chart(f, r, SC_CHART_CLUSTER_OVERSPEND, e);
         if (!rc) {

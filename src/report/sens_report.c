@@ -25,6 +25,19 @@
 /* Chart numbers for the embedding's id prefixes: beyond the report's own. */
 enum { CHART_TORNADO = 100, CHART_LAYERS, CHART_BUDGETS };
 
+/* A probability from n trajectories, as the report shows every one
+ * (sc_prob_label): a percentage, 0 and 1 as the bound n gives. */
+static void prob_cell(FILE *f, double v, long n)
+{
+    if (isnan(v))
+        fputs("<td>&ndash;</td>", f);
+    else {
+        fputs("<td>", f);
+        sc_text_html(f, sc_prob_label(v, n).s);
+        fputs("</td>", f);
+    }
+}
+
 static void cell(FILE *f, double v, const char *fmt)
 {
     if (isnan(v))
@@ -236,11 +249,16 @@ static void stress_rows(const page *p, const sc_sens_stress *top, const sc_sens_
         fprintf(f, "<tr><td class=\"t\">");
         sc_text_html(f, m->label);
         fprintf(f, "</td><td class=\"t\">%s</td>", sc_year_label(p->d->year[y]).s);
-        const char *fmt = m->indicator ? "%.3f" : "%.2f";
         double s = m->scale;
-        cell(f, top->all[at] / s, fmt);
-        cell(f, bottom->cond[at] / s, fmt);
-        cell(f, top->cond[at] / s, fmt);
+        if (m->indicator) {   /* a probability: over the draws, then each tenth's */
+            prob_cell(f, top->all[at], p->d->n);
+            prob_cell(f, bottom->cond[at], bottom->count[y]);
+            prob_cell(f, top->cond[at], top->count[y]);
+        } else {
+            cell(f, top->all[at] / s, "%.2f");
+            cell(f, bottom->cond[at] / s, "%.2f");
+            cell(f, top->cond[at] / s, "%.2f");
+        }
         fprintf(f, "<td>%ld / %ld</td></tr>\n", bottom->count[y], top->count[y]);
     }
 }
@@ -306,12 +324,12 @@ static void budget_tables(const page *p, const sc_sens_budgets *b)
         sc_text_html(f, a >= 0 ? p->d->area[a] : "");
         fputs("</td>", f);
         cell(f, b->today[c] / 1e6, "%.3f");
-        cell(f, b->p_today[c], "%.3f");
+        prob_cell(f, b->p_today[c], p->d->trajectories);
         cell(f, b->scaled[c] / 1e6, "%.3f");
-        cell(f, b->p_scaled[c], "%.3f");
+        prob_cell(f, b->p_scaled[c], p->d->trajectories);
         cell(f, b->equal[c] / 1e6, "%.3f");
-        cell(f, b->p_equal[c], "%.3f");
-        cell(f, b->p_equal_se[c], "%.3f");
+        prob_cell(f, b->p_equal[c], p->d->trajectories);
+        cell(f, 100 * b->p_equal_se[c], "%.1f&nbsp;pp");
         fputs("</tr>\n", f);
     }
     fprintf(f, "</table>\n<table><tr><th class=\"t\">area</th><th>today's contingency%s "
@@ -323,7 +341,7 @@ static void budget_tables(const page *p, const sc_sens_budgets *b)
         sc_text_html(f, a < b->nareas ? p->d->area[a] : "district, one pool");
         fputs("</td>", f);
         cell(f, b->contingency_today[a] / 1e6, "%.3f");
-        cell(f, b->p_cover_today[a], "%.3f");
+        prob_cell(f, b->p_cover_today[a], p->d->trajectories);
         cell(f, b->need_today[a] / 1e6, "%.3f");
         cell(f, b->need_equal[a] / 1e6, "%.3f");
         cell(f, b->need_equal_se[a] / 1e6, "%.3f");
@@ -392,7 +410,8 @@ int sc_sens_report_sections(FILE *f, const sc_result *r, const sc_sens_report_op
         rc = drivers(&p, e);
         if (!rc) rc = layers(&p, e);
         if (!rc) rc = stress(&p, e);
-        if (!rc && d->budget && d->cluster_spend)
+        /* no budgets to size where no cluster works (a no-change run) */
+        if (!rc && d->budget && d->cluster_spend && sc_result_clusters_work(r))
             rc = budgets(&p, o, e);
     }
     sc_sens_table_free(t);

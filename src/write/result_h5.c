@@ -104,6 +104,10 @@ static int write_root(sc_h5w *w, const sc_scenario *s, const sc_summary *sum,
     if (!rc) rc = sc_h5_attr_string(w, "/", "engine_version", SC_VERSION, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "model_version", s->model == 2 ? "2" : "1", e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_name", s->name, e);
+    /* what the scenario says it is, for the report's reader: the id alone
+     * ("kirklees-no-change-v1") does not say what was assumed */
+    if (!rc && s->description[0])
+        rc = sc_h5_attr_string(w, "/", "scenario_description", s->description, e);
     if (!rc) rc = sc_h5_attr_string(w, "/", "scenario_sha256", run->scenario_sha256, e);
     if (!rc) rc = sc_h5_attr_uint64(w, "/", "seed", run->seed, e);
     if (!rc) rc = sc_h5_attr_int64(w, "/", "trajectories", sc_summary_trajectories(sum), e);
