@@ -172,7 +172,7 @@ valgrind: all
 FUZZ_SECONDS ?= 1800
 FUZZ_CC = clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_POSIX_C_SOURCE=200809L \
 	  -D_DEFAULT_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-FUZZ_SRC = fuzz/fuzz_scenario.c $(sort $(wildcard src/core/*.c src/scenario/*.c src/sen2/*.c))
+FUZZ_SRC = fuzz/fuzz_scenario.c $(sort $(wildcard src/core/*.c src/scenario/*.c src/sen2/*.c src/priors/*.c))
 FUZZ_RESULT_SRC = fuzz/fuzz_result.c $(sort $(wildcard src/core/*.c)) src/h5/h5_image.c src/h5/h5_read.c \
 	  src/export/result.c src/compare/compare.c
 FUZZ_LIBS = $(shell pkg-config --libs libfyaml gsl hdf5 nettle libzip 2>/dev/null) -lm
