@@ -253,7 +253,7 @@ report-test: all
 	@mkdir -p $(REPORT_DIR)
 	$(BUILD)/sendcast run scenarios/kirklees-no-change.yaml -n 3000 -o $(REPORT_DIR)/nc.h5 --force --quiet
 	$(BUILD)/sendcast run scenarios/kirklees-clusters.yaml -n 3000 -o $(REPORT_DIR)/kc.h5 --force --quiet
-	$(BUILD)/sendcast report $(REPORT_DIR)/kc.h5 --compare $(REPORT_DIR)/nc.h5 -o $(REPORT_DIR)/report.html
+	$(BUILD)/sendcast report $(REPORT_DIR)/kc.h5 --compare $(REPORT_DIR)/nc.h5 -o $(REPORT_DIR)/report.html --force
 	@rm -f $(REPORT_DIR)/report.png; profile=$$(mktemp -d); \
 	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	  --disable-background-networking --disable-component-update --disable-sync \

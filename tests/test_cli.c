@@ -533,6 +533,25 @@ static void test_missing_result_says_no_such_file(void **state)
     }
 }
 
+/* The run's table shows each target of the `targets:` section with its
+ * metric's band, the target and P(met) by year, and the target's status:
+ * Kirklees' cumulative-deficit profile is illustrative. */
+static void test_run_prints_other_targets(void **state)
+{
+    (void)state;
+    char out[16384], path[512];
+    snprintf(path, sizeof path, "%s/targets.h5", tmpdir);
+    assert_int_equal(run(out, sizeof out, "%s run scenarios/kirklees-clusters.yaml -n 300 -o %s "
+                         "--force", bin(), path), 0);
+    const char *t = strstr(out, "Target deficit_profile: cumulative_deficit at most each "
+                                "year's value (£m)");
+    assert_non_null(t);
+    assert_non_null(strstr(t, "2024/25"));
+    assert_non_null(strstr(t, "   47.00"));            /* the first year's target, £m */
+    assert_non_null(strstr(t, "P(every year's target met):"));
+    assert_non_null(strstr(t, "Its status in the scenario: illustrative"));
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
@@ -553,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_implausible_numbers_warn),
         cmocka_unit_test(test_bounded_run_says_so),
         cmocka_unit_test(test_missing_result_says_no_such_file),
+        cmocka_unit_test(test_run_prints_other_targets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

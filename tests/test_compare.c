@@ -241,11 +241,68 @@ static void test_warns_when_targets_differ(void **state)
     assert_non_null(strstr(out, "at least the same target"));
 }
 
+/* The scenarios' other targets (kirklees v2: a cumulative-deficit profile)
+ * are paired by name: each run's P(met) is the share of its trajectories
+ * within the profile, and the paired difference's error is the sd of the
+ * per-trajectory indicator differences over sqrt(n), computed here from the
+ * files' cumulative deficits, independently of compare.c. */
+static void test_pairs_other_targets(void **state)
+{
+    (void)state;
+    char a[400], b[400], out[16384];
+    snprintf(a, sizeof a, "%s/nc-v2.h5", dir);
+    snprintf(b, sizeof b, "%s/kc-v2.h5", dir);
+    assert_int_equal(make_run("kirklees-no-change", 400, NULL, a), 0);
+    assert_int_equal(make_run("kirklees-clusters", 400, NULL, b), 0);
+    sc_result *ra = NULL, *rb = NULL;
+    sc_compare *c = NULL;
+    sc_error e = { 0 };
+    assert_int_equal(sc_result_read(a, &ra, &e), SC_OK);
+    assert_int_equal(sc_result_read(b, &rb, &e), SC_OK);
+    assert_int_equal(sc_compare_compute(ra, rb, 0, &c, &e), SC_OK);
+    assert_int_equal(c->ntargets, 1);
+    const sc_compare_target *g = &c->target[0];
+    assert_string_equal(g->name, "deficit_profile");
+    assert_int_equal(g->differ, 0);
+    const sc_result_metric *da = sc_result_metric_find(ra, SC_LEVEL_DISTRICT, "cumulative_deficit");
+    const sc_result_metric *db = sc_result_metric_find(rb, SC_LEVEL_DISTRICT, "cumulative_deficit");
+    long n = ra->trajectories;
+    int checked = 0;
+    for (int t = 0; t < c->years; t++) {
+        double target = ra->targets[0].target[t], sa = 0, sb = 0, sd = 0, ss = 0;
+        if (target != target)
+            continue;
+        for (long i = 0; i < n; i++) {
+            double ia = da->traj[i * c->years + t] <= target;
+            double ib = db->traj[i * c->years + t] <= target;
+            sa += ia, sb += ib, sd += ib - ia;
+        }
+        for (long i = 0; i < n; i++) {
+            double d = (db->traj[i * c->years + t] <= target)
+                       - (double)(da->traj[i * c->years + t] <= target) - sd / n;
+            ss += d * d;
+        }
+        assert_float_equal(g->p_a[t], sa / n, 1e-12);   /* the engine's own P(met) */
+        assert_float_equal(g->p_b[t], sb / n, 1e-12);
+        assert_float_equal(g->diff[t], (sb - sa) / n, 1e-12);
+        assert_float_equal(g->diff_mcse[t], sqrt(ss / (n - 1) / n), 1e-12);
+        checked += g->p_a[t] > 0 && g->p_a[t] < 1;
+    }
+    assert_true(checked >= 2);   /* years where the check is not 0 = 0 */
+    assert_int_equal(run(out, sizeof out, "%s compare %s %s", bin(), a, b), 0);
+    assert_non_null(strstr(out, "Target deficit_profile: P(target met), cumulative_deficit at "
+                                "most the same target"));
+    sc_compare_free(c);
+    sc_result_free(ra);
+    sc_result_free(rb);
+}
+
 int main(void)
 {
     sc_library_init();   /* as main() does: GSL never aborts (library.h) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refuses_mismatched_runs),
+        cmocka_unit_test(test_pairs_other_targets),
         cmocka_unit_test(test_tighter_than_independent),
         cmocka_unit_test(test_agrees_with_difference_of_medians),
         cmocka_unit_test(test_cli_table_and_diff_file),

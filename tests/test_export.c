@@ -492,6 +492,14 @@ static void test_charts_exist_and_are_drawn(void **state)
                          charts, charts), 0);
     assert_null(strstr(out, ":0"));
     assert_int_equal(run(out, sizeof out, "cat %s/*.svg | grep -c 'glyph'", charts), 1);
+    /* Every SVG has a title and a description in words (screen readers,
+     * slides): one of each, the fans' with their last year's median */
+    assert_int_equal(run(out, sizeof out, "for f in %s/*.svg; do echo \"$(grep -c '<title>' "
+                         "$f)$(grep -c '<desc>' $f)\"; done | sort -u", charts), 0);
+    assert_string_equal(out, "11\n");
+    assert_int_equal(run(out, sizeof out, "grep -A1 '<title>' %s/hnb_spend_fan.svg", charts), 0);
+    assert_non_null(strstr(out, "<title>High Needs Block spend</title>"));
+    assert_non_null(strstr(out, "the median of HNB spend is"));
     /* No Kirklees trajectory meets the last year's target: nothing varies, so
      * no tornado of it (an empty chart would say nothing). */
     char none[512];

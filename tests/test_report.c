@@ -88,12 +88,16 @@ static void test_self_contained(void **state)
     assert_null(strstr(page, "<script"));
     assert_null(strstr(page, "<link"));
     assert_null(strstr(page, "src=\""));
-    /* 8 charts of the result, and the tornado, the layered fan and the budgets */
-    assert_int_equal(count(page, "<svg"), 11);
-    assert_int_equal(count(page, "</svg>"), 11);
-    /* Glyph ids are per chart: the first chart's never reused by the second. */
-    assert_int_equal(count(page, "id=\"c0-glyph0-1\""), 1);
-    assert_int_equal(count(page, " id=\"glyph"), 0);
+    /* 8 charts of the result, the tornado, the layered fan, the budgets and
+     * the comparison's */
+    assert_int_equal(count(page, "<svg"), 12);
+    assert_int_equal(count(page, "</svg>"), 12);
+    /* Ids are per chart: the first chart's never reused by the second. */
+    assert_int_equal(count(page, "id=\"c1-text-clipping0\""), 1);
+    assert_int_equal(count(page, " id=\"text-clipping"), 0);
+    /* text stays text (PLplot's svg device), not glyph outlines */
+    assert_int_equal(count(page, "<path id=\"c0-glyph"), 0);
+    assert_true(count(page, "<text") > 100);
     assert_non_null(strstr(page, "</html>"));
 }
 
@@ -157,6 +161,52 @@ static void test_sections(void **state)
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
         if (!strstr(page, parts[k]))
             fail_msg("the report lacks %s", parts[k]);
+}
+
+/* The Kirklees scenarios' cumulative-deficit profile (a `targets:` target):
+ * its table carries P(met) as the file has it, the comparison pairs it, the
+ * two runs are overlaid with their paired difference as a fan, and every
+ * chart carries a <title> and a <desc> for screen readers. */
+static void test_other_targets_and_comparison_chart(void **state)
+{
+    (void)state;
+    char out[8192], a[320], b[320], h[320];
+    snprintf(a, sizeof a, "%s/nc-v2.h5", dir);
+    snprintf(b, sizeof b, "%s/kc-v2.h5", dir);
+    snprintf(h, sizeof h, "%s/targets.html", dir);
+    int rc = run(out, sizeof out,
+                 "%s run scenarios/kirklees-no-change.yaml -n %d -o %s --quiet && "
+                 "%s run scenarios/kirklees-clusters.yaml -n %d -o %s --quiet && "
+                 "%s report %s --compare %s -o %s",
+                 bin(), NTRAJ, a, bin(), NTRAJ, b, bin(), b, a, h);
+    if (rc)
+        fail_msg("%s", out);
+    char *text = read_text(h);
+    assert_non_null(text);
+    sc_result *r = NULL;
+    sc_error e = { 0 };
+    assert_int_equal(sc_result_read(b, &r, &e), SC_OK);
+    assert_int_equal(r->ntargets, 1);
+    assert_string_equal(r->targets[0].name, "deficit_profile");
+    static const char *const parts[] = {
+        "<h2>Other targets</h2>", "<h3>deficit_profile: cumulative_deficit at most",
+        "This target profile is <b>illustrative</b>",
+        "<h3>Target deficit_profile: P(target met)</h3>",
+        "<title>High Needs Block spend: kirklees-clusters against kirklees-no-change</title>",
+        "chance of meeting every year&#39;s deficit_profile target" };
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
+        if (!strstr(text, parts[k]))
+            fail_msg("the report lacks %s", parts[k]);
+    /* the first year's P(met), as the file has it, in the target's table */
+    char cell[64];
+    snprintf(cell, sizeof cell, "<td>%s</td>",
+             sc_prob_label(r->targets[0].p_met[0], r->trajectories).s);
+    const char *table = strstr(text, "<h3>deficit_profile:");
+    assert_non_null(strstr(table, cell));
+    assert_int_equal(count(text, "<svg"), count(text, "<title>") - 1);   /* and the page's */
+    assert_int_equal(count(text, "<svg"), count(text, "<desc>"));
+    sc_result_free(r);
+    sc_free(text);
 }
 
 /* A no-change run (cluster working off) keeps the clusters' budgets to
@@ -242,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_bad_usage),
         cmocka_unit_test(test_no_change_shows_no_cluster_gaps),
         cmocka_unit_test(test_names_are_escaped),
+        cmocka_unit_test(test_other_targets_and_comparison_chart),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -35,6 +35,16 @@ typedef struct sc_compare_metric {
     double *median_a, *median_b;   /* [Y] each run's own median */
 } sc_compare_metric;
 
+/* A target of both runs' `targets:` sections (paired by name): P(met) in
+ * each run, their difference and its paired standard error (NaN where the
+ * files keep no per-trajectory values of the metric, or no target). */
+typedef struct sc_compare_target {
+    char name[64], metric[64], unit[16];
+    int at_least;
+    int differ;         /* 0, or 1 + the first year index where the targets differ */
+    double *p_a, *p_b, *diff, *diff_mcse;   /* [Y] */
+} sc_compare_target;
+
 typedef struct sc_compare {
     const sc_result *a, *b;    /* borrowed; must outlive the comparison */
     int independent;           /* seeds differ on purpose (see above) */
@@ -44,6 +54,10 @@ typedef struct sc_compare {
     /* Safety Valve: P(met) in each run and the paired difference with its
      * standard error (sd of the paired indicator differences / sqrt(n)). */
     double *p_met_a, *p_met_b, *p_met_diff, *p_met_diff_mcse;   /* [Y] */
+    /* The other targets A and B share by name, in A's order; those of one run
+     * alone are named in the table (sc_compare_print) and not compared. */
+    int ntargets;
+    sc_compare_target *target;
 } sc_compare;
 
 /* Can a and b be paired? SC_OK, or SC_EINPUT naming what differs (seed —

@@ -159,6 +159,76 @@ static void diff_targets(sc_compare *c)
     }
 }
 
+/* Whether value v meets target g in year t: 1, 0, or NaN (no target). */
+static double met(const sc_result_target *g, int t, double v)
+{
+    if (isnan(g->target[t]))
+        return NAN;
+    return g->at_least ? v >= g->target[t] : v <= g->target[t];
+}
+
+/* Target ga of A against gb of B, each against its own run's profile,
+ * paired trajectory by trajectory through their metric's values. */
+static int diff_other(const sc_compare *c, const sc_result_target *ga,
+                      const sc_result_target *gb, sc_compare_target *out)
+{
+    size_t y = (size_t)c->years;
+    snprintf(out->name, sizeof out->name, "%s", ga->name);
+    snprintf(out->metric, sizeof out->metric, "%s", ga->metric);
+    snprintf(out->unit, sizeof out->unit, "%s", ga->unit);
+    out->at_least = ga->at_least;
+    out->p_a = sc_calloc(y, sizeof(double));
+    out->p_b = sc_calloc(y, sizeof(double));
+    out->diff = sc_calloc(y, sizeof(double));
+    out->diff_mcse = sc_calloc(y, sizeof(double));
+    if (!out->p_a || !out->p_b || !out->diff || !out->diff_mcse)
+        return SC_ENOMEM;
+    const sc_result_metric *ma = sc_result_metric_find(c->a, SC_LEVEL_DISTRICT, ga->metric);
+    const sc_result_metric *mb = sc_result_metric_find(c->b, SC_LEVEL_DISTRICT, gb->metric);
+    long n = c->a->trajectories;
+    for (int t = 0; t < c->years; t++) {
+        double ta = ga->target[t], tb = gb->target[t];
+        if (!out->differ && (isnan(ta) != isnan(tb) || (!isnan(ta) && ta != tb)))
+            out->differ = t + 1;
+        out->p_a[t] = ga->p_met[t];
+        out->p_b[t] = gb->p_met[t];
+        out->diff[t] = gb->p_met[t] - ga->p_met[t];
+        out->diff_mcse[t] = NAN;
+        if (!ma || !mb || !ma->traj || !mb->traj || isnan(out->diff[t]) || n < 2)
+            continue;
+        double sum = 0, ss = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (long i = 0; i < n; i++) {
+                size_t at = (size_t)i * y + (size_t)t;
+                double d = met(gb, t, mb->traj[at]) - met(ga, t, ma->traj[at]);
+                if (pass == 0)
+                    sum += d;
+                else
+                    ss += (d - sum / (double)n) * (d - sum / (double)n);
+            }
+        out->diff_mcse[t] = sqrt(ss / (double)(n - 1) / (double)n);
+    }
+    return SC_OK;
+}
+
+static int diff_others(sc_compare *c)
+{
+    c->target = sc_calloc((size_t)(c->a->ntargets ? c->a->ntargets : 1), sizeof *c->target);
+    if (!c->target)
+        return SC_ENOMEM;
+    for (int k = 0; k < c->a->ntargets; k++)
+        for (int j = 0; j < c->b->ntargets; j++)
+            if (!strcmp(c->a->targets[k].name, c->b->targets[j].name)
+                && !strcmp(c->a->targets[k].metric, c->b->targets[j].metric)
+                && c->a->targets[k].at_least == c->b->targets[j].at_least) {
+                int rc = diff_other(c, &c->a->targets[k], &c->b->targets[j],
+                                    &c->target[c->ntargets++]);
+                if (rc)
+                    return rc;
+            }
+    return SC_OK;
+}
+
 static int compute(sc_compare *c, sc_error *e)
 {
     const sc_result *a = c->a, *b = c->b;
@@ -180,6 +250,8 @@ static int compute(sc_compare *c, sc_error *e)
     }
     if (!rc)
         diff_targets(c);
+    if (!rc)
+        rc = diff_others(c);
     sc_free(scratch);
     return rc ? SC_ERROR(e, SC_ENOMEM, "out of memory comparing %s with %s", a->path,
                          b->path)
@@ -219,6 +291,13 @@ void sc_compare_free(sc_compare *c)
     sc_free(c->p_met_b);
     sc_free(c->p_met_diff);
     sc_free(c->p_met_diff_mcse);
+    for (int k = 0; c->target && k < c->ntargets; k++) {
+        sc_free(c->target[k].p_a);
+        sc_free(c->target[k].p_b);
+        sc_free(c->target[k].diff);
+        sc_free(c->target[k].diff_mcse);
+    }
+    sc_free(c->target);
     sc_free(c);
 }
 
@@ -259,6 +338,45 @@ int sc_compare_targets_differ(const sc_compare *c)
     return 0;
 }
 
+/* Whether run r has a target named name that the comparison pairs. */
+static int paired(const sc_compare *c, const char *name)
+{
+    for (int k = 0; k < c->ntargets; k++)
+        if (!strcmp(c->target[k].name, name))
+            return 1;
+    return 0;
+}
+
+/* The targets of one run alone, named: neither side's P(met) is compared. */
+static void print_unpaired(FILE *out, const sc_compare *c, const sc_result *r, const char *side)
+{
+    for (int k = 0; k < r->ntargets; k++)
+        if (!paired(c, r->targets[k].name))
+            fprintf(out, "\nnote: target %s (%s) is in %s only (or on another metric or "
+                    "direction in the other): not compared\n", r->targets[k].name,
+                    r->targets[k].metric, side);
+}
+
+/* The other targets both runs have: P(met) in each and the paired difference. */
+static void print_others(FILE *out, const sc_compare *c)
+{
+    for (int k = 0; k < c->ntargets; k++) {
+        const sc_compare_target *g = &c->target[k];
+        if (g->differ)
+            fprintf(out, "\nwarning: A and B have different %s targets (first in %s): each "
+                    "P(target met) below is against its own run's target\n", g->name,
+                    sc_year_label(c->a->year[g->differ - 1]).s);
+        fprintf(out, "\nTarget %s: P(target met), %s %s %s target\n"
+                "year           A        B    B - A (paired se)\n", g->name, g->metric,
+                g->at_least ? "at least" : "at most", g->differ ? "each run's own" : "the same");
+        for (int t = 0; t < c->years; t++)
+            fprintf(out, "%s %9.3f %8.3f   %+.3f (%.3f)\n", sc_year_label(c->a->year[t]).s,
+                    g->p_a[t], g->p_b[t], g->diff[t], g->diff_mcse[t]);
+    }
+    print_unpaired(out, c, c->a, "A");
+    print_unpaired(out, c, c->b, "B");
+}
+
 void sc_compare_print(FILE *out, const sc_compare *c)
 {
     fprintf(out, "A: %s (%s)\nB: %s (%s)\n%ld trajectories paired one to one%s\n",
@@ -292,6 +410,7 @@ void sc_compare_print(FILE *out, const sc_compare *c)
                 c->p_met_a[t], c->p_met_b[t], c->p_met_diff[t],
                 c->p_met_diff_mcse[t]);
     }
+    print_others(out, c);
     fprintf(out, "\nThe p5/p50/p95 are of the per-trajectory differences B_i - A_i; the median of "
             "the differences\nneed not equal the difference of the medians (docs/compare.md).\n");
 }

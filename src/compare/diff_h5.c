@@ -75,6 +75,21 @@ static int write_metric(sc_h5w *w, const sc_compare *c, const sc_compare_metric 
     return rc;
 }
 
+/* A target of both runs' `targets:` sections, as the Safety Valve's. */
+static int write_target(sc_h5w *w, const sc_compare_target *g, hsize_t ny, sc_error *e)
+{
+    char tg[512];
+    int rc = sc_h5_path(tg, sizeof tg, e, "/targets/%s", g->name);
+    if (!rc) rc = sc_h5_group(w, tg, e);
+    if (!rc) rc = sc_h5_attr_string(w, tg, "metric", g->metric, e);
+    if (!rc) rc = sc_h5_attr_string(w, tg, "direction", g->at_least ? "at_least" : "at_most", e);
+    if (!rc) rc = vec(w, tg, "p_met_a", 1, &ny, g->p_a, e);
+    if (!rc) rc = vec(w, tg, "p_met_b", 1, &ny, g->p_b, e);
+    if (!rc) rc = vec(w, tg, "diff", 1, &ny, g->diff, e);
+    if (!rc) rc = vec(w, tg, "diff_mcse", 1, &ny, g->diff_mcse, e);
+    return rc;
+}
+
 static int write_all(sc_h5w *w, const sc_compare *c, sc_error *e)
 {
     int32_t year[256];
@@ -89,6 +104,8 @@ static int write_all(sc_h5w *w, const sc_compare *c, sc_error *e)
     if (!rc) rc = sc_h5_doubles(w, "/axes/percentile", 1, &nq, sc_compare_q, e);
     for (int k = 0; !rc && k < c->nmetrics; k++)
         rc = write_metric(w, c, &c->metric[k], e);
+    for (int k = 0; !rc && k < c->ntargets; k++)
+        rc = write_target(w, &c->target[k], ny, e);
     if (!c->a->has_finance || !c->b->has_finance)   /* no targets to compare */
         return rc;
     if (!rc) rc = sc_h5_group(w, tg, e);

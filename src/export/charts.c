@@ -398,6 +398,40 @@ static void outturn_draw(const sc_result *r, const sc_result_metric *om, double 
     plschr(0, 1.0);
 }
 
+/* A target profile target[Y] (scaled) as a dashed red line with markers
+ * (dotted with style 1, for a second target on one chart), and, p_met not
+ * NULL, P(met) in a row of its own under the years: over the targets the
+ * labels ran into each other, the fan and the frame. */
+static void target_draw(const sc_result *r, int first, const double *target,
+                        const double *p_met, double scale, int style)
+{
+    int n = r->years, nt = 0;
+    double tx[MAXY], ty[MAXY];
+    for (int t = 0; t < n; t++)
+        if (!isnan(target[t])) {
+            tx[nt] = r->year[t];
+            ty[nt++] = target[t] / scale;
+        }
+    plcol0(C_TARGET);
+    plwidth(2.5);
+    pllsty(style ? 3 : 2);
+    plline(nt, tx, ty);
+    pllsty(1);
+    plwidth(1);
+    plssym(0, 1.6);
+    plpoin(nt, tx, ty, style ? 16 : 17);
+    if (!p_met)
+        return;
+    double x0 = first - 0.45, x1 = r->year[n - 1] + 0.45;
+    plschr(0, x1 - x0 > 8 ? 0.72 : 0.85);   /* "< 0.15%" side by side over ten years */
+    plmtex("b", 4.0, -0.01, 1.0, "P(met)");
+    for (int t = 0; t < n; t++)
+        if (!isnan(target[t]) && !isnan(p_met[t]))
+            plmtex("b", 4.0, (r->year[t] - x0) / (x1 - x0), 0.5,
+                   sc_prob_label(p_met[t], r->trajectories).s);
+    plschr(0, 1.0);
+}
+
 static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric, double scale,
                     const char *ylabel, sc_error *e)
 {
@@ -406,7 +440,7 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
     if (rc)
         return rc;
     const sc_result_metric *om = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric);
-    double lo, hi, cx[MAXY], cy[MAXY], all[MAXY * (SC_FAN_NQ + 2) + SC_MAX_OUTTURN];
+    double lo, hi, cx[MAXY], cy[MAXY], all[MAXY * (SC_FAN_NQ + 4) + SC_MAX_OUTTURN];
     int n = r->years, m = 0, nc = k == SC_CHART_TOPUP ? council_projection(r, cx, cy) : 0;
     int first = om->nout > 0 && om->out_year[0] < r->year[0] ? om->out_year[0] : r->year[0];
     for (int t = 0; t < n; t++)
@@ -416,6 +450,10 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
         all[m++] = om->out_value[i] / scale;
     for (int t = 0; k == SC_CHART_BALANCE && t < n; t++)
         all[m++] = r->target[t] / scale;
+    for (int j = 0, drawn = 0; j < r->ntargets; j++)
+        if (!strcmp(r->targets[j].metric, metric) && drawn++ < 2)
+            for (int t = 0; t < n; t++)
+                all[m++] = r->targets[j].target[t] / scale;
     for (int t = 0; t < nc; t++)
         all[m++] = cy[t];
     range(all, m, k == SC_CHART_BALANCE || k == SC_CHART_DEFICIT, &lo, &hi);
@@ -439,33 +477,21 @@ static int draw_fan(const sc_result *r, enum sc_chart_kind k, const char *metric
         PLFLT zx[2] = { first - 0.45, r->year[n - 1] + 0.45 }, zy[2] = { 0, 0 };
         plcol0(C_INK);
         plline(2, zx, zy);
-        double tx[MAXY], ty[MAXY];
-        int nt = 0;
-        for (int t = 0; t < n; t++)
-            if (!isnan(r->target[t])) {
-                tx[nt] = r->year[t];
-                ty[nt++] = r->target[t] / scale;
-            }
-        plcol0(C_TARGET);
-        plwidth(2.5);
-        pllsty(2);
-        plline(nt, tx, ty);
-        pllsty(1);
-        plwidth(1);
-        plssym(0, 1.6);
-        plpoin(nt, tx, ty, 17);
-        /* P(met) in a row of its own under the years: over the targets, the
-         * labels ran into each other, the fan and the frame */
-        plschr(0, 0.85);
-        double x0 = first - 0.45, x1 = r->year[n - 1] + 0.45;
-        plmtex("b", 4.0, -0.01, 1.0, "P(met)");
-        for (int t = 0; t < n; t++)
-            if (!isnan(r->target[t]) && !isnan(r->p_met[t]))
-                plmtex("b", 4.0, (r->year[t] - x0) / (x1 - x0), 0.5,
-                       sc_prob_label(r->p_met[t], r->trajectories).s);
-        plschr(0, 1.0);
+        target_draw(r, first, r->target, r->p_met, scale, 0);
         key_at(4, C_TARGET, 1, "Safety Valve target (in-year balance)", falls);
     }
+    /* the scenario's other targets on this metric: the first with its P(met) row */
+    for (int j = 0, drawn = 0; j < r->ntargets; j++)
+        if (!strcmp(r->targets[j].metric, metric) && drawn < 2) {
+            const sc_result_target *g = &r->targets[j];
+            char lab[96];
+            target_draw(r, first, g->target, drawn || k == SC_CHART_BALANCE ? NULL : g->p_met, scale,
+                        k == SC_CHART_BALANCE ? 2 : 0);
+            snprintf(lab, sizeof lab, "target %s (%s)", g->name,
+                     g->at_least ? "at least" : "at most");
+            key_at(k == SC_CHART_BALANCE ? 6 + drawn : 4 + drawn, C_TARGET, 1, lab, falls);
+            drawn++;
+        }
     if (nc > 0) {
         plcol0(C_COUNCIL);
         plssym(0, 2.0);
@@ -700,19 +726,114 @@ static int draw_areas(const sc_result *r, sc_error *e)
 
 /* ---- dispatch ------------------------------------------------------------ */
 
+/* A fan's metric, its scale and how its values read in words. */
+static const struct { enum sc_chart_kind k; const char *metric; double scale; const char *what, *ylabel; }
+    fan_of[] = {
+    { SC_CHART_HNB_SPEND, "hnb_spend", 1e6, "HNB spend", "£m a year" },
+    { SC_CHART_BALANCE, "hnb_balance", 1e6, "the in-year balance", "£m (income - spend)" },
+    { SC_CHART_PLANS, "plans_total", 1, "plans in place", "plans" },
+    { SC_CHART_TOPUP, "topup_spend", 1e6, "top-up spend", "£m a year" },
+    { SC_CHART_DEFICIT, "cumulative_deficit", 1e6, "the cumulative deficit", "£m" },
+};
+
 static int draw(const sc_result *r, enum sc_chart_kind k, sc_error *e)
 {
+    for (size_t i = 0; i < sizeof fan_of / sizeof fan_of[0]; i++)
+        if (fan_of[i].k == k)
+            return draw_fan(r, k, fan_of[i].metric, fan_of[i].scale, fan_of[i].ylabel, e);
     switch (k) {
-    case SC_CHART_HNB_SPEND: return draw_fan(r, k, "hnb_spend", 1e6, "£m a year", e);
-    case SC_CHART_BALANCE: return draw_fan(r, k, "hnb_balance", 1e6, "£m (income - spend)", e);
-    case SC_CHART_PLANS: return draw_fan(r, k, "plans_total", 1, "plans", e);
-    case SC_CHART_TOPUP: return draw_fan(r, k, "topup_spend", 1e6, "£m a year", e);
-    case SC_CHART_DEFICIT: return draw_fan(r, k, "cumulative_deficit", 1e6, "£m", e);
     case SC_CHART_CLUSTER_OVERSPEND: return draw_clusters(r, e);
     case SC_CHART_AREA_CONTINGENCY: return draw_areas(r, e);
     case SC_CHART_SV_TARGETS: return draw_sv(r, e);
     default: return SC_ERROR(e, SC_EFAIL, "internal: chart %d", (int)k);
     }
+}
+
+/* ---- captions ------------------------------------------------------------ */
+
+static void amount(char *buf, size_t size, double v, double scale)
+{
+    if (scale > 1)
+        snprintf(buf, size, "%s£%.1fm", v < 0 ? "-" : "", fabs(v) / scale);
+    else
+        snprintf(buf, size, "%.0f", v);
+}
+
+/* The last year's median and 90% band of a fan in words ("" when the file
+ * cannot give them). */
+static void fan_words(const sc_result *r, const char *metric, double scale, const char *what,
+                      char *buf, size_t size)
+{
+    static const double q[3] = { 5, 50, 95 };
+    double v[MAXY * 3];
+    sc_error e = { 0 };
+    const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, metric);
+    buf[0] = '\0';
+    if (!m || r->years > MAXY || sc_result_quantiles(r, m, 0, 3, q, v, &e))
+        return;
+    const double *last = v + (size_t)(r->years - 1) * 3;
+    char lo[32], mid[32], hi[32];
+    amount(lo, sizeof lo, last[0], scale);
+    amount(mid, sizeof mid, last[1], scale);
+    amount(hi, sizeof hi, last[2], scale);
+    snprintf(buf, size, " In %s the median of %s is %s, and 90%% of outcomes lie between %s "
+             "and %s.", sc_year_label(r->year[r->years - 1]).s, what, mid, lo, hi);
+}
+
+/* A fan in words: its bands (sc_fan_levels: what the file can give), the
+ * lines over it and its last year. */
+static void fan_desc(const sc_result *r, enum sc_chart_kind k, char *buf, size_t size)
+{
+    for (size_t i = 0; i < sizeof fan_of / sizeof fan_of[0]; i++) {
+        if (fan_of[i].k != k)
+            continue;
+        const sc_result_metric *m = sc_result_metric_find(r, SC_LEVEL_DISTRICT, fan_of[i].metric);
+        double q[SC_FAN_NQ], share[3], scale = fan_of[i].scale;
+        char last[320];
+        if (!m)
+            break;
+        sc_fan_levels(r, m, q, share);
+        fan_words(r, fan_of[i].metric, scale, fan_of[i].what, last, sizeof last);
+        snprintf(buf, size, "Fan chart of %s: the bands hold the central %g%%, %g%% and %g%% "
+                 "of outcomes and the line is the median%s%s%s.%s", fan_of[i].what, share[2],
+                 share[1], share[0],
+                 m->nout > 0 ? "; the black line before the dotted line is the outturn" : "",
+                 k == SC_CHART_BALANCE ? "; the red dashed line is the Safety Valve target "
+                 "and the row under the years the chance of meeting it" : "",
+                 k == SC_CHART_TOPUP ? "; the orange line is the council's own projection" : "",
+                 last);
+        return;
+    }
+    buf[0] = '\0';
+}
+
+/* What chart k of r shows, in words, for the SVG's <desc>. */
+static void chart_desc(const sc_result *r, enum sc_chart_kind k, char *buf, size_t size)
+{
+    char sub[256], words[768] = "";
+    subtitle_of(r, sub, sizeof sub, "");
+    const char *shows = "";
+    switch (k) {
+    case SC_CHART_CLUSTER_OVERSPEND:
+        shows = "Bars: each cluster's chance of spending more than its budget, in the first "
+                "and the last year; the cluster budgets are illustrative inputs.";
+        break;
+    case SC_CHART_AREA_CONTINGENCY:
+        shows = "Panels, one per area on one scale: the contingency used against the "
+                "contingency available each year, and the overspend it does not cover.";
+        break;
+    case SC_CHART_SV_TARGETS:
+        shows = "Bars by year: the chance the in-year balance meets that year's Safety Valve "
+                "target, and the chance that year is the first target missed; the axis ends "
+                "at 1.";
+        break;
+    default:
+        fan_desc(r, k, words, sizeof words);
+    }
+    int money = r->has_costs && k != SC_CHART_PLANS && k != SC_CHART_SV_TARGETS
+                && k != SC_CHART_CLUSTER_OVERSPEND;
+    snprintf(buf, size, "%s. %s%s%s%s%s", sub, shows, words, money ? " Money in " : "",
+             money ? r->money_basis : "", money ? "." : "");
 }
 
 /* ---- drawing, away from the command ------------------------------------------ */
@@ -758,6 +879,73 @@ static int complete(const char *device, const char *d, size_t n)
     return n > 6 && !memcmp(d + n - 6, "</svg>", 6);
 }
 
+/* An SVG's <title> and <desc> (what a screen reader and a slide editor show)
+ * inserted after its <svg ...> tag: PLplot's svg devices write none. The
+ * bytes are replaced by the captioned copy; SC_ENOMEM leaves them as they were. */
+static int caption_svg(char **bytes, size_t *len, const char *title, const char *desc,
+                       sc_error *e)
+{
+    const char *tag = NULL, *end = NULL;
+    for (size_t i = 0; !tag && i + 4 <= *len; i++)
+        if (!memcmp(*bytes + i, "<svg", 4))
+            tag = *bytes + i;
+    if (tag)
+        end = memchr(tag, '>', *len - (size_t)(tag - *bytes));
+    if (!end)
+        return SC_OK;   /* complete() has checked it is an SVG: not reached */
+    size_t head = (size_t)(end + 1 - *bytes);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    if (!f)
+        return SC_ERROR(e, SC_ENOMEM, "out of memory captioning a chart");
+    fwrite(*bytes, 1, head, f);
+    fputs("\n<title>", f);
+    sc_text_html(f, title);
+    fputs("</title>\n<desc>", f);
+    sc_text_html(f, desc ? desc : "");
+    fputs("</desc>", f);
+    fwrite(*bytes + head, 1, *len - head, f);
+    if (fclose(f) || !buf) {
+        free(buf);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory captioning a chart");
+    }
+    /* sc_free pairs with sc_malloc; open_memstream's buffer is malloc's */
+    char *copy = sc_malloc(n);
+    if (!copy) {
+        free(buf);
+        return SC_ERROR(e, SC_ENOMEM, "out of memory captioning a chart");
+    }
+    memcpy(copy, buf, n);
+    free(buf);
+    sc_free(*bytes);
+    *bytes = copy;
+    *len = n;
+    return SC_OK;
+}
+
+static int is_svg(const char *device)
+{
+    return !strcmp(device, "svg") || !strcmp(device, "svgcairo");
+}
+
+/* As sc_chart_render_with, an SVG captioned with title and desc (title NULL:
+ * none). */
+static int render(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
+                  const char *title, const char *desc, char **out, size_t *len, sc_error *e)
+{
+    int rc = sc_chart_render_with(device, name, fn, ctx, out, len, e);
+    if (!rc && title && is_svg(device)) {
+        rc = caption_svg(out, len, title, desc, e);
+        if (rc) {
+            sc_free(*out);
+            *out = NULL;
+            *len = 0;
+        }
+    }
+    return rc;
+}
+
 int sc_chart_render_with(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
                          char **out, size_t *len, sc_error *e)
 {
@@ -788,13 +976,14 @@ int sc_chart_render_with(const char *device, const char *name, sc_chart_fn fn, c
     return SC_OK;
 }
 
-int sc_chart_draw_with(const char *device, const char *path, int replace, sc_chart_fn fn,
-                       const void *ctx, sc_error *e)
+/* Bytes to path, whole or not at all. */
+static int draw_to(const char *device, const char *path, int replace, sc_chart_fn fn,
+                   const void *ctx, const char *title, const char *desc, sc_error *e)
 {
     char *bytes = NULL;
     size_t len = 0;
     sc_outfile o;
-    int rc = sc_chart_render_with(device, path, fn, ctx, &bytes, &len, e);
+    int rc = render(device, path, fn, ctx, title, desc, &bytes, &len, e);
     if (!rc)
         rc = sc_outfile_begin(&o, path, 1, e);
     if (!rc) {
@@ -809,12 +998,18 @@ int sc_chart_draw_with(const char *device, const char *path, int replace, sc_cha
     return rc ? SC_CONTEXT(e, "while drawing %s", path) : SC_OK;
 }
 
+int sc_chart_draw_with(const char *device, const char *path, int replace, sc_chart_fn fn,
+                       const void *ctx, sc_error *e)
+{
+    return draw_to(device, path, replace, fn, ctx, NULL, NULL, e);
+}
+
 int sc_chart_make(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
                   sc_chart_to *to, sc_error *e)
 {
     if (to->path)
-        return sc_chart_draw_with(device, to->path, to->replace, fn, ctx, e);
-    return sc_chart_render_with(device, name, fn, ctx, &to->bytes, &to->len, e);
+        return draw_to(device, to->path, to->replace, fn, ctx, to->title, to->desc, e);
+    return render(device, name, fn, ctx, to->title, to->desc, &to->bytes, &to->len, e);
 }
 
 typedef struct chart_of {
@@ -832,14 +1027,19 @@ int sc_chart_render(const sc_result *r, enum sc_chart_kind k, const char *device
                     size_t *len, sc_error *e)
 {
     const chart_of c = { r, k };
-    return sc_chart_render_with(device, sc_chart_name(k), draw_chart_of, &c, out, len, e);
+    char desc[1024];
+    chart_desc(r, k, desc, sizeof desc);
+    return render(device, sc_chart_name(k), draw_chart_of, &c, sc_chart_title(k), desc, out,
+                  len, e);
 }
 
 int sc_chart_draw(const sc_result *r, enum sc_chart_kind k, const char *device,
                   const char *path, int replace, sc_error *e)
 {
     const chart_of c = { r, k };
-    return sc_chart_draw_with(device, path, replace, draw_chart_of, &c, e);
+    char desc[1024];
+    chart_desc(r, k, desc, sizeof desc);
+    return draw_to(device, path, replace, draw_chart_of, &c, sc_chart_title(k), desc, e);
 }
 
 int sc_chart_applies(const sc_result *r, enum sc_chart_kind k)

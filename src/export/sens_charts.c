@@ -50,6 +50,21 @@ static void rect(double x0, double x1, double y0, double y1, int colour)
     plfill(4, x, y);
 }
 
+/* sc_chart_make with the SVG captioned title and desc, unless the caller
+ * gave its own. */
+static int caption_make(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
+                        const char *title, const char *desc, sc_chart_to *to, sc_error *e)
+{
+    if (!to->title) {
+        to->title = title;
+        to->desc = desc;
+    }
+    int rc = sc_chart_make(device, name, fn, ctx, to, e);
+    if (to->title == title)
+        to->title = to->desc = NULL;   /* they live on this stack */
+    return rc;
+}
+
 /* Title and subtitle over the whole page (the plot's own viewport is put
  * back afterwards). */
 static void titles(const char *title, const char *sub)
@@ -72,6 +87,15 @@ typedef struct tornado {
     const sc_sens_table *t;
     int o, y, top;
 } tornado;
+
+/* The chart's title and subtitle, drawn on it and its SVG's caption. */
+static void tornado_titles(const tornado *c, char *title, size_t tsize, char *sub, size_t ssize)
+{
+    snprintf(title, tsize, "What moves %s in %s", sc_sens_outputs[c->o].label,
+             sc_year_label(c->d->year[c->y]).s);
+    snprintf(sub, ssize, "%s, %ld trajectories; bars: input at its 10th (pale) or 90th "
+             "(dark) percentile", c->d->scenario_name, c->d->n);
+}
 
 /* Horizontal whisker at height y from x - s to x + s. */
 static void whisker(double x, double s, double y, double h)
@@ -139,10 +163,7 @@ static int draw_tornado(const void *ctx, sc_error *e)
              : "median", t->centre[(size_t)c->o * (size_t)t->years + (size_t)c->y] / s,
              info->unit);
     plmtex("b", 3.0, 0.5, 0.5, lab);
-    snprintf(title, sizeof title, "What moves %s in %s", info->label,
-             sc_year_label(d->year[c->y]).s);
-    snprintf(sub, sizeof sub, "%s, %ld trajectories; bars: input at its 10th (pale) or 90th "
-             "(dark) percentile", d->scenario_name, d->n);
+    tornado_titles(c, title, sizeof title, sub, sizeof sub);
     titles(title, sub);
     sc_free(rank);
     return SC_OK;
@@ -152,7 +173,13 @@ int sc_sens_chart_tornado(const sc_sens_data *d, const sc_sens_table *t, int o, 
                           const char *device, sc_chart_to *to, sc_error *e)
 {
     const tornado c = { d, t, o, y, top };
-    return sc_chart_make(device, "tornado", draw_tornado, &c, to, e);
+    char title[200], sub[400], desc[1024];
+    tornado_titles(&c, title, sizeof title, sub, sizeof sub);
+    snprintf(desc, sizeof desc, "%s. One row an input, the largest share of the output's "
+             "variance at the top, each labelled with its share and Monte Carlo error; the "
+             "bars run from the output's median to its median with the input held at its "
+             "10th or 90th percentile.", sub);
+    return caption_make(device, "tornado", draw_tornado, &c, title, desc, to, e);
 }
 
 /* ---- year axis ------------------------------------------------------------- */
@@ -172,6 +199,15 @@ typedef struct layers_chart {
     const sc_sens_data *d;
     int o;
 } layers_chart;
+
+static void layers_titles(const layers_chart *c, char *title, size_t tsize, char *sub,
+                          size_t ssize)
+{
+    snprintf(title, tsize, "%s: parameters against year-to-year chance",
+             sc_sens_outputs[c->o].label);
+    snprintf(sub, ssize, "%s: every parameter drawn, or at its central value; the same "
+             "%ld trajectories", c->d->scenario_name, c->d->layers.n);
+}
 
 static void band(const sc_sens_data *d, const double *q, int lo, int hi, int colour)
 {
@@ -272,9 +308,7 @@ static int draw_layers(const void *ctx, sc_error *e)
     key(4, K_INNER, 0, "parameters at central values: central 90% (inner fan)");
     key(5, K_MEDIAN, 1, "median (dashed: parameters at central values)");
     char title[200], sub[400];
-    snprintf(title, sizeof title, "%s: parameters against year-to-year chance", info->label);
-    snprintf(sub, sizeof sub, "%s: every parameter drawn, or at its central value; the same "
-             "%ld trajectories", d->scenario_name, l->n);
+    layers_titles(c, title, sizeof title, sub, sizeof sub);
     titles(title, sub);
     sc_free(in);
     sc_free(out);
@@ -288,7 +322,13 @@ int sc_sens_chart_layers(const sc_sens_data *d, int o, const char *device, sc_ch
         return SC_ERROR(e, SC_EINPUT, "%s has no layered fan of %s (a run with --sample 0?)",
                         d->path, sc_sens_outputs[o].name);
     const layers_chart c = { d, o };
-    return sc_chart_make(device, "layered fan", draw_layers, &c, to, e);
+    char title[200], sub[400], desc[1024];
+    layers_titles(&c, title, sizeof title, sub, sizeof sub);
+    snprintf(desc, sizeof desc, "%s. Blue: the full run's 90%% and 60%% bands and median; "
+             "orange over them: the band with every parameter at its central value, what "
+             "year-to-year chance alone spreads; above each year the parameters' share of "
+             "the variance.", sub);
+    return caption_make(device, "layered fan", draw_layers, &c, title, desc, to, e);
 }
 
 /* ---- budgets ---------------------------------------------------------------- */
@@ -297,6 +337,17 @@ typedef struct budgets_chart {
     const sc_sens_data *d;
     const sc_sens_budgets *b;
 } budgets_chart;
+
+static void budgets_titles(const budgets_chart *c, char *title, size_t tsize, char *sub,
+                           size_t ssize)
+{
+    const sc_sens_budgets *b = c->b;
+    snprintf(title, tsize, "Cluster budgets and area contingency, %s",
+             sc_year_label(c->d->year[b->t]).s);
+    snprintf(sub, ssize, "%s, total £%.2fm%s; right: P(overspend beyond area "
+             "contingency), red: %.0f%%", c->d->scenario_name, b->total / 1e6,
+             sc_sens_label(sc_sens_total_status(b)), 100 * (1 - b->risk));
+}
 
 static void budget_bars(const sc_sens_data *d, const sc_sens_budgets *b)
 {
@@ -382,11 +433,7 @@ static int draw_budgets(const void *ctx, sc_error *e)
     tradeoff(c->d, b);
     plvpor(0.07, 0.97, 0.16, 0.80);
     char title[200], sub[400];
-    snprintf(title, sizeof title, "Cluster budgets and area contingency, %s",
-             sc_year_label(c->d->year[b->t]).s);
-    snprintf(sub, sizeof sub, "%s, total £%.2fm%s; right: P(overspend beyond area "
-             "contingency), red: %.0f%%", c->d->scenario_name, b->total / 1e6,
-             sc_sens_label(sc_sens_total_status(b)), 100 * (1 - b->risk));
+    budgets_titles(c, title, sizeof title, sub, sizeof sub);
     titles(title, sub);
     if (!strcmp(b->budget_status, "illustrative")) {   /* the caveat travels with the chart */
         PLFLT x0, x1, y0, y1;
@@ -404,7 +451,13 @@ int sc_sens_chart_budgets(const sc_sens_data *d, const sc_sens_budgets *b, const
                           sc_chart_to *to, sc_error *e)
 {
     const budgets_chart c = { d, b };
-    return sc_chart_make(device, "budgets", draw_budgets, &c, to, e);
+    char title[200], sub[400], desc[1024];
+    budgets_titles(&c, title, sizeof title, sub, sizeof sub);
+    snprintf(desc, sizeof desc, "%s. Left: each cluster's budget today and risk-equalised "
+             "(£m)%s; right: each area's chance of overspending beyond the contingency it "
+             "holds, against that contingency.", sub,
+             strcmp(b->budget_status, "illustrative") ? "" : ", from ILLUSTRATIVE inputs");
+    return caption_make(device, "budgets", draw_budgets, &c, title, desc, to, e);
 }
 
 /* ---- every chart ------------------------------------------------------------- */
@@ -446,7 +499,7 @@ static int both(one_chart fn, const sc_sens_data *d, const sc_sens_table *t, int
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%s.%s", dir, stem, fmt[j].ext) >= (int)sizeof path)
             return SC_ERROR(e, SC_EINPUT, "--charts: folder name too long");
-        sc_chart_to to = { path, replace, NULL, 0 };
+        sc_chart_to to = { path, replace, NULL, 0, NULL, NULL };
         rc = fn(d, t, o, y, b, fmt[j].device, &to, e);
     }
     return rc;

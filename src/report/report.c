@@ -11,6 +11,7 @@
  * second chart would otherwise draw with the first chart's glyphs.
  */
 #include "sendcast/report.h"
+#include "report_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -126,7 +127,7 @@ static int chart(FILE *f, const sc_result *r, enum sc_chart_kind kind, sc_error 
 {
     char *svg = NULL;
     size_t len = 0;
-    int rc = sc_chart_render(r, kind, "svgcairo", &svg, &len, e);
+    int rc = sc_chart_render(r, kind, "svg", &svg, &len, e);
     return rc ? rc : embed_bytes(f, svg, len, (int)kind, e);
 }
 
@@ -274,6 +275,13 @@ static void headline(FILE *f, const sc_result *r, const sc_compare *c)
     snprintf(l, sizeof l, "median cumulative deficit at the end of %s",
              sc_year_label(r->year[last]).s);
     card(f, v, l);
+    for (int k = 0; k < r->ntargets && k < 2; k++) {
+        snprintf(v, sizeof v, "%s", sc_prob_label(r->targets[k].p_all_met, r->trajectories).s);
+        snprintf(l, sizeof l, "chance of meeting every year's %s target (%s %s)",
+                 r->targets[k].name, r->targets[k].metric,
+                 r->targets[k].at_least ? "at least" : "at most");
+        card(f, isnan(r->targets[k].p_all_met) ? "\u2013" : v, l);
+    }
     const sc_compare_metric *m = c ? sc_compare_find(c, "hnb_spend") : NULL;
     if (m) {
         snprintf(v, sizeof v, "%s", sc_prob_label(m->p_lower[last], r->trajectories).s);
@@ -344,6 +352,75 @@ static void sv_table(FILE *f, const sc_result *r)
           "target withholds the next year's instalment, and the deficit carries it.</p>\n", f);
 }
 
+/* The register's status of an input, "" when absent. */
+static const char *input_status(const sc_result *r, const char *name)
+{
+    for (int k = 0; k < r->ninputs; k++)
+        if (!strcmp(r->inputs[k].name, name))
+            return r->inputs[k].status;
+    return "";
+}
+
+/* A value in the unit of its metric: £m for money, else a count. */
+static void value_in(FILE *f, double v, const char *unit)
+{
+    if (!strcmp(unit, "GBP"))
+        money(f, v);
+    else if (isnan(v))
+        fputs("&ndash;", f);
+    else
+        fprintf(f, "%.0f", v);
+}
+
+/* The scenario's other targets (its `targets:` section), each with its
+ * metric's band, P(met) by year and P(every year's target met). */
+static void targets_section(FILE *f, const sc_result *r)
+{
+    if (r->ntargets == 0)
+        return;
+    fputs("<h2>Other targets</h2>\n<p>Targets the scenario sets on district metrics beside "
+          "the Safety Valve's in-year balance (such as the cumulative deficit profile DfE "
+          "monitors). No payment depends on them here.</p>\n", f);
+    for (int k = 0; k < r->ntargets; k++) {
+        const sc_result_target *g = &r->targets[k];
+        int gbp = !strcmp(g->unit, "GBP");
+        char item[96];
+        snprintf(item, sizeof item, "targets.%s", g->name);
+        const char *status = input_status(r, item);
+        fputs("<h3>", f);
+        esc(f, g->name);
+        fputs(": ", f);
+        esc(f, g->metric);
+        fprintf(f, " %s each year's target%s</h3>\n", g->at_least ? "at least" : "at most",
+                gbp ? " (£m)" : "");
+        if (strstr(status, "illustrative"))
+            fputs("<p class=\"warn\">This target profile is <b>illustrative</b>: P(met) is "
+                  "only as good as it is.</p>\n", f);
+        fputs("<table><tr><th class=\"t\">year</th><th>target</th><th>p5</th><th>p50</th>"
+              "<th>p95</th><th>P(target met)</th><th>&plusmn;</th></tr>\n", f);
+        for (int t = 0; t < r->years; t++) {
+            fputs("<tr><td class=\"t\">", f);
+            fy(f, r->year[t]);
+            fputs("</td><td>", f);
+            value_in(f, g->target[t], g->unit);
+            for (int j = 0; j < 3; j++) {
+                fputs("</td><td>", f);
+                value_in(f, district_pct(r, g->metric, t, (double[]){ 5, 50, 95 }[j]), g->unit);
+            }
+            fputs("</td><td>", f);
+            prob(f, g->p_met[t], r->trajectories);
+            fputs("</td><td>", f);
+            points(f, g->p_met_mcse[t], 0);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n<p>P(every year's target met): ", f);
+        prob(f, g->p_all_met, r->trajectories);
+        fputs(" &plusmn; ", f);
+        points(f, g->p_all_met_mcse, 0);
+        fputs(".</p>\n", f);
+    }
+}
+
 /* Per cluster, the last year: P(overspend), median budget gap. */
 static void cluster_table(FILE *f, const sc_result *r)
 {
@@ -385,6 +462,31 @@ static void cluster_table(FILE *f, const sc_result *r)
         fputs("<p class=\"note\">This run kept no per-trajectory values (a bounded-memory "
               "run), so P(overspend) is estimated from the stored percentiles, to within "
               "their spacing.</p>\n", f);
+}
+
+/* P(met) of A and of B by year, their difference and its paired error. */
+static void p_met_table(FILE *f, const sc_compare *c, const double *pa, const double *pb,
+                        const double *diff, const double *se)
+{
+    fputs("<table><tr><th class=\"t\">year</th><th>", f);
+    esc(f, c->a->scenario_name);
+    fputs("</th><th>", f);
+    esc(f, c->b->scenario_name);
+    fputs("</th><th>difference</th><th>&plusmn; (paired)</th></tr>\n", f);
+    for (int t = 0; t < c->years; t++) {
+        fputs("<tr><td class=\"t\">", f);
+        fy(f, c->a->year[t]);
+        fputs("</td><td>", f);
+        prob(f, pa[t], c->a->trajectories);
+        fputs("</td><td>", f);
+        prob(f, pb[t], c->b->trajectories);
+        fputs("</td><td>", f);
+        points(f, diff[t], 1);
+        fputs("</td><td>", f);
+        points(f, se[t], 0);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
 }
 
 static void compare_section(FILE *f, const sc_compare *c)
@@ -435,25 +537,42 @@ static void compare_section(FILE *f, const sc_compare *c)
                 c->a->target[differ - 1] / 1e6, c->b->target[differ - 1] / 1e6);
     else
         fputs("<p class=\"note\">Both runs against the same targets.</p>\n", f);
-    fputs("<table><tr><th class=\"t\">year</th><th>", f);
-    esc(f, c->a->scenario_name);
-    fputs("</th><th>", f);
-    esc(f, c->b->scenario_name);
-    fputs("</th><th>difference</th><th>&plusmn; (paired)</th></tr>\n", f);
-    for (int t = 0; t < c->years; t++) {
-        fputs("<tr><td class=\"t\">", f);
-        fy(f, c->a->year[t]);
-        fputs("</td><td>", f);
-        prob(f, c->p_met_a[t], c->a->trajectories);
-        fputs("</td><td>", f);
-        prob(f, c->p_met_b[t], c->b->trajectories);
-        fputs("</td><td>", f);
-        points(f, c->p_met_diff[t], 1);
-        fputs("</td><td>", f);
-        points(f, c->p_met_diff_mcse[t], 0);
-        fputs("</td></tr>\n", f);
+    p_met_table(f, c, c->p_met_a, c->p_met_b, c->p_met_diff, c->p_met_diff_mcse);
+}
+
+/* The two runs overlaid and their paired difference as a fan: HNB spend
+ * where both have money, else plans in place. */
+static int compare_figure(FILE *f, const sc_compare *c, sc_error *e)
+{
+    int money_ = sc_compare_find(c, "hnb_spend") != NULL;
+    sc_chart_to to = { NULL, 0, NULL, 0, NULL, NULL };
+    int rc = sc_report_compare_chart(c, money_ ? "hnb_spend" : "plans_total",
+                                     money_ ? "High Needs Block spend" : "EHC plans in place",
+                                     money_ ? "£m a year" : "plans", money_ ? 1e6 : 1, "svg",
+                                     &to, e);
+    if (rc == SC_EINPUT) {   /* no per-trajectory values: the tables say what there is */
+        sc_error_clear(e);
+        return SC_OK;
     }
-    fputs("</table>\n", f);
+    return rc ? rc : embed_bytes(f, to.bytes, to.len, SC_NCHARTS + 40, e);
+}
+
+/* The other targets both runs have, as the Safety Valve's. */
+static void compare_targets(FILE *f, const sc_compare *c)
+{
+    for (int k = 0; k < c->ntargets; k++) {
+        const sc_compare_target *g = &c->target[k];
+        fputs("<h3>Target ", f);
+        esc(f, g->name);
+        fputs(": P(target met)</h3>\n", f);
+        if (g->differ) {
+            fputs("<p class=\"warn\">The two runs have different ", f);
+            esc(f, g->name);
+            fprintf(f, " targets (first in %s): each P(target met) is against its own run's "
+                    "target.</p>\n", sc_year_label(c->a->year[g->differ - 1]).s);
+        }
+        p_met_table(f, c, g->p_a, g->p_b, g->diff, g->diff_mcse);
+    }
 }
 
 static int inputs_section(FILE *f, const sc_result *r, sc_error *e)
@@ -616,6 +735,7 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c,
         rc = chart(f, r, SC_CHART_BALANCE, e);
         if (!rc) rc = chart(f, r, SC_CHART_SV_TARGETS, e);
     }
+    targets_section(f, r);
     if (!rc) {
         fputs(r->has_costs ? "<h2>Spending and plans</h2>\n" : "<h2>Demand</h2>\n", f);
         if (!r->has_costs)
@@ -652,8 +772,13 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c,
         rc = sc_sens_report_sections(f, r, so, embed_bytes, e);
     if (rc)
         return rc;
-    if (c)
+    if (c) {
         compare_section(f, c);
+        rc = compare_figure(f, c, e);
+        if (rc)
+            return rc;
+        compare_targets(f, c);
+    }
     rc = inputs_section(f, r, e);
     if (rc)
         return rc;

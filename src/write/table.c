@@ -68,12 +68,17 @@ static int bound_digits(double b)
 /* The status of the targets as the scenario recorded it ("illustrative",
  * "published", ...), so nobody mistakes an illustrative glide path for the
  * agreement's own. NULL when the scenario has no targets. */
-static const char *target_status(const sc_scenario *s)
+static const char *input_status(const sc_scenario *s, const char *name)
 {
     for (int k = 0; k < s->ninputs; k++)
-        if (!strcmp(s->inputs[k].name, "finance.safety_valve.targets"))
+        if (!strcmp(s->inputs[k].name, name))
             return s->inputs[k].status;
     return NULL;
+}
+
+static const char *target_status(const sc_scenario *s)
+{
+    return input_status(s, "finance.safety_valve.targets");
 }
 
 static void money_tables(FILE *out, const sc_scenario *s, const sc_layout *l,
@@ -128,6 +133,9 @@ static void demand_table(FILE *out, const sc_scenario *s, const sc_layout *l,
     }
 }
 
+static void other_target(FILE *out, const sc_scenario *s, const sc_layout *l,
+                         const sc_summary *sum, int k);
+
 void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const sc_summary *sum)
 {
     if (!s->has_costs) {
@@ -135,11 +143,69 @@ void sc_table_print(FILE *out, const sc_scenario *s, const sc_layout *l, const s
         demand_table(out, s, l, sum);
         fprintf(out, "\ndemand-only scenario: no money (it gives no costs, finance or cluster "
                 "working, so the result holds no spend, balance or Safety Valve target).\n");
+        for (int k = 0; k < s->ntargets; k++)
+            other_target(out, s, l, sum, k);
         fprintf(out, "\nBands are Monte Carlo percentiles over trajectories: parameter "
                 "uncertainty and year-to-year variability together.\n");
         return;
     }
     money_tables(out, s, l, sum);
+}
+
+/* P(met) and its error as the Safety Valve column prints it. */
+static void p_met_cell(FILE *out, double p, double se, double n)
+{
+    if (isnan(p))
+        fprintf(out, " %14s\n", "-");
+    else if (p == 0 || p == 1)   /* no spread to show: the rule of three's 95% bound */
+        fprintf(out, "  %6.3f (%s %.*f)\n", p, p == 0 ? "<" : ">", bound_digits(3.0 / n),
+                p == 0 ? 3.0 / n : 1 - 3.0 / n);
+    else if (p < 0.001 || p > 0.999)   /* 1 of 10,000 is 0.0001, not 0.000 */
+        fprintf(out, "  %6.4f ± %.4f\n", p, se);
+    else
+        fprintf(out, se < 0.001 ? "  %6.3f ± %.4f\n" : "  %6.3f ± %.3f\n", p, se);
+}
+
+/* A target of the `targets:` section: its metric's band, the target and
+ * P(met) by year (money in £m), then P(every year's target met). */
+static void other_target(FILE *out, const sc_scenario *s, const sc_layout *l,
+                         const sc_summary *sum, int k)
+{
+    const sc_target *g = &s->targets[k];
+    const sc_metric_info *mi = &sc_layout_metrics(SC_LEVEL_DISTRICT)[g->metric];
+    const int np = sc_summary_npercentiles(sum);
+    const double *pv = sc_summary_percentiles(sum);
+    const int lo = nearest(sum, 5), mid = nearest(sum, 50), hi = nearest(sum, 95);
+    const double *pct = sc_summary_pct(sum, SC_LEVEL_DISTRICT, g->metric);
+    const double n = (double)sc_summary_trajectories(sum);
+    int money_ = !strcmp(mi->unit, "GBP");
+    double se;
+    fprintf(out, "\nTarget %s: %s %s each year's value%s\n", g->name, mi->name,
+            g->at_least ? "at least" : "at most", money_ ? " (£m)" : "");
+    band_heading(out, pv, lo, mid, hi);
+    fprintf(out, " | %8s %14s\n", "target", "P(target met)");
+    for (int t = 1; t <= l->years; t++) {
+        const double *row = pct + (t - 1) * np;
+        double scale = money_ ? 1e6 : 1;
+        fprintf(out, "%-8s %8.2f %8.2f %8.2f |", sc_year_label(s->base_year + t).s,
+                row[lo] / scale, row[mid] / scale, row[hi] / scale);
+        if (isnan(g->value[t]))
+            fprintf(out, " %8s", "-");
+        else
+            fprintf(out, " %8.2f", g->value[t] / scale);
+        double p = sc_summary_p_cell(sum, l->xmet_offset + (size_t)k * l->years + (size_t)(t - 1),
+                                     &se);
+        p_met_cell(out, p, se, n);
+    }
+    double all = sc_summary_p_cell(sum, l->xall_offset + (size_t)k, &se);
+    fprintf(out, "P(every year's target met):");
+    p_met_cell(out, all, se, n);
+    char name[64];
+    snprintf(name, sizeof name, "targets.%s", g->name);
+    const char *status = input_status(s, name);
+    if (status)
+        fprintf(out, "Its status in the scenario: %s%s\n", status,
+                strstr(status, "illustrative") ? "; P(target met) is only as good as it" : "");
 }
 
 /* The High Needs Block with the Safety Valve (when the scenario has finance),
@@ -175,20 +241,15 @@ static void money_tables(FILE *out, const sc_scenario *s, const sc_layout *l,
         fprintf(out, " |");
         money(out, bal[k * np + mid]);
         money(out, s->target[t]);
-        if (isnan(pm[k]))
-            fprintf(out, " %14s\n", "-");
-        else if (pm[k] == 0 || pm[k] == 1)   /* no spread to show: the rule of three's 95% bound */
-            fprintf(out, "  %6.3f (%s %.*f)\n", pm[k], pm[k] == 0 ? "<" : ">",
-                    bound_digits(3.0 / n), pm[k] == 0 ? 3.0 / n : 1 - 3.0 / n);
-        else
-            fprintf(out, pm_se[k] < 0.001 ? "  %6.3f ± %.4f\n" : "  %6.3f ± %.3f\n", pm[k],
-                    pm_se[k]);
+        p_met_cell(out, pm[k], pm_se[k], n);
     }
 
     const char *status = target_status(s);
     if (status)
         fprintf(out, "Safety Valve targets' status in the scenario: %s%s\n", status,
                 strstr(status, "illustrative") ? "; P(target met) is only as good as them" : "");
+    for (int k = 0; k < s->ntargets; k++)
+        other_target(out, s, l, sum, k);
 
 topup:
     fprintf(out, "\nMainstream top-up spend (the part devolved to clusters under cluster working)\n");
