@@ -309,6 +309,28 @@ static int no_targets(sc_h5r *f, sc_result *r)
     return SC_OK;
 }
 
+/* A target group g's target, p_met and p_met_mcse [ny], and its optional
+ * p_all_met and p_all_met_mcse: the layout the Safety Valve and every other
+ * target share (docs/outputs.md). */
+static int read_p_met(sc_h5r *f, const char *g, size_t ny, double **target, double **p_met,
+                      double **p_met_mcse, double *p_all_met, double *p_all_met_mcse)
+{
+    static const char *const vec[3] = { "target", "p_met", "p_met_mcse" };
+    static const char *const one[2] = { "p_all_met", "p_all_met_mcse" };
+    double **into[3] = { target, p_met, p_met_mcse }, *at[2] = { p_all_met, p_all_met_mcse };
+    char p[192];
+    int rc = SC_OK;
+    for (int k = 0; !rc && k < 3; k++) {
+        snprintf(p, sizeof p, "%s/%s", g, vec[k]);
+        rc = sc_h5_read_doubles(f, p, ny, into[k]);
+    }
+    for (int k = 0; !rc && k < 2; k++) {
+        snprintf(p, sizeof p, "%s/%s", g, one[k]);
+        rc = sc_h5_read_scalar_opt(f, p, at[k]);
+    }
+    return rc;
+}
+
 static int read_targets(sc_h5r *f, sc_result *r)
 {
     static const char g[] = "/targets/safety_valve_balance";
@@ -320,18 +342,10 @@ static int read_targets(sc_h5r *f, sc_result *r)
         return rc;
     if (!r->has_finance && !found)
         return no_targets(f, r);
-    snprintf(p, sizeof p, "%s/target", g);
-    rc = sc_h5_read_doubles(f, p, ny, &r->target);
-    snprintf(p, sizeof p, "%s/p_met", g);
-    if (!rc) rc = sc_h5_read_doubles(f, p, ny, &r->p_met);
-    snprintf(p, sizeof p, "%s/p_met_mcse", g);
-    if (!rc) rc = sc_h5_read_doubles(f, p, ny, &r->p_met_mcse);
+    rc = read_p_met(f, g, ny, &r->target, &r->p_met, &r->p_met_mcse, &r->p_all_met,
+                    &r->p_all_met_mcse);
     snprintf(p, sizeof p, "%s/p_first_breach", g);
     if (!rc) rc = sc_h5_read_doubles_opt(f, p, ny, &r->p_first_breach);
-    snprintf(p, sizeof p, "%s/p_all_met", g);
-    if (!rc) rc = sc_h5_read_scalar_opt(f, p, &r->p_all_met);
-    snprintf(p, sizeof p, "%s/p_all_met_mcse", g);
-    if (!rc) rc = sc_h5_read_scalar_opt(f, p, &r->p_all_met_mcse);
     if (!rc) rc = sc_h5_read_exists(f, "/trajectories/targets/met", &found);
     if (!rc && found && ny > 0
         && (unsigned long long)r->trajectories > (SIZE_MAX / sizeof(double)) / ny)
@@ -364,7 +378,7 @@ static int read_other_target(const char *name, void *ctx)
     sc_result *r = w->r;
     if (!strcmp(name, "safety_valve_balance"))
         return SC_OK;
-    char g[160], p[192], dir[16];
+    char g[160], dir[16];
     snprintf(g, sizeof g, "/targets/%.64s", name);
     int ok = strlen(name) < sizeof r->targets->name && name[0] >= 'a' && name[0] <= 'z';
     for (const char *c = name; ok && *c; c++)
@@ -386,16 +400,9 @@ static int read_other_target(const char *name, void *ctx)
     if (!rc && strcmp(dir, "at_most") && strcmp(dir, "at_least"))
         rc = sc_h5_read_bad(f, g, "has a direction other than at_most and at_least");
     x->at_least = !strcmp(dir, "at_least");
-    snprintf(p, sizeof p, "%s/target", g);
-    if (!rc) rc = sc_h5_read_doubles(f, p, ny, &x->target);
-    snprintf(p, sizeof p, "%s/p_met", g);
-    if (!rc) rc = sc_h5_read_doubles(f, p, ny, &x->p_met);
-    snprintf(p, sizeof p, "%s/p_met_mcse", g);
-    if (!rc) rc = sc_h5_read_doubles(f, p, ny, &x->p_met_mcse);
-    snprintf(p, sizeof p, "%s/p_all_met", g);
-    if (!rc) rc = sc_h5_read_scalar_opt(f, p, &x->p_all_met);
-    snprintf(p, sizeof p, "%s/p_all_met_mcse", g);
-    if (!rc) rc = sc_h5_read_scalar_opt(f, p, &x->p_all_met_mcse);
+    if (!rc)
+        rc = read_p_met(f, g, ny, &x->target, &x->p_met, &x->p_met_mcse, &x->p_all_met,
+                        &x->p_all_met_mcse);
     /* counted now, so that sc_result_free frees what was read even on failure */
     r->ntargets++;
     for (size_t y = 0; !rc && y < ny; y++)
