@@ -205,7 +205,9 @@ int cal_forecasts(int first_origin, int norigins, sc_priors *const *priors, cons
     *refused = 0;
     int *wanted = sc_calloc(cs->n ? (size_t)cs->n : 1, sizeof *wanted);
     sc_scenario **scen = sc_calloc(cs->n ? (size_t)cs->n : 1, sizeof *scen);
-    char dir[] = "/tmp/sendcast-calibrate-XXXXXX";
+    char dir[4096];
+    const char *tmp = getenv("TMPDIR");   /* HPC nodes point it at local scratch */
+    snprintf(dir, sizeof dir, "%s/sendcast-calibrate-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     int rc = wanted && scen ? SC_OK : SC_ERROR(e, SC_ENOMEM, "out of memory for the calibration");
     if (!rc)
         rc = make_work(first_origin, norigins, cs, o->max_horizon, work, nwork, wanted, e);

@@ -37,14 +37,6 @@ void sc_whatif_settings_init(sc_whatif_settings *w)
 
 /* ---- the chosen metrics ---- */
 
-static int metric_index(const char *name)
-{
-    for (int m = 0; m < SC_D_NMETRICS; m++)
-        if (!strcmp(sc_district_metrics[m].name, name))
-            return m;
-    return -1;
-}
-
 static void list_metrics(const sc_scenario *s, char *buf, size_t cap)
 {
     size_t used = 0;
@@ -59,7 +51,7 @@ static int unknown_metric(const sc_scenario *s, const char *name, const char *wh
 {
     char known[1024];
     list_metrics(s, known, sizeof known);
-    int m = metric_index(name);
+    int m = sc_layout_district_metric(name);
     if (m >= 0)
         return SC_ERROR(e, SC_EINPUT, "%s: %s is not an output of %s (%s); its outputs: %s",
                         what, name, s->name, s->has_costs ? "no finance section"
@@ -80,7 +72,7 @@ int sc_whatif_metrics(const sc_scenario *s, const char *const *names, int n, int
         n = 3;
     }
     for (int k = 0; k < n; k++) {
-        int m = metric_index(names[k]);
+        int m = sc_layout_district_metric(names[k]);
         if (m < 0 || !sc_layout_applies(s, SC_LEVEL_DISTRICT, m))
             return unknown_metric(s, names[k], "--metric", e);
         metric[k] = m;
@@ -424,7 +416,7 @@ static int parse_quantity(const char **pp, const char *what, const char *text,
         return expected(what, text, p, "a metric name, such as hnb_spend", e);
     memcpy(word, p, n);
     word[n] = '\0';
-    x->metric = metric_index(word);
+    x->metric = sc_layout_district_metric(word);
     if (x->metric < 0)
         return SC_ERROR(e, SC_EINPUT, "%s '%s': unknown output '%s' (district metrics: "
                         "hnb_spend, hnb_balance, cumulative_deficit, requests, new_plans, "

@@ -257,11 +257,9 @@ static int read_sweep_targets(sc_h5r *r, sc_whatif_sweep *s)
 
 static int metric_of(sc_h5r *r, const char *name, int *out)
 {
-    for (int m = 0; m < SC_D_NMETRICS; m++)
-        if (!strcmp(sc_district_metrics[m].name, name)) {
-            *out = m;
-            return SC_OK;
-        }
+    *out = sc_layout_district_metric(name);
+    if (*out >= 0)
+        return SC_OK;
     return sc_h5_read_bad(r, name, "is not an output of this sendcast (in /sweep/metric)");
 }
 
