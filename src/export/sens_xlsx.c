@@ -176,7 +176,7 @@ static int sheet_sensitivity(const sheets *x, sc_error *e)
     int *rank = sc_calloc((size_t)(t->ninputs + 1), sizeof *rank);
     if (!rank)
         return SC_ERROR(e, SC_ENOMEM, "out of memory writing the Sensitivity sheet");
-    int at = 1;
+    int at = 2;   /* below the header row, which each printed page repeats */
     for (int o = 0; o < SC_SENS_NOUTPUTS; o++)   /* headline ones; demand without money */
         if ((o < SC_SENS_REQUESTS || !t->has[SC_SENS_HNB_SPEND]) && sc_sens_varies(t, o, x->last))
             at += tornado(x, ws, at, 12, o, rank);
@@ -343,8 +343,11 @@ static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc
         put(ws, r, 10, b->scaled[c] / 1e6, x->f.money_m);   /* the chart's data, £m */
         put(ws, r, 11, b->equal[c] / 1e6, x->f.money_m);
     }
-    const char *const hc[] = { "today's split (£m)", chart };
-    xl_heads(ws, row, 10, hc, 2, NULL, XL_WIDTHS, &x->f);
+    /* the chart's data beside the table, under its header row (whose
+     * height the table's own header set) */
+    text(ws, row, 10, "today's split (£m)", x->f.head);
+    text(ws, row, 11, chart, x->f.head);
+    worksheet_set_column(ws, 10, 11, 16, NULL);
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
     static const lxw_color_t shade[2] = { 0x9ECAE1, 0x084594 };
     for (int s = 0; s < 2; s++) {
