@@ -90,7 +90,7 @@ static int tornado(const sheets *x, lxw_worksheet *ws, int row, int col, int o, 
     static const char *const h[] = { "input", "at its 10th percentile",
                                      "at its 90th percentile" };
     text(ws, row, col, title, x->f.bold);
-    xl_heads(ws, row + 1, col, h, 3, NULL, 0, &x->f);
+    xl_heads(ws, row + 1, col, h, 3, NULL, XL_WIDTHS, &x->f);
     sc_sens_rank(x->t, o, x->last, rank);
     int k = 0;
     for (; k < 10 && k < x->t->ninputs; k++) {
@@ -125,9 +125,10 @@ static int tornado(const sheets *x, lxw_worksheet *ws, int row, int col, int o, 
                                                                          : "median", info->unit);
     chart_axis_set_name(ch->x_axis, axis);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = { .x_scale = 1.3, .y_scale = 1.4 };
-    worksheet_insert_chart_opt(ws, (lxw_row_t)row, (lxw_col_t)(col + 4), ch, &opt);
-    return k + 24 > 26 ? k + 24 : 26;
+    /* below its data, not beside: the sheet prints one page wide */
+    lxw_chart_options opt = { .x_scale = 1.2, .y_scale = 1.3 };
+    worksheet_insert_chart_opt(ws, (lxw_row_t)(row + 3 + k), (lxw_col_t)col, ch, &opt);
+    return k + 3 + 22;
 }
 
 static int sheet_sensitivity(const sheets *x, sc_error *e)
@@ -362,8 +363,9 @@ static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc
     }
     chart_title_set_name(ch, "Cluster budgets: today's split and the risk-equalised one (£m)");
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = { .x_scale = 1.4, .y_scale = 1.2 };
-    worksheet_insert_chart_opt(ws, (lxw_row_t)row, 13, ch, &opt);
+    /* below its data, beside the tables under the clusters' */
+    lxw_chart_options opt = { .x_scale = 1.2, .y_scale = 1.2 };
+    worksheet_insert_chart_opt(ws, (lxw_row_t)(row + b->nclusters + 2), 10, ch, &opt);
     return row + b->nclusters + 2;
 }
 

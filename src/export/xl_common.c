@@ -144,18 +144,33 @@ void xl_note(lxw_worksheet *ws, int row, int col, int last, double width, const 
 
 /* ---- print ------------------------------------------------------------------ */
 
-/* A chart's size before scaling and a default cell's, in pixels
+/* A chart's size before scaling and a default row's, in pixels
  * (libxlsxwriter's and Excel's defaults). */
 #define XL_CHART_W 480.0
 #define XL_CHART_H 288.0
-#define XL_CELL_W 64.0
 #define XL_CELL_H 20.0
 
+/* Pixels of column c: its width as set (Excel's rule for the default
+ * font: 7 pixels a character and 5 of padding), else the default 8.43. */
+static double col_pixels(const lxw_worksheet *ws, lxw_col_t c)
+{
+    double w = c < ws->col_sizes_max && ws->col_sizes[c] > 0 ? ws->col_sizes[c] : 8.43;
+    return w < 1 ? w * 12 : w * 7 + 5;
+}
+
+/* The column a chart of px pixels from column col reaches. */
+static lxw_col_t chart_reach(const lxw_worksheet *ws, lxw_col_t col, double px)
+{
+    while (px > 0 && col < LXW_COL_MAX - 1)
+        px -= col_pixels(ws, col++);
+    return col - 1;
+}
+
 /* The last row and column a sheet's cells and charts reach; 0 when it
- * has neither. A chart's reach is counted in default-sized cells, which
- * errs to the side of a little margin where its columns are wider.
+ * has neither. A chart's rows are counted at the default height, which
+ * errs to the side of a little margin where rows are taller.
  * libxlsxwriter has no call for either, so its worksheet's own record of
- * them is read. */
+ * them (cells, column widths, charts) is read. */
 static int used_range(const lxw_worksheet *ws, lxw_row_t *row, lxw_col_t *col)
 {
     int any = ws->dim_rowmin <= ws->dim_rowmax;
@@ -164,7 +179,7 @@ static int used_range(const lxw_worksheet *ws, lxw_row_t *row, lxw_col_t *col)
     lxw_object_properties *o;
     STAILQ_FOREACH(o, ws->chart_data, list_pointers) {
         lxw_row_t r = o->row + (lxw_row_t)ceil(XL_CHART_H * o->y_scale / XL_CELL_H);
-        lxw_col_t c = o->col + (lxw_col_t)ceil(XL_CHART_W * o->x_scale / XL_CELL_W);
+        lxw_col_t c = chart_reach(ws, o->col, XL_CHART_W * o->x_scale);
         *row = r > *row ? r : *row;
         *col = c > *col ? c : *col;
         any = 1;

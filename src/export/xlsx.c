@@ -561,12 +561,13 @@ static void level_head(const book *b, lxw_worksheet *ws)
     char p[SC_MAX_PERCENTILES][32];
     const char *head[8 + SC_MAX_PERCENTILES] = { "metric", "area or cluster", "unit", "year",
                                                  "mean", "sd", "MC error" };
-    double width[8 + SC_MAX_PERCENTILES] = { 22, 14, 12, 10, 14, 14, 14 };
+    /* wide enough for £999,999,999 and "probability" */
+    double width[8 + SC_MAX_PERCENTILES] = { 20, 14, 11, 9, 13, 13, 13 };
     int n = 7;
     for (int k = 0; k < r->np && k < SC_MAX_PERCENTILES; k++, n++) {
         snprintf(p[k], sizeof p[k], "p%g", r->percentile[k]);
         head[n] = p[k];
-        width[n] = 14;
+        width[n] = 13;
     }
     xl_heads(ws, 0, 0, head, n, width, XL_WIDTHS | XL_REPEAT, &b->f);
     worksheet_freeze_panes(ws, 1, 4);
