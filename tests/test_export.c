@@ -411,6 +411,14 @@ static void test_xlsx_splits_long_tables(void **state)
     /* and the first part says where the rest is */
     assert_int_equal(run(out, sizeof out, "unzip -p %s xl/sharedStrings.xml", x), 0);
     assert_non_null(strstr(out, "more than a sheet holds"));
+    /* each part prints like the first: landscape, one page wide, its header
+     * row on every page (issue 16, item 4) */
+    int rc = run(out, sizeof out, "/usr/bin/python3 tests/xlsx_check.py %s %s", h5, x);
+    if (rc)
+        fail_msg("%s", out);
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/workbook.xml | grep -o "
+                         "'_xlnm.Print_Titles\" localSheetId=\"[0-9]*\">.Clusters (2).!\\$1:\\$1'",
+                         x), 0);
 }
 
 /* Percentiles that bite late (issue 17): a bounded-memory run keeps no

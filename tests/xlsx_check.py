@@ -101,19 +101,22 @@ for i, name in enumerate(names):
         heads = {col: v for (row, col), (kind, v) in c.items() if row == head_row and kind == "s"}
         if len(heads) < 2:
             heads = {}
-    # the table under the header: its rows up to the first empty one
+    # the table under the header: its rows up to the first empty one, and
+    # its columns (a note beside the header, past them, is no header)
     used = {row for row, col in c}
     end = head_row or 0
     while end + 1 in used:
         end += 1
-        for col, h in heads.items():
-            word = max(len(w) for w in h.split(" "))
-            if widths.get(col, 8.43) < word + 1:
-                fail("%s: column %d (%.1f wide) cuts header %r" % (name, col, widths.get(col, 8.43), h))
-            if widths.get(col, 8.43) < len(h) + 1:
-                ht = re.search(r'<row r="%d"[^>]*? ht="([0-9.]+)"' % head_row, xml)
-                if not ht or float(ht.group(1)) < 29:
-                    fail("%s: header %r wraps but its row (%d) is not made taller" % (name, h, head_row))
+    data_cols = {col for row, col in c if head_row and head_row < row <= end}
+    heads = {col: h for col, h in heads.items() if col in data_cols}
+    for col, h in heads.items():
+        word = max(len(w) for w in h.split(" "))
+        if widths.get(col, 8.43) < word + 1:
+            fail("%s: column %d (%.1f wide) cuts header %r" % (name, col, widths.get(col, 8.43), h))
+        if widths.get(col, 8.43) < len(h) + 1:
+            ht = re.search(r'<row r="%d"[^>]*? ht="([0-9.]+)"' % head_row, xml)
+            if not ht or float(ht.group(1)) < 29:
+                fail("%s: header %r wraps but its row (%d) is not made taller" % (name, h, head_row))
     # numbers as numbers, years as 2024/25
     for (row, col), (kind, v) in c.items():
         header = heads.get(col, "") if head_row and head_row < row <= end else ""
