@@ -41,16 +41,6 @@ typedef struct sheets {
     int main, last;
 } sheets;
 
-static void put(lxw_worksheet *ws, int row, int col, double v, lxw_format *f)
-{
-    xl_num(ws, row, col, v, f);
-}
-
-static void text(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
-{
-    xl_str(ws, row, col, s, f);
-}
-
 /* A table's header; flags as xl_heads. */
 static void heads(const sheets *x, lxw_worksheet *ws, int row, const char *const *h, int n,
                   const double *width, int flags)
@@ -89,7 +79,7 @@ static int tornado(const sheets *x, lxw_worksheet *ws, int row, int col, int o, 
              sc_year_label(x->d->year[x->last]).s, info->unit);
     static const char *const h[] = { "input", "at its 10th percentile",
                                      "at its 90th percentile" };
-    text(ws, row, col, title, x->f.bold);
+    xl_str(ws, row, col, title, x->f.bold);
     xl_heads(ws, row + 1, col, h, 3, NULL, XL_WIDTHS, &x->f);
     sc_sens_rank(x->t, o, x->last, rank);
     int k = 0;
@@ -97,9 +87,9 @@ static int tornado(const sheets *x, lxw_worksheet *ws, int row, int col, int o, 
         const sc_sens_estimate *e = sc_sens_at(x->t, o, x->last, rank[k]);
         if (isnan(e->share))
             break;
-        text(ws, row + 2 + k, col, x->d->input[rank[k]].name, NULL);
-        put(ws, row + 2 + k, col + 1, e->low / info->scale, chart_format_for(x, o));
-        put(ws, row + 2 + k, col + 2, e->high / info->scale, chart_format_for(x, o));
+        xl_str(ws, row + 2 + k, col, x->d->input[rank[k]].name, NULL);
+        xl_num(ws, row + 2 + k, col + 1, e->low / info->scale, chart_format_for(x, o));
+        xl_num(ws, row + 2 + k, col + 2, e->high / info->scale, chart_format_for(x, o));
     }
     if (k == 0)
         return 3;
@@ -159,17 +149,17 @@ static int sheet_sensitivity(const sheets *x, sc_error *e)
             for (int k = 0; k < t->ninputs; k++, row++) {
                 const sc_sens_estimate *s = sc_sens_at(t, o, y, k);
                 lxw_format *f = format_for(x, o);
-                text(ws, row, 0, sc_sens_outputs[o].name, NULL);
-                text(ws, row, 1, unit_of(o), NULL);
-                text(ws, row, 2, sc_year_label(d->year[y]).s, NULL);
-                text(ws, row, 3, d->input[k].name, NULL);
-                put(ws, row, 4, s->share, x->f.pct);
-                put(ws, row, 5, s->share_se, x->f.pct);
-                put(ws, row, 6, s->low, f);
-                put(ws, row, 7, s->low_se, f);
-                put(ws, row, 8, s->high, f);
-                put(ws, row, 9, s->high_se, f);
-                put(ws, row, 10, c, sc_sens_outputs[o].indicator ? x->f.prob : f);
+                xl_str(ws, row, 0, sc_sens_outputs[o].name, NULL);
+                xl_str(ws, row, 1, unit_of(o), NULL);
+                xl_str(ws, row, 2, sc_year_label(d->year[y]).s, NULL);
+                xl_str(ws, row, 3, d->input[k].name, NULL);
+                xl_num(ws, row, 4, s->share, x->f.pct);
+                xl_num(ws, row, 5, s->share_se, x->f.pct);
+                xl_num(ws, row, 6, s->low, f);
+                xl_num(ws, row, 7, s->low_se, f);
+                xl_num(ws, row, 8, s->high, f);
+                xl_num(ws, row, 9, s->high_se, f);
+                xl_num(ws, row, 10, c, sc_sens_outputs[o].indicator ? x->f.prob : f);
             }
         }
     worksheet_autofilter(ws, 1, 0, (lxw_row_t)(row - 1), 10);
@@ -200,19 +190,19 @@ static int layer_block(const sheets *x, lxw_worksheet *ws, int row, int o)
     lxw_format *f = chart_format_for(x, o);
     char title[200];
     snprintf(title, sizeof title, "%s (%s)", info->label, info->unit);
-    text(ws, row, 0, title, x->f.bold);
+    xl_str(ws, row, 0, title, x->f.bold);
     heads(x, ws, row + 1, h, 9, w, XL_WIDTHS);
     for (int y = 0; y < d->years; y++) {
         const double *out = l->outer[o] + (size_t)y * SC_SENS_NQ;
         const double *in = l->inner[o] + (size_t)y * SC_SENS_NQ;
         int r = row + 2 + y;
-        text(ws, r, 0, sc_year_label(d->year[y]).s, NULL);
+        xl_str(ws, r, 0, sc_year_label(d->year[y]).s, NULL);
         for (int q = 0; q < 3; q++) {
-            put(ws, r, 1 + q, out[q * 3] / info->scale, f);
-            put(ws, r, 4 + q, in[q * 3] / info->scale, f);
+            xl_num(ws, r, 1 + q, out[q * 3] / info->scale, f);
+            xl_num(ws, r, 4 + q, in[q * 3] / info->scale, f);
         }
-        put(ws, r, 7, l->share[o][y], x->f.pct);
-        put(ws, r, 8, l->share_se[o][y], x->f.pct);
+        xl_num(ws, r, 7, l->share[o][y], x->f.pct);
+        xl_num(ws, r, 8, l->share_se[o][y], x->f.pct);
     }
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
     static const lxw_color_t colour[6] = { 0x85B4DE, 0x08306B, 0x85B4DE, 0xF5A03C, 0xAA5000,
@@ -244,7 +234,7 @@ static void sheet_layers(const sheets *x)
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Layers");
     char note[512];
     if (l->n == 0) {
-        text(ws, 0, 0, "No layered fan in this result (it was run with --sample 0).", NULL);
+        xl_str(ws, 0, 0, "No layered fan in this result (it was run with --sample 0).", NULL);
         return;
     }
     snprintf(note, sizeof note, "Outer: the full run; inner: the same %ld trajectories with "
@@ -296,16 +286,16 @@ static int sheet_stress(const sheets *x, sc_error *e)
                     if (isnan(s[k]->all[at + 1]))
                         continue;
                     lxw_format *f = format_for(x, o);
-                    text(ws, row, 0, sc_sens_outputs[o].name, NULL);
-                    text(ws, row, 1, unit_of(o), NULL);
-                    text(ws, row, 2, sc_year_label(d->year[y]).s, NULL);
+                    xl_str(ws, row, 0, sc_sens_outputs[o].name, NULL);
+                    xl_str(ws, row, 1, unit_of(o), NULL);
+                    xl_str(ws, row, 2, sc_year_label(d->year[y]).s, NULL);
                     for (int q = 0; q < 3; q++) {
-                        put(ws, row, 3 + q, s[k]->all[at + (size_t)q], f);
-                        put(ws, row, 7 + q, s[k]->cond[at + (size_t)q], f);
+                        xl_num(ws, row, 3 + q, s[k]->all[at + (size_t)q], f);
+                        xl_num(ws, row, 7 + q, s[k]->cond[at + (size_t)q], f);
                     }
-                    text(ws, row, 6, k ? "top (90-100)" : "bottom (0-10)", NULL);
-                    put(ws, row, 10, s[k]->cond_se[(size_t)o * (size_t)d->years + (size_t)y], f);
-                    put(ws, row++, 11, (double)s[k]->count[y], x->f.count);
+                    xl_str(ws, row, 6, k ? "top (90-100)" : "bottom (0-10)", NULL);
+                    xl_num(ws, row, 10, s[k]->cond_se[(size_t)o * (size_t)d->years + (size_t)y], f);
+                    xl_num(ws, row++, 11, (double)s[k]->count[y], x->f.count);
                 }
         worksheet_autofilter(ws, 1, 0, (lxw_row_t)(row - 1), 11);
     }
@@ -332,22 +322,22 @@ static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc
     heads(x, ws, row, h, 9, w, XL_WIDTHS | XL_REPEAT);
     for (int c = 0; c < b->nclusters; c++) {
         int r = row + 1 + c, a = d->cluster_area[c];
-        text(ws, r, 0, d->cluster[c], NULL);
-        text(ws, r, 1, a >= 0 ? d->area[a] : "", NULL);
-        put(ws, r, 2, b->today[c], x->f.money);
-        put(ws, r, 3, b->p_today[c], x->f.prob);
-        put(ws, r, 4, b->scaled[c], x->f.money);
-        put(ws, r, 5, b->p_scaled[c], x->f.prob);
-        put(ws, r, 6, b->equal[c], x->f.money);
-        put(ws, r, 7, b->p_equal[c], x->f.prob);
-        put(ws, r, 8, b->p_equal_se[c], x->f.pct);
-        put(ws, r, 10, b->scaled[c] / 1e6, x->f.money_m);   /* the chart's data, £m */
-        put(ws, r, 11, b->equal[c] / 1e6, x->f.money_m);
+        xl_str(ws, r, 0, d->cluster[c], NULL);
+        xl_str(ws, r, 1, a >= 0 ? d->area[a] : "", NULL);
+        xl_num(ws, r, 2, b->today[c], x->f.money);
+        xl_num(ws, r, 3, b->p_today[c], x->f.prob);
+        xl_num(ws, r, 4, b->scaled[c], x->f.money);
+        xl_num(ws, r, 5, b->p_scaled[c], x->f.prob);
+        xl_num(ws, r, 6, b->equal[c], x->f.money);
+        xl_num(ws, r, 7, b->p_equal[c], x->f.prob);
+        xl_num(ws, r, 8, b->p_equal_se[c], x->f.pct);
+        xl_num(ws, r, 10, b->scaled[c] / 1e6, x->f.money_m);   /* the chart's data, £m */
+        xl_num(ws, r, 11, b->equal[c] / 1e6, x->f.money_m);
     }
     /* the chart's data beside the table, under its header row (whose
      * height the table's own header set) */
-    text(ws, row, 10, "today's split (£m)", x->f.head);
-    text(ws, row, 11, chart, x->f.head);
+    xl_str(ws, row, 10, "today's split (£m)", x->f.head);
+    xl_str(ws, row, 11, chart, x->f.head);
     worksheet_set_column(ws, 10, 11, 16, NULL);
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
     static const lxw_color_t shade[2] = { 0x9ECAE1, 0x084594 };
@@ -385,25 +375,25 @@ static int budget_areas(const sheets *x, lxw_worksheet *ws, int row, const sc_se
     heads(x, ws, row, h, 6, NULL, 0);
     for (int a = 0; a <= b->nareas; a++) {
         int r = row + 1 + a;
-        text(ws, r, 0, a < b->nareas ? d->area[a] : "district, one pool", NULL);
-        put(ws, r, 1, b->contingency_today[a], x->f.money);
-        put(ws, r, 2, b->p_cover_today[a], x->f.prob);
-        put(ws, r, 3, b->need_today[a], x->f.money);
-        put(ws, r, 4, b->need_equal[a], x->f.money);
-        put(ws, r, 5, b->need_equal_se[a], x->f.money);
+        xl_str(ws, r, 0, a < b->nareas ? d->area[a] : "district, one pool", NULL);
+        xl_num(ws, r, 1, b->contingency_today[a], x->f.money);
+        xl_num(ws, r, 2, b->p_cover_today[a], x->f.prob);
+        xl_num(ws, r, 3, b->need_today[a], x->f.money);
+        xl_num(ws, r, 4, b->need_equal[a], x->f.money);
+        xl_num(ws, r, 5, b->need_equal_se[a], x->f.money);
     }
     row += b->nareas + 3;
     static const char *const hc[] = { "pool", "contingency held (£)",
                                       "P(overspend beyond it)", "expected overspend beyond it (£)" };
-    text(ws, row++, 0, curves, x->f.bold);
+    xl_str(ws, row++, 0, curves, x->f.bold);
     heads(x, ws, row++, hc, 4, NULL, 0);
     for (int a = 0; a <= b->nareas; a++)
         for (int k = 0; k < SC_BUDGET_CURVE; k++, row++) {
             size_t at = (size_t)a * SC_BUDGET_CURVE + (size_t)k;
-            text(ws, row, 0, a < b->nareas ? d->area[a] : "district", NULL);
-            put(ws, row, 1, b->curve_k[at], x->f.money);
-            put(ws, row, 2, b->curve_p[at], x->f.prob);
-            put(ws, row, 3, b->curve_e[at], x->f.money);
+            xl_str(ws, row, 0, a < b->nareas ? d->area[a] : "district", NULL);
+            xl_num(ws, row, 1, b->curve_k[at], x->f.money);
+            xl_num(ws, row, 2, b->curve_p[at], x->f.prob);
+            xl_num(ws, row, 3, b->curve_e[at], x->f.money);
         }
     return row;
 }

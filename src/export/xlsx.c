@@ -90,19 +90,9 @@ static lxw_worksheet *long_next(long_table *t, int *row)
 
 /* ---- cells ------------------------------------------------------------------ */
 
-static void num(lxw_worksheet *ws, int row, int col, double v, lxw_format *f)
-{
-    xl_num(ws, row, col, v, f);
-}
-
-static void str(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
-{
-    xl_str(ws, row, col, s, f);
-}
-
 static void year_cell(lxw_worksheet *ws, int row, int col, int year)
 {
-    str(ws, row, col, sc_year_label(year).s, NULL);
+    xl_str(ws, row, col, sc_year_label(year).s, NULL);
 }
 
 /* The outturn value of a district metric in year (NaN when none). */
@@ -171,17 +161,17 @@ static int targets_table(const book *b, lxw_worksheet *ws, int row, int flags)
         for (int t = 0; t < r->years; t++) {
             if (isnan(v[k].target[t]))
                 continue;
-            str(ws, row, 0, v[k].name, NULL);
-            str(ws, row, 1, v[k].metric, NULL);
-            str(ws, row, 2, v[k].at_least ? "at least the target" : "at most the target", NULL);
-            str(ws, row, 3, v[k].unit, NULL);
+            xl_str(ws, row, 0, v[k].name, NULL);
+            xl_str(ws, row, 1, v[k].metric, NULL);
+            xl_str(ws, row, 2, v[k].at_least ? "at least the target" : "at most the target", NULL);
+            xl_str(ws, row, 3, v[k].unit, NULL);
             year_cell(ws, row, 4, r->year[t]);
-            num(ws, row, 5, v[k].target[t], f);
-            num(ws, row, 6, v[k].p_met[t], b->f.prob);
-            num(ws, row, 7, v[k].p_met_mcse[t], b->f.pct);
+            xl_num(ws, row, 5, v[k].target[t], f);
+            xl_num(ws, row, 6, v[k].p_met[t], b->f.prob);
+            xl_num(ws, row, 7, v[k].p_met_mcse[t], b->f.pct);
             if (first) {
-                num(ws, row, 8, v[k].p_all_met, b->f.prob);
-                num(ws, row, 9, v[k].p_all_met_mcse, b->f.pct);
+                xl_num(ws, row, 8, v[k].p_all_met, b->f.prob);
+                xl_num(ws, row, 9, v[k].p_all_met_mcse, b->f.pct);
             }
             first = 0;
             row++;
@@ -209,30 +199,30 @@ static int summary_table(const book *b, lxw_worksheet *ws, int row)
     for (int i = 0; i < no; i++) {
         year_cell(ws, ++row, 0, oy[i]);
         for (int k = 0; k < 4; k++)
-            num(ws, row, out_col[k], dout(r, out_metric[k], oy[i]), b->f.money);
-        str(ws, row, 12, "outturn", NULL);
+            xl_num(ws, row, out_col[k], dout(r, out_metric[k], oy[i]), b->f.money);
+        xl_str(ws, row, 12, "outturn", NULL);
     }
     for (int t = 0; t < r->years; t++) {
         int rr = row + 1 + t;
         year_cell(ws, rr, 0, r->year[t]);
-        str(ws, rr, 12, "forecast", NULL);
-        num(ws, rr, 1, dpct(r, "hnb_spend", t, 5), b->f.money);
-        num(ws, rr, 2, dpct(r, "hnb_spend", t, 50), b->f.money);
-        num(ws, rr, 3, dpct(r, "hnb_spend", t, 95), b->f.money);
-        num(ws, rr, 4, dpct(r, "hnb_balance", t, 50), b->f.money);
-        num(ws, rr, 5, r->target[t], b->f.money);
-        num(ws, rr, 6, r->p_met[t], b->f.prob);
-        num(ws, rr, 7, r->p_met_mcse[t], b->f.pct);
-        num(ws, rr, 8, r->p_first_breach ? r->p_first_breach[t] : NAN, b->f.prob);
-        num(ws, rr, 9, dmean(r, "sv_withheld", t), b->f.money);
-        num(ws, rr, 10, dpct(r, "cumulative_deficit", t, 50), b->f.money);
-        num(ws, rr, 11, dpct(r, "topup_spend", t, 50), b->f.money);
+        xl_str(ws, rr, 12, "forecast", NULL);
+        xl_num(ws, rr, 1, dpct(r, "hnb_spend", t, 5), b->f.money);
+        xl_num(ws, rr, 2, dpct(r, "hnb_spend", t, 50), b->f.money);
+        xl_num(ws, rr, 3, dpct(r, "hnb_spend", t, 95), b->f.money);
+        xl_num(ws, rr, 4, dpct(r, "hnb_balance", t, 50), b->f.money);
+        xl_num(ws, rr, 5, r->target[t], b->f.money);
+        xl_num(ws, rr, 6, r->p_met[t], b->f.prob);
+        xl_num(ws, rr, 7, r->p_met_mcse[t], b->f.pct);
+        xl_num(ws, rr, 8, r->p_first_breach ? r->p_first_breach[t] : NAN, b->f.prob);
+        xl_num(ws, rr, 9, dmean(r, "sv_withheld", t), b->f.money);
+        xl_num(ws, rr, 10, dpct(r, "cumulative_deficit", t, 50), b->f.money);
+        xl_num(ws, rr, 11, dpct(r, "topup_spend", t, 50), b->f.money);
     }
     row += r->years + 1;
-    str(ws, row, 0, "P(every Safety Valve target met)", b->f.bold);
-    num(ws, row, 1, r->p_all_met, b->f.prob);
-    str(ws, row, 2, "± (MC error)", NULL);
-    num(ws, row, 3, r->p_all_met_mcse, b->f.pct);
+    xl_str(ws, row, 0, "P(every Safety Valve target met)", b->f.bold);
+    xl_num(ws, row, 1, r->p_all_met, b->f.prob);
+    xl_str(ws, row, 2, "± (MC error)", NULL);
+    xl_num(ws, row, 3, r->p_all_met_mcse, b->f.pct);
     return row + 2;
 }
 
@@ -251,21 +241,21 @@ static int demand_table(const book *b, lxw_worksheet *ws, int row)
     for (int i = 0; i < no; i++) {
         year_cell(ws, ++row, 0, oy[i]);
         for (int m = 0; m < 3; m++)
-            num(ws, row, 2 + 3 * m, dout(r, metric[m], oy[i]), b->f.count);
-        str(ws, row, 10, "outturn", NULL);
+            xl_num(ws, row, 2 + 3 * m, dout(r, metric[m], oy[i]), b->f.count);
+        xl_str(ws, row, 10, "outturn", NULL);
     }
     for (int t = 0; t < r->years; t++) {
         int rr = row + 1 + t;
         year_cell(ws, rr, 0, r->year[t]);
-        str(ws, rr, 10, "forecast", NULL);
+        xl_str(ws, rr, 10, "forecast", NULL);
         for (int m = 0; m < 3; m++) {
-            num(ws, rr, 1 + 3 * m, dpct(r, metric[m], t, 5), b->f.count);
-            num(ws, rr, 2 + 3 * m, dpct(r, metric[m], t, 50), b->f.count);
-            num(ws, rr, 3 + 3 * m, dpct(r, metric[m], t, 95), b->f.count);
+            xl_num(ws, rr, 1 + 3 * m, dpct(r, metric[m], t, 5), b->f.count);
+            xl_num(ws, rr, 2 + 3 * m, dpct(r, metric[m], t, 50), b->f.count);
+            xl_num(ws, rr, 3 + 3 * m, dpct(r, metric[m], t, 95), b->f.count);
         }
     }
     row += r->years + 1;
-    str(ws, row, 0, r->has_costs ? "No finance section: no High Needs Block spend, balance or "
+    xl_str(ws, row, 0, r->has_costs ? "No finance section: no High Needs Block spend, balance or "
                                    "Safety Valve target."
                                  : "demand-only scenario: no money (no costs, finance or "
                                    "cluster working).", NULL);
@@ -288,25 +278,25 @@ static int provenance(const book *b, lxw_worksheet *ws, int row)
         { "command line", r->command_line }, { "libraries", r->libraries },
         { "percentile definition", r->percentile_definition },
     };
-    str(ws, row++, 0, "Provenance", b->f.title);
-    str(ws, row, 0, "trajectories", b->f.bold);
-    num(ws, row++, 1, (double)r->trajectories, b->f.count);
-    str(ws, row, 0, "result format", b->f.bold);
-    num(ws, row++, 1, r->format_version, NULL);
+    xl_str(ws, row++, 0, "Provenance", b->f.title);
+    xl_str(ws, row, 0, "trajectories", b->f.bold);
+    xl_num(ws, row++, 1, (double)r->trajectories, b->f.count);
+    xl_str(ws, row, 0, "result format", b->f.bold);
+    xl_num(ws, row++, 1, r->format_version, NULL);
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++, row++) {
-        str(ws, row, 0, rows[k][0], b->f.bold);
+        xl_str(ws, row, 0, rows[k][0], b->f.bold);
         xl_note(ws, row, 1, 11, 160, rows[k][1], &b->f);
     }
     if (r->history_la[0]) {
-        str(ws, row, 0, "history: SEN2, council", b->f.bold);
-        str(ws, row++, 1, r->history_la, NULL);
+        xl_str(ws, row, 0, "history: SEN2, council", b->f.bold);
+        xl_str(ws, row++, 1, r->history_la, NULL);
     }
     for (int k = 0; k < r->nreleases; k++, row++) {
         char sha[96];
         snprintf(sha, sizeof sha, "SHA-256 %s", r->release_sha256[k]);
-        str(ws, row, 0, "SEN2 release", b->f.bold);
-        str(ws, row, 1, r->release[k], NULL);
-        str(ws, row, 6, sha, NULL);
+        xl_str(ws, row, 0, "SEN2 release", b->f.bold);
+        xl_str(ws, row, 1, r->release[k], NULL);
+        xl_str(ws, row, 6, sha, NULL);
     }
     return row + 1;
 }
@@ -320,11 +310,11 @@ static int status_counts(const book *b, lxw_worksheet *ws, int row, sc_error *e)
     if (sc_result_status_counts(r, &c, &n, e))
         return -1;
     static const char *const head[] = { "status", "numbers" };
-    str(ws, row++, 0, "Inputs by status (every number on the Inputs sheet)", b->f.title);
+    xl_str(ws, row++, 0, "Inputs by status (every number on the Inputs sheet)", b->f.title);
     xl_heads(ws, row++, 0, head, 2, NULL, 0, &b->f);
     for (int k = 0; k < n; k++) {
-        str(ws, row, 0, r->inputs[c[k].first].status, NULL);
-        num(ws, row++, 1, c[k].count, b->f.count);
+        xl_str(ws, row, 0, r->inputs[c[k].first].status, NULL);
+        xl_num(ws, row++, 1, c[k].count, b->f.count);
     }
     sc_free(c);
     xl_note(ws, row++, 0, 11, 180, "Illustrative numbers (such as Safety Valve targets the "
@@ -339,16 +329,16 @@ static int sheet_summary(const book *b, sc_error *e)
     char head[256];
     snprintf(head, sizeof head, "sendcast: %s (%ld trajectories)", b->r->scenario_name,
              b->r->trajectories);
-    str(ws, 0, 0, head, b->f.title);
+    xl_str(ws, 0, 0, head, b->f.title);
     char basis[320];
     snprintf(basis, sizeof basis, "Money in %s%s. p5/p50/p95: 5th, 50th (median) and 95th "
              "percentiles over trajectories.", b->r->money_basis,
              b->r->real ? "; the outturn, up to the base year, in cash" : "");
-    str(ws, 1, 0, basis, NULL);
+    xl_str(ws, 1, 0, basis, NULL);
     worksheet_repeat_rows(ws, 0, 0);
     int row = b->r->has_finance ? summary_table(b, ws, 3) : demand_table(b, ws, 3);
     if (b->r->has_finance || b->r->ntargets > 0) {
-        str(ws, row++, 0, "Targets: P(met) each year and P(every year's target met)", b->f.title);
+        xl_str(ws, row++, 0, "Targets: P(met) each year and P(every year's target met)", b->f.title);
         row = targets_table(b, ws, row, 0);
     }
     row = status_counts(b, ws, row, e);
@@ -371,24 +361,24 @@ static void sheet_targets(const book *b)
         "year", "in-year balance target (£)", "P(target met)", "± (MC error)",
         "P(first missed target)", "expected SV payment withheld (£)",
         "cumulative deficit p5 (£)", "cumulative deficit p50 (£)", "cumulative deficit p95 (£)" };
-    str(ws, row++, 0, "The Safety Valve by year", b->f.title);
+    xl_str(ws, row++, 0, "The Safety Valve by year", b->f.title);
     xl_heads(ws, row, 0, head, NCOLS(head), NULL, 0, &b->f);
     for (int t = 0; t < r->years; t++) {
         int rr = row + 1 + t;
         year_cell(ws, rr, 0, r->year[t]);
-        num(ws, rr, 1, r->target[t], b->f.money);
-        num(ws, rr, 2, r->p_met[t], b->f.prob);
-        num(ws, rr, 3, r->p_met_mcse[t], b->f.pct);
-        num(ws, rr, 4, r->p_first_breach ? r->p_first_breach[t] : NAN, b->f.prob);
-        num(ws, rr, 5, dmean(r, "sv_withheld", t), b->f.money);
-        num(ws, rr, 6, dpct(r, "cumulative_deficit", t, 5), b->f.money);
-        num(ws, rr, 7, dpct(r, "cumulative_deficit", t, 50), b->f.money);
-        num(ws, rr, 8, dpct(r, "cumulative_deficit", t, 95), b->f.money);
+        xl_num(ws, rr, 1, r->target[t], b->f.money);
+        xl_num(ws, rr, 2, r->p_met[t], b->f.prob);
+        xl_num(ws, rr, 3, r->p_met_mcse[t], b->f.pct);
+        xl_num(ws, rr, 4, r->p_first_breach ? r->p_first_breach[t] : NAN, b->f.prob);
+        xl_num(ws, rr, 5, dmean(r, "sv_withheld", t), b->f.money);
+        xl_num(ws, rr, 6, dpct(r, "cumulative_deficit", t, 5), b->f.money);
+        xl_num(ws, rr, 7, dpct(r, "cumulative_deficit", t, 50), b->f.money);
+        xl_num(ws, rr, 8, dpct(r, "cumulative_deficit", t, 95), b->f.money);
     }
     row += r->years + 2;
-    str(ws, row, 0, "P(every Safety Valve target met)", b->f.bold);
-    num(ws, row, 2, r->p_all_met, b->f.prob);
-    num(ws, row, 3, r->p_all_met_mcse, b->f.pct);
+    xl_str(ws, row, 0, "P(every Safety Valve target met)", b->f.bold);
+    xl_num(ws, row, 2, r->p_all_met, b->f.prob);
+    xl_num(ws, row, 3, r->p_all_met_mcse, b->f.pct);
 }
 
 /* ---- Inputs, Parameters ------------------------------------------------------- */
@@ -410,13 +400,13 @@ static void sheet_inputs(const book *b)
         const sc_result_input *in = &r->inputs[k];
         int row;
         lxw_worksheet *ws = long_next(&t, &row);
-        str(ws, row, 0, in->name, NULL);
-        str(ws, row, 1, in->item, NULL);
+        xl_str(ws, row, 0, in->name, NULL);
+        xl_str(ws, row, 1, in->item, NULL);
         if (in->year)
             year_cell(ws, row, 2, in->year);
-        num(ws, row, 3, in->value, b->f.plain);
-        str(ws, row, 4, in->status, NULL);
-        str(ws, row, 5, in->source, NULL);
+        xl_num(ws, row, 3, in->value, b->f.plain);
+        xl_str(ws, row, 4, in->status, NULL);
+        xl_str(ws, row, 5, in->source, NULL);
     }
     if (t.part == 1)
         worksheet_autofilter(t.ws, 0, 0, (lxw_row_t)(t.row - 1), 5);
@@ -508,29 +498,29 @@ static void param_row(const book *b, lxw_worksheet *ws, int row, const sc_result
         snprintf(comp, sizeof comp, "%s", item);
     else if (p->nvalue[0] > 1 || p->nvalue[1] == 4)
         snprintf(comp, sizeof comp, "%d", i + 1);
-    str(ws, row, 0, p->name, NULL);
-    str(ws, row, 1, comp, NULL);
-    str(ws, row, 2, p->distribution, NULL);
-    str(ws, row, 3, keys, NULL);
+    xl_str(ws, row, 0, p->name, NULL);
+    xl_str(ws, row, 1, comp, NULL);
+    xl_str(ws, row, 2, p->distribution, NULL);
+    xl_str(ws, row, 3, keys, NULL);
     double mean, sd;
     moments(p, i, &mean, &sd);
-    num(ws, row, 4, mean, NULL);
-    num(ws, row, 5, sd, NULL);
+    xl_num(ws, row, 4, mean, NULL);
+    xl_num(ws, row, 5, sd, NULL);
     if (p->nvalue[1] == 4) {   /* bivariate normal: mean and variance, then the covariance */
         if (i < 2) {
-            str(ws, row, 6, "mean", NULL);
-            num(ws, row, 7, p->value[0][i], NULL);
+            xl_str(ws, row, 6, "mean", NULL);
+            xl_num(ws, row, 7, p->value[0][i], NULL);
         }
-        str(ws, row, 8, i < 2 ? "variance" : "covariance", NULL);
-        num(ws, row, 9, p->value[1][i < 2 ? 3 * i : 1], NULL);
+        xl_str(ws, row, 8, i < 2 ? "variance" : "covariance", NULL);
+        xl_num(ws, row, 9, p->value[1][i < 2 ? 3 * i : 1], NULL);
     } else {
         for (int j = 0; j < 2 && p->number[j]; j++) {
-            str(ws, row, 6 + 2 * j, p->number[j], NULL);
-            num(ws, row, 7 + 2 * j, p->value[j][p->nvalue[j] > 1 ? i : 0], NULL);
+            xl_str(ws, row, 6 + 2 * j, p->number[j], NULL);
+            xl_num(ws, row, 7 + 2 * j, p->value[j][p->nvalue[j] > 1 ? i : 0], NULL);
         }
     }
-    str(ws, row, 10, p->status, NULL);
-    str(ws, row, 11, p->source, NULL);
+    xl_str(ws, row, 10, p->status, NULL);
+    xl_str(ws, row, 11, p->source, NULL);
 }
 
 /* Each parameter as the file stores it (a and b of a Beta, shape and scale
@@ -582,7 +572,7 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
      * in the mean column, marked in a basis column. */
     int basis = v == SC_LEVEL_DISTRICT ? 7 + r->np : -1;
     if (basis >= 0)
-        str(tab.ws, 0, basis, "basis", b->f.head);
+        xl_str(tab.ws, 0, basis, "basis", b->f.head);
     size_t rows = 0;
     for (int k = 0; k < r->nmetrics[v]; k++)
         rows += (size_t)r->metric[v][k].units * (size_t)r->years + (size_t)r->metric[v][k].nout;
@@ -591,7 +581,7 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
         char note[160];
         snprintf(note, sizeof note, "%zu rows: more than a sheet holds; they go on in "
                  "\"%s (2)\" and after", rows, name);
-        str(tab.ws, 0, 9 + r->np, note, b->f.bold);
+        xl_str(tab.ws, 0, 9 + r->np, note, b->f.bold);
     }
     for (int k = 0; k < r->nmetrics[v]; k++) {
         const sc_result_metric *m = &r->metric[v][k];
@@ -599,30 +589,30 @@ static void sheet_level(const book *b, enum sc_level v, const char *name)
         for (int i = 0; i < m->nout; i++) {
             int row;
             lxw_worksheet *ws = long_next(&tab, &row);
-            str(ws, row, 0, m->name, NULL);
-            str(ws, row, 1, "district", NULL);
-            str(ws, row, 2, m->unit, NULL);
+            xl_str(ws, row, 0, m->name, NULL);
+            xl_str(ws, row, 1, "district", NULL);
+            xl_str(ws, row, 2, m->unit, NULL);
             year_cell(ws, row, 3, m->out_year[i]);
-            num(ws, row, 4, m->out_value[i], f);
-            str(ws, row, basis, "outturn", NULL);
+            xl_num(ws, row, 4, m->out_value[i], f);
+            xl_str(ws, row, basis, "outturn", NULL);
         }
         for (int u = 0; u < m->units; u++)
             for (int t = 0; t < r->years; t++) {
                 int row;
                 lxw_worksheet *ws = long_next(&tab, &row);
                 size_t c = (size_t)t * (size_t)m->units + (size_t)u;
-                str(ws, row, 0, m->name, NULL);
-                str(ws, row, 1, v == SC_LEVEL_DISTRICT ? "district"
+                xl_str(ws, row, 0, m->name, NULL);
+                xl_str(ws, row, 1, v == SC_LEVEL_DISTRICT ? "district"
                                  : v == SC_LEVEL_AREA ? r->area[u] : r->cluster[u], NULL);
-                str(ws, row, 2, m->unit, NULL);
+                xl_str(ws, row, 2, m->unit, NULL);
                 year_cell(ws, row, 3, r->year[t]);
-                num(ws, row, 4, m->mean[c], f);
-                num(ws, row, 5, m->sd[c], f);
-                num(ws, row, 6, m->mcse[c], f);
+                xl_num(ws, row, 4, m->mean[c], f);
+                xl_num(ws, row, 5, m->sd[c], f);
+                xl_num(ws, row, 6, m->mcse[c], f);
                 for (int p = 0; p < r->np; p++)
-                    num(ws, row, 7 + p, m->pct[c * (size_t)r->np + (size_t)p], f);
+                    xl_num(ws, row, 7 + p, m->pct[c * (size_t)r->np + (size_t)p], f);
                 if (basis >= 0)
-                    str(ws, row, basis, "forecast", NULL);
+                    xl_str(ws, row, basis, "forecast", NULL);
             }
     }
     int lastcol = basis >= 0 ? basis : 6 + r->np;
@@ -713,13 +703,13 @@ static void fan_forecast(const book *b, lxw_worksheet *ws, int rr, const fan_spe
     for (int t = 0; t < r->years; t++, rr++) {
         year_cell(ws, rr, 0, r->year[t]);
         for (int j = 0; j < SC_FAN_NQ; j++)
-            num(ws, rr, 1 + j, q[(size_t)t * SC_FAN_NQ + (size_t)j] / s->scale, f);
+            xl_num(ws, rr, 1 + j, q[(size_t)t * SC_FAN_NQ + (size_t)j] / s->scale, f);
         for (int i = 0; i < k->ntargets; i++)
-            num(ws, rr, 9 + i, k->t[i].target[t] / s->scale, f);
+            xl_num(ws, rr, 9 + i, k->t[i].target[t] / s->scale, f);
         if (k->council >= 0)
-            num(ws, rr, k->council, sc_result_input_value(r, "finance.council_projection."
+            xl_num(ws, rr, k->council, sc_result_input_value(r, "finance.council_projection."
                                                           "topup_spend", r->year[t]) / s->scale, f);
-        str(ws, rr, k->basis, "forecast", NULL);
+        xl_str(ws, rr, k->basis, "forecast", NULL);
     }
 }
 
@@ -740,15 +730,15 @@ static int fan_data(const book *b, lxw_worksheet *ws, int row, const fan_spec *s
         return -rc;
     fan_lines(b, s, k);
     lxw_format *f = s->scale > 1 ? b->f.money_m : b->f.mean;
-    str(ws, row, 0, s->title, b->f.title);
+    xl_str(ws, row, 0, s->title, b->f.title);
     fan_heads(b, ws, row + 1, k);
     int first = m->nout > 0 && m->out_year[0] < r->year[0] ? m->out_year[0] : r->year[0];
     int rr = row + 2;
     for (int y = first; y < r->year[0]; y++, rr++) {
         double v = sc_result_outturn(m, y);
         year_cell(ws, rr, 0, y);
-        num(ws, rr, 8, v / s->scale, f);
-        str(ws, rr, k->basis, isnan(v) ? "no outturn" : "outturn", NULL);
+        xl_num(ws, rr, 8, v / s->scale, f);
+        xl_str(ws, rr, k->basis, isnan(v) ? "no outturn" : "outturn", NULL);
     }
     k->row = row + 2;
     k->outturn = rr > row + 2;
