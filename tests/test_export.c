@@ -5,7 +5,9 @@
  * A small Kirklees run (300 trajectories) is made once by the built binary
  * (SC_BIN). The CSV is pivoted back to the HDF5 numbers by an independent
  * h5py check (tests/csv_check.py); the workbook is unpacked with `unzip` to
- * see its sheets and native charts; every chart must exist in both formats
+ * see its sheets and native charts, and checked against the result by
+ * tests/xlsx_check.py (print set-up, numbers as numbers, year labels,
+ * targets, parameters, what the fans draw); every chart must exist in both formats
  * and hold a real drawing. The reader is checked for shapes, for refusing
  * files that are not results, or results of a newer format (exit 2 at the
  * command line, for export, compare and report alike), for percentiles
@@ -284,6 +286,51 @@ static void test_xlsx_has_sheets_and_charts(void **state)
     assert_non_null(strstr(out, want));
 }
 
+/* The workbook as a finance officer prints and reads it (issue 16, item 4),
+ * checked by tests/xlsx_check.py against the result itself: every sheet A4
+ * landscape, one page wide, over its print area, a table's header row
+ * repeated on each page in columns wide enough for its words; no number
+ * written as text and every year "2024/25"; every target of the file on
+ * the Targets sheet with its metric, direction, unit, target and P(met);
+ * parameters' mean and sd as the scenario gave them beside the stored
+ * numbers; each fan with its median, the targets on its metric and the
+ * council's own projection. A Kirklees run (a projection, the Safety
+ * Valve) and a small one with three other targets. */
+static void test_xlsx_prints_numbers_and_targets(void **state)
+{
+    (void)state;
+    char out[16384], x[400], t[400];
+    snprintf(x, sizeof x, "%s/print.xlsx", dir);
+    assert_int_equal(run(out, sizeof out, "%s export %s --xlsx %s", bin(), h5, x), 0);
+    int rc = run(out, sizeof out, "/usr/bin/python3 tests/xlsx_check.py %s %s", h5, x);
+    if (rc)
+        fail_msg("%s", out);
+    assert_non_null(strstr(out, "xlsx_check: ok (12 sheets, 6 target rows, 5 fans"));
+    /* the balance chart: bands, median, the outturn and the Safety Valve's
+     * target; the top-up chart: the council's projection */
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/charts/chart2.xml | grep -o "
+                         "'<c:v>[^<]*</c:v>' | grep -v '[0-9]</c:v>'", x), 0);
+    assert_string_equal(out, "<c:v>90% band: 5th and 95th percentiles</c:v>\n"
+                             "<c:v>60% band: 20th and 80th percentiles</c:v>\n"
+                             "<c:v>median</c:v>\n<c:v>outturn</c:v>\n"
+                             "<c:v>Safety Valve target (at least)</c:v>\n");
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/charts/chart3.xml | grep -c "
+                         "\"<c:v>council's own projection</c:v>\"", x), 0);
+    snprintf(t, sizeof t, "%s/small-targets.h5", dir);
+    snprintf(x, sizeof x, "%s/small-targets.xlsx", dir);
+    assert_int_equal(run(out, sizeof out, "%1$s run tests/data/model_check/small.yaml -n 400 -o %2$s "
+                         "--quiet && %1$s export %2$s --xlsx %3$s", bin(), t, x), 0);
+    rc = run(out, sizeof out, "/usr/bin/python3 tests/xlsx_check.py %s %s", t, x);
+    if (rc)
+        fail_msg("%s", out);
+    assert_non_null(strstr(out, "xlsx_check: ok (12 sheets, 10 target rows, 5 fans"));
+    /* the deficit chart draws the deficit profile, the plans chart the cap */
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/charts/chart5.xml | grep -c "
+                         "'<c:v>deficit_profile target (at most)</c:v>'", x), 0);
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/charts/chart4.xml | grep -c "
+                         "'<c:v>plans_cap target (at most)</c:v>'", x), 0);
+}
+
 /* The inputs by status, for the xlsx Summary and the report (issue 17):
  * compared pair by pair, 50,000 clusters' inputs took minutes; sorted, 300,000
  * inputs of 100,000 statuses take well under a second, in order of first
@@ -364,6 +411,14 @@ static void test_xlsx_splits_long_tables(void **state)
     /* and the first part says where the rest is */
     assert_int_equal(run(out, sizeof out, "unzip -p %s xl/sharedStrings.xml", x), 0);
     assert_non_null(strstr(out, "more than a sheet holds"));
+    /* each part prints like the first: landscape, one page wide, its header
+     * row on every page (issue 16, item 4) */
+    int rc = run(out, sizeof out, "/usr/bin/python3 tests/xlsx_check.py %s %s", h5, x);
+    if (rc)
+        fail_msg("%s", out);
+    assert_int_equal(run(out, sizeof out, "unzip -p %s xl/workbook.xml | grep -o "
+                         "'_xlnm.Print_Titles\" localSheetId=\"[0-9]*\">.Clusters (2).!\\$1:\\$1'",
+                         x), 0);
 }
 
 /* Percentiles that bite late (issue 17): a bounded-memory run keeps no
@@ -926,6 +981,7 @@ int main(void)
         cmocka_unit_test(test_read_allocation_failures),
         cmocka_unit_test(test_csv_pivots_back),
         cmocka_unit_test(test_xlsx_has_sheets_and_charts),
+        cmocka_unit_test(test_xlsx_prints_numbers_and_targets),
         cmocka_unit_test(test_charts_exist_and_are_drawn),
         cmocka_unit_test(test_chart_write_failures_are_not_hidden),
         cmocka_unit_test(test_csv_has_no_live_formula),

@@ -55,6 +55,12 @@ typedef struct sc_result_param {
     char name[64];
     char distribution[32];
     char numbers[SC_RESULT_STR];   /* "a=12.5, b=3.1", as stored */
+    /* the same as values: the distribution's first and second number
+     * (names as stored: "a", "b"; NULL where it has one), nvalue[j] values
+     * each (a vector's components, a covariance's four) */
+    const char *number[2];
+    int nvalue[2];
+    double value[2][SC_MAX_DIM];
     char status[64];
     char source[SC_RESULT_STR];
 } sc_result_param;
@@ -188,6 +194,11 @@ double sc_result_p_positive(const sc_result *r, const sc_result_metric *m, int t
  * SC_EINPUT when r has no price index (a demand-only result, or one
  * written before sendcast stored it); SC_ENOMEM. */
 int sc_result_real_terms(sc_result *r, sc_error *e);
+
+/* The value of input `name` in the inputs register for `year` (such as
+ * "finance.council_projection.topup_spend", the council's own projection),
+ * NaN when the register has none. */
+double sc_result_input_value(const sc_result *r, const char *name, int year);
 
 /* The outturn of metric m in `year`, NaN when it has none. */
 double sc_result_outturn(const sc_result_metric *m, int year);

@@ -352,12 +352,14 @@ static void fan_keys(const fan *f, int bottom)
 static int council_projection(const sc_result *r, double *x, double *y)
 {
     int n = 0;
-    for (int k = 0; k < r->ninputs && n < MAXY; k++)
-        if (!strcmp(r->inputs[k].name, "finance.council_projection.topup_spend")
-            && sc_result_year_index(r, r->inputs[k].year) >= 0 && !isnan(r->inputs[k].value)) {
-            x[n] = r->inputs[k].year;
-            y[n++] = r->inputs[k].value / 1e6;
+    for (int t = 0; t < r->years && n < MAXY; t++) {
+        double v = sc_result_input_value(r, "finance.council_projection.topup_spend",
+                                         r->year[t]);
+        if (!isnan(v)) {
+            x[n] = r->year[t];
+            y[n++] = v / 1e6;
         }
+    }
     return n;
 }
 

@@ -518,6 +518,9 @@ static int param_number(param_walk *w, sc_result_param *p, const char *group,
                                                        : "holds an undefined value");
     if (rc)
         return rc;
+    p->number[j] = d->number[j];
+    p->nvalue[j] = n;
+    memcpy(p->value[j], v, (size_t)n * sizeof *v);
     size_t used = 0, have = strlen(p->numbers);
     list[0] = '\0';
     for (int k = 0; k < n; k++) {
@@ -838,6 +841,14 @@ double sc_result_outturn(const sc_result_metric *m, int year)
     for (int i = 0; m && i < m->nout; i++)
         if (m->out_year[i] == year)
             return m->out_value[i];
+    return NAN;
+}
+
+double sc_result_input_value(const sc_result *r, const char *name, int year)
+{
+    for (int k = 0; k < r->ninputs; k++)
+        if (r->inputs[k].year == year && !strcmp(r->inputs[k].name, name))
+            return r->inputs[k].value;
     return NAN;
 }
 

@@ -15,8 +15,11 @@
  *     risk 0.9, cluster and area tables with the scenario's labels, the
  *     trade-off curves, and a column chart of the two splits.
  *
- * Money in pounds with a thousands format (the charts in £m), probabilities
- * 0.000; a NaN is a blank cell.
+ * Numbers are number cells in xlsx.c's formats (xl_internal.h): money in
+ * pounds "£#,##0" (the charts' data in £m), probabilities and shares as
+ * percentages, each table with the unit of its numbers; a NaN is a blank
+ * cell. Each sheet's long table has its header row printed on every page;
+ * the notes above them wrap.
  */
 #include "sendcast/sens_output.h"
 
@@ -28,37 +31,40 @@
 #include "sendcast/alloc.h"
 #include "sendcast/text.h"
 
+#include "xl_internal.h"
+
 typedef struct sheets {
     lxw_workbook *wb;
     const sc_sens_data *d;
     const sc_sens_table *t;
-    lxw_format *bold, *money, *prob, *count;
+    xl_formats f;
     int main, last;
 } sheets;
 
-static void put(lxw_worksheet *ws, int row, int col, double v, lxw_format *f)
+/* A table's header; flags as xl_heads. */
+static void heads(const sheets *x, lxw_worksheet *ws, int row, const char *const *h, int n,
+                  const double *width, int flags)
 {
-    if (isnan(v))
-        worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, f);
-    else
-        worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, f);
+    xl_heads(ws, row, 0, h, n, width, flags, &x->f);
 }
 
-static void text(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
+/* The unit of output o's numbers as the tables hold them (money in
+ * pounds) and as the charts' data hold them (money in £m). */
+static const char *unit_of(int o)
 {
-    worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, f);
-}
-
-static void heads(const sheets *x, lxw_worksheet *ws, int row, const char *const *h, int n)
-{
-    for (int c = 0; c < n; c++)
-        text(ws, row, c, h[c], x->bold);
+    const sc_sens_output_info *info = &sc_sens_outputs[o];
+    return info->indicator ? "probability" : info->scale > 1 ? "GBP" : info->unit;
 }
 
 static lxw_format *format_for(const sheets *x, int o)
 {
-    return sc_sens_outputs[o].indicator ? x->prob
-           : sc_sens_outputs[o].scale > 1 ? x->money : x->count;
+    return sc_sens_outputs[o].indicator ? x->f.pct : xl_format_of(&x->f, unit_of(o));
+}
+
+static lxw_format *chart_format_for(const sheets *x, int o)
+{
+    return sc_sens_outputs[o].indicator ? x->f.pct
+           : sc_sens_outputs[o].scale > 1 ? x->f.money_m : x->f.mean;
 }
 
 /* ---- Sensitivity ----------------------------------------------------------- */
@@ -71,19 +77,19 @@ static int tornado(const sheets *x, lxw_worksheet *ws, int row, int col, int o, 
     char title[200];
     snprintf(title, sizeof title, "What moves %s in %s (%s)", info->label,
              sc_year_label(x->d->year[x->last]).s, info->unit);
-    text(ws, row, col, title, x->bold);
-    text(ws, row + 1, col, "input", x->bold);
-    text(ws, row + 1, col + 1, "at its 10th percentile", x->bold);
-    text(ws, row + 1, col + 2, "at its 90th percentile", x->bold);
+    static const char *const h[] = { "input", "at its 10th percentile",
+                                     "at its 90th percentile" };
+    xl_str(ws, row, col, title, x->f.bold);
+    xl_heads(ws, row + 1, col, h, 3, NULL, XL_WIDTHS, &x->f);
     sc_sens_rank(x->t, o, x->last, rank);
     int k = 0;
     for (; k < 10 && k < x->t->ninputs; k++) {
         const sc_sens_estimate *e = sc_sens_at(x->t, o, x->last, rank[k]);
         if (isnan(e->share))
             break;
-        text(ws, row + 2 + k, col, x->d->input[rank[k]].name, NULL);
-        put(ws, row + 2 + k, col + 1, e->low / info->scale, NULL);
-        put(ws, row + 2 + k, col + 2, e->high / info->scale, NULL);
+        xl_str(ws, row + 2 + k, col, x->d->input[rank[k]].name, NULL);
+        xl_num(ws, row + 2 + k, col + 1, e->low / info->scale, chart_format_for(x, o));
+        xl_num(ws, row + 2 + k, col + 2, e->high / info->scale, chart_format_for(x, o));
     }
     if (k == 0)
         return 3;
@@ -109,9 +115,10 @@ static int tornado(const sheets *x, lxw_worksheet *ws, int row, int col, int o, 
                                                                          : "median", info->unit);
     chart_axis_set_name(ch->x_axis, axis);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = { .x_scale = 1.3, .y_scale = 1.4 };
-    worksheet_insert_chart_opt(ws, (lxw_row_t)row, (lxw_col_t)(col + 4), ch, &opt);
-    return k + 24 > 26 ? k + 24 : 26;
+    /* below its data, not beside: the sheet prints one page wide */
+    lxw_chart_options opt = { .x_scale = 1.2, .y_scale = 1.3 };
+    worksheet_insert_chart_opt(ws, (lxw_row_t)(row + 3 + k), (lxw_col_t)col, ch, &opt);
+    return k + 3 + 22;
 }
 
 static int sheet_sensitivity(const sheets *x, sc_error *e)
@@ -119,9 +126,11 @@ static int sheet_sensitivity(const sheets *x, sc_error *e)
     const sc_sens_data *d = x->d;
     const sc_sens_table *t = x->t;
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Sensitivity");
-    static const char *const h[] = { "output", "year", "input", "share of variance",
+    static const char *const h[] = { "output", "unit", "year", "input", "share of variance",
                                      "± (MC error)", "shift, input at p10", "± (MC error)",
-                                     "shift, input at p90", "± (MC error)", "output's median" };
+                                     "shift, input at p90", "± (MC error)",
+                                     "output's median (P: probability)" };
+    static const double w[] = { 20, 12, 10, 24, 11, 11, 14, 12, 14, 12, 14 };
     char note[512];
     snprintf(note, sizeof note, "First-order share of each output's variance per input, from "
              "the %ld trajectories' own parameter draws (rank estimator, no extra runs); shifts "
@@ -129,8 +138,8 @@ static int sheet_sensitivity(const sheets *x, sc_error *e)
              "90th percentiles, in the output's unit (pounds, plans); ± from %d batches. "
              "Inputs drawn each year count as one, cumulated to the output's year.", d->n,
              SC_SENS_BATCHES);
-    text(ws, 0, 0, note, NULL);
-    heads(x, ws, 1, h, 10);
+    heads(x, ws, 1, h, 11, w, XL_WIDTHS | XL_REPEAT);
+    xl_note(ws, 0, 0, 10, 150, note, &x->f);
     int row = 2;
     for (int o = 0; o < SC_SENS_NOUTPUTS; o++)
         for (int y = 0; t->has[o] && y < d->years; y++) {
@@ -140,30 +149,29 @@ static int sheet_sensitivity(const sheets *x, sc_error *e)
             for (int k = 0; k < t->ninputs; k++, row++) {
                 const sc_sens_estimate *s = sc_sens_at(t, o, y, k);
                 lxw_format *f = format_for(x, o);
-                text(ws, row, 0, sc_sens_outputs[o].name, NULL);
-                text(ws, row, 1, sc_year_label(d->year[y]).s, NULL);
-                text(ws, row, 2, d->input[k].name, NULL);
-                put(ws, row, 3, s->share, x->prob);
-                put(ws, row, 4, s->share_se, x->prob);
-                put(ws, row, 5, s->low, f);
-                put(ws, row, 6, s->low_se, f);
-                put(ws, row, 7, s->high, f);
-                put(ws, row, 8, s->high_se, f);
-                put(ws, row, 9, c, f);
+                xl_str(ws, row, 0, sc_sens_outputs[o].name, NULL);
+                xl_str(ws, row, 1, unit_of(o), NULL);
+                xl_str(ws, row, 2, sc_year_label(d->year[y]).s, NULL);
+                xl_str(ws, row, 3, d->input[k].name, NULL);
+                xl_num(ws, row, 4, s->share, x->f.pct);
+                xl_num(ws, row, 5, s->share_se, x->f.pct);
+                xl_num(ws, row, 6, s->low, f);
+                xl_num(ws, row, 7, s->low_se, f);
+                xl_num(ws, row, 8, s->high, f);
+                xl_num(ws, row, 9, s->high_se, f);
+                xl_num(ws, row, 10, c, sc_sens_outputs[o].indicator ? x->f.prob : f);
             }
         }
-    worksheet_autofilter(ws, 1, 0, (lxw_row_t)(row - 1), 9);
+    worksheet_autofilter(ws, 1, 0, (lxw_row_t)(row - 1), 10);
     worksheet_freeze_panes(ws, 2, 0);
-    worksheet_set_column(ws, 0, 2, 22, NULL);
-    worksheet_set_column(ws, 3, 9, 14, NULL);
     int *rank = sc_calloc((size_t)(t->ninputs + 1), sizeof *rank);
     if (!rank)
         return SC_ERROR(e, SC_ENOMEM, "out of memory writing the Sensitivity sheet");
-    int at = 1;
+    int at = 2;   /* below the header row, which each printed page repeats */
     for (int o = 0; o < SC_SENS_NOUTPUTS; o++)   /* headline ones; demand without money */
         if ((o < SC_SENS_REQUESTS || !t->has[SC_SENS_HNB_SPEND]) && sc_sens_varies(t, o, x->last))
-            at += tornado(x, ws, at, 11, o, rank);
-    worksheet_set_column(ws, 11, 11, 24, NULL);
+            at += tornado(x, ws, at, 12, o, rank);
+    worksheet_set_column(ws, 12, 12, 24, NULL);
     sc_free(rank);
     return SC_OK;
 }
@@ -178,21 +186,23 @@ static int layer_block(const sheets *x, lxw_worksheet *ws, int row, int o)
     static const char *const h[] = { "year", "outer p5", "outer p50", "outer p95", "inner p5",
                                      "inner p50", "inner p95", "parameters' share",
                                      "± (MC error)" };
+    static const double w[] = { 10, 12, 12, 12, 12, 12, 12, 12, 12 };
+    lxw_format *f = chart_format_for(x, o);
     char title[200];
     snprintf(title, sizeof title, "%s (%s)", info->label, info->unit);
-    text(ws, row, 0, title, x->bold);
-    heads(x, ws, row + 1, h, 9);
+    xl_str(ws, row, 0, title, x->f.bold);
+    heads(x, ws, row + 1, h, 9, w, XL_WIDTHS);
     for (int y = 0; y < d->years; y++) {
         const double *out = l->outer[o] + (size_t)y * SC_SENS_NQ;
         const double *in = l->inner[o] + (size_t)y * SC_SENS_NQ;
         int r = row + 2 + y;
-        text(ws, r, 0, sc_year_label(d->year[y]).s, NULL);
+        xl_str(ws, r, 0, sc_year_label(d->year[y]).s, NULL);
         for (int q = 0; q < 3; q++) {
-            put(ws, r, 1 + q, out[q * 3] / info->scale, NULL);
-            put(ws, r, 4 + q, in[q * 3] / info->scale, NULL);
+            xl_num(ws, r, 1 + q, out[q * 3] / info->scale, f);
+            xl_num(ws, r, 4 + q, in[q * 3] / info->scale, f);
         }
-        put(ws, r, 7, l->share[o][y], x->prob);
-        put(ws, r, 8, l->share_se[o][y], x->prob);
+        xl_num(ws, r, 7, l->share[o][y], x->f.pct);
+        xl_num(ws, r, 8, l->share_se[o][y], x->f.pct);
     }
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
     static const lxw_color_t colour[6] = { 0x85B4DE, 0x08306B, 0x85B4DE, 0xF5A03C, 0xAA5000,
@@ -224,20 +234,18 @@ static void sheet_layers(const sheets *x)
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Layers");
     char note[512];
     if (l->n == 0) {
-        text(ws, 0, 0, "No layered fan in this result (it was run with --sample 0).", NULL);
+        xl_str(ws, 0, 0, "No layered fan in this result (it was run with --sample 0).", NULL);
         return;
     }
     snprintf(note, sizeof note, "Outer: the full run; inner: the same %ld trajectories with "
              "every parameter at its central value (year-to-year chance alone), on common random "
              "numbers. Parameters' share = 1 - Var(inner) / Var(outer): what better knowledge of "
              "the parameters could remove.", l->n);
-    text(ws, 0, 0, note, NULL);
     int row = 2;
     for (int o = 0; o < SC_SENS_NOUTPUTS; o++)
         if (l->inner[o] && (o < SC_SENS_REQUESTS || !l->inner[SC_SENS_HNB_SPEND]))
             row += layer_block(x, ws, row, o);
-    worksheet_set_column(ws, 0, 0, 16, NULL);
-    worksheet_set_column(ws, 1, 8, 13, NULL);
+    xl_note(ws, 0, 0, 8, 110, note, &x->f);
 }
 
 /* ---- Stress ---------------------------------------------------------------- */
@@ -264,10 +272,12 @@ static int sheet_stress(const sheets *x, sc_error *e)
                  "sensitivity --stress INPUT:LO-HI tests any input and range.",
                  d->input[c[0].input].name, sc_sens_outputs[x->main].label,
                  sc_year_label(d->year[x->last]).s);
-        text(ws, 0, 0, note, NULL);
-        static const char *const h[] = { "output", "year", "all p5", "all median", "all p95",
-                                         "decile", "p5", "median", "p95", "± (median)", "n" };
-        heads(x, ws, 1, h, 11);
+        static const char *const h[] = { "output", "unit", "year", "all p5", "all median",
+                                         "all p95", "decile", "p5", "median", "p95",
+                                         "± (median)", "n" };
+        static const double w[] = { 20, 12, 10, 14, 14, 14, 14, 14, 14, 14, 12, 8 };
+        heads(x, ws, 1, h, 12, w, XL_WIDTHS | XL_REPEAT);
+        xl_note(ws, 0, 0, 11, 160, note, &x->f);
         int row = 2;
         for (int o = 0; o < SC_SENS_NOUTPUTS; o++)
             for (int y = 0; d->out[o] && y < d->years; y++)
@@ -276,19 +286,18 @@ static int sheet_stress(const sheets *x, sc_error *e)
                     if (isnan(s[k]->all[at + 1]))
                         continue;
                     lxw_format *f = format_for(x, o);
-                    text(ws, row, 0, sc_sens_outputs[o].name, NULL);
-                    text(ws, row, 1, sc_year_label(d->year[y]).s, NULL);
+                    xl_str(ws, row, 0, sc_sens_outputs[o].name, NULL);
+                    xl_str(ws, row, 1, unit_of(o), NULL);
+                    xl_str(ws, row, 2, sc_year_label(d->year[y]).s, NULL);
                     for (int q = 0; q < 3; q++) {
-                        put(ws, row, 2 + q, s[k]->all[at + (size_t)q], f);
-                        put(ws, row, 6 + q, s[k]->cond[at + (size_t)q], f);
+                        xl_num(ws, row, 3 + q, s[k]->all[at + (size_t)q], f);
+                        xl_num(ws, row, 7 + q, s[k]->cond[at + (size_t)q], f);
                     }
-                    text(ws, row, 5, k ? "top (90-100)" : "bottom (0-10)", NULL);
-                    put(ws, row, 9, s[k]->cond_se[(size_t)o * (size_t)d->years + (size_t)y], f);
-                    put(ws, row++, 10, (double)s[k]->count[y], NULL);
+                    xl_str(ws, row, 6, k ? "top (90-100)" : "bottom (0-10)", NULL);
+                    xl_num(ws, row, 10, s[k]->cond_se[(size_t)o * (size_t)d->years + (size_t)y], f);
+                    xl_num(ws, row++, 11, (double)s[k]->count[y], x->f.count);
                 }
-        worksheet_autofilter(ws, 1, 0, (lxw_row_t)(row - 1), 10);
-        worksheet_set_column(ws, 0, 0, 20, NULL);
-        worksheet_set_column(ws, 1, 10, 14, NULL);
+        worksheet_autofilter(ws, 1, 0, (lxw_row_t)(row - 1), 11);
     }
     sc_sens_stress_free(s[0]);
     sc_sens_stress_free(s[1]);
@@ -309,23 +318,27 @@ static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc
     snprintf(chart, sizeof chart, "risk-equalised%s", tl);
     const char *const h[] = { "cluster", "area", today, "P(overspend)", scaled, "P(overspend)",
                               equal, "P(overspend)", "± (MC error)" };
-    heads(x, ws, row, h, 9);
+    static const double w[] = { 20, 16, 16, 12, 16, 12, 16, 12, 12 };
+    heads(x, ws, row, h, 9, w, XL_WIDTHS | XL_REPEAT);
     for (int c = 0; c < b->nclusters; c++) {
         int r = row + 1 + c, a = d->cluster_area[c];
-        text(ws, r, 0, d->cluster[c], NULL);
-        text(ws, r, 1, a >= 0 ? d->area[a] : "", NULL);
-        put(ws, r, 2, b->today[c], x->money);
-        put(ws, r, 3, b->p_today[c], x->prob);
-        put(ws, r, 4, b->scaled[c], x->money);
-        put(ws, r, 5, b->p_scaled[c], x->prob);
-        put(ws, r, 6, b->equal[c], x->money);
-        put(ws, r, 7, b->p_equal[c], x->prob);
-        put(ws, r, 8, b->p_equal_se[c], x->prob);
-        put(ws, r, 10, b->scaled[c] / 1e6, NULL);   /* the chart's data, £m */
-        put(ws, r, 11, b->equal[c] / 1e6, NULL);
+        xl_str(ws, r, 0, d->cluster[c], NULL);
+        xl_str(ws, r, 1, a >= 0 ? d->area[a] : "", NULL);
+        xl_num(ws, r, 2, b->today[c], x->f.money);
+        xl_num(ws, r, 3, b->p_today[c], x->f.prob);
+        xl_num(ws, r, 4, b->scaled[c], x->f.money);
+        xl_num(ws, r, 5, b->p_scaled[c], x->f.prob);
+        xl_num(ws, r, 6, b->equal[c], x->f.money);
+        xl_num(ws, r, 7, b->p_equal[c], x->f.prob);
+        xl_num(ws, r, 8, b->p_equal_se[c], x->f.pct);
+        xl_num(ws, r, 10, b->scaled[c] / 1e6, x->f.money_m);   /* the chart's data, £m */
+        xl_num(ws, r, 11, b->equal[c] / 1e6, x->f.money_m);
     }
-    text(ws, row, 10, "today's split (£m)", x->bold);
-    text(ws, row, 11, chart, x->bold);
+    /* the chart's data beside the table, under its header row (whose
+     * height the table's own header set) */
+    xl_str(ws, row, 10, "today's split (£m)", x->f.head);
+    xl_str(ws, row, 11, chart, x->f.head);
+    worksheet_set_column(ws, 10, 11, 16, NULL);
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
     static const lxw_color_t shade[2] = { 0x9ECAE1, 0x084594 };
     for (int s = 0; s < 2; s++) {
@@ -340,8 +353,9 @@ static int budget_clusters(const sheets *x, lxw_worksheet *ws, int row, const sc
     }
     chart_title_set_name(ch, "Cluster budgets: today's split and the risk-equalised one (£m)");
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = { .x_scale = 1.4, .y_scale = 1.2 };
-    worksheet_insert_chart_opt(ws, (lxw_row_t)row, 13, ch, &opt);
+    /* below its data, beside the tables under the clusters' */
+    lxw_chart_options opt = { .x_scale = 1.2, .y_scale = 1.2 };
+    worksheet_insert_chart_opt(ws, (lxw_row_t)(row + b->nclusters + 2), 10, ch, &opt);
     return row + b->nclusters + 2;
 }
 
@@ -358,28 +372,28 @@ static int budget_areas(const sheets *x, lxw_worksheet *ws, int row, const sc_se
     snprintf(curves, sizeof curves, "Trade-off curves, with the risk-equalised budgets%s", tl);
     const char *const h[] = { "area", today, "P(it covers today's overspend)", need,
                               need_eq, "± (MC error)" };
-    heads(x, ws, row, h, 6);
+    heads(x, ws, row, h, 6, NULL, 0);
     for (int a = 0; a <= b->nareas; a++) {
         int r = row + 1 + a;
-        text(ws, r, 0, a < b->nareas ? d->area[a] : "district, one pool", NULL);
-        put(ws, r, 1, b->contingency_today[a], x->money);
-        put(ws, r, 2, b->p_cover_today[a], x->prob);
-        put(ws, r, 3, b->need_today[a], x->money);
-        put(ws, r, 4, b->need_equal[a], x->money);
-        put(ws, r, 5, b->need_equal_se[a], x->money);
+        xl_str(ws, r, 0, a < b->nareas ? d->area[a] : "district, one pool", NULL);
+        xl_num(ws, r, 1, b->contingency_today[a], x->f.money);
+        xl_num(ws, r, 2, b->p_cover_today[a], x->f.prob);
+        xl_num(ws, r, 3, b->need_today[a], x->f.money);
+        xl_num(ws, r, 4, b->need_equal[a], x->f.money);
+        xl_num(ws, r, 5, b->need_equal_se[a], x->f.money);
     }
     row += b->nareas + 3;
     static const char *const hc[] = { "pool", "contingency held (£)",
                                       "P(overspend beyond it)", "expected overspend beyond it (£)" };
-    text(ws, row++, 0, curves, x->bold);
-    heads(x, ws, row++, hc, 4);
+    xl_str(ws, row++, 0, curves, x->f.bold);
+    heads(x, ws, row++, hc, 4, NULL, 0);
     for (int a = 0; a <= b->nareas; a++)
         for (int k = 0; k < SC_BUDGET_CURVE; k++, row++) {
             size_t at = (size_t)a * SC_BUDGET_CURVE + (size_t)k;
-            text(ws, row, 0, a < b->nareas ? d->area[a] : "district", NULL);
-            put(ws, row, 1, b->curve_k[at], x->money);
-            put(ws, row, 2, b->curve_p[at], x->prob);
-            put(ws, row, 3, b->curve_e[at], x->money);
+            xl_str(ws, row, 0, a < b->nareas ? d->area[a] : "district", NULL);
+            xl_num(ws, row, 1, b->curve_k[at], x->f.money);
+            xl_num(ws, row, 2, b->curve_p[at], x->f.prob);
+            xl_num(ws, row, 3, b->curve_e[at], x->f.money);
         }
     return row;
 }
@@ -402,28 +416,14 @@ static int sheet_budgets(const sheets *x, sc_error *e)
              "the area. sendcast budgets RESULT --total T --year Y --risk P sizes any total.",
              sc_year_label(d->year[0]).s, b->total / 1e6, sc_sens_label(sc_sens_total_status(b)),
              b->q, sc_sens_label(b->budget_status), b->risk);
-    text(ws, 0, 0, note, NULL);
     int row = budget_clusters(x, ws, 2, b);
     budget_areas(x, ws, row, b);
-    worksheet_set_column(ws, 0, 0, 20, NULL);
-    worksheet_set_column(ws, 1, 8, 18, NULL);
+    xl_note(ws, 0, 0, 8, 130, note, &x->f);
     sc_sens_budgets_free(b);
     return SC_OK;
 }
 
 /* ---- the sheets -------------------------------------------------------------- */
-
-static void formats(sheets *x)
-{
-    x->bold = workbook_add_format(x->wb);
-    format_set_bold(x->bold);
-    x->money = workbook_add_format(x->wb);
-    format_set_num_format(x->money, "#,##0");
-    x->prob = workbook_add_format(x->wb);
-    format_set_num_format(x->prob, "0.000");
-    x->count = workbook_add_format(x->wb);
-    format_set_num_format(x->count, "#,##0.0");
-}
 
 int sc_sens_xlsx_sheets(lxw_workbook *wb, const sc_result *r, sc_error *e)
 {
@@ -439,9 +439,10 @@ int sc_sens_xlsx_sheets(lxw_workbook *wb, const sc_result *r, sc_error *e)
     if (!rc)
         rc = sc_sens_analyse(d, 0, &t, e);
     if (!rc) {
-        sheets x = { wb, d, t, NULL, NULL, NULL, NULL,
-                     d->out[SC_SENS_HNB_SPEND] ? SC_SENS_HNB_SPEND : SC_SENS_PLANS, d->years - 1 };
-        formats(&x);
+        sheets x = { .wb = wb, .d = d, .t = t,
+                     .main = d->out[SC_SENS_HNB_SPEND] ? SC_SENS_HNB_SPEND : SC_SENS_PLANS,
+                     .last = d->years - 1 };
+        xl_formats_add(wb, r->trajectories, &x.f);
         rc = sheet_sensitivity(&x, e);
         if (!rc)
             sheet_layers(&x);
