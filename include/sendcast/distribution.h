@@ -77,6 +77,15 @@ int sc_cdf_round_thresholds(const sc_cdf *d, int k, double *x);
 /* A value as it is shown: "£12.35m" for money, "1234.5" otherwise. */
 sc_label sc_cdf_value_label(const sc_cdf *d, double x);
 
+/* A probability as every view shows it: the bound it is known to ("< 5%"),
+ * or sc_prob_label's value with its Monte Carlo error ("12.3% ± 0.74 pp";
+ * none beside 0 or 1, whose bound says it, nor when interpolated). bound
+ * is sc_cdf_prob's, negated for P(> x). */
+typedef struct sc_cdf_label {
+    char s[48];
+} sc_cdf_label;
+sc_cdf_label sc_cdf_p_label(const sc_cdf *d, double p, double mcse, int bound);
+
 /* The text view: the output, how P is known, its percentiles, the target's
  * P(met) and each threshold's P(< x) and P(> x). */
 void sc_cdf_print(FILE *f, const sc_cdf *d, const double *x, int nx);

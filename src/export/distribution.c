@@ -266,18 +266,22 @@ static void padded(FILE *f, const char *s, int width)
         fputc(' ', f);
 }
 
-/* P as the text shows it: the bound it is known to, or the value with its
- * Monte Carlo error (none beside a P of 0 or 1, whose bound says it). */
+sc_cdf_label sc_cdf_p_label(const sc_cdf *d, double p, double mcse, int bound)
+{
+    sc_cdf_label l;
+    if (bound)
+        snprintf(l.s, sizeof l.s, "%s %g%%", bound < 0 ? "<" : ">", 100 * p);
+    else if (isnan(mcse) || p <= 0 || p >= 1)
+        snprintf(l.s, sizeof l.s, "%s", sc_prob_label(p, d->n).s);
+    else
+        snprintf(l.s, sizeof l.s, mcse >= 0.01 ? "%s ± %.1f pp" : "%s ± %.2g pp",
+                 sc_prob_label(p, d->n).s, 100 * mcse);
+    return l;
+}
+
 static void print_p(FILE *f, const sc_cdf *d, double p, double mcse, int bound, int width)
 {
-    char s[64];
-    if (bound)
-        snprintf(s, sizeof s, "%s %g%%", bound < 0 ? "<" : ">", 100 * p);
-    else if (isnan(mcse) || p <= 0 || p >= 1)
-        snprintf(s, sizeof s, "%s", sc_prob_label(p, d->n).s);
-    else
-        snprintf(s, sizeof s, "%s ± %.2g pp", sc_prob_label(p, d->n).s, 100 * mcse);
-    padded(f, s, width);
+    padded(f, sc_cdf_p_label(d, p, mcse, bound).s, width);
 }
 
 static void print_head(FILE *f, const sc_cdf *d)
@@ -308,7 +312,7 @@ static void print_target(FILE *f, const sc_cdf *d)
     fprintf(f, "\nTarget %s: %s %s; P(met) %s", d->target_name, d->at_least ? "at least" : "at most",
             sc_cdf_value_label(d, d->target).s, sc_prob_label(d->p_met, d->n).s);
     if (!isnan(d->p_met_mcse) && d->p_met > 0 && d->p_met < 1)
-        fprintf(f, " ± %.2g pp", 100 * d->p_met_mcse);
+        fprintf(f, d->p_met_mcse >= 0.01 ? " ± %.1f pp" : " ± %.2g pp", 100 * d->p_met_mcse);
     fputs(" (as the run stored it)", f);
     if (!d->exact && p.bound)
         fprintf(f, "; the target lies %s the stored percentiles", p.bound < 0 ? "below" : "above");
