@@ -103,7 +103,8 @@ int sc_cdf_csv(const sc_cdf *d, const double *x, int nx, const char *path, int r
 
 /* The chart: histogram above, the distribution function below on the same
  * x axis, the target and each threshold marked with its P. device
- * "pngcairo" or "svgcairo"; to as sc_chart_make. */
+ * "pngcairo", "svg" (its words kept as text) or "svgcairo"; to as
+ * sc_chart_make. */
 int sc_cdf_chart(const sc_cdf *d, const double *x, int nx, const char *device,
                   sc_chart_to *to, sc_error *e);
 

@@ -48,7 +48,7 @@ static int take_option(int c, const char *arg, void *ctx, sc_error *e)
 static const char *chart_device(const char *path)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
-    return !dot ? NULL : !strcmp(dot, ".png") ? "pngcairo" : !strcmp(dot, ".svg") ? "svgcairo"
+    return !dot ? NULL : !strcmp(dot, ".png") ? "pngcairo" : !strcmp(dot, ".svg") ? "svg"
                                                                                    : NULL;
 }
 

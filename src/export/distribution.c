@@ -189,7 +189,7 @@ sc_cdf_prob sc_cdf_at(const sc_cdf *d, double x)
     if (d->exact) {
         double n = (double)d->n;
         p.below = (double)count_below(d->sorted, d->n, x, 0) / n;
-        p.above = 1 - (double)count_below(d->sorted, d->n, x, 1) / n;
+        p.above = (double)(d->n - count_below(d->sorted, d->n, x, 1)) / n;
         p.mcse = sqrt(p.below * (1 - p.below) / n);
         p.mcse_above = sqrt(p.above * (1 - p.above) / n);
         return p;
