@@ -88,9 +88,11 @@ static void test_self_contained(void **state)
     assert_null(strstr(page, "<script"));
     assert_null(strstr(page, "<link"));
     assert_null(strstr(page, "src=\""));
-    /* 8 charts of the result, and the tornado, the layered fan and the budgets */
-    assert_int_equal(count(page, "<svg"), 11);
-    assert_int_equal(count(page, "</svg>"), 11);
+    /* 8 charts of the result, the distributions of the Safety Valve's last target
+     * year and of the deficit, and the tornado, the layered fan and the budgets */
+    assert_int_equal(count(page, "<svg"), 13);
+    assert_int_equal(count(page, "</svg>"), 13);
+    assert_int_equal(count(page, "id=\"c200-glyph0-1\""), 1);
     /* Glyph ids are per chart: the first chart's never reused by the second. */
     assert_int_equal(count(page, "id=\"c0-glyph0-1\""), 1);
     assert_int_equal(count(page, " id=\"glyph"), 0);
