@@ -10,6 +10,7 @@
  * percentiles (p5 .. p95 by default), and beyond them only a bound is known
  * ("< 5%", "> 95%"): nothing is invented past what the file holds.
  *
+ * Prefix sc_cdf_ (sc_dist is the scenario's distribution of a parameter).
  * Part of the export stage (src/export/distribution.c, the text and CSV;
  * src/export/dist_chart.c, the chart); the report's section is
  * src/report/dist_page.c.
@@ -30,7 +31,7 @@ typedef struct sc_cdf {
     const sc_result_metric *m;
     int t, u;
     const char *unit_id;        /* "district", or the area's or cluster's id */
-    long n;                     /* trajectories of the run */
+    long n;                     /* trajectories of the run (with a value, when exact) */
     double scale;               /* shown in units of scale: 1e6 for money (£m) */
     int exact;                  /* 1: every trajectory's value; 0: stored percentiles */
     double *sorted;             /* [n] ascending when exact, else NULL */

@@ -256,8 +256,8 @@ static void titles(const sc_cdf *d)
              d->m->level == SC_LEVEL_DISTRICT ? "" : " ", d->m->level == SC_LEVEL_DISTRICT
              ? "" : d->unit_id, sc_year_label(d->r->year[d->t]).s);
     snprintf(sub, sizeof sub, d->exact ? "%ld trajectories; above: histogram; below: P(value "
-             "< x), the share of trajectories below x" : "%ld trajectories, none kept: "
-             "interpolated from the stored percentiles, nothing shown beyond them", d->n);
+             "< x), the share of trajectories below x" : "%ld trajectories, their values "
+             "not kept: interpolated from the stored percentiles, nothing shown beyond them", d->n);
     plvpor(0.09, 0.97, 0.55, 0.86);
     plcol0(D_INK);
     plschr(0, 1.3);

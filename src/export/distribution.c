@@ -112,9 +112,19 @@ static int load_values(const sc_result *r, sc_cdf *d, sc_error *e)
     d->sorted = sc_calloc((size_t)d->n, sizeof *d->sorted);
     if (!d->sorted)
         return SC_ERROR(e, SC_ENOMEM, "out of memory reading %s's trajectories", m->name);
+    /* a value that is not a number (an output a trajectory does not have)
+     * is left out: the binary search needs a total order */
     size_t stride = (size_t)r->years * (size_t)m->units;
-    for (long i = 0; i < d->n; i++)
-        d->sorted[i] = m->traj[(size_t)i * stride + (size_t)d->t * (size_t)m->units + (size_t)d->u];
+    long kept = 0;
+    for (long i = 0; i < d->n; i++) {
+        double v = m->traj[(size_t)i * stride + (size_t)d->t * (size_t)m->units + (size_t)d->u];
+        if (!isnan(v))
+            d->sorted[kept++] = v;
+    }
+    if (kept == 0)
+        return SC_ERROR(e, SC_EINPUT, "%s: %s has no value in %s in any trajectory", r->path,
+                        m->name, sc_year_label(r->year[d->t]).s);
+    d->n = kept;
     sc_stats_sort(d->sorted, (size_t)d->n);
     return SC_OK;
 }
@@ -299,9 +309,10 @@ static void print_head(FILE *f, const sc_cdf *d)
         fputs("P(value < x) is the share of trajectories below x; ± is its Monte Carlo error, "
               "sqrt(p(1-p)/N).\n", f);
     else
-        fprintf(f, "The file keeps no trajectories (a bounded-memory run): P is interpolated "
-                "linearly from the stored percentiles p%g..p%g, carries no Monte Carlo error, "
-                "and beyond them only a bound is known.\n", d->q[0], d->q[d->np - 1]);
+        fprintf(f, "The file keeps no per-trajectory values of this output (a bounded-memory run "
+                "keeps none): P is interpolated linearly from the stored percentiles p%g..p%g, "
+                "carries no Monte Carlo error, and beyond them only a bound is known.\n",
+                d->q[0], d->q[d->np - 1]);
 }
 
 static void print_target(FILE *f, const sc_cdf *d)
