@@ -335,6 +335,11 @@ static void test_report_section(void **state)
                          bin(), full, dir, dir, dir), 0);
     /* the Safety Valve and the three other targets; the deficit's table */
     assert_string_equal(out, "4\n1\n");
+    /* a bounded run's section says its chances are interpolated */
+    assert_int_equal(run(out, sizeof out, "%s report %s -o %s/rb.html --quiet && grep -c "
+                         "'interpolated between the stored percentiles' %s/rb.html",
+                         bin(), bounded, dir, dir), 0);
+    assert_string_equal(out, "1\n");
 }
 
 int main(void)

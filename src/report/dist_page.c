@@ -98,7 +98,7 @@ static int one(FILE *f, const sc_result *r, const char *metric, int t, int k,
     return rc;
 }
 
-static void intro(FILE *f, const sc_result *r, int exact)
+static void intro(FILE *f, int exact)
 {
     fputs("<h2>What is the chance it passes &pound;X?</h2>\n<p>Each chart shows one output in "
           "one year: above, how the trajectories spread (a histogram); below, on the same "
@@ -110,7 +110,6 @@ static void intro(FILE *f, const sc_result *r, int exact)
     else
         fputs(" This run keeps no trajectories (bounded memory): chances are interpolated "
               "between the stored percentiles and, beyond them, only a bound is given.", f);
-    (void)r;
     fputs("</p>\n", f);
 }
 
@@ -120,11 +119,8 @@ int sc_report_dist_section(FILE *f, const sc_result *r, sc_sens_embed_fn embed, 
     int deficit = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "cumulative_deficit") != NULL;
     if (sv < 0 && !deficit && r->ntargets == 0)
         return SC_OK;
-    const sc_result_metric *dm = sc_result_metric_find(r, SC_LEVEL_DISTRICT,
-                                                       deficit ? "cumulative_deficit"
-                                                               : r->ntargets ? r->targets[0].metric
-                                                                             : "hnb_balance");
-    intro(f, r, dm && dm->traj != NULL);
+    /* a bounded run keeps no district trajectories at all, a full run every one */
+    intro(f, r->nmetrics[SC_LEVEL_DISTRICT] > 0 && r->metric[SC_LEVEL_DISTRICT][0].traj);
     int k = 0, rc = SC_OK;
     if (sv >= 0)
         rc = one(f, r, "hnb_balance", sv, k++, embed, e);
