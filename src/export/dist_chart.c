@@ -44,12 +44,15 @@ typedef struct job {
     int nx;
 } job;
 
-/* The x range: the values the file gives, and every line to be drawn. */
+/* The x range: the values the file gives, and every line to be drawn. A
+ * deficit's long right tail (one trajectory in 10,000 at four times the
+ * median) would squeeze the body into a corner: the axis leaves out the
+ * outer 0.1% at each end, as the subtitle says. */
 static void x_range(const job *j, double *lo, double *hi)
 {
     const sc_cdf *d = j->d;
-    *lo = d->exact ? d->sorted[0] : d->v[0];
-    *hi = d->exact ? d->sorted[d->n - 1] : d->v[d->np - 1];
+    *lo = d->exact ? sc_cdf_quantile(d, 0.001) : d->v[0];
+    *hi = d->exact ? sc_cdf_quantile(d, 0.999) : d->v[d->np - 1];
     if (d->target_name[0]) {
         *lo = fmin(*lo, d->target);
         *hi = fmax(*hi, d->target);
@@ -78,8 +81,9 @@ static double histogram(const sc_cdf *d, double lo, double hi, double *h)
     memset(h, 0, NBINS * sizeof *h);
     if (d->exact) {
         for (long i = 0; i < d->n; i++) {
-            int b = (int)floor((d->sorted[i] / d->scale - lo) / w);
-            h[b < 0 ? 0 : b >= NBINS ? NBINS - 1 : b] += 1.0 / (double)d->n;
+            double b = floor((d->sorted[i] / d->scale - lo) / w);
+            if (b >= 0 && b < NBINS)   /* beyond the axis: not drawn */
+                h[(int)b] += 1.0 / (double)d->n;
         }
         for (int b = 0; b < NBINS; b++)
             top = fmax(top, h[b]);
@@ -189,11 +193,12 @@ static void cdf_curve(const sc_cdf *d)
 static void p_text(const sc_cdf *d, sc_cdf_prob p, char *s, size_t size)
 {
     if (p.bound)
-        snprintf(s, size, "P(< %s) %s %g%%", sc_cdf_value_label(d, p.x).s,
-                 p.bound < 0 ? "<" : ">", 100 * p.below);
+        snprintf(s, size, "%s: P(<) %s %g%%, P(>) %s %g%%", sc_cdf_value_label(d, p.x).s,
+                 p.bound < 0 ? "<" : ">", 100 * p.below, p.bound < 0 ? ">" : "<",
+                 100 * p.above);
     else
-        snprintf(s, size, "P(< %s) = %s", sc_cdf_value_label(d, p.x).s,
-                 sc_prob_label(p.below, d->n).s);
+        snprintf(s, size, "%s: P(<) %s, P(>) %s", sc_cdf_value_label(d, p.x).s,
+                 sc_prob_label(p.below, d->n).s, sc_prob_label(p.above, d->n).s);
 }
 
 /* A line at x, its P(< x) a dot on the curve, and its label beside it: to
@@ -256,7 +261,7 @@ static void titles(const sc_cdf *d)
              d->m->level == SC_LEVEL_DISTRICT ? "" : " ", d->m->level == SC_LEVEL_DISTRICT
              ? "" : d->unit_id, sc_year_label(d->r->year[d->t]).s);
     snprintf(sub, sizeof sub, d->exact ? "%ld trajectories; above: histogram; below: P(value "
-             "< x), the share of trajectories below x" : "%ld trajectories, their values "
+             "< x); the outer 0.1%% at each end off the axis" : "%ld trajectories, their values "
              "not kept: interpolated from the stored percentiles, nothing shown beyond them", d->n);
     plvpor(0.09, 0.97, 0.55, 0.86);
     plcol0(D_INK);
