@@ -10,7 +10,8 @@
  * itself; the median's and the stored percentiles' P against their level
  * within three Monte Carlo errors; the engine's own P(met) against the
  * distribution's P at the target, exactly; interpolation against the hand
- * computation; the command line for its output, files and refusals.
+ * computation; the command line for its output, files and refusals; the
+ * report's section and the workbook's sheet.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -342,6 +343,21 @@ static void test_report_section(void **state)
     assert_string_equal(out, "1\n");
 }
 
+/* The workbook has the same view: a Distribution sheet with a block for
+ * each target's output and the deficit. */
+static void test_workbook_sheet(void **state)
+{
+    (void)state;
+    char out[65536];
+    assert_int_equal(run(out, sizeof out, "%s export %s --xlsx %s/w.xlsx --quiet && unzip -p "
+                         "%s/w.xlsx xl/workbook.xml xl/sharedStrings.xml", bin(), full, dir, dir), 0);
+    assert_non_null(strstr(out, "name=\"Distribution\""));
+    assert_non_null(strstr(out, "hnb_balance in 2028/29 (£m)"));
+    assert_non_null(strstr(out, "cumulative_deficit in 2028/29 (£m)"));
+    assert_non_null(strstr(out, "new_plans in 2027/28<"));
+    assert_non_null(strstr(out, "P(value &gt; x)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_command_line),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_report_section),
+        cmocka_unit_test(test_workbook_sheet),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

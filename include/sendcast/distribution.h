@@ -45,6 +45,17 @@ typedef struct sc_cdf {
     double p_met, p_met_mcse;   /* as the file stores them */
 } sc_cdf;
 
+/* The outputs the report and the workbook show as distributions: each
+ * target's (the Safety Valve's on hnb_balance in its last agreement year,
+ * each other target's metric in its last year with a value), then the
+ * cumulative deficit in the last year unless a target showed it already. */
+#define SC_CDF_MAX_VIEWS (SC_RESULT_MAX_TARGETS + 2)
+typedef struct sc_cdf_view {
+    const char *metric;
+    int t;
+} sc_cdf_view;
+int sc_cdf_views(const sc_result *r, sc_cdf_view *v);
+
 /* P(value < x) and P(value > x) with their Monte Carlo errors (NaN when
  * interpolated: the stored percentiles carry none; the two differ by the
  * share of trajectories at exactly x); bound -1 when x is below
@@ -108,5 +119,13 @@ int sc_cdf_csv(const sc_cdf *d, const double *x, int nx, const char *path, int r
  * sc_chart_make. */
 int sc_cdf_chart(const sc_cdf *d, const double *x, int nx, const char *device,
                   sc_chart_to *to, sc_error *e);
+
+/* The workbook's sheet "Distribution" (src/export/dist_xlsx.c): for each of
+ * sc_cdf_views, the target, P below and above round amounts around the
+ * median, and the distribution function at 1%..99% (or the stored
+ * percentiles), money in £m. Nothing when there are no views. wb is a
+ * libxlsxwriter workbook. */
+struct lxw_workbook;
+int sc_cdf_xlsx_sheet(struct lxw_workbook *wb, const sc_result *r, sc_error *e);
 
 #endif

@@ -162,6 +162,33 @@ void sc_cdf_close(sc_cdf *d)
     d->sorted = d->v = NULL;
 }
 
+/* The last year index in which v[0..n) has a value, -1 when none. */
+static int last_with_value(const double *v, int n)
+{
+    for (int t = n - 1; v && t >= 0; t--)
+        if (!isnan(v[t]))
+            return t;
+    return -1;
+}
+
+int sc_cdf_views(const sc_result *r, sc_cdf_view *v)
+{
+    int n = 0, sv = r->has_finance ? last_with_value(r->target, r->years) : -1;
+    int deficit = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "cumulative_deficit") != NULL;
+    if (sv >= 0)
+        v[n++] = (sc_cdf_view){ "hnb_balance", sv };
+    for (int g = 0; g < r->ntargets && g < SC_RESULT_MAX_TARGETS; g++) {
+        int t = last_with_value(r->targets[g].target, r->years);
+        if (t >= 0)
+            v[n++] = (sc_cdf_view){ r->targets[g].metric, t };
+        if (t == r->years - 1 && !strcmp(r->targets[g].metric, "cumulative_deficit"))
+            deficit = 0;    /* shown already, with its target */
+    }
+    if (deficit)
+        v[n++] = (sc_cdf_view){ "cumulative_deficit", r->years - 1 };
+    return n;
+}
+
 /* ---- probabilities ------------------------------------------------------------ */
 
 /* How many of the sorted values are below x (strict) or at most x. */

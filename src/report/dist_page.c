@@ -23,15 +23,6 @@
 #define CHART_DIST 200
 #define NROUND 5
 
-/* The last year index in which v[0..n) has a value, -1 when none. */
-static int last_with_value(const double *v, int n)
-{
-    for (int t = n - 1; t >= 0; t--)
-        if (!isnan(v[t]))
-            return t;
-    return -1;
-}
-
 static void p_cell(FILE *f, const sc_cdf *d, double p, double mcse, int bound)
 {
     fputs("<td>", f);
@@ -115,23 +106,13 @@ static void intro(FILE *f, int exact)
 
 int sc_report_dist_section(FILE *f, const sc_result *r, sc_sens_embed_fn embed, sc_error *e)
 {
-    int sv = r->has_finance && r->target ? last_with_value(r->target, r->years) : -1;
-    int deficit = sc_result_metric_find(r, SC_LEVEL_DISTRICT, "cumulative_deficit") != NULL;
-    if (sv < 0 && !deficit && r->ntargets == 0)
+    sc_cdf_view v[SC_CDF_MAX_VIEWS];
+    int n = sc_cdf_views(r, v), rc = SC_OK;
+    if (n == 0)
         return SC_OK;
     /* a bounded run keeps no district trajectories at all, a full run every one */
     intro(f, r->nmetrics[SC_LEVEL_DISTRICT] > 0 && r->metric[SC_LEVEL_DISTRICT][0].traj);
-    int k = 0, rc = SC_OK;
-    if (sv >= 0)
-        rc = one(f, r, "hnb_balance", sv, k++, embed, e);
-    for (int g = 0; !rc && g < r->ntargets; g++) {
-        int t = last_with_value(r->targets[g].target, r->years);
-        if (t >= 0)
-            rc = one(f, r, r->targets[g].metric, t, k++, embed, e);
-        if (t == r->years - 1 && !strcmp(r->targets[g].metric, "cumulative_deficit"))
-            deficit = 0;    /* shown already, with its target */
-    }
-    if (!rc && deficit)
-        rc = one(f, r, "cumulative_deficit", r->years - 1, k++, embed, e);
+    for (int k = 0; !rc && k < n; k++)
+        rc = one(f, r, v[k].metric, v[k].t, k, embed, e);
     return rc ? SC_CONTEXT(e, "while drawing the report's distributions") : SC_OK;
 }
