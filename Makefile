@@ -129,7 +129,8 @@ test: all $(TEST_BIN)
 	exit $$fail
 
 # Small runs under valgrind memcheck (a money scenario, bounded, export,
-# sensitivity and budgets from the bounded run's sample, init + run of a
+# sensitivity and budgets from the bounded run's sample, the distribution of
+# an output from both runs, init + run of a
 # demand-only one from SEN2, a sweep and an attribution of levers and the
 # attribution's report): no error and no leak (libgomp's thread
 # pool, kept until exit, is suppressed: tests/valgrind.supp).
@@ -144,6 +145,10 @@ valgrind: all
 	$(VALGRIND) $(BUILD)/sendcast sensitivity $$tmp/b.h5 -t 2 --stress inflation:90-100 \
 	  --csv $$tmp/s.csv --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast budgets $$tmp/b.h5 --total 40000 --csv $$tmp/bu.csv --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast distribution $$tmp/v.h5 --metric cumulative_deficit --year 2026 \
+	  --threshold 1m --csv $$tmp/d.csv --chart $$tmp/d.svg --quiet && \
+	$(VALGRIND) $(BUILD)/sendcast distribution $$tmp/b.h5 --metric hnb_balance --year 2025 \
+	  --threshold -1m --csv $$tmp/db.csv --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast init --sen2 tests/data/sen2/r2022.zip --sen2 tests/data/sen2/r2025.zip \
 	  --la Ickworth -o $$tmp/i.yaml --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast run $$tmp/i.yaml -n 50 -t 2 -o $$tmp/i.h5 --quiet && \
@@ -152,7 +157,7 @@ valgrind: all
 	$(VALGRIND) $(BUILD)/sendcast attribute tests/data/scenario/minimal.yaml \
 	  tests/data/scenario/levers.yaml -n 30 -t 2 -o $$tmp/a.h5 --chart $$tmp/a.svg --quiet && \
 	$(VALGRIND) $(BUILD)/sendcast report $$tmp/a.h5 -o $$tmp/a.html --quiet && \
-	rm -rf $$tmp && echo "valgrind: 10 passed, 0 failed"
+	rm -rf $$tmp && echo "valgrind: 12 passed, 0 failed"
 
 # libFuzzer, FUZZ_SECONDS for each target, in fork mode, going on after a
 # finding; crashes, hangs and leaks land in build/fuzz/<target>/ (crash-*,

@@ -103,6 +103,20 @@ static const sc_cli_command commands[] = {
      "                   index) instead of cash terms (nominal)\n"
      "      --force      replace existing outputs (never the result file, nor anything that\n"
      "                   is not a regular file)\n"},
+    {"distribution", sc_cli_distribution,
+     "sendcast distribution RESULT.h5 --metric NAME --year Y [--unit ID] [--threshold X]...\n"
+     "                    [--chart FILE.png|FILE.svg] [--csv FILE] [--real] [--force] [--quiet]\n"
+     "      one output in one year as a distribution (docs/outputs.md): its percentiles,\n"
+     "      the target's P(met), and P(output < X) and P(output > X) for each threshold,\n"
+     "      with their Monte Carlo error: \"what is the chance the deficit exceeds £X?\"\n"
+     "      --metric NAME  any output of the file (cumulative_deficit, hnb_balance, ...)\n"
+     "      --unit ID    the area or cluster of an area or cluster output\n"
+     "      --year Y     2029 or 2029/30\n"
+     "      --threshold X  pounds as typed: 50000000, 50m, £50m, -2.5m (repeat, up to 9)\n"
+     "      --chart FILE   histogram and P(output < x) on one axis, target and thresholds\n"
+     "                   marked; --csv FILE  the distribution function and each threshold\n"
+     "      A bounded-memory run keeps no trajectories: P is then interpolated from the\n"
+     "      stored percentiles, and beyond them only a bound (< 5%, > 95%) is given\n"},
     {"compare", sc_cli_compare,
      "sendcast compare A.h5 B.h5 [-o DIFF.h5] [--force] [--quiet]\n"
      "      paired differences B - A, trajectory by trajectory (common random numbers):\n"

@@ -38,6 +38,7 @@ int sc_cli_goalseek(int argc, char **argv, sc_error *e);
 int sc_cli_attribute(int argc, char **argv, sc_error *e);
 int sc_cli_sensitivity(int argc, char **argv, sc_error *e);
 int sc_cli_budgets(int argc, char **argv, sc_error *e);
+int sc_cli_distribution(int argc, char **argv, sc_error *e);
 
 /* ---- progress.c: progress on stderr ---- */
 

@@ -39,7 +39,8 @@ int sc_export_csv(const sc_result *r, const char *path, int replace, sc_error *e
 
 /* Workbook (libxlsxwriter): Summary (key table, Safety Valve view,
  * provenance, count of inputs by status), Inputs, District, Areas, Clusters
- * (bands), Targets, Parameters, and Charts (native Excel fan charts). A
+ * (bands), Targets, Parameters, Charts (native Excel fan charts), and
+ * Distribution (distribution.h: P below and above round amounts). A
  * result without finance has no Targets sheet, and its Summary and Charts
  * show demand (requests, new plans, plans in place) instead of money. */
 int sc_export_xlsx(const sc_result *r, const char *path, int replace, sc_error *e);

@@ -37,4 +37,12 @@ int sc_report_sweep_html(const sc_whatif_sweep *s, const char *path, int replace
 int sc_report_attribution_html(const sc_whatif_attribution *a, const char *path, int replace,
                                sc_error *e);
 
+/* The section "What is the chance it passes £X?" (src/report/dist_page.c):
+ * for each target of r (the Safety Valve's last agreement year, each other
+ * target's last year with a value) and the cumulative deficit in the last
+ * year, the distribution chart with the target marked (distribution.h),
+ * embedded by embed, and P below and above round amounts around the median.
+ * Nothing when r has neither targets nor a deficit. */
+int sc_report_dist_section(FILE *f, const sc_result *r, sc_sens_embed_fn embed, sc_error *e);
+
 #endif

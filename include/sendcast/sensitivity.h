@@ -342,7 +342,8 @@ const char *sc_sens_total_status(const sc_sens_budgets *b);
 
 /* ---- command-line arguments -------------------------------------------- */
 
-/* A number, with an optional suffix k (thousands) or m (millions): "17m",
+/* A number, with an optional suffix k (thousands), m (millions) or bn
+ * (billions) and an optional pound sign: "17m", "£17m", "-£2.5m",
  * "17000000", "0.9". SC_OK or SC_EINPUT naming `what` and what was expected. */
 int sc_sens_parse_amount(const char *arg, const char *what, double *out, sc_error *e);
 

@@ -27,6 +27,10 @@ typedef struct sc_label {
 } sc_label;
 sc_label sc_year_label(int year);
 
+/* The index in year[0..n) of the year arg names: "2027", or "2027/28" (the
+ * financial year starting then; "2027/2028" too); -1 when it names none. */
+int sc_text_year_index(const char *arg, const int *year, int n);
+
 /* A probability estimated from n trajectories as a percentage, for readers
  * of the report and the workbook: "83.4%"; never "0.0%" or "100.0%", which
  * read as certainty that n trajectories cannot give: 0 is "< b%" and 1 is

@@ -48,6 +48,22 @@ sc_label sc_year_label(int year)
     return l;
 }
 
+int sc_text_year_index(const char *arg, const int *year, int n)
+{
+    char *end;
+    errno = 0;
+    long y = strtol(arg, &end, 10);
+    int ok = !errno && end != arg;
+    if (ok && *end == '/') {   /* "2027/28": the second year must follow the first */
+        long next = strtol(end + 1, &end, 10);
+        ok = next == (y + 1) % 100 || next == y + 1;
+    }
+    for (int k = 0; ok && !*end && k < n; k++)
+        if (year[k] == y)
+            return k;
+    return -1;
+}
+
 sc_label sc_prob_label(double p, long n)
 {
     sc_label l;

@@ -36,6 +36,7 @@
  * The workbook is written to NAME.tmp.PID and renamed when closed.
  */
 #include "sendcast/export.h"
+#include "sendcast/distribution.h"
 #include "sendcast/sens_output.h"
 #include "sendcast/alloc.h"
 #include "sendcast/text.h"
@@ -879,6 +880,8 @@ int sc_export_xlsx_rows(const sc_result *r, const char *path, int replace, int m
         rc = sheet_charts(&b, e);
     if (!rc)   /* Sensitivity, Layers, Stress, Budgets (sens_xlsx.c) */
         rc = sc_sens_xlsx_sheets(b.wb, r, e);
+    if (!rc)   /* Distribution (dist_xlsx.c) */
+        rc = sc_cdf_xlsx_sheet(b.wb, r, e);
     sheet_level(&b, SC_LEVEL_DISTRICT, "District");
     sheet_level(&b, SC_LEVEL_AREA, "Areas");
     sheet_level(&b, SC_LEVEL_CLUSTER, "Clusters");

@@ -768,6 +768,8 @@ static int body(FILE *f, const sc_result *r, const sc_compare *c,
             rc = chart(f, r, SC_CHART_AREA_CONTINGENCY, e);
         }
     }
+    if (!rc)   /* the chance of passing £X, each target's year and the deficit's last */
+        rc = sc_report_dist_section(f, r, embed_bytes, e);
     if (!rc)   /* what drives the risk, the layered fan, a stress test, budgets */
         rc = sc_sens_report_sections(f, r, so, embed_bytes, e);
     if (rc)

@@ -23,6 +23,7 @@
  */
 #include "sendcast/sensitivity.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -33,14 +34,26 @@
 
 int sc_sens_parse_amount(const char *arg, const char *what, double *out, sc_error *e)
 {
+    /* "£50m" and "-£2.5m" as a finance user types them: the pound sign
+     * (UTF-8) after an optional sign is dropped */
+    char buf[128];
+    const char *s = arg;
+    size_t sign = *s == '-' || *s == '+';
+    if (!strncmp(s + sign, "£", 2) && strlen(s) < sizeof buf) {
+        memcpy(buf, s, sign);
+        snprintf(buf + sign, sizeof buf - sign, "%s", s + sign + 2);
+        s = buf;
+    }
     char *end;
     errno = 0;
-    double v = strtod(arg, &end);
+    double v = strtod(s, &end);
     double scale = !strcmp(end, "k") || !strcmp(end, "K") ? 1e3
-                   : !strcmp(end, "m") || !strcmp(end, "M") ? 1e6 : *end ? 0 : 1;
-    if (errno || end == arg || scale == 0 || !isfinite(v))
-        return SC_ERROR(e, SC_EINPUT, "%s: expected a number (with k or m for thousands or "
-                        "millions: 17m), got \"%s\"", what, arg);
+                   : !strcmp(end, "m") || !strcmp(end, "M") ? 1e6
+                   : !strcmp(end, "bn") ? 1e9 : *end ? 0 : 1;
+    if (errno || end == s || scale == 0 || !isfinite(v) || isspace((unsigned char)*s))
+        return SC_ERROR(e, SC_EINPUT, "%s: expected a number (with k, m or bn for thousands, "
+                        "millions or billions, and £ if you like: 17m, £17m), got \"%s\"",
+                        what, arg);
     *out = v * scale;
     return SC_OK;
 }

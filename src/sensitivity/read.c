@@ -359,19 +359,11 @@ int sc_sens_input_find(const sc_sens_data *d, const char *name)
 
 int sc_sens_year_index(const sc_sens_data *d, const char *arg, int *t, sc_error *e)
 {
-    char *end;
-    errno = 0;
-    long y = strtol(arg, &end, 10);
-    int ok = !errno && end != arg;
-    if (ok && *end == '/') {   /* "2027/28": the second year must follow the first */
-        long next = strtol(end + 1, &end, 10);
-        ok = next == (y + 1) % 100 || next == y + 1;
+    int k = sc_text_year_index(arg, d->year, d->years);
+    if (k >= 0) {
+        *t = k;
+        return SC_OK;
     }
-    for (int k = 0; ok && !*end && k < d->years; k++)
-        if (d->year[k] == y) {
-            *t = k;
-            return SC_OK;
-        }
     return SC_ERROR(e, SC_EINPUT, "--year %s: expected a year of %s's horizon, %d to %d (or "
                     "%s to %s)", arg, d->path, d->year[0], d->year[d->years - 1],
                     sc_year_label(d->year[0]).s, sc_year_label(d->year[d->years - 1]).s);

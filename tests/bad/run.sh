@@ -55,7 +55,7 @@ for f in tests/bad/init/*.args; do
     tally
 done
 # The sensitivity catalogue: every tests/bad/sensitivity/*.args holds the
-# arguments of a `sendcast sensitivity`, `budgets` or `report` that must be
+# arguments of a `sendcast sensitivity`, `budgets`, `report` or `distribution` that must be
 # refused with status 2, a message that holds the words of `# expect:` and of
 # `# names:`, and nothing written (sensitivity and budgets are also asked for
 # a CSV in $OUT, which must stay empty). They read results made here: $R
