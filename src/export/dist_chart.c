@@ -146,7 +146,7 @@ static void upper_panel(const job *j, double lo, double hi)
     double top = histogram(d, lo, hi, h) * 1.15;
     if (!(top > 0))
         top = 1;
-    plvpor(0.09, 0.97, 0.55, 0.86);
+    plvpor(0.09, 0.97, 0.58, 0.86);
     plwind(lo, hi, 0, top);
     draw_bars(d, lo, hi, h);
     plcol0(D_INK);
@@ -227,7 +227,7 @@ static void mark(const sc_cdf *d, double lo, double hi, double x, int colour, in
 static void lower_panel(const job *j, double lo, double hi)
 {
     const sc_cdf *d = j->d;
-    plvpor(0.09, 0.97, 0.10, 0.53);
+    plvpor(0.09, 0.97, 0.12, 0.53);
     plwind(lo, hi, 0, 1);
     plcol0(D_GRID);
     plbox("g", 0, 0, "g", 0, 0.1);
@@ -269,7 +269,7 @@ static void titles(const sc_cdf *d)
 {
     char title[256], sub[512];
     title_of(d, title, sizeof title, sub, sizeof sub);
-    plvpor(0.09, 0.97, 0.55, 0.86);
+    plvpor(0.09, 0.97, 0.58, 0.86);
     plcol0(D_INK);
     plschr(0, 1.3);
     plmtex("t", 2.6, 0.0, 0.0, title);
