@@ -78,8 +78,9 @@ sc_label sc_prob_label(double p, long n)
             return l;
         }
         /* two significant digits, trailing zeros dropped: 0.03, 0.75, 0.00003 */
-        char bs[32];
+        char bs[16];   /* "< " bs "%" fits the label: d is at most 12 (N below 10^13) */
         int d = 1 - (int)floor(log10(b));
+        d = d > 12 ? 12 : d;
         snprintf(bs, sizeof bs, "%.*f", d > 0 ? d : 0, b);
         size_t len = strlen(bs);
         while (d > 0 && bs[len - 1] == '0') {
