@@ -36,6 +36,9 @@ static void palette(void)
         plscol0a(i, rgb[i][0], rgb[i][1], rgb[i][2], 1.0);
 }
 
+/* the panels' left and right edges; right of them, the key */
+#define PANEL_X0 0.09
+#define PANEL_X1 0.70
 #define NBINS 40
 
 typedef struct job {
@@ -146,7 +149,7 @@ static void upper_panel(const job *j, double lo, double hi)
     double top = histogram(d, lo, hi, h) * 1.15;
     if (!(top > 0))
         top = 1;
-    plvpor(0.09, 0.97, 0.58, 0.86);
+    plvpor(PANEL_X0, PANEL_X1, 0.58, 0.86);
     plwind(lo, hi, 0, top);
     draw_bars(d, lo, hi, h);
     plcol0(D_INK);
@@ -201,9 +204,33 @@ static void p_text(const sc_cdf *d, sc_cdf_prob p, char *s, size_t size)
                  sc_prob_label(p.below, d->n).s, sc_prob_label(p.above, d->n).s);
 }
 
-/* A line at x, its P(< x) a dot on the curve, and its label beside it: to
- * the right in the plot's left half, to the left in its right half, so it
- * stays inside the frame. */
+/* Key entry `row` in the column right of the panels: a sample of the line,
+ * then the text in two lines, split after its "value:" (the labels beside
+ * the lines ran over the lines, the curve and each other). */
+static void key_entry(int row, int colour, int style, const char *text)
+{
+    char first[160];
+    const char *rest = strstr(text, ": ");
+    size_t n = rest ? (size_t)(rest - text) + 1 : strlen(text);
+    snprintf(first, sizeof first, "%.*s", (int)n, text);
+    plvpor(PANEL_X1 + 0.02, 0.995, 0.12, 0.86);
+    plwind(0, 1, 0, 1);
+    double y = 0.97 - 0.105 * row;
+    PLFLT lx[2] = { 0, 0.09 }, ly[2] = { y - 0.015, y - 0.015 };
+    plcol0(colour);
+    pllsty(style);
+    plwidth(2);
+    plline(2, lx, ly);
+    plwidth(1);
+    pllsty(1);
+    plschr(0, 0.78);
+    plptex(0.12, y, 1, 0, 0, first);
+    plcol0(D_INK);
+    if (rest)
+        plptex(0.12, y - 0.045, 1, 0, 0, rest + 2);
+}
+
+/* A line at x and its P(< x) a dot on the curve, with its key entry. */
 static void mark(const sc_cdf *d, double lo, double hi, double x, int colour, int style,
                  const char *text, int row)
 {
@@ -216,18 +243,15 @@ static void mark(const sc_cdf *d, double lo, double hi, double x, int colour, in
         plssym(0, 1.4);
         plpoin(1, px, py, 17);
     }
-    plcol0(colour);
-    plschr(0, 0.8);
-    /* staggered down the panel so neighbouring labels do not overwrite */
-    int left = xs > (lo + hi) / 2;
-    double gap = 0.006 * (hi - lo);
-    plptex(left ? xs - gap : xs + gap, 0.95 - 0.085 * row, 1, 0, left ? 1.0 : 0.0, text);
+    key_entry(row, colour, style, text);
+    plvpor(PANEL_X0, PANEL_X1, 0.12, 0.53);   /* back to the panel */
+    plwind(lo, hi, 0, 1);
 }
 
 static void lower_panel(const job *j, double lo, double hi)
 {
     const sc_cdf *d = j->d;
-    plvpor(0.09, 0.97, 0.12, 0.53);
+    plvpor(PANEL_X0, PANEL_X1, 0.12, 0.53);
     plwind(lo, hi, 0, 1);
     plcol0(D_GRID);
     plbox("g", 0, 0, "g", 0, 0.1);
