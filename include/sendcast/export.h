@@ -114,14 +114,13 @@ typedef struct sc_chart_to {
     int replace;
     char *bytes;
     size_t len;
-    /* an SVG's <title> and <desc> (NULL: none), for screen readers and slides */
-    const char *title, *desc;
 } sc_chart_to;
 /* fn's chart to `to`, as the two above (name for messages in memory); an SVG
- * carries to's title and desc. sc_chart_render and sc_chart_draw caption a
+ * carries title and desc as its <title> and <desc> (title NULL: none), for
+ * screen readers and slides. sc_chart_render and sc_chart_draw caption a
  * result's chart with its title and what it shows in words. */
-int sc_chart_make(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
-                  sc_chart_to *to, sc_error *e);
+int sc_chart_make(const char *device, const char *name, const char *title, const char *desc,
+                  sc_chart_fn fn, const void *ctx, sc_chart_to *to, sc_error *e);
 
 /* Every chart r can have (sc_chart_applies) as DIR/<name>.png and
  * DIR/<name>.svg (DIR must exist); *ndrawn (may be NULL) says how many were

@@ -93,7 +93,7 @@ static int outputs(const dist_options *o, const sc_cdf *d, const double *x, sc_e
 {
     int st = SC_OK;
     if (o->chart) {
-        sc_chart_to to = { o->chart, o->force, NULL, 0, NULL, NULL };
+        sc_chart_to to = { o->chart, o->force, NULL, 0 };
         if (!(st = sc_cdf_chart(d, x, o->nthresholds, chart_device(o->chart), &to, e))
             && !o->quiet)
             printf("Wrote %s\n", o->chart);

@@ -1006,12 +1006,12 @@ int sc_chart_draw_with(const char *device, const char *path, int replace, sc_cha
     return draw_to(device, path, replace, fn, ctx, NULL, NULL, e);
 }
 
-int sc_chart_make(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
-                  sc_chart_to *to, sc_error *e)
+int sc_chart_make(const char *device, const char *name, const char *title, const char *desc,
+                  sc_chart_fn fn, const void *ctx, sc_chart_to *to, sc_error *e)
 {
     if (to->path)
-        return draw_to(device, to->path, to->replace, fn, ctx, to->title, to->desc, e);
-    return render(device, name, fn, ctx, to->title, to->desc, &to->bytes, &to->len, e);
+        return draw_to(device, to->path, to->replace, fn, ctx, title, desc, e);
+    return render(device, name, fn, ctx, title, desc, &to->bytes, &to->len, e);
 }
 
 typedef struct chart_of {

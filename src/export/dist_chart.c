@@ -333,13 +333,5 @@ int sc_cdf_chart(const sc_cdf *d, const double *x, int nx, const char *device,
         p_text(d, sc_cdf_at(d, x[k]), s, sizeof s);
         used += (size_t)snprintf(desc + used, sizeof desc - used, " %s.", s);
     }
-    int made_here = !to->title;
-    if (made_here) {
-        to->title = title;
-        to->desc = desc;
-    }
-    int rc = sc_chart_make(device, name, draw, &j, to, e);
-    if (made_here)
-        to->title = to->desc = NULL;   /* they live on this stack */
-    return rc;
+    return sc_chart_make(device, name, title, desc, draw, &j, to, e);
 }

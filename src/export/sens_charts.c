@@ -50,21 +50,6 @@ static void rect(double x0, double x1, double y0, double y1, int colour)
     plfill(4, x, y);
 }
 
-/* sc_chart_make with the SVG captioned title and desc, unless the caller
- * gave its own. */
-static int caption_make(const char *device, const char *name, sc_chart_fn fn, const void *ctx,
-                        const char *title, const char *desc, sc_chart_to *to, sc_error *e)
-{
-    if (!to->title) {
-        to->title = title;
-        to->desc = desc;
-    }
-    int rc = sc_chart_make(device, name, fn, ctx, to, e);
-    if (to->title == title)
-        to->title = to->desc = NULL;   /* they live on this stack */
-    return rc;
-}
-
 /* Title and subtitle over the whole page (the plot's own viewport is put
  * back afterwards). */
 static void titles(const char *title, const char *sub)
@@ -179,7 +164,7 @@ int sc_sens_chart_tornado(const sc_sens_data *d, const sc_sens_table *t, int o, 
              "variance at the top, each labelled with its share and Monte Carlo error; the "
              "bars run from the output's median to its median with the input held at its "
              "10th or 90th percentile.", sub);
-    return caption_make(device, "tornado", draw_tornado, &c, title, desc, to, e);
+    return sc_chart_make(device, "tornado", title, desc, draw_tornado, &c, to, e);
 }
 
 /* ---- year axis ------------------------------------------------------------- */
@@ -328,7 +313,7 @@ int sc_sens_chart_layers(const sc_sens_data *d, int o, const char *device, sc_ch
              "orange over them: the band with every parameter at its central value, what "
              "year-to-year chance alone spreads; above each year the parameters' share of "
              "the variance.", sub);
-    return caption_make(device, "layered fan", draw_layers, &c, title, desc, to, e);
+    return sc_chart_make(device, "layered fan", title, desc, draw_layers, &c, to, e);
 }
 
 /* ---- budgets ---------------------------------------------------------------- */
@@ -457,7 +442,7 @@ int sc_sens_chart_budgets(const sc_sens_data *d, const sc_sens_budgets *b, const
              "(£m)%s; right: each area's chance of overspending beyond the contingency it "
              "holds, against that contingency.", sub,
              strcmp(b->budget_status, "illustrative") ? "" : ", from ILLUSTRATIVE inputs");
-    return caption_make(device, "budgets", draw_budgets, &c, title, desc, to, e);
+    return sc_chart_make(device, "budgets", title, desc, draw_budgets, &c, to, e);
 }
 
 /* ---- every chart ------------------------------------------------------------- */
@@ -499,7 +484,7 @@ static int both(one_chart fn, const sc_sens_data *d, const sc_sens_table *t, int
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%s.%s", dir, stem, fmt[j].ext) >= (int)sizeof path)
             return SC_ERROR(e, SC_EINPUT, "--charts: folder name too long");
-        sc_chart_to to = { path, replace, NULL, 0, NULL, NULL };
+        sc_chart_to to = { path, replace, NULL, 0 };
         rc = fn(d, t, o, y, b, fmt[j].device, &to, e);
     }
     return rc;

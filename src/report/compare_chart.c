@@ -55,28 +55,37 @@ static void palette(void)
         plscol0a(i, rgb[i][0], rgb[i][1], rgb[i][2], i == K_A || i == K_B ? 0.35 : 1.0);
 }
 
-/* Each run's p5/p50/p95 and the differences' quantiles of metric m, year t. */
-static int load_year(compare_chart *cc, const sc_result_metric *ma, const sc_result_metric *mb,
-                     int t, double *scratch)
+/* The quantiles of the paired differences B_i - A_i of year t (the
+ * comparison keeps only p5/p50/p95 of them). */
+static void load_differences(compare_chart *cc, const sc_result_metric *ma,
+                             const sc_result_metric *mb, int t, double *scratch)
 {
     long n = cc->c->a->trajectories;
     size_t y = (size_t)cc->years;
-    for (int run = 0; run < 3; run++) {
-        for (long i = 0; i < n; i++) {
-            size_t at = (size_t)i * y + (size_t)t;
-            scratch[i] = run == 0 ? ma->traj[at] : run == 1 ? mb->traj[at]
-                                                            : mb->traj[at] - ma->traj[at];
-        }
-        sc_stats_sort(scratch, (size_t)n);
-        for (int k = 0; k < NQ; k++) {
-            double v = sc_stats_type7(scratch, (size_t)n, levels[k] / 100.0) / cc->scale;
-            if (run == 2)
-                cc->d[t][k] = v;
-            else if (k == 0 || k == 3 || k == 6)
-                (run == 0 ? cc->a : cc->b)[t][k / 3] = v;
-        }
+    for (long i = 0; i < n; i++) {
+        size_t at = (size_t)i * y + (size_t)t;
+        scratch[i] = mb->traj[at] - ma->traj[at];
     }
-    return SC_OK;
+    sc_stats_sort(scratch, (size_t)n);
+    for (int k = 0; k < NQ; k++)
+        cc->d[t][k] = sc_stats_type7(scratch, (size_t)n, levels[k] / 100.0) / cc->scale;
+}
+
+/* Each run's own p5/p50/p95 by year, as the result gives them
+ * (sc_result_quantiles: stored, or from the trajectories by the same rule). */
+static int load_runs(compare_chart *cc, const sc_result_metric *ma, const sc_result_metric *mb,
+                     sc_error *e)
+{
+    static const double q[3] = { 5, 50, 95 };
+    int rc = sc_result_quantiles(cc->c->a, ma, 0, 3, q, &cc->a[0][0], e);
+    if (!rc)
+        rc = sc_result_quantiles(cc->c->b, mb, 0, 3, q, &cc->b[0][0], e);
+    for (int t = 0; !rc && t < cc->years; t++)
+        for (int k = 0; k < 3; k++) {
+            cc->a[t][k] /= cc->scale;
+            cc->b[t][k] /= cc->scale;
+        }
+    return rc;
 }
 
 static void poly_band(const double *x, int n, const double *lo, const double *hi, int colour)
@@ -255,8 +264,9 @@ int sc_report_compare_chart(const sc_compare *c, const char *metric, const char 
                            .years = c->years };
     for (int t = 0; t < c->years; t++) {
         cc->x[t] = c->a->year[t];
-        load_year(cc, ma, mb, t, scratch);
+        load_differences(cc, ma, mb, t, scratch);
     }
+    int rc = load_runs(cc, ma, mb, e);
     char title[200], desc[1024];
     int last = c->years - 1;
     snprintf(title, sizeof title, "%s: %s against %s", label, c->b->scenario_name,
@@ -267,13 +277,8 @@ int sc_report_compare_chart(const sc_compare *c, const char *metric, const char 
              "difference is %.2f and 90%% of differences lie between %.2f and %.2f (%s).",
              sc_year_label(c->a->year[last]).s, cc->d[last][3], cc->d[last][0], cc->d[last][6],
              unit);
-    if (!to->title) {
-        to->title = title;
-        to->desc = desc;
-    }
-    int rc = sc_chart_make(device, "comparison", draw, cc, to, e);
-    if (to->title == title)
-        to->title = to->desc = NULL;
+    if (!rc)
+        rc = sc_chart_make(device, "comparison", title, desc, draw, cc, to, e);
     sc_free(scratch);
     sc_free(cc);
     return rc;

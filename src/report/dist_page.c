@@ -79,7 +79,7 @@ static int one(FILE *f, const sc_result *r, const char *metric, int t, int k,
         sc_text_html(f, sc_prob_label(d.p_met, d.n).s);
     }
     fputs("</h3>\n", f);
-    sc_chart_to to = { NULL, 0, NULL, 0, NULL, NULL };
+    sc_chart_to to = { NULL, 0, NULL, 0 };
     rc = sc_cdf_chart(&d, x, nx, "svg", &to, e);
     if (!rc)
         rc = embed(f, to.bytes, to.len, CHART_DIST + k, e);

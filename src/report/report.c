@@ -545,7 +545,7 @@ static void compare_section(FILE *f, const sc_compare *c)
 static int compare_figure(FILE *f, const sc_compare *c, sc_error *e)
 {
     int money_ = sc_compare_find(c, "hnb_spend") != NULL;
-    sc_chart_to to = { NULL, 0, NULL, 0, NULL, NULL };
+    sc_chart_to to = { NULL, 0, NULL, 0 };
     int rc = sc_report_compare_chart(c, money_ ? "hnb_spend" : "plans_total",
                                      money_ ? "High Needs Block spend" : "EHC plans in place",
                                      money_ ? "£m a year" : "plans", money_ ? 1e6 : 1, "svg",

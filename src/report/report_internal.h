@@ -11,7 +11,7 @@
 /* The comparison's chart of district metric `metric` (compare_chart.c): the
  * two runs overlaid and the paired difference B - A as a fan, values divided
  * by scale and labelled unit, drawn as sc_chart_make draws (an SVG captioned
- * unless `to` brings its own title). SC_EINPUT when either run keeps no
+ * with its title and what it shows). SC_EINPUT when either run keeps no
  * per-trajectory values of the metric; SC_ENOMEM; PLplot's failures as
  * sc_chart_make. */
 int sc_report_compare_chart(const sc_compare *c, const char *metric, const char *label,

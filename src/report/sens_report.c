@@ -70,7 +70,7 @@ typedef int (*draw_fn)(const page *p, const char *device, sc_chart_to *to, sc_er
 
 static int figure(const page *p, draw_fn draw, int k, sc_error *e)
 {
-    sc_chart_to to = { NULL, 0, NULL, 0, NULL, NULL };
+    sc_chart_to to = { NULL, 0, NULL, 0 };
     int rc = draw(p, "svg", &to, e);
     return rc ? rc : p->embed(p->f, to.bytes, to.len, k, e);
 }
