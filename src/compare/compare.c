@@ -89,23 +89,30 @@ static double column_median(const double *v, long n, int years, int t, double *x
     return sc_stats_type7(x, (size_t)n, 0.5);
 }
 
+/* The mean of d[0..n) into *mean, and its sample variance (0 when n < 2):
+ * every paired difference's sd and error is taken from it. */
+static double mean_var(const double *d, long n, double *mean)
+{
+    double sum = 0, ss = 0;
+    for (long i = 0; i < n; i++)
+        sum += d[i];
+    *mean = sum / (double)n;
+    for (long i = 0; i < n; i++)
+        ss += (d[i] - *mean) * (d[i] - *mean);
+    return n > 1 ? ss / (double)(n - 1) : 0;
+}
+
 /* One year of one metric; d is n scratch. */
 static void diff_year(const double *va, const double *vb, long n, int years, int t,
                       sc_compare_metric *m, double *d)
 {
-    double sum = 0, ss = 0;
     long lower = 0;
     for (long i = 0; i < n; i++) {
         size_t at = (size_t)i * (size_t)years + (size_t)t;
         d[i] = vb[at] - va[at];
-        sum += d[i];
         lower += vb[at] < va[at];
     }
-    double mean = sum / (double)n;
-    for (long i = 0; i < n; i++)
-        ss += (d[i] - mean) * (d[i] - mean);
-    m->mean[t] = mean;
-    m->sd[t] = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+    m->sd[t] = sqrt(mean_var(d, n, &m->mean[t]));
     m->p_lower[t] = (double)lower / (double)n;
     sc_stats_sort(d, (size_t)n);
     for (int k = 0; k < SC_COMPARE_NQ; k++)
@@ -133,8 +140,9 @@ static int diff_metric(const sc_result_metric *a, const sc_result_metric *b, lon
     return SC_OK;
 }
 
-/* P(met) in each run and their paired difference. NaN where no target. */
-static void diff_targets(sc_compare *c)
+/* P(met) in each run and their paired difference. NaN where no target;
+ * d is n scratch. */
+static void diff_targets(sc_compare *c, double *d)
 {
     const sc_result *a = c->a, *b = c->b;
     long n = a->trajectories;
@@ -145,17 +153,11 @@ static void diff_targets(sc_compare *c)
         c->p_met_diff_mcse[t] = NAN;
         if (!a->met_traj || !b->met_traj)
             continue;
-        double sum = 0, ss = 0;
         for (long i = 0; i < n; i++)
-            sum += b->met_traj[(size_t)i * (size_t)c->years + (size_t)t]
+            d[i] = b->met_traj[(size_t)i * (size_t)c->years + (size_t)t]
                    - a->met_traj[(size_t)i * (size_t)c->years + (size_t)t];
-        double mean = sum / (double)n;
-        for (long i = 0; i < n; i++) {
-            double d = b->met_traj[(size_t)i * (size_t)c->years + (size_t)t]
-                       - a->met_traj[(size_t)i * (size_t)c->years + (size_t)t] - mean;
-            ss += d * d;
-        }
-        c->p_met_diff_mcse[t] = n > 1 ? sqrt(ss / (double)(n - 1) / (double)n) : NAN;
+        double mean;
+        c->p_met_diff_mcse[t] = n > 1 ? sqrt(mean_var(d, n, &mean) / (double)n) : NAN;
     }
 }
 
@@ -168,9 +170,10 @@ static double met(const sc_result_target *g, int t, double v)
 }
 
 /* Target ga of A against gb of B, each against its own run's profile,
- * paired trajectory by trajectory through their metric's values. */
+ * paired trajectory by trajectory through their metric's values; d is n
+ * scratch. */
 static int diff_other(const sc_compare *c, const sc_result_target *ga,
-                      const sc_result_target *gb, sc_compare_target *out)
+                      const sc_result_target *gb, sc_compare_target *out, double *d)
 {
     size_t y = (size_t)c->years;
     snprintf(out->name, sizeof out->name, "%s", ga->name);
@@ -196,22 +199,17 @@ static int diff_other(const sc_compare *c, const sc_result_target *ga,
         out->diff_mcse[t] = NAN;
         if (!ma || !mb || !ma->traj || !mb->traj || isnan(out->diff[t]) || n < 2)
             continue;
-        double sum = 0, ss = 0;
-        for (int pass = 0; pass < 2; pass++)
-            for (long i = 0; i < n; i++) {
-                size_t at = (size_t)i * y + (size_t)t;
-                double d = met(gb, t, mb->traj[at]) - met(ga, t, ma->traj[at]);
-                if (pass == 0)
-                    sum += d;
-                else
-                    ss += (d - sum / (double)n) * (d - sum / (double)n);
-            }
-        out->diff_mcse[t] = sqrt(ss / (double)(n - 1) / (double)n);
+        for (long i = 0; i < n; i++) {
+            size_t at = (size_t)i * y + (size_t)t;
+            d[i] = met(gb, t, mb->traj[at]) - met(ga, t, ma->traj[at]);
+        }
+        double mean;
+        out->diff_mcse[t] = sqrt(mean_var(d, n, &mean) / (double)n);
     }
     return SC_OK;
 }
 
-static int diff_others(sc_compare *c)
+static int diff_others(sc_compare *c, double *d)
 {
     c->target = sc_calloc((size_t)(c->a->ntargets ? c->a->ntargets : 1), sizeof *c->target);
     if (!c->target)
@@ -222,7 +220,7 @@ static int diff_others(sc_compare *c)
                 && !strcmp(c->a->targets[k].metric, c->b->targets[j].metric)
                 && c->a->targets[k].at_least == c->b->targets[j].at_least) {
                 int rc = diff_other(c, &c->a->targets[k], &c->b->targets[j],
-                                    &c->target[c->ntargets++]);
+                                    &c->target[c->ntargets++], d);
                 if (rc)
                     return rc;
             }
@@ -249,9 +247,9 @@ static int compute(sc_compare *c, sc_error *e)
                              scratch);
     }
     if (!rc)
-        diff_targets(c);
+        diff_targets(c, scratch);
     if (!rc)
-        rc = diff_others(c);
+        rc = diff_others(c, scratch);
     sc_free(scratch);
     return rc ? SC_ERROR(e, SC_ENOMEM, "out of memory comparing %s with %s", a->path,
                          b->path)
